@@ -1,0 +1,5 @@
+// GET /api/health
+export const dynamic = 'force-dynamic';
+export function GET() {
+  return Response.json({ ok: true });
+}

@@ -1,0 +1,27 @@
+'use client';
+import { useZero } from '@rocicorp/zero/react';
+import { useCallback } from 'react';
+import { toast } from 'sonner';
+
+type MutateRequestOf = Parameters<ReturnType<typeof useZero>['mutate']>[0];
+
+/**
+ * Runs a mutator optimistically; if the client or the server refuses it, Zero rolls
+ * the change back and the person sees why. Resolves to the error message, or null.
+ */
+export function useMutate() {
+  const zero = useZero();
+  return useCallback(
+    async (request: MutateRequestOf): Promise<string | null> => {
+      const result = zero.mutate(request);
+      const client = await result.client;
+      const outcome = client.type === 'error' ? client : await result.server;
+      if (outcome.type === 'error') {
+        toast.error(outcome.error.message);
+        return outcome.error.message;
+      }
+      return null;
+    },
+    [zero],
+  );
+}

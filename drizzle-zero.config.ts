@@ -1,0 +1,24 @@
+import { drizzleZeroConfig } from 'drizzle-zero';
+import * as schema from './lib/db/schema.ts';
+
+// Sessions, accounts (password hashes) and verifications are never replicated.
+export default drizzleZeroConfig(schema, {
+  tables: {
+    session: false,
+    account: false,
+    verification: false,
+    user: { id: true, name: true, email: true, image: true },
+    organization: { id: true, name: true, slug: true, logo: true },
+    member: true,
+    invitation: true,
+    handle: true,
+    project: true,
+    projectStatus: true,
+    ticket: true,
+    ticketDescription: true,
+    ticketBlock: true,
+    label: true,
+    ticketLabel: true,
+    comment: true,
+  },
+});

@@ -1,0 +1,9 @@
+/** Handles written as @name in markdown (not inside e-mail addresses or code spans). */
+export function extractMentionHandles(markdown: string): string[] {
+  const withoutCode = markdown.replace(/```[\s\S]*?```/g, ' ').replace(/`[^`]*`/g, ' ');
+  const found = new Set<string>();
+  for (const m of withoutCode.matchAll(/(^|[^\w@.])@([a-zA-Z0-9][a-zA-Z0-9_-]{0,38})/g)) {
+    found.add(m[2].toLowerCase());
+  }
+  return [...found];
+}

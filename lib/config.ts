@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+const configSchema = z.object({
+  DATABASE_URL: z.string().url('DATABASE_URL must be a postgres:// URL'),
+  BETTER_AUTH_SECRET: z.string().min(32, 'BETTER_AUTH_SECRET must be at least 32 characters'),
+  SPEDY_VAULT_MASTER_KEY: z.string().min(32, 'SPEDY_VAULT_MASTER_KEY must be at least 32 characters').optional(),
+  SPEDY_PUBLIC_URL: z.string().url('SPEDY_PUBLIC_URL must be the app URL, e.g. http://localhost:3000'),
+  ZERO_PUBLIC_URL: z.string().url('ZERO_PUBLIC_URL must be the zero-cache URL the browser uses'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+let cached: Config | undefined;
+
+/** Parsed once, on first use (not at import, so `next build` needs no environment). */
+export function getConfig(): Config {
+  if (cached) return cached;
+  const parsed = configSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Spedy configuration is invalid: ${problems}`);
+  }
+  cached = parsed.data;
+  return cached;
+}

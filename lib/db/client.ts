@@ -1,0 +1,25 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { getConfig } from '../config.ts';
+import * as schema from './schema.ts';
+
+export type Db = NodePgDatabase<typeof schema>;
+
+let pool: pg.Pool | undefined;
+let db: Db | undefined;
+
+export function getPool(): pg.Pool {
+  pool ??= new pg.Pool({ connectionString: getConfig().DATABASE_URL, max: 10 });
+  return pool;
+}
+
+export function getDb(): Db {
+  db ??= drizzle(getPool(), { schema });
+  return db;
+}
+
+/** For scripts and tests that bring their own URL. */
+export function connectDb(url: string): { db: Db; close: () => Promise<void> } {
+  const ownPool = new pg.Pool({ connectionString: url, max: 4 });
+  return { db: drizzle(ownPool, { schema }), close: () => ownPool.end() };
+}

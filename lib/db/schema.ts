@@ -1,0 +1,4 @@
+// The one schema: drizzle-kit migrations and the Zero schema (drizzle-zero) come from here.
+export * from './auth-schema.ts';
+export * from './board-schema.ts';
+export * from './relations.ts';

@@ -1,0 +1,48 @@
+import type { TicketType } from '../board/ticket-hierarchy.ts';
+
+/** [title, type, status index] — a believable backlog for the demo board. */
+export const sampleTickets: [string, TicketType, number][] = [
+  ['Runner fleet onboarding', 'epic', 1],
+  ['Add dark mode to the board', 'story', 0],
+  ['Keyboard shortcuts for moving tickets', 'story', 1],
+  ['Show AI cost per stage on the job page', 'story', 0],
+  ['Fix flaky login redirect after sign-out', 'bug', 1],
+  ['Comment markdown loses line breaks', 'bug', 3],
+  ['Ticket search by display id', 'task', 4],
+  ['Paginate the jobs table', 'task', 0],
+  ['Explain runner tokens in the settings page', 'task', 0],
+  ['Avatar colours clash in dark theme', 'bug', 0],
+  ['Export board as CSV', 'story', 0],
+  ['Drag to reorder status columns', 'task', 4],
+  ['Archive done tickets after 30 days', 'story', 0],
+  ['Rate-limit failed runner authentications', 'task', 1],
+  ['Document the self-hosting guide', 'task', 3],
+  ['Label filter in the table view', 'task', 4],
+  ['Board loads slowly with many labels', 'bug', 0],
+  ['Invite link copy button', 'task', 4],
+  ['Show blocked tickets with a badge', 'story', 1],
+  ['Webhook for PR review events', 'story', 0],
+  ['Notify assignee on mention', 'story', 0],
+  ['Ticket templates for bugs', 'task', 0],
+  ['Timestamps show UTC instead of local time', 'bug', 4],
+  ['Sub-ticket progress bar on epics', 'story', 0],
+  ['Empty state for new projects', 'task', 4],
+  ['Mention autocomplete ignores capitals', 'bug', 3],
+  ['Bulk move selected tickets', 'story', 0],
+  ['Runner offline badge in the header', 'task', 1],
+  ['Audit log for secret rotation', 'story', 0],
+  ['Prevent duplicate project keys', 'bug', 4],
+  ['Add README badge for CI', 'task', 4],
+  ['Per-repository base branch picker', 'story', 0],
+  ['Retry button for failed jobs', 'task', 1],
+  ['Add a health endpoint', 'task', 4],
+  ['Update the demo repository README', 'task', 1],
+  ['Improve board contrast for accessibility', 'story', 0],
+];
+
+export const sampleLabels: [string, string][] = [
+  ['frontend', '#3b82f6'],
+  ['backend', '#10b981'],
+  ['runner', '#8b5cf6'],
+  ['docs', '#f59e0b'],
+];

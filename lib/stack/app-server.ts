@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { fromRoot, projectRoot } from './paths.ts';
+import { describeTail, spawnManaged, stopStaleGroup } from './process-group.ts';
+import { ReadinessError, waitForHttpOk } from './wait.ts';
+
+export interface AppServerHandle {
+  /** `http://localhost:PORT` */
+  url: string;
+  port: number;
+  /** SIGTERM to the process group, SIGKILL after 5 s. Idempotent. */
+  stop(): Promise<void>;
+  /** Resolves if the server exits by itself (not through stop()). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  logFile: string;
+}
+
+export interface StartAppServerOptions {
+  port: number;
+  /** Added to our environment (DATABASE_URL, secrets, SPEDY_PUBLIC_URL, ZERO_PUBLIC_URL, NODE_ENV, SPEDY_DEV…). PORT is set from `port`. */
+  env: Record<string, string | undefined>;
+  /** Log in `${dataDir}/logs/app.log` (default dataDir: `.data`). */
+  dataDir?: string;
+  /** Also copy the server's output to our stdout (dev mode). */
+  echo?: boolean;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs `node --import tsx server/main.ts` in its own process group and waits
+ * until `GET /api/health` answers 200.
+ */
+export async function startAppServer(options: StartAppServerOptions): Promise<AppServerHandle> {
+  const dataDir = path.resolve(options.dataDir ?? fromRoot('.data'));
+  const pidFile = path.join(dataDir, 'run', 'app.pid');
+  await stopStaleGroup(pidFile, 'server/main.ts');
+
+  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+  for (const [key, value] of Object.entries(options.env)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  env.PORT = String(options.port);
+
+  const proc = spawnManaged({
+    name: 'App server',
+    command: process.execPath,
+    args: ['--import', 'tsx', 'server/main.ts'],
+    cwd: projectRoot,
+    env,
+    logFile: path.join(dataDir, 'logs', 'app.log'),
+    echo: options.echo,
+    pidFile,
+    marker: 'server/main.ts',
+    stopSignal: 'SIGTERM',
+    graceMs: 5000,
+  });
+
+  const url = `http://localhost:${options.port}`;
+  try {
+    await waitForHttpOk(`${url}/api/health`, {
+      timeoutMs: options.timeoutMs ?? 60_000,
+      proc,
+      signal: options.signal,
+    });
+  } catch (err) {
+    await proc.stop();
+    if (err instanceof ReadinessError) throw new ReadinessError(err.message, describeTail(proc));
+    throw err;
+  }
+  return { url, port: options.port, stop: proc.stop, exited: proc.exited, logFile: proc.logFile };
+}

@@ -1,0 +1,213 @@
+import { createHmac } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startAppServer, type AppServerHandle } from './app-server.ts';
+import { ensureAppBuilt } from './build.ts';
+import { StackError } from './errors.ts';
+import { migrateDatabase } from './migrate.ts';
+import { displayPath } from './paths.ts';
+import { findFreePort } from './ports.ts';
+import { checkExternalPostgres, startPostgres, type PostgresHandle } from './postgres.ts';
+import { loadOrCreateLocalSecrets } from './secrets-file.ts';
+import { abortError, isAbortError, since } from './time.ts';
+import { startZeroCache, type ZeroCacheHandle } from './zero-cache.ts';
+
+export interface DemoSignIn {
+  email: string;
+  password: string;
+  orgSlug: string;
+}
+
+export interface StartStackOptions {
+  /** Secrets, PostgreSQL cluster, zero-cache replica and logs live here (`.data` for npm start). */
+  dataDir: string;
+  /** Development mode: no production build; the app server runs Next in dev mode and its output is echoed. */
+  dev?: boolean;
+  /** First port tried for the app server (default 3000; the next free one is used if taken). */
+  preferredPort?: number;
+  /** First port tried for zero-cache (default 4848). */
+  preferredZeroPort?: number;
+  /** Receives one line per step (default console.log). */
+  log?: (line: string) => void;
+  /** Aborting stops whatever was started and rejects with an AbortError. */
+  signal?: AbortSignal;
+  /** External PostgreSQL (default: env DATABASE_URL); `false` always uses the embedded one. */
+  externalDatabaseUrl?: string | false;
+  /** Seed the demo organization (default: unless env SPEDY_DEMO=0). */
+  demo?: boolean;
+  /** Throwaway data (tests): the embedded PostgreSQL runs without fsync. */
+  ephemeral?: boolean;
+  /** Show next build's output live. */
+  verboseBuild?: boolean;
+}
+
+export interface StackExit {
+  name: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  logFile: string;
+}
+
+export interface Stack {
+  /** e.g. http://localhost:3000 */
+  appUrl: string;
+  /** e.g. http://localhost:4848 */
+  zeroUrl: string;
+  databaseUrl: string;
+  /** The demo sign-in when demo data is seeded, else null. */
+  demo: DemoSignIn | null;
+  dataDir: string;
+  logDir: string;
+  /** Resolves when a service exits by itself (a crash); never after stop() was called. */
+  crashed: Promise<StackExit>;
+  /** Stops zero-cache and the app server, then PostgreSQL. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole local stack: secrets → PostgreSQL (embedded, or external
+ * with DATABASE_URL) → migrations → demo data → production build (unless dev)
+ * → app server and zero-cache (in parallel). On failure or abort, everything
+ * already started is stopped before the promise rejects.
+ */
+export async function startStack(options: StartStackOptions): Promise<Stack> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const { signal } = options;
+  const dataDir = path.resolve(options.dataDir);
+  const logDir = path.join(dataDir, 'logs');
+  const dev = options.dev ?? false;
+  const externalUrl = options.externalDatabaseUrl ?? process.env.DATABASE_URL ?? false;
+  const seed = options.demo ?? process.env.SPEDY_DEMO !== '0';
+  const checkAbort = () => {
+    if (signal?.aborted) throw abortError(signal);
+  };
+
+  let postgres: PostgresHandle | undefined;
+  let app: AppServerHandle | undefined;
+  let zero: ZeroCacheHandle | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await Promise.all([zero?.stop(), app?.stop()].map((p) => p?.catch(() => undefined)));
+      await postgres?.stop().catch(() => undefined);
+    })();
+    return stopping;
+  };
+
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+
+    let t = performance.now();
+    const secrets = await loadOrCreateLocalSecrets(dataDir);
+    log(`✓ Secrets ready (${displayPath(path.join(dataDir, 'secrets.json'))}) in ${since(t)}`);
+    checkAbort();
+
+    t = performance.now();
+    let databaseUrl: string;
+    if (externalUrl) {
+      await checkExternalPostgres(externalUrl);
+      databaseUrl = externalUrl;
+      log(`✓ PostgreSQL (external, DATABASE_URL) ready in ${since(t)}`);
+    } else {
+      const port = await findFreePort(54320);
+      postgres = await startPostgres({ dataDir, port, ephemeral: options.ephemeral, signal, log });
+      databaseUrl = postgres.url;
+      log(`✓ PostgreSQL (embedded, port ${port}) ready in ${since(t)}`);
+    }
+    checkAbort();
+
+    t = performance.now();
+    let migrated: Awaited<ReturnType<typeof migrateDatabase>>;
+    try {
+      migrated = await migrateDatabase(databaseUrl);
+    } catch (err) {
+      const cause = (err as { cause?: unknown }).cause;
+      throw new StackError(
+        `The database migration failed: ${(err as Error).message}${cause instanceof Error ? ` (${cause.message})` : ''}`,
+      );
+    }
+    if (migrated.applied) log(`✓ Database migrated in ${since(t)}`);
+    else log(`! Database not migrated: ${migrated.reason}`);
+    checkAbort();
+
+    let demo: DemoSignIn | null = null;
+    if (seed && migrated.applied) {
+      t = performance.now();
+      const { seedDemo } = await import('../demo/seed.ts');
+      try {
+        demo = await seedDemo(databaseUrl);
+      } catch (err) {
+        throw new StackError(`Seeding the demo data failed: ${(err as Error).message} (start with SPEDY_DEMO=0 to skip it).`);
+      }
+      log(`✓ Demo data ready in ${since(t)}`);
+      checkAbort();
+    }
+
+    if (!dev) {
+      t = performance.now();
+      log('… Checking the production build (next build runs when sources changed; about a minute)');
+      const built = await ensureAppBuilt({ verbose: options.verboseBuild, signal });
+      log(built ? `✓ App built in ${since(t)}` : `✓ App build up to date (${since(t)})`);
+      checkAbort();
+    }
+
+    // Both URLs must be known before either service starts.
+    const appPort = await findFreePort(options.preferredPort ?? 3000);
+    const zeroPort = await findFreePort(options.preferredZeroPort ?? 4848, { count: 3, exclude: [appPort] });
+    const appUrl = `http://localhost:${appPort}`;
+    const zeroUrl = `http://localhost:${zeroPort}`;
+
+    t = performance.now();
+    const appStarting = startAppServer({
+      port: appPort,
+      dataDir,
+      echo: dev,
+      signal,
+      env: {
+        DATABASE_URL: databaseUrl,
+        BETTER_AUTH_SECRET: secrets.betterAuthSecret,
+        SPEDY_VAULT_MASTER_KEY: secrets.vaultMasterKey,
+        SPEDY_PUBLIC_URL: appUrl,
+        ZERO_PUBLIC_URL: zeroUrl,
+        NODE_ENV: dev ? 'development' : 'production',
+        SPEDY_DEV: dev ? '1' : undefined,
+      },
+    }).then((handle) => {
+      app = handle;
+      log(`✓ App server ready in ${since(t)}`);
+      return handle;
+    });
+    const zeroStarting = startZeroCache({
+      port: zeroPort,
+      upstreamUrl: databaseUrl,
+      dataDir,
+      appUrl,
+      adminPassword:
+        process.env.ZERO_ADMIN_PASSWORD ||
+        createHmac('sha256', secrets.betterAuthSecret).update('zero-admin-password').digest('base64url').slice(0, 24),
+      signal,
+    }).then((handle) => {
+      zero = handle;
+      log(`✓ zero-cache ready in ${since(t)}`);
+      return handle;
+    });
+    const results = await Promise.allSettled([appStarting, zeroStarting]);
+    for (const result of results) if (result.status === 'rejected') throw result.reason;
+
+    const watch = (name: string, handle: { exited: Stack['crashed'] extends Promise<infer _> ? Promise<{ code: number | null; signal: NodeJS.Signals | null }> : never; logFile: string }) =>
+      handle.exited.then((r) => ({ name, ...r, logFile: handle.logFile }));
+    const crashed = new Promise<StackExit>((resolve) => {
+      const candidates = [watch('App server', app!), watch('zero-cache', zero!)];
+      if (postgres) candidates.push(watch('PostgreSQL', postgres));
+      void Promise.race(candidates).then((exit) => {
+        if (!stopping) resolve(exit);
+      });
+    });
+
+    return { appUrl, zeroUrl, databaseUrl, demo, dataDir, logDir, crashed, stop };
+  } catch (err) {
+    await stop();
+    if (isAbortError(err) || signal?.aborted) throw signal?.aborted ? abortError(signal) : err;
+    throw err;
+  }
+}

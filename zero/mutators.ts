@@ -1,0 +1,13 @@
+import { defineMutators } from '@rocicorp/zero';
+import { commentMutators } from './mutators/comment.ts';
+import { labelMutators } from './mutators/label.ts';
+import { projectMutators } from './mutators/project.ts';
+import { ticketMutators } from './mutators/ticket.ts';
+
+/** Shared by the browser (optimistic) and the server (authoritative, see server-mutators.ts). */
+export const mutators = defineMutators({
+  project: projectMutators,
+  ticket: ticketMutators,
+  comment: commentMutators,
+  label: labelMutators,
+});

@@ -1,0 +1,51 @@
+import { defineMutator, type Transaction } from '@rocicorp/zero';
+import { z } from 'zod';
+import { extractMentionHandles } from '../../lib/board/mentions.ts';
+import { ErrorCode, SpedyError } from '../context.ts';
+import { zql } from '../schema.gen.ts';
+import { idArg, markdownArg } from './args.ts';
+import { loadComment, loadTicket } from './load.ts';
+
+const bodyArg = markdownArg.refine((b) => b.trim().length > 0, 'Write something before posting.');
+
+/** Mentions are stored as handle ids, resolved from the @handles written in the body. */
+async function mentionIds(tx: Transaction, orgID: string, body: string): Promise<string[]> {
+  const names = extractMentionHandles(body);
+  if (names.length === 0) return [];
+  const rows = await tx.run(zql.handle.where('organizationId', orgID).where('handle', 'IN', names));
+  return rows.map((h) => h.id);
+}
+
+export const commentMutators = {
+  add: defineMutator(z.object({ id: idArg, ticketID: idArg, body: bodyArg }), async ({ tx, args, ctx }) => {
+    const ticket = await loadTicket(tx, ctx, args.ticketID);
+    const now = Date.now();
+    await tx.mutate.comment.insert({
+      id: args.id,
+      organizationId: ticket.organizationId,
+      ticketId: ticket.id,
+      authorId: ctx.userID,
+      body: args.body,
+      mentions: await mentionIds(tx, ticket.organizationId, args.body),
+      createdAt: now,
+      updatedAt: now,
+    });
+  }),
+
+  edit: defineMutator(z.object({ id: idArg, body: bodyArg }), async ({ tx, args, ctx }) => {
+    const comment = await loadComment(tx, ctx, args.id);
+    if (comment.authorId !== ctx.userID) throw new SpedyError(ErrorCode.forbidden, 'You can only edit your own comments.');
+    await tx.mutate.comment.update({
+      id: comment.id,
+      body: args.body,
+      mentions: await mentionIds(tx, comment.organizationId, args.body),
+      updatedAt: Date.now(),
+    });
+  }),
+
+  delete: defineMutator(z.object({ id: idArg }), async ({ tx, args, ctx }) => {
+    const comment = await loadComment(tx, ctx, args.id);
+    if (comment.authorId !== ctx.userID) throw new SpedyError(ErrorCode.forbidden, 'You can only delete your own comments.');
+    await tx.mutate.comment.delete({ id: comment.id });
+  }),
+};
