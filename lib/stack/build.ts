@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type StdioOptions } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -73,7 +73,7 @@ export async function ensureAppBuilt(options: EnsureAppBuiltOptions = {}): Promi
   if (isBuildCurrent(hash)) return false;
   fs.rmSync(HASH_FILE, { force: true });
 
-  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+  const env: Record<string, string | undefined> = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
   delete env.NODE_ENV; // next build sets production itself and warns about other values
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[key];
@@ -83,10 +83,11 @@ export async function ensureAppBuilt(options: EnsureAppBuiltOptions = {}): Promi
   const { signal, verbose } = options;
   if (signal?.aborted) throw abortError(signal);
   const output: string[] = [];
+  const stdio: StdioOptions = verbose ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'];
   const child = spawn(process.execPath, [fromRoot('node_modules', '.bin', 'next'), 'build'], {
     cwd: projectRoot,
-    env,
-    stdio: verbose ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+    env: env as NodeJS.ProcessEnv,
+    stdio,
   });
   const collect = (chunk: Buffer) => {
     output.push(chunk.toString('utf8'));

@@ -41,6 +41,8 @@ export interface StartStackOptions {
   verboseBuild?: boolean;
 }
 
+type ExitStatus = { code: number | null; signal: NodeJS.Signals | null };
+
 export interface StackExit {
   name: string;
   code: number | null;
@@ -157,12 +159,21 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
     const appUrl = `http://localhost:${appPort}`;
     const zeroUrl = `http://localhost:${zeroPort}`;
 
+    // If one of the two fails, stop waiting for the other.
+    const services = new AbortController();
+    const forwardAbort = () => services.abort(signal?.reason);
+    signal?.addEventListener('abort', forwardAbort, { once: true });
+    const failFast = (err: unknown): never => {
+      services.abort();
+      throw err;
+    };
+
     t = performance.now();
     const appStarting = startAppServer({
       port: appPort,
       dataDir,
       echo: dev,
-      signal,
+      signal: services.signal,
       env: {
         DATABASE_URL: databaseUrl,
         BETTER_AUTH_SECRET: secrets.betterAuthSecret,
@@ -176,7 +187,7 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       app = handle;
       log(`✓ App server ready in ${since(t)}`);
       return handle;
-    });
+    }, failFast);
     const zeroStarting = startZeroCache({
       port: zeroPort,
       upstreamUrl: databaseUrl,
@@ -185,17 +196,22 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       adminPassword:
         process.env.ZERO_ADMIN_PASSWORD ||
         createHmac('sha256', secrets.betterAuthSecret).update('zero-admin-password').digest('base64url').slice(0, 24),
-      signal,
+      signal: services.signal,
     }).then((handle) => {
       zero = handle;
       log(`✓ zero-cache ready in ${since(t)}`);
       return handle;
-    });
+    }, failFast);
     const results = await Promise.allSettled([appStarting, zeroStarting]);
-    for (const result of results) if (result.status === 'rejected') throw result.reason;
+    signal?.removeEventListener('abort', forwardAbort);
+    checkAbort();
+    // The first real failure, not the abort it caused in the other service.
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    const failure = failures.find((e) => !isAbortError(e)) ?? failures[0];
+    if (failure) throw failure;
 
-    const watch = (name: string, handle: { exited: Stack['crashed'] extends Promise<infer _> ? Promise<{ code: number | null; signal: NodeJS.Signals | null }> : never; logFile: string }) =>
-      handle.exited.then((r) => ({ name, ...r, logFile: handle.logFile }));
+    const watch = (name: string, handle: { exited: Promise<ExitStatus>; logFile: string }) =>
+      handle.exited.then((r): StackExit => ({ name, ...r, logFile: handle.logFile }));
     const crashed = new Promise<StackExit>((resolve) => {
       const candidates = [watch('App server', app!), watch('zero-cache', zero!)];
       if (postgres) candidates.push(watch('PostgreSQL', postgres));
@@ -207,7 +223,6 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
     return { appUrl, zeroUrl, databaseUrl, demo, dataDir, logDir, crashed, stop };
   } catch (err) {
     await stop();
-    if (isAbortError(err) || signal?.aborted) throw signal?.aborted ? abortError(signal) : err;
-    throw err;
+    throw signal?.aborted ? abortError(signal) : err;
   }
 }

@@ -1,0 +1,47 @@
+import { Zero, type ZeroOptions } from '@rocicorp/zero';
+import WebSocket from 'ws';
+import type { ZeroContext } from '../../zero/context.ts';
+import { mutators } from '../../zero/mutators.ts';
+import { schema } from '../../zero/schema.gen.ts';
+
+// Zero reads globalThis.WebSocket when it connects; Node 20 has none.
+globalThis.WebSocket ??= WebSocket as unknown as typeof globalThis.WebSocket;
+
+export type NodeZero = Zero<typeof schema, undefined, ZeroContext>;
+
+/** A Zero client outside the browser: in-memory store, auth by session token. */
+export function connectZero(opts: { cacheURL: string; userID: string; token: string; context: ZeroContext }): NodeZero {
+  const options: ZeroOptions<typeof schema, undefined, ZeroContext> = {
+    cacheURL: opts.cacheURL,
+    userID: opts.userID,
+    auth: opts.token,
+    schema,
+    mutators,
+    context: opts.context,
+    kvStore: 'mem',
+    logLevel: 'error',
+  };
+  return new Zero(options);
+}
+
+/** Waits until `predicate` holds for a live query's data, or fails after `timeoutMs`. */
+export async function waitForData<T>(
+  view: { data: T; addListener(cb: (data: T) => void): () => void },
+  predicate: (data: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
+  if (predicate(view.data)) return view.data;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`live query did not reach the expected state within ${timeoutMs} ms: ${JSON.stringify(view.data)}`));
+    }, timeoutMs);
+    const unsubscribe = view.addListener((data) => {
+      if (predicate(data)) {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(data);
+      }
+    });
+  });
+}
