@@ -6,6 +6,8 @@ const configSchema = z.object({
   SPEDY_VAULT_MASTER_KEY: z.string().min(32, 'SPEDY_VAULT_MASTER_KEY must be at least 32 characters').optional(),
   SPEDY_PUBLIC_URL: z.string().url('SPEDY_PUBLIC_URL must be the app URL, e.g. http://localhost:3000'),
   ZERO_PUBLIC_URL: z.string().url('ZERO_PUBLIC_URL must be the zero-cache URL the browser uses'),
+  /** `0` turns Better Auth's rate limit off (the test suite signs many users up from one address). */
+  SPEDY_AUTH_RATE_LIMIT: z.enum(['0', '1']).default('1'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -3,7 +3,7 @@ import { rankBetween } from '../lib/board/rank.ts';
 import { mutators } from '../zero/mutators.ts';
 import { queries } from '../zero/queries.ts';
 import { sql } from './support/db.ts';
-import { createProject, createTicket, joinOrg, newMember, serverVerdict, type Member } from './support/fixtures.ts';
+import { createProject, createTicket, joinOrg, newMember, openBoard, serverVerdict, type Member } from './support/fixtures.ts';
 import { testStack } from './support/stack-env.ts';
 import { waitForData } from './support/zero-client.ts';
 
@@ -15,6 +15,7 @@ beforeAll(async () => {
   owner = await newMember('Board Owner');
   teammate = await joinOrg(await newMember('Board Teammate'), owner);
   project = await createProject(owner, 'SYNC');
+  await openBoard(teammate, project);
 });
 
 afterAll(async () => {
@@ -37,6 +38,7 @@ describe('live board between two members', () => {
 
   it('numbers tickets per project without gaps or repeats, even when created at once', async () => {
     const other = await createProject(owner, 'NUM');
+    await openBoard(teammate, other);
     const ids = await Promise.all([
       createTicket(owner, other, 'a'),
       createTicket(teammate, other, 'b'),

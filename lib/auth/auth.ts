@@ -25,6 +25,7 @@ function createAuth() {
         invitation: schema.invitation,
       },
     }),
+    rateLimit: { enabled: config.SPEDY_AUTH_RATE_LIMIT === '1' },
     emailAndPassword: { enabled: true, autoSignIn: true, minPasswordLength: 8 },
     databaseHooks: {
       user: {

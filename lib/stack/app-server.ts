@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fromRoot, projectRoot } from './paths.ts';
-import { describeTail, spawnManaged, stopStaleGroup } from './process-group.ts';
+import { describeTail, spawnManaged, stopLeftovers } from './process-group.ts';
 import { ReadinessError, waitForHttpOk } from './wait.ts';
 
 export interface AppServerHandle {
@@ -33,7 +33,7 @@ export interface StartAppServerOptions {
 export async function startAppServer(options: StartAppServerOptions): Promise<AppServerHandle> {
   const dataDir = path.resolve(options.dataDir ?? fromRoot('.data'));
   const pidFile = path.join(dataDir, 'run', 'app.pid');
-  await stopStaleGroup(pidFile, 'server/main.ts');
+  await stopLeftovers(pidFile);
 
   const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
   for (const [key, value] of Object.entries(options.env)) {
@@ -51,7 +51,6 @@ export async function startAppServer(options: StartAppServerOptions): Promise<Ap
     logFile: path.join(dataDir, 'logs', 'app.log'),
     echo: options.echo,
     pidFile,
-    marker: 'server/main.ts',
     stopSignal: 'SIGTERM',
     graceMs: 5000,
   });

@@ -52,6 +52,8 @@ export interface EnsureAppBuiltOptions {
   /** Extra environment for the build (e.g. DATABASE_URL and secrets the app reads at import time). */
   env?: Record<string, string | undefined>;
   signal?: AbortSignal;
+  /** Called when a build is needed, just before it starts: there is none yet, or the sources changed. */
+  onBuildStart?: (reason: 'no build yet' | 'sources changed') => void;
 }
 
 /** True when `.next` holds a production build of the current sources. */
@@ -71,7 +73,11 @@ export function isBuildCurrent(hash = sourceHash()): boolean {
 export async function ensureAppBuilt(options: EnsureAppBuiltOptions = {}): Promise<boolean> {
   const hash = sourceHash();
   if (isBuildCurrent(hash)) return false;
+  options.onBuildStart?.(fs.existsSync(BUILD_ID) ? 'sources changed' : 'no build yet');
   fs.rmSync(HASH_FILE, { force: true });
+  // Next's incremental type-check cache (TypeScript 7) was seen reporting errors
+  // from an older version of a changed file: type-check from scratch.
+  fs.rmSync(fromRoot('.next', 'cache', '.tsbuildinfo'), { force: true });
 
   const env: Record<string, string | undefined> = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
   delete env.NODE_ENV; // next build sets production itself and warns about other values

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { displayPath, projectRoot } from './paths.ts';
-import { describeTail, spawnManaged, stopStaleGroup } from './process-group.ts';
+import { describeTail, spawnManaged, stopLeftovers } from './process-group.ts';
 import { abortError, sleep } from './time.ts';
 import { ReadinessError } from './wait.ts';
 
@@ -154,6 +154,11 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
     makeParentsTraversable(pgDir);
   }
 
+  const pidFile = path.join(dataDir, 'run', 'postgres.pid');
+  if (await stopLeftovers(pidFile, 'SIGINT', 15_000)) {
+    options.log?.('  stopped a PostgreSQL that an earlier, killed start left running');
+  }
+
   if (!fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {
     const leftovers = fs.readdirSync(pgDir);
     if (leftovers.length > 0) {
@@ -163,10 +168,6 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
     options.log?.(`  initialising a new PostgreSQL cluster in ${displayPath(pgDir)}`);
     await initialise(bins, pgDir, runAs);
   }
-
-  const pidFile = path.join(dataDir, 'run', 'postgres.pid');
-  const stale = await stopStaleGroup(pidFile, pgDir, 'SIGINT', 15_000);
-  if (stale) options.log?.(`  stopped a PostgreSQL left running by an earlier start (pid ${stale})`);
 
   const flags = [
     ['wal_level', 'logical'],
@@ -193,7 +194,6 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
     env: { ...process.env, LC_ALL: 'C' },
     logFile: path.join(dataDir, 'logs', 'postgres.log'),
     pidFile,
-    marker: pgDir,
     ...runAs,
     stopSignal: 'SIGINT',
     graceMs: 15_000,
@@ -247,7 +247,10 @@ export async function checkExternalPostgres(url: string): Promise<void> {
   try {
     await client.connect();
   } catch (err) {
-    throw new Error(`Cannot connect to the PostgreSQL server in DATABASE_URL: ${(err as Error).message}`);
+    throw new Error(
+      `Cannot connect to the PostgreSQL server in DATABASE_URL (${(err as Error).message}). ` +
+        'Start that server, or unset DATABASE_URL to use the embedded PostgreSQL.',
+    );
   }
   try {
     const { rows } = await client.query<{ wal_level: string }>('SHOW wal_level');

@@ -2,12 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { displayPath } from './paths.ts';
+import { isAlive, processTree, signalProc, type ProcId } from './proc-tree.ts';
 import { sleep } from './time.ts';
 
 /**
  * A child process started in its own process group (`detached: true`), so a
  * Ctrl-C in the terminal reaches only our process and we stop children in
- * order; stopping signals the whole group (the child and everything it forked).
+ * order. Stopping signals the group, and everything the child started is
+ * tracked (some children detach their own children) so nothing outlives it.
  * Output goes to a log file (appended) and a small in-memory tail.
  */
 export interface ManagedProcess {
@@ -19,7 +21,7 @@ export interface ManagedProcess {
   hasExited(): boolean;
   /** The last lines the child wrote (stdout and stderr). */
   lastLines(count?: number): string[];
-  /** Sends `stopSignal` to the group, then SIGKILL after `graceMs`. Idempotent. */
+  /** Sends `stopSignal` to the group, SIGKILL to the whole tree after `graceMs`. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -32,36 +34,55 @@ export interface SpawnManagedOptions {
   logFile: string;
   /** Also copy the child's output to our stdout. */
   echo?: boolean;
-  /** Records the group id so a later start can stop a group left behind by a killed parent. */
+  /**
+   * Records the process tree so that a later start can stop what a killed
+   * parent left behind (see stopLeftovers).
+   */
   pidFile?: string;
-  /** A string that the child's command line contains (guards against pid reuse for pidFile). */
-  marker?: string;
   uid?: number;
   gid?: number;
-  /** Signal for a graceful stop (default SIGTERM). */
+  /** Signal for a graceful stop, sent to the child's group (default SIGTERM). */
   stopSignal?: NodeJS.Signals;
   /** How long to wait after stopSignal before SIGKILL (default 5000 ms). */
   graceMs?: number;
-  /** Signal sent synchronously if our process exits while the child still runs (default SIGKILL). */
+  /**
+   * Signal sent synchronously if our process exits while the child still runs:
+   * SIGKILL (default) goes to the whole tree, any other signal to the child's group.
+   */
   emergencySignal?: NodeJS.Signals;
 }
 
-const live = new Set<{ pid: number; signal: NodeJS.Signals; done: () => boolean }>();
+const TRACK_INTERVAL_MS = 5000;
+
+interface LiveEntry {
+  pid: number;
+  signal: NodeJS.Signals;
+  known: Map<number, ProcId>;
+  done: () => boolean;
+}
+const live = new Set<LiveEntry>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // Last resort when our process exits without stopping its children (uncaught
-  // error, process.exit elsewhere): never leave a group behind.
+  // error, process.exit elsewhere): leave nothing behind.
   process.on('exit', () => {
     for (const entry of live) {
-      if (!entry.done()) killGroup(entry.pid, entry.signal);
+      if (entry.done()) continue;
+      if (entry.signal === 'SIGKILL') {
+        for (const proc of processTree(entry.pid)) entry.known.set(proc.pid, proc);
+        killGroup(entry.pid, 'SIGKILL');
+        for (const proc of entry.known.values()) signalProc(proc, 'SIGKILL');
+      } else {
+        killGroup(entry.pid, entry.signal);
+      }
     }
   });
 }
 
-function killGroup(pid: number, signal: NodeJS.Signals): boolean {
+function killGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pid, signal);
     return true;
@@ -70,54 +91,59 @@ function killGroup(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-function groupAlive(pid: number): boolean {
-  return killGroup(pid, 0 as unknown as NodeJS.Signals);
+function anyAlive(pid: number, known: readonly ProcId[]): boolean {
+  if (killGroup(pid, 0)) return true;
+  for (const proc of known) if (isAlive(proc)) return true;
+  return false;
 }
 
-function readCmdline(pid: number): string | null {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return null;
-  }
-}
-
-async function waitGroupGone(pid: number, ms: number): Promise<boolean> {
+async function waitGone(pid: number, known: readonly ProcId[], ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
-  while (groupAlive(pid)) {
+  while (anyAlive(pid, known)) {
     if (Date.now() > deadline) return false;
-    await sleep(100);
+    await sleep(50);
   }
   return true;
 }
 
+function writePidFile(file: string, known: Map<number, ProcId>): void {
+  try {
+    fs.writeFileSync(file, `${JSON.stringify([...known.values()])}\n`);
+  } catch {}
+}
+
 /**
- * If `pidFile` names a process group that still runs and whose leader's command
- * line contains `marker`, stop it (stopSignal, then SIGKILL). Returns its pid,
- * or null when there was nothing to stop.
+ * Stops processes recorded in `pidFile` by an earlier run whose parent was
+ * killed before it could stop them (they would hold ports, the replica file or
+ * the replication slot). Only processes whose pid and start time both match are
+ * signalled. Returns how many were still running.
  */
-export async function stopStaleGroup(
+export async function stopLeftovers(
   pidFile: string,
-  marker: string,
   stopSignal: NodeJS.Signals = 'SIGTERM',
   graceMs = 5000,
-): Promise<number | null> {
-  let pid: number;
+): Promise<number> {
+  let recorded: ProcId[];
   try {
-    pid = Number.parseInt(fs.readFileSync(pidFile, 'utf8').trim(), 10);
+    recorded = JSON.parse(fs.readFileSync(pidFile, 'utf8'));
+    if (!Array.isArray(recorded)) return 0;
   } catch {
-    return null;
+    return 0;
+  }
+  const alive = recorded.filter(
+    (p) => p && typeof p.pid === 'number' && typeof p.start === 'string' && p.pid !== process.pid && isAlive(p),
+  );
+  if (alive.length > 0) {
+    // The leader (first) gets the graceful signal; orphaned helpers get it too.
+    for (const proc of alive) signalProc(proc, stopSignal);
+    const deadline = Date.now() + graceMs;
+    while (alive.some(isAlive) && Date.now() < deadline) await sleep(100);
+    for (const proc of alive) signalProc(proc, 'SIGKILL');
+    const killDeadline = Date.now() + 2000;
+    while (alive.some(isAlive) && Date.now() < killDeadline) await sleep(50);
   }
   fs.rmSync(pidFile, { force: true });
-  if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) return null;
-  const cmdline = readCmdline(pid);
-  if (!cmdline || !cmdline.includes(marker) || !groupAlive(pid)) return null;
-  killGroup(pid, stopSignal);
-  if (!(await waitGroupGone(pid, graceMs))) {
-    killGroup(pid, 'SIGKILL');
-    await waitGroupGone(pid, 2000);
-  }
-  return pid;
+  return alive.length;
 }
 
 export function spawnManaged(options: SpawnManagedOptions): ManagedProcess {
@@ -164,13 +190,29 @@ export function spawnManaged(options: SpawnManagedOptions): ManagedProcess {
   });
 
   const pid = child.pid ?? -1;
-  const entry = { pid, signal: options.emergencySignal ?? 'SIGKILL', done: () => done };
+  const known = new Map<number, ProcId>();
+  const track = () => {
+    if (done || pid <= 0) return;
+    let added = false;
+    for (const proc of processTree(pid)) {
+      if (known.get(proc.pid)?.start !== proc.start) {
+        known.set(proc.pid, proc);
+        added = true;
+      }
+    }
+    for (const [p, proc] of known) if (!isAlive(proc)) known.delete(p);
+    if (added && options.pidFile) writePidFile(options.pidFile, known);
+  };
+  let tracker: NodeJS.Timeout | undefined;
+  const entry: LiveEntry = { pid, signal: options.emergencySignal ?? 'SIGKILL', known, done: () => done };
   if (pid > 0) {
     live.add(entry);
-    if (options.pidFile) {
-      fs.mkdirSync(path.dirname(options.pidFile), { recursive: true });
-      fs.writeFileSync(options.pidFile, `${pid}\n`);
-    }
+    if (options.pidFile) fs.mkdirSync(path.dirname(options.pidFile), { recursive: true });
+    track();
+    // Children that detach themselves leave our group: keep their identities.
+    setTimeout(track, 500).unref();
+    tracker = setInterval(track, TRACK_INTERVAL_MS);
+    tracker.unref();
   }
 
   void exited.then(() => {
@@ -183,6 +225,8 @@ export function spawnManaged(options: SpawnManagedOptions): ManagedProcess {
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       if (pid > 0) {
+        track();
+        clearInterval(tracker);
         const graceMs = options.graceMs ?? 5000;
         if (!done) killGroup(pid, options.stopSignal ?? 'SIGTERM');
         const exitedInTime = await new Promise<boolean>((resolve) => {
@@ -192,12 +236,17 @@ export function spawnManaged(options: SpawnManagedOptions): ManagedProcess {
             resolve(true);
           });
         });
-        if (!exitedInTime) killGroup(pid, 'SIGKILL');
-        await exited;
-        // The leader is gone; make sure nothing it forked outlives it.
-        if (!(await waitGroupGone(pid, exitedInTime ? 1000 : 100))) {
+        const killAll = () => {
           killGroup(pid, 'SIGKILL');
-          await waitGroupGone(pid, 2000);
+          for (const proc of known.values()) signalProc(proc, 'SIGKILL');
+        };
+        if (!exitedInTime) killAll();
+        await exited;
+        // The leader is gone; give what it started a moment, then make sure none outlives it.
+        const tree = [...known.values()];
+        if (!(await waitGone(pid, tree, exitedInTime ? 2000 : 100))) {
+          killAll();
+          await waitGone(pid, tree, 2000);
         }
       }
       live.delete(entry);

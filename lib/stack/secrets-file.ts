@@ -28,7 +28,7 @@ function generateSecret(): string {
  */
 export async function loadOrCreateLocalSecrets(
   dataDir: string,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Record<string, string | undefined> = process.env,
 ): Promise<LocalSecrets> {
   const file = path.join(dataDir, 'secrets.json');
   let stored: Partial<Record<keyof LocalSecrets, string>> = {};

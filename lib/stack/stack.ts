@@ -3,10 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startAppServer, type AppServerHandle } from './app-server.ts';
 import { ensureAppBuilt } from './build.ts';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { StackError } from './errors.ts';
 import { migrateDatabase } from './migrate.ts';
 import { displayPath } from './paths.ts';
 import { findFreePort } from './ports.ts';
+import { stopLeftovers } from './process-group.ts';
 import { checkExternalPostgres, startPostgres, type PostgresHandle } from './postgres.ts';
 import { loadOrCreateLocalSecrets } from './secrets-file.ts';
 import { abortError, isAbortError, since } from './time.ts';
@@ -39,6 +41,8 @@ export interface StartStackOptions {
   ephemeral?: boolean;
   /** Show next build's output live. */
   verboseBuild?: boolean;
+  /** Copy the app server's output to our stdout (default: in dev mode). It always goes to logs/app.log. */
+  echoApp?: boolean;
 }
 
 type ExitStatus = { code: number | null; signal: NodeJS.Signals | null };
@@ -60,6 +64,8 @@ export interface Stack {
   demo: DemoSignIn | null;
   dataDir: string;
   logDir: string;
+  /** The environment given to the app server (DATABASE_URL, secrets, public URLs…), e.g. for tests. */
+  appEnv: Record<string, string>;
   /** Resolves when a service exits by itself (a crash); never after stop() was called. */
   crashed: Promise<StackExit>;
   /** Stops zero-cache and the app server, then PostgreSQL. Idempotent. */
@@ -87,17 +93,29 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
   let postgres: PostgresHandle | undefined;
   let app: AppServerHandle | undefined;
   let zero: ZeroCacheHandle | undefined;
+  let lock: DataDirLock | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       await Promise.all([zero?.stop(), app?.stop()].map((p) => p?.catch(() => undefined)));
       await postgres?.stop().catch(() => undefined);
+      lock?.release();
     })();
     return stopping;
   };
 
   try {
     fs.mkdirSync(dataDir, { recursive: true });
+    lock = lockDataDir(dataDir);
+    // Before picking ports: processes a killed earlier start left behind may hold them.
+    const runDir = path.join(dataDir, 'run');
+    const [appLeft, zeroLeft] = await Promise.all([
+      stopLeftovers(path.join(runDir, 'app.pid')),
+      stopLeftovers(path.join(runDir, 'zero-cache.pid')),
+    ]);
+    const pgLeft = await stopLeftovers(path.join(runDir, 'postgres.pid'), 'SIGINT', 15_000);
+    const leftovers = [appLeft && 'app server', zeroLeft && 'zero-cache', pgLeft && 'PostgreSQL'].filter(Boolean);
+    if (leftovers.length > 0) log(`  stopped the ${leftovers.join(', ')} that an earlier, killed start left running`);
 
     let t = performance.now();
     const secrets = await loadOrCreateLocalSecrets(dataDir);
@@ -135,8 +153,8 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
     let demo: DemoSignIn | null = null;
     if (seed && migrated.applied) {
       t = performance.now();
-      const { seedDemo } = await import('../demo/seed.ts');
       try {
+        const { seedDemo } = await import('../demo/seed.ts');
         demo = await seedDemo(databaseUrl);
       } catch (err) {
         throw new StackError(`Seeding the demo data failed: ${(err as Error).message} (start with SPEDY_DEMO=0 to skip it).`);
@@ -147,8 +165,11 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
 
     if (!dev) {
       t = performance.now();
-      log('… Checking the production build (next build runs when sources changed; about a minute)');
-      const built = await ensureAppBuilt({ verbose: options.verboseBuild, signal });
+      const built = await ensureAppBuilt({
+        verbose: options.verboseBuild,
+        signal,
+        onBuildStart: (reason) => log(`… Building the app (next build, ${reason}; about a minute)`),
+      });
       log(built ? `✓ App built in ${since(t)}` : `✓ App build up to date (${since(t)})`);
       checkAbort();
     }
@@ -168,21 +189,22 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       throw err;
     };
 
+    const appEnv: Record<string, string> = {
+      DATABASE_URL: databaseUrl,
+      BETTER_AUTH_SECRET: secrets.betterAuthSecret,
+      SPEDY_VAULT_MASTER_KEY: secrets.vaultMasterKey,
+      SPEDY_PUBLIC_URL: appUrl,
+      ZERO_PUBLIC_URL: zeroUrl,
+      NODE_ENV: dev ? 'development' : 'production',
+      ...(dev ? { SPEDY_DEV: '1' } : {}),
+    };
     t = performance.now();
     const appStarting = startAppServer({
       port: appPort,
       dataDir,
-      echo: dev,
+      echo: options.echoApp ?? dev,
       signal: services.signal,
-      env: {
-        DATABASE_URL: databaseUrl,
-        BETTER_AUTH_SECRET: secrets.betterAuthSecret,
-        SPEDY_VAULT_MASTER_KEY: secrets.vaultMasterKey,
-        SPEDY_PUBLIC_URL: appUrl,
-        ZERO_PUBLIC_URL: zeroUrl,
-        NODE_ENV: dev ? 'development' : 'production',
-        SPEDY_DEV: dev ? '1' : undefined,
-      },
+      env: { ...appEnv, SPEDY_DEV: dev ? '1' : undefined },
     }).then((handle) => {
       app = handle;
       log(`✓ App server ready in ${since(t)}`);
@@ -202,6 +224,7 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       log(`✓ zero-cache ready in ${since(t)}`);
       return handle;
     }, failFast);
+    lock.setAppUrl(appUrl);
     const results = await Promise.allSettled([appStarting, zeroStarting]);
     signal?.removeEventListener('abort', forwardAbort);
     checkAbort();
@@ -220,7 +243,7 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       });
     });
 
-    return { appUrl, zeroUrl, databaseUrl, demo, dataDir, logDir, crashed, stop };
+    return { appUrl, zeroUrl, databaseUrl, demo, dataDir, logDir, appEnv, crashed, stop };
   } catch (err) {
     await stop();
     throw signal?.aborted ? abortError(signal) : err;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fromRoot, projectRoot } from './paths.ts';
-import { describeTail, spawnManaged, stopStaleGroup } from './process-group.ts';
+import { describeTail, spawnManaged, stopLeftovers } from './process-group.ts';
 import { ReadinessError, waitForHttpOk } from './wait.ts';
 
 export interface ZeroCacheHandle {
@@ -36,7 +36,7 @@ const ZERO_CACHE_BIN = fromRoot('node_modules', '.bin', 'zero-cache');
 export async function startZeroCache(options: StartZeroCacheOptions): Promise<ZeroCacheHandle> {
   const dataDir = path.resolve(options.dataDir);
   const pidFile = path.join(dataDir, 'run', 'zero-cache.pid');
-  await stopStaleGroup(pidFile, 'zero-cache');
+  await stopLeftovers(pidFile);
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -67,7 +67,6 @@ export async function startZeroCache(options: StartZeroCacheOptions): Promise<Ze
     env,
     logFile: path.join(dataDir, 'logs', 'zero-cache.log'),
     pidFile,
-    marker: 'zero-cache',
     stopSignal: 'SIGTERM',
     graceMs: 5000,
   });

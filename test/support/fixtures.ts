@@ -2,6 +2,7 @@ import { nanoid } from 'nanoid';
 import { defaultStatuses } from '../../lib/board/statuses.ts';
 import { rankBetween } from '../../lib/board/rank.ts';
 import { mutators } from '../../zero/mutators.ts';
+import { queries } from '../../zero/queries.ts';
 import type { ZeroContext } from '../../zero/context.ts';
 import { signUp, type TestAccount } from './accounts.ts';
 import { sql } from './db.ts';
@@ -41,12 +42,26 @@ export async function serverVerdict(result: { client: Promise<unknown>; server: 
   return outcome.type === 'error' ? (outcome.error?.message ?? 'error') : null;
 }
 
+/**
+ * Client-side mutators read the client's synced rows, so a client works on a project
+ * the way the board page does: with the project and its tickets subscribed.
+ */
+export async function openBoard(member: Member, project: { id: string; key: string; orgID: string }) {
+  const views = [
+    member.zero.preload(queries.project({ orgID: project.orgID, key: project.key })),
+    member.zero.preload(queries.boardTickets({ orgID: project.orgID, projectID: project.id })),
+  ];
+  await Promise.all(views.map((v) => v.complete));
+}
+
 export async function createProject(owner: Member, key = 'SPD') {
   const id = nanoid();
   const statuses = defaultStatuses(nanoid);
   const verdict = await serverVerdict(owner.zero.mutate(mutators.project.create({ id, orgID: owner.orgID, key, name: `Project ${key}`, statuses })));
   if (verdict) throw new Error(`project.create refused: ${verdict}`);
-  return { id, key, statuses };
+  const project = { id, key, statuses, orgID: owner.orgID };
+  await openBoard(owner, project);
+  return project;
 }
 
 export async function createTicket(member: Member, project: { id: string; statuses: { id: string }[] }, title: string) {

@@ -1,4 +1,4 @@
-import { Zero, type ZeroOptions } from '@rocicorp/zero';
+import { Zero, type AnyMutatorRegistry, type ZeroOptions } from '@rocicorp/zero';
 import WebSocket from 'ws';
 import type { ZeroContext } from '../../zero/context.ts';
 import { mutators } from '../../zero/mutators.ts';
@@ -10,16 +10,25 @@ globalThis.WebSocket ??= WebSocket as unknown as typeof globalThis.WebSocket;
 export type NodeZero = Zero<typeof schema, undefined, ZeroContext>;
 
 /** A Zero client outside the browser: in-memory store, auth by session token. */
-export function connectZero(opts: { cacheURL: string; userID: string; token: string; context: ZeroContext }): NodeZero {
+export function connectZero(opts: {
+  cacheURL: string;
+  userID: string;
+  token: string;
+  context: ZeroContext;
+  /** A hostile client registers mutators of its own. */
+  mutators?: AnyMutatorRegistry;
+}): NodeZero {
   const options: ZeroOptions<typeof schema, undefined, ZeroContext> = {
     cacheURL: opts.cacheURL,
     userID: opts.userID,
     auth: opts.token,
     schema,
-    mutators,
+    mutators: (opts.mutators ?? mutators) as typeof mutators,
     context: opts.context,
     kvStore: 'mem',
     logLevel: 'error',
+    // The browser default reloads the page; a Node client has none to reload.
+    onUpdateNeeded: () => {},
   };
   return new Zero(options);
 }

@@ -1,0 +1,5 @@
+import { MembersPageClient } from '@/components/members/members-page-client';
+
+export default function MembersPage() {
+  return <MembersPageClient />;
+}

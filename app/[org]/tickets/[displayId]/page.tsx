@@ -1,0 +1,6 @@
+import { TicketPageClient } from '@/components/ticket/ticket-page-client';
+
+export default async function TicketPage({ params }: { params: Promise<{ displayId: string }> }) {
+  const { displayId } = await params;
+  return <TicketPageClient displayId={displayId} />;
+}

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadOrCreateLocalSecrets } from './secrets-file.ts';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spedy-secrets-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('loadOrCreateLocalSecrets', () => {
+  it('generates 32-byte secrets once, in a 0600 file, and reuses them', async () => {
+    const dir = path.join(tempDir(), 'data');
+    const first = await loadOrCreateLocalSecrets(dir, {});
+    expect(Buffer.from(first.betterAuthSecret, 'base64')).toHaveLength(32);
+    expect(Buffer.from(first.vaultMasterKey, 'base64')).toHaveLength(32);
+    expect(first.betterAuthSecret).not.toBe(first.vaultMasterKey);
+    expect(fs.statSync(path.join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    expect(await loadOrCreateLocalSecrets(dir, {})).toEqual(first);
+  });
+
+  it('prefers the environment and does not store its values', async () => {
+    const dir = tempDir();
+    const secrets = await loadOrCreateLocalSecrets(dir, { BETTER_AUTH_SECRET: 'from-env-auth', SPEDY_VAULT_MASTER_KEY: 'from-env-vault' });
+    expect(secrets).toEqual({ betterAuthSecret: 'from-env-auth', vaultMasterKey: 'from-env-vault' });
+    expect(fs.existsSync(path.join(dir, 'secrets.json'))).toBe(false);
+
+    const mixed = await loadOrCreateLocalSecrets(dir, { BETTER_AUTH_SECRET: 'from-env-auth' });
+    const stored = JSON.parse(fs.readFileSync(path.join(dir, 'secrets.json'), 'utf8'));
+    expect(stored).toEqual({ vaultMasterKey: mixed.vaultMasterKey });
+  });
+
+  it('refuses to replace a corrupt file', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'secrets.json'), '{not json');
+    await expect(loadOrCreateLocalSecrets(dir, {})).rejects.toThrow(/unreadable/);
+    expect(fs.readFileSync(path.join(dir, 'secrets.json'), 'utf8')).toBe('{not json');
+  });
+});

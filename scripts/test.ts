@@ -1,0 +1,217 @@
+// `npm test`: unit tests, then the whole stack once (fresh data, free ports) for
+// integration tests (vitest) and browser tests (Playwright). The last line is
+// always "N passed, N failed, N skipped". `npm test -- --unit-only` runs only the unit tests;
+// `npm test -- --dev` runs the app in development mode (no production build; quicker to iterate).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { errorDetails } from '../lib/stack/errors.ts';
+import { fromRoot, projectRoot } from '../lib/stack/paths.ts';
+import { startStack, type Stack } from '../lib/stack/stack.ts';
+import { isAbortError } from '../lib/stack/time.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const unitOnly = process.argv.includes('--unit-only');
+const dev = process.argv.includes('--dev');
+
+interface SuiteResult {
+  name: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** Why the suite counts as broken beyond its failed tests (runner crash, file that failed to load). */
+  problems: string[];
+}
+
+const results: SuiteResult[] = [];
+const startup = new AbortController();
+let current: ChildProcess | undefined;
+let interrupted = false;
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (interrupted) return;
+  interrupted = true;
+  console.error(`\n${signal}: stopping the tests…`);
+  startup.abort();
+  // A terminal Ctrl-C reaches the runner too; a plain `kill` reaches only us.
+  current?.kill(signal);
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+process.on('SIGHUP', onSignal);
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: projectRoot, env, stdio: 'inherit' });
+    current = child;
+    child.once('error', (err) => {
+      console.error(`Could not run ${command}: ${err.message}`);
+      resolve(null);
+    });
+    child.once('close', (code) => {
+      current = undefined;
+      resolve(code);
+    });
+  });
+}
+
+function readJson(file: string): any {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+async function runVitest(project: 'unit' | 'integration', reportDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const report = path.join(reportDir, `vitest-${project}.json`);
+  console.log(`\n▶ vitest --project ${project}`);
+  const code = await run(
+    process.execPath,
+    [
+      fromRoot('node_modules', '.bin', 'vitest'),
+      'run',
+      '--project',
+      project,
+      '--passWithNoTests',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+    ],
+    env,
+  );
+  const json = readJson(report);
+  const suite: SuiteResult = { name: `vitest ${project}`, passed: 0, failed: 0, skipped: 0, problems: [] };
+  if (json) {
+    suite.passed = json.numPassedTests ?? 0;
+    suite.failed = json.numFailedTests ?? 0;
+    suite.skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+    for (const file of json.testResults ?? []) {
+      const testFailed = (file.assertionResults ?? []).some((a: { status: string }) => a.status === 'failed');
+      if (file.status === 'failed' && !testFailed) {
+        suite.failed += 1; // the file itself failed (import error, hook failure…)
+        suite.problems.push(`${path.relative(projectRoot, file.name)} failed outside its tests`);
+      }
+    }
+  }
+  if (code !== 0 && suite.failed === 0 && !interrupted) {
+    suite.failed += 1;
+    suite.problems.push(json ? `vitest exited with code ${code} (unhandled errors?)` : `vitest crashed (exit code ${code}, no report)`);
+  }
+  results.push(suite);
+}
+
+async function runPlaywright(reportDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const report = path.join(reportDir, 'playwright.json');
+  console.log('\n▶ playwright test');
+  const code = await run(
+    process.execPath,
+    [fromRoot('node_modules', '.bin', 'playwright'), 'test', '--reporter=list,json', '--pass-with-no-tests'],
+    { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: report },
+  );
+  const json = readJson(report);
+  const suite: SuiteResult = { name: 'playwright', passed: 0, failed: 0, skipped: 0, problems: [] };
+  if (json?.stats) {
+    suite.passed = (json.stats.expected ?? 0) + (json.stats.flaky ?? 0);
+    suite.failed = json.stats.unexpected ?? 0;
+    suite.skipped = json.stats.skipped ?? 0;
+    for (const error of json.errors ?? []) {
+      suite.problems.push(String(error.message ?? error).split('\n')[0]);
+    }
+  }
+  if (code !== 0 && suite.failed === 0 && !interrupted) {
+    suite.failed += 1;
+    if (suite.problems.length === 0) suite.problems.push(`playwright exited with code ${code}`);
+  }
+  results.push(suite);
+}
+
+function preflight(): void {
+  if (fs.existsSync(CHROMIUM)) return;
+  const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
+  console.error(`The browser tests need Chromium at ${CHROMIUM}. Install it with:\n\n  ${sudo}apt-get install -y chromium\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<number> {
+  if (!unitOnly) preflight();
+  const runDir = fromRoot('.test-data', `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`);
+  const reportDir = path.join(runDir, 'reports');
+  fs.mkdirSync(reportDir, { recursive: true });
+
+  let stack: Stack | undefined;
+  try {
+    await runVitest('unit', reportDir, process.env);
+
+    if (!unitOnly && !interrupted) {
+      console.log('\n▶ Starting the stack (fresh data, free ports)');
+      process.env.SPEDY_DEMO = '0';
+      try {
+        // Every test signs up fresh users from one address; the auth rate limit would refuse them.
+        process.env.SPEDY_AUTH_RATE_LIMIT = '0';
+        stack = await startStack({
+          dataDir: runDir,
+          dev,
+          echoApp: false,
+          preferredPort: 3100,
+          preferredZeroPort: 4948,
+          externalDatabaseUrl: false,
+          demo: false,
+          ephemeral: true,
+          signal: startup.signal,
+          log: (line) => console.log(`  ${line}`),
+        });
+      } catch (err) {
+        if (!(isAbortError(err) || interrupted)) {
+          console.error(`\n✗ The stack did not start: ${(err as Error).message}`);
+          const details = errorDetails(err);
+          if (details) console.error(details);
+          results.push({ name: 'stack', passed: 0, failed: 1, skipped: 0, problems: ['the stack did not start'] });
+        }
+      }
+      if (stack && !interrupted) {
+        const env: NodeJS.ProcessEnv = {
+          ...process.env,
+          ...stack.appEnv,
+          NODE_ENV: 'test',
+          SPEDY_TEST_APP_URL: stack.appUrl,
+          SPEDY_TEST_ZERO_URL: stack.zeroUrl,
+          SPEDY_TEST_DATABASE_URL: stack.databaseUrl,
+          SPEDY_TEST_DATA_DIR: stack.dataDir,
+        };
+        await runVitest('integration', reportDir, env);
+        if (!interrupted) await runPlaywright(reportDir, env);
+      }
+    }
+  } finally {
+    if (stack) {
+      console.log('\nStopping the stack…');
+      await stack.stop();
+    }
+    fs.rmSync(runDir, { recursive: true, force: true });
+    try {
+      fs.rmdirSync(fromRoot('.test-data')); // only when empty
+    } catch {}
+  }
+
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  for (const suite of results) {
+    total.passed += suite.passed;
+    total.failed += suite.failed;
+    total.skipped += suite.skipped;
+  }
+  console.log('\nSummary:');
+  for (const suite of results) {
+    console.log(`  ${suite.name}: ${suite.passed} passed, ${suite.failed} failed, ${suite.skipped} skipped`);
+    for (const problem of suite.problems) console.log(`    ! ${problem}`);
+  }
+  if (interrupted) console.log('  (interrupted)');
+  else if (total.passed + total.failed === 0) console.log('  ! no tests ran');
+  console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+
+  if (interrupted) return 130;
+  return total.failed > 0 || total.passed + total.failed === 0 ? 1 : 0;
+}
+
+process.exit(await main());
