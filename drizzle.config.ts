@@ -4,6 +4,6 @@ export default defineConfig({
   dialect: 'postgresql',
   schema: './lib/db/schema.ts',
   out: './lib/db/migrations',
-  schemaFilter: ['public', 'auth'],
+  schemaFilter: ['public', 'auth', 'secure'],
   dbCredentials: { url: process.env.DATABASE_URL ?? 'postgres://localhost/spedy' },
 });

@@ -3,7 +3,11 @@ import { z } from 'zod';
 const configSchema = z.object({
   DATABASE_URL: z.string().url('DATABASE_URL must be a postgres:// URL'),
   BETTER_AUTH_SECRET: z.string().min(32, 'BETTER_AUTH_SECRET must be at least 32 characters'),
-  SPEDY_VAULT_MASTER_KEY: z.string().min(32, 'SPEDY_VAULT_MASTER_KEY must be at least 32 characters').optional(),
+  SPEDY_VAULT_MASTER_KEY: z.string().min(32, 'SPEDY_VAULT_MASTER_KEY must be at least 32 characters'),
+  /** The version number of SPEDY_VAULT_MASTER_KEY; raise it when rotating the master key. */
+  SPEDY_VAULT_KEY_VERSION: z.coerce.number().int().min(1).default(1),
+  /** Older master keys, comma-separated "version:key", so values sealed with them stay readable. */
+  SPEDY_VAULT_OLD_KEYS: z.string().default(''),
   SPEDY_PUBLIC_URL: z.string().url('SPEDY_PUBLIC_URL must be the app URL, e.g. http://localhost:3000'),
   ZERO_PUBLIC_URL: z.string().url('ZERO_PUBLIC_URL must be the zero-cache URL the browser uses'),
   /** `0` turns Better Auth's rate limit off (the test suite signs many users up from one address). */

@@ -11,6 +11,7 @@ import {
   ticketDescription,
   ticketLabel,
 } from './board-schema.ts';
+import { job } from './runner-schema.ts';
 
 export const userRelations = relations(user, ({ many }) => ({
   memberships: many(member),
@@ -59,6 +60,7 @@ export const ticketRelations = relations(ticket, ({ one, many }) => ({
   comments: many(comment),
   blocks: many(ticketBlock, { relationName: 'blocker' }),
   blockedBy: many(ticketBlock, { relationName: 'blocked' }),
+  jobs: many(job),
 }));
 
 export const ticketBlockRelations = relations(ticketBlock, ({ one }) => ({

@@ -2,3 +2,5 @@
 export * from './auth-schema.ts';
 export * from './board-schema.ts';
 export * from './relations.ts';
+export * from './runner-schema.ts';
+export * from './runner-relations.ts';

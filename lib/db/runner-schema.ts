@@ -1,0 +1,179 @@
+// Runners, their tokens, the secrets vault, git integrations and jobs.
+// Anything secret (token hashes, ciphertexts) lives in schema `secure`, outside Zero's
+// publication; the public tables hold what the UI shows (names, masked previews, times).
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgSchema, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { organization, user } from './auth-schema.ts';
+import { project, ticket } from './board-schema.ts';
+
+export const secureSchema = pgSchema('secure');
+
+const orgId = () =>
+  text('organization_id')
+    .notNull()
+    .references(() => organization.id, { onDelete: 'cascade' });
+const millis = (name: string) => doublePrecision(name);
+
+export const runnerSettings = pgTable('runner_settings', {
+  organizationId: text('organization_id')
+    .primaryKey()
+    .references(() => organization.id, { onDelete: 'cascade' }),
+  offlineTimeoutSeconds: integer('offline_timeout_seconds').notNull(),
+  autoCreateJobs: boolean('auto_create_jobs').notNull(),
+  retriggerOnReview: boolean('retrigger_on_review').notNull(),
+});
+
+export const runner = pgTable(
+  'runner',
+  {
+    id: text('id').primaryKey(),
+    organizationId: orgId(),
+    name: text('name').notNull(),
+    version: text('version').notNull(),
+    capabilities: jsonb('capabilities').$type<string[]>().notNull(),
+    labels: jsonb('labels').$type<string[]>().notNull(),
+    poolSize: integer('pool_size').notNull(),
+    tokenId: text('token_id').notNull(),
+    status: text('status', { enum: ['online', 'offline'] }).notNull(),
+    lastHeartbeatAt: millis('last_heartbeat_at').notNull(),
+    createdAt: millis('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('runner_org_name_idx').on(t.organizationId, t.name), index('runner_status_idx').on(t.status, t.lastHeartbeatAt)],
+);
+
+export const runnerToken = pgTable(
+  'runner_token',
+  {
+    id: text('id').primaryKey(),
+    organizationId: orgId(),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull(),
+    /** When set, the token may only act as this runner. */
+    runnerId: text('runner_id'),
+    expiresAt: millis('expires_at'),
+    revokedAt: millis('revoked_at'),
+    lastUsedAt: millis('last_used_at'),
+    createdBy: text('created_by').references(() => user.id, { onDelete: 'set null' }),
+    createdAt: millis('created_at').notNull(),
+  },
+  (t) => [index('runner_token_org_idx').on(t.organizationId)],
+);
+
+export const runnerTokenHash = secureSchema.table('runner_token_hash', {
+  tokenId: text('token_id')
+    .primaryKey()
+    .references(() => runnerToken.id, { onDelete: 'cascade' }),
+  hash: text('hash').notNull().unique(),
+});
+
+/** Failed runner authentications per address and minute (rate limit shared by all instances). */
+export const authFailure = secureSchema.table(
+  'auth_failure',
+  { address: text('address').notNull(), windowStart: bigint('window_start', { mode: 'number' }).notNull(), count: integer('count').notNull() },
+  (t) => [primaryKey({ columns: [t.address, t.windowStart] })],
+);
+
+export const vaultEntry = pgTable(
+  'vault_entry',
+  {
+    id: text('id').primaryKey(),
+    organizationId: orgId(),
+    /** The environment variable the runner sets, e.g. ANTHROPIC_API_KEY. */
+    name: text('name').notNull(),
+    kind: text('kind', { enum: ['anthropic', 'custom'] }).notNull(),
+    maskedPreview: text('masked_preview').notNull(),
+    rotatedAt: millis('rotated_at').notNull(),
+    createdAt: millis('created_at').notNull(),
+    createdBy: text('created_by').references(() => user.id, { onDelete: 'set null' }),
+  },
+  (t) => [uniqueIndex('vault_entry_org_name_idx').on(t.organizationId, t.name)],
+);
+
+export const vaultValue = secureSchema.table('vault_value', {
+  entryId: text('entry_id')
+    .primaryKey()
+    .references(() => vaultEntry.id, { onDelete: 'cascade' }),
+  ciphertext: text('ciphertext').notNull(),
+  keyVersion: integer('key_version').notNull(),
+});
+
+export const gitIntegration = pgTable(
+  'git_integration',
+  {
+    id: text('id').primaryKey(),
+    organizationId: orgId(),
+    provider: text('provider', { enum: ['github', 'bitbucket'] }).notNull(),
+    tokenKind: text('token_kind', { enum: ['personal', 'app_installation', 'app_password'] }).notNull(),
+    /** The provider's REST base URL (GitHub Enterprise, or the test kit's stand-in). */
+    apiUrl: text('api_url').notNull(),
+    /** Bitbucket app passwords authenticate as username:password. */
+    username: text('username'),
+    maskedPreview: text('masked_preview').notNull(),
+    active: boolean('active').notNull(),
+    lastTestedAt: millis('last_tested_at'),
+    lastTestResult: jsonb('last_test_result').$type<{ ok: boolean; account?: string; missing: string[]; message: string }>(),
+    rotatedAt: millis('rotated_at').notNull(),
+    createdAt: millis('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('git_integration_org_provider_idx').on(t.organizationId, t.provider)],
+);
+
+export const gitIntegrationSecret = secureSchema.table('git_integration_secret', {
+  integrationId: text('integration_id')
+    .primaryKey()
+    .references(() => gitIntegration.id, { onDelete: 'cascade' }),
+  ciphertext: text('ciphertext').notNull(),
+  keyVersion: integer('key_version').notNull(),
+});
+
+export const job = pgTable(
+  'job',
+  {
+    id: text('id').primaryKey(),
+    organizationId: orgId(),
+    projectId: text('project_id').references(() => project.id, { onDelete: 'cascade' }),
+    ticketId: text('ticket_id').references(() => ticket.id, { onDelete: 'set null' }),
+    teamId: text('team_id'),
+    rootJobId: text('root_job_id'),
+    type: text('type', { enum: ['streaming', 'batch', 'board_interaction'] }).notNull(),
+    title: text('title').notNull(),
+    status: text('status').notNull(),
+    statusReason: text('status_reason'),
+    requiredCapabilities: jsonb('required_capabilities').$type<string[]>().notNull(),
+    requiredLabels: jsonb('required_labels').$type<string[]>().notNull(),
+    /** Pipeline, budget and repositories as they were when the job was created (lib/runner-api/wire.ts). */
+    snapshot: jsonb('snapshot').notNull(),
+    runnerId: text('runner_id'),
+    result: jsonb('result'),
+    lastEventSeq: integer('last_event_seq').notNull(),
+    createdBy: text('created_by'),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+    claimedAt: millis('claimed_at'),
+    finishedAt: millis('finished_at'),
+  },
+  (t) => [
+    index('job_org_status_idx').on(t.organizationId, t.status),
+    index('job_ready_idx').on(t.status, t.createdAt),
+    index('job_runner_idx').on(t.runnerId),
+    // Never two active jobs for one ticket, enforced by PostgreSQL itself.
+    uniqueIndex('job_one_active_per_ticket_idx')
+      .on(t.ticketId)
+      .where(sql`status NOT IN ('completed', 'failed', 'error') AND ticket_id IS NOT NULL`),
+  ],
+);
+
+export const jobEvent = pgTable(
+  'job_event',
+  {
+    jobId: text('job_id')
+      .notNull()
+      .references(() => job.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    organizationId: orgId(),
+    type: text('type').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: millis('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.seq] })],
+);

@@ -1,0 +1,42 @@
+// The runner bootstrap bundle: the only place decrypted values leave the platform.
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { gitIntegration, gitIntegrationSecret, vaultEntry, vaultValue } from '../db/schema.ts';
+import type { BootstrapResponse } from '../runner-api/wire.ts';
+import { open, type Keyring } from './vault.ts';
+
+/** Associated data binding a ciphertext to its row. */
+export const vaultAad = (orgId: string, entryId: string) => `vault/${orgId}/${entryId}`;
+export const integrationAad = (orgId: string, integrationId: string) => `integration/${orgId}/${integrationId}`;
+
+const gitTokenEnv = { github: 'GITHUB_TOKEN', bitbucket: 'BITBUCKET_TOKEN' } as const;
+
+export async function buildBootstrapBundle(db: Db, keyring: Keyring, orgId: string): Promise<BootstrapResponse> {
+  const entries = await db
+    .select({ id: vaultEntry.id, name: vaultEntry.name, ciphertext: vaultValue.ciphertext, keyVersion: vaultValue.keyVersion })
+    .from(vaultEntry)
+    .innerJoin(vaultValue, eq(vaultValue.entryId, vaultEntry.id))
+    .where(eq(vaultEntry.organizationId, orgId));
+  const env: Record<string, string> = {};
+  for (const e of entries) env[e.name] = open(keyring, e, vaultAad(orgId, e.id));
+
+  const integrations = await db
+    .select({
+      id: gitIntegration.id,
+      provider: gitIntegration.provider,
+      apiUrl: gitIntegration.apiUrl,
+      username: gitIntegration.username,
+      ciphertext: gitIntegrationSecret.ciphertext,
+      keyVersion: gitIntegrationSecret.keyVersion,
+    })
+    .from(gitIntegration)
+    .innerJoin(gitIntegrationSecret, eq(gitIntegrationSecret.integrationId, gitIntegration.id))
+    .where(and(eq(gitIntegration.organizationId, orgId), eq(gitIntegration.active, true)));
+  const git = integrations.map((i) => {
+    const token = open(keyring, i, integrationAad(orgId, i.id));
+    env[gitTokenEnv[i.provider]] ??= token;
+    if (i.provider === 'bitbucket' && i.username) env.BITBUCKET_USERNAME ??= i.username;
+    return { provider: i.provider, apiUrl: i.apiUrl, token, username: i.username };
+  });
+  return { env, git, fetchedAt: Date.now() };
+}
