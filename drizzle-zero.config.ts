@@ -31,5 +31,11 @@ export default drizzleZeroConfig(schema, {
     gitIntegrationSecret: false,
     job: true,
     jobEvent: true,
+    runnerTeam: true,
+    skill: true,
+    mcpServer: true,
+    mcpServerSecret: false,
+    projectRepository: true,
+    projectRunnerConfig: true,
   },
 });

@@ -4,3 +4,4 @@ export * from './board-schema.ts';
 export * from './relations.ts';
 export * from './runner-schema.ts';
 export * from './runner-relations.ts';
+export * from './team-schema.ts';
