@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { jobSnapshot } from '../runner-api/wire.ts';
+import { defaultBudget } from './pipeline.ts';
+import { presets } from './presets.ts';
+import { buildJobSnapshot } from './snapshot.ts';
+
+const team = {
+  id: 't1',
+  name: 'Coders',
+  workingStatus: 'AI Processing',
+  completionStatus: 'In Review',
+  failureStatus: 'Todo',
+  budget: defaultBudget,
+  pipeline: presets.code_runner.pipeline(),
+};
+
+describe('job snapshot', () => {
+  it('resolves skills and MCP servers, drops disabled stages, and validates as wire data', () => {
+    team.pipeline.steps[0].stages[0].skillIds = ['s1', 'gone'];
+    team.pipeline.steps[1].stages[0].mcpServerIds = ['m1'];
+    team.pipeline.steps[2].stages[0].enabled = false;
+    const snapshot = buildJobSnapshot({
+      team,
+      skills: [{ id: 's1', slug: 'style', description: 'House style', body: '# Style' }],
+      mcpServers: [{ id: 'm1', name: 'docs', transport: 'http', url: 'http://docs', command: null, args: [], allowedTools: [] }],
+      repositories: [{ provider: 'github', fullName: 'acme/web', name: 'web', cloneUrl: 'https://x/acme/web.git', baseBranch: 'develop' }],
+      ticket: { id: 'k1', displayId: 'SPD-1', title: 'Do it', description: '', type: 'task' },
+      trigger: { kind: 'status' },
+    });
+    expect(jobSnapshot.parse(snapshot)).toBeTruthy();
+    expect(snapshot.pipeline.steps).toHaveLength(2);
+    expect(snapshot.pipeline.steps[0].stages[0].skills).toEqual([{ slug: 'style', description: 'House style', body: '# Style' }]);
+    expect(snapshot.pipeline.steps[1].stages[0].mcpServers[0].name).toBe('docs');
+    expect(snapshot.repositories[0].baseBranch).toBe('develop');
+  });
+
+  it('is a copy: editing the team afterwards does not change it', () => {
+    const snapshot = buildJobSnapshot({ team, skills: [], mcpServers: [], repositories: [], ticket: null, trigger: { kind: 'manual' } });
+    team.pipeline.steps[0].stages[0].name = 'Renamed';
+    team.budget.maxTurns = 1;
+    expect(snapshot.pipeline.steps[0].stages[0].name).toBe('Planner');
+    expect(snapshot.budget.maxTurns).toBe(200);
+  });
+});
