@@ -2,6 +2,7 @@ import { defineMutators } from '@rocicorp/zero';
 import { commentMutators } from './mutators/comment.ts';
 import { labelMutators } from './mutators/label.ts';
 import { projectMutators } from './mutators/project.ts';
+import { teamMutators, skillMutators, buildSettingsMutators } from './mutators/team.ts';
 import { ticketMutators } from './mutators/ticket.ts';
 
 /** Shared by the browser (optimistic) and the server (authoritative, see server-mutators.ts). */
@@ -10,4 +11,7 @@ export const mutators = defineMutators({
   ticket: ticketMutators,
   comment: commentMutators,
   label: labelMutators,
+  team: teamMutators,
+  skill: skillMutators,
+  buildSettings: buildSettingsMutators,
 });

@@ -2,11 +2,14 @@ import { defineQueries, defineQuery } from '@rocicorp/zero';
 import { z } from 'zod';
 import { isAdministrator, scopeToOrg } from './context.ts';
 import { zql } from './schema.gen.ts';
+import { teamQueries } from './queries/teams.ts';
 
 const id = z.string().min(1).max(100);
 const orgArgs = z.object({ orgID: id });
 
 export const queries = defineQueries({
+  teams: teamQueries,
+
   organizations: defineQuery(({ ctx }) => zql.organization.where('id', 'IN', Object.keys(ctx?.orgs ?? {}))),
 
   projects: defineQuery(orgArgs, ({ args, ctx }) =>
