@@ -1,8 +1,9 @@
+import { mentionPattern } from '@/lib/board/mentions';
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 
 // Same shape as lib/board/mentions.ts (what the server resolves into `mentions`):
 // not after a word character, "@" or "." so e-mail addresses stay plain.
-const mentionInText = /(^|[^\w@.])@([a-zA-Z0-9][a-zA-Z0-9_-]{0,38})/g;
+const mentionInText = mentionPattern; // the same pattern the server resolves into `mentions`
 
 // Code and links already have their own meaning; a mention inside them stays literal text.
 const skipInside = new Set(['code', 'pre', 'a']);

@@ -1,8 +1,11 @@
+/** `@handle` preceded by start or a non-word character (so e-mail addresses do not count); group 2 is the handle. */
+export const mentionPattern = /(^|[^\w@.])@([a-zA-Z0-9][a-zA-Z0-9_-]{0,38})/g;
+
 /** Handles written as @name in markdown (not inside e-mail addresses or code spans). */
 export function extractMentionHandles(markdown: string): string[] {
   const withoutCode = markdown.replace(/```[\s\S]*?```/g, ' ').replace(/`[^`]*`/g, ' ');
   const found = new Set<string>();
-  for (const m of withoutCode.matchAll(/(^|[^\w@.])@([a-zA-Z0-9][a-zA-Z0-9_-]{0,38})/g)) {
+  for (const m of withoutCode.matchAll(new RegExp(mentionPattern))) {
     found.add(m[2].toLowerCase());
   }
   return [...found];

@@ -1,0 +1,33 @@
+// How a finished job shows on its ticket: completed → the team's completion status;
+// failed or error → the team's failure status with the AI Failed badge.
+import { and, eq, sql } from 'drizzle-orm';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type * as schema from '../db/schema.ts';
+import { projectStatus, ticket } from '../db/schema.ts';
+import type { JobSnapshot } from '../runner-api/wire.ts';
+import type { JobStatus } from './status.ts';
+
+type Tx = Pick<NodePgDatabase<typeof schema>, 'select' | 'update'>;
+
+export async function applyJobOutcomeToTicket(
+  tx: Tx,
+  job: { ticketId: string | null; projectId: string | null; snapshot: unknown },
+  status: JobStatus,
+): Promise<void> {
+  const team = (job.snapshot as JobSnapshot | null)?.team;
+  if (!job.ticketId || !job.projectId || !team) return;
+  const target = status === 'completed' ? team.completionStatus : status === 'failed' || status === 'error' ? team.failureStatus : null;
+  if (!target) return;
+  const [column] = await tx
+    .select({ id: projectStatus.id })
+    .from(projectStatus)
+    .where(and(eq(projectStatus.projectId, job.projectId), eq(projectStatus.name, target)));
+  await tx
+    .update(ticket)
+    .set({
+      ...(column && { statusId: column.id }),
+      aiFailed: status !== 'completed',
+      updatedAt: sql`(extract(epoch from now()) * 1000)`,
+    })
+    .where(eq(ticket.id, job.ticketId));
+}
