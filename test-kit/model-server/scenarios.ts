@@ -1,0 +1,114 @@
+import { posix } from 'node:path';
+import { text, toolUse, type Scenario, type ScriptedUsage, type TurnRequest, type TurnResult } from './scenario.ts';
+
+// The built-in scenarios used by tests, the demo and benchmarks. A prompt picks one
+// with `[scenario:<name>]`; tests may add or replace any by name.
+
+/** Usage of the three `edit-and-test` turns, so tests can check the CLI's sums. */
+export const editAndTestUsage: ScriptedUsage[] = [
+  { input: 1200, output: 90, cacheRead: 0, cacheWrite: 9000 },
+  { input: 150, output: 40, cacheRead: 9000, cacheWrite: 350 },
+  { input: 120, output: 60, cacheRead: 9350, cacheWrite: 0 },
+];
+
+export const askUserQuestion = 'Which greeting should the page show: "Hello" or "Welcome"?';
+export const workingScript = "console.log('Hello from Spedy');\n";
+export const brokenScript = "console.log('Hello from Spedy'\n";
+
+// `[file:src/hello.js]` in the prompt moves the edited file (relative to the CLI's cwd).
+function scriptPath(request: TurnRequest): { relative: string; absolute: string } {
+  const relative = /\[file:([^\]\s]+)\]/.exec(request.prompt)?.[1] ?? 'hello.js';
+  return { relative, absolute: posix.resolve(request.workingDirectory ?? '/workspace', relative) };
+}
+
+function withoutMarkers(prompt: string): string {
+  return prompt.replace(/\[(scenario|file):[^\]]*\]/g, '').trim();
+}
+
+function answerOrWait(request: TurnRequest): TurnResult {
+  const answer = request.lastUserText;
+  if (answer === undefined || answer === request.prompt) {
+    return { content: [text(`I asked: ${askUserQuestion} I'll continue once it is answered.`)] };
+  }
+  return { content: [text(`You answered: "${answer}". I'll go with that and finish the change.`)] };
+}
+
+export const builtInScenarios: Record<string, Scenario> = {
+  'edit-and-test': {
+    description: 'Writes hello.js with Write, runs `node hello.js` with Bash, then ends with a summary.',
+    turns: [
+      (request) => ({
+        content: [
+          text(`I'll add ${scriptPath(request).relative} and run it.`),
+          toolUse('Write', { file_path: scriptPath(request).absolute, content: workingScript }),
+        ],
+        usage: editAndTestUsage[0],
+      }),
+      (request) => ({
+        content: [toolUse('Bash', { command: `node ${scriptPath(request).relative}`, description: 'Run the new script' })],
+        usage: editAndTestUsage[1],
+      }),
+      (request) => ({
+        content: [text(`Added ${scriptPath(request).relative} and ran it; it printed: ${request.toolResults[0]?.text.trim() ?? '(nothing)'}`)],
+        usage: editAndTestUsage[2],
+      }),
+    ],
+  },
+  'ask-question': {
+    description: 'Asks through mcp__spedy__ask_user, ends its turn, and after the answer (via --resume) quotes it.',
+    turns: [
+      { content: [text('I need one decision first.'), toolUse('mcp__spedy__ask_user', { question: askUserQuestion })] },
+      answerOrWait,
+      answerOrWait,
+    ],
+  },
+  plan: {
+    description: 'Answers with a text-only plan.',
+    turns: [
+      (request) => ({
+        content: [
+          text(`## Plan for: ${withoutMarkers(request.prompt).split('\n')[0]}\n\n1. Add hello.js printing a greeting.\n2. Run it with \`node hello.js\`.\n3. Summarise the change.`),
+        ],
+      }),
+    ],
+  },
+  'fail-validation': {
+    description: 'Writes hello.js with a syntax error (so `node hello.js` fails) and claims success; does so again on every retry.',
+    loop: true,
+    turns: [
+      (request) => ({ content: [toolUse('Write', { file_path: scriptPath(request).absolute, content: brokenScript })] }),
+      { content: [text('I wrote hello.js; it should work now.')] },
+    ],
+  },
+  'board-comment': {
+    description: 'Answers on the ticket with mcp__spedy__add_comment, then ends.',
+    turns: [
+      (request) => ({
+        content: [toolUse('mcp__spedy__add_comment', { body: `Answer from the scripted model to: ${withoutMarkers(request.prompt).slice(0, 200)}` })],
+      }),
+      { content: [text('I answered in a comment on the ticket.')] },
+    ],
+  },
+  echo: {
+    description: 'Every turn answers with the last text the user sent.',
+    loop: true,
+    turns: [(request) => ({ content: [text(`You said: ${request.lastUserText ?? ''}`)] })],
+  },
+  slow: {
+    description: 'Runs `sleep 600` with Bash, to have an agent that is busy until stopped.',
+    turns: [
+      { content: [toolUse('Bash', { command: 'sleep 600', description: 'Wait', timeout: 600_000 })] },
+      { content: [text('Done waiting.')] },
+    ],
+  },
+  'api-error': {
+    description: 'Every request fails with 500 api_error, so the CLI ends with is_error: true.',
+    loop: true,
+    turns: [{ error: { status: 500, type: 'api_error', message: 'Internal server error (scripted)' } }],
+  },
+  overloaded: {
+    description: 'Every request fails with 529 overloaded_error.',
+    loop: true,
+    turns: [{ error: { status: 529, type: 'overloaded_error', message: 'Overloaded (scripted)' } }],
+  },
+};
