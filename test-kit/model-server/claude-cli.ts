@@ -1,28 +1,18 @@
+import { resolveClaudeBinary } from '../../supervisor/image/inputs.ts';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 
 // Running the real Claude Code CLI against the scripted model, outside Docker.
-
-const require = createRequire(import.meta.url);
 
 /**
  * The native `claude` binary: `@anthropic-ai/claude-code-<platform>-<arch>/claude`
  * (glibc builds), else the wrapper's `bin/claude.exe`, which its postinstall
  * replaces with that same binary.
  */
+/** The native `claude` binary, found by the supervisor's image inputs (one owner for the lookup). */
 export function claudeBinaryPath(): string {
-  try {
-    const platformPackage = require.resolve(`@anthropic-ai/claude-code-${process.platform}-${process.arch}/package.json`);
-    const binary = join(dirname(platformPackage), process.platform === 'win32' ? 'claude.exe' : 'claude');
-    if (existsSync(binary)) return binary;
-  } catch {
-    // fall through to the wrapper package
-  }
-  return join(dirname(require.resolve('@anthropic-ai/claude-code/package.json')), 'bin', 'claude.exe');
+  return resolveClaudeBinary().path;
 }
 
 export const streamEventSchema = z.looseObject({ type: z.string(), subtype: z.string().optional(), session_id: z.string().optional() });

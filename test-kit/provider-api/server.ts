@@ -4,8 +4,10 @@
 // tokens and what they may do are registered by the test.
 //   GitHub:    {url}/github         (like https://api.github.com)
 //   Bitbucket: {url}/bitbucket/2.0  (like https://api.bitbucket.org/2.0)
+//   GitLab:    {url}/api/v4         (repository lookups only, see repositories.ts)
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRepositoryRegistry, type RepositoryRegistry } from './repositories.ts';
 
 export type GithubPermission = 'contents' | 'pull_requests' | 'metadata';
 type Access = 'read' | 'write';
@@ -26,6 +28,8 @@ export type ProviderApi = {
   bitbucketUrl: string;
   /** Registers a token (the app password, for Bitbucket) and what it may do. */
   addToken(token: string, spec: StandInToken): void;
+  /** Repository metadata (default branch, clone URL) for GitHub, Bitbucket and GitLab (repositories.ts). */
+  repositories: RepositoryRegistry;
   /** Method and path of every request, oldest first. */
   requests: { method: string; path: string }[];
   close(): Promise<void>;
@@ -62,6 +66,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 export async function startProviderApi(): Promise<ProviderApi> {
   const tokens = new Map<string, StandInToken>();
   const requests: ProviderApi['requests'] = [];
+  const repositoryRegistry = createRepositoryRegistry();
 
   async function github(req: IncomingMessage, res: ServerResponse, path: string) {
     const auth = /^(?:Bearer|token) (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -101,7 +106,7 @@ export async function startProviderApi(): Promise<ProviderApi> {
         const has = githubAccess(spec, permission);
         return has === 'write' || (has === 'read' && access === 'read');
       };
-      if (req.method === 'GET' && rest === '') return need('metadata', 'read') ? send(res, 200, repoJson(fullName), scopeHeaders) : notAccessible('metadata', 'read');
+      if (req.method === 'GET' && rest === '') return need('metadata', 'read') ? send(res, 200, { ...repoJson(fullName), ...repositoryRegistry.github(fullName) }, scopeHeaders) : notAccessible('metadata', 'read');
       if (req.method === 'GET' && rest === '/commits') return need('contents', 'read') ? send(res, 200, []) : notAccessible('contents', 'read');
       if (req.method === 'GET' && rest === '/pulls') return need('pull_requests', 'read') ? send(res, 200, []) : notAccessible('pull_requests', 'read');
       if (req.method === 'PUT' && rest.startsWith('/contents/')) {
@@ -135,6 +140,7 @@ export async function startProviderApi(): Promise<ProviderApi> {
         { 'x-oauth-scopes': spec.scopes.join(', '), 'x-credential-type': 'apppassword' },
       );
     }
+    if (repositoryRegistry.bitbucket(req, res, path)) return;
     return send(res, 404, { type: 'error', error: { message: `Resource not found: ${path}` } });
   }
 
@@ -145,7 +151,9 @@ export async function startProviderApi(): Promise<ProviderApi> {
       ? github(req, res, pathname.slice('/github'.length))
       : pathname.startsWith('/bitbucket/2.0/')
         ? bitbucket(req, res, pathname.slice('/bitbucket/2.0'.length))
-        : send(res, 404, { message: 'Not Found' });
+        : pathname.startsWith('/api/v4/')
+          ? repositoryRegistry.gitlab(req, res, pathname.slice('/api/v4'.length))
+          : send(res, 404, { message: 'Not Found' });
     Promise.resolve(handle).catch((error: unknown) => send(res, 500, { message: String(error) }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -155,6 +163,7 @@ export async function startProviderApi(): Promise<ProviderApi> {
     githubUrl: `${url}/github`,
     bitbucketUrl: `${url}/bitbucket/2.0`,
     addToken: (token, spec) => void tokens.set(token, spec),
+    repositories: repositoryRegistry,
     requests,
     close: () =>
       new Promise((resolve) => {

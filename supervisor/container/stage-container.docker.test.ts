@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { fromRoot } from '../../lib/stack/paths.ts';
+import { CancelReason } from './cancel-reason.ts';
+import { removeOrphans } from './remove.ts';
+import { ContainerLabel, startContainer, type StageContainer, type StageContainerSpec } from './stage-container.ts';
+
+const docker = new Docker({ socketPath: inject('dockerSocket') });
+const image = inject('runnerImage');
+// Every container of this run carries the suite's job id, so cleanup never touches another run's.
+const suiteJob = `test-${randomBytes(4).toString('hex')}`;
+const workDir = fromRoot('.test-data', 'docker-tests', suiteJob);
+
+function spec(cmd: string[], overrides: Partial<StageContainerSpec> = {}): StageContainerSpec {
+  return {
+    image,
+    cmd,
+    env: {},
+    binds: [],
+    workingDir: '/workspace',
+    user: '1000:1000',
+    labels: { [ContainerLabel.job]: suiteJob, [ContainerLabel.stage]: 'test' },
+    networkHost: false,
+    ...overrides,
+  };
+}
+
+async function collect(lines: AsyncIterable<string>): Promise<string[]> {
+  const all: string[] = [];
+  for await (const line of lines) all.push(line);
+  return all;
+}
+
+/** Runs a command to its end and returns its exit code and output. */
+async function run(cmd: string[], overrides: Partial<StageContainerSpec> = {}) {
+  const container = await startContainer(docker, spec(cmd, overrides));
+  try {
+    const [stdout, stderr, exit] = await Promise.all([collect(container.stdout), collect(container.stderr), container.done]);
+    return { ...exit, stdout, stderr };
+  } finally {
+    await container.remove();
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+describe('stage containers', () => {
+  beforeAll(() => {
+    fs.mkdirSync(workDir, { recursive: true });
+  });
+  afterAll(async () => {
+    await removeOrphans(docker, `${ContainerLabel.job}=${suiteJob}`);
+    fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('runs git, Node 22, npm and the Claude Code CLI as the non-root user 1000', async () => {
+    const result = await run(['sh', '-c', 'id -u; id -g; echo $HOME; git --version; node --version; npm --version; claude --version']);
+    expect(result.stderr).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    const [uid, gid, home, git, node, npm, claude] = result.stdout;
+    expect([uid, gid, home]).toEqual(['1000', '1000', '/home/runner']);
+    expect(git).toMatch(/^git version 2\./);
+    expect(node).toMatch(/^v22\./);
+    expect(npm).toMatch(/^10\./);
+    expect(claude).toMatch(/^2\.1\.\d+ \(Claude Code\)/);
+  });
+
+  it('streams output lines while the container still runs, and separates stdout from stderr', async () => {
+    const container = await startContainer(docker, spec(['sh', '-c', 'echo first; echo oops >&2; sleep 2; echo second']));
+    try {
+      const stdout = container.stdout[Symbol.asyncIterator]();
+      const first = await stdout.next();
+      expect(first.value).toBe('first');
+      const info = await docker.getContainer(container.id).inspect();
+      expect(info.State.Running).toBe(true);
+      const rest: string[] = [];
+      for (let next = await stdout.next(); !next.done; next = await stdout.next()) rest.push(next.value);
+      expect(rest).toEqual(['second']);
+      expect(await collect(container.stderr)).toEqual(['oops']);
+      expect(await container.done).toEqual({ exitCode: 0, cancelReason: null });
+    } finally {
+      await container.remove();
+    }
+  });
+
+  it('reports a failing command’s exit code and keeps output written just before the exit', async () => {
+    const result = await run(['sh', '-c', 'for i in 1 2 3; do echo line-$i; done; exit 7']);
+    expect(result.exitCode).toBe(7);
+    expect(result.stdout).toEqual(['line-1', 'line-2', 'line-3']);
+  });
+
+  it('interrupt() ends a long-running container within a few seconds and records why', async () => {
+    const container = await startContainer(docker, spec(['sleep', '300']));
+    try {
+      const started = performance.now();
+      const exit = await container.interrupt(CancelReason.StoppedByUser, 3000);
+      const elapsed = performance.now() - started;
+      // docker-init forwards SIGTERM to sleep, which exits at once: no SIGKILL needed.
+      expect(exit).toEqual({ exitCode: 143, cancelReason: 'stopped_by_user' });
+      expect(elapsed).toBeLessThan(3000);
+      expect(await container.done).toEqual(exit);
+    } finally {
+      await container.remove();
+    }
+    await expect(docker.getContainer(container.id).inspect()).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('kills a command that ignores SIGTERM once the grace period is over', async () => {
+    const container = await startContainer(docker, spec(['sh', '-c', 'trap "" TERM; echo ready; while :; do sleep 1; done']));
+    try {
+      const stdout = container.stdout[Symbol.asyncIterator]();
+      expect((await stdout.next()).value).toBe('ready');
+      const started = performance.now();
+      const exit = await container.interrupt(CancelReason.Timeout, 1000);
+      expect(exit).toEqual({ exitCode: 137, cancelReason: 'timeout' });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
+      expect(performance.now() - started).toBeLessThan(5000);
+    } finally {
+      await container.remove();
+    }
+  });
+
+  it('mounts host folders: writable ones are written as uid 1000, read-only ones cannot be written', async () => {
+    const rw = path.join(workDir, 'rw');
+    const ro = path.join(workDir, 'ro');
+    fs.mkdirSync(rw, { recursive: true });
+    fs.mkdirSync(ro, { recursive: true });
+    fs.chownSync(rw, 1000, 1000);
+    fs.chmodSync(ro, 0o777);
+    fs.writeFileSync(path.join(ro, 'plan.md'), 'the plan\n');
+    const binds = [
+      { host: rw, container: '/workspace', readOnly: false },
+      { host: ro, container: '/plans', readOnly: true },
+    ];
+
+    const write = await run(['sh', '-c', 'echo done > /workspace/out.txt && cat /plans/plan.md'], { binds });
+    expect(write.exitCode).toBe(0);
+    expect(write.stdout).toEqual(['the plan']);
+    expect(fs.readFileSync(path.join(rw, 'out.txt'), 'utf8')).toBe('done\n');
+    expect(fs.statSync(path.join(rw, 'out.txt')).uid).toBe(1000);
+
+    const denied = await run(['sh', '-c', 'echo x > /plans/new.txt'], { binds });
+    expect(denied.exitCode).not.toBe(0);
+    expect(denied.stderr.join('\n')).toMatch(/Read-only file system/);
+    expect(fs.existsSync(path.join(ro, 'new.txt'))).toBe(false);
+  });
+
+  it('a read-only root leaves /tmp writable', async () => {
+    const result = await run(['sh', '-c', 'echo ok > /tmp/x && cat /tmp/x; touch /home/runner/y'], { readOnlyRoot: true });
+    expect(result.stdout).toEqual(['ok']);
+    expect(result.stderr.join('\n')).toMatch(/Read-only file system/);
+    expect(result.exitCode).not.toBe(0);
+  });
+
+  it('reaches a server on the host’s 127.0.0.1 only with host networking', async () => {
+    const server = net.createServer((socket) => socket.end('hello from the host\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (!address || typeof address === 'string') throw new Error('The test server has no TCP address.');
+    const { port } = address;
+    const probe = [
+      'node',
+      '-e',
+      `require("net").connect(${port}, "127.0.0.1").on("data", (d) => process.stdout.write(d)).on("error", (e) => console.log(e.code))`,
+    ];
+    try {
+      expect((await run(probe, { networkHost: true })).stdout).toEqual(['hello from the host']);
+      expect((await run(probe, { networkHost: false })).stdout).toEqual(['ECONNREFUSED']);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('removes orphaned containers by label, running or exited', async () => {
+    const orphanJob = `${suiteJob}-orphans`;
+    const labels = { [ContainerLabel.job]: orphanJob, [ContainerLabel.stage]: 'orphan' };
+    const running = await startContainer(docker, spec(['sleep', '300'], { labels }));
+    const exited = await startContainer(docker, spec(['true'], { labels }));
+    await exited.done;
+    const filter = { label: [`${ContainerLabel.job}=${orphanJob}`] };
+    expect(await docker.listContainers({ all: true, filters: filter })).toHaveLength(2);
+
+    const removed = await removeOrphans(docker, `${ContainerLabel.job}=${orphanJob}`);
+    expect(removed.sort()).toEqual([running.id, exited.id].sort());
+    expect(await docker.listContainers({ all: true, filters: filter })).toHaveLength(0);
+    // The killed container's done still resolves; removing again is harmless.
+    expect((await running.done).exitCode).toBe(137);
+    await running.remove();
+    await exited.remove();
+  });
+
+  it('measures container create → first output line', async () => {
+    const samples: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const started = performance.now();
+      const container: StageContainer = await startContainer(docker, spec(['echo', 'ready']));
+      const first = await container.stdout[Symbol.asyncIterator]().next();
+      samples.push(performance.now() - started);
+      expect(first.value).toBe('ready');
+      await container.done;
+      await container.remove();
+    }
+    const p50 = percentile(samples, 50);
+    const p95 = percentile(samples, 95);
+    console.log(`[docker] create → first output line over ${samples.length} runs: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms`);
+    expect(p50).toBeLessThan(5000);
+  });
+});
