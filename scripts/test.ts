@@ -64,7 +64,7 @@ function readJson(file: string): any {
   }
 }
 
-async function runVitest(project: 'unit' | 'integration', reportDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+async function runVitest(project: 'unit' | 'docker' | 'integration', reportDir: string, env: NodeJS.ProcessEnv): Promise<void> {
   const report = path.join(reportDir, `vitest-${project}.json`);
   console.log(`\n▶ vitest --project ${project}`);
   const code = await run(
@@ -127,10 +127,20 @@ async function runPlaywright(reportDir: string, env: NodeJS.ProcessEnv): Promise
   results.push(suite);
 }
 
+/** Prerequisites that need root: Chromium (browser tests), Docker and debootstrap (runner containers). */
+const systemPackages = [
+  { path: CHROMIUM, pkg: 'chromium', why: 'the browser tests' },
+  { path: '/usr/sbin/dockerd', pkg: 'docker.io', why: 'the runner container tests' },
+  { path: '/usr/sbin/debootstrap', pkg: 'debootstrap', why: 'building the runner image offline' },
+];
+
 function preflight(): void {
-  if (fs.existsSync(CHROMIUM)) return;
+  const missing = systemPackages.filter((p) => !fs.existsSync(p.path));
+  if (missing.length === 0) return;
   const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
-  console.error(`The browser tests need Chromium at ${CHROMIUM}. Install it with:\n\n  ${sudo}apt-get install -y chromium\n`);
+  console.error(
+    `Missing for ${missing.map((m) => m.why).join(', ')}. Install with:\n\n  ${sudo}apt-get install -y ${missing.map((m) => m.pkg).join(' ')}\n`,
+  );
   process.exit(1);
 }
 
@@ -143,6 +153,7 @@ async function main(): Promise<number> {
   let stack: Stack | undefined;
   try {
     await runVitest('unit', reportDir, process.env);
+    if (!unitOnly && !interrupted) await runVitest('docker', reportDir, process.env);
 
     if (!unitOnly && !interrupted) {
       console.log('\n▶ Starting the stack (fresh data, free ports)');
