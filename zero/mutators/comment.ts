@@ -16,8 +16,10 @@ async function mentionIds(tx: Transaction, orgID: string, body: string): Promise
   return rows.map((h) => h.id);
 }
 
+export const addCommentArgs = z.object({ id: idArg, ticketID: idArg, body: bodyArg });
+
 export const commentMutators = {
-  add: defineMutator(z.object({ id: idArg, ticketID: idArg, body: bodyArg }), async ({ tx, args, ctx }) => {
+  add: defineMutator(addCommentArgs, async ({ tx, args, ctx }) => {
     const ticket = await loadTicket(tx, ctx, args.ticketID);
     const now = Date.now();
     await tx.mutate.comment.insert({

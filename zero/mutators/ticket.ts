@@ -46,6 +46,8 @@ export const createTicketArgs = z.object({
   assigneeID: idArg.nullish(),
 });
 
+export const moveTicketArgs = z.object({ id: idArg, statusID: idArg, rank: rankArg });
+
 export const ticketMutators = {
   /** The display number is assigned by the server mutator (zero/server-mutators.ts). */
   create: defineMutator(createTicketArgs, async ({ tx, args, ctx }) => {
@@ -108,7 +110,7 @@ export const ticketMutators = {
   ),
 
   /** Drag and drop: a new column and/or a new place in it. */
-  move: defineMutator(z.object({ id: idArg, statusID: idArg, rank: rankArg }), async ({ tx, args, ctx }) => {
+  move: defineMutator(moveTicketArgs, async ({ tx, args, ctx }) => {
     const ticket = await loadTicket(tx, ctx, args.id);
     await loadStatusOfProject(tx, ctx, args.statusID, ticket.projectId);
     await tx.mutate.ticket.update({ id: ticket.id, statusId: args.statusID, rank: args.rank, updatedAt: Date.now() });
