@@ -23,27 +23,38 @@ export async function waitForBoardSynced(board: BenchBoard, timeoutMs: number): 
   return performance.now() - started;
 }
 
+export type NodeSyncRun = SampleRun & {
+  /** Per sample: mutate() → the server mutator ran (its updatedAt; whole milliseconds). */
+  toServer: number[];
+};
+
 /**
  * The owner's client renames the top ticket; the time until the teammate's live board
  * query shows the new title. Both clients run in this process, as in ENVIRONMENT.md's
  * reference measurement.
  */
-export async function measureNodeSync(board: BenchBoard, loop: SampleLoop): Promise<SampleRun> {
+export async function measureNodeSync(board: BenchBoard, loop: SampleLoop): Promise<NodeSyncRun> {
   const view = board.teammate.zero.materialize(queries.boardTickets({ orgID: board.project.orgID, projectID: board.project.id }));
   const target = board.topTicket.id;
+  const toServer: number[] = [];
   try {
     await waitForData(view, (rows) => rows.length === board.ticketCount, 60_000);
-    return await collectSamples(loop, async (i) => {
+    const run = await collectSamples(loop, async (i) => {
       const title = `Node sync ${i} ${nanoid(6)}`;
       const seen = waitForData(view, (rows) => rows.some((t) => t.id === target && t.title === title), 10_000);
+      const sentAt = Date.now();
       const t0 = performance.now();
       const result = board.owner.zero.mutate(mutators.ticket.update({ id: target, title }));
-      await seen;
+      const rows = await seen;
       const elapsed = performance.now() - t0;
       const outcome = await result.server;
       if (outcome.type === 'error') throw new Error(`ticket.update refused: ${outcome.error.message}`);
+      // The server mutator stamps updatedAt with its own Date.now(), on this machine's clock.
+      const updatedAt = rows.find((t) => t.id === target)?.updatedAt;
+      if (i >= loop.warmup && updatedAt !== undefined) toServer.push(updatedAt - sentAt);
       return elapsed;
     });
+    return { ...run, toServer };
   } finally {
     view.destroy();
   }

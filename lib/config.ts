@@ -12,6 +12,13 @@ const configSchema = z.object({
   ZERO_PUBLIC_URL: z.string().url('ZERO_PUBLIC_URL must be the zero-cache URL the browser uses'),
   /** `0` turns Better Auth's rate limit off (the test suite signs many users up from one address). */
   SPEDY_AUTH_RATE_LIMIT: z.enum(['0', '1']).default('1'),
+  /** How often each platform instance looks for runners whose heartbeat stopped (milliseconds). */
+  SPEDY_HEARTBEAT_SWEEP_MS: z.coerce
+    .number()
+    .int()
+    .min(100, 'SPEDY_HEARTBEAT_SWEEP_MS must be at least 100 (milliseconds)')
+    .max(600_000, 'SPEDY_HEARTBEAT_SWEEP_MS must be at most 600000 (ten minutes)')
+    .default(5000),
 });
 
 export type Config = z.infer<typeof configSchema>;

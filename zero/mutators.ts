@@ -2,7 +2,15 @@ import { defineMutators } from '@rocicorp/zero';
 import { commentMutators } from './mutators/comment.ts';
 import { labelMutators } from './mutators/label.ts';
 import { projectMutators } from './mutators/project.ts';
-import { teamMutators, skillMutators, buildSettingsMutators } from './mutators/team.ts';
+import {
+  gitIntegrationMutators,
+  jobMutators,
+  runnerMutators,
+  runnerSettingsMutators,
+  runnerTokenMutators,
+  vaultEntryMutators,
+} from './mutators/runner.ts';
+import { teamMutators, skillMutators, buildSettingsMutators, mcpServerMutators } from './mutators/team.ts';
 import { ticketMutators } from './mutators/ticket.ts';
 
 /** Shared by the browser (optimistic) and the server (authoritative, see server-mutators.ts). */
@@ -14,4 +22,11 @@ export const mutators = defineMutators({
   team: teamMutators,
   skill: skillMutators,
   buildSettings: buildSettingsMutators,
+  mcpServer: mcpServerMutators,
+  runner: runnerMutators,
+  runnerToken: runnerTokenMutators,
+  runnerSettings: runnerSettingsMutators,
+  vaultEntry: vaultEntryMutators,
+  gitIntegration: gitIntegrationMutators,
+  job: jobMutators,
 });

@@ -2,6 +2,7 @@ import { defineQueries, defineQuery } from '@rocicorp/zero';
 import { z } from 'zod';
 import { isAdministrator, scopeToOrg } from './context.ts';
 import { zql } from './schema.gen.ts';
+import { runnerQueries } from './queries/runners.ts';
 import { teamQueries } from './queries/teams.ts';
 
 const id = z.string().min(1).max(100);
@@ -9,6 +10,7 @@ const orgArgs = z.object({ orgID: id });
 
 export const queries = defineQueries({
   teams: teamQueries,
+  runners: runnerQueries,
 
   organizations: defineQuery(({ ctx }) => zql.organization.where('id', 'IN', Object.keys(ctx?.orgs ?? {}))),
 

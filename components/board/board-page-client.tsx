@@ -1,5 +1,5 @@
 'use client';
-import { Columns3, FolderX, Inbox, Plus, Rows3 } from 'lucide-react';
+import { Columns3, FolderX, Inbox, Plus, Rows3, Settings } from 'lucide-react';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useState } from 'react';
@@ -117,6 +117,11 @@ export function BoardPageClient({ projectKey }: { projectKey: string }) {
         </Badge>
         <div className="ml-auto flex items-center gap-2">
           <ViewToggle view={view} />
+          <Button asChild variant="ghost" size="icon" aria-label="Project settings">
+            <Link href={`/${org.slug}/projects/${project.key}/settings`}>
+              <Settings aria-hidden />
+            </Link>
+          </Button>
           <Button size="sm" onClick={() => openCreate()} disabled={!canCreate}>
             <Plus aria-hidden /> New ticket
             <Kbd className="ml-1 border-primary-foreground/20 bg-primary-foreground/10 text-primary-foreground">C</Kbd>

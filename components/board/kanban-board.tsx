@@ -14,7 +14,9 @@ import {
   type DragEndEvent,
   type DragMoveEvent,
   type DragStartEvent,
+  type DroppableContainer,
   type Over,
+  type UniqueIdentifier,
 } from '@dnd-kit/core';
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import { useRouter } from 'next/navigation';
@@ -36,23 +38,41 @@ function columnOf(data: Active['data'] | Over['data'] | undefined): ColumnDropDa
   return 'statusId' in value && typeof value.statusId === 'string' ? { type: 'column', statusId: value.statusId } : null;
 }
 
-function isCard(data: Over['data'] | undefined): boolean {
-  const value: unknown = data?.current;
-  return typeof value === 'object' && value !== null && 'type' in value && value.type === 'ticket';
+/** The column a card sits in, as dnd-kit sortable records it (SortableContext id = status id). */
+function cardColumnOf(container: DroppableContainer | undefined): string | null {
+  const value: unknown = container?.data.current;
+  if (typeof value !== 'object' || value === null || !('type' in value) || value.type !== 'ticket') return null;
+  const sortable: unknown = 'sortable' in value ? value.sortable : null;
+  if (typeof sortable !== 'object' || sortable === null || !('containerId' in sortable)) return null;
+  return typeof sortable.containerId === 'string' ? sortable.containerId : null;
 }
 
 /**
- * A card under the pointer beats the column around it. Keyboard drags have no pointer,
- * so they fall back to overlap (sortableKeyboardCoordinates lines the card up with its target).
+ * A card under the pointer beats the column around it; in the gaps between cards the
+ * next card down counts, so the landing spot does not flicker to the column's end.
+ * Keyboard drags have no pointer and fall back to overlap (sortableKeyboardCoordinates
+ * lines the dragged card up with its target), as does a pointer between columns.
  */
 const boardCollision: CollisionDetection = (args) => {
-  const within = pointerWithin(args);
+  const { pointerCoordinates: pointer, droppableContainers, droppableRects } = args;
+  const byID = (id: UniqueIdentifier) => droppableContainers.find((c) => c.id === id);
+  const within = pointer ? pointerWithin(args) : [];
   const hits = within.length > 0 ? within : rectIntersection(args);
-  const card = hits.find((hit) => isCard(args.droppableContainers.find((c) => c.id === hit.id)?.data));
-  return card ? [card] : hits.slice(0, 1);
+  const card = hits.find((hit) => cardColumnOf(byID(hit.id)) !== null);
+  if (card) return [card];
+  const columnHit = hits[0];
+  const column = columnHit ? columnOf(byID(columnHit.id)?.data) : null;
+  if (!pointer || !column || !columnHit) return hits.slice(0, 1);
+  let next: { container: DroppableContainer; top: number } | null = null;
+  for (const container of droppableContainers) {
+    const rect = droppableRects.get(container.id);
+    if (!rect || cardColumnOf(container) !== column.statusId || rect.bottom < pointer.y) continue;
+    if (!next || rect.top < next.top) next = { container, top: rect.top };
+  }
+  return next ? [{ id: next.container.id, data: { droppableContainer: next.container, value: 0 } }] : [columnHit];
 };
 
-// Space picks a card up and puts it down; Enter is left to open the ticket (see SortableTicketCard).
+// Only Space picks a card up, so Enter on a resting card can open the ticket (see SortableTicketCard); either key drops.
 const keyboardCodes = { start: ['Space'], cancel: ['Escape'], end: ['Space', 'Enter'] };
 
 export function KanbanBoard({

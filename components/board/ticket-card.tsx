@@ -18,8 +18,11 @@ type TicketCardProps = { ticket: BoardTicket; lookups: BoardLookups };
 const cardClass =
   'rounded-md border bg-card p-3 text-sm text-card-foreground shadow-xs outline-none select-none focus-visible:ring-[3px] focus-visible:ring-ring/50';
 
-/** The face of a card: shared by the card in its column and the one following the pointer. */
-function TicketCardContent({ ticket, lookups }: TicketCardProps) {
+/**
+ * The face of a card: shared by the card in its column and the one following the pointer.
+ * Memoised because dnd-kit re-renders every sortable card on each pointer move of a drag.
+ */
+const TicketCardContent = memo(function TicketCardContent({ ticket, lookups }: TicketCardProps) {
   const assignee = assigneeName(lookups, ticket.assigneeId);
   const labels = ticket.labels.flatMap((l) => lookups.labelsById.get(l.labelId) ?? []);
   return (
@@ -42,7 +45,7 @@ function TicketCardContent({ ticket, lookups }: TicketCardProps) {
       )}
     </>
   );
-}
+});
 
 /** The copy under the pointer while dragging (inside dnd-kit's DragOverlay). */
 export function TicketCardOverlay(props: TicketCardProps) {

@@ -8,19 +8,18 @@ import {
   filterFn_equalsString,
   rowSortingFeature,
   sortFn_basic,
-  sortFn_text,
   tableFeatures,
   useTable,
   type ColumnFiltersState,
   type ColumnVisibilityState,
   type FilterFn,
+  type ReactTable,
   type SortingState,
 } from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { format, formatDistanceToNowStrict } from 'date-fns';
 import { ArrowDown, ArrowUp, ChevronsUpDown, SearchX } from 'lucide-react';
 import { useRouter } from 'next/navigation';
-import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { Avatar } from '@/components/ui/avatar';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -30,12 +29,13 @@ import type { TicketType } from '@/lib/board/ticket-hierarchy';
 import { cn } from '@/lib/cn';
 import type { Label, ProjectStatus } from '@/zero/schema.gen';
 import { LabelDots } from './label-dots';
+import { TicketTableGrid } from './ticket-table-grid';
 import { TicketTableToolbar, type TicketTableFilters } from './ticket-table-toolbar';
 import { ticketTypeLooks, TicketTypeIcon } from './ticket-type';
 import { assigneeName, ticketPath, type BoardLookups, type BoardTicket } from './use-board-data';
 
 /** One table row: a ticket flattened with the names its cells show and sort by. */
-type TicketRow = {
+export type TicketRow = {
   id: string;
   number: number | null;
   displayId: string;
@@ -59,9 +59,11 @@ const features = tableFeatures({
   filterFns: { equalsString: filterFn_equalsString },
   rowSortingFeature,
   sortedRowModel: createSortedRowModel(),
-  sortFns: { basic: sortFn_basic, text: sortFn_text },
+  sortFns: { basic: sortFn_basic },
   columnVisibilityFeature,
 });
+
+export type TicketTableFeatures = typeof features;
 
 const matchesText: FilterFn<typeof features, TicketRow> = (row, _columnId, query: string) =>
   row.original.search.includes(query.toLowerCase());
@@ -76,9 +78,11 @@ const columns = helper.columns([
     sortFn: 'basic',
     cell: ({ row }) => <span className="font-mono text-xs text-muted-foreground">{row.original.displayId}</span>,
   }),
-  helper.accessor('title', {
+  // Sort keys are lower-cased once per row here (TanStack caches accessor values), not per comparison.
+  helper.accessor((r) => r.title.toLowerCase(), {
+    id: 'title',
     header: 'Title',
-    sortFn: 'text',
+    sortFn: 'basic',
     filterFn: matchesText,
     enableHiding: false,
     cell: ({ row }) => (
@@ -90,7 +94,7 @@ const columns = helper.columns([
   }),
   helper.accessor('type', {
     header: 'Type',
-    sortFn: 'text',
+    sortFn: 'basic',
     filterFn: 'equalsString',
     cell: ({ row }) => (
       <span className="flex items-center gap-1.5">
@@ -106,10 +110,10 @@ const columns = helper.columns([
     filterFn: matchesStatus,
     cell: ({ row }) => <span className="truncate">{row.original.statusName}</span>,
   }),
-  helper.accessor((r) => r.assigneeName ?? '', {
+  helper.accessor((r) => r.assigneeName?.toLowerCase() ?? '', {
     id: 'assignee',
     header: 'Assignee',
-    sortFn: 'text',
+    sortFn: 'basic',
     cell: ({ row }) =>
       row.original.assigneeName ? (
         <span className="flex min-w-0 items-center gap-2">
@@ -162,8 +166,43 @@ const columnWidths: Record<string, string> = {
   updatedAt: '130px',
 };
 
-const rowHeight = 36;
 const getRowId = (row: TicketRow) => row.id;
+
+function TicketTableHeader({ table, gridTemplateColumns }: { table: ReactTable<TicketTableFeatures, TicketRow>; gridTemplateColumns: string }) {
+  return (
+    <div role="rowgroup" className="sticky top-0 z-10 border-b bg-background">
+      {table.getHeaderGroups().map((group) => (
+        <div role="row" aria-rowindex={1} key={group.id} className="grid" style={{ gridTemplateColumns }}>
+          {group.headers.map((header) => {
+            const sorted = header.column.getIsSorted();
+            const SortIcon = sorted === 'asc' ? ArrowUp : sorted === 'desc' ? ArrowDown : ChevronsUpDown;
+            return (
+              <div
+                role="columnheader"
+                key={header.id}
+                aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
+                className="flex h-9 items-center px-3 text-xs font-medium text-muted-foreground"
+              >
+                {header.column.getCanSort() ? (
+                  <button
+                    type="button"
+                    onClick={header.column.getToggleSortingHandler()}
+                    className="-mx-1.5 flex items-center gap-1 rounded px-1.5 py-1 outline-none hover:bg-accent hover:text-foreground focus-visible:ring-[3px] focus-visible:ring-ring/50"
+                  >
+                    <table.FlexRender header={header} />
+                    <SortIcon className={cn('size-3.5', !sorted && 'opacity-40')} aria-hidden />
+                  </button>
+                ) : (
+                  <table.FlexRender header={header} />
+                )}
+              </div>
+            );
+          })}
+        </div>
+      ))}
+    </div>
+  );
+}
 
 function toRows(tickets: readonly BoardTicket[], statuses: readonly ProjectStatus[], lookups: BoardLookups): TicketRow[] {
   const statusIndex = new Map(statuses.map((s, i) => [s.id, i]));
@@ -225,22 +264,18 @@ export function TicketTable({
   });
 
   const rows = table.getRowModel().rows;
-  const scrollRef = useRef<HTMLDivElement | null>(null);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
-    getItemKey: (index) => rows[index].id,
-    overscan: 12,
-  });
+  const gridTemplateColumns = table
+    .getVisibleLeafColumns()
+    .map((c) => columnWidths[c.id] ?? '120px')
+    .join(' ');
 
-  const visibleColumns = table.getVisibleLeafColumns();
-  const gridTemplateColumns = visibleColumns.map((c) => columnWidths[c.id] ?? '120px').join(' ');
-
-  function open(row: TicketRow) {
-    const path = ticketPath(lookups, row.number);
-    if (path) router.push(path);
-  }
+  const onOpen = useCallback(
+    (row: TicketRow) => {
+      const path = ticketPath(lookups, row.number);
+      if (path) router.push(path);
+    },
+    [lookups, router],
+  );
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
@@ -255,85 +290,27 @@ export function TicketTable({
           .filter((c) => c.getCanHide())
           .map((c) => ({ id: c.id, label: columnLabels[c.id] ?? c.id, visible: c.getIsVisible(), toggle: (v: boolean) => c.toggleVisibility(v) }))}
       />
-      <div ref={scrollRef} className="min-h-0 flex-1 overflow-auto" data-testid="ticket-table">
-        <div role="table" aria-label="Tickets" aria-rowcount={rows.length + 1} className="min-w-fit text-sm">
-          <div role="rowgroup" className="sticky top-0 z-10 border-b bg-background">
-            {table.getHeaderGroups().map((group) => (
-              <div role="row" aria-rowindex={1} key={group.id} className="grid" style={{ gridTemplateColumns }}>
-                {group.headers.map((header) => {
-                  const sorted = header.column.getIsSorted();
-                  const SortIcon = sorted === 'asc' ? ArrowUp : sorted === 'desc' ? ArrowDown : ChevronsUpDown;
-                  return (
-                    <div
-                      role="columnheader"
-                      key={header.id}
-                      aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
-                      className="flex h-9 items-center px-3 text-xs font-medium text-muted-foreground"
-                    >
-                      {header.column.getCanSort() ? (
-                        <button
-                          type="button"
-                          onClick={header.column.getToggleSortingHandler()}
-                          className="-mx-1.5 flex items-center gap-1 rounded px-1.5 py-1 outline-none hover:bg-accent hover:text-foreground focus-visible:ring-[3px] focus-visible:ring-ring/50"
-                        >
-                          <table.FlexRender header={header} />
-                          <SortIcon className={cn('size-3.5', !sorted && 'opacity-40')} aria-hidden />
-                        </button>
-                      ) : (
-                        <table.FlexRender header={header} />
-                      )}
-                    </div>
-                  );
-                })}
-              </div>
-            ))}
-          </div>
-          <div role="rowgroup" className="relative" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const row = rows[item.index];
-              const openable = row.original.number != null;
-              return (
-                <div
-                  role="row"
-                  key={row.id}
-                  aria-rowindex={item.index + 2}
-                  data-testid="ticket-row"
-                  data-ticket-id={row.id}
-                  tabIndex={0}
-                  onClick={() => open(row.original)}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter') open(row.original);
-                  }}
-                  className={cn(
-                    'absolute inset-x-0 top-0 grid border-b outline-none hover:bg-muted/60 focus-visible:bg-muted focus-visible:ring-2 focus-visible:ring-ring/50 focus-visible:ring-inset',
-                    openable && 'cursor-pointer',
-                  )}
-                  style={{ gridTemplateColumns, height: rowHeight, transform: `translateY(${item.start}px)` }}
-                >
-                  {row.getVisibleCells().map((cell) => (
-                    <div role="cell" key={cell.id} className="flex min-w-0 items-center overflow-hidden px-3 whitespace-nowrap">
-                      <table.FlexRender cell={cell} />
-                    </div>
-                  ))}
-                </div>
-              );
-            })}
-          </div>
-        </div>
-        {rows.length === 0 && data.length > 0 && (
-          <EmptyState
-            className="m-6"
-            icon={SearchX}
-            title="No tickets match these filters"
-            description="Try fewer words, or another type or status."
-            action={
-              <Button variant="outline" size="sm" onClick={() => setFilters({ text: '', type: null, statusId: null })}>
-                Clear filters
-              </Button>
-            }
-          />
-        )}
-      </div>
+      <TicketTableGrid
+        rows={rows}
+        gridTemplateColumns={gridTemplateColumns}
+        onOpen={onOpen}
+        header={<TicketTableHeader table={table} gridTemplateColumns={gridTemplateColumns} />}
+        whenEmpty={
+          data.length > 0 && (
+            <EmptyState
+              className="m-6"
+              icon={SearchX}
+              title="No tickets match these filters"
+              description="Try fewer words, or another type or status."
+              action={
+                <Button variant="outline" size="sm" onClick={() => setFilters({ text: '', type: null, statusId: null })}>
+                  Clear filters
+                </Button>
+              }
+            />
+          )
+        }
+      />
     </div>
   );
 }

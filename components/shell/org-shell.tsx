@@ -1,6 +1,6 @@
 'use client';
 import { useQuery } from '@rocicorp/zero/react';
-import { ChevronsUpDown, FolderKanban, LogOut, Plus, Users } from 'lucide-react';
+import { BookOpen, Bot, ChevronsUpDown, FolderKanban, GitBranch, LogOut, Plug, Plus, Users, Workflow } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
@@ -19,9 +19,10 @@ import { queries } from '@/zero/queries';
 import { CreateOrgDialog } from './create-org-dialog';
 import { useCurrentOrg } from './org-context';
 
-function NavLink({ href, icon: Icon, children }: { href: string; icon: typeof Users; children: ReactNode }) {
+/** `exact`: only this very page counts as active (the org's home would otherwise match every page). */
+function NavLink({ href, icon: Icon, exact = false, children }: { href: string; icon: typeof Users; exact?: boolean; children: ReactNode }) {
   const pathname = usePathname();
-  const active = pathname === href || pathname.startsWith(`${href}/`);
+  const active = pathname === href || (!exact && pathname.startsWith(`${href}/`));
   return (
     <Link
       href={href}
@@ -70,7 +71,7 @@ export function OrgShell({ userName, children }: { userName: string; children: R
           </DropdownMenuContent>
         </DropdownMenu>
         <nav className="grid gap-0.5">
-          <NavLink href={`/${org.slug}`} icon={FolderKanban}>
+          <NavLink href={`/${org.slug}`} icon={FolderKanban} exact>
             Projects
           </NavLink>
           {projects.map((p) => (
@@ -82,8 +83,28 @@ export function OrgShell({ userName, children }: { userName: string; children: R
               {p.name}
             </Link>
           ))}
+        </nav>
+        <nav className="grid gap-0.5" aria-labelledby="settings-nav-title">
+          <h2 id="settings-nav-title" className="px-2 pb-1 text-xs font-medium text-sidebar-foreground/60">
+            Settings
+          </h2>
           <NavLink href={`/${org.slug}/settings/members`} icon={Users}>
             Members
+          </NavLink>
+          <NavLink href={`/${org.slug}/settings/runners`} icon={Bot}>
+            Runners
+          </NavLink>
+          <NavLink href={`/${org.slug}/settings/integrations`} icon={GitBranch}>
+            Integrations
+          </NavLink>
+          <NavLink href={`/${org.slug}/settings/teams`} icon={Workflow}>
+            Runner Teams
+          </NavLink>
+          <NavLink href={`/${org.slug}/settings/skills`} icon={BookOpen}>
+            Skills
+          </NavLink>
+          <NavLink href={`/${org.slug}/settings/mcp-servers`} icon={Plug}>
+            MCP Servers
           </NavLink>
         </nav>
         <div className="mt-auto flex items-center gap-2 px-1">

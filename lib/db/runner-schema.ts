@@ -155,6 +155,8 @@ export const job = pgTable(
   (t) => [
     index('job_org_status_idx').on(t.organizationId, t.status),
     index('job_ready_idx').on(t.status, t.createdAt),
+    // Claims and offers take an organization's oldest Ready job: an ordered scan of this small index.
+    index('job_ready_org_idx').on(t.organizationId, t.createdAt).where(sql`status = 'ready'`),
     index('job_runner_idx').on(t.runnerId),
     // Never two active jobs for one ticket, enforced by PostgreSQL itself.
     uniqueIndex('job_one_active_per_ticket_idx')

@@ -6,7 +6,8 @@ import { modelIds } from '../pricing/models.ts';
 export const runnerApiVersion = 'v1';
 
 const name = z.string().trim().min(1).max(100);
-const tag = z
+/** A capability (claude_code) or label (backend): what runners declare and jobs require. */
+export const runnerTag = z
   .string()
   .trim()
   .regex(/^[a-z0-9][a-z0-9_.-]{0,39}$/, 'Capabilities and labels are lowercase words such as claude_code or backend.');
@@ -85,8 +86,8 @@ export type JobSnapshot = z.infer<typeof jobSnapshot>;
 export const registerRequest = z.object({
   name,
   version: z.string().trim().min(1).max(40),
-  capabilities: z.array(tag).max(20),
-  labels: z.array(tag).max(40),
+  capabilities: z.array(runnerTag).max(20),
+  labels: z.array(runnerTag).max(40),
   poolSize: z.number().int().min(1).max(64),
 });
 export type RegisterRequest = z.infer<typeof registerRequest>;
@@ -97,6 +98,15 @@ export const registerResponse = z.object({
 });
 
 export const heartbeatRequest = z.object({ runnerId: z.string(), activeJobIds: z.array(z.string()).max(64) });
+/** The platform's view of the jobs the runner reported, so a runner learns of jobs stopped or failed while it was away. */
+export const heartbeatResponse = z.object({
+  status: z.literal('online'),
+  jobs: z.array(z.object({ id: z.string(), status: z.enum(jobStatuses) })),
+});
+export type HeartbeatResponse = z.infer<typeof heartbeatResponse>;
+
+/** Every refused request answers with this body (and a 4xx status). */
+export const errorResponse = z.object({ error: z.string() });
 
 export const bootstrapResponse = z.object({
   /** Vault entries by env var name, merged with git tokens (GITHUB_TOKEN, BITBUCKET_TOKEN…). */
@@ -125,15 +135,21 @@ export const claimedJob = z.object({
 export type ClaimedJob = z.infer<typeof claimedJob>;
 
 export const claimRequest = z.object({ runnerId: z.string(), jobId: z.string().optional() });
+/** `job` is null when no matching job is ready (or the requested one went to another runner first). */
+export const claimResponse = z.object({ job: claimedJob.nullable() });
 export const statusRequest = z.object({
   runnerId: z.string(),
   status: z.enum(jobStatuses),
   reason: z.string().max(2000).optional(),
   result: z.record(z.string(), z.unknown()).optional(),
 });
+export const statusResponse = z.object({ status: z.enum(jobStatuses) });
+
+/** Sequence numbers are PostgreSQL integers. */
+export const maxEventSeq = 2_147_483_647;
 
 export const jobEventInput = z.object({
-  seq: z.number().int().min(1),
+  seq: z.number().int().min(1).max(maxEventSeq),
   type: z.string().min(1).max(40),
   payload: z.record(z.string(), z.unknown()),
   at: z.number(),
@@ -152,7 +168,9 @@ export const serverMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('claimed'), requestId: z.string(), job: claimedJob.nullable() }),
   z.object({ type: z.literal('ack'), jobId: z.string(), ackedSeq: z.number().int() }),
   z.object({ type: z.literal('status-ok'), requestId: z.string(), status: z.enum(jobStatuses) }),
-  z.object({ type: z.literal('error'), requestId: z.string().optional(), message: z.string() }),
+  /** The answer to a `heartbeat` message: the platform's status of the jobs the runner reported. */
+  z.object({ type: z.literal('heartbeat-ok'), jobs: heartbeatResponse.shape.jobs }),
+  z.object({ type: z.literal('error'), requestId: z.string().optional(), jobId: z.string().optional(), message: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;
 
@@ -172,3 +190,55 @@ export const runnerMessage = z.discriminatedUnion('type', [
 export type RunnerMessage = z.infer<typeof runnerMessage>;
 
 export const runnerSocketPath = '/api/v1/runners/ws';
+
+/** `ws://host/api/v1/runners/ws?runnerId=…` for a platform URL such as `https://spedy.example.com`. */
+export function runnerSocketUrl(platformUrl: string, runnerId: string): string {
+  const url = new URL(runnerSocketPath, platformUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.searchParams.set('runnerId', runnerId);
+  return url.toString();
+}
+
+/** Close codes the platform uses on a runner socket (4000–4999 are the application's own). */
+export const runnerSocketCloseCodes = {
+  /** The token was revoked or expired while the socket was open: do not reconnect with it. */
+  tokenRefused: 4401,
+  /** The platform instance is shutting down: reconnect (another instance may answer). */
+  goingAway: 1001,
+} as const;
+
+// ── Board tools: the agent's view of its job's ticket (runner API, job held by the runner) ─
+/** GET /runners/jobs/:id/board/ticket?runnerId=…[&displayId=SPD-12] */
+export const boardTicketQuery = z.object({
+  runnerId: z.string().min(1),
+  /** Another ticket of the job's organization to read (read-only); default: the job's own ticket. */
+  displayId: z.string().trim().max(30).optional(),
+});
+export const boardTicket = z.object({
+  id: z.string(),
+  displayId: z.string(),
+  title: z.string(),
+  type: z.string(),
+  status: z.string(),
+  description: z.string(),
+  project: z.object({ key: z.string(), name: z.string(), statuses: z.array(z.string()) }),
+  parent: z.object({ id: z.string(), displayId: z.string(), title: z.string() }).nullable(),
+  subtickets: z.array(z.object({ id: z.string(), displayId: z.string(), title: z.string(), status: z.string() })),
+  comments: z.array(z.object({ id: z.string(), author: z.string(), body: z.string(), createdAt: z.number() })),
+});
+export type BoardTicket = z.infer<typeof boardTicket>;
+export const boardTicketResponse = z.object({ ticket: boardTicket });
+
+const boardText = (what: string, max: number) => z.string().trim().min(1, `Write the ${what}.`).max(max, `The ${what} is at most ${max} characters.`);
+export const boardCommentRequest = z.object({ runnerId: z.string(), body: boardText('comment', 20_000) });
+export const boardCommentResponse = z.object({ comment: z.object({ id: z.string(), ticketId: z.string() }) });
+/** `status`: the name of one of the project's status columns, e.g. "In Review". */
+export const boardStatusRequest = z.object({ runnerId: z.string(), status: boardText('status name', 100) });
+export const boardStatusResponse = z.object({ ticketId: z.string(), status: z.string() });
+export const boardSubticketRequest = z.object({
+  runnerId: z.string(),
+  title: boardText('title', 300),
+  description: z.string().max(50_000).optional(),
+  type: z.enum(['story', 'task', 'bug']).optional(),
+});
+export const boardSubticketResponse = z.object({ ticket: z.object({ id: z.string(), displayId: z.string(), title: z.string(), type: z.string(), status: z.string() }) });

@@ -8,6 +8,7 @@ import { open, type Keyring } from './vault.ts';
 /** Associated data binding a ciphertext to its row. */
 export const vaultAad = (orgId: string, entryId: string) => `vault/${orgId}/${entryId}`;
 export const integrationAad = (orgId: string, integrationId: string) => `integration/${orgId}/${integrationId}`;
+export const mcpAad = (orgId: string, mcpServerId: string) => `mcp/${orgId}/${mcpServerId}`;
 
 const gitTokenEnv = { github: 'GITHUB_TOKEN', bitbucket: 'BITBUCKET_TOKEN' } as const;
 

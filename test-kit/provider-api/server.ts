@@ -7,6 +7,7 @@
 //   GitLab:    {url}/api/v4         (repository lookups only, see repositories.ts)
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createPullRequestStore, type PullRequestStore } from './pulls.ts';
 import { createRepositoryRegistry, type RepositoryRegistry } from './repositories.ts';
 
 export type GithubPermission = 'contents' | 'pull_requests' | 'metadata';
@@ -30,6 +31,8 @@ export type ProviderApi = {
   addToken(token: string, spec: StandInToken): void;
   /** Repository metadata (default branch, clone URL) for GitHub, Bitbucket and GitLab (repositories.ts). */
   repositories: RepositoryRegistry;
+  /** Pull requests opened through the GitHub and Bitbucket routes (pulls.ts). */
+  pullRequests: PullRequestStore;
   /** Method and path of every request, oldest first. */
   requests: { method: string; path: string }[];
   close(): Promise<void>;
@@ -67,6 +70,9 @@ export async function startProviderApi(): Promise<ProviderApi> {
   const tokens = new Map<string, StandInToken>();
   const requests: ProviderApi['requests'] = [];
   const repositoryRegistry = createRepositoryRegistry();
+  // Filled in once the server listens: the pull requests' links point at it.
+  const urls = { url: '', githubUrl: '' };
+  const pullRequests = createPullRequestStore(urls);
 
   async function github(req: IncomingMessage, res: ServerResponse, path: string) {
     const auth = /^(?:Bearer|token) (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -108,7 +114,7 @@ export async function startProviderApi(): Promise<ProviderApi> {
       };
       if (req.method === 'GET' && rest === '') return need('metadata', 'read') ? send(res, 200, { ...repoJson(fullName), ...repositoryRegistry.github(fullName) }, scopeHeaders) : notAccessible('metadata', 'read');
       if (req.method === 'GET' && rest === '/commits') return need('contents', 'read') ? send(res, 200, []) : notAccessible('contents', 'read');
-      if (req.method === 'GET' && rest === '/pulls') return need('pull_requests', 'read') ? send(res, 200, []) : notAccessible('pull_requests', 'read');
+      if (req.method === 'GET' && rest === '/pulls') return need('pull_requests', 'read') ? pullRequests.githubList(res, fullName, new URL(req.url ?? '/', 'http://stand-in').searchParams) : notAccessible('pull_requests', 'read');
       if (req.method === 'PUT' && rest.startsWith('/contents/')) {
         if (!need('contents', 'write')) return notAccessible('contents', 'write');
         const body = (await readJson(req)) as { message?: unknown; content?: unknown } | null | undefined;
@@ -117,9 +123,7 @@ export async function startProviderApi(): Promise<ProviderApi> {
       }
       if (req.method === 'POST' && rest === '/pulls') {
         if (!need('pull_requests', 'write')) return notAccessible('pull_requests', 'write');
-        const body = (await readJson(req)) as { head?: unknown; base?: unknown } | null | undefined;
-        if (!body?.head || !body.base) return send(res, 422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'missing_field', field: 'head' }], status: '422' });
-        return send(res, 201, { number: 1 });
+        return pullRequests.githubCreate(res, fullName, await readJson(req), spec.kind === 'github-installation' ? `${spec.owner}-app[bot]` : spec.login);
       }
     }
     return send(res, 404, { message: 'Not Found', status: '404' });
@@ -140,6 +144,7 @@ export async function startProviderApi(): Promise<ProviderApi> {
         { 'x-oauth-scopes': spec.scopes.join(', '), 'x-credential-type': 'apppassword' },
       );
     }
+    if (pullRequests.bitbucket(req, res, path, { username: spec.username, scopes: spec.scopes })) return;
     if (repositoryRegistry.bitbucket(req, res, path)) return;
     return send(res, 404, { type: 'error', error: { message: `Resource not found: ${path}` } });
   }
@@ -153,17 +158,21 @@ export async function startProviderApi(): Promise<ProviderApi> {
         ? bitbucket(req, res, pathname.slice('/bitbucket/2.0'.length))
         : pathname.startsWith('/api/v4/')
           ? repositoryRegistry.gitlab(req, res, pathname.slice('/api/v4'.length))
-          : send(res, 404, { message: 'Not Found' });
+          : pathname.startsWith('/web/') && pullRequests.web(res, pathname)
+            ? undefined
+            : send(res, 404, { message: 'Not Found' });
     Promise.resolve(handle).catch((error: unknown) => send(res, 500, { message: String(error) }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  Object.assign(urls, { url, githubUrl: `${url}/github` });
   return {
     url,
     githubUrl: `${url}/github`,
     bitbucketUrl: `${url}/bitbucket/2.0`,
     addToken: (token, spec) => void tokens.set(token, spec),
     repositories: repositoryRegistry,
+    pullRequests,
     requests,
     close: () =>
       new Promise((resolve) => {

@@ -1,33 +1,57 @@
 import { defineMutator, type Transaction } from '@rocicorp/zero';
 import { z } from 'zod';
+import { assertPermission } from '../../lib/auth/permissions.ts';
+import { branchName } from '../../lib/repositories/link-input.ts';
+import { runnerTag } from '../../lib/runner-api/wire.ts';
+import { detachMcpServer, detachSkill } from '../../lib/teams/attachments.ts';
 import { handleSchema } from '../../lib/teams/handle.ts';
-import { budgetConfig, defaultBudget, pipelineConfig } from '../../lib/teams/pipeline.ts';
+import { budgetConfig, defaultBudget, pipelineConfig, type PipelineConfig } from '../../lib/teams/pipeline.ts';
 import { presetIds, presets } from '../../lib/teams/presets.ts';
-import { assertAdministrator, ErrorCode, SpedyError, type ZeroContext } from '../context.ts';
+import { ErrorCode, SpedyError, type ZeroContext } from '../context.ts';
 import { zql } from '../schema.gen.ts';
 import { idArg } from './args.ts';
 import { loadProject } from './load.ts';
 
-const tag = z.string().trim().regex(/^[a-z0-9][a-z0-9_.-]{0,39}$/, 'Capabilities and labels are lowercase words such as claude_code or backend.');
-const statusName = z.string().trim().min(1, 'Pick a status.').max(40);
+// Teams require what runners declare: the same rule for both (lib/runner-api/wire.ts).
+const tag = runnerTag;
+const statusName = z.string().trim().min(1, 'Pick a status.').max(40, 'Status names are at most 40 characters.');
 
 const teamFields = {
-  name: z.string().trim().min(1, 'Name the team.').max(60),
-  description: z.string().max(500),
+  name: z.string().trim().min(1, 'Name the team.').max(60, 'Team names are at most 60 characters.'),
+  description: z.string().max(500, 'Descriptions are at most 500 characters.'),
   workingStatus: statusName,
   completionStatus: statusName,
   failureStatus: statusName,
   handle: handleSchema,
-  requiredCapabilities: z.array(tag).max(20),
-  requiredLabels: z.array(tag).max(20),
+  requiredCapabilities: z.array(tag).max(20, 'At most 20 capabilities.'),
+  requiredLabels: z.array(tag).max(20, 'At most 20 labels.'),
   budget: budgetConfig,
 };
+/** The team form checks these as the person types (components/teams/team-draft.ts). */
+export const teamFieldsInput = z.object(teamFields);
 
 async function loadTeam(tx: Transaction, ctx: ZeroContext | undefined, id: string) {
   const team = await tx.run(zql.runnerTeam.where('id', id).one());
   if (!team || !ctx?.orgs[team.organizationId]) throw new SpedyError(ErrorCode.notFound, 'Runner team not found.');
-  assertAdministrator(ctx, team.organizationId, 'manage runner teams');
+  assertPermission(ctx, team.organizationId, 'teams:manage');
   return team;
+}
+
+/** Writes `change(pipeline)` to every team of the organization whose pipeline it changes (null: unchanged). */
+async function updatePipelines(tx: Transaction, orgID: string, change: (pipeline: PipelineConfig) => PipelineConfig | null) {
+  for (const team of await tx.run(zql.runnerTeam.where('organizationId', orgID))) {
+    const pipeline = change(team.pipeline);
+    if (pipeline) await tx.mutate.runnerTeam.update({ id: team.id, pipeline, updatedAt: Date.now() });
+  }
+}
+
+/** Dnd-kit and the editor key steps and stages by id, so each must be unique in the pipeline. */
+function assertUniqueIds(pipeline: PipelineConfig) {
+  const stepIds = pipeline.steps.map((s) => s.id);
+  const stageIds = pipeline.steps.flatMap((s) => s.stages.map((st) => st.id));
+  if (new Set(stepIds).size !== stepIds.length || new Set(stageIds).size !== stageIds.length) {
+    throw new SpedyError(ErrorCode.invalid, 'Two steps or stages of the pipeline share an id; reload the page and edit again.');
+  }
 }
 
 /** Claims `handle` for a team in the shared namespace, or explains who has it. */
@@ -45,7 +69,7 @@ export const teamMutators = {
   create: defineMutator(
     z.object({ id: idArg, orgID: idArg, preset: z.enum(presetIds), ...teamFields, budget: budgetConfig.optional() }),
     async ({ tx, args, ctx }) => {
-      assertAdministrator(ctx, args.orgID, 'manage runner teams');
+      assertPermission(ctx, args.orgID, 'teams:manage');
       const same = await tx.run(zql.runnerTeam.where('organizationId', args.orgID).where('name', args.name).one());
       if (same) throw new SpedyError(ErrorCode.conflict, `A team named ${args.name} already exists.`);
       await claimHandle(tx, args.orgID, args.id, args.handle);
@@ -84,6 +108,7 @@ export const teamMutators = {
   /** Reorder, enable/disable, edit stages: the whole pipeline is validated as one. */
   setPipeline: defineMutator(z.object({ id: idArg, pipeline: pipelineConfig }), async ({ tx, args, ctx }) => {
     const team = await loadTeam(tx, ctx, args.id);
+    assertUniqueIds(args.pipeline);
     const known = new Set([
       ...(await tx.run(zql.skill.where('organizationId', team.organizationId))).map((s) => `skill:${s.id}`),
       ...(await tx.run(zql.mcpServer.where('organizationId', team.organizationId))).map((m) => `mcp:${m.id}`),
@@ -113,7 +138,14 @@ export const teamMutators = {
   }),
 };
 
-const skillFields = {
+/** A skill or MCP server scoped to a project: the project must be the organization's own. */
+async function assertProjectOfOrg(tx: Transaction, ctx: ZeroContext | undefined, projectID: string | null, orgID: string) {
+  if (projectID && (await loadProject(tx, ctx, projectID)).organizationId !== orgID) {
+    throw new SpedyError(ErrorCode.notFound, 'Project not found.');
+  }
+}
+
+export const skillFields = {
   slug: z.string().trim().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Skill names are lowercase words joined by "-", e.g. code-review-guidelines.').max(64),
   description: z.string().trim().min(1, 'Describe when the skill applies; the agent matches on it.').max(1024),
   body: z.string().min(1, 'Write the skill’s instructions.').max(50_000),
@@ -122,10 +154,8 @@ const skillFields = {
 
 export const skillMutators = {
   create: defineMutator(z.object({ id: idArg, orgID: idArg, ...skillFields }), async ({ tx, args, ctx }) => {
-    assertAdministrator(ctx, args.orgID, 'manage skills');
-    if (args.projectID && (await loadProject(tx, ctx, args.projectID)).organizationId !== args.orgID) {
-      throw new SpedyError(ErrorCode.notFound, 'Project not found.');
-    }
+    assertPermission(ctx, args.orgID, 'teams:manage');
+    await assertProjectOfOrg(tx, ctx, args.projectID, args.orgID);
     const same = await tx.run(zql.skill.where('organizationId', args.orgID).where('slug', args.slug).one());
     if (same) throw new SpedyError(ErrorCode.conflict, `A skill named ${args.slug} already exists.`);
     const { orgID, projectID, ...rest } = args;
@@ -135,7 +165,8 @@ export const skillMutators = {
   update: defineMutator(z.object({ id: idArg, ...skillFields }), async ({ tx, args, ctx }) => {
     const skill = await tx.run(zql.skill.where('id', args.id).one());
     if (!skill || !ctx?.orgs[skill.organizationId]) throw new SpedyError(ErrorCode.notFound, 'Skill not found.');
-    assertAdministrator(ctx, skill.organizationId, 'manage skills');
+    assertPermission(ctx, skill.organizationId, 'teams:manage');
+    await assertProjectOfOrg(tx, ctx, args.projectID, skill.organizationId);
     const same = await tx.run(zql.skill.where('organizationId', skill.organizationId).where('slug', args.slug).one());
     if (same && same.id !== skill.id) throw new SpedyError(ErrorCode.conflict, `A skill named ${args.slug} already exists.`);
     const { projectID, ...rest } = args;
@@ -145,7 +176,8 @@ export const skillMutators = {
   delete: defineMutator(z.object({ id: idArg }), async ({ tx, args, ctx }) => {
     const skill = await tx.run(zql.skill.where('id', args.id).one());
     if (!skill || !ctx?.orgs[skill.organizationId]) throw new SpedyError(ErrorCode.notFound, 'Skill not found.');
-    assertAdministrator(ctx, skill.organizationId, 'manage skills');
+    assertPermission(ctx, skill.organizationId, 'teams:manage');
+    await updatePipelines(tx, skill.organizationId, (pipeline) => detachSkill(pipeline, skill.id));
     await tx.mutate.skill.delete({ id: skill.id });
   }),
 };
@@ -156,8 +188,11 @@ export const buildSettingsMutators = {
     z.object({ projectID: idArg, teamID: idArg.nullable(), triggerOnStatus: z.enum(['auto', 'off']) }),
     async ({ tx, args, ctx }) => {
       const project = await loadProject(tx, ctx, args.projectID);
-      assertAdministrator(ctx, project.organizationId, 'configure Build & Validate');
-      if (args.teamID) await loadTeam(tx, ctx, args.teamID);
+      assertPermission(ctx, project.organizationId, 'teams:manage');
+      // A team of another organization the caller also administers is still not this project's.
+      if (args.teamID && (await loadTeam(tx, ctx, args.teamID)).organizationId !== project.organizationId) {
+        throw new SpedyError(ErrorCode.notFound, 'Runner team not found.');
+      }
       await tx.mutate.projectRunnerConfig.upsert({
         projectId: project.id,
         organizationId: project.organizationId,
@@ -168,11 +203,11 @@ export const buildSettingsMutators = {
   ),
 
   setBaseBranch: defineMutator(
-    z.object({ id: idArg, baseBranch: z.string().trim().min(1, 'Name the base branch.').max(200).regex(/^[^\s~^:?*[\\]+$/, 'That is not a valid branch name.') }),
+    z.object({ id: idArg, baseBranch: branchName }),
     async ({ tx, args, ctx }) => {
       const repo = await tx.run(zql.projectRepository.where('id', args.id).one());
       if (!repo || !ctx?.orgs[repo.organizationId]) throw new SpedyError(ErrorCode.notFound, 'Repository not found.');
-      assertAdministrator(ctx, repo.organizationId, 'configure Build & Validate');
+      assertPermission(ctx, repo.organizationId, 'teams:manage');
       await tx.mutate.projectRepository.update({ id: repo.id, baseBranch: args.baseBranch });
     },
   ),
@@ -180,7 +215,19 @@ export const buildSettingsMutators = {
   removeRepository: defineMutator(z.object({ id: idArg }), async ({ tx, args, ctx }) => {
     const repo = await tx.run(zql.projectRepository.where('id', args.id).one());
     if (!repo || !ctx?.orgs[repo.organizationId]) throw new SpedyError(ErrorCode.notFound, 'Repository not found.');
-    assertAdministrator(ctx, repo.organizationId, 'configure Build & Validate');
+    assertPermission(ctx, repo.organizationId, 'teams:manage');
     await tx.mutate.projectRepository.delete({ id: repo.id });
+  }),
+};
+
+/** Creating and editing MCP servers carries credentials, so it is a route (PUT /api/orgs/[orgId]/mcp-servers); deleting is not. */
+export const mcpServerMutators = {
+  /** Detaches the server (and its tools) from every stage; its sealed credentials go with the row. */
+  delete: defineMutator(z.object({ id: idArg }), async ({ tx, args, ctx }) => {
+    const server = await tx.run(zql.mcpServer.where('id', args.id).one());
+    if (!server || !ctx?.orgs[server.organizationId]) throw new SpedyError(ErrorCode.notFound, 'MCP server not found.');
+    assertPermission(ctx, server.organizationId, 'teams:manage');
+    await updatePipelines(tx, server.organizationId, (pipeline) => detachMcpServer(pipeline, server));
+    await tx.mutate.mcpServer.delete({ id: server.id });
   }),
 };

@@ -1,0 +1,5 @@
+import { TeamsPageClient } from '@/components/teams/teams-page-client';
+
+export default function RunnerTeamsPage() {
+  return <TeamsPageClient />;
+}

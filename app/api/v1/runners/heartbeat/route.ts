@@ -1,0 +1,12 @@
+import { getDb } from '@/lib/db/client';
+import { heartbeatRequest, type HeartbeatResponse } from '@/lib/runner-api/wire';
+import { recordHeartbeat } from '@/lib/runners/presence';
+import { withRunner } from '../with-runner-token';
+
+export const dynamic = 'force-dynamic';
+
+// POST /api/v1/runners/heartbeat — the runner is alive (an Offline runner comes back Online).
+export const POST = withRunner(heartbeatRequest, async ({ runner, body }): Promise<HeartbeatResponse> => {
+  const { status, jobs } = await recordHeartbeat(getDb(), runner, body.activeJobIds);
+  return { status, jobs };
+});

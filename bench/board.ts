@@ -1,0 +1,127 @@
+// `npm run bench:board`: a board of 10,000 tickets on a throwaway stack; prints live-sync
+// latency (Node clients and browsers), board load time and the table's longest scroll task
+// against their targets. It measures and prints; it never fails on a missed target.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import { errorDetails } from '../lib/stack/errors.ts';
+import { fromRoot } from '../lib/stack/paths.ts';
+import { startStack } from '../lib/stack/stack.ts';
+import { measureBoardLoad } from './board-load.ts';
+import { launchBrowser } from './browser.ts';
+import { measureBrowserSync } from './browser-sync.ts';
+import { measureNodeSync, waitForBoardSynced } from './node-sync.ts';
+import { printBoardReport, seconds, type BoardResults } from './report.ts';
+import { seedBoard } from './seed-board.ts';
+import { measureTableScroll } from './table-scroll.ts';
+import { Teardown } from './teardown.ts';
+
+const TICKETS = 10_000;
+
+const teardown = new Teardown();
+const interrupt = new AbortController();
+
+function abortBench(reason: string): void {
+  if (interrupt.signal.aborted) return;
+  console.error(`\n${reason}: stopping the bench…`);
+  interrupt.abort(new Error(reason));
+  // Closing the browsers and clients makes whatever is in flight fail fast; main's finally waits for the rest.
+  void teardown.run();
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => abortBench(signal));
+
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+/** Runs one measurement; its failure is reported in its row and the others still run (unless interrupted). */
+async function stage<T>(title: string, measure: () => Promise<T>): Promise<T | Error> {
+  console.log(`▶ ${title} (load average ${loadAverage()})`);
+  try {
+    return await measure();
+  } catch (err) {
+    interrupt.signal.throwIfAborted();
+    const error = err instanceof Error ? err : new Error(String(err));
+    console.error(`  ✗ ${error.message}`);
+    return error;
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`Board bench: ${TICKETS.toLocaleString('en')} tickets, ${os.cpus().length} cores, load average ${loadAverage()}`);
+  if (os.loadavg()[0] > os.cpus().length / 2) console.log('  ! Other work is using the CPU: the figures will be higher than on a quiet machine.');
+  const dataDir = fromRoot('.test-data', `bench-${randomBytes(4).toString('hex')}`);
+  teardown.add('the bench data folder', () => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    try {
+      fs.rmdirSync(fromRoot('.test-data')); // only when empty
+    } catch {}
+  });
+
+  // One address signs several people up; the auth rate limit would refuse them.
+  process.env.SPEDY_AUTH_RATE_LIMIT = '0';
+  process.env.SPEDY_DEMO = '0';
+  console.log('\n▶ Starting the stack (fresh data, free ports)');
+  const stack = await startStack({
+    dataDir,
+    preferredPort: 3400,
+    preferredZeroPort: 5148,
+    externalDatabaseUrl: false,
+    demo: false,
+    // Not `ephemeral`: its synchronous_commit=off leaves each commit in PostgreSQL's WAL buffers
+    // until the WAL writer's next round (wal_writer_delay, 200 ms), and logical replication only
+    // ships flushed WAL: every sync figure would grow by 0–250 ms. Durable, as in production.
+    ephemeral: false,
+    echoApp: false,
+    signal: interrupt.signal,
+    log: (line) => console.log(`  ${line}`),
+  });
+  teardown.add('the stack', () => stack.stop());
+  void stack.crashed.then((exit) => abortBench(`${exit.name} exited (code ${exit.code}, signal ${exit.signal}; its log: ${exit.logFile})`));
+  // test/support/fixtures.ts finds the stack through these.
+  process.env.SPEDY_TEST_APP_URL = stack.appUrl;
+  process.env.SPEDY_TEST_ZERO_URL = stack.zeroUrl;
+  process.env.SPEDY_TEST_DATABASE_URL = stack.databaseUrl;
+
+  console.log(`\n▶ Seeding ${TICKETS.toLocaleString('en')} tickets`);
+  const seeding = performance.now();
+  const board = await seedBoard(stack.databaseUrl, TICKETS, (member) => teardown.add(`${member.email}'s Zero client`, () => member.zero.close()));
+  console.log(`  ✓ inserted in ${seconds(performance.now() - seeding)}`);
+  const syncedIn = await waitForBoardSynced(board, 120_000);
+  console.log(`  ✓ both Node clients hold the whole board ${seconds(syncedIn)} later\n`);
+
+  const loop = { warmup: 5, count: 40, signal: interrupt.signal };
+  const nodeSync = await stage('1/4 Node clients: mutation → the other client’s live query', () =>
+    measureNodeSync(board, { ...loop, timeLimitMs: 60_000 }),
+  );
+  await Promise.all([board.owner.zero.close(), board.teammate.zero.close()]);
+  const browserSync = await stage('2/4 Browsers: title edit in page A → page B’s board DOM', () =>
+    measureBrowserSync(stack, board, teardown, { ...loop, timeLimitMs: 120_000 }),
+  );
+  const browser = await launchBrowser(teardown, 'load and scroll');
+  const boardLoad = await stage('3/4 Fresh browser context: navigation → board interactive', () =>
+    measureBoardLoad(browser, stack, board, { warmup: 1, count: 5, timeLimitMs: 120_000, signal: interrupt.signal }),
+  );
+  const tableScroll = await stage('4/4 Table view: scrolling 10,000 rows top to bottom', () =>
+    measureTableScroll(browser, stack, board, { runs: 3, timeLimitMs: 30_000, signal: interrupt.signal }),
+  );
+  await browser.close();
+
+  const results: BoardResults = { nodeSync, browserSync, boardLoad, tableScroll };
+  console.log(`\nResults (load average ${loadAverage()} at the end; other work on the machine raises every figure)\n`);
+  printBoardReport(results);
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (err) {
+  exitCode = 1;
+  if (!interrupt.signal.aborted) {
+    const details = errorDetails(err);
+    const what = err instanceof Error ? (details ? err.message : (err.stack ?? err.message)) : String(err);
+    console.error(`\n✗ The bench failed: ${what}${details ? `\n${details}` : ''}`);
+  }
+} finally {
+  console.log('\nStopping everything the bench started…');
+  await teardown.run();
+}
+process.exit(interrupt.signal.aborted ? 130 : exitCode);

@@ -1,0 +1,188 @@
+// `npm run bench:claim`: the runner platform's job queue on a throwaway stack. Prints job
+// dispatch latency (job created → runner told over its WebSocket, p50/p95) and claim
+// throughput (50 runners racing over their sockets for 2,000 jobs), with the duplicate
+// and lost counts. It measures and prints; it never fails on a missed target.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import { connectDb } from '../lib/db/client.ts';
+import { issueRunnerToken } from '../lib/runners/tokens.ts';
+import { errorDetails } from '../lib/stack/errors.ts';
+import { fromRoot } from '../lib/stack/paths.ts';
+import { startStack } from '../lib/stack/stack.ts';
+import { sql } from '../test/support/db.ts';
+import { signUp } from '../test/support/accounts.ts';
+import { createReadyJobs, openRunnerSocket, registerRunner, runnerApi, type RunnerSocket } from '../test/support/runners.ts';
+import { collectSamples, describeRun, percentile } from './samples.ts';
+import { Teardown } from './teardown.ts';
+
+type Row = { figure: string; measured: string; target: string; met: boolean };
+
+function printTable(rows: readonly Row[]): void {
+  const all = [{ figure: 'Figure', measured: 'Measured', target: 'Target' }, ...rows];
+  const width = (key: 'figure' | 'measured' | 'target') => Math.max(...all.map((r) => r[key].length));
+  const [wf, wm, wt] = [width('figure'), width('measured'), width('target')];
+  const line = (r: Omit<Row, 'met'>, verdict: string) => `  ${r.figure.padEnd(wf)}  ${r.measured.padStart(wm)}  ${r.target.padEnd(wt)}  ${verdict}`;
+  console.log(line(all[0], ''));
+  console.log(`  ${'-'.repeat(wf + wm + wt + 12)}`);
+  for (const r of rows) console.log(line(r, r.met ? 'met' : 'MISSED'));
+}
+
+const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : 'n/a');
+const seconds = (value: number) => (Number.isFinite(value) ? `${(value / 1000).toFixed(2)} s` : 'n/a');
+
+const DISPATCH_JOBS = 100;
+const CLAIMERS = 50;
+const CLAIM_JOBS = 2000;
+
+const teardown = new Teardown();
+const interrupt = new AbortController();
+
+function abortBench(reason: string): void {
+  if (interrupt.signal.aborted) return;
+  console.error(`\n${reason}: stopping the bench…`);
+  interrupt.abort(new Error(reason));
+  void teardown.run();
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => abortBench(signal));
+
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+async function main(): Promise<void> {
+  console.log(`Claim bench: ${CLAIMERS} runners, ${CLAIM_JOBS.toLocaleString('en')} jobs, ${os.cpus().length} cores, load average ${load()} at start`);
+  const name = `bench-claim-${randomBytes(4).toString('hex')}`;
+  const dataDir = fromRoot('.test-data', name);
+  teardown.add('the bench data folder', () => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    try {
+      fs.rmdirSync(fromRoot('.test-data')); // only when empty
+    } catch {}
+  });
+
+  process.env.SPEDY_AUTH_RATE_LIMIT = '0';
+  process.env.SPEDY_DEMO = '0';
+  // Development mode: no `next build` (it would collide with other builds in this checkout). The
+  // runner socket and the claim path run in the custom server, outside Next, either way.
+  process.env.SPEDY_NEXT_DIST_DIR = '.next-bench-claim';
+  console.log('\n▶ Starting the stack (fresh data, free ports, development mode)');
+  const stack = await startStack({
+    dataDir,
+    dev: true,
+    preferredPort: 3450,
+    preferredZeroPort: 5248,
+    externalDatabaseUrl: false,
+    demo: false,
+    // Durable commits, as in production (ephemeral turns fsync off).
+    ephemeral: false,
+    echoApp: false,
+    signal: interrupt.signal,
+    log: (line) => console.log(`  ${line}`),
+  });
+  teardown.add('the stack', () => stack.stop());
+  void stack.crashed.then((exit) => abortBench(`${exit.name} exited (code ${exit.code}, signal ${exit.signal}; its log: ${exit.logFile})`));
+  // The platform functions used below (token hashing, job creation) read the app's configuration.
+  Object.assign(process.env, stack.appEnv, { SPEDY_TEST_APP_URL: stack.appUrl, SPEDY_TEST_ZERO_URL: stack.zeroUrl, SPEDY_TEST_DATABASE_URL: stack.databaseUrl });
+  const { db, close } = connectDb(stack.databaseUrl);
+  teardown.add('the bench database pool', close);
+
+  const sockets: RunnerSocket[] = [];
+  teardown.add('the runner sockets', () => Promise.all(sockets.map((s) => s.close())));
+  const newOrg = async (label: string) => {
+    const account = await signUp(stack.appUrl, stack.databaseUrl, label);
+    const { token } = await issueRunnerToken(db, { orgId: account.orgID, name: label, createdBy: account.userID });
+    return { account, token, api: runnerApi(stack.appUrl, token) };
+  };
+  const connect = async (appUrl: string, runnerId: string, token: string) => {
+    const socket = await openRunnerSocket(appUrl, runnerId, token);
+    sockets.push(socket);
+    await socket.next('welcome', undefined, 30_000);
+    return socket;
+  };
+
+  console.log(`\n▶ 1/2 Dispatch: job created → offer on the runner's socket (${DISPATCH_JOBS} jobs, one at a time)`);
+  const dispatchOrg = await newOrg('Dispatch Bench');
+  const listener = await registerRunner(dispatchOrg.api, { name: 'listener', poolSize: 8 });
+  const socket = await connect(stack.appUrl, listener, dispatchOrg.token);
+  const afterCommit: number[] = [];
+  const dispatch = await collectSamples({ warmup: 10, count: DISPATCH_JOBS, timeLimitMs: 120_000, signal: interrupt.signal }, async (i) => {
+    const started = performance.now();
+    let committed = 0;
+    const created = createReadyJobs(db, dispatchOrg.account.orgID).then(([id]) => {
+      committed = performance.now();
+      return id;
+    });
+    const jobId = await created;
+    await socket.next('offer', (m) => m.jobId === jobId);
+    const told = performance.now();
+    if (i >= 10) afterCommit.push(Math.max(0, told - committed));
+    // The runner does not claim: each job waits Ready, and the next sample starts from an idle queue.
+    return told - started;
+  });
+
+  console.log(`▶ 2/2 Claims: ${CLAIMERS} runners race over their sockets for ${CLAIM_JOBS.toLocaleString('en')} Ready jobs`);
+  const raceOrg = await newOrg('Claim Race Bench');
+  const runnerIds = await Promise.all(Array.from({ length: CLAIMERS }, (_, i) => registerRunner(raceOrg.api, { name: `racer-${i}`, poolSize: 64 })));
+  let t = performance.now();
+  for (let done = 0; done < CLAIM_JOBS; done += 500) await createReadyJobs(db, raceOrg.account.orgID, Math.min(500, CLAIM_JOBS - done));
+  console.log(`  ✓ ${CLAIM_JOBS.toLocaleString('en')} jobs created in ${seconds(performance.now() - t)}`);
+  const racers = await Promise.all(runnerIds.map((id) => connect(stack.appUrl, id, raceOrg.token)));
+  // Each racer is first offered what waits (up to its pool size); let that settle before the clock starts.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+
+  t = performance.now();
+  const claimed = await Promise.all(
+    racers.map(async (racer, r) => {
+      const mine: string[] = [];
+      for (let n = 0; ; n++) {
+        const requestId = `${r}-${n}`;
+        racer.send({ type: 'claim', requestId });
+        const answer = await racer.answer(requestId, 30_000);
+        if (answer.type !== 'claimed') throw new Error(`claim refused: ${JSON.stringify(answer)}`);
+        if (!answer.job) return mine;
+        mine.push(answer.job.id);
+      }
+    }),
+  );
+  const raceMs = performance.now() - t;
+  const all = claimed.flat();
+  const unique = new Set(all);
+  const [{ ready }] = await sql<{ ready: number }>(stack.databaseUrl, "SELECT count(*)::int AS ready FROM job WHERE organization_id = $1 AND status = 'ready'", [
+    raceOrg.account.orgID,
+  ]);
+  const claimsPerSecond = (all.length / raceMs) * 1000;
+  const duplicates = all.length - unique.size;
+  const lost = CLAIM_JOBS - unique.size;
+
+  const p50 = percentile(dispatch.samples, 50);
+  const p95 = percentile(dispatch.samples, 95);
+  console.log(`\nResults (load average ${load()} at the end; other work on the machine skews them)\n`);
+  printTable([
+    { figure: 'Dispatch: job created → runner told (WebSocket), p50 / p95', measured: `${ms(p50)} / ${ms(p95)}`, target: 'p95 ≤ 250 ms', met: p95 <= 250 },
+    { figure: `Claims per second, ${CLAIMERS} racing runners`, measured: `${Math.round(claimsPerSecond).toLocaleString('en')}/s`, target: '≥ 1,000/s', met: claimsPerSecond >= 1000 },
+    { figure: 'Jobs claimed twice', measured: String(duplicates), target: '0', met: duplicates === 0 },
+    { figure: 'Jobs lost (never claimed)', measured: `${lost} (${ready} still Ready)`, target: '0', met: lost === 0 && ready === 0 },
+  ]);
+  console.log('\nDetails');
+  console.log(`  1. ${describeRun(dispatch)}; commit → offer alone: p50 ${ms(percentile(afterCommit, 50))}, p95 ${ms(percentile(afterCommit, 95))}`);
+  const perRunner = claimed.map((c) => c.length);
+  console.log(
+    `  2. ${all.length.toLocaleString('en')} claims in ${seconds(raceMs)}; per runner min ${Math.min(...perRunner)}, max ${Math.max(...perRunner)}; ` +
+      `each claim: token re-check, runner row lock, capacity count, FOR UPDATE SKIP LOCKED update, commit`,
+  );
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (err) {
+  exitCode = 1;
+  if (!interrupt.signal.aborted) {
+    const details = errorDetails(err);
+    const what = err instanceof Error ? (details ? err.message : (err.stack ?? err.message)) : String(err);
+    console.error(`\n✗ The bench failed: ${what}${details ? `\n${details}` : ''}`);
+  }
+} finally {
+  console.log('\nStopping everything the bench started…');
+  await teardown.run();
+}
+process.exit(interrupt.signal.aborted ? 130 : exitCode);

@@ -1,0 +1,123 @@
+'use client';
+import { useQuery } from '@rocicorp/zero/react';
+import { Pencil, Plug, Plus, Trash2 } from 'lucide-react';
+import { useMemo } from 'react';
+import { AdminOnly } from '@/components/settings/admin-only';
+import { useCurrentOrg } from '@/components/shell/org-context';
+import { useMutate } from '@/components/shell/use-mutate';
+import { SettingsPage } from '@/components/teams/settings-page';
+import { ConfirmDialog } from '@/components/ticket/confirm-dialog';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Skeleton } from '@/components/ui/skeleton';
+import { can } from '@/lib/auth/permissions';
+import { mutators } from '@/zero/mutators';
+import { queries } from '@/zero/queries';
+import { McpServerDialog } from './mcp-server-dialog';
+
+const transportBadge = { stdio: 'STDIO', sse: 'SSE', http: 'HTTP' } as const;
+
+export function McpServersPageClient() {
+  const org = useCurrentOrg();
+  const mutate = useMutate();
+  const [servers, { type }] = useQuery(queries.teams.mcpServers({ orgID: org.id }));
+  const [projects] = useQuery(queries.projects({ orgID: org.id }));
+  const projectNames = useMemo(() => new Map(projects.map((p) => [p.id, `${p.name} (${p.key})`])), [projects]);
+  const manage = can(org.role, 'teams:manage');
+  const addButton = (
+    <Button>
+      <Plus aria-hidden /> Add MCP server
+    </Button>
+  );
+
+  return (
+    <SettingsPage
+      title="MCP Servers"
+      description="External tool servers (Model Context Protocol) that runners can use in the pipeline stages they are attached to."
+      action={manage ? <McpServerDialog trigger={addButton} /> : undefined}
+    >
+      {!manage ? (
+        <AdminOnly permission="teams:manage" />
+      ) : servers.length === 0 && type !== 'complete' ? (
+        <div className="grid gap-2" aria-busy="true" aria-label="Loading MCP servers">
+          <Skeleton className="h-12" />
+          <Skeleton className="h-12" />
+        </div>
+      ) : servers.length === 0 ? (
+        <EmptyState
+          icon={Plug}
+          title="No MCP servers yet"
+          description="Connect a server by URL (SSE or HTTP) or by the command that starts it (STDIO), then attach it to a stage."
+          action={<McpServerDialog trigger={addButton} />}
+          data-testid="mcp-servers-empty"
+        />
+      ) : (
+        <div className="overflow-x-auto rounded-lg border">
+          <table className="w-full text-sm">
+            <caption className="sr-only">MCP servers</caption>
+            <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
+              <tr>
+                <th scope="col" className="px-3 py-2 font-medium">Name</th>
+                <th scope="col" className="px-3 py-2 font-medium">Connection</th>
+                <th scope="col" className="px-3 py-2 font-medium">Credentials</th>
+                <th scope="col" className="px-3 py-2 font-medium">Allowed tools</th>
+                <th scope="col" className="px-3 py-2 font-medium">Scope</th>
+                <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody className="divide-y">
+              {servers.map((server) => (
+                <tr key={server.id} data-testid="mcp-server-row" data-server={server.name}>
+                  <td className="px-3 py-2.5 font-mono text-xs font-medium">{server.name}</td>
+                  <td className="max-w-xs px-3 py-2.5">
+                    <div className="flex items-center gap-2">
+                      <Badge variant="outline">{transportBadge[server.transport]}</Badge>
+                      <span className="truncate font-mono text-xs text-muted-foreground" title={server.url ?? [server.command, ...server.args].join(' ')}>
+                        {server.url ?? [server.command, ...server.args].join(' ')}
+                      </span>
+                    </div>
+                  </td>
+                  <td className="px-3 py-2.5 font-mono text-xs text-muted-foreground" data-testid="mcp-credential-preview">
+                    {server.credentialPreview ?? '—'}
+                  </td>
+                  <td className="px-3 py-2.5 text-xs text-muted-foreground">{server.allowedTools.length ? server.allowedTools.join(', ') : 'All'}</td>
+                  <td className="px-3 py-2.5">
+                    {server.projectId ? (
+                      <Badge variant="outline">{projectNames.get(server.projectId) ?? 'Project'}</Badge>
+                    ) : (
+                      <Badge variant="secondary">Organization</Badge>
+                    )}
+                  </td>
+                  <td className="px-3 py-2.5">
+                    <div className="flex justify-end gap-1">
+                      <McpServerDialog
+                        server={server}
+                        trigger={
+                          <Button variant="ghost" size="sm" aria-label={`Edit ${server.name}`}>
+                            <Pencil aria-hidden /> Edit
+                          </Button>
+                        }
+                      />
+                      <ConfirmDialog
+                        trigger={
+                          <Button variant="ghost" size="icon" aria-label={`Delete ${server.name}`}>
+                            <Trash2 />
+                          </Button>
+                        }
+                        title={`Delete ${server.name}?`}
+                        description="It is detached from every stage that uses it (its tools included), and its stored credentials are deleted."
+                        confirmLabel="Delete MCP server"
+                        onConfirm={() => mutate(mutators.mcpServer.delete({ id: server.id }))}
+                      />
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </SettingsPage>
+  );
+}

@@ -1,0 +1,125 @@
+'use client';
+import { useQuery } from '@rocicorp/zero/react';
+import { ListTodo } from 'lucide-react';
+import { useState } from 'react';
+import { useCurrentOrg } from '@/components/shell/org-context';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Label } from '@/components/ui/label';
+import { Select, SelectContent, SelectItem, SelectSeparator, SelectTrigger, SelectValue } from '@/components/ui/select';
+import { Skeleton } from '@/components/ui/skeleton';
+import { formatDisplayId } from '@/lib/board/display-id';
+import { activeJobStatuses, jobStatusLabels, jobStatuses, type JobStatus } from '@/lib/jobs/status';
+import { queries } from '@/zero/queries';
+import { RelativeTime } from '../relative-time';
+import { CreateJobDialog } from './create-job-dialog';
+import { JobDetailDialog } from './job-detail-dialog';
+import { JobStatusBadge } from './job-status-badge';
+
+type Filter = 'all' | 'active' | JobStatus;
+
+function statusesOf(filter: Filter): JobStatus[] | undefined {
+  if (filter === 'all') return undefined;
+  if (filter === 'active') return [...activeJobStatuses];
+  return [filter];
+}
+
+const shown = 200;
+
+export function JobsTab() {
+  const org = useCurrentOrg();
+  const [filter, setFilter] = useState<Filter>('all');
+  const [openJobID, setOpenJobID] = useState<string | null>(null);
+  const [jobs, { type }] = useQuery(queries.runners.jobs({ orgID: org.id, statuses: statusesOf(filter), limit: shown }));
+
+  return (
+    <section className="grid gap-4" aria-labelledby="jobs-title">
+      <div className="grid gap-1">
+        <h2 id="jobs-title" className="font-semibold">
+          Jobs
+        </h2>
+        <p className="text-sm text-muted-foreground">Every job of {org.name}, newest first. Jobs stuck in Ready need an online runner with matching capabilities.</p>
+      </div>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div className="flex items-center gap-2">
+          <Label htmlFor="job-status-filter" className="text-muted-foreground">
+            Status
+          </Label>
+          <Select value={filter} onValueChange={(v) => setFilter(v as Filter)}>
+            <SelectTrigger id="job-status-filter" className="w-44" data-testid="job-status-filter">
+              <SelectValue />
+            </SelectTrigger>
+            <SelectContent>
+              <SelectItem value="all">All statuses</SelectItem>
+              <SelectItem value="active">Active</SelectItem>
+              <SelectSeparator />
+              {jobStatuses.map((s) => (
+                <SelectItem key={s} value={s}>
+                  {jobStatusLabels[s]}
+                </SelectItem>
+              ))}
+            </SelectContent>
+          </Select>
+        </div>
+        <CreateJobDialog onCreated={setOpenJobID} />
+      </div>
+
+      {jobs.length === 0 && type !== 'complete' ? (
+        <div className="grid gap-2" aria-busy="true" aria-label="Loading jobs">
+          <Skeleton className="h-10" />
+          <Skeleton className="h-10" />
+          <Skeleton className="h-10" />
+        </div>
+      ) : jobs.length === 0 ? (
+        <EmptyState
+          icon={ListTodo}
+          title={filter === 'all' ? 'No jobs yet' : 'No jobs with this status'}
+          description={
+            filter === 'all'
+              ? 'Jobs appear when a ticket reaches a runner team’s working status, when someone @mentions a team, or when you create one by hand.'
+              : 'Pick another status, or All statuses.'
+          }
+          data-testid="jobs-empty"
+        />
+      ) : (
+        <div className="overflow-x-auto rounded-lg border">
+          <table className="w-full text-sm">
+            <caption className="sr-only">Jobs</caption>
+            <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
+              <tr>
+                <th scope="col" className="px-3 py-2 font-medium">Status</th>
+                <th scope="col" className="px-3 py-2 font-medium">Title</th>
+                <th scope="col" className="px-3 py-2 font-medium">Ticket</th>
+                <th scope="col" className="px-3 py-2 font-medium">Runner</th>
+                <th scope="col" className="px-3 py-2 font-medium">Created</th>
+                <th scope="col" className="px-3 py-2 font-medium">Updated</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y">
+              {jobs.map((job) => (
+                <tr key={job.id} data-testid="job-row" className="hover:bg-muted/40">
+                  <td className="px-3 py-2">
+                    <JobStatusBadge status={job.status} />
+                  </td>
+                  <td className="max-w-80 px-3 py-2">
+                    {/* The title opens the details; a real button, so keyboards reach it. */}
+                    <button type="button" className="truncate text-left font-medium hover:underline focus-visible:underline focus-visible:outline-none" onClick={() => setOpenJobID(job.id)}>
+                      {job.title}
+                    </button>
+                  </td>
+                  <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">
+                    {job.ticket?.project ? formatDisplayId(job.ticket.project.key, job.ticket.number) : <span className="text-muted-foreground">—</span>}
+                  </td>
+                  <td className="px-3 py-2">{job.runner?.name ?? <span className="text-muted-foreground">—</span>}</td>
+                  <td className="px-3 py-2"><RelativeTime at={job.createdAt} /></td>
+                  <td className="px-3 py-2"><RelativeTime at={job.updatedAt} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {jobs.length === shown && <p className="border-t px-3 py-2 text-xs text-muted-foreground">Showing the newest {shown} jobs; filter by status to see others.</p>}
+        </div>
+      )}
+      <JobDetailDialog jobID={openJobID} onClose={() => setOpenJobID(null)} />
+    </section>
+  );
+}

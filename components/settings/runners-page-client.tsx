@@ -1,0 +1,75 @@
+'use client';
+import { useSearchParams } from 'next/navigation';
+import { useState } from 'react';
+import { useCurrentOrg } from '@/components/shell/org-context';
+import { Tabs, tabPanelProps } from '@/components/ui/tabs';
+import { can } from '@/lib/auth/permissions';
+import { AdminOnly } from './admin-only';
+import { JobsTab } from './jobs/jobs-tab';
+import type { CreatedToken } from './runners/create-token-dialog';
+import { RunnersTab } from './runners/runners-tab';
+import { SecretsTab } from './secrets/secrets-tab';
+import { RunnerSettingsTab } from './runner-settings-tab';
+
+const tabs = [
+  { value: 'runners', label: 'Runners' },
+  { value: 'jobs', label: 'Jobs' },
+  { value: 'secrets', label: 'Secrets' },
+  { value: 'settings', label: 'Settings' },
+] as const;
+type Tab = (typeof tabs)[number]['value'];
+
+const idBase = 'runner-settings';
+
+export function RunnersPageClient() {
+  const org = useCurrentOrg();
+  const params = useSearchParams();
+  const tab: Tab = tabs.find((t) => t.value === params.get('tab'))?.value ?? 'runners';
+  // A just-created token, shown until dismissed; only ever in this component's memory.
+  const [createdToken, setCreatedToken] = useState<CreatedToken | null>(null);
+
+  function show(next: Tab) {
+    const query = new URLSearchParams(params);
+    if (next === 'runners') query.delete('tab');
+    else query.set('tab', next);
+    const search = query.toString();
+    // Next.js keeps useSearchParams in step with the History API, without a server round trip.
+    window.history.pushState(null, '', search ? `?${search}` : window.location.pathname);
+  }
+
+  const canManage = can(org.role, 'runners:manage');
+  const canManageSecrets = can(org.role, 'runners:manage-secrets');
+
+  return (
+    <div className="min-h-0 flex-1 overflow-y-auto">
+      <div className="mx-auto grid w-full max-w-5xl gap-6 px-6 py-8">
+        <header className="grid gap-1">
+          <h1 className="text-2xl font-semibold">Runners</h1>
+          <p className="text-sm text-muted-foreground">
+            AI runner agents that pick up jobs from {org.name}&apos;s board, write the code and open pull requests.
+          </p>
+        </header>
+        {!canManage && !canManageSecrets ? (
+          <AdminOnly permission="runners:manage" />
+        ) : (
+          <>
+            <Tabs tabs={tabs} value={tab} onValueChange={show} idBase={idBase} aria-label="Runner settings" />
+            <section {...tabPanelProps(idBase, tab)} className="outline-none">
+              {tab === 'secrets' ? (
+                canManageSecrets ? <SecretsTab /> : <AdminOnly permission="runners:manage-secrets" />
+              ) : !canManage ? (
+                <AdminOnly permission="runners:manage" />
+              ) : tab === 'jobs' ? (
+                <JobsTab />
+              ) : tab === 'settings' ? (
+                <RunnerSettingsTab />
+              ) : (
+                <RunnersTab createdToken={createdToken} onCreatedTokenChange={setCreatedToken} />
+              )}
+            </section>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,130 @@
+'use client';
+import { useQuery } from '@rocicorp/zero/react';
+import { Server, Trash2 } from 'lucide-react';
+import { useCurrentOrg } from '@/components/shell/org-context';
+import { useMutate } from '@/components/shell/use-mutate';
+import { ConfirmDialog } from '@/components/ticket/confirm-dialog';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Skeleton } from '@/components/ui/skeleton';
+import { mutators } from '@/zero/mutators';
+import { queries } from '@/zero/queries';
+import { RelativeTime } from '../relative-time';
+import type { CreatedToken } from './create-token-dialog';
+import { MigrationBanner } from './migration-banner';
+import { RunnerTokens } from './runner-tokens';
+
+export function RunnersTab(props: { createdToken: CreatedToken | null; onCreatedTokenChange: (token: CreatedToken | null) => void }) {
+  return (
+    <div className="grid gap-8">
+      <MigrationBanner />
+      <RunnerList />
+      <RunnerTokens created={props.createdToken} onCreatedChange={props.onCreatedTokenChange} />
+    </div>
+  );
+}
+
+function RunnerList() {
+  const org = useCurrentOrg();
+  const mutate = useMutate();
+  const [runners, { type }] = useQuery(queries.runners.list({ orgID: org.id }));
+
+  return (
+    <section className="grid gap-3" aria-labelledby="runners-title">
+      <div>
+        <h2 id="runners-title" className="font-semibold">
+          Connected runners
+        </h2>
+        <p className="text-sm text-muted-foreground">Updates live: a runner without a heartbeat turns Offline and its active jobs fail.</p>
+      </div>
+      {runners.length === 0 && type !== 'complete' ? (
+        <div className="grid gap-2" aria-busy="true" aria-label="Loading runners">
+          <Skeleton className="h-14" />
+          <Skeleton className="h-14" />
+        </div>
+      ) : runners.length === 0 ? (
+        <EmptyState
+          icon={Server}
+          title="No runner has connected yet"
+          description={
+            <>
+              Create a runner token below, put the <code>.env</code> snippet next to the Spedy Supervisor on your machine or
+              server, and start it with <code>docker compose up -d</code>. The runner appears here with a green Online badge.
+            </>
+          }
+          data-testid="runners-empty"
+        />
+      ) : (
+        <div className="overflow-x-auto rounded-lg border">
+          <table className="w-full text-sm">
+            <caption className="sr-only">Runners of the organization</caption>
+            <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
+              <tr>
+                <th scope="col" className="px-3 py-2 font-medium">Runner</th>
+                <th scope="col" className="px-3 py-2 font-medium">Status</th>
+                <th scope="col" className="px-3 py-2 font-medium">Capabilities and labels</th>
+                <th scope="col" className="px-3 py-2 font-medium">Jobs</th>
+                <th scope="col" className="px-3 py-2 font-medium">Last heartbeat</th>
+                <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody className="divide-y">
+              {runners.map((r) => (
+                <tr key={r.id} data-testid="runner-row" data-runner={r.name}>
+                  <td className="px-3 py-2">
+                    <div className="font-medium">{r.name}</div>
+                    <div className="text-xs text-muted-foreground">
+                      v{r.version} · pool of {r.poolSize}
+                    </div>
+                  </td>
+                  <td className="px-3 py-2">
+                    {r.status === 'online' ? (
+                      <Badge variant="success" data-testid="runner-status">Online</Badge>
+                    ) : (
+                      <Badge variant="secondary" data-testid="runner-status">Offline</Badge>
+                    )}
+                  </td>
+                  <td className="px-3 py-2">
+                    <div className="flex max-w-72 flex-wrap gap-1">
+                      {r.capabilities.map((c) => (
+                        <Badge key={`c-${c}`} variant="outline" title="Capability">{c}</Badge>
+                      ))}
+                      {r.labels.map((l) => (
+                        <Badge key={`l-${l}`} variant="secondary" title="Label">{l}</Badge>
+                      ))}
+                      {r.capabilities.length + r.labels.length === 0 && <span className="text-muted-foreground">—</span>}
+                    </div>
+                  </td>
+                  <td className="px-3 py-2 whitespace-nowrap" data-testid="runner-active-jobs">
+                    {r.jobs.length} running
+                  </td>
+                  <td className="px-3 py-2">
+                    <RelativeTime at={r.lastHeartbeatAt} />
+                  </td>
+                  <td className="px-3 py-2 text-right">
+                    <ConfirmDialog
+                      trigger={
+                        <Button variant="ghost" size="icon" aria-label={`Delete runner ${r.name}`}>
+                          <Trash2 />
+                        </Button>
+                      }
+                      title={`Delete runner ${r.name}?`}
+                      description={
+                        r.status === 'online'
+                          ? 'It is online: while its token is valid, the supervisor registers again on its next start. Revoke the token to keep it out.'
+                          : 'It disappears from this list. Its token stays valid until you revoke it.'
+                      }
+                      confirmLabel="Delete runner"
+                      onConfirm={() => mutate(mutators.runner.delete({ id: r.id }))}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

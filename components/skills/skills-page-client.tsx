@@ -1,0 +1,110 @@
+'use client';
+import { useQuery } from '@rocicorp/zero/react';
+import { BookOpen, Pencil, Plus, Trash2 } from 'lucide-react';
+import { useMemo } from 'react';
+import { AdminOnly } from '@/components/settings/admin-only';
+import { useCurrentOrg } from '@/components/shell/org-context';
+import { useMutate } from '@/components/shell/use-mutate';
+import { SettingsPage } from '@/components/teams/settings-page';
+import { ConfirmDialog } from '@/components/ticket/confirm-dialog';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Skeleton } from '@/components/ui/skeleton';
+import { can } from '@/lib/auth/permissions';
+import { mutators } from '@/zero/mutators';
+import { queries } from '@/zero/queries';
+import { SkillDialog } from './skill-dialog';
+
+export function SkillsPageClient() {
+  const org = useCurrentOrg();
+  const mutate = useMutate();
+  const [skills, { type }] = useQuery(queries.teams.skills({ orgID: org.id }));
+  const [projects] = useQuery(queries.projects({ orgID: org.id }));
+  const projectNames = useMemo(() => new Map(projects.map((p) => [p.id, `${p.name} (${p.key})`])), [projects]);
+  const manage = can(org.role, 'teams:manage');
+  const newButton = (
+    <Button>
+      <Plus aria-hidden /> New skill
+    </Button>
+  );
+
+  return (
+    <SettingsPage
+      title="Skills"
+      description="Reusable instruction sets in Markdown. Attach them to pipeline stages under Runner Teams; the agent uses a skill when its description matches the task."
+      action={manage ? <SkillDialog trigger={newButton} /> : undefined}
+    >
+      {!manage ? (
+        <AdminOnly permission="teams:manage" />
+      ) : skills.length === 0 && type !== 'complete' ? (
+        <div className="grid gap-2" aria-busy="true" aria-label="Loading skills">
+          <Skeleton className="h-12" />
+          <Skeleton className="h-12" />
+        </div>
+      ) : skills.length === 0 ? (
+        <EmptyState
+          icon={BookOpen}
+          title="No skills yet"
+          description="Write down how your team reviews code, names branches or writes migrations, and attach it to the stages that need it."
+          action={<SkillDialog trigger={newButton} />}
+          data-testid="skills-empty"
+        />
+      ) : (
+        <div className="overflow-x-auto rounded-lg border">
+          <table className="w-full text-sm">
+            <caption className="sr-only">Skills</caption>
+            <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
+              <tr>
+                <th scope="col" className="px-3 py-2 font-medium">Name</th>
+                <th scope="col" className="px-3 py-2 font-medium">Description</th>
+                <th scope="col" className="px-3 py-2 font-medium">Scope</th>
+                <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody className="divide-y">
+              {skills.map((skill) => (
+                <tr key={skill.id} data-testid="skill-row" data-skill={skill.slug}>
+                  <td className="px-3 py-2.5 font-mono text-xs font-medium">{skill.slug}</td>
+                  <td className="max-w-md px-3 py-2.5 text-muted-foreground">
+                    <span className="line-clamp-2">{skill.description}</span>
+                  </td>
+                  <td className="px-3 py-2.5">
+                    {skill.projectId ? (
+                      <Badge variant="outline">{projectNames.get(skill.projectId) ?? 'Project'}</Badge>
+                    ) : (
+                      <Badge variant="secondary">Organization</Badge>
+                    )}
+                  </td>
+                  <td className="px-3 py-2.5">
+                    <div className="flex justify-end gap-1">
+                      <SkillDialog
+                        skill={skill}
+                        trigger={
+                          <Button variant="ghost" size="sm" aria-label={`Edit ${skill.slug}`}>
+                            <Pencil aria-hidden /> Edit
+                          </Button>
+                        }
+                      />
+                      <ConfirmDialog
+                        trigger={
+                          <Button variant="ghost" size="icon" aria-label={`Delete ${skill.slug}`}>
+                            <Trash2 />
+                          </Button>
+                        }
+                        title={`Delete ${skill.slug}?`}
+                        description="It is detached from every stage that uses it. Jobs already created keep their copy."
+                        confirmLabel="Delete skill"
+                        onConfirm={() => mutate(mutators.skill.delete({ id: skill.id }))}
+                      />
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </SettingsPage>
+  );
+}

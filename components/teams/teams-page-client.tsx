@@ -1,0 +1,103 @@
+'use client';
+import { useQuery } from '@rocicorp/zero/react';
+import { ArrowRight, Plus, Workflow } from 'lucide-react';
+import Link from 'next/link';
+import { AdminOnly } from '@/components/settings/admin-only';
+import { useCurrentOrg } from '@/components/shell/org-context';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Skeleton } from '@/components/ui/skeleton';
+import { can } from '@/lib/auth/permissions';
+import { presets, type PresetId } from '@/lib/teams/presets';
+import { queries } from '@/zero/queries';
+import { CreateTeamDialog } from './create-team-dialog';
+import { stageCounts } from './pipeline-summary';
+import { SettingsPage } from './settings-page';
+
+export const presetLabel = (preset: string) => presets[preset as PresetId]?.label ?? preset;
+
+export function TeamsPageClient() {
+  const org = useCurrentOrg();
+  const [teams, { type }] = useQuery(queries.teams.list({ orgID: org.id }));
+  const createButton = (
+    <Button>
+      <Plus aria-hidden /> Create team
+    </Button>
+  );
+
+  return (
+    <SettingsPage
+      title="Runner Teams"
+      description="How runners work your tickets: each team has its status mappings, a pipeline of stages, a default budget and an @handle."
+      action={can(org.role, 'teams:manage') ? <CreateTeamDialog trigger={createButton} /> : undefined}
+    >
+      {!can(org.role, 'teams:manage') ? (
+        <AdminOnly permission="teams:manage" />
+      ) : teams.length === 0 && type !== 'complete' ? (
+        <div className="grid gap-2" aria-busy="true" aria-label="Loading runner teams">
+          <Skeleton className="h-14" />
+          <Skeleton className="h-14" />
+        </div>
+      ) : teams.length === 0 ? (
+        <EmptyState
+          icon={Workflow}
+          title="No runner teams yet"
+          description="Create one from a preset: Code Runner plans, codes and reviews; Board Agent answers on the board."
+          action={<CreateTeamDialog trigger={createButton} />}
+          data-testid="teams-empty"
+        />
+      ) : (
+        <div className="overflow-x-auto rounded-lg border">
+          <table className="w-full text-sm">
+            <caption className="sr-only">Runner teams</caption>
+            <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
+              <tr>
+                <th scope="col" className="px-3 py-2 font-medium">Team</th>
+                <th scope="col" className="px-3 py-2 font-medium">Preset</th>
+                <th scope="col" className="px-3 py-2 font-medium">Statuses</th>
+                <th scope="col" className="px-3 py-2 font-medium">Stages</th>
+                <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Open</span></th>
+              </tr>
+            </thead>
+            <tbody className="divide-y">
+              {teams.map((team) => {
+                const counts = stageCounts(team.pipeline);
+                return (
+                  <tr key={team.id} data-testid="team-row" data-team={team.name} className="hover:bg-muted/30">
+                    <td className="px-3 py-2.5">
+                      <Link href={`/${org.slug}/settings/teams/${team.id}`} className="font-medium hover:underline">
+                        {team.name}
+                      </Link>
+                      <div className="font-mono text-xs text-muted-foreground">@{team.handle}</div>
+                    </td>
+                    <td className="px-3 py-2.5">
+                      <Badge variant="outline" data-testid="team-preset">
+                        {presetLabel(team.preset)}
+                      </Badge>
+                    </td>
+                    <td className="px-3 py-2.5 text-xs" data-testid="team-statuses">
+                      <span className="font-medium">{team.workingStatus}</span>
+                      <span className="text-muted-foreground"> → {team.completionStatus}</span>
+                      <div className="text-muted-foreground">on failure: {team.failureStatus}</div>
+                    </td>
+                    <td className="px-3 py-2.5 tabular-nums" data-testid="team-stage-count">
+                      {counts.enabled === counts.total ? counts.total : `${counts.enabled} of ${counts.total}`}
+                    </td>
+                    <td className="px-3 py-2.5 text-right">
+                      <Button asChild variant="ghost" size="sm">
+                        <Link href={`/${org.slug}/settings/teams/${team.id}`} aria-label={`Edit ${team.name}`}>
+                          Edit <ArrowRight aria-hidden />
+                        </Link>
+                      </Button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </SettingsPage>
+  );
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { SpedyError } from '../../zero/context.ts';
+import { assertPermission, can, orgIfPermitted, permissions } from './permissions.ts';
+
+describe('permissions', () => {
+  it('gives Administrators every permission and Members none of these', () => {
+    for (const p of permissions) {
+      expect(can('owner', p)).toBe(true);
+      expect(can('admin', p)).toBe(true);
+      expect(can('member', p)).toBe(false);
+      expect(can(undefined, p)).toBe(false);
+    }
+  });
+
+  it('tells a Member what they cannot do, and an outsider only that the organization was not found', () => {
+    const member = { userID: 'u', orgs: { org1: 'member' as const } };
+    expect(() => assertPermission(member, 'org1', 'runners:manage-secrets')).toThrow('Only administrators can manage runner secrets.');
+    expect(() => assertPermission(member, 'org2', 'runners:manage-secrets')).toThrow('Organization not found.');
+    expect(() => assertPermission(undefined, 'org1', 'runners:manage')).toThrow(SpedyError);
+    expect(assertPermission({ userID: 'u', orgs: { org1: 'admin' } }, 'org1', 'integrations:manage')).toBe('admin');
+  });
+
+  it('scopes queries to nothing for callers without the permission', () => {
+    expect(orgIfPermitted({ userID: 'u', orgs: { org1: 'member' } }, 'org1', 'runners:manage')).toBe('');
+    expect(orgIfPermitted({ userID: 'u', orgs: { org1: 'owner' } }, 'org1', 'runners:manage')).toBe('org1');
+    expect(orgIfPermitted({ userID: 'u', orgs: {} }, 'org1', 'runners:manage', 'integrations:manage')).toBe('');
+  });
+});

@@ -1,0 +1,1 @@
+CREATE INDEX "job_ready_org_idx" ON "job" USING btree ("organization_id","created_at") WHERE status = 'ready';

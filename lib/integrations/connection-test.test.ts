@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProviderApi, type ProviderApi } from '../../test-kit/provider-api/server.ts';
+import { testBitbucketConnection } from './bitbucket.ts';
+import { testGithubConnection } from './github.ts';
+
+let api: ProviderApi;
+
+beforeAll(async () => {
+  api = await startProviderApi();
+  api.addToken('ghp_full', { kind: 'github-classic', login: 'octo', scopes: ['repo', 'read:org'] });
+  api.addToken('ghp_public', { kind: 'github-classic', login: 'octo', scopes: ['public_repo'] });
+  api.addToken('github_pat_all', {
+    kind: 'github-fine-grained',
+    login: 'octo',
+    permissions: { contents: 'write', pull_requests: 'write' },
+    repositories: ['acme/api'],
+  });
+  api.addToken('github_pat_readonly', {
+    kind: 'github-fine-grained',
+    login: 'octo',
+    permissions: { contents: 'read' },
+    repositories: ['acme/api'],
+  });
+  api.addToken('github_pat_norepo', { kind: 'github-fine-grained', login: 'octo', permissions: { contents: 'write' }, repositories: [] });
+  api.addToken('ghs_install', { kind: 'github-installation', owner: 'acme', permissions: { contents: 'write', pull_requests: 'read' }, repositories: ['acme/web'] });
+  api.addToken('bb_full', { kind: 'bitbucket-app-password', username: 'bitty', scopes: ['account', 'repository:admin', 'pullrequest:write'] });
+  api.addToken('bb_read', { kind: 'bitbucket-app-password', username: 'bitty', scopes: ['account', 'repository', 'pullrequest'] });
+});
+
+afterAll(() => api?.close());
+
+describe('GitHub test connection', () => {
+  it('accepts a classic token with the repo scope', async () => {
+    const result = await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'personal', token: 'ghp_full' });
+    expect(result).toMatchObject({ ok: true, account: 'octo', missing: [] });
+  });
+
+  it('lists Contents and Pull requests for a classic token without repo', async () => {
+    const result = await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'personal', token: 'ghp_public' });
+    expect(result.ok).toBe(false);
+    expect(result.missing).toEqual(['Contents: Read and write', 'Pull requests: Read and write']);
+    expect(result.message).toMatch(/repo scope/);
+  });
+
+  it('probes a fine-grained token on a repository it can reach, without creating anything', async () => {
+    expect(await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'personal', token: 'github_pat_all' })).toMatchObject({ ok: true, missing: [] });
+    const readOnly = await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'personal', token: 'github_pat_readonly' });
+    expect(readOnly.missing).toEqual(['Contents: Read and write', 'Pull requests: Read and write']);
+    expect(readOnly.message).toContain('acme/api');
+  });
+
+  it('says so when a token reaches no repository', async () => {
+    const result = await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'personal', token: 'github_pat_norepo' });
+    expect(result).toMatchObject({ ok: false, missing: [] });
+    expect(result.message).toMatch(/no repository/);
+  });
+
+  it('checks an app installation token through its installation repositories', async () => {
+    const result = await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'app_installation', token: 'ghs_install' });
+    expect(result).toMatchObject({ ok: false, account: 'acme', missing: ['Pull requests: Read and write'] });
+  });
+
+  it('reports bad credentials and unreachable servers as readable messages', async () => {
+    expect((await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'personal', token: 'ghp_unknown' })).message).toMatch(/bad credentials/);
+    const unreachable = await testGithubConnection({ apiUrl: 'http://127.0.0.1:9/api', tokenKind: 'personal', token: 'ghp_full' });
+    expect(unreachable).toMatchObject({ ok: false });
+    expect(unreachable.message).toMatch(/Could not reach http:\/\/127\.0\.0\.1:9/);
+    expect(unreachable.message).not.toContain('ghp_full');
+  });
+});
+
+describe('Bitbucket test connection', () => {
+  it('accepts an app password whose scopes imply write access', async () => {
+    const result = await testBitbucketConnection({ apiUrl: api.bitbucketUrl, username: 'bitty', token: 'bb_full' });
+    expect(result).toMatchObject({ ok: true, account: 'bitty', missing: [] });
+  });
+
+  it('lists the missing write scopes', async () => {
+    const result = await testBitbucketConnection({ apiUrl: api.bitbucketUrl, username: 'bitty', token: 'bb_read' });
+    expect(result).toMatchObject({ ok: false, missing: ['Repositories: Write', 'Pull requests: Write'] });
+  });
+
+  it('refuses a wrong username', async () => {
+    const result = await testBitbucketConnection({ apiUrl: api.bitbucketUrl, username: 'someone', token: 'bb_full' });
+    expect(result.ok).toBe(false);
+    expect(result.message).toMatch(/refused the username/);
+  });
+});

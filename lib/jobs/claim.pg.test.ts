@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../test/support/db.ts';
+import { createReadyJobs, newRunnerOrg, registerRunner, runnerApi, type RunnerOrg } from '../../test/support/runners.ts';
+import { testStack } from '../../test/support/stack-env.ts';
+
+let org: RunnerOrg;
+const orgs: RunnerOrg[] = [];
+
+beforeAll(async () => {
+  org = await freshOrg('Claim Owner');
+});
+
+afterAll(async () => {
+  await Promise.all(orgs.map((o) => o.closeDb()));
+});
+
+const db = () => testStack().databaseUrl;
+
+/** Each test works on its own jobs: the oldest matching Ready job of the organization would otherwise be another test's. */
+async function freshOrg(name: string) {
+  const fresh = await newRunnerOrg(name);
+  orgs.push(fresh);
+  return fresh;
+}
+
+describe('claim matching', () => {
+  it('gives a job only to runners whose capabilities and labels cover it', async () => {
+    const o = await freshOrg('Matching Owner');
+    const frontend = await registerRunner(o.api, { labels: ['frontend'] });
+    const noClaude = await registerRunner(o.api, { capabilities: [], labels: ['backend'] });
+    const backend = await registerRunner(o.api, { labels: ['backend', 'python'] });
+    const [jobId] = await createReadyJobs(o.db, o.account.orgID, 1, { requiredCapabilities: ['claude_code'], requiredLabels: ['backend'] });
+
+    expect((await o.api.post('jobs/claim', { runnerId: frontend })).body).toEqual({ job: null });
+    expect((await o.api.post('jobs/claim', { runnerId: noClaude })).body).toEqual({ job: null });
+    const named = await o.api.post('jobs/claim', { runnerId: frontend, jobId });
+    expect(named.status).toBe(409);
+    expect(named.body.error).toMatch(/lacks label backend/);
+
+    const claimed = await o.api.post('jobs/claim', { runnerId: backend });
+    expect(claimed.status).toBe(200);
+    expect(claimed.body.job).toMatchObject({ id: jobId, status: 'claimed', organizationId: o.account.orgID, lastEventSeq: 0 });
+    expect(claimed.body.job.snapshot.pipeline.steps[0].stages[0].model).toBe('claude-sonnet-4-6');
+    const [row] = await sql(db(), 'SELECT status, runner_id, claimed_at FROM job WHERE id = $1', [jobId]);
+    expect(row).toMatchObject({ status: 'claimed', runner_id: backend });
+  });
+
+  it('respects the pool size: a full runner claims nothing until a job finishes', async () => {
+    const o = await freshOrg('Capacity Owner');
+    const runnerId = await registerRunner(o.api, { poolSize: 1 });
+    const [first, second] = await createReadyJobs(o.db, o.account.orgID, 2);
+    expect((await o.api.post('jobs/claim', { runnerId })).body.job.id).toBe(first);
+    expect((await o.api.post('jobs/claim', { runnerId })).body).toEqual({ job: null });
+    const full = await o.api.post('jobs/claim', { runnerId, jobId: second });
+    expect(full.status).toBe(409);
+    expect(full.body.error).toMatch(/at capacity \(1 of 1/);
+
+    for (const status of ['preparing', 'executing', 'running', 'completed']) {
+      expect((await o.api.post(`jobs/${first}/status`, { runnerId, status })).status).toBe(200);
+    }
+    expect((await o.api.post('jobs/claim', { runnerId })).body.job.id).toBe(second);
+  });
+
+  it('refuses claims from an Offline runner until it sends a heartbeat', async () => {
+    const o = await freshOrg('Offline Claim Owner');
+    const runnerId = await registerRunner(o.api);
+    await createReadyJobs(o.db, o.account.orgID);
+    await sql(db(), "UPDATE runner SET status = 'offline' WHERE id = $1", [runnerId]);
+    const refused = await o.api.post('jobs/claim', { runnerId });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatch(/Offline.*heartbeat/);
+    await o.api.post('heartbeat', { runnerId, activeJobIds: [] });
+    expect((await o.api.post('jobs/claim', { runnerId })).body.job).not.toBeNull();
+  });
+
+  it('hands each of 200 jobs to exactly one of 50 racing claimers, losing none', async () => {
+    const o = await freshOrg('Race Owner');
+    const runnerIds = await Promise.all(Array.from({ length: 50 }, (_, i) => registerRunner(o.api, { name: `racer-${i}`, poolSize: 64 })));
+    const jobIds = await createReadyJobs(o.db, o.account.orgID, 200);
+
+    const claims = await Promise.all(
+      runnerIds.map(async (runnerId) => {
+        const api = runnerApi(testStack().appUrl, o.token);
+        const mine: string[] = [];
+        for (;;) {
+          const res = await api.post('jobs/claim', { runnerId });
+          if (res.status !== 200) throw new Error(`claim failed: ${res.status} ${JSON.stringify(res.body)}`);
+          if (!res.body.job) return { runnerId, mine };
+          mine.push(res.body.job.id);
+        }
+      }),
+    );
+    const all = claims.flatMap((c) => c.mine);
+    expect(all).toHaveLength(200);
+    expect(new Set(all).size).toBe(200);
+    expect(new Set(all)).toEqual(new Set(jobIds));
+    const rows = await sql<{ id: string; runner_id: string; status: string }>(db(), 'SELECT id, runner_id, status FROM job WHERE organization_id = $1', [o.account.orgID]);
+    const holder = new Map(claims.flatMap((c) => c.mine.map((id) => [id, c.runnerId] as const)));
+    for (const row of rows) expect(row).toMatchObject({ status: 'claimed', runner_id: holder.get(row.id) });
+  }, 90_000);
+});
+
+describe('job status', () => {
+  it('moves a job through the status machine and refuses illegal transitions with its message', async () => {
+    const runnerId = await registerRunner(org.api);
+    const [jobId] = await createReadyJobs(org.db, org.account.orgID);
+    await org.api.post('jobs/claim', { runnerId, jobId });
+    const skip = await org.api.post(`jobs/${jobId}/status`, { runnerId, status: 'syncing' });
+    expect(skip.status).toBe(409);
+    expect(skip.body.error).toBe('A job that is Claimed cannot become Syncing.');
+
+    for (const status of ['preparing', 'executing', 'running', 'waiting_for_input', 'running', 'syncing']) {
+      const res = await org.api.post(`jobs/${jobId}/status`, { runnerId, status });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ status });
+    }
+    const done = await org.api.post(`jobs/${jobId}/status`, { runnerId, status: 'completed', result: { pullRequestUrl: 'https://example.test/pr/1' } });
+    expect(done.status).toBe(200);
+    // A resent report (its answer was lost) is accepted and changes nothing.
+    expect((await org.api.post(`jobs/${jobId}/status`, { runnerId, status: 'completed' })).status).toBe(200);
+    const back = await org.api.post(`jobs/${jobId}/status`, { runnerId, status: 'running' });
+    expect(back.status).toBe(409);
+    expect(back.body.error).toBe('A job that is Completed cannot become Running.');
+    const [row] = await sql(db(), 'SELECT status, result, finished_at FROM job WHERE id = $1', [jobId]);
+    expect(row.status).toBe('completed');
+    expect(row.result).toEqual({ pullRequestUrl: 'https://example.test/pr/1' });
+    expect(row.finished_at).toBeGreaterThan(0);
+  });
+
+  it('lets only the runner that holds a job report on it', async () => {
+    const holder = await registerRunner(org.api);
+    const other = await registerRunner(org.api);
+    const [jobId] = await createReadyJobs(org.db, org.account.orgID);
+    await org.api.post('jobs/claim', { runnerId: holder, jobId });
+    const res = await org.api.post(`jobs/${jobId}/status`, { runnerId: other, status: 'preparing' });
+    expect(res.status).toBe(403);
+    const events = await org.api.post(`jobs/${jobId}/events`, { runnerId: other, events: [{ seq: 1, type: 'log', payload: {}, at: 1 }] });
+    expect(events.status).toBe(403);
+    const [row] = await sql(db(), 'SELECT status, last_event_seq FROM job WHERE id = $1', [jobId]);
+    expect(row).toEqual({ status: 'claimed', last_event_seq: 0 });
+  });
+
+  it('puts a job its runner hands back up for claiming again', async () => {
+    const first = await registerRunner(org.api);
+    const second = await registerRunner(org.api);
+    const [jobId] = await createReadyJobs(org.db, org.account.orgID);
+    await org.api.post('jobs/claim', { runnerId: first, jobId });
+    expect((await org.api.post(`jobs/${jobId}/status`, { runnerId: first, status: 'ready', reason: 'Docker is restarting' })).status).toBe(200);
+    const [row] = await sql(db(), 'SELECT status, runner_id, claimed_at FROM job WHERE id = $1', [jobId]);
+    expect(row).toEqual({ status: 'ready', runner_id: null, claimed_at: null });
+    expect((await org.api.post('jobs/claim', { runnerId: second, jobId })).body.job.id).toBe(jobId);
+  });
+});

@@ -1,0 +1,96 @@
+// Claiming: a Ready job goes to exactly one runner, however many race for it. The runner
+// row is locked first, so one runner's concurrent claims queue and its capacity check
+// (active jobs < pool size) sees the claims committed before it; the job row is taken
+// with FOR UPDATE SKIP LOCKED, so racing runners never wait on each other or share a job.
+//
+// The statements live in the SQL function spedy_claim_job (migration
+// 0005_claim_job_function): one round trip per claim with cached plans, and each of its
+// statements takes a fresh snapshot after the runner lock is granted, which a single
+// statement could not. Matching is capabilities ⊇ required capabilities and labels ⊇
+// required labels (jsonb @>), within the runner's organization, oldest job first.
+import { sql } from 'drizzle-orm';
+import type { ClaimedJob, JobSnapshot } from '../runner-api/wire.ts';
+import { revokedOrExpired } from '../runners/authenticate.ts';
+import { RunnerError } from '../runners/errors.ts';
+import type { DbOrTx } from './db.ts';
+import { activeJobStatuses, assertTransition, type JobStatus } from './status.ts';
+
+// spedy_claim_job moves Ready → Claimed; the machine must allow it.
+assertTransition('ready', 'claimed');
+
+type ClaimRow = {
+  runner_name: string;
+  runner_status: string;
+  token_id: string | null;
+  token_revoked_at: number | null;
+  token_expires_at: number | null;
+  job_id: string | null;
+  job_organization_id: string;
+  job_type: ClaimedJob['type'];
+  job_title: string;
+  job_status: JobStatus;
+  job_snapshot: JobSnapshot;
+  job_last_event_seq: number;
+};
+
+/**
+ * Claims the oldest matching Ready job, or `jobId` if given; null when there is none (or
+ * another runner took it first). With `tokenId` (a runner socket, authenticated when it
+ * opened), the claim also requires that token to be neither revoked nor expired.
+ */
+export async function claimJob(db: DbOrTx, runnerId: string, options: { jobId?: string; tokenId?: string } = {}): Promise<ClaimedJob | null> {
+  const now = Date.now();
+  const { rows } = await db.execute<ClaimRow>(sql`
+    SELECT * FROM spedy_claim_job(${runnerId}, ${options.jobId ?? null}, ${options.tokenId ?? null}, ${now}, ${sql.param([...activeJobStatuses])}::text[])`);
+  const row = rows[0];
+  if (!row) throw new RunnerError('notFound', 'No such runner in this organization; register it first (POST /api/v1/runners/register).');
+  if (options.tokenId !== undefined) {
+    const refusal = revokedOrExpired(row.token_id ? { revoked_at: row.token_revoked_at, expires_at: row.token_expires_at } : undefined, now);
+    if (refusal) throw new RunnerError('unauthenticated', refusal);
+  }
+  if (row.runner_status !== 'online') {
+    throw new RunnerError('conflict', `Runner ${row.runner_name} is Offline (its heartbeats stopped); send a heartbeat, then claim again.`);
+  }
+  if (row.job_id) {
+    return {
+      id: row.job_id,
+      organizationId: row.job_organization_id,
+      type: row.job_type,
+      title: row.job_title,
+      status: row.job_status,
+      snapshot: row.job_snapshot,
+      lastEventSeq: row.job_last_event_seq,
+    };
+  }
+  if (options.jobId !== undefined) await explainRefusedClaim(db, runnerId, options.jobId);
+  return null;
+}
+
+/** A claim of one named job that took nothing: say why, unless another runner simply got there first. */
+async function explainRefusedClaim(db: DbOrTx, runnerId: string, jobId: string): Promise<void> {
+  const { rows } = await db.execute<{
+    name: string;
+    capabilities: string[];
+    labels: string[];
+    pool_size: number;
+    status: string | null;
+    required_capabilities: string[] | null;
+    required_labels: string[] | null;
+    active: number;
+  }>(sql`
+    SELECT r.name, r.capabilities, r.labels, r.pool_size, j.status, j.required_capabilities, j.required_labels,
+           (SELECT count(*)::int FROM job a WHERE a.runner_id = r.id AND a.status = ANY(${sql.param([...activeJobStatuses])}::text[])) AS active
+    FROM runner r LEFT JOIN job j ON j.id = ${jobId} AND j.organization_id = r.organization_id
+    WHERE r.id = ${runnerId}`);
+  const row = rows[0];
+  if (!row?.status) throw new RunnerError('notFound', 'No such job in this organization.');
+  if (row.status !== 'ready') return;
+  const missing = [
+    ...(row.required_capabilities ?? []).filter((c) => !row.capabilities.includes(c)).map((c) => `capability ${c}`),
+    ...(row.required_labels ?? []).filter((l) => !row.labels.includes(l)).map((l) => `label ${l}`),
+  ];
+  if (missing.length > 0) throw new RunnerError('conflict', `Runner ${row.name} cannot take this job: it lacks ${missing.join(', ')}.`);
+  if (row.active >= row.pool_size) {
+    throw new RunnerError('conflict', `Runner ${row.name} is at capacity (${row.active} of ${row.pool_size} jobs active); finish one first.`);
+  }
+}

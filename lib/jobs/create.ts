@@ -1,0 +1,85 @@
+// Creating a Ready job: the manual "create a job", status triggers, mentions and review
+// retriggers all come through here, inside the transaction of the change that causes
+// them. The offer goes out through NOTIFY, which PostgreSQL delivers only on commit.
+import { nanoid } from 'nanoid';
+import { z } from 'zod';
+import { job } from '../db/schema.ts';
+import { jobSnapshot, runnerTag } from '../runner-api/wire.ts';
+import { RunnerError } from '../runners/errors.ts';
+import type { DbOrTx } from './db.ts';
+import { notifyJobReady } from './notices.ts';
+
+export const createJobInput = z.object({
+  id: z.string().min(1).max(64).optional(),
+  organizationId: z.string().min(1),
+  type: z.enum(['streaming', 'batch', 'board_interaction']),
+  title: z.string().trim().min(1).max(300),
+  snapshot: jobSnapshot,
+  requiredCapabilities: z.array(runnerTag).max(20).default([]),
+  requiredLabels: z.array(runnerTag).max(40).default([]),
+  projectId: z.string().nullish(),
+  ticketId: z.string().nullish(),
+  teamId: z.string().nullish(),
+  /** Retries and follow-ups share the root run of the first job. */
+  rootJobId: z.string().nullish(),
+  createdBy: z.string().nullish(),
+});
+export type CreateJobInput = z.input<typeof createJobInput>;
+export type JobRow = typeof job.$inferSelect;
+
+const oneActivePerTicket = 'job_one_active_per_ticket_idx';
+
+export async function createJob(tx: DbOrTx, input: CreateJobInput): Promise<JobRow> {
+  const parsed = createJobInput.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'job'}: ${i.message}`);
+    throw new RunnerError('invalid', `The job is invalid: ${problems.join('; ')}`);
+  }
+  const data = parsed.data;
+  const now = Date.now();
+  const id = data.id ?? nanoid();
+  const row: JobRow = {
+    id,
+    organizationId: data.organizationId,
+    projectId: data.projectId ?? null,
+    ticketId: data.ticketId ?? null,
+    teamId: data.teamId ?? null,
+    rootJobId: data.rootJobId ?? id,
+    type: data.type,
+    title: data.title,
+    status: 'ready',
+    statusReason: null,
+    requiredCapabilities: [...new Set(data.requiredCapabilities)],
+    requiredLabels: [...new Set(data.requiredLabels)],
+    snapshot: data.snapshot,
+    runnerId: null,
+    result: null,
+    lastEventSeq: 0,
+    createdBy: data.createdBy ?? null,
+    createdAt: now,
+    updatedAt: now,
+    claimedAt: null,
+    finishedAt: null,
+  };
+  try {
+    // A savepoint: when the ticket already has an active job, the caller's transaction survives the refusal.
+    await tx.transaction(async (sp) => {
+      await sp.insert(job).values(row);
+    });
+  } catch (error) {
+    if (violates(error, oneActivePerTicket)) {
+      throw new RunnerError('conflict', 'This ticket already has an active job; stop it or wait until it finishes.');
+    }
+    throw error;
+  }
+  await notifyJobReady(tx, { jobId: id, organizationId: data.organizationId });
+  return row;
+}
+
+/** Drizzle wraps the driver's error; the constraint name sits on its cause. */
+function violates(error: unknown, constraint: string): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ((e as { constraint?: string }).constraint === constraint) return true;
+  }
+  return false;
+}

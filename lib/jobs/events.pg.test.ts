@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../test/support/db.ts';
+import { createReadyJobs, newRunnerOrg, registerRunner, type RunnerOrg } from '../../test/support/runners.ts';
+import { testStack } from '../../test/support/stack-env.ts';
+
+let org: RunnerOrg;
+let runnerId: string;
+
+beforeAll(async () => {
+  org = await newRunnerOrg('Events Owner');
+  runnerId = await registerRunner(org.api);
+});
+
+afterAll(async () => {
+  await org?.closeDb();
+});
+
+const event = (seq: number, text = `line ${seq}`) => ({ seq, type: 'log', payload: { text }, at: 1_700_000_000_000 + seq });
+
+async function claimedJob(): Promise<string> {
+  const [jobId] = await createReadyJobs(org.db, org.account.orgID);
+  expect((await org.api.post('jobs/claim', { runnerId, jobId })).status).toBe(200);
+  return jobId;
+}
+
+describe('event append', () => {
+  it('stores a resent batch once and acknowledges the highest sequence number', async () => {
+    const jobId = await claimedJob();
+    const batch = { runnerId, events: [event(1), event(2), event(3)] };
+    const first = await org.api.post(`jobs/${jobId}/events`, batch);
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ ackedSeq: 3 });
+    const resent = await org.api.post(`jobs/${jobId}/events`, batch);
+    expect(resent.body).toEqual({ ackedSeq: 3 });
+    // Overlapping: 3 again (with other content, which must not replace the stored one) and 4, 5 new.
+    const overlap = await org.api.post(`jobs/${jobId}/events`, { runnerId, events: [event(3, 'changed'), event(4), event(5)] });
+    expect(overlap.body).toEqual({ ackedSeq: 5 });
+
+    const rows = await sql(testStack().databaseUrl, 'SELECT seq, type, payload, created_at FROM job_event WHERE job_id = $1 ORDER BY seq', [jobId]);
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(rows[2].payload).toEqual({ text: 'line 3' });
+    expect(rows[0].created_at).toBe(1_700_000_000_001);
+    const [job] = await sql(testStack().databaseUrl, 'SELECT last_event_seq FROM job WHERE id = $1', [jobId]);
+    expect(job.last_event_seq).toBe(5);
+  });
+
+  it('stores each event once when the same batch arrives concurrently', async () => {
+    const jobId = await claimedJob();
+    const batch = { runnerId, events: Array.from({ length: 50 }, (_, i) => event(i + 1)) };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => org.api.post(`jobs/${jobId}/events`, batch)));
+    for (const a of answers) expect(a.body).toEqual({ ackedSeq: 50 });
+    const [{ n }] = await sql(testStack().databaseUrl, 'SELECT count(*)::int AS n FROM job_event WHERE job_id = $1', [jobId]);
+    expect(n).toBe(50);
+  });
+
+  it('never lowers the acknowledged sequence number when an older batch arrives late', async () => {
+    const jobId = await claimedJob();
+    await org.api.post(`jobs/${jobId}/events`, { runnerId, events: [event(4), event(5)] });
+    const late = await org.api.post(`jobs/${jobId}/events`, { runnerId, events: [event(1), event(2)] });
+    expect(late.body).toEqual({ ackedSeq: 5 });
+    const [{ n }] = await sql(testStack().databaseUrl, 'SELECT count(*)::int AS n FROM job_event WHERE job_id = $1', [jobId]);
+    expect(n).toBe(4);
+  });
+});

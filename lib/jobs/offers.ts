@@ -1,0 +1,32 @@
+// Which Ready jobs to offer to which runners: matching capabilities and labels, and no
+// more per runner than it has free slots. An offer is only a hint; the claim decides.
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from './db.ts';
+import { activeJobStatuses } from './status.ts';
+
+export type Offer = { runnerId: string; jobId: string };
+
+/**
+ * Offers for `runnerIds` (Online runners only), oldest job first. With `jobIds`, only those
+ * jobs (just became Ready); without, whatever waits (a runner connected or freed a slot).
+ */
+export async function findOffers(db: DbOrTx, input: { runnerIds: string[]; jobIds?: string[] }): Promise<Offer[]> {
+  if (input.runnerIds.length === 0 || input.jobIds?.length === 0) return [];
+  const onlyJobs = input.jobIds ? sql`AND j.id = ANY(${sql.param(input.jobIds)}::text[])` : sql``;
+  const { rows } = await db.execute<{ runner_id: string; job_id: string }>(sql`
+    SELECT r.id AS runner_id, o.id AS job_id
+    FROM runner r
+    CROSS JOIN LATERAL (
+      SELECT count(*)::int AS active FROM job a WHERE a.runner_id = r.id AND a.status = ANY(${sql.param([...activeJobStatuses])}::text[])
+    ) c
+    CROSS JOIN LATERAL (
+      SELECT j.id, j.created_at FROM job j
+      WHERE j.status = 'ready' AND j.organization_id = r.organization_id ${onlyJobs}
+        AND r.capabilities @> j.required_capabilities AND r.labels @> j.required_labels
+      ORDER BY j.created_at
+      LIMIT GREATEST(r.pool_size - c.active, 0)
+    ) o
+    WHERE r.id = ANY(${sql.param(input.runnerIds)}::text[]) AND r.status = 'online'
+    ORDER BY o.created_at`);
+  return rows.map((r) => ({ runnerId: r.runner_id, jobId: r.job_id }));
+}

@@ -1,0 +1,84 @@
+// What linking a repository to a project takes (Build & Validate): the rules the form checks
+// inline and `POST /api/orgs/[orgId]/projects/[projectId]/repositories` enforces. Pure.
+import { z } from 'zod';
+
+export const repositoryProviders = ['github', 'bitbucket', 'gitlab'] as const;
+export type RepositoryProvider = (typeof repositoryProviders)[number];
+export const repositoryProviderLabels: Record<RepositoryProvider, string> = { github: 'GitHub', bitbucket: 'Bitbucket', gitlab: 'GitLab' };
+
+const segment = /^[A-Za-z0-9_.-]+$/;
+
+/** "owner/name"; a pasted web or clone URL (https://github.com/acme/api.git, git@…:acme/api.git) is reduced to it. */
+export const ownerSlashName = z
+  .string({ message: 'Enter the repository as owner/name.' })
+  .trim()
+  .max(200, 'Repository names are at most 200 characters.')
+  .transform((v) =>
+    v
+      .replace(/^https?:\/\/[^/]+\//i, '')
+      .replace(/^git@[^:]+:/i, '')
+      .replace(/\/+$/, '')
+      .replace(/\.git$/i, ''),
+  )
+  .refine((v) => {
+    const parts = v.split('/');
+    return parts.length === 2 && parts.every((p) => segment.test(p));
+  }, 'Enter the repository as owner/name (on Bitbucket: workspace/repository), e.g. acme/api.');
+
+/**
+ * A GitLab project's web address → its REST API base and project path. GitLab serves its API
+ * at /api/v4 on the same host (gitlab.com and self-managed alike).
+ */
+export function parseGitlabProjectUrl(raw: string): { apiUrl: string; path: string } | null {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return null;
+  }
+  if (!/^https?:$/.test(url.protocol) || url.username || url.password) return null;
+  // Web URLs of files and branches continue after "/-/": /group/project/-/tree/main.
+  const path = url.pathname.split('/-/')[0].replace(/\/+$/, '').replace(/\.git$/i, '').replace(/^\/+/, '');
+  const parts = path.split('/');
+  if (parts.length < 2 || !parts.every((p) => segment.test(p))) return null;
+  return { apiUrl: `${url.origin}/api/v4`, path };
+}
+
+export const gitlabProjectUrl = z
+  .string({ message: 'Enter the GitLab project URL.' })
+  .trim()
+  .max(500, 'The URL is at most 500 characters.')
+  .refine((v) => parseGitlabProjectUrl(v) !== null, 'Enter the project’s address, e.g. https://gitlab.com/acme/api.');
+
+export const linkRepositoryInput = z.discriminatedUnion(
+  'provider',
+  [
+    z.object({ provider: z.literal('github'), fullName: ownerSlashName }),
+    z.object({ provider: z.literal('bitbucket'), fullName: ownerSlashName }),
+    z.object({ provider: z.literal('gitlab'), url: gitlabProjectUrl }),
+  ],
+  { message: 'Choose the provider: "github", "bitbucket" or "gitlab".' },
+);
+export type LinkRepositoryInput = z.infer<typeof linkRepositoryInput>;
+
+/** Where the runner checks the repository out. */
+export const workingDirectoryOf = (repositoryName: string) => `/workspace/${repositoryName}`;
+
+/** A branch name git accepts (`git check-ref-format --branch`, in short); the form and the mutator share it. */
+export const branchName = z
+  .string()
+  .trim()
+  .min(1, 'Name the base branch.')
+  .max(200, 'Branch names are at most 200 characters.')
+  .refine(
+    (v) =>
+      !/[\s~^:?*[\\\x00-\x1f\x7f]/.test(v) &&
+      !v.includes('..') &&
+      !v.includes('//') &&
+      !v.includes('@{') &&
+      !/^[-/.]/.test(v) &&
+      !/[/.]$/.test(v) &&
+      !v.endsWith('.lock') &&
+      v !== '@',
+    'That is not a valid branch name: no spaces, ~ ^ : ? * [ \\ or "..", and it cannot start with "-" or end with "/", "." or ".lock".',
+  );

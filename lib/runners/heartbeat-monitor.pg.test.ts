@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../test/support/db.ts';
+import { createReadyJobs, newRunnerOrg, registerRunner, type RunnerOrg } from '../../test/support/runners.ts';
+import { testStack } from '../../test/support/stack-env.ts';
+import { runnerOfflineReason, sweepLostRunners } from './heartbeat-monitor.ts';
+
+let org: RunnerOrg;
+
+beforeAll(async () => {
+  org = await newRunnerOrg('Heartbeat Owner');
+  // The organization's setting; the default is 90 s.
+  await sql(testStack().databaseUrl, 'INSERT INTO runner_settings (organization_id, offline_timeout_seconds, auto_create_jobs, retrigger_on_review) VALUES ($1, 2, false, false)', [
+    org.account.orgID,
+  ]);
+});
+
+afterAll(async () => {
+  await org?.closeDb();
+});
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 25_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('heartbeat monitor', () => {
+  it("turns a runner without heartbeats Offline, fails its active jobs with the reason, and its next heartbeat brings it back", async () => {
+    const lost = await registerRunner(org.api, { name: 'lost-runner', poolSize: 4 });
+    const healthy = await registerRunner(org.api, { name: 'healthy-runner', poolSize: 4 });
+    const [running, claimed, finished, healthyJob] = await createReadyJobs(org.db, org.account.orgID, 4);
+    for (const jobId of [running, claimed, finished]) expect((await org.api.post('jobs/claim', { runnerId: lost, jobId })).status).toBe(200);
+    expect((await org.api.post('jobs/claim', { runnerId: healthy, jobId: healthyJob })).status).toBe(200);
+    for (const status of ['preparing', 'executing', 'running']) await org.api.post(`jobs/${running}/status`, { runnerId: lost, status });
+    for (const status of ['preparing', 'executing', 'running', 'completed']) await org.api.post(`jobs/${finished}/status`, { runnerId: lost, status });
+
+    const beat = setInterval(() => void org.api.post('heartbeat', { runnerId: healthy, activeJobIds: [healthyJob] }), 500);
+    try {
+      await until('the lost runner to turn Offline', async () => {
+        const [row] = await sql(testStack().databaseUrl, 'SELECT status FROM runner WHERE id = $1', [lost]);
+        return row.status === 'offline' ? true : undefined;
+      });
+    } finally {
+      clearInterval(beat);
+    }
+    const jobs = await sql(testStack().databaseUrl, 'SELECT id, status, status_reason, finished_at FROM job WHERE organization_id = $1', [org.account.orgID]);
+    const byId = new Map(jobs.map((j) => [j.id, j]));
+    const reason = runnerOfflineReason('lost-runner', 2);
+    expect(reason).toBe('Runner lost-runner went offline (no heartbeat for 2 s)');
+    for (const jobId of [running, claimed]) expect(byId.get(jobId)).toMatchObject({ status: 'failed', status_reason: reason });
+    expect(byId.get(finished)).toMatchObject({ status: 'completed', status_reason: null });
+    expect(byId.get(healthyJob)).toMatchObject({ status: 'claimed' });
+    const [healthyRow] = await sql(testStack().databaseUrl, 'SELECT status FROM runner WHERE id = $1', [healthy]);
+    expect(healthyRow.status).toBe('online');
+
+    // The runner learns on its next heartbeat what happened to its jobs, and is Online again.
+    const back = await org.api.post('heartbeat', { runnerId: lost, activeJobIds: [running, claimed] });
+    expect(back.body.jobs).toEqual(expect.arrayContaining([{ id: running, status: 'failed' }, { id: claimed, status: 'failed' }]));
+    const [row] = await sql(testStack().databaseUrl, 'SELECT status FROM runner WHERE id = $1', [lost]);
+    expect(row.status).toBe('online');
+    const reported = await org.api.post(`jobs/${running}/status`, { runnerId: lost, status: 'completed' });
+    expect(reported.status).toBe(409);
+    expect(reported.body.error).toBe('A job that is Failed cannot become Completed.');
+  }, 60_000);
+
+  it('fails a lost runner once however many sweeps race', async () => {
+    const runnerId = await registerRunner(org.api, { name: 'raced-runner' });
+    const [jobId] = await createReadyJobs(org.db, org.account.orgID);
+    await org.api.post('jobs/claim', { runnerId, jobId });
+    await sql(testStack().databaseUrl, 'UPDATE runner SET last_heartbeat_at = $2 WHERE id = $1', [runnerId, Date.now() - 60_000]);
+    const sweeps = await Promise.all(Array.from({ length: 4 }, () => sweepLostRunners(org.db)));
+    const ours = sweeps.flat().filter((r) => r.id === runnerId);
+    // The app's own monitor may win the race; then none of these sweeps finds the runner.
+    expect(ours.length).toBeLessThanOrEqual(1);
+    if (ours.length === 1) expect(ours[0].failedJobIds).toEqual([jobId]);
+    const [job] = await until('the job to fail', async () => {
+      const rows = await sql(testStack().databaseUrl, "SELECT status, status_reason FROM job WHERE id = $1 AND status = 'failed'", [jobId]);
+      return rows.length ? rows : undefined;
+    });
+    expect(job.status_reason).toBe(runnerOfflineReason('raced-runner', 2));
+  });
+});

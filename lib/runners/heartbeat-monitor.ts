@@ -1,0 +1,85 @@
+// Runners whose heartbeats stopped turn Offline and their active jobs Failed. Every
+// platform instance sweeps on its own timer; the sweep is one transaction whose UPDATE
+// only takes runners that are still Online, so when two instances race, the row lock
+// makes the second one find nothing: a lost runner's jobs are failed once.
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../jobs/db.ts';
+import { canTransition, jobStatuses } from '../jobs/status.ts';
+import { pruneAuthFailures } from './authenticate.ts';
+import { toError } from './errors.ts';
+import { defaultOfflineTimeoutSeconds } from './presence.ts';
+
+export function runnerOfflineReason(runnerName: string, timeoutSeconds: number): string {
+  return `Runner ${runnerName} went offline (no heartbeat for ${timeoutSeconds} s)`;
+}
+
+/** Jobs a lost runner may hold and that the machine lets fail: every non-final status. */
+const failableStatuses = jobStatuses.filter((s) => canTransition(s, 'failed'));
+
+export type LostRunner = { id: string; name: string; organizationId: string; timeoutSeconds: number; failedJobIds: string[] };
+
+export async function sweepLostRunners(db: DbOrTx, now = Date.now()): Promise<LostRunner[]> {
+  return db.transaction(async (tx) => {
+    const { rows: lost } = await tx.execute<{ id: string; name: string; organization_id: string; timeout_seconds: number }>(sql`
+      UPDATE runner r SET status = 'offline'
+      FROM (
+        SELECT o.id AS organization_id, COALESCE(s.offline_timeout_seconds, ${defaultOfflineTimeoutSeconds}) AS timeout_seconds
+        FROM organization o LEFT JOIN runner_settings s ON s.organization_id = o.id
+      ) t
+      WHERE t.organization_id = r.organization_id AND r.status = 'online'
+        AND r.last_heartbeat_at < ${now}::double precision - t.timeout_seconds * 1000
+      RETURNING r.id, r.name, r.organization_id, t.timeout_seconds`);
+    if (lost.length === 0) return [];
+
+    const { rows: failed } = await tx.execute<{ id: string; runner_id: string }>(sql`
+      UPDATE job SET status = 'failed', status_reason = l.reason, finished_at = ${now}, updated_at = ${now}
+      FROM unnest(${sql.param(lost.map((r) => r.id))}::text[],
+                  ${sql.param(lost.map((r) => runnerOfflineReason(r.name, r.timeout_seconds)))}::text[]) AS l(runner_id, reason)
+      WHERE job.runner_id = l.runner_id AND job.status = ANY(${sql.param(failableStatuses)}::text[])
+      RETURNING job.id, job.runner_id`);
+    return lost.map((r) => ({
+      id: r.id,
+      name: r.name,
+      organizationId: r.organization_id,
+      timeoutSeconds: r.timeout_seconds,
+      failedJobIds: failed.filter((j) => j.runner_id === r.id).map((j) => j.id),
+    }));
+  });
+}
+
+export type HeartbeatMonitor = { stop(): Promise<void> };
+
+/** Sweeps every `intervalMs` until stopped; a sweep never overlaps the previous one. */
+export function startHeartbeatMonitor(deps: { db: DbOrTx; intervalMs: number; log: (line: string) => void }): HeartbeatMonitor {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+
+  const sweep = async () => {
+    try {
+      const lost = await sweepLostRunners(deps.db);
+      for (const r of lost) {
+        const shown = r.failedJobIds.slice(0, 5).join(', ') + (r.failedJobIds.length > 5 ? `, and ${r.failedJobIds.length - 5} more` : '');
+        deps.log(`${runnerOfflineReason(r.name, r.timeoutSeconds)}: runner ${r.id} is Offline; failed ${r.failedJobIds.length} active job(s)${shown ? ` (${shown})` : ''}`);
+      }
+      await pruneAuthFailures(deps.db);
+    } catch (error) {
+      deps.log(`heartbeat sweep failed: ${toError(error).message}`);
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = sweep().finally(schedule);
+    }, deps.intervalMs);
+  };
+  schedule();
+
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

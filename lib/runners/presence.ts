@@ -1,0 +1,95 @@
+// A runner's presence: registration (upsert by organization and name) and heartbeats.
+// A runner that was Offline comes back Online with its next heartbeat.
+import { eq, sql } from 'drizzle-orm';
+import { nanoid } from 'nanoid';
+import { runnerSettings } from '../db/schema.ts';
+import type { DbOrTx } from '../jobs/db.ts';
+import { notifyRunner } from '../jobs/notices.ts';
+import type { HeartbeatResponse, RegisterRequest } from '../runner-api/wire.ts';
+import type { JobStatus } from '../jobs/status.ts';
+import type { RunnerAuth, RunnerRow } from './authenticate.ts';
+import { RunnerError } from './errors.ts';
+
+/** Without an organization setting, a runner is Offline after this long without a heartbeat. */
+export const defaultOfflineTimeoutSeconds = 90;
+
+export async function offlineTimeoutSeconds(db: DbOrTx, organizationId: string): Promise<number> {
+  const [row] = await db
+    .select({ seconds: runnerSettings.offlineTimeoutSeconds })
+    .from(runnerSettings)
+    .where(eq(runnerSettings.organizationId, organizationId));
+  return row?.seconds ?? defaultOfflineTimeoutSeconds;
+}
+
+/** Three heartbeats fit in the offline timeout, and one comes at least every 30 s. */
+export function heartbeatIntervalSeconds(timeoutSeconds: number): number {
+  return Math.max(1, Math.min(30, Math.floor(timeoutSeconds / 3)));
+}
+
+export type Registration = { runnerId: string; heartbeatIntervalSeconds: number; offlineTimeoutSeconds: number };
+
+export async function registerRunner(db: DbOrTx, auth: RunnerAuth, input: RegisterRequest): Promise<Registration> {
+  const now = Date.now();
+  const capabilities = JSON.stringify([...new Set(input.capabilities)]);
+  const labels = JSON.stringify([...new Set(input.labels)]);
+  const runnerId = await db.transaction(async (tx) => {
+    let id: string | undefined;
+    if (auth.scopedRunnerId !== null) {
+      // A scoped token only re-registers its own runner, under that runner's name.
+      const { rows } = await tx.execute<{ id: string }>(sql`
+        UPDATE runner SET version = ${input.version}, capabilities = ${capabilities}::jsonb, labels = ${labels}::jsonb,
+               pool_size = ${input.poolSize}, token_id = ${auth.tokenId}, status = 'online', last_heartbeat_at = ${now}
+        WHERE id = ${auth.scopedRunnerId} AND organization_id = ${auth.organizationId} AND name = ${input.name}
+        RETURNING id`);
+      id = rows[0]?.id;
+      if (!id) throw new RunnerError('forbidden', `This token is scoped to another runner and cannot register "${input.name}"; use that runner's name or an unscoped token.`);
+    } else {
+      const { rows } = await tx.execute<{ id: string }>(sql`
+        INSERT INTO runner (id, organization_id, name, version, capabilities, labels, pool_size, token_id, status, last_heartbeat_at, created_at)
+        VALUES (${nanoid()}, ${auth.organizationId}, ${input.name}, ${input.version}, ${capabilities}::jsonb, ${labels}::jsonb,
+                ${input.poolSize}, ${auth.tokenId}, 'online', ${now}, ${now})
+        ON CONFLICT (organization_id, name) DO UPDATE SET
+          version = EXCLUDED.version, capabilities = EXCLUDED.capabilities, labels = EXCLUDED.labels,
+          pool_size = EXCLUDED.pool_size, token_id = EXCLUDED.token_id, status = 'online', last_heartbeat_at = EXCLUDED.last_heartbeat_at
+        RETURNING id`);
+      id = rows[0].id;
+    }
+    // Capabilities, labels or pool size may have grown: offer what waits (if its socket is open).
+    await notifyRunner(tx, { kind: 'capacity', runnerId: id });
+    return id;
+  });
+  const timeout = await offlineTimeoutSeconds(db, auth.organizationId);
+  return { runnerId, heartbeatIntervalSeconds: heartbeatIntervalSeconds(timeout), offlineTimeoutSeconds: timeout };
+}
+
+export type Heartbeat = HeartbeatResponse & { cameBackOnline: boolean };
+
+/**
+ * Marks the runner Online as of now and answers with the platform's status of the jobs
+ * it reported (those it holds; others are left out).
+ */
+export async function recordHeartbeat(
+  db: DbOrTx,
+  runner: Pick<RunnerRow, 'id'>,
+  activeJobIds: string[],
+): Promise<Heartbeat> {
+  const now = Date.now();
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.execute<{ previous: string }>(sql`
+      UPDATE runner r SET status = 'online', last_heartbeat_at = ${now}
+      FROM runner old WHERE old.id = r.id AND r.id = ${runner.id}
+      RETURNING old.status AS previous`);
+    if (!rows[0]) throw new RunnerError('notFound', 'No such runner in this organization; register it first (POST /api/v1/runners/register).');
+    const cameBackOnline = rows[0].previous !== 'online';
+    if (cameBackOnline) await notifyRunner(tx, { kind: 'capacity', runnerId: runner.id });
+    const jobs =
+      activeJobIds.length === 0
+        ? []
+        : (
+            await tx.execute<{ id: string; status: JobStatus }>(
+              sql`SELECT id, status FROM job WHERE id = ANY(${sql.param(activeJobIds)}::text[]) AND runner_id = ${runner.id}`,
+            )
+          ).rows;
+    return { status: 'online' as const, jobs, cameBackOnline };
+  });
+}

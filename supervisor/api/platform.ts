@@ -1,0 +1,131 @@
+// The platform as the pool and the streamer see it: claim, status, events and heartbeat
+// go over the socket while it is open and fall back to HTTP when it is not (or when the
+// socket refused: HTTP then gives a definite status code for the retry policy to judge).
+import type { JobStatus } from '../../lib/jobs/status.ts';
+import type { ClaimedJob, HeartbeatResponse, JobEventInput } from '../../lib/runner-api/wire.ts';
+import type { PlatformHttp } from './http.ts';
+import { claimJobOverHttp, reportStatusOverHttp, sendEventsOverHttp, type StatusDetails } from './jobs.ts';
+import { sendHeartbeat } from './runners.ts';
+import { SocketDownError, SocketRefusal, type RunnerSocket } from './socket.ts';
+
+export type Platform = {
+  runnerId: string;
+  claim(jobId?: string): Promise<ClaimedJob | null>;
+  reportStatus(jobId: string, status: JobStatus, details?: StatusDetails): Promise<JobStatus>;
+  /** One attempt; resolves with the platform's acknowledged sequence number for the job. */
+  sendEvents(jobId: string, events: JobEventInput[], signal?: AbortSignal): Promise<number>;
+  heartbeat(activeJobIds: string[]): Promise<HeartbeatResponse['jobs']>;
+};
+
+const ackTimeoutMs = 15_000;
+const heartbeatAnswerMs = 10_000;
+
+type Waiter<T> = { resolve: (value: T) => void; reject: (error: Error) => void };
+
+export function createPlatform(deps: { http: PlatformHttp; socket: RunnerSocket | null; runnerId: string }): Platform {
+  const { http, socket, runnerId } = deps;
+  const ackWaiters = new Map<string, Set<Waiter<number>>>();
+  const heartbeatWaiters = new Set<Waiter<HeartbeatResponse['jobs']>>();
+
+  socket?.onMessage((message) => {
+    if (message.type === 'ack') settle(ackWaiters.get(message.jobId), (w) => w.resolve(message.ackedSeq));
+    else if (message.type === 'error' && message.jobId) settle(ackWaiters.get(message.jobId), (w) => w.reject(new SocketRefusal(message.message)));
+    else if (message.type === 'heartbeat-ok') settle(heartbeatWaiters, (w) => w.resolve(message.jobs));
+  });
+
+  /** Waits for the next answer of a kind, failing on timeout or when the socket drops. */
+  function awaitAnswer<T>(set: Set<Waiter<T>>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        clearInterval(watch);
+        signal?.removeEventListener('abort', onAbort);
+        set.delete(waiter);
+      };
+      const waiter: Waiter<T> = {
+        resolve: (v) => (done(), resolve(v)),
+        reject: (e) => (done(), reject(e)),
+      };
+      const onAbort = () => waiter.reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+      const timer = setTimeout(() => waiter.reject(new SocketDownError(`No answer within ${timeoutMs} ms.`)), timeoutMs);
+      // The socket dropping loses the answer: give up early so the caller can resend.
+      const watch = setInterval(() => {
+        if (!socket?.isOpen()) waiter.reject(new SocketDownError('The runner socket closed before the platform answered.'));
+      }, 250);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      set.add(waiter);
+    });
+  }
+
+  return {
+    runnerId,
+
+    async claim(jobId) {
+      if (socket?.isOpen()) {
+        try {
+          const answer = await socket.request({ type: 'claim', requestId: socket.newRequestId(), jobId });
+          if (answer.type === 'claimed') return answer.job;
+        } catch (error) {
+          if (!(error instanceof SocketDownError)) throw error;
+        }
+      }
+      return claimJobOverHttp(http, runnerId, jobId);
+    },
+
+    async reportStatus(jobId, status, details = {}) {
+      if (socket?.isOpen()) {
+        try {
+          const answer = await socket.request({ type: 'status', requestId: socket.newRequestId(), jobId, status, reason: details.reason, result: details.result });
+          if (answer.type === 'status-ok') return answer.status;
+        } catch (error) {
+          if (!(error instanceof SocketDownError) && !(error instanceof SocketRefusal)) throw error;
+        }
+      }
+      // A resent status is not a second transition, so this is safe after a lost answer.
+      return reportStatusOverHttp(http, runnerId, jobId, status, details);
+    },
+
+    async sendEvents(jobId, events, signal) {
+      if (socket?.isOpen()) {
+        const waiters = ackWaiters.get(jobId) ?? new Set();
+        ackWaiters.set(jobId, waiters);
+        const answer = awaitAnswer(waiters, ackTimeoutMs, signal);
+        if (socket.send({ type: 'events', jobId, events })) {
+          try {
+            return await answer;
+          } catch (error) {
+            if (!(error instanceof SocketRefusal)) throw error;
+          } finally {
+            if (waiters.size === 0) ackWaiters.delete(jobId);
+          }
+        } else {
+          answer.catch(() => undefined);
+          settle(waiters, (w) => w.reject(new SocketDownError('not sent')));
+          ackWaiters.delete(jobId);
+        }
+      }
+      return sendEventsOverHttp(http, runnerId, jobId, events, signal);
+    },
+
+    async heartbeat(activeJobIds) {
+      if (socket?.isOpen()) {
+        const answer = awaitAnswer(heartbeatWaiters, heartbeatAnswerMs);
+        if (socket.send({ type: 'heartbeat', activeJobIds })) {
+          try {
+            return await answer;
+          } catch {
+            // No answer over the socket: the HTTP heartbeat below keeps the runner Online.
+          }
+        } else {
+          answer.catch(() => undefined);
+        }
+      }
+      return (await sendHeartbeat(http, { runnerId, activeJobIds })).jobs;
+    },
+  };
+}
+
+function settle<T>(waiters: Set<Waiter<T>> | undefined, fn: (w: Waiter<T>) => void): void {
+  if (!waiters) return;
+  for (const w of [...waiters]) fn(w);
+}

@@ -1,0 +1,77 @@
+// The supervisor's configuration: parsed once from the environment, failing fast with the
+// variable's name. Secret values (the runner token, local overrides) are never printed:
+// problems name the variable and what was expected, not what was found.
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { runnerTag } from '../lib/runner-api/wire.ts';
+import { runnerTokenPattern } from '../lib/runners/token.ts';
+
+/**
+ * Names a local value overrides even when the platform's bundle lacks them (the spec's
+ * migration: keep ANTHROPIC_API_KEY / GITHUB_TOKEN / BITBUCKET_* in the local .env until the
+ * vault holds them). Any other name the bundle carries is overridden by a local value too.
+ */
+export const localOverrideNames = ['ANTHROPIC_API_KEY', 'GITHUB_TOKEN', 'GH_TOKEN', 'BITBUCKET_TOKEN', 'BITBUCKET_USERNAME', 'BITBUCKET_APP_PASSWORD'] as const;
+
+const tagList = (variable: string, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((s) => [...new Set(s.split(',').map((t) => t.trim()).filter(Boolean))])
+    .pipe(z.array(runnerTag, { error: `${variable} is a comma-separated list of lowercase words such as claude_code or backend` }));
+
+const schema = z.object({
+  SPEDY_API_URL: z
+    .url({ error: 'SPEDY_API_URL must be the platform API URL, e.g. http://localhost:3000/api/v1' })
+    .refine((u) => /^https?:$/.test(new URL(u).protocol), 'SPEDY_API_URL must start with http:// or https://')
+    .transform((u) => u.replace(/\/+$/, '')),
+  SPEDY_RUNNER_TOKEN: z
+    .string({ error: 'SPEDY_RUNNER_TOKEN is missing: create a runner token under Settings → Runners' })
+    .trim()
+    .regex(runnerTokenPattern, 'SPEDY_RUNNER_TOKEN is not a runner token (expected rnt_ followed by 64 hex characters)'),
+  SPEDY_RUNNER_NAME: z.string().trim().min(1).max(100, 'SPEDY_RUNNER_NAME must be at most 100 characters').default(os.hostname()),
+  SPEDY_POOL_SIZE: z.coerce.number().int().min(1, 'SPEDY_POOL_SIZE must be at least 1').max(64, 'SPEDY_POOL_SIZE must be at most 64').default(3),
+  SPEDY_RUNNER_LABELS: tagList('SPEDY_RUNNER_LABELS', ''),
+  SPEDY_RUNNER_CAPABILITIES: tagList('SPEDY_RUNNER_CAPABILITIES', 'claude_code'),
+  SPEDY_JOBS_DIR: z.string().trim().min(1).default('./jobs').transform((p) => path.resolve(p)),
+  DOCKER_HOST: z.string().trim().min(1).optional(),
+  /** The scripted model server (test kit) for the demo and tests: the agent talks to it instead of Anthropic. */
+  SPEDY_MODEL_BASE_URL: z.url({ error: 'SPEDY_MODEL_BASE_URL must be a URL such as http://127.0.0.1:4100' }).optional(),
+  /** The port of the board tools endpoint on 127.0.0.1 (0: any free port). */
+  SPEDY_TOOLS_PORT: z.coerce.number().int().min(0).max(65535, 'SPEDY_TOOLS_PORT must be a port number').default(0),
+  SPEDY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type SupervisorConfig = z.infer<typeof schema> & {
+  /** Non-empty local values that may override the platform's secrets (see secrets.ts); never logged. */
+  localEnv: Readonly<Record<string, string>>;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadSupervisorConfig(env: Readonly<Record<string, string | undefined>> = process.env): SupervisorConfig {
+  // An empty variable counts as unset, so `FOO=` in a .env file falls back to the default.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const variable = String(i.path[0] ?? 'environment');
+      const message = i.message.replace(/\.$/, '');
+      return message.includes(variable) ? message : `${variable}: ${message}`;
+    });
+    throw new ConfigError(`The supervisor's configuration is invalid: ${problems.join('; ')}.`);
+  }
+  const localEnv = Object.fromEntries(
+    Object.entries(present).filter((entry): entry is [string, string] => /^[A-Z_][A-Z0-9_]*$/.test(entry[0]) && !entry[0].startsWith('SPEDY_')),
+  );
+  return { ...parsed.data, localEnv };
+}
+
+/** What may be logged about the configuration: everything but the token and the local values. */
+export function describeConfig(config: SupervisorConfig): Record<string, unknown> {
+  const { SPEDY_RUNNER_TOKEN, localEnv, ...rest } = config;
+  return { ...rest, SPEDY_RUNNER_TOKEN: `${SPEDY_RUNNER_TOKEN.slice(0, 8)}…`, localOverrides: localOverrideNames.filter((n) => n in localEnv) };
+}

@@ -1,0 +1,265 @@
+// The real supervisor code, in-process, against the platform: registration, secrets,
+// offers and claims, numbered events through a dropped socket, control, and outcomes.
+// The job itself is a small fake runJob (the real one drives Docker and Claude Code).
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { nanoid } from 'nanoid';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql as query } from 'drizzle-orm';
+import { sendJobControl } from '../lib/jobs/control.ts';
+import { createJob } from '../lib/jobs/create.ts';
+import type { DbOrTx } from '../lib/jobs/db.ts';
+import { getKeyring } from '../lib/secrets/keyring.ts';
+import { storeVaultEntry } from '../lib/secrets/entries.ts';
+import { sql } from '../test/support/db.ts';
+import { newRunnerOrg, sampleSnapshot, type RunnerOrg } from '../test/support/runners.ts';
+import { testStack } from '../test/support/stack-env.ts';
+import { loadSupervisorConfig } from './config.ts';
+import { startSupervisor, supervisorVersion, type Supervisor } from './main.ts';
+import type { JobRunner } from './pool.ts';
+import type { JobContext } from './runner/job-context.ts';
+
+const platformKey = 'sk-ant-api03-platform-key-0123456789abcdef';
+const localKey = 'sk-ant-api03-local-override-0123456789abcdef';
+const npmToken = 'npm-token-from-the-vault-0123456789';
+
+/** What the fake runner does for a job, chosen by the job's title. */
+type Plan = (ctx: JobContext) => Promise<void>;
+const plans = new Map<string, Plan>();
+const fakeRunJob: JobRunner = async (ctx) => {
+  const plan = plans.get(ctx.job.title);
+  if (!plan) throw new Error(`no plan for ${ctx.job.title}`);
+  await plan(ctx);
+};
+
+let org: RunnerOrg;
+let supervisor: Supervisor;
+let jobsDir: string;
+const db = () => testStack().databaseUrl;
+
+function configFor(name: string, extra: Record<string, string> = {}) {
+  return loadSupervisorConfig({
+    SPEDY_API_URL: `${testStack().appUrl}/api/v1`,
+    SPEDY_RUNNER_TOKEN: org.token,
+    SPEDY_RUNNER_NAME: name,
+    SPEDY_POOL_SIZE: '2',
+    SPEDY_RUNNER_LABELS: 'backend,typescript',
+    SPEDY_JOBS_DIR: jobsDir,
+    ANTHROPIC_API_KEY: localKey,
+    ...extra,
+  });
+}
+
+const start = (name: string) =>
+  startSupervisor(configFor(name), {
+    runJob: fakeRunJob,
+    log: pino({ level: 'silent' }),
+    streamer: { batchWindowMs: 20, batchSize: 10 },
+    heartbeatIntervalMs: 500,
+  });
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+const jobRow = async (id: string) => (await sql(db(), 'SELECT status, status_reason, runner_id, last_event_seq FROM job WHERE id = $1', [id]))[0];
+const waitForStatus = (id: string, status: string) => until(`job ${id} to be ${status}`, async () => ((await jobRow(id)).status === status ? jobRow(id) : null));
+
+/** A Ready job whose run follows `plan`; `before` runs in the creating transaction (the offer goes out on commit). */
+async function jobWithPlan(plan: Plan, before?: (tx: DbOrTx, jobId: string) => Promise<void>): Promise<string> {
+  const title = `job ${nanoid(6)}`;
+  plans.set(title, plan);
+  return org.db.transaction(async (tx) => {
+    const job = await createJob(tx, { organizationId: org.account.orgID, type: 'batch', title, snapshot: sampleSnapshot(), requiredLabels: ['backend'] });
+    await before?.(tx, job.id);
+    return job.id;
+  });
+}
+
+beforeAll(async () => {
+  org = await newRunnerOrg('Supervisor Owner');
+  jobsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'spedy-jobs-'));
+  const keyring = getKeyring();
+  await storeVaultEntry(org.db, keyring, { orgId: org.account.orgID, userId: org.account.userID, secret: { preset: 'anthropic', value: platformKey } });
+  await storeVaultEntry(org.db, keyring, { orgId: org.account.orgID, userId: org.account.userID, secret: { preset: 'custom', name: 'NPM_TOKEN', value: npmToken } });
+  supervisor = await start('supervisor-under-test');
+});
+
+afterAll(async () => {
+  await supervisor?.stop('test done');
+  await org?.closeDb();
+  if (jobsDir) await fs.rm(jobsDir, { recursive: true, force: true });
+});
+
+describe('supervisor', () => {
+  it('registers with its name, version, capabilities, labels and pool size, and stays Online', async () => {
+    const [runner] = await sql(db(), 'SELECT id, name, version, capabilities, labels, pool_size, status, last_heartbeat_at FROM runner WHERE id = $1', [
+      supervisor.runnerId,
+    ]);
+    expect(runner).toMatchObject({
+      name: 'supervisor-under-test',
+      version: supervisorVersion(),
+      capabilities: ['claude_code'],
+      labels: ['backend', 'typescript'],
+      pool_size: 2,
+      status: 'online',
+    });
+    const before = runner.last_heartbeat_at as number;
+    await until('a heartbeat', async () => (await sql(db(), 'SELECT last_heartbeat_at FROM runner WHERE id = $1', [supervisor.runnerId]))[0].last_heartbeat_at > before);
+  });
+
+  it('holds the vault entries from the bootstrap bundle, with the local value overriding the platform one', async () => {
+    const { env } = supervisor.secrets.current();
+    expect(env.NPM_TOKEN).toBe(npmToken);
+    expect(env.ANTHROPIC_API_KEY).toBe(localKey);
+    // Rotated on the platform: the next fetch has it, no restart needed.
+    await storeVaultEntry(org.db, getKeyring(), { orgId: org.account.orgID, userId: org.account.userID, secret: { preset: 'custom', name: 'NPM_TOKEN', value: `${npmToken}-rotated` } });
+    await supervisor.secrets.refresh();
+    expect(supervisor.secrets.current().env.NPM_TOKEN).toBe(`${npmToken}-rotated`);
+    // Nothing of it on disk.
+    const written = await fs.readdir(jobsDir, { recursive: true });
+    for (const file of written) {
+      const full = path.join(jobsDir, file);
+      if ((await fs.stat(full)).isFile()) expect(await fs.readFile(full, 'utf8')).not.toContain(npmToken);
+    }
+  });
+
+  it('claims an offered job, streams its events numbered 1..N through a dropped socket, none lost or doubled, and completes', async () => {
+    const total = 120;
+    let ctxSeen: JobContext | undefined;
+    const jobId = await jobWithPlan(async (ctx) => {
+      ctxSeen = ctx;
+      for (const status of ['preparing', 'executing', 'running'] as const) await ctx.reportStatus(status);
+      for (let i = 1; i <= total; i++) {
+        ctx.emit({ type: 'text', payload: { text: `event ${i}`, ...(i === 7 ? { leaked: `token ${ctx.secrets.NPM_TOKEN} and ${localKey}` } : {}) } });
+        if (i === total / 2) supervisor.socket.drop();
+        if (i % 10 === 0) await sleep(30);
+      }
+      await ctx.reportStatus('completed', { result: { summary: 'done' } });
+    });
+
+    const done = await waitForStatus(jobId, 'completed');
+    expect(done.runner_id).toBe(supervisor.runnerId);
+    expect(done.last_event_seq).toBe(total);
+    const events = await sql(db(), 'SELECT seq, type, payload FROM job_event WHERE job_id = $1 ORDER BY seq', [jobId]);
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(events.map((e) => e.payload.text)).toEqual(Array.from({ length: total }, (_, i) => `event ${i + 1}`));
+    expect(events[6].payload.leaked).toBe('token •••• and ••••');
+    expect(ctxSeen?.jobDir).toBe(path.join(jobsDir, jobId));
+    expect(ctxSeen?.secrets.NPM_TOKEN).toMatch(new RegExp(`^${npmToken}`));
+    expect(supervisor.pool.activeJobIds()).not.toContain(jobId);
+    await until('the socket to reconnect', async () => supervisor.socket.isOpen());
+  });
+
+  it('continues numbering after the events the job already has (a job picked up again after a restart)', async () => {
+    const jobId = await jobWithPlan(
+      async (ctx) => {
+        expect(ctx.job.lastEventSeq).toBe(3);
+        await ctx.reportStatus('preparing');
+        for (let i = 1; i <= 5; i++) ctx.emit({ type: 'text', payload: { text: `after restart ${i}` } });
+        await ctx.reportStatus('failed', { reason: 'validation failed' });
+      },
+      async (tx, id) => {
+        await tx.execute(query`INSERT INTO job_event (job_id, seq, organization_id, type, payload, created_at)
+          SELECT ${id}, s, ${org.account.orgID}, 'text', jsonb_build_object('text', 'earlier ' || s), 0 FROM generate_series(1, 3) s`);
+        await tx.execute(query`UPDATE job SET last_event_seq = 3 WHERE id = ${id}`);
+      },
+    );
+    const done = await waitForStatus(jobId, 'failed');
+    const events = await sql(db(), 'SELECT seq, payload FROM job_event WHERE job_id = $1 ORDER BY seq', [jobId]);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(events.map((e) => e.payload.text)).toEqual(['earlier 1', 'earlier 2', 'earlier 3', ...[1, 2, 3, 4, 5].map((i) => `after restart ${i}`)]);
+    expect(done.last_event_seq).toBe(8);
+  });
+
+  it('routes Stop to the job (its signal aborts) and keeps it Stopped', async () => {
+    const jobId = await jobWithPlan(async (ctx) => {
+      await ctx.reportStatus('preparing');
+      await ctx.reportStatus('executing');
+      await ctx.reportStatus('running');
+      const control = await ctx.nextControl();
+      expect(control).toEqual({ action: 'stop' });
+      expect(ctx.signal.aborted).toBe(true);
+      ctx.emit({ type: 'stopped', payload: { by: 'user' } });
+      await ctx.reportStatus('stopped', { reason: 'Stopped by the user' });
+    });
+    await waitForStatus(jobId, 'running');
+    await org.db.transaction((tx) => sendJobControl(tx, { organizationId: org.account.orgID, jobId, action: 'stop' }));
+    const stopped = await waitForStatus(jobId, 'stopped');
+    expect(stopped.status_reason).toBe('Stopped by the user');
+    await until('the run to end', async () => !supervisor.pool.activeJobIds().includes(jobId));
+    expect((await jobRow(jobId)).status).toBe('stopped');
+  });
+
+  it('reports Error, after the events, for a run that throws', async () => {
+    const jobId = await jobWithPlan(async (ctx) => {
+      await ctx.reportStatus('preparing');
+      ctx.emit({ type: 'text', payload: { text: 'cloning' } });
+      throw new Error(`clone failed for ${ctx.secrets.NPM_TOKEN}`);
+    });
+    const failed = await waitForStatus(jobId, 'error');
+    expect(failed.status_reason).toBe('The runner failed: clone failed for ••••');
+    expect((await sql(db(), 'SELECT count(*)::int AS n FROM job_event WHERE job_id = $1', [jobId]))[0].n).toBe(1);
+  });
+
+  it('takes waiting work when a slot frees, never more jobs than its pool size', async () => {
+    let running = 0;
+    let most = 0;
+    const plan: Plan = async (ctx) => {
+      running++;
+      most = Math.max(most, running);
+      await ctx.reportStatus('preparing');
+      await sleep(300);
+      running--;
+      await ctx.reportStatus('failed', { reason: 'done' });
+    };
+    const ids = [await jobWithPlan(plan), await jobWithPlan(plan), await jobWithPlan(plan), await jobWithPlan(plan)];
+    for (const id of ids) await waitForStatus(id, 'failed');
+    expect(most).toBeLessThanOrEqual(2);
+  });
+
+  it('aborts a job the platform failed meanwhile (heartbeat answer) and leaves its outcome alone', async () => {
+    let reason: unknown;
+    const jobId = await jobWithPlan(async (ctx) => {
+      await ctx.reportStatus('preparing');
+      await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+      reason = ctx.signal.reason;
+    });
+    await waitForStatus(jobId, 'preparing');
+    // As the heartbeat monitor does when a runner's heartbeats stopped.
+    await sql(db(), "UPDATE job SET status = 'failed', status_reason = 'The runner went offline.' WHERE id = $1", [jobId]);
+    await until('the run to end', async () => !supervisor.pool.activeJobIds().includes(jobId));
+    expect(reason).toBe('lost_on_platform');
+    expect(await jobRow(jobId)).toMatchObject({ status: 'failed', status_reason: 'The runner went offline.' });
+  });
+
+  it('on shutdown stops taking work, aborts running jobs, flushes their events and fails them', async () => {
+    const other = await start('supervisor-shutting-down');
+    const jobId = await jobWithPlan(async (ctx) => {
+      await ctx.reportStatus('preparing');
+      await ctx.reportStatus('executing');
+      ctx.emit({ type: 'text', payload: { text: 'working' } });
+      await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+      ctx.emit({ type: 'text', payload: { text: `aborted: ${String(ctx.signal.reason)}` } });
+    });
+    const holder = await until('a runner to hold the job', async () => (await jobRow(jobId)).runner_id as string | null);
+    const owner = holder === other.runnerId ? other : supervisor;
+    await waitForStatus(jobId, 'executing');
+    await owner.stop('SIGTERM');
+    const failed = await waitForStatus(jobId, 'failed');
+    expect(failed.status_reason).toBe('The supervisor shut down while the job was running.');
+    const texts = (await sql(db(), 'SELECT payload FROM job_event WHERE job_id = $1 ORDER BY seq', [jobId])).map((r) => r.payload.text);
+    expect(texts).toEqual(['working', 'aborted: supervisor_shutdown']);
+    if (owner === supervisor) supervisor = await start('supervisor-under-test');
+    else await other.stop();
+  });
+});

@@ -1,0 +1,224 @@
+// The supervisor: secrets → register → board tools endpoint → socket → heartbeats and
+// work. `npm run supervisor` runs this file; tests call startSupervisor() in-process.
+import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import pino from 'pino';
+import { z } from 'zod';
+import { toError } from '../lib/runners/errors.ts';
+import { addBoardComment, createBoardSubticket, getBoardTicket, setBoardStatus } from './api/board.ts';
+import { fetchBootstrap } from './api/bootstrap.ts';
+import { createPlatformHttp, type PlatformHttp } from './api/http.ts';
+import { createPlatform } from './api/platform.ts';
+import { registerRunner, type Registration } from './api/runners.ts';
+import { connectRunnerSocket, type RunnerSocket } from './api/socket.ts';
+import { ConfigError, describeConfig, loadSupervisorConfig, type SupervisorConfig } from './config.ts';
+import { startBoardToolsServer, type BoardToolsServer } from './mcp/board-tools-server.ts';
+import type { BoardApi } from './mcp/tools.ts';
+import { createPool, type JobRunner, type Log, type Pool } from './pool.ts';
+import { createSecretStore, type SecretStore } from './secrets.ts';
+import type { StreamerOptions } from './streamer/streamer.ts';
+
+/** Heartbeats at least this often, whatever the platform's offline timeout allows. */
+const maxHeartbeatIntervalMs = 15_000;
+/** How long shutdown waits for running jobs to flush their events and report. */
+const shutdownGraceMs = 30_000;
+
+export type Supervisor = {
+  runnerId: string;
+  registration: Registration;
+  secrets: SecretStore;
+  pool: Pool;
+  socket: RunnerSocket;
+  boardTools: BoardToolsServer;
+  /** Resolves when the supervisor stopped by itself (token refused) or through stop(). */
+  stopped: Promise<{ reason: string }>;
+  stop(reason?: string): Promise<void>;
+};
+
+export function supervisorVersion(): string {
+  const pkg = z.object({ version: z.string() }).parse(JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')));
+  return pkg.version;
+}
+
+export function createLog(level: SupervisorConfig['SPEDY_LOG_LEVEL']): pino.Logger {
+  // Defence in depth: nothing logs these, and if something did they would not be written.
+  return pino({ name: 'supervisor', level, redact: { paths: ['token', 'authorization', '*.token', '*.authorization', 'headers.authorization', 'secrets', 'env'], censor: '[redacted]' } });
+}
+
+export async function startSupervisor(
+  config: SupervisorConfig,
+  deps: { runJob: JobRunner; log?: Log; streamer?: Partial<StreamerOptions>; heartbeatIntervalMs?: number },
+): Promise<Supervisor> {
+  const log: Log = deps.log ?? createLog(config.SPEDY_LOG_LEVEL);
+  log.info(describeConfig(config), 'supervisor starting');
+  const http = createPlatformHttp({
+    apiUrl: config.SPEDY_API_URL,
+    token: config.SPEDY_RUNNER_TOKEN,
+    onRetry: (what, error, attempt, delayMs) => log.warn({ what, err: error.message, attempt, delayMs }, 'platform request failed; retrying'),
+  });
+
+  const secrets = createSecretStore({ fetchBundle: () => fetchBootstrap(http), localEnv: config.localEnv, log });
+  await secrets.start();
+
+  const registration = await registerRunner(http, {
+    name: config.SPEDY_RUNNER_NAME,
+    version: supervisorVersion(),
+    capabilities: config.SPEDY_RUNNER_CAPABILITIES,
+    labels: config.SPEDY_RUNNER_LABELS,
+    poolSize: config.SPEDY_POOL_SIZE,
+  });
+  const { runnerId } = registration;
+  log.info({ runnerId, name: config.SPEDY_RUNNER_NAME, poolSize: config.SPEDY_POOL_SIZE }, 'registered; the runner is Online');
+
+  const boardTools = await startBoardToolsServer({ api: boardApi(http, runnerId), jobsDir: config.SPEDY_JOBS_DIR, port: config.SPEDY_TOOLS_PORT, log });
+
+  let resolveStopped!: (value: { reason: string }) => void;
+  const stopped = new Promise<{ reason: string }>((resolve) => (resolveStopped = resolve));
+  let stopping: Promise<void> | null = null;
+
+  const socket = connectRunnerSocket({
+    apiUrl: config.SPEDY_API_URL,
+    token: config.SPEDY_RUNNER_TOKEN,
+    runnerId,
+    log,
+    onTokenRefused: (reason) => {
+      log.error({ reason }, 'the platform refused the runner token; stopping (create a new token under Settings → Runners)');
+      void supervisor.stop(`token refused: ${reason}`);
+    },
+  });
+  const platform = createPlatform({ http, socket, runnerId });
+  const pool = createPool({
+    size: config.SPEDY_POOL_SIZE,
+    jobsDir: config.SPEDY_JOBS_DIR,
+    platform,
+    secrets,
+    boardTools,
+    runJob: deps.runJob,
+    log,
+    runnerToken: config.SPEDY_RUNNER_TOKEN,
+    streamer: deps.streamer,
+  });
+
+  socket.onMessage((message) => {
+    if (message.type === 'offer') pool.offer(message.jobId);
+    else if (message.type === 'control') pool.control(message);
+    else if (message.type === 'error' && !message.jobId) log.warn({ message: message.message }, 'the platform reported an error');
+  });
+  // Connected (again): whatever waits may be ours. The platform offers too; a claim decides.
+  socket.onWelcome(() => pool.askForWork());
+
+  const heartbeatMs = deps.heartbeatIntervalMs ?? Math.min(maxHeartbeatIntervalMs, registration.heartbeatIntervalSeconds * 1000);
+  let beating = false;
+  const heartbeat = setInterval(() => {
+    if (beating) return;
+    beating = true;
+    const reported = pool.activeJobIds();
+    platform
+      .heartbeat(reported)
+      .then((jobs) => pool.reconcile(jobs, reported))
+      .catch((error) => log.warn({ err: toError(error).message }, 'heartbeat failed'))
+      .finally(() => (beating = false));
+  }, heartbeatMs);
+
+  pool.askForWork();
+
+  const supervisor: Supervisor = {
+    runnerId,
+    registration,
+    secrets,
+    pool,
+    socket,
+    boardTools,
+    stopped,
+    stop(reason = 'stopped') {
+      stopping ??= (async () => {
+        log.info({ reason, jobs: pool.activeJobIds() }, 'supervisor stopping: no new work; aborting running jobs');
+        clearInterval(heartbeat);
+        await pool.shutdown(shutdownGraceMs);
+        await socket.close();
+        await boardTools.close();
+        secrets.stop();
+        log.info({}, 'supervisor stopped');
+        resolveStopped({ reason });
+      })();
+      return stopping;
+    },
+  };
+  return supervisor;
+}
+
+function boardApi(http: PlatformHttp, runnerId: string): BoardApi {
+  return {
+    getTicket: (jobId, displayId) => getBoardTicket(http, runnerId, jobId, displayId),
+    addComment: (jobId, body) => addBoardComment(http, runnerId, jobId, body),
+    setStatus: (jobId, status) => setBoardStatus(http, runnerId, jobId, status),
+    createSubticket: (jobId, input) => createBoardSubticket(http, runnerId, jobId, input),
+  };
+}
+
+/**
+ * The real job runner: supervisor/runner/run-job.ts in Docker with the runner image (built
+ * on first need, cached by the hash of its inputs), the scripted model when
+ * SPEDY_MODEL_BASE_URL is set, the git hosts of the bootstrap bundle and, for a job on a
+ * ticket, its board tools. Loaded here, not at import, so tests of the platform side run
+ * without Docker.
+ */
+async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<JobRunner> {
+  const [{ default: Docker }, { runJob }, { ensureRunnerImage }, { dockerInstallHint, findDockerEngine }] = await Promise.all([
+    import('dockerode'),
+    import('./runner/run-job.ts'),
+    import('./image/runner-image.ts'),
+    import('../lib/stack/docker-engine.ts'),
+  ]);
+  const socketPath = await findDockerEngine({ DOCKER_HOST: config.DOCKER_HOST });
+  if (!socketPath) {
+    throw new Error(`No Docker engine answers at ${config.DOCKER_HOST ?? 'unix:///var/run/docker.sock'}: jobs run in containers. Start one (${dockerInstallHint()}) or set DOCKER_HOST=unix:///path/to/docker.sock.`);
+  }
+  const docker = new Docker({ socketPath });
+  let image: Promise<string> | null = null;
+  const runnerImage = () => {
+    image ??= ensureRunnerImage({ docker, log: (line) => log.info({}, line) }).catch((error: unknown) => {
+      image = null;
+      throw error;
+    });
+    return image;
+  };
+  // Started now so the first job does not wait for the whole build.
+  runnerImage().catch((error: unknown) => log.warn({ err: toError(error).message }, 'the runner image could not be built yet; trying again with the first job'));
+
+  return async (ctx, services) =>
+    runJob(ctx, {
+      docker,
+      image: await runnerImage(),
+      modelBaseUrl: config.SPEDY_MODEL_BASE_URL,
+      boardToolsMcp: ctx.job.snapshot.ticket ? () => services.boardTools.mcpConfig(ctx.job.id) : undefined,
+      providers: services.secrets.current().git,
+    });
+}
+
+async function main(): Promise<void> {
+  let config: SupervisorConfig;
+  try {
+    config = loadSupervisorConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLog(config.SPEDY_LOG_LEVEL);
+  const supervisor = await dockerJobRunner(config, log)
+    .then((runJob) => startSupervisor(config, { runJob, log }))
+    .catch((error: unknown) => {
+      log.fatal({ err: toError(error).message }, 'the supervisor could not start');
+      process.exit(1);
+    });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => void supervisor.stop(signal));
+  }
+  const { reason } = await supervisor.stopped;
+  process.exit(reason.startsWith('token refused') ? 1 : 0);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

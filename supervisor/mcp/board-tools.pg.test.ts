@@ -1,0 +1,154 @@
+// The board tools as the agent uses them: the MCP script (the file that is mounted into the
+// container) speaking JSON-RPC over stdio, through the supervisor's local endpoint, to the
+// platform's board routes, for a job the supervisor claimed.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { nanoid } from 'nanoid';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJob } from '../../lib/jobs/create.ts';
+import { createBoardWithTicket, type BoardFixture } from '../../test/support/board.ts';
+import { sql } from '../../test/support/db.ts';
+import { newRunnerOrg, sampleSnapshot, type RunnerOrg } from '../../test/support/runners.ts';
+import { testStack } from '../../test/support/stack-env.ts';
+import { loadSupervisorConfig } from '../config.ts';
+import { startSupervisor, type Supervisor } from '../main.ts';
+import type { JobContext } from '../runner/job-context.ts';
+import { boardToolsMcpConfig, takeAskedQuestion } from './board-tools-server.ts';
+
+let org: RunnerOrg;
+let supervisor: Supervisor;
+let jobsDir: string;
+let board: BoardFixture;
+let running: { ctx: JobContext; finish: () => void } | undefined;
+
+type Rpc = { call(method: string, params?: unknown): Promise<any>; close(): void };
+
+/** Starts the MCP script as the CLI would: `command args` with the entry's env. */
+function startMcp(jobId: string): Rpc {
+  const entry = boardToolsMcpConfig(jobId);
+  const child: ChildProcessWithoutNullStreams = spawn(entry.server.command, [entry.bind.host], { env: { ...process.env, ...entry.server.env } });
+  const waiting = new Map<number, (message: any) => void>();
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const message = JSON.parse(line);
+    waiting.get(message.id)?.(message);
+  });
+  let id = 0;
+  return {
+    call(method, params) {
+      const current = ++id;
+      return new Promise((resolve) => {
+        waiting.set(current, resolve);
+        child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: current, method, params })}\n`);
+      });
+    },
+    close: () => child.kill(),
+  };
+}
+
+const text = (answer: any): string => answer.result.content[0].text;
+
+beforeAll(async () => {
+  org = await newRunnerOrg('Board Tools Owner');
+  board = await createBoardWithTicket(testStack().databaseUrl, { orgId: org.account.orgID, creatorId: org.account.userID });
+  jobsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'spedy-jobs-'));
+  const config = loadSupervisorConfig({
+    SPEDY_API_URL: `${testStack().appUrl}/api/v1`,
+    SPEDY_RUNNER_TOKEN: org.token,
+    SPEDY_RUNNER_NAME: 'board-tools-runner',
+    SPEDY_JOBS_DIR: jobsDir,
+  });
+  supervisor = await startSupervisor(config, {
+    log: pino({ level: 'silent' }),
+    // The job stays running until the test says so, so its tools stay open.
+    runJob: (ctx) =>
+      new Promise<void>((resolve) => {
+        running = {
+          ctx,
+          finish: () => void ctx.reportStatus('preparing').then(() => ctx.reportStatus('failed', { reason: 'test over' })).then(resolve),
+        };
+      }),
+  });
+  await org.db.transaction((tx) =>
+    createJob(tx, {
+      organizationId: org.account.orgID,
+      type: 'board_interaction',
+      title: '@team on SPD-1',
+      snapshot: sampleSnapshot(),
+      ticketId: board.ticketId,
+      projectId: board.projectId,
+      createdBy: org.account.userID,
+    }),
+  );
+  const deadline = Date.now() + 15_000;
+  while (!running && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (!running) throw new Error('the supervisor did not claim the job');
+});
+
+afterAll(async () => {
+  running?.finish();
+  await supervisor?.stop('test done');
+  await org?.closeDb();
+  if (jobsDir) await fs.rm(jobsDir, { recursive: true, force: true });
+});
+
+describe('board tools over MCP', () => {
+  it('gives the runner a --mcp-config entry that never carries the runner token', () => {
+    const entry = boardToolsMcpConfig(running!.ctx.job.id);
+    expect(entry).toMatchObject({
+      name: 'spedy',
+      server: { command: 'node', args: ['/spedy/board-tools.mjs'], env: { SPEDY_TOOLS_URL: supervisor.boardTools.url } },
+      bind: { host: path.join(jobsDir, '.board-tools', 'board-tools.mjs'), container: '/spedy/board-tools.mjs', readOnly: true },
+    });
+    expect(entry.allowedTools).toEqual(['mcp__spedy__get_ticket', 'mcp__spedy__add_comment', 'mcp__spedy__update_status', 'mcp__spedy__create_subticket', 'mcp__spedy__ask_user']);
+    expect(entry.server.env.SPEDY_TOOLS_SECRET).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(entry)).not.toContain(org.token);
+  });
+
+  it('lists the tools and reads, comments, moves and asks through the MCP script', async () => {
+    const jobId = running!.ctx.job.id;
+    const mcp = startMcp(jobId);
+    try {
+      const init = await mcp.call('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '1' } });
+      expect(init.result).toMatchObject({ protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'spedy-board-tools' } });
+      const list = await mcp.call('tools/list');
+      expect(list.result.tools.map((t: { name: string }) => t.name)).toEqual(['get_ticket', 'add_comment', 'update_status', 'create_subticket', 'ask_user']);
+      expect(list.result.tools[1].inputSchema).toMatchObject({ type: 'object', required: ['body'] });
+
+      const ticket = text(await mcp.call('tools/call', { name: 'get_ticket', arguments: {} }));
+      expect(ticket).toContain('# SPD-1 Fix the login flow');
+      expect(ticket).toContain('Users cannot log in with a + in their e-mail address.');
+      expect(ticket).toContain('"Backlog", "Todo", "AI Processing", "In Review", "Done"');
+
+      expect(text(await mcp.call('tools/call', { name: 'add_comment', arguments: { body: 'Found it: the parser drops the +.' } }))).toBe('Comment posted on the ticket.');
+      // The cached ticket was cleared by the comment: the next read shows it.
+      expect(text(await mcp.call('tools/call', { name: 'get_ticket', arguments: {} }))).toContain('Found it: the parser drops the +.');
+
+      const wrong = await mcp.call('tools/call', { name: 'update_status', arguments: { status: 'Shipped' } });
+      expect(wrong.result.isError).toBe(true);
+      expect(text(wrong)).toContain('This project has no status "Shipped"');
+      expect(text(await mcp.call('tools/call', { name: 'update_status', arguments: { status: 'In Review' } }))).toBe('The ticket is now in "In Review".');
+
+      const invalid = await mcp.call('tools/call', { name: 'add_comment', arguments: {} });
+      expect(invalid.result.isError).toBe(true);
+
+      expect(text(await mcp.call('tools/call', { name: 'ask_user', arguments: { question: 'Should + addresses be allowed?' } }))).toMatch(/End your turn/);
+      expect(takeAskedQuestion(jobId)).toBe('Should + addresses be allowed?');
+      expect(takeAskedQuestion(jobId)).toBeNull();
+    } finally {
+      mcp.close();
+    }
+    const [status] = await sql(testStack().databaseUrl, 'SELECT s.name FROM ticket t JOIN project_status s ON s.id = t.status_id WHERE t.id = $1', [board.ticketId]);
+    expect(status.name).toBe('In Review');
+  });
+
+  it('refuses callers without the job secret', async () => {
+    const refused = await fetch(`${supervisor.boardTools.url}/tools`, { headers: { authorization: `Bearer ${nanoid(64)}` } });
+    expect(refused.status).toBe(401);
+    const bare = await fetch(`${supervisor.boardTools.url}/tools/get_ticket`, { method: 'POST', body: '{}' });
+    expect(bare.status).toBe(401);
+  });
+});

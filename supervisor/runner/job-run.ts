@@ -1,0 +1,129 @@
+// What one job's run holds while it runs: its context and dependencies, where its files
+// are, its status and controls, and how far each stage got (kept across Stop and Continue,
+// so Continue resumes the current stage's session instead of starting over).
+import type Docker from 'dockerode';
+import type { StageSnapshot } from '../../lib/runner-api/wire.ts';
+import type { AgentTurn } from '../agent/claude-command.ts';
+import { jobBranchName } from '../git/branch-name.ts';
+import type { RepositoryCheckout } from '../git/checkout.ts';
+import type { BoardToolsMcp } from '../mcp/board-tools-server.ts';
+import type { GitProviderAccess } from '../providers/provider-access.ts';
+import { JobControls } from './controls.ts';
+import type { JobContext, JobEvent } from './job-context.ts';
+import { folderName, jobLayout, type JobLayout } from './job-layout.ts';
+import { JobStatusTracker } from './job-status.ts';
+import { maskSecrets } from './mask.ts';
+
+export interface RunJobDeps {
+  docker: Docker;
+  /** The runner image's tag (ensureRunnerImage). */
+  image: string;
+  /** The Anthropic API the agent talks to: the scripted model (tests, demo) or the supervisor's proxy; unset: Anthropic's own. */
+  modelBaseUrl?: string;
+  /** The job's board tools for a stage's --mcp-config (supervisor/mcp/); none when unset. */
+  boardToolsMcp?: (stage: StageSnapshot) => BoardToolsMcp | undefined;
+  /** The bootstrap bundle's `git` entries: API URL and token per git host. */
+  providers: readonly GitProviderAccess[];
+}
+
+export interface StageState {
+  stage: StageSnapshot;
+  stepIndex: number;
+  /** Unique within the job: the stage's folders and worktree branch. */
+  key: string;
+  sessionId?: string;
+  /** The next run of the agent when it is not the stage's first (an answer, a fix, Continue). */
+  next?: AgentTurn;
+  /** An earlier stage's session this stage continues (the planner's, after approval). */
+  continues?: string;
+  /** Asked with ask_user and not answered yet. */
+  question?: string;
+  approval?: { note?: string };
+  retriesUsed: number;
+  /** The agent's final message. */
+  output?: string;
+  done: boolean;
+}
+
+export interface StepState {
+  index: number;
+  stages: StageState[];
+  /** All stages done and, for parallel stages, their worktrees merged. */
+  done: boolean;
+}
+
+/** Replaces every string in an event's payload through `mask`. */
+function maskValue(value: unknown, mask: (text: string) => string): unknown {
+  if (typeof value === 'string') return mask(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => maskValue(item, mask));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskValue(item, mask)]));
+}
+
+export class JobRun {
+  readonly layout: JobLayout;
+  readonly status: JobStatusTracker;
+  readonly controls: JobControls;
+  /** The values the masker hides: the vault entries and the git tokens. */
+  readonly secrets: string[];
+  readonly branch: string;
+  readonly steps: StepState[];
+  /** Folder of each repository of the snapshot under the workspace, in snapshot order. */
+  readonly repositoryFolders: string[];
+  checkouts: RepositoryCheckout[] = [];
+  private questions: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly ctx: JobContext,
+    readonly deps: RunJobDeps,
+  ) {
+    const { job } = ctx;
+    this.layout = jobLayout(ctx.jobDir);
+    this.secrets = [...Object.values(ctx.secrets), ...deps.providers.map((access) => access.token)];
+    this.status = new JobStatusTracker(ctx, this.secrets);
+    this.controls = new JobControls(ctx);
+    this.branch = jobBranchName(job, job.snapshot.ticket);
+    const keys = new Set<string>();
+    this.steps = job.snapshot.pipeline.steps.map((step, stepIndex) => ({
+      index: stepIndex,
+      done: false,
+      stages: step.stages.map((stage) => {
+        let key = folderName(`${stepIndex + 1}-${stage.id}`);
+        for (let n = 2; keys.has(key); n++) key = `${folderName(`${stepIndex + 1}-${stage.id}`)}-${n}`;
+        keys.add(key);
+        return { stage, stepIndex, key, retriesUsed: 0, done: false };
+      }),
+    }));
+    const folders = new Set<string>();
+    this.repositoryFolders = job.snapshot.repositories.map((repository) => {
+      let folder = folderName(repository.name);
+      for (let n = 2; folders.has(folder); n++) folder = `${folderName(repository.name)}-${n}`;
+      folders.add(folder);
+      return folder;
+    });
+  }
+
+  get job() {
+    return this.ctx.job;
+  }
+
+  mask(text: string): string {
+    return maskSecrets(text, this.secrets);
+  }
+
+  emit(event: JobEvent): void {
+    this.ctx.emit({ type: event.type, payload: maskValue(event.payload, (text) => this.mask(text)) as Record<string, unknown> });
+  }
+
+  /** The stages that finished, in pipeline order, for the prompts of later stages and the pull request. */
+  finishedStages(): StageState[] {
+    return this.steps.flatMap((step) => step.stages).filter((state) => state.done);
+  }
+
+  /** Questions of parallel stages go to the person one after the other. */
+  oneQuestionAtATime<T>(ask: () => Promise<T>): Promise<T> {
+    const turn = this.questions.then(ask, ask);
+    this.questions = turn.catch(() => undefined);
+    return turn;
+  }
+}

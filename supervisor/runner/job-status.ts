@@ -1,0 +1,69 @@
+// The job's status as this run reports it: one report at a time, in order, each status
+// once. While a stage waits for a person, other stages' activity does not flip the job
+// back to Running.
+import type { JobStatus } from '../../lib/jobs/status.ts';
+import type { JobContext } from './job-context.ts';
+import { JobStopped } from './failures.ts';
+import { maskSecrets } from './mask.ts';
+
+type Details = Parameters<JobContext['reportStatus']>[1];
+
+export class JobStatusTracker {
+  private status: JobStatus;
+  private queue: Promise<void> = Promise.resolve();
+  private waiting = 0;
+  /** A background report that failed; thrown by the next awaited report. */
+  private failure: unknown = null;
+
+  constructor(
+    private readonly ctx: JobContext,
+    private readonly secrets: readonly string[],
+  ) {
+    this.status = ctx.job.status;
+  }
+
+  get current(): JobStatus {
+    return this.status;
+  }
+
+  /** Reports `status` after any report still on its way; a repeat without details is skipped. */
+  report(status: JobStatus, details?: Details): Promise<void> {
+    const next = this.queue.then(async () => {
+      if (this.failure) throw this.failure;
+      if (status === this.status && !details) return;
+      if (status === 'running' && this.waiting > 0) return;
+      const masked = details && {
+        ...details,
+        reason: details.reason === undefined ? undefined : maskSecrets(details.reason, this.secrets).slice(0, 2000),
+      };
+      await this.ctx.reportStatus(status, masked);
+      this.status = status;
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** For callbacks that cannot wait (the first event of an agent): a failure surfaces at the next report. */
+  reportSoon(status: JobStatus): void {
+    this.report(status).catch((error: unknown) => {
+      this.failure ??= error;
+    });
+  }
+
+  /** Waiting for Input while `wait` runs; afterwards the job is Executing again (unless it was stopped). */
+  async whileWaitingForInput<T>(wait: () => Promise<T>): Promise<T> {
+    if (this.status === 'preparing') await this.report('executing');
+    this.waiting++;
+    let stopped = false;
+    try {
+      await this.report('waiting_for_input');
+      return await wait();
+    } catch (error) {
+      stopped = error instanceof JobStopped;
+      throw error;
+    } finally {
+      this.waiting--;
+      if (this.waiting === 0 && !stopped) await this.report('executing');
+    }
+  }
+}

@@ -1,0 +1,136 @@
+// What runJob's Docker tests share: the scripted model, a git remote and the provider
+// stand-in, started once per suite; a fresh repository, job folder and fake context per
+// test. Containers reach the servers on 127.0.0.1 through host networking.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { fromRoot } from '../../lib/stack/paths.ts';
+import type { StageSnapshot } from '../../lib/runner-api/wire.ts';
+import { startGitRemote, type GitRemote } from '../../test-kit/git-remote/server.ts';
+import { text, toolUse, type Scenario, type TurnRequest } from '../../test-kit/model-server/scenario.ts';
+import { builtInScenarios, workingScript } from '../../test-kit/model-server/scenarios.ts';
+import { startModelServer, type ModelServer } from '../../test-kit/model-server/server.ts';
+import { startProviderApi, type ProviderApi } from '../../test-kit/provider-api/server.ts';
+import { removeOrphans } from '../container/remove.ts';
+import { ContainerLabel } from '../container/stage-container.ts';
+import type { BoardToolsMcp } from '../mcp/board-tools-server.ts';
+import { claimedTestJob, FakeJobContext } from './fake-job-context.ts';
+import type { RunJobDeps } from './job-run.ts';
+
+const stubMcpServer = fromRoot('test-kit', 'model-server', 'stub-mcp-server.mjs');
+
+function stageLine(request: TurnRequest): string {
+  return request.prompt.split('\n')[0] ?? '';
+}
+
+/** Scenarios the built-ins do not cover. */
+export const runnerScenarios: Record<string, Scenario> = {
+  // A planner's plan, then (resumed in the same session after approval) the edit-and-test turns.
+  'plan-then-build': {
+    description: 'Turn 0: a plan. Turns 1–3: write hello.js, run it, summarise.',
+    turns: [
+      { content: [text('## Plan\n\n1. Add hello.js printing a greeting.\n2. Run it.')] },
+      (request) => ({ content: [toolUse('Write', { file_path: `${request.workingDirectory}/hello.js`, content: workingScript })] }),
+      { content: [toolUse('Bash', { command: 'node hello.js', description: 'Run it' })] },
+      (request) => ({ content: [text(`Built it as planned: ${request.toolResults[0]?.text.trim()}`)] }),
+    ],
+  },
+  // Two parallel stages writing the same file differently.
+  'write-variant': {
+    description: 'Writes hello.js with a line naming the stage, then ends.',
+    turns: [
+      (request) => ({
+        content: [toolUse('Write', { file_path: `${request.workingDirectory}/hello.js`, content: `console.log(${JSON.stringify(stageLine(request))});\n` })],
+      }),
+      { content: [text('Wrote my variant of hello.js.')] },
+    ],
+  },
+  'print-env': {
+    description: 'Prints two environment variables with Bash.',
+    turns: [
+      { content: [toolUse('Bash', { command: 'printenv CUSTOM_GREETING GITHUB_TOKEN', description: 'Show the variables' })] },
+      (request) => ({ content: [text(`The environment says: ${request.toolResults[0]?.text.trim()}`)] }),
+    ],
+  },
+};
+
+export interface RunnerTestKit {
+  docker: Docker;
+  image: string;
+  model: ModelServer;
+  remote: GitRemote;
+  providerApi: ProviderApi;
+  token: string;
+  /** A repository with `files` on `main`, and a job on it with a fake context. */
+  newJob(input: {
+    name: string;
+    steps: StageSnapshot[][];
+    files?: Record<string, string>;
+    type?: 'streaming' | 'batch' | 'board_interaction';
+  }): Promise<{ ctx: FakeJobContext; fullName: string; deps: RunJobDeps }>;
+  /** The test's containers still present (running or exited). */
+  containersOf(jobId: string): Promise<Docker.ContainerInfo[]>;
+  stop(): Promise<void>;
+}
+
+export async function startRunnerTestKit(options: { dockerSocket: string; image: string; suite: string }): Promise<RunnerTestKit> {
+  const docker = new Docker({ socketPath: options.dockerSocket });
+  const suite = `${options.suite}-${randomBytes(3).toString('hex')}`;
+  const root = fromRoot('.test-data', 'runner-tests', suite);
+  fs.mkdirSync(root, { recursive: true, mode: 0o755 });
+  const token = `ghs_${randomBytes(16).toString('hex')}`;
+  const [model, remote, providerApi] = await Promise.all([
+    startModelServer({ scenarios: { ...builtInScenarios, ...runnerScenarios } }),
+    startGitRemote({ token }),
+    startProviderApi(),
+  ]);
+  const repositories: string[] = [];
+  const jobIds: string[] = [];
+  // The stub stands in for the supervisor's board tools script, at the same path inside the container.
+  const boardTools: BoardToolsMcp = {
+    name: 'spedy',
+    server: { command: 'node', args: ['/spedy/board-tools.mjs'], env: { SPEDY_TOOLS_URL: 'http://127.0.0.1:9', SPEDY_TOOLS_SECRET: 'unused-by-the-stub' } },
+    bind: { host: stubMcpServer, container: '/spedy/board-tools.mjs', readOnly: true },
+    allowedTools: ['mcp__spedy__ask_user', 'mcp__spedy__add_comment'],
+  };
+
+  return {
+    docker,
+    image: options.image,
+    model,
+    remote,
+    providerApi,
+    token,
+    async newJob(input) {
+      const name = `${input.name}-${randomBytes(2).toString('hex')}`;
+      const fullName = `acme/${name}`;
+      const { cloneUrl } = await remote.createRepository(fullName, { files: input.files ?? { 'README.md': `# ${name}\n` } });
+      repositories.push(fullName);
+      providerApi.addToken(token, { kind: 'github-classic', login: 'spedy-bot', scopes: ['repo'], repositories: [...repositories] });
+      const id = `job_${name.replace(/-/g, '_')}`;
+      jobIds.push(id);
+      const job = claimedTestJob({
+        id,
+        type: input.type,
+        steps: input.steps,
+        repositories: [{ provider: 'github', fullName, name, cloneUrl, baseBranch: 'main' }],
+      });
+      const ctx = new FakeJobContext(job, path.join(root, id), { GITHUB_TOKEN: token, CUSTOM_GREETING: 'hello-from-the-vault' });
+      const deps: RunJobDeps = {
+        docker,
+        image: options.image,
+        modelBaseUrl: model.url,
+        boardToolsMcp: () => boardTools,
+        providers: [{ provider: 'github', apiUrl: providerApi.githubUrl, token, username: null }],
+      };
+      return { ctx, fullName, deps };
+    },
+    containersOf: (jobId) => docker.listContainers({ all: true, filters: { label: [`${ContainerLabel.job}=${jobId}`] } }),
+    async stop() {
+      await Promise.all(jobIds.map((id) => removeOrphans(docker, `${ContainerLabel.job}=${id}`).catch(() => undefined)));
+      await Promise.all([model.stop(), remote.stop(), providerApi.close()]);
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

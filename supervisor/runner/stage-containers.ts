@@ -1,0 +1,67 @@
+// The containers of a stage: the agent, and the validation commands after it. Both see
+// the stage's workspace at /workspace (read-only for planners, the hard guarantee that a
+// planning stage changes nothing), run as the runner user on the host's network (to reach
+// the model server or proxy on 127.0.0.1) and carry the job's and stage's labels, by
+// which leftovers are removed.
+import path from 'node:path';
+import { skillsContainerDir } from '../agent/claude-command.ts';
+import { ContainerLabel, type BindMount, type StageContainerSpec } from '../container/stage-container.ts';
+import { RUNNER_HOME, RUNNER_UID, RUNNER_WORKDIR } from '../image/runner-image.ts';
+import type { JobRun, StageState } from './job-run.ts';
+
+/** Where a stage works on the host. */
+export interface StagePlace {
+  /** Mounted at /workspace: the job's workspace, or the stage's worktrees. */
+  workspace: string;
+  /** The main clones' .git folders, mounted at their host paths so worktrees resolve inside the container. */
+  gitDirs: string[];
+}
+
+export function mainPlace(run: JobRun): StagePlace {
+  return { workspace: run.layout.workspace, gitDirs: [] };
+}
+
+/** The agent's working directory: the repository when there is one, else the workspace. */
+export function containerCwd(run: JobRun): string {
+  return run.repositoryFolders.length === 1 ? path.posix.join(RUNNER_WORKDIR, run.repositoryFolders[0]!) : RUNNER_WORKDIR;
+}
+
+function workspaceBinds(place: StagePlace, readOnly: boolean): BindMount[] {
+  return [
+    { host: place.workspace, container: RUNNER_WORKDIR, readOnly },
+    ...place.gitDirs.map((dir) => ({ host: dir, container: dir, readOnly })),
+  ];
+}
+
+function baseSpec(run: JobRun, state: StageState, cmd: string[], env: Record<string, string>, binds: BindMount[]): StageContainerSpec {
+  return {
+    image: run.deps.image,
+    cmd,
+    env,
+    binds,
+    workingDir: containerCwd(run),
+    user: `${RUNNER_UID}:${RUNNER_UID}`,
+    labels: { [ContainerLabel.job]: run.job.id, [ContainerLabel.stage]: state.stage.id },
+    networkHost: true,
+  };
+}
+
+export function agentContainerSpec(
+  run: JobRun,
+  state: StageState,
+  place: StagePlace,
+  options: { cmd: string[]; env: Record<string, string>; hasSkills: boolean; extraBinds: BindMount[] },
+): StageContainerSpec {
+  const binds = [
+    ...workspaceBinds(place, state.stage.role === 'planner'),
+    { host: run.layout.home, container: RUNNER_HOME, readOnly: false },
+    ...(options.hasSkills ? [{ host: run.layout.skills(state.key), container: skillsContainerDir, readOnly: true }] : []),
+    ...options.extraBinds,
+  ];
+  return baseSpec(run, state, options.cmd, options.env, binds);
+}
+
+export function validationContainerSpec(run: JobRun, state: StageState, place: StagePlace, argv: string[], env: Record<string, string>): StageContainerSpec {
+  const binds = [...workspaceBinds(place, false), { host: run.layout.home, container: RUNNER_HOME, readOnly: false }];
+  return { ...baseSpec(run, state, argv, env, binds), labels: { [ContainerLabel.job]: run.job.id, [ContainerLabel.stage]: state.stage.id, 'spedy.role': 'validation' } };
+}

@@ -1,0 +1,142 @@
+// One stage, from its first prompt until it is done: the agent runs; a question it asked
+// waits for the person's answer, which resumes the same session; after a writing stage
+// the validation commands run, and a failure goes back to the same session until the
+// stage's retries run out. Stop unwinds from here with the stage's progress kept.
+import { agentEnv, claudeArgs, type AgentTurn } from '../agent/claude-command.ts';
+import { stageMcp } from '../agent/mcp-config.ts';
+import { runAgent } from '../agent/run-agent.ts';
+import { writeStageSkills } from '../agent/skills.ts';
+import { continuePrompt, stagePrompt, validationFailurePrompt } from '../agent/stage-prompt.ts';
+import { InfrastructureFailure, JobStopped, WorkFailure } from './failures.ts';
+import { jobEvent } from './job-events.ts';
+import type { JobRun, StageState } from './job-run.ts';
+import { agentContainerSpec, containerCwd, type StagePlace } from './stage-containers.ts';
+import { runValidation } from './validation.ts';
+
+/** The Anthropic key for the agent: the vault's, or none needed by the scripted model or the proxy. */
+export function agentApiKey(run: JobRun): string {
+  const key = run.ctx.secrets.ANTHROPIC_API_KEY;
+  if (key) return key;
+  if (run.deps.modelBaseUrl) return 'spedy-no-key';
+  throw new InfrastructureFailure('No Anthropic API key: store ANTHROPIC_API_KEY under Settings → Runners → Secrets (or in the supervisor’s .env).');
+}
+
+function firstTurn(run: JobRun, state: StageState, parallelWith: string[]): AgentTurn {
+  const step = run.steps[state.stepIndex]!;
+  const prompt = stagePrompt({
+    job: run.job,
+    stage: state.stage,
+    step: { index: step.index, count: run.steps.length, parallelWith },
+    cwd: containerCwd(run),
+    repositories: run.job.snapshot.repositories.map((repository, index) => ({
+      path: `/workspace/${run.repositoryFolders[index]}`,
+      fullName: repository.fullName,
+      baseBranch: repository.baseBranch,
+    })),
+    branch: run.job.snapshot.repositories.length > 0 ? run.branch : null,
+    earlierStages: run.finishedStages().map((earlier) => ({ name: earlier.stage.name, output: earlier.output ?? '' })),
+    approval: state.approval,
+    boardTools: run.deps.boardToolsMcp?.(state.stage) !== undefined,
+  });
+  return { prompt, resumeSession: state.continues };
+}
+
+/** Asks the person the stage's question and returns the answer (Waiting for Input meanwhile). */
+async function askPerson(run: JobRun, state: StageState, question: string, cancel: AbortSignal | undefined): Promise<string> {
+  return run.oneQuestionAtATime(async () => {
+    const answer = run.controls.expect('input', cancel);
+    answer.catch(() => undefined);
+    run.emit(jobEvent.question(state.stage.id, question));
+    const message = await run.status.whileWaitingForInput(() => answer);
+    return message.action === 'input' ? message.text : '';
+  });
+}
+
+export interface StageRunOptions {
+  place: StagePlace;
+  /** Names of the stages running beside this one. */
+  parallelWith: string[];
+  /** Aborted when a parallel stage of the same step failed. */
+  cancel?: AbortSignal;
+}
+
+export async function runStage(run: JobRun, state: StageState, options: StageRunOptions): Promise<void> {
+  if (state.done) return;
+  const { stage } = state;
+  const { place, cancel } = options;
+  await run.status.report('executing');
+  run.emit(jobEvent.stage(stage.id, stage.name, state.sessionId ? 'resumed' : 'started', { role: stage.role, model: stage.model }));
+  const boardTools = run.deps.boardToolsMcp?.(stage);
+  const mcp = stageMcp(stage, boardTools);
+  const hasSkills = await writeStageSkills(run.layout.skills(state.key), stage.skills);
+  const env = agentEnv({ secrets: run.ctx.secrets, modelBaseUrl: run.deps.modelBaseUrl, apiKey: agentApiKey(run) });
+  const validates = stage.role !== 'planner' && stage.validationCommands.length > 0;
+
+  try {
+    for (;;) {
+      if (state.question !== undefined) {
+        const answer = await askPerson(run, state, state.question, cancel);
+        state.next = { prompt: answer, resumeSession: state.sessionId };
+        state.question = undefined;
+      }
+      const signal = cancel ? AbortSignal.any([run.controls.stopSignal, cancel]) : run.controls.stopSignal;
+      if (signal.aborted) throw new JobStopped(signal.reason);
+
+      const turn = state.next ?? firstTurn(run, state, options.parallelWith);
+      const outcome = await runAgent({
+        docker: run.deps.docker,
+        container: agentContainerSpec(run, state, place, {
+          cmd: claudeArgs({ stage, turn, mcp, hasSkills, maxTurns: run.job.snapshot.budget.maxTurns }),
+          env,
+          hasSkills,
+          extraBinds: mcp.binds,
+        }),
+        stage: stage.id,
+        resumed: turn.resumeSession !== undefined,
+        signal,
+        onEvent: (event) => run.emit(event),
+        onStarted: () => run.status.reportSoon('running'),
+        onSession: (sessionId) => {
+          state.sessionId = sessionId;
+        },
+      });
+
+      if (outcome.kind === 'stopped') {
+        // Continue resumes the session where it stopped (or sends the same turn again if it never started).
+        state.next = state.sessionId ? { prompt: continuePrompt, resumeSession: state.sessionId } : turn;
+        throw new JobStopped(signal.reason);
+      }
+      if (outcome.kind === 'failed') {
+        const reason = `Stage "${stage.name}": ${outcome.reason}`;
+        throw outcome.apiFailure ? new InfrastructureFailure(reason) : new WorkFailure(reason);
+      }
+      state.sessionId = outcome.sessionId ?? state.sessionId;
+      state.next = undefined;
+      if (outcome.questions.length > 0) {
+        state.question = outcome.questions.join('\n\n');
+        continue;
+      }
+      if (validates) {
+        const failure = await runValidation(run, state, place, { signal, env, attempt: state.retriesUsed + 1 });
+        if (failure) {
+          if (state.retriesUsed >= stage.maxRetries) {
+            const tries = stage.maxRetries === 0 ? 'and the stage allows no retries' : `after ${stage.maxRetries} ${stage.maxRetries === 1 ? 'retry' : 'retries'}`;
+            throw new WorkFailure(`Validation command "${failure.command}" still fails (exit code ${failure.exitCode}) ${tries}. Its output ended with:\n${failure.output}`);
+          }
+          state.retriesUsed++;
+          run.emit(jobEvent.notice(`Validation failed; the agent gets the output (retry ${state.retriesUsed} of ${stage.maxRetries}).`, stage.id));
+          state.next = { prompt: validationFailurePrompt(failure.command, failure.exitCode, failure.output), resumeSession: state.sessionId };
+          continue;
+        }
+      }
+      state.output = outcome.text;
+      state.done = true;
+      run.emit(jobEvent.stage(stage.id, stage.name, 'completed', { sessionId: state.sessionId ?? null }));
+      return;
+    }
+  } catch (error) {
+    if (error instanceof JobStopped) run.emit(jobEvent.stage(stage.id, stage.name, 'stopped'));
+    else run.emit(jobEvent.stage(stage.id, stage.name, 'failed', { reason: error instanceof Error ? error.message : String(error) }));
+    throw error;
+  }
+}

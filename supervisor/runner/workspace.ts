@@ -1,0 +1,34 @@
+// Preparing: the job's folders and a clone of every repository of the snapshot at its
+// base branch, on the job's branch. Safe to run again after Continue.
+import { checkoutRepository } from '../git/checkout.ts';
+import { gitCredentialsFor, providerAccessFor } from '../providers/provider-access.ts';
+import { InfrastructureFailure, JobStopped } from './failures.ts';
+import { jobEvent } from './job-events.ts';
+import { prepareJobLayout } from './job-layout.ts';
+import type { JobRun } from './job-run.ts';
+
+export async function prepareWorkspace(run: JobRun): Promise<void> {
+  await prepareJobLayout(run.layout);
+  const checkouts = [];
+  for (const [index, repository] of run.job.snapshot.repositories.entries()) {
+    run.controls.throwIfStopped();
+    const folder = run.repositoryFolders[index]!;
+    try {
+      const checkout = await checkoutRepository({
+        repository,
+        dir: run.layout.repository(folder),
+        branch: run.branch,
+        credentials: gitCredentialsFor(providerAccessFor(repository, run.deps.providers)),
+        home: run.layout.home,
+        signal: run.controls.stopSignal,
+      });
+      checkouts.push(checkout);
+      run.emit(jobEvent.notice(`${repository.fullName} is checked out from ${repository.baseBranch} on ${run.branch} in /workspace/${folder}.`));
+    } catch (error) {
+      if (run.controls.stopSignal.aborted) throw new JobStopped(run.controls.stopSignal.reason);
+      const message = error instanceof Error ? error.message : String(error);
+      throw new InfrastructureFailure(`Cloning ${repository.fullName} at ${repository.baseBranch} failed: ${message}`);
+    }
+  }
+  run.checkouts = checkouts;
+}

@@ -1,0 +1,81 @@
+// The runner's secrets: the platform's bootstrap bundle (vault entries and git tokens),
+// fetched at start and every 15 minutes, held in memory only (never written to disk, never
+// logged), with local overrides applied: a value in the supervisor's own environment wins
+// over the platform's ("How values travel to the runner" in the spec).
+import type { BootstrapResponse } from '../lib/runner-api/wire.ts';
+import { toError } from '../lib/runners/errors.ts';
+import { localOverrideNames } from './config.ts';
+
+export const bootstrapRefreshMs = 15 * 60_000;
+
+/** Which environment variable overrides a git integration's token. */
+const gitTokenEnv = { github: 'GITHUB_TOKEN', bitbucket: 'BITBUCKET_TOKEN' } as const;
+
+export type RunnerSecrets = {
+  /** Environment variables for job containers: vault entries and git tokens, local overrides applied. */
+  env: Record<string, string>;
+  git: BootstrapResponse['git'];
+  /** When the platform's bundle was fetched (0: not yet). */
+  fetchedAt: number;
+};
+
+export type SecretStore = {
+  current(): RunnerSecrets;
+  /** Fetches the bundle now; keeps the previous one if the platform cannot be reached. */
+  refresh(): Promise<void>;
+  /** Fetches once (failing if that fails) and then every `intervalMs`. */
+  start(): Promise<void>;
+  stop(): void;
+};
+
+type Log = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+
+export function mergeLocalOverrides(bundle: BootstrapResponse | null, localEnv: Readonly<Record<string, string>>): RunnerSecrets {
+  const env: Record<string, string> = { ...(bundle?.env ?? {}) };
+  for (const name of new Set([...localOverrideNames, ...Object.keys(env)])) {
+    const local = localEnv[name];
+    if (local !== undefined && local !== '') env[name] = local;
+  }
+  const git = (bundle?.git ?? []).map((g) => {
+    const local = localEnv[gitTokenEnv[g.provider]];
+    return local ? { ...g, token: local } : g;
+  });
+  return { env, git, fetchedAt: bundle?.fetchedAt ?? 0 };
+}
+
+export function createSecretStore(deps: {
+  fetchBundle: () => Promise<BootstrapResponse>;
+  localEnv: Readonly<Record<string, string>>;
+  log: Log;
+  intervalMs?: number;
+}): SecretStore {
+  let secrets = mergeLocalOverrides(null, deps.localEnv);
+  let timer: NodeJS.Timeout | undefined;
+
+  async function load(): Promise<void> {
+    const bundle = await deps.fetchBundle();
+    secrets = mergeLocalOverrides(bundle, deps.localEnv);
+    // Names only: the values never reach a log.
+    deps.log.info({ names: Object.keys(secrets.env).sort(), git: secrets.git.map((g) => g.provider) }, 'secrets loaded from the platform');
+  }
+
+  const store: SecretStore = {
+    current: () => secrets,
+    async refresh() {
+      try {
+        await load();
+      } catch (error) {
+        deps.log.warn({ err: toError(error).message }, 'could not refresh secrets; keeping the previous ones');
+      }
+    },
+    async start() {
+      await load();
+      timer = setInterval(() => void store.refresh(), deps.intervalMs ?? bootstrapRefreshMs);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
+  return store;
+}

@@ -1,0 +1,33 @@
+// Server halves of runner mutators: after the shared checks and writes, tell the runner
+// platform in the same transaction (its NOTIFY goes out only if the transaction commits).
+import { defineMutator, type Transaction } from '@rocicorp/zero';
+import { sendJobControl } from '../../lib/jobs/control.ts';
+import type { DbOrTx } from '../../lib/jobs/db.ts';
+import { revokeRunnerToken } from '../../lib/runners/tokens.ts';
+import { zql } from '../schema.gen.ts';
+import { jobMutators, revokeRunnerTokenArgs, runnerTokenMutators, stopJobArgs } from './runner.ts';
+
+function drizzleOf(tx: Transaction): DbOrTx | null {
+  return tx.location === 'server' ? (tx.dbTransaction.wrappedTransaction as DbOrTx) : null;
+}
+
+export const runnerServerMutators = {
+  runnerToken: {
+    /** The runner platform's revoke also closes every socket opened with the token. */
+    revoke: defineMutator(revokeRunnerTokenArgs, async (options) => {
+      await runnerTokenMutators.revoke.fn(options);
+      const db = drizzleOf(options.tx);
+      const token = db && (await options.tx.run(zql.runnerToken.where('id', options.args.id).one()));
+      if (db && token) await revokeRunnerToken(db, { orgId: token.organizationId, tokenId: token.id });
+    }),
+  },
+  job: {
+    /** A job a runner holds: the runner is told to stop (interrupt → grace period → kill). */
+    stop: defineMutator(stopJobArgs, async (options) => {
+      await jobMutators.stop.fn(options);
+      const db = drizzleOf(options.tx);
+      const job = db && (await options.tx.run(zql.job.where('id', options.args.id).one()));
+      if (db && job?.runnerId) await sendJobControl(db, { organizationId: job.organizationId, jobId: job.id, action: 'stop' });
+    }),
+  },
+};

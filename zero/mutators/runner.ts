@@ -1,0 +1,97 @@
+// Non-secret changes of the runner platform. Anything that carries or creates a secret
+// (tokens, vault values, integration tokens) goes through /api/orgs/[orgId]/** instead:
+// mutator arguments are kept in the browser's local store.
+import { defineMutator, type Transaction } from '@rocicorp/zero';
+import { z } from 'zod';
+import { assertPermission, type Permission } from '../../lib/auth/permissions.ts';
+import { activeJobStatuses, canTransition, jobStatusLabels, type JobStatus } from '../../lib/jobs/status.ts';
+import { defaultRunnerSettings, runnerSettingsInput } from '../../lib/settings/runner-settings.ts';
+import { ErrorCode, SpedyError, type ZeroContext } from '../context.ts';
+import { zql } from '../schema.gen.ts';
+import { idArg } from './args.ts';
+
+/** A row of the caller's organization that they may change; "not found" for anyone else's. */
+function owned<T extends { organizationId: string }>(row: T | undefined, ctx: ZeroContext | undefined, what: string, permission: Permission): T {
+  if (!row || !ctx?.orgs[row.organizationId]) throw new SpedyError(ErrorCode.notFound, `${what} not found.`);
+  assertPermission(ctx, row.organizationId, permission);
+  return row;
+}
+
+async function activeJobsOf(tx: Transaction, runnerID: string) {
+  return tx.run(zql.job.where('runnerId', runnerID).where('status', 'IN', [...activeJobStatuses]));
+}
+
+export const runnerMutators = {
+  /** Removes a runner from the list; a supervisor still holding a valid token registers again. */
+  delete: defineMutator(z.object({ id: idArg }), async ({ tx, args, ctx }) => {
+    const runner = owned(await tx.run(zql.runner.where('id', args.id).one()), ctx, 'Runner', 'runners:manage');
+    const busy = await activeJobsOf(tx, runner.id);
+    if (busy.length) {
+      throw new SpedyError(ErrorCode.conflict, `${runner.name} is running ${busy.length} job${busy.length === 1 ? '' : 's'}; stop ${busy.length === 1 ? 'it' : 'them'} first.`);
+    }
+    await tx.mutate.runner.delete({ id: runner.id });
+  }),
+};
+
+export const revokeRunnerTokenArgs = z.object({ id: idArg });
+export const stopJobArgs = z.object({ id: idArg });
+
+export const runnerTokenMutators = {
+  /** Refused on the runner's very next request (the runner API checks revokedAt every time). */
+  revoke: defineMutator(revokeRunnerTokenArgs, async ({ tx, args, ctx }) => {
+    const token = owned(await tx.run(zql.runnerToken.where('id', args.id).one()), ctx, 'Runner token', 'runners:manage');
+    if (token.revokedAt == null) await tx.mutate.runnerToken.update({ id: token.id, revokedAt: Date.now() });
+  }),
+};
+
+export const vaultEntryMutators = {
+  /** The sealed value goes with it (secure.vault_value cascades); runners lose it on their next bootstrap. */
+  delete: defineMutator(z.object({ id: idArg }), async ({ tx, args, ctx }) => {
+    const entry = owned(await tx.run(zql.vaultEntry.where('id', args.id).one()), ctx, 'Secret', 'runners:manage-secrets');
+    await tx.mutate.vaultEntry.delete({ id: entry.id });
+  }),
+};
+
+export const gitIntegrationMutators = {
+  /** Inactive integrations stay stored but are left out of the runner bootstrap. */
+  setActive: defineMutator(z.object({ id: idArg, active: z.boolean() }), async ({ tx, args, ctx }) => {
+    const integration = owned(await tx.run(zql.gitIntegration.where('id', args.id).one()), ctx, 'Integration', 'integrations:manage');
+    await tx.mutate.gitIntegration.update({ id: integration.id, active: args.active });
+  }),
+
+  /** Deletes the integration and its sealed token (secure.git_integration_secret cascades). */
+  disconnect: defineMutator(z.object({ id: idArg }), async ({ tx, args, ctx }) => {
+    const integration = owned(await tx.run(zql.gitIntegration.where('id', args.id).one()), ctx, 'Integration', 'integrations:manage');
+    await tx.mutate.gitIntegration.delete({ id: integration.id });
+  }),
+};
+
+export const runnerSettingsMutators = {
+  /** Upsert: an organization without a row has the defaults, so any subset may be sent. */
+  update: defineMutator(runnerSettingsInput.partial().extend({ orgID: idArg }), async ({ tx, args, ctx }) => {
+    assertPermission(ctx, args.orgID, 'runners:manage');
+    const { orgID, ...changes } = args;
+    const current = (await tx.run(zql.runnerSettings.where('organizationId', orgID).one())) ?? defaultRunnerSettings;
+    await tx.mutate.runnerSettings.upsert({
+      organizationId: orgID,
+      offlineTimeoutSeconds: changes.offlineTimeoutSeconds ?? current.offlineTimeoutSeconds,
+      autoCreateJobs: changes.autoCreateJobs ?? current.autoCreateJobs,
+      retriggerOnReview: changes.retriggerOnReview ?? current.retriggerOnReview,
+    });
+  }),
+};
+
+export const jobMutators = {
+  /**
+   * Stops a job by hand (a Ready job is simply not offered any more); the server mutator
+   * also tells the runner working on it (runner-server.ts).
+   */
+  stop: defineMutator(stopJobArgs, async ({ tx, args, ctx }) => {
+    const job = owned(await tx.run(zql.job.where('id', args.id).one()), ctx, 'Job', 'runners:manage');
+    const status = job.status as JobStatus;
+    if (!canTransition(status, 'stopped')) {
+      throw new SpedyError(ErrorCode.invalid, `A job that is ${jobStatusLabels[status] ?? status} cannot be stopped.`);
+    }
+    await tx.mutate.job.update({ id: job.id, status: 'stopped', statusReason: 'Stopped by a user.', updatedAt: Date.now() });
+  }),
+};

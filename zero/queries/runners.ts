@@ -1,0 +1,67 @@
+import { defineQuery } from '@rocicorp/zero';
+import { z } from 'zod';
+import { orgIfPermitted } from '../../lib/auth/permissions.ts';
+import { activeJobStatuses, jobStatuses } from '../../lib/jobs/status.ts';
+import { scopeToOrg } from '../context.ts';
+import { zql } from '../schema.gen.ts';
+
+const id = z.string().min(1).max(100);
+const orgArgs = z.object({ orgID: id });
+const active = [...activeJobStatuses];
+
+/**
+ * Settings → Runners and Settings → Integrations. Runners and jobs are visible to every
+ * member (tickets show them); tokens, settings, secrets and integrations to those who
+ * manage them — and of secrets and integrations only metadata exists here at all.
+ */
+export const runnerQueries = {
+  /** Every runner with its active jobs (for "N running"). */
+  list: defineQuery(orgArgs, ({ args, ctx }) =>
+    scopeToOrg(zql.runner, ctx, args.orgID)
+      .related('jobs', (j) => j.where('status', 'IN', active))
+      .orderBy('name', 'asc'),
+  ),
+
+  tokens: defineQuery(orgArgs, ({ args, ctx }) =>
+    scopeToOrg(zql.runnerToken, ctx, orgIfPermitted(ctx, args.orgID, 'runners:manage')).orderBy('createdAt', 'desc'),
+  ),
+
+  settings: defineQuery(orgArgs, ({ args, ctx }) =>
+    scopeToOrg(zql.runnerSettings, ctx, orgIfPermitted(ctx, args.orgID, 'runners:manage')).one(),
+  ),
+
+  /** Names, masked previews and rotation times; the readiness checklist needs them too. */
+  vaultEntries: defineQuery(orgArgs, ({ args, ctx }) =>
+    scopeToOrg(zql.vaultEntry, ctx, orgIfPermitted(ctx, args.orgID, 'runners:manage-secrets', 'runners:manage')).orderBy('name', 'asc'),
+  ),
+
+  gitIntegrations: defineQuery(orgArgs, ({ args, ctx }) =>
+    scopeToOrg(zql.gitIntegration, ctx, orgIfPermitted(ctx, args.orgID, 'integrations:manage', 'runners:manage')).orderBy('provider', 'asc'),
+  ),
+
+  /** Newest first, optionally only some statuses. */
+  jobs: defineQuery(
+    z.object({ orgID: id, statuses: z.array(z.enum(jobStatuses)).max(jobStatuses.length).optional(), limit: z.number().int().min(1).max(500).default(200) }),
+    ({ args, ctx }) => {
+      const q = scopeToOrg(zql.job, ctx, args.orgID)
+        .related('runner')
+        .related('ticket', (t) => t.related('project'))
+        .orderBy('createdAt', 'desc')
+        .limit(args.limit);
+      return args.statuses?.length ? q.where('status', 'IN', args.statuses) : q;
+    },
+  ),
+
+  job: defineQuery(z.object({ orgID: id, jobID: id }), ({ args, ctx }) =>
+    scopeToOrg(zql.job, ctx, args.orgID)
+      .where('id', args.jobID)
+      .related('runner')
+      .related('ticket', (t) => t.related('project'))
+      .one(),
+  ),
+
+  /** The latest events of a job, newest first. */
+  jobEvents: defineQuery(z.object({ orgID: id, jobID: id, limit: z.number().int().min(1).max(500).default(50) }), ({ args, ctx }) =>
+    scopeToOrg(zql.jobEvent, ctx, args.orgID).where('jobId', args.jobID).orderBy('seq', 'desc').limit(args.limit),
+  ),
+};
