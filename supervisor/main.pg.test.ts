@@ -12,6 +12,7 @@ import { sql as query } from 'drizzle-orm';
 import { sendJobControl } from '../lib/jobs/control.ts';
 import { createJob } from '../lib/jobs/create.ts';
 import type { DbOrTx } from '../lib/jobs/db.ts';
+import { issueRunnerToken, revokeRunnerToken } from '../lib/runners/tokens.ts';
 import { getKeyring } from '../lib/secrets/keyring.ts';
 import { storeVaultEntry } from '../lib/secrets/entries.ts';
 import { sql } from '../test/support/db.ts';
@@ -40,8 +41,8 @@ let supervisor: Supervisor;
 let jobsDir: string;
 const db = () => testStack().databaseUrl;
 
-function configFor(name: string, extra: Record<string, string> = {}) {
-  return loadSupervisorConfig({
+function configEnv(name: string): Record<string, string> {
+  return {
     SPEDY_API_URL: `${testStack().appUrl}/api/v1`,
     SPEDY_RUNNER_TOKEN: org.token,
     SPEDY_RUNNER_NAME: name,
@@ -49,9 +50,9 @@ function configFor(name: string, extra: Record<string, string> = {}) {
     SPEDY_RUNNER_LABELS: 'backend,typescript',
     SPEDY_JOBS_DIR: jobsDir,
     ANTHROPIC_API_KEY: localKey,
-    ...extra,
-  });
+  };
 }
+const configFor = (name: string) => loadSupervisorConfig(configEnv(name));
 
 const start = (name: string) =>
   startSupervisor(configFor(name), {
@@ -240,6 +241,18 @@ describe('supervisor', () => {
     await until('the run to end', async () => !supervisor.pool.activeJobIds().includes(jobId));
     expect(reason).toBe('lost_on_platform');
     expect(await jobRow(jobId)).toMatchObject({ status: 'failed', status_reason: 'The runner went offline.' });
+  });
+
+  it('stops when its token is revoked (the platform closes the socket) instead of reconnecting with it', async () => {
+    const issued = await issueRunnerToken(org.db, { orgId: org.account.orgID, name: 'soon revoked', createdBy: org.account.userID });
+    const doomed = await startSupervisor(loadSupervisorConfig({ ...configEnv('supervisor-revoked'), SPEDY_RUNNER_TOKEN: issued.token }), {
+      runJob: fakeRunJob,
+      log: pino({ level: 'silent' }),
+    });
+    await until('the socket to open', async () => doomed.socket.isOpen());
+    await revokeRunnerToken(org.db, { orgId: org.account.orgID, tokenId: issued.id });
+    const { reason } = await doomed.stopped;
+    expect(reason).toMatch(/^token refused/);
   });
 
   it('on shutdown stops taking work, aborts running jobs, flushes their events and fails them', async () => {

@@ -62,12 +62,13 @@ export function createPlatform(deps: { http: PlatformHttp; socket: RunnerSocket 
 
     async claim(jobId) {
       if (socket?.isOpen()) {
-        try {
-          const answer = await socket.request({ type: 'claim', requestId: socket.newRequestId(), jobId });
-          if (answer.type === 'claimed') return answer.job;
-        } catch (error) {
-          if (!(error instanceof SocketDownError)) throw error;
-        }
+        // No HTTP retry when the answer was lost: the claim may have gone through, and a
+        // second one could take another job. The next offer or slot check asks again.
+        const answer = await socket.request({ type: 'claim', requestId: socket.newRequestId(), jobId }).catch((error: unknown) => {
+          if (error instanceof SocketDownError) return null;
+          throw error;
+        });
+        return answer?.type === 'claimed' ? answer.job : null;
       }
       return claimJobOverHttp(http, runnerId, jobId);
     },

@@ -29,8 +29,6 @@ export function failureOutcome(error: unknown): { status: 'failed' | 'error'; re
   if (error instanceof ProviderApiError) return { status: 'error', reason: error.message };
   if (error instanceof GitCommandError) return { status: 'error', reason: error.message };
   const err = toError(error);
-  if (dockerStatusCode(err) !== undefined || /docker|ENOENT.*sock|connect E/i.test(err.message)) {
-    return { status: 'error', reason: `The Docker engine failed: ${err.message}` };
-  }
+  if (dockerStatusCode(err) !== undefined) return { status: 'error', reason: `The Docker engine refused a request: ${err.message}` };
   return { status: 'error', reason: `The runner failed: ${err.message}` };
 }

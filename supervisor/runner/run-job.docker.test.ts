@@ -66,6 +66,36 @@ describe('runJob', () => {
     expect(await kit.containersOf(ctx.job.id)).toEqual([]);
   });
 
+  it('mounts the workspace read-only for a planner, whatever its tools', async () => {
+    const sneaky = stageSnapshot({ id: 'plan', name: 'Plan [scenario:try-write]', type: 'planning', role: 'planner', allowedTools: ['Bash'] });
+    const { ctx, deps } = await kit.newJob({ name: 'readonly', steps: [[sneaky]] });
+
+    await runJob(ctx, deps);
+
+    expect(ctx.eventsOf('tool_result')[0]).toMatchObject({ isError: true, content: expect.stringContaining('Read-only file system') });
+    expect(fs.existsSync(path.join(ctx.jobDir, 'workspace', ctx.job.snapshot.repositories[0]!.name, 'planner-was-here.txt'))).toBe(false);
+    expect(ctx.statuses.at(-1)).toMatchObject({ status: 'completed', result: { pullRequests: [] } });
+  });
+
+  it('answers a mention with a comment through the board tools and opens no pull request (Board Interaction)', async () => {
+    const answer = stageSnapshot({ id: 'answer', name: 'Answer [scenario:board-comment]', allowedTools: ['Read', 'Grep', 'Glob'] });
+    const { ctx, deps, fullName } = await kit.newJob({
+      name: 'mention',
+      type: 'board_interaction',
+      steps: [[answer]],
+      trigger: { kind: 'mention', commentId: 'c1', commentBody: '@code-runner which file prints the greeting?' },
+    });
+
+    await runJob(ctx, deps);
+
+    expect(ctx.statusList()).toEqual(['preparing', 'executing', 'running', 'completed']);
+    expect(ctx.eventsOf('tool_call')).toEqual([expect.objectContaining({ name: 'mcp__spedy__add_comment', input: { body: expect.stringContaining('Answer from the scripted model') } })]);
+    const [asked] = kit.model.requests().filter((request) => request.scenario === 'board-comment');
+    expect(JSON.stringify(asked?.messages)).toContain('## You were mentioned in this comment on the ticket\\n\\n@code-runner which file prints the greeting?');
+    expect(ctx.eventsOf('tool_result')[0]).toMatchObject({ isError: false, content: 'Done.' });
+    expect(kit.providerApi.pullRequests.list({ repository: fullName })).toEqual([]);
+  });
+
   it('fails with the validation output once the retries are used up', async () => {
     const implement = stageSnapshot({ id: 'implement', name: 'Implement [scenario:fail-validation]', validationCommands: ['node hello.js'], maxRetries: 1 });
     const { ctx, deps, fullName } = await kit.newJob({ name: 'broken', steps: [[implement]] });

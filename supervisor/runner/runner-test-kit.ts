@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { fromRoot } from '../../lib/stack/paths.ts';
-import type { StageSnapshot } from '../../lib/runner-api/wire.ts';
+import type { JobSnapshot, StageSnapshot } from '../../lib/runner-api/wire.ts';
 import { startGitRemote, type GitRemote } from '../../test-kit/git-remote/server.ts';
 import { text, toolUse, type Scenario, type TurnRequest } from '../../test-kit/model-server/scenario.ts';
 import { builtInScenarios, workingScript } from '../../test-kit/model-server/scenarios.ts';
@@ -46,6 +46,13 @@ export const runnerScenarios: Record<string, Scenario> = {
       { content: [text('Wrote my variant of hello.js.')] },
     ],
   },
+  'try-write': {
+    description: 'Tries to write a file in its working directory with Bash.',
+    turns: [
+      { content: [toolUse('Bash', { command: 'echo planned > planner-was-here.txt', description: 'Write a file' })] },
+      (request) => ({ content: [text(`Writing gave: ${request.toolResults[0]?.text.trim()}`)] }),
+    ],
+  },
   'print-env': {
     description: 'Prints two environment variables with Bash.',
     turns: [
@@ -68,6 +75,7 @@ export interface RunnerTestKit {
     steps: StageSnapshot[][];
     files?: Record<string, string>;
     type?: 'streaming' | 'batch' | 'board_interaction';
+    trigger?: JobSnapshot['trigger'];
   }): Promise<{ ctx: FakeJobContext; fullName: string; deps: RunJobDeps }>;
   /** The test's containers still present (running or exited). */
   containersOf(jobId: string): Promise<Docker.ContainerInfo[]>;
@@ -113,6 +121,7 @@ export async function startRunnerTestKit(options: { dockerSocket: string; image:
       const job = claimedTestJob({
         id,
         type: input.type,
+        trigger: input.trigger,
         steps: input.steps,
         repositories: [{ provider: 'github', fullName, name, cloneUrl, baseBranch: 'main' }],
       });

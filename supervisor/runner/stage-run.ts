@@ -2,6 +2,7 @@
 // waits for the person's answer, which resumes the same session; after a writing stage
 // the validation commands run, and a failure goes back to the same session until the
 // stage's retries run out. Stop unwinds from here with the stage's progress kept.
+import { toError } from '../../lib/runners/errors.ts';
 import { agentEnv, claudeArgs, type AgentTurn } from '../agent/claude-command.ts';
 import { stageMcp } from '../agent/mcp-config.ts';
 import { runAgent } from '../agent/run-agent.ts';
@@ -21,7 +22,7 @@ export function agentApiKey(run: JobRun): string {
   throw new InfrastructureFailure('No Anthropic API key: store ANTHROPIC_API_KEY under Settings → Runners → Secrets (or in the supervisor’s .env).');
 }
 
-function firstTurn(run: JobRun, state: StageState, parallelWith: string[]): AgentTurn {
+function firstTurn(run: JobRun, state: StageState, parallelWith: string[], boardTools: boolean): AgentTurn {
   const step = run.steps[state.stepIndex]!;
   const prompt = stagePrompt({
     job: run.job,
@@ -34,11 +35,20 @@ function firstTurn(run: JobRun, state: StageState, parallelWith: string[]): Agen
       baseBranch: repository.baseBranch,
     })),
     branch: run.job.snapshot.repositories.length > 0 ? run.branch : null,
-    earlierStages: run.finishedStages().map((earlier) => ({ name: earlier.stage.name, output: earlier.output ?? '' })),
+    earlierStages: run.finishedStages().filter((earlier) => earlier.stepIndex < state.stepIndex).map((earlier) => ({ name: earlier.stage.name, output: earlier.output ?? '' })),
     approval: state.approval,
-    boardTools: run.deps.boardToolsMcp?.(state.stage) !== undefined,
+    boardTools,
   });
   return { prompt, resumeSession: state.continues };
+}
+
+/** Runs the agent; what goes wrong there is Docker's doing (the agent's own failures are an outcome). */
+async function runAgentIn(stageName: string, options: Parameters<typeof runAgent>[0]) {
+  try {
+    return await runAgent(options);
+  } catch (error) {
+    throw new InfrastructureFailure(`Docker could not run the agent of stage "${stageName}": ${toError(error).message}`);
+  }
 }
 
 /** Asks the person the stage's question and returns the answer (Waiting for Input meanwhile). */
@@ -82,8 +92,9 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
       const signal = cancel ? AbortSignal.any([run.controls.stopSignal, cancel]) : run.controls.stopSignal;
       if (signal.aborted) throw new JobStopped(signal.reason);
 
-      const turn = state.next ?? firstTurn(run, state, options.parallelWith);
-      const outcome = await runAgent({
+      const turn = state.next ?? firstTurn(run, state, options.parallelWith, boardTools !== undefined);
+      let delivered = false;
+      const outcome = await runAgentIn(stage.name, {
         docker: run.deps.docker,
         container: agentContainerSpec(run, state, place, {
           cmd: claudeArgs({ stage, turn, mcp, hasSkills, maxTurns: run.job.snapshot.budget.maxTurns }),
@@ -98,12 +109,13 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
         onStarted: () => run.status.reportSoon('running'),
         onSession: (sessionId) => {
           state.sessionId = sessionId;
+          delivered = true;
         },
       });
 
       if (outcome.kind === 'stopped') {
-        // Continue resumes the session where it stopped (or sends the same turn again if it never started).
-        state.next = state.sessionId ? { prompt: continuePrompt, resumeSession: state.sessionId } : turn;
+        // Continue resumes the session where it stopped, or sends the turn again if the agent never got it.
+        state.next = delivered && state.sessionId ? { prompt: continuePrompt, resumeSession: state.sessionId } : turn;
         throw new JobStopped(signal.reason);
       }
       if (outcome.kind === 'failed') {
@@ -135,8 +147,11 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
       return;
     }
   } catch (error) {
-    if (error instanceof JobStopped) run.emit(jobEvent.stage(stage.id, stage.name, 'stopped'));
-    else run.emit(jobEvent.stage(stage.id, stage.name, 'failed', { reason: error instanceof Error ? error.message : String(error) }));
+    if (error instanceof JobStopped) {
+      // Stopped between runs (during validation): Continue resumes the session instead of starting over.
+      if (!state.next && state.question === undefined && state.sessionId) state.next = { prompt: continuePrompt, resumeSession: state.sessionId };
+      run.emit(jobEvent.stage(stage.id, stage.name, 'stopped'));
+    } else run.emit(jobEvent.stage(stage.id, stage.name, 'failed', { reason: error instanceof Error ? error.message : String(error) }));
     throw error;
   }
 }

@@ -2,11 +2,12 @@
 // on the stage's workspace, as an argument list without a shell (one command per line,
 // shell syntax refused: lib/teams/validation-commands.ts). The first one that fails ends
 // the round, and its output goes back to the agent.
+import { toError } from '../../lib/runners/errors.ts';
 import { splitCommand, validationCommandProblem } from '../../lib/teams/validation-commands.ts';
 import { cancelReasonOf } from '../agent/run-agent.ts';
 import { CancelReason } from '../container/cancel-reason.ts';
 import { startContainer } from '../container/stage-container.ts';
-import { JobStopped, WorkFailure } from './failures.ts';
+import { InfrastructureFailure, JobStopped, WorkFailure } from './failures.ts';
 import { jobEvent } from './job-events.ts';
 import type { JobRun, StageState } from './job-run.ts';
 import { validationContainerSpec, type StagePlace } from './stage-containers.ts';
@@ -47,7 +48,9 @@ export async function runValidation(
     }
     if (options.signal.aborted) throw new JobStopped(options.signal.reason);
 
-    const container = await startContainer(run.deps.docker, validationContainerSpec(run, state, place, argv, options.env));
+    const container = await startContainer(run.deps.docker, validationContainerSpec(run, state, place, argv, options.env)).catch((error: unknown) => {
+      throw new InfrastructureFailure(`Docker could not start the validation command "${command}": ${toError(error).message}`);
+    });
     const stop = () => void container.interrupt(cancelReasonOf(options.signal.reason), 5_000).catch(() => undefined);
     options.signal.addEventListener('abort', stop, { once: true });
     const timer = setTimeout(() => void container.interrupt(CancelReason.Timeout, 5_000).catch(() => undefined), validationTimeoutMs);

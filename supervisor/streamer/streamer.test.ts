@@ -133,6 +133,23 @@ describe('job event streamer', () => {
     s.close();
   });
 
+  it('backs off while the platform is down instead of resending with every new event', async () => {
+    let calls = 0;
+    const s = streamer(
+      async () => {
+        calls++;
+        throw new ApiError('no answer', 0);
+      },
+      { batchSize: 2, policy: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 200 } },
+    );
+    for (let i = 1; i <= 40; i++) {
+      s.push(log(i));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(calls).toBeLessThanOrEqual(4);
+    s.close();
+  });
+
   it('keeps a bounded queue while the platform is away and says how many events it dropped', async () => {
     const platform = fakePlatform();
     let online = false;

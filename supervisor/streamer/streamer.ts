@@ -162,7 +162,8 @@ export function createJobStreamer(options: StreamerOptions): JobStreamer {
         if (failures === 1 || failures % 10 === 0) {
           options.log.warn({ jobId: options.jobId, err: toError(error).message, attempt: failures, delayMs }, 'events not acknowledged; resending');
         }
-        await waitForWake(delayMs);
+        // Only close() cuts the backoff short: new events must not turn an outage into a resend loop.
+        await sleep(delayMs, undefined, { signal: stopped.signal }).catch(() => undefined);
       }
     }
     settleDrainWaiters();

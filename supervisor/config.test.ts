@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { describeConfig, loadSupervisorConfig } from './config.ts';
+
+const token = `rnt_${'ab'.repeat(32)}`;
+const base = { SPEDY_API_URL: 'http://localhost:3000/api/v1/', SPEDY_RUNNER_TOKEN: token };
+
+describe('supervisor configuration', () => {
+  it('applies the defaults and parses the lists', () => {
+    const config = loadSupervisorConfig({ ...base, SPEDY_RUNNER_LABELS: 'backend, typescript,backend', SPEDY_JOBS_DIR: '/srv/jobs' });
+    expect(config).toMatchObject({
+      SPEDY_API_URL: 'http://localhost:3000/api/v1',
+      SPEDY_POOL_SIZE: 3,
+      SPEDY_RUNNER_CAPABILITIES: ['claude_code'],
+      SPEDY_RUNNER_LABELS: ['backend', 'typescript'],
+      SPEDY_JOBS_DIR: '/srv/jobs',
+      SPEDY_TOOLS_PORT: 0,
+    });
+    expect(config.SPEDY_RUNNER_NAME.length).toBeGreaterThan(0);
+  });
+
+  it('fails fast naming each bad variable, never echoing a secret value', () => {
+    const attempt = () => loadSupervisorConfig({ SPEDY_API_URL: 'localhost:3000', SPEDY_RUNNER_TOKEN: 'rnt_not-a-real-secret-value', SPEDY_POOL_SIZE: '0' });
+    expect(attempt).toThrow(/SPEDY_API_URL/);
+    expect(attempt).toThrow(/SPEDY_RUNNER_TOKEN is not a runner token/);
+    expect(attempt).toThrow(/SPEDY_POOL_SIZE must be at least 1/);
+    expect(attempt).not.toThrow(/not-a-real-secret-value/);
+    expect(() => loadSupervisorConfig({})).toThrow(/SPEDY_RUNNER_TOKEN is missing/);
+  });
+
+  it('keeps local values for the overrides but never describes them', () => {
+    const config = loadSupervisorConfig({ ...base, ANTHROPIC_API_KEY: 'sk-ant-local-value', SPEDY_SOMETHING: 'x', NPM_TOKEN: '' });
+    expect(config.localEnv.ANTHROPIC_API_KEY).toBe('sk-ant-local-value');
+    expect(config.localEnv).not.toHaveProperty('SPEDY_SOMETHING');
+    expect(config.localEnv).not.toHaveProperty('NPM_TOKEN');
+    const described = JSON.stringify(describeConfig(config));
+    expect(described).not.toContain('sk-ant-local-value');
+    expect(described).not.toContain(token);
+    expect(described).toContain('ANTHROPIC_API_KEY');
+  });
+});
