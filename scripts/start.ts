@@ -1,6 +1,7 @@
 // `npm start` (production build) and `npm run dev` (`--dev`): the whole local stack in one command.
 import { errorDetails } from '../lib/stack/errors.ts';
 import { displayPath, fromRoot } from '../lib/stack/paths.ts';
+import { startDemoRunner } from '../lib/stack/demo-runner.ts';
 import { startStack, type Stack } from '../lib/stack/stack.ts';
 import { isAbortError } from '../lib/stack/time.ts';
 
@@ -10,12 +11,14 @@ const dataDir = fromRoot('.data');
 
 const startup = new AbortController();
 let stack: Stack | undefined;
+let demoRunner: { stop(): Promise<void> } | null = null;
 let shuttingDown = false;
 
 async function shutdown(code: number): Promise<never> {
   shuttingDown = true;
   if (stack) {
     console.log('\nStopping…');
+    await demoRunner?.stop();
     await stack.stop();
     console.log('Stopped. Your data stays in .data/ for the next start.');
   }
@@ -53,6 +56,16 @@ try {
   if (details) console.error(`\n${details}`);
   console.error(`\nLogs are in ${displayPath(fromRoot('.data', 'logs'))}/. Everything that was started has been stopped.`);
   process.exit(1);
+}
+
+if (stack.demo) {
+  demoRunner = await startDemoRunner({
+    dataDir,
+    appUrl: stack.appUrl,
+    databaseUrl: stack.databaseUrl,
+    appEnv: stack.appEnv,
+    log: (line) => console.log(line),
+  });
 }
 
 console.log('');

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { RunnerError } from '../runners/errors.ts';
 import type { DbOrTx } from './db.ts';
 import { notifyJobReady, notifyRunner } from './notices.ts';
+import { applyJobOutcomeToTicket } from './ticket-outcome.ts';
 import { assertTransition, IllegalTransitionError, isFinalJobStatus, type JobStatus } from './status.ts';
 
 export type StatusReport = { status: JobStatus; reason?: string; result?: Record<string, unknown> };
@@ -47,10 +48,20 @@ export async function reportJobStatus(
         result = COALESCE(${report.result === undefined ? null : JSON.stringify(report.result)}::jsonb, result),
         runner_id = ${released ? null : runner.id}, claimed_at = ${released ? sql`NULL` : sql`claimed_at`}
       WHERE id = ${jobId}`);
+    if (final) await applyOutcome(tx, jobId, report.status);
     // Handed back: offered to every matching runner again.
     if (released) await notifyJobReady(tx, { jobId, organizationId: runner.organizationId });
     // A slot of this runner came free: offer it what waits.
     if (final || released) await notifyRunner(tx, { kind: 'capacity', runnerId: runner.id });
     return { status: report.status };
   });
+}
+
+/** A finished job shows on its ticket: completion status, or failure status with the AI Failed badge. */
+export async function applyOutcome(tx: DbOrTx, jobId: string, status: JobStatus): Promise<void> {
+  const { rows } = await tx.execute<{ ticket_id: string | null; project_id: string | null; snapshot: unknown }>(
+    sql`SELECT ticket_id, project_id, snapshot FROM job WHERE id = ${jobId}`,
+  );
+  const job = rows[0];
+  if (job) await applyJobOutcomeToTicket(tx, { ticketId: job.ticket_id, projectId: job.project_id, snapshot: job.snapshot }, status);
 }

@@ -8,6 +8,7 @@ import { canTransition, jobStatuses } from '../jobs/status.ts';
 import { pruneAuthFailures } from './authenticate.ts';
 import { toError } from './errors.ts';
 import { defaultOfflineTimeoutSeconds } from './presence.ts';
+import { applyOutcome } from '../jobs/transition.ts';
 
 export function runnerOfflineReason(runnerName: string, timeoutSeconds: number): string {
   return `Runner ${runnerName} went offline (no heartbeat for ${timeoutSeconds} s)`;
@@ -37,6 +38,7 @@ export async function sweepLostRunners(db: DbOrTx, now = Date.now()): Promise<Lo
                   ${sql.param(lost.map((r) => runnerOfflineReason(r.name, r.timeout_seconds)))}::text[]) AS l(runner_id, reason)
       WHERE job.runner_id = l.runner_id AND job.status = ANY(${sql.param(failableStatuses)}::text[])
       RETURNING job.id, job.runner_id`);
+    for (const job of failed) await applyOutcome(tx, job.id, 'failed');
     return lost.map((r) => ({
       id: r.id,
       name: r.name,

@@ -8,10 +8,11 @@ import { notifyRunner } from '../jobs/notices.ts';
 import type { HeartbeatResponse, RegisterRequest } from '../runner-api/wire.ts';
 import type { JobStatus } from '../jobs/status.ts';
 import type { RunnerAuth, RunnerRow } from './authenticate.ts';
+import { defaultRunnerSettings } from '../settings/runner-settings.ts';
 import { RunnerError } from './errors.ts';
 
 /** Without an organization setting, a runner is Offline after this long without a heartbeat. */
-export const defaultOfflineTimeoutSeconds = 90;
+export const defaultOfflineTimeoutSeconds = defaultRunnerSettings.offlineTimeoutSeconds;
 
 export async function offlineTimeoutSeconds(db: DbOrTx, organizationId: string): Promise<number> {
   const [row] = await db

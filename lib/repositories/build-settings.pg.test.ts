@@ -1,0 +1,65 @@
+import { nanoid } from 'nanoid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../test/support/db.ts';
+import { createProject, newMember, serverVerdict, type Member } from '../../test/support/fixtures.ts';
+import { testStack } from '../../test/support/stack-env.ts';
+import { queries } from '../../zero/queries.ts';
+import { mutators } from '../../zero/mutators.ts';
+
+let owner: Member;
+let other: Member;
+let project: Awaited<ReturnType<typeof createProject>>;
+let repositoryId: string;
+
+const db = () => testStack().databaseUrl;
+
+beforeAll(async () => {
+  owner = await newMember('Bran Branch');
+  other = await newMember('Otis Other');
+  project = await createProject(owner, 'BASE');
+  repositoryId = nanoid();
+  await sql(
+    db(),
+    `INSERT INTO project_repository (id, organization_id, project_id, provider, full_name, name, clone_url, default_branch, base_branch, created_at)
+     VALUES ($1, $2, $3, 'github', 'acme/base', 'base', 'https://github.com/acme/base.git', 'main', 'main', $4)`,
+    [repositoryId, owner.orgID, project.id, Date.now()],
+  );
+  await owner.zero.preload(queries.teams.projectRepositories({ orgID: owner.orgID, projectID: project.id })).complete;
+});
+
+afterAll(async () => {
+  await owner?.zero.close();
+  await other?.zero.close();
+});
+
+const baseBranch = async () => (await sql<{ base_branch: string }>(db(), 'SELECT base_branch FROM project_repository WHERE id = $1', [repositoryId]))[0].base_branch;
+
+describe('Build & Validate mutators', () => {
+  it('overrides the base branch', async () => {
+    expect(await serverVerdict(owner.zero.mutate(mutators.buildSettings.setBaseBranch({ id: repositoryId, baseBranch: 'release/2.0' })))).toBeNull();
+    expect(await baseBranch()).toBe('release/2.0');
+  });
+
+  it.each([['release..1'], ['-x'], ['feature/'], ['a b'], ['x.lock']])('refuses the branch name %s', async (name) => {
+    const result = owner.zero.mutate(mutators.buildSettings.setBaseBranch({ id: repositoryId, baseBranch: name }));
+    const client = await result.client;
+    expect(client.type).toBe('error');
+    expect(await baseBranch()).toBe('release/2.0');
+  });
+
+  it("refuses another organization's team for the project, even to an administrator of both", async () => {
+    const teamId = nanoid();
+    await sql(
+      db(),
+      `INSERT INTO runner_team (id, organization_id, name, description, preset, working_status, completion_status, failure_status, handle, required_capabilities, required_labels, budget, pipeline, created_at, updated_at)
+       VALUES ($1, $2, 'Foreign', '', 'board_agent', 'AI Processing', 'In Review', 'Todo', 'foreign', '[]', '[]', '{}', '{"steps":[]}', 0, 0)`,
+      [teamId, other.orgID],
+    );
+    await sql(db(), "INSERT INTO member (id, organization_id, user_id, role) VALUES ($1, $2, $3, 'admin')", [nanoid(), other.orgID, owner.userID]);
+    // The server builds the context from the database on every request; the client is told too.
+    owner.context.orgs[other.orgID] = 'admin';
+    const verdict = await serverVerdict(owner.zero.mutate(mutators.buildSettings.setProjectRunner({ projectID: project.id, teamID: teamId, triggerOnStatus: 'auto' })));
+    expect(verdict).toBe('Runner team not found.');
+    expect(await sql(db(), 'SELECT team_id FROM project_runner_config WHERE project_id = $1', [project.id])).toEqual([]);
+  });
+});
