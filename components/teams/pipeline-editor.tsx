@@ -213,7 +213,7 @@ export function PipelineEditor({ team }: { team: RunnerTeam }) {
           </Button>
         </div>
 
-        <div className="rounded-lg border bg-card p-4 xl:sticky xl:top-4">
+        <div className="rounded-lg border bg-card p-4">
           {selectedStage ? (
             <>
               <h3 className="mb-4 text-sm font-semibold">Stage: {selectedStage.name || 'unnamed'}</h3>

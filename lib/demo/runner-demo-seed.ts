@@ -17,15 +17,19 @@ import { demoSignIn } from './seed.ts';
 export const demoRepository = { fullName: 'demo/spedy-demo', name: 'spedy-demo', defaultBranch: 'main' } as const;
 export const demoTeamHandle = 'demo-coders';
 
+export type RunnerSetupTarget = { orgSlug: string; projectKey: string };
+export const demoRunnerTarget: RunnerSetupTarget = { orgSlug: demoSignIn.orgSlug, projectKey: 'SPD' };
+
 export async function seedDemoRunner(
   databaseUrl: string,
   keyring: Keyring,
   urls: { githubApiUrl: string; cloneUrl: string; gitToken: string },
+  target: RunnerSetupTarget = demoRunnerTarget,
 ): Promise<{ runnerToken: string } | null> {
   const { db, close } = connectDb(databaseUrl);
   try {
-    const [org] = await db.select().from(t.organization).where(eq(t.organization.slug, demoSignIn.orgSlug));
-    const [project] = org ? await db.select().from(t.project).where(and(eq(t.project.organizationId, org.id), eq(t.project.key, 'SPD'))) : [];
+    const [org] = await db.select().from(t.organization).where(eq(t.organization.slug, target.orgSlug));
+    const [project] = org ? await db.select().from(t.project).where(and(eq(t.project.organizationId, org.id), eq(t.project.key, target.projectKey))) : [];
     if (!org || !project) return null;
     return await db.transaction(async (tx) => {
       const now = Date.now();

@@ -61,6 +61,17 @@ describe('claim matching', () => {
     expect((await o.api.post('jobs/claim', { runnerId })).body.job.id).toBe(second);
   });
 
+  it('never lets one runner exceed its pool size, even with many claims of its own at once', async () => {
+    const o = await freshOrg('Concurrent Capacity Owner');
+    const runnerId = await registerRunner(o.api, { poolSize: 3 });
+    await createReadyJobs(o.db, o.account.orgID, 12);
+    const answers = await Promise.all(Array.from({ length: 12 }, () => runnerApi(testStack().appUrl, o.token).post('jobs/claim', { runnerId })));
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+    expect(answers.filter((a) => a.body.job).length).toBe(3);
+    const [{ n }] = await sql(db(), "SELECT count(*)::int AS n FROM job WHERE runner_id = $1 AND status = 'claimed'", [runnerId]);
+    expect(n).toBe(3);
+  });
+
   it('refuses claims from an Offline runner until it sends a heartbeat', async () => {
     const o = await freshOrg('Offline Claim Owner');
     const runnerId = await registerRunner(o.api);

@@ -1,7 +1,8 @@
 // Claiming: a Ready job goes to exactly one runner, however many race for it. The runner
-// row is locked first, so one runner's concurrent claims queue and its capacity check
-// (active jobs < pool size) sees the claims committed before it; the job row is taken
-// with FOR UPDATE SKIP LOCKED, so racing runners never wait on each other or share a job.
+// is locked first (a transaction advisory lock on its id), so one runner's concurrent
+// claims queue and its capacity check (active jobs < pool size) sees the claims committed
+// before it; the job row is taken with FOR UPDATE SKIP LOCKED, so racing runners never
+// wait on each other or share a job.
 //
 // The statements live in the SQL function spedy_claim_job (migration
 // 0005_claim_job_function): one round trip per claim with cached plans, and each of its

@@ -8,13 +8,21 @@ import path from 'node:path';
 import { startGitRemote } from '../../test-kit/git-remote/server.ts';
 import { startModelServer } from '../../test-kit/model-server/server.ts';
 import { startProviderApi } from '../../test-kit/provider-api/server.ts';
-import { demoRepository, seedDemoRunner } from '../demo/runner-demo-seed.ts';
+import { demoRepository, seedDemoRunner, type RunnerSetupTarget } from '../demo/runner-demo-seed.ts';
 import { createKeyring } from '../secrets/vault.ts';
 import { dockerInstallHint, dockerdPath, findDockerEngine, startDockerEngine } from './docker-engine.ts';
 import { projectRoot } from './paths.ts';
 import { spawnManaged } from './process-group.ts';
 
 type Log = (line: string) => void;
+
+export type DemoRunner = {
+  stop(): Promise<void>;
+  /** The test kit's provider API (pull requests land here) and git remote. */
+  provider: Awaited<ReturnType<typeof startProviderApi>>;
+  git: Awaited<ReturnType<typeof startGitRemote>>;
+  supervisorLog: string;
+};
 
 const demoFiles = {
   'README.md': '# Spedy demo\n\nA tiny repository the demo runner works on.\n',
@@ -28,7 +36,9 @@ export async function startDemoRunner(options: {
   databaseUrl: string;
   appEnv: Record<string, string>;
   log: Log;
-}): Promise<{ stop(): Promise<void> } | null> {
+  /** Which organization and project the runner works for (default: the demo's). */
+  target?: RunnerSetupTarget;
+}): Promise<DemoRunner | null> {
   const { dataDir, log } = options;
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -64,7 +74,7 @@ export async function startDemoRunner(options: {
     // The runner-token hash key and the vault come from the app's own configuration.
     Object.assign(process.env, options.appEnv);
     const keyring = createKeyring(options.appEnv.SPEDY_VAULT_MASTER_KEY);
-    const seeded = await seedDemoRunner(options.databaseUrl, keyring, { githubApiUrl: provider.githubUrl, cloneUrl, gitToken });
+    const seeded = await seedDemoRunner(options.databaseUrl, keyring, { githubApiUrl: provider.githubUrl, cloneUrl, gitToken }, options.target);
     if (!seeded) {
       await stop();
       return null;
@@ -92,7 +102,7 @@ export async function startDemoRunner(options: {
     });
     stops.push(() => supervisor.stop());
     log('• Demo runner: a local supervisor with the scripted model (not Claude) works the demo tickets; move one to AI Processing.');
-    return { stop };
+    return { stop, provider, git, supervisorLog: path.join(logDir, 'supervisor.log') };
   } catch (error) {
     await stop();
     log(`• Runners: the demo runner could not start (${(error as Error).message}); the board works without it.`);

@@ -1,7 +1,9 @@
 -- Custom SQL migration: the job claim, called by lib/jobs/claim.ts (which documents it).
 -- A function so that a claim is one round trip with cached plans, and so that its
--- statements each take a fresh snapshot after the runner lock is granted: the capacity
--- count then sees every claim of that runner committed before. Change it with a new
+-- statements each take a fresh snapshot after the runner's lock is granted: the capacity
+-- count then sees every claim of that runner committed before. The lock is a transaction
+-- advisory lock on the runner id (namespace 7340): it serialises one runner's claims
+-- like a row lock would, without writing the runner row. Change the function with a new
 -- migration (CREATE OR REPLACE), together with claim.ts.
 CREATE OR REPLACE FUNCTION spedy_claim_job(
   p_runner_id text,
@@ -29,7 +31,8 @@ DECLARE
   claimed job%ROWTYPE;
 BEGIN
   -- One runner's claims queue here.
-  SELECT * INTO r FROM runner WHERE id = p_runner_id FOR UPDATE;
+  PERFORM pg_advisory_xact_lock(7340, hashtext(p_runner_id));
+  SELECT * INTO r FROM runner WHERE id = p_runner_id;
   IF NOT FOUND THEN
     RETURN;
   END IF;
