@@ -34,3 +34,19 @@ test('the table view sorts and filters tickets', async ({ browser }) => {
   await expect(page.getByTestId('ticket-row')).toHaveCount(1);
   await expect(page.getByTestId('ticket-row')).toContainText('Emit code');
 });
+
+test('an administrator adds, renames and reorders status columns', async ({ browser }) => {
+  const { page } = await signUpInBrowser(browser, 'Column Admin');
+  await createProjectInBrowser(page, 'Columns', 'COLS');
+  await page.getByRole('button', { name: 'Edit columns' }).click();
+  const dialog = page.getByTestId('edit-columns-dialog');
+  await dialog.getByLabel('New column name').fill('QA');
+  await dialog.getByRole('button', { name: 'Add column' }).click();
+  await expect(page.getByTestId('board-column')).toHaveCount(6);
+  await dialog.getByLabel('Name of column QA').fill('Quality');
+  await dialog.getByLabel('Name of column QA').press('Enter');
+  await expect(page.locator('[data-testid="board-column"][data-status="Quality"]')).toHaveCount(1);
+  await dialog.getByRole('button', { name: 'Move Quality left' }).click();
+  const names = await page.getByTestId('board-column').evaluateAll((columns) => columns.map((c) => c.getAttribute('data-status')));
+  expect(names.indexOf('Quality')).toBe(4);
+});
