@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { connectDb } from '../lib/db/client.ts';
 import { issueRunnerToken } from '../lib/runners/tokens.ts';
 import { errorDetails } from '../lib/stack/errors.ts';
@@ -30,6 +31,67 @@ function printTable(rows: readonly Row[]): void {
 
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : 'n/a');
 const seconds = (value: number) => (Number.isFinite(value) ? `${(value / 1000).toFixed(2)} s` : 'n/a');
+
+/** CPU time (clock ticks) of the machine and of the stack's process trees, from /proc (Linux). */
+type CpuSample = { busy: number; total: number; groups: Record<string, number> };
+
+function readCpu(roots: Record<string, number[]>): CpuSample {
+  const [, ...fields] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  const busy = total - fields[3] - fields[4]; // minus idle and iowait
+  const procs = new Map<number, { ppid: number; ticks: number }>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      procs.set(Number(entry), { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) });
+    } catch {} // exited meanwhile
+  }
+  // Each process counts once, for the tree it belongs to (the stack's services are children of this process).
+  const owner = new Map<number, string>();
+  for (const [group, pids] of Object.entries(roots)) for (const pid of pids) if (procs.has(pid)) owner.set(pid, group);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, proc] of procs) {
+      const group = owner.get(proc.ppid);
+      if (owner.has(pid) || !group || proc.ppid === process.pid) continue;
+      owner.set(pid, group);
+      grew = true;
+    }
+  }
+  const groups: Record<string, number> = Object.fromEntries(Object.keys(roots).map((g) => [g, 0]));
+  for (const [pid, group] of owner) groups[group] += procs.get(pid)?.ticks ?? 0;
+  return { busy, total, groups };
+}
+
+/** The first process of each pid file the stack writes (`run/app.pid` …): the roots of its trees. */
+function stackRoots(dataDir: string): Record<string, number[]> {
+  const root = (file: string) => {
+    try {
+      const procs = JSON.parse(fs.readFileSync(path.join(dataDir, 'run', file), 'utf8')) as { pid: number }[];
+      return procs.slice(0, 1).map((p) => p.pid);
+    } catch {
+      return [];
+    }
+  };
+  return { 'app server': root('app.pid'), PostgreSQL: root('postgres.pid'), 'zero-cache': root('zero-cache.pid'), 'the 50 runners (this process)': [process.pid] };
+}
+
+function describeCpu(before: CpuSample, after: CpuSample, claims: number): string {
+  const seconds = (ticks: number) => `${(ticks / 100).toFixed(2)} s`;
+  const busy = after.busy - before.busy;
+  const parts = Object.keys(after.groups).map((g) => [g, after.groups[g] - (before.groups[g] ?? 0)] as const);
+  const ours = parts.reduce((sum, [, t]) => sum + t, 0);
+  const perClaim = parts.map(([g, t]) => `${g} ${seconds(t)} (${((t * 10) / claims).toFixed(2)} ms/claim)`).join(', ');
+  const msPerClaim = (ours * 10) / claims;
+  return (
+    `CPU during the race: ${((busy / (after.total - before.total)) * 100).toFixed(0)}% of ${os.cpus().length} cores busy; ` +
+    `${perClaim}; everything else on the machine ${seconds(Math.max(0, busy - ours))}.\n` +
+    `     All of the above together: ${msPerClaim.toFixed(2)} ms of CPU per claim, so about ` +
+    `${Math.round((os.cpus().length * 1000) / msPerClaim).toLocaleString('en')} claims/s if they had every core to themselves (an estimate, not a measurement)`
+  );
+}
 
 const DISPATCH_JOBS = 100;
 const CLAIMERS = 50;
@@ -129,6 +191,8 @@ async function main(): Promise<void> {
   // Each racer is first offered what waits (up to its pool size); let that settle before the clock starts.
   await new Promise((resolve) => setTimeout(resolve, 1500));
 
+  const roots = stackRoots(dataDir);
+  const cpuBefore = readCpu(roots);
   t = performance.now();
   const claimed = await Promise.all(
     racers.map(async (racer, r) => {
@@ -144,6 +208,7 @@ async function main(): Promise<void> {
     }),
   );
   const raceMs = performance.now() - t;
+  const cpuAfter = readCpu(roots);
   const all = claimed.flat();
   const unique = new Set(all);
   const [{ ready }] = await sql<{ ready: number }>(stack.databaseUrl, "SELECT count(*)::int AS ready FROM job WHERE organization_id = $1 AND status = 'ready'", [
@@ -167,8 +232,9 @@ async function main(): Promise<void> {
   const perRunner = claimed.map((c) => c.length);
   console.log(
     `  2. ${all.length.toLocaleString('en')} claims in ${seconds(raceMs)}; per runner min ${Math.min(...perRunner)}, max ${Math.max(...perRunner)}; ` +
-      `each claim: token re-check, runner row lock, capacity count, FOR UPDATE SKIP LOCKED update, commit`,
+      `each claim: token re-check, runner lock, capacity count, FOR UPDATE SKIP LOCKED update, commit (one call of spedy_claim_job)`,
   );
+  console.log(`     ${describeCpu(cpuBefore, cpuAfter, all.length)}`);
 }
 
 let exitCode = 0;

@@ -203,7 +203,8 @@ function rawText(data: RawData): string {
 /** The requestId / jobId of a message, echoed in an `error` so the runner can match it even when the rest is malformed. */
 function correlationIds(value: unknown): { requestId?: string; jobId?: string } {
   if (!value || typeof value !== 'object') return {};
-  const { requestId, jobId } = value as Record<string, unknown>;
+  const requestId = 'requestId' in value ? value.requestId : undefined;
+  const jobId = 'jobId' in value ? value.jobId : undefined;
   return {
     ...(typeof requestId === 'string' && requestId.length <= 200 ? { requestId } : {}),
     ...(typeof jobId === 'string' && jobId.length <= 200 ? { jobId } : {}),

@@ -4,7 +4,6 @@ import { FolderGit2, GitBranch, Pencil, Trash2 } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { useMutate } from '@/components/shell/use-mutate';
-import { withoutMutatorPrefix } from '@/components/teams/stage-labels';
 import { ConfirmDialog } from '@/components/ticket/confirm-dialog';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -27,7 +26,7 @@ function BaseBranchEditor({ repository, onDone }: { repository: ProjectRepositor
     event.preventDefault();
     if (problem) return setError(problem);
     const failure = await mutate(mutators.buildSettings.setBaseBranch({ id: repository.id, baseBranch: value.trim() }));
-    if (failure) return setError(withoutMutatorPrefix(failure));
+    if (failure) return setError(failure);
     onDone();
   }
 

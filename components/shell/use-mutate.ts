@@ -3,6 +3,9 @@ import { useZero } from '@rocicorp/zero/react';
 import { useCallback } from 'react';
 import { toast } from 'sonner';
 
+/** Zero prefixes argument errors with the mutator's name; a person needs only the reason. */
+export const readableMutationError = (message: string) => message.replace(/^Validation failed for mutator [\w.]+: /, '');
+
 type MutateRequestOf = Parameters<ReturnType<typeof useZero>['mutate']>[0];
 
 /**
@@ -17,8 +20,9 @@ export function useMutate() {
       const client = await result.client;
       const outcome = client.type === 'error' ? client : await result.server;
       if (outcome.type === 'error') {
-        toast.error(outcome.error.message);
-        return outcome.error.message;
+        const message = readableMutationError(outcome.error.message);
+        toast.error(message);
+        return message;
       }
       return null;
     },

@@ -5,7 +5,6 @@ import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { Markdown } from '@/components/markdown/markdown';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { useMutate } from '@/components/shell/use-mutate';
-import { withoutMutatorPrefix } from '@/components/teams/stage-labels';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
 import { FormError } from '@/components/ui/form-error';
@@ -86,7 +85,7 @@ export function SkillDialog({ trigger, skill }: { trigger: ReactNode; skill?: Sk
     const fields = { slug: slug.trim(), description: description.trim(), body, projectID };
     const failure = await mutate(skill ? mutators.skill.update({ id: skill.id, ...fields }) : mutators.skill.create({ id: nanoid(), orgID: org.id, ...fields }));
     setPending(false);
-    if (failure) return setError(withoutMutatorPrefix(failure));
+    if (failure) return setError(failure);
     setOpen(false);
     reset();
   }

@@ -18,7 +18,6 @@ import { queries } from '@/zero/queries';
 import type { RunnerTeam } from '@/zero/schema.gen';
 import { PipelineStep } from './pipeline-step';
 import { StageEditor } from './stage-editor';
-import { withoutMutatorPrefix } from './stage-labels';
 
 // Steps move only up and down.
 const verticalOnly: Modifier = ({ transform }) => ({ ...transform, x: 0 });
@@ -142,7 +141,7 @@ export function PipelineEditor({ team }: { team: RunnerTeam }) {
     setSaving(true);
     const failure = await mutate(mutators.team.setPipeline({ id: team.id, pipeline: draft }));
     setSaving(false);
-    if (failure) return setError(withoutMutatorPrefix(failure));
+    if (failure) return setError(failure);
     setDraft(null);
   }
 
@@ -154,7 +153,7 @@ export function PipelineEditor({ team }: { team: RunnerTeam }) {
 
   async function resetToPreset() {
     const failure = await mutate(mutators.team.resetPipeline({ id: team.id }));
-    if (failure) return setError(withoutMutatorPrefix(failure));
+    if (failure) return setError(failure);
     discard();
     setSelected(null);
   }

@@ -14,4 +14,3 @@ export const roleLabels: Record<StageConfig['role'], string> = {
 };
 
 /** Zero prefixes argument errors with the mutator's name; a person needs only the reason. */
-export const withoutMutatorPrefix = (message: string) => message.replace(/^Validation failed for mutator [\w.]+: /, '');

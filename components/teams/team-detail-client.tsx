@@ -21,7 +21,6 @@ import { queries } from '@/zero/queries';
 import type { RunnerTeam } from '@/zero/schema.gen';
 import { PipelineEditor } from './pipeline-editor';
 import { SettingsPage } from './settings-page';
-import { withoutMutatorPrefix } from './stage-labels';
 import { draftOf, parseTeamDraft, type TeamDraft } from './team-draft';
 import { TeamFields } from './team-fields';
 import { presetLabel } from './teams-page-client';
@@ -47,7 +46,7 @@ function TeamDetailsForm({ team }: { team: RunnerTeam }) {
     setError(null);
     const failure = await mutate(mutators.team.update({ id: team.id, ...fields }));
     setPending(false);
-    if (failure) return setError(withoutMutatorPrefix(failure));
+    if (failure) return setError(failure);
     toast.success(`${fields.name} saved.`);
     setDraft(null);
     setSubmitted(false);

@@ -27,11 +27,15 @@ async function snapshotFor(tx: DbOrTx, team: Team, context: NonNullable<Awaited<
   const stages = team.pipeline.steps.flatMap((s) => s.stages);
   const skillIds = [...new Set(stages.flatMap((s) => s.skillIds))];
   const mcpIds = [...new Set(stages.flatMap((s) => s.mcpServerIds))];
-  const [skills, mcpServers, repositories] = await Promise.all([
+  const inProject = (row: { projectId: string | null }) => row.projectId === null || row.projectId === context.ticket.projectId;
+  const [allSkills, allMcpServers, repositories] = await Promise.all([
     skillIds.length ? tx.select().from(t.skill).where(inArray(t.skill.id, skillIds)) : [],
     mcpIds.length ? tx.select().from(t.mcpServer).where(inArray(t.mcpServer.id, mcpIds)) : [],
     tx.select().from(t.projectRepository).where(eq(t.projectRepository.projectId, context.ticket.projectId)),
   ]);
+  // Project-scoped skills and MCP servers only reach jobs of their own project.
+  const skills = allSkills.filter(inProject);
+  const mcpServers = allMcpServers.filter(inProject);
   const { ticket } = context;
   return buildJobSnapshot({
     team,

@@ -61,20 +61,22 @@ export async function authenticateRunnerToken(db: DbOrTx, input: { authorization
     throw new RunnerError('rateLimited', `Too many failed authentications from this address; try again in ${retryAfterSeconds} s.`, retryAfterSeconds);
   }
 
-  const refusal = (() => {
-    if (token === null) return 'Send the runner token as "Authorization: Bearer rnt_…".';
-    if (!wellFormed) return 'That is not a runner token: expected rnt_ followed by 64 hex characters.';
-    if (!row.id || !row.hash || !hashesEqual(row.hash, hash)) return 'Unknown runner token. Create one under Settings → Runners.';
-    return revokedOrExpired(row, now);
-  })();
-  if (refusal) {
+  const known = wellFormed && row.id && row.organization_id && row.hash && hashesEqual(row.hash, hash) ? { id: row.id, organizationId: row.organization_id } : null;
+  const refusal =
+    token === null
+      ? 'Send the runner token as "Authorization: Bearer rnt_…".'
+      : !wellFormed
+        ? 'That is not a runner token: expected rnt_ followed by 64 hex characters.'
+        : !known
+          ? 'Unknown runner token. Create one under Settings → Runners.'
+          : revokedOrExpired(row, now);
+  if (refusal || !known) {
     await recordAuthFailure(db, input.address, windowStart);
-    throw new RunnerError('unauthenticated', refusal);
+    throw new RunnerError('unauthenticated', refusal ?? 'Unknown runner token.');
   }
 
-  const tokenId = row.id!;
-  await touchToken(db, tokenId, row.last_used_at, now);
-  return { tokenId, organizationId: row.organization_id!, scopedRunnerId: row.runner_id };
+  await touchToken(db, known.id, row.last_used_at, now);
+  return { tokenId: known.id, organizationId: known.organizationId, scopedRunnerId: row.runner_id };
 }
 
 /**

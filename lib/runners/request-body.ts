@@ -63,8 +63,8 @@ function tooLarge(): RunnerError {
 function unstorable(root: unknown): string | null {
   const stack: { value: unknown; depth: number }[] = [{ value: root, depth: 0 }];
   const badString = (s: string) => s.includes('\u0000') || !s.isWellFormed();
-  while (stack.length > 0) {
-    const { value, depth } = stack.pop()!;
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { value, depth } = item;
     if (depth > maxDepth) return `is nested deeper than ${maxDepth} levels`;
     if (typeof value === 'string') {
       if (badString(value)) return 'contains a NUL character or a lone surrogate, which cannot be stored';

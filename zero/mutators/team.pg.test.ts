@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../test/support/db.ts';
 import { createProject, newMember, serverVerdict, type Member } from '../../test/support/fixtures.ts';
 import { testStack } from '../../test/support/stack-env.ts';
-import { queries } from '../../zero/queries.ts';
-import { mutators } from '../../zero/mutators.ts';
+import { queries } from '../queries.ts';
+import { mutators } from '../mutators.ts';
+import type { PipelineConfig } from '../../lib/teams/pipeline.ts';
 
 let owner: Member;
 let other: Member;
@@ -33,6 +34,36 @@ afterAll(async () => {
 });
 
 const baseBranch = async () => (await sql<{ base_branch: string }>(db(), 'SELECT base_branch FROM project_repository WHERE id = $1', [repositoryId]))[0].base_branch;
+
+describe('skills and MCP servers in pipelines', () => {
+  it('detaches a deleted skill from the stages that use it, so the pipeline stays savable', async () => {
+    const teamID = nanoid();
+    const skillID = nanoid();
+    await Promise.all([
+      owner.zero.preload(queries.teams.list({ orgID: owner.orgID })).complete,
+      owner.zero.preload(queries.teams.skills({ orgID: owner.orgID })).complete,
+    ]);
+    const fields = { workingStatus: 'AI Processing', completionStatus: 'In Review', failureStatus: 'Todo', requiredCapabilities: [], requiredLabels: [], description: '' };
+    expect(await serverVerdict(owner.zero.mutate(mutators.team.create({ id: teamID, orgID: owner.orgID, preset: 'code_runner', name: 'Detachers', handle: 'detachers', ...fields })))).toBeNull();
+    expect(await serverVerdict(owner.zero.mutate(mutators.skill.create({ id: skillID, orgID: owner.orgID, slug: 'style-guide', description: 'Use always.', body: '# Style', projectID: null })))).toBeNull();
+    const [team] = await sql<{ pipeline: PipelineConfig }>(db(), 'SELECT pipeline FROM runner_team WHERE id = $1', [teamID]);
+    team.pipeline.steps[1].stages[0].skillIds = [skillID];
+    expect(await serverVerdict(owner.zero.mutate(mutators.team.setPipeline({ id: teamID, pipeline: team.pipeline })))).toBeNull();
+
+    expect(await serverVerdict(owner.zero.mutate(mutators.skill.delete({ id: skillID })))).toBeNull();
+    const [after] = await sql<{ pipeline: PipelineConfig }>(db(), 'SELECT pipeline FROM runner_team WHERE id = $1', [teamID]);
+    expect(after.pipeline.steps[1].stages[0].skillIds).toEqual([]);
+    expect(await serverVerdict(owner.zero.mutate(mutators.team.setPipeline({ id: teamID, pipeline: after.pipeline })))).toBeNull();
+  });
+
+  it('refuses a pipeline whose stages share an id', async () => {
+    const [team] = await sql<{ id: string; pipeline: PipelineConfig }>(db(), "SELECT id, pipeline FROM runner_team WHERE organization_id = $1 AND name = 'Detachers'", [owner.orgID]);
+    team.pipeline.steps[2].stages[0].id = team.pipeline.steps[1].stages[0].id;
+    expect(await serverVerdict(owner.zero.mutate(mutators.team.setPipeline({ id: team.id, pipeline: team.pipeline })))).toBe(
+      'Two steps or stages of the pipeline share an id; reload the page and edit again.',
+    );
+  });
+});
 
 describe('Build & Validate mutators', () => {
   it('overrides the base branch', async () => {
