@@ -17,6 +17,7 @@ import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
 import { RelativeTime } from '../relative-time';
 import { isJobStatus, JobStatusBadge } from './job-status-badge';
+import { ScriptedModelBadge } from './scripted-model-badge';
 
 const modelLabel = new Map<string, string>(models.map((m) => [m.id, m.label]));
 
@@ -99,7 +100,9 @@ function JobDetail({ jobID }: { jobID: string }) {
 
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3">
         <Field label="Ticket">{job.ticket?.project ? formatDisplayId(job.ticket.project.key, job.ticket.number) : '—'}</Field>
-        <Field label="Runner">{job.runner?.name ?? '—'}</Field>
+        <Field label="Runner">
+          {job.runner?.name ?? '—'} <ScriptedModelBadge runner={job.runner} />
+        </Field>
         <Field label="Trigger">{snapshot.success ? snapshot.data.trigger.kind : '—'}</Field>
         <Field label="Claimed">{job.claimedAt ? format(job.claimedAt, 'PPp') : '—'}</Field>
         <Field label="Finished">{job.finishedAt ? format(job.finishedAt, 'PPp') : '—'}</Field>

@@ -14,6 +14,7 @@ import { RelativeTime } from '../relative-time';
 import { CreateJobDialog } from './create-job-dialog';
 import { JobDetailDialog } from './job-detail-dialog';
 import { JobStatusBadge } from './job-status-badge';
+import { ScriptedModelBadge } from './scripted-model-badge';
 
 type Filter = 'all' | 'active' | JobStatus;
 
@@ -109,7 +110,9 @@ export function JobsTab() {
                   <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">
                     {job.ticket?.project ? formatDisplayId(job.ticket.project.key, job.ticket.number) : <span className="text-muted-foreground">—</span>}
                   </td>
-                  <td className="px-3 py-2">{job.runner?.name ?? <span className="text-muted-foreground">—</span>}</td>
+                  <td className="px-3 py-2">
+                    {job.runner?.name ?? <span className="text-muted-foreground">—</span>} <ScriptedModelBadge runner={job.runner} />
+                  </td>
                   <td className="px-3 py-2"><RelativeTime at={job.createdAt} /></td>
                   <td className="px-3 py-2"><RelativeTime at={job.updatedAt} /></td>
                 </tr>

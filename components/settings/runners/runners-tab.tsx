@@ -14,6 +14,7 @@ import { RelativeTime } from '../relative-time';
 import type { CreatedToken } from './create-token-dialog';
 import { MigrationBanner } from './migration-banner';
 import { RunnerTokens } from './runner-tokens';
+import { ScriptedModelBadge } from '../jobs/scripted-model-badge';
 
 export function RunnersTab(props: { createdToken: CreatedToken | null; onCreatedTokenChange: (token: CreatedToken | null) => void }) {
   return (
@@ -73,7 +74,9 @@ function RunnerList() {
               {runners.map((r) => (
                 <tr key={r.id} data-testid="runner-row" data-runner={r.name}>
                   <td className="px-3 py-2">
-                    <div className="font-medium">{r.name}</div>
+                    <div className="font-medium">
+                      {r.name} <ScriptedModelBadge runner={r} />
+                    </div>
                     <div className="text-xs text-muted-foreground">
                       v{r.version} · pool of {r.poolSize}
                     </div>
