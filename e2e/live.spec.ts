@@ -25,7 +25,7 @@ test('an invited member sees moves and comments of the other without reloading',
   await invitee.getByLabel('Password').fill('a-long-password');
   await invitee.getByRole('button', { name: 'Sign up' }).click();
   await invitee.getByTestId('accept-invitation').click();
-  await expect(invitee).not.toHaveURL(/invite/);
+  await expect(invitee).not.toHaveURL(/\/invite\//);
 
   await owner.page.goto(boardUrl);
   await invitee.goto(new URL(boardUrl).pathname);

@@ -48,7 +48,7 @@ const hostile = defineMutators({
 });
 
 function hostileClient(userID: string, token: string) {
-  return connectZero({ cacheURL: testStack().zeroUrl, userID, token, context: forgedContext(), mutators: hostile });
+  return connectZero({ cacheURL: testStack().zeroUrl, userID, token, context: forgedContext(), mutators: hostile, storageKey: 'hostile' });
 }
 
   it("refuses to move or comment on another organization's ticket and changes nothing", async () => {
@@ -78,7 +78,8 @@ function hostileClient(userID: string, token: string) {
   });
 
   it('refuses a client that claims another user id', async () => {
-    const zero = connectZero({ cacheURL: testStack().zeroUrl, userID: alice.userID, token: mallory.token, context: alice.context });
+    // Its own local store: only what the server sends can show up in it.
+    const zero = connectZero({ cacheURL: testStack().zeroUrl, userID: alice.userID, token: mallory.token, context: alice.context, storageKey: 'impostor' });
     try {
       const seen = zero.materialize(queries.boardTickets({ orgID: alice.orgID, projectID: project.id }));
       const refused = await new Promise<string>((resolve, reject) => {

@@ -181,7 +181,7 @@ describe('manual jobs', () => {
   it('stops a Ready job through the mutator', async () => {
     const created = await orgApi(owner, 'POST', `${owner.orgID}/jobs`, { title: 'Stop me', instructions: 'x', type: 'batch' });
     const id = (created.body.job as { id: string }).id;
-    await owner.zero.run(queries.runners.job({ orgID: owner.orgID, jobID: id }), { type: 'complete' });
+    await owner.zero.preload(queries.runners.job({ orgID: owner.orgID, jobID: id })).complete;
     expect(await asHostileMember((zero) => serverVerdict(zero.mutate(hostile.job.stop({ id }))))).toBe('Only administrators can manage runners, runner tokens and jobs.');
     expect(await serverVerdict(owner.zero.mutate(mutators.job.stop({ id })))).toBeNull();
     expect((await db<{ status: string }>('SELECT status FROM job WHERE id = $1', [id]))[0].status).toBe('stopped');
@@ -197,7 +197,7 @@ describe('manual jobs', () => {
       [runnerId, owner.orgID, Date.now()],
     );
     await db(`UPDATE job SET status = 'running', runner_id = $2 WHERE id = $1`, [id, runnerId]);
-    await owner.zero.run(queries.runners.job({ orgID: owner.orgID, jobID: id }), { type: 'complete' });
+    await owner.zero.preload(queries.runners.job({ orgID: owner.orgID, jobID: id })).complete;
     const notices = await noticesDuring(async () => expect(await serverVerdict(owner.zero.mutate(mutators.job.stop({ id })))).toBeNull());
     expect(notices).toContainEqual({ kind: 'control', runnerId, jobId: id, action: 'stop' });
     expect((await db<{ status: string }>('SELECT status FROM job WHERE id = $1', [id]))[0].status).toBe('stopped');

@@ -17,6 +17,8 @@ export function connectZero(opts: {
   context: ZeroContext;
   /** A hostile client registers mutators of its own. */
   mutators?: AnyMutatorRegistry;
+  /** A separate local store; two clients with one userID in one process would otherwise share it. */
+  storageKey?: string;
 }): NodeZero {
   const options: ZeroOptions<typeof schema, undefined, ZeroContext> = {
     cacheURL: opts.cacheURL,
@@ -26,6 +28,7 @@ export function connectZero(opts: {
     mutators: (opts.mutators ?? mutators) as typeof mutators,
     context: opts.context,
     kvStore: 'mem',
+    storageKey: opts.storageKey,
     logLevel: 'error',
     // The browser default reloads the page; a Node client has none to reload.
     onUpdateNeeded: () => {},
