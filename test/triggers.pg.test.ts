@@ -1,6 +1,8 @@
 import { nanoid } from 'nanoid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rankBetween } from '../lib/board/rank.ts';
+import { connectDb } from '../lib/db/client.ts';
+import { reportJobStatus } from '../lib/jobs/transition.ts';
 import { mutators } from '../zero/mutators.ts';
 import { queries } from '../zero/queries.ts';
 import { sql } from './support/db.ts';
@@ -115,6 +117,39 @@ describe('status triggers', () => {
     await move(owner, id, 'AI Processing');
     expect(await jobsOf(id)).toEqual([]);
     await serverVerdict(owner.zero.mutate(mutators.buildSettings.setProjectRunner({ projectID: project.id, teamID: teamId, triggerOnStatus: 'auto' })));
+  });
+});
+
+describe('failed jobs', () => {
+  it('move the ticket to the failure status with the AI Failed badge; dragging it back clears the badge and starts a new job', async () => {
+    const id = await createTicket(owner, project, 'Doomed');
+    await move(owner, id, 'AI Processing');
+    const [job] = await jobsOf(id);
+    const runnerId = `r-${nanoid()}`;
+    await sql(
+      testStack().databaseUrl,
+      `INSERT INTO runner (id, organization_id, name, version, capabilities, labels, pool_size, token_id, status, last_heartbeat_at, created_at)
+       VALUES ($1, $2, $1, '1.0.0', '["claude_code"]', '[]', 1, 'x', 'online', $3, $3)`,
+      [runnerId, owner.orgID, Date.now()],
+    );
+    await sql(testStack().databaseUrl, `UPDATE job SET status = 'running', runner_id = $2 WHERE id = $1`, [job.id, runnerId]);
+    const { db, close } = connectDb(testStack().databaseUrl);
+    try {
+      await reportJobStatus(db, { id: runnerId, organizationId: owner.orgID }, job.id, { status: 'failed', reason: 'Validation failed: npm test' });
+    } finally {
+      await close();
+    }
+    const ticketState = () =>
+      sql<{ status: string; ai_failed: boolean }>(
+        testStack().databaseUrl,
+        'SELECT s.name AS status, t.ai_failed FROM ticket t JOIN project_status s ON s.id = t.status_id WHERE t.id = $1',
+        [id],
+      );
+    expect(await ticketState()).toEqual([{ status: 'Todo', ai_failed: true }]);
+
+    expect(await move(owner, id, 'AI Processing')).toBeNull();
+    expect(await ticketState()).toEqual([{ status: 'AI Processing', ai_failed: false }]);
+    expect((await jobsOf(id)).map((j) => j.status)).toEqual(['failed', 'ready']);
   });
 });
 
