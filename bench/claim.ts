@@ -93,6 +93,22 @@ function describeCpu(before: CpuSample, after: CpuSample, claims: number): strin
   );
 }
 
+/** Waits until every logical replication slot (zero-cache's) has confirmed the WAL written so far. */
+async function waitForReplication(databaseUrl: string, timeoutMs: number): Promise<boolean> {
+  const [{ lsn }] = await sql<{ lsn: string }>(databaseUrl, 'SELECT pg_current_wal_lsn()::text AS lsn');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const [{ behind }] = await sql<{ behind: number }>(
+      databaseUrl,
+      "SELECT count(*)::int AS behind FROM pg_replication_slots WHERE slot_type = 'logical' AND (confirmed_flush_lsn IS NULL OR confirmed_flush_lsn < $1::pg_lsn)",
+      [lsn],
+    );
+    if (behind === 0) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
+}
+
 const DISPATCH_JOBS = 100;
 const CLAIMERS = 50;
 const CLAIM_JOBS = 2000;
@@ -188,8 +204,11 @@ async function main(): Promise<void> {
   for (let done = 0; done < CLAIM_JOBS; done += 500) await createReadyJobs(db, raceOrg.account.orgID, Math.min(500, CLAIM_JOBS - done));
   console.log(`  ✓ ${CLAIM_JOBS.toLocaleString('en')} jobs created in ${seconds(performance.now() - t)}`);
   const racers = await Promise.all(runnerIds.map((id) => connect(stack.appUrl, id, raceOrg.token)));
-  // Each racer is first offered what waits (up to its pool size); let that settle before the clock starts.
+  // Each racer is first offered what waits (up to its pool size), and zero-cache replicates the 2,000
+  // new jobs: let both settle, so the clock measures the claims (and their own replication) only.
   await new Promise((resolve) => setTimeout(resolve, 1500));
+  const caughtUp = await waitForReplication(stack.databaseUrl, 30_000);
+  if (!caughtUp) console.log('  ! zero-cache had not caught up with the new jobs after 30 s; starting anyway');
 
   const roots = stackRoots(dataDir);
   const cpuBefore = readCpu(roots);

@@ -4,9 +4,9 @@
 // before it; the job row is taken with FOR UPDATE SKIP LOCKED, so racing runners never
 // wait on each other or share a job.
 //
-// The statements live in the SQL function spedy_claim_job (migration
-// 0005_claim_job_function): one round trip per claim with cached plans, and each of its
-// statements takes a fresh snapshot after the runner lock is granted, which a single
+// The statements live in the SQL function spedy_claim_job (latest version: migration
+// 0006_claim_job_advisory_lock): one round trip per claim with cached plans, and each of
+// its statements takes a fresh snapshot after the runner lock is granted, which a single
 // statement could not. Matching is capabilities ⊇ required capabilities and labels ⊇
 // required labels (jsonb @>), within the runner's organization, oldest job first.
 import { sql } from 'drizzle-orm';

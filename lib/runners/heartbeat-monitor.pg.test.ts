@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../test/support/db.ts';
-import { createReadyJobs, newRunnerOrg, registerRunner, type RunnerOrg } from '../../test/support/runners.ts';
+import { createReadyJobs, newRunnerOrg, registerRunner, sampleSnapshot, type RunnerOrg } from '../../test/support/runners.ts';
+import { createJob } from '../jobs/create.ts';
 import { testStack } from '../../test/support/stack-env.ts';
 import { runnerOfflineReason, sweepLostRunners } from './heartbeat-monitor.ts';
 
@@ -66,6 +67,35 @@ describe('heartbeat monitor', () => {
     expect(reported.status).toBe(409);
     expect(reported.body.error).toBe('A job that is Failed cannot become Completed.');
   }, 60_000);
+
+  it("moves a lost runner's ticket to its team's failure status with the AI Failed badge", async () => {
+    const db = testStack().databaseUrl;
+    const orgId = org.account.orgID;
+    const [projectId, todo, working, failedColumn, ticketId] = ['hb-project', 'hb-todo', 'hb-working', 'hb-failed', 'hb-ticket'].map((p) => `${p}-${orgId}`);
+    await sql(db, "INSERT INTO project (id, organization_id, key, name, last_ticket_number, created_at) VALUES ($1, $2, 'HBT', 'Heartbeat', 1, 0)", [projectId, orgId]);
+    for (const [id, name, position] of [[todo, 'To Do', 'a0'], [working, 'AI Processing', 'a1'], [failedColumn, 'Needs Attention', 'a2']]) {
+      await sql(db, 'INSERT INTO project_status (id, organization_id, project_id, name, position) VALUES ($1, $2, $3, $4, $5)', [id, orgId, projectId, name, position]);
+    }
+    await sql(
+      db,
+      `INSERT INTO ticket (id, organization_id, project_id, number, title, type, status_id, rank, creator_id, ai_failed, created_at, updated_at)
+       VALUES ($1, $2, $3, 1, 'Fix the login flow', 'task', $4, 'a0', $5, false, 0, 0)`,
+      [ticketId, orgId, projectId, working, org.account.userID],
+    );
+    const team = { id: 'team-1', name: 'Coders', workingStatus: 'AI Processing', completionStatus: 'To Do', failureStatus: 'Needs Attention' };
+    const job = await org.db.transaction((tx) =>
+      createJob(tx, { organizationId: orgId, type: 'streaming', title: 'Fix the login flow', snapshot: { ...sampleSnapshot(), team }, ticketId, projectId, requiredLabels: ['hb-ticket'] }),
+    );
+    const runnerId = await registerRunner(org.api, { name: 'ticket-runner', labels: ['hb-ticket'] });
+    expect((await org.api.post('jobs/claim', { runnerId, jobId: job.id })).status).toBe(200);
+    await sql(db, 'UPDATE runner SET last_heartbeat_at = $2 WHERE id = $1', [runnerId, Date.now() - 60_000]);
+    await until('the ticket to show the failure', async () => {
+      const [row] = await sql(db, 'SELECT status_id, ai_failed FROM ticket WHERE id = $1', [ticketId]);
+      return row.ai_failed ? row : undefined;
+    });
+    const [row] = await sql(db, 'SELECT status_id, ai_failed FROM ticket WHERE id = $1', [ticketId]);
+    expect(row).toEqual({ status_id: failedColumn, ai_failed: true });
+  }, 40_000);
 
   it('fails a lost runner once however many sweeps race', async () => {
     const runnerId = await registerRunner(org.api, { name: 'raced-runner' });
