@@ -10,7 +10,7 @@ import { sql } from './support/db.ts';
 import { createProject, createTicket, joinOrg, newMember, serverVerdict, type Member } from './support/fixtures.ts';
 import { orgApi, warmUp } from './support/org-api.ts';
 import { testStack } from './support/stack-env.ts';
-import { connectZero } from './support/zero-client.ts';
+import { connectZero, waitForData } from './support/zero-client.ts';
 
 let owner: Member;
 let member: Member;
@@ -181,7 +181,9 @@ describe('manual jobs', () => {
   it('stops a Ready job through the mutator', async () => {
     const created = await orgApi(owner, 'POST', `${owner.orgID}/jobs`, { title: 'Stop me', instructions: 'x', type: 'batch' });
     const id = (created.body.job as { id: string }).id;
-    await owner.zero.preload(queries.runners.job({ orgID: owner.orgID, jobID: id })).complete;
+    // The client checks the job it sees, so wait until the running job has replicated to it.
+    const view = owner.zero.materialize(queries.runners.job({ orgID: owner.orgID, jobID: id }));
+    await waitForData(view, (job) => job?.status === 'running');
     expect(await asHostileMember((zero) => serverVerdict(zero.mutate(hostile.job.stop({ id }))))).toBe('Only administrators can manage runners, runner tokens and jobs.');
     expect(await serverVerdict(owner.zero.mutate(mutators.job.stop({ id })))).toBeNull();
     expect((await db<{ status: string }>('SELECT status FROM job WHERE id = $1', [id]))[0].status).toBe('stopped');
@@ -197,7 +199,9 @@ describe('manual jobs', () => {
       [runnerId, owner.orgID, Date.now()],
     );
     await db(`UPDATE job SET status = 'running', runner_id = $2 WHERE id = $1`, [id, runnerId]);
-    await owner.zero.preload(queries.runners.job({ orgID: owner.orgID, jobID: id })).complete;
+    // The client checks the job it sees, so wait until the running job has replicated to it.
+    const view = owner.zero.materialize(queries.runners.job({ orgID: owner.orgID, jobID: id }));
+    await waitForData(view, (job) => job?.status === 'running');
     const notices = await noticesDuring(async () => expect(await serverVerdict(owner.zero.mutate(mutators.job.stop({ id })))).toBeNull());
     expect(notices).toContainEqual({ kind: 'control', runnerId, jobId: id, action: 'stop' });
     expect((await db<{ status: string }>('SELECT status FROM job WHERE id = $1', [id]))[0].status).toBe('stopped');
