@@ -14,23 +14,13 @@ import { measureNodeSync, waitForBoardSynced } from './node-sync.ts';
 import { printBoardReport, seconds, type BoardResults } from './report.ts';
 import { seedBoard } from './seed-board.ts';
 import { measureTableScroll } from './table-scroll.ts';
-import { Teardown } from './teardown.ts';
+import { abortOnSignals, loadAverage, Teardown } from './teardown.ts';
 
 const TICKETS = 10_000;
 
 const teardown = new Teardown();
-const interrupt = new AbortController();
+const { interrupt, abort: abortBench } = abortOnSignals(teardown);
 
-function abortBench(reason: string): void {
-  if (interrupt.signal.aborted) return;
-  console.error(`\n${reason}: stopping the bench…`);
-  interrupt.abort(new Error(reason));
-  // Closing the browsers and clients makes whatever is in flight fail fast; main's finally waits for the rest.
-  void teardown.run();
-}
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => abortBench(signal));
-
-const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 /** Runs one measurement; its failure is reported in its row and the others still run (unless interrupted). */
 async function stage<T>(title: string, measure: () => Promise<T>): Promise<T | Error> {

@@ -15,7 +15,7 @@ import { sql } from '../test/support/db.ts';
 import { signUp } from '../test/support/accounts.ts';
 import { createReadyJobs, openRunnerSocket, registerRunner, runnerApi, type RunnerSocket } from '../test/support/runners.ts';
 import { collectSamples, describeRun, percentile } from './samples.ts';
-import { Teardown } from './teardown.ts';
+import { abortOnSignals, loadAverage, Teardown } from './teardown.ts';
 
 type Row = { figure: string; measured: string; target: string; met: boolean };
 
@@ -114,20 +114,11 @@ const CLAIMERS = 50;
 const CLAIM_JOBS = 2000;
 
 const teardown = new Teardown();
-const interrupt = new AbortController();
+const { interrupt, abort: abortBench } = abortOnSignals(teardown);
 
-function abortBench(reason: string): void {
-  if (interrupt.signal.aborted) return;
-  console.error(`\n${reason}: stopping the bench…`);
-  interrupt.abort(new Error(reason));
-  void teardown.run();
-}
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => abortBench(signal));
-
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 async function main(): Promise<void> {
-  console.log(`Claim bench: ${CLAIMERS} runners, ${CLAIM_JOBS.toLocaleString('en')} jobs, ${os.cpus().length} cores, load average ${load()} at start`);
+  console.log(`Claim bench: ${CLAIMERS} runners, ${CLAIM_JOBS.toLocaleString('en')} jobs, ${os.cpus().length} cores, load average ${loadAverage()} at start`);
   const name = `bench-claim-${randomBytes(4).toString('hex')}`;
   const dataDir = fromRoot('.test-data', name);
   teardown.add('the bench data folder', () => {
@@ -239,7 +230,7 @@ async function main(): Promise<void> {
 
   const p50 = percentile(dispatch.samples, 50);
   const p95 = percentile(dispatch.samples, 95);
-  console.log(`\nResults (load average ${load()} at the end; other work on the machine skews them)\n`);
+  console.log(`\nResults (load average ${loadAverage()} at the end; other work on the machine skews them)\n`);
   printTable([
     { figure: 'Dispatch: job created → runner told (WebSocket), p50 / p95', measured: `${ms(p50)} / ${ms(p95)}`, target: 'p95 ≤ 250 ms', met: p95 <= 250 },
     { figure: `Claims per second, ${CLAIMERS} racing runners`, measured: `${Math.round(claimsPerSecond).toLocaleString('en')}/s`, target: '≥ 1,000/s', met: claimsPerSecond >= 1000 },

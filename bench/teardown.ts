@@ -1,3 +1,4 @@
+import os from 'node:os';
 /**
  * Everything the bench starts registers how to stop it here; `run()` stops all of it,
  * newest first, once, whether the bench finished, failed or was interrupted.
@@ -27,3 +28,26 @@ export class Teardown {
     }
   }
 }
+
+/**
+ * Ctrl-C (or SIGTERM/SIGHUP) aborts the returned signal and runs the teardown, so a
+ * bench stops every process it started however it ends.
+ */
+export function abortOnSignals(teardown: Teardown): { interrupt: AbortController; abort: (reason: string) => void } {
+  const interrupt = new AbortController();
+  const abort = (reason: string) => {
+    if (interrupt.signal.aborted) return;
+    console.error(`\n${reason}: stopping the bench…`);
+    interrupt.abort(new Error(reason));
+    // Closing browsers and clients makes whatever is in flight fail fast; main's finally waits for the rest.
+    void teardown.run();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => abort(signal));
+  return { interrupt, abort };
+}
+
+export const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
