@@ -43,10 +43,12 @@ test('an administrator adds, renames and reorders status columns', async ({ brow
   await dialog.getByLabel('New column name').fill('QA');
   await dialog.getByRole('button', { name: 'Add column' }).click();
   await expect(page.getByTestId('board-column')).toHaveCount(6);
+  await expect(page.locator('[data-testid="board-column"][data-status="QA"]')).toHaveCount(1);
   await dialog.getByLabel('Name of column QA').fill('Quality');
   await dialog.getByLabel('Name of column QA').press('Enter');
   await expect(page.locator('[data-testid="board-column"][data-status="Quality"]')).toHaveCount(1);
   await dialog.getByRole('button', { name: 'Move Quality left' }).click();
-  const names = await page.getByTestId('board-column').evaluateAll((columns) => columns.map((c) => c.getAttribute('data-status')));
-  expect(names.indexOf('Quality')).toBe(4);
+  await expect
+    .poll(() => page.getByTestId('board-column').evaluateAll((columns) => columns.map((c) => c.getAttribute('data-status'))))
+    .toEqual(['Backlog', 'Todo', 'AI Processing', 'In Review', 'Quality', 'Done']);
 });

@@ -44,7 +44,7 @@ export const projectMutators = {
       assertAdministrator(ctx, project.organizationId, 'change status columns');
       const same = await tx.run(zql.projectStatus.where('projectId', project.id).where('name', args.name).one());
       if (same) throw new SpedyError(ErrorCode.conflict, `There is already a column named ${args.name}.`);
-      await tx.mutate.projectStatus.insert({ ...args, projectId: project.id, organizationId: project.organizationId });
+      await tx.mutate.projectStatus.insert({ id: args.id, name: args.name, position: args.position, projectId: project.id, organizationId: project.organizationId });
     },
   ),
 
