@@ -1,12 +1,12 @@
 'use client';
 import { useQuery } from '@rocicorp/zero/react';
-import { Pencil, Plug, Plus, Trash2 } from 'lucide-react';
+import { Plug, Plus } from 'lucide-react';
 import { useMemo } from 'react';
 import { AdminOnly } from '@/components/settings/admin-only';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { useMutate } from '@/components/shell/use-mutate';
 import { SettingsPage } from '@/components/teams/settings-page';
-import { ConfirmDialog } from '@/components/ticket/confirm-dialog';
+import { DeleteRowButton, EditRowButton } from '@/components/settings/row-actions';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -93,19 +93,10 @@ export function McpServersPageClient() {
                     <div className="flex justify-end gap-1">
                       <McpServerDialog
                         server={server}
-                        trigger={
-                          <Button variant="ghost" size="sm" aria-label={`Edit ${server.name}`}>
-                            <Pencil aria-hidden /> Edit
-                          </Button>
-                        }
+                        trigger={<EditRowButton name={server.name} />}
                       />
-                      <ConfirmDialog
-                        trigger={
-                          <Button variant="ghost" size="icon" aria-label={`Delete ${server.name}`}>
-                            <Trash2 />
-                          </Button>
-                        }
-                        title={`Delete ${server.name}?`}
+                      <DeleteRowButton
+                        name={server.name}
                         description="It is detached from every stage that uses it (its tools included), and its stored credentials are deleted."
                         confirmLabel="Delete MCP server"
                         onConfirm={() => mutate(mutators.mcpServer.delete({ id: server.id }))}

@@ -1,12 +1,12 @@
 'use client';
 import { useQuery } from '@rocicorp/zero/react';
-import { BookOpen, Pencil, Plus, Trash2 } from 'lucide-react';
+import { BookOpen, Plus } from 'lucide-react';
 import { useMemo } from 'react';
 import { AdminOnly } from '@/components/settings/admin-only';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { useMutate } from '@/components/shell/use-mutate';
 import { SettingsPage } from '@/components/teams/settings-page';
-import { ConfirmDialog } from '@/components/ticket/confirm-dialog';
+import { DeleteRowButton, EditRowButton } from '@/components/settings/row-actions';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -80,19 +80,10 @@ export function SkillsPageClient() {
                     <div className="flex justify-end gap-1">
                       <SkillDialog
                         skill={skill}
-                        trigger={
-                          <Button variant="ghost" size="sm" aria-label={`Edit ${skill.slug}`}>
-                            <Pencil aria-hidden /> Edit
-                          </Button>
-                        }
+                        trigger={<EditRowButton name={skill.slug} />}
                       />
-                      <ConfirmDialog
-                        trigger={
-                          <Button variant="ghost" size="icon" aria-label={`Delete ${skill.slug}`}>
-                            <Trash2 />
-                          </Button>
-                        }
-                        title={`Delete ${skill.slug}?`}
+                      <DeleteRowButton
+                        name={skill.slug}
                         description="It is detached from every stage that uses it. Jobs already created keep their copy."
                         confirmLabel="Delete skill"
                         onConfirm={() => mutate(mutators.skill.delete({ id: skill.id }))}

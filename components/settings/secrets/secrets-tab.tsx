@@ -1,9 +1,9 @@
 'use client';
 import { useQuery } from '@rocicorp/zero/react';
-import { KeySquare, Pencil, Plus, Trash2 } from 'lucide-react';
+import { KeySquare, Plus } from 'lucide-react';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { useMutate } from '@/components/shell/use-mutate';
-import { ConfirmDialog } from '@/components/ticket/confirm-dialog';
+import { DeleteRowButton, EditRowButton } from '@/components/settings/row-actions';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -82,19 +82,10 @@ export function SecretsTab() {
                     <div className="flex justify-end gap-1">
                       <SecretDialog
                         rotate={{ name: e.name, kind: e.kind }}
-                        trigger={
-                          <Button variant="ghost" size="sm" aria-label={`Edit ${e.name}`}>
-                            <Pencil aria-hidden /> Edit
-                          </Button>
-                        }
+                        trigger={<EditRowButton name={e.name} />}
                       />
-                      <ConfirmDialog
-                        trigger={
-                          <Button variant="ghost" size="icon" aria-label={`Delete ${e.name}`}>
-                            <Trash2 />
-                          </Button>
-                        }
-                        title={`Delete ${e.name}?`}
+                      <DeleteRowButton
+                        name={e.name}
                         description="Runners lose it on their next bootstrap (within 15 minutes). Jobs that need it will fail."
                         confirmLabel="Delete secret"
                         onConfirm={() => mutate(mutators.vaultEntry.delete({ id: e.id }))}
