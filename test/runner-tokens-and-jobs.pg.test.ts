@@ -208,6 +208,27 @@ describe('manual jobs', () => {
   });
 });
 
+describe('answering a paused job', () => {
+  it('sends the answer to the runner holding the job, and refuses an answer to a job that is not waiting', async () => {
+    const created = await orgApi(owner, 'POST', `${owner.orgID}/jobs`, { title: 'Asks', instructions: 'x', type: 'batch' });
+    const id = (created.body.job as { id: string }).id;
+    const runnerId = `asked-by-${nanoid()}`;
+    await db(
+      `INSERT INTO runner (id, organization_id, name, version, capabilities, labels, pool_size, token_id, status, last_heartbeat_at, created_at)
+       VALUES ($1, $2, $1, '1.0.0', '[]', '[]', 1, 'x', 'online', $3, $3)`,
+      [runnerId, owner.orgID, Date.now()],
+    );
+    await db(`UPDATE job SET status = 'waiting_for_input', runner_id = $2 WHERE id = $1`, [id, runnerId]);
+    const view = owner.zero.materialize(queries.runners.job({ orgID: owner.orgID, jobID: id }));
+    await waitForData(view, (job) => job?.status === 'waiting_for_input');
+    const notices = await noticesDuring(async () =>
+      expect(await serverVerdict(owner.zero.mutate(mutators.job.respond({ id, action: 'input', text: 'Use PostgreSQL 16' })))).toBeNull(),
+    );
+    expect(notices).toContainEqual(expect.objectContaining({ kind: 'control', runnerId, jobId: id, action: 'input', text: 'Use PostgreSQL 16' }));
+    expect(await serverVerdict(owner.zero.mutate(mutators.job.respond({ id, action: 'continue' })))).toMatch(/Only a stopped job/);
+  });
+});
+
 describe('runner settings and secrets mutators', () => {
   it('upserts the settings with defaults for what is not sent, within 10 to 3600 seconds', async () => {
     expect(await serverVerdict(owner.zero.mutate(mutators.runnerSettings.update({ orgID: owner.orgID, offlineTimeoutSeconds: 120 })))).toBeNull();

@@ -5,7 +5,7 @@ import { sendJobControl } from '../../lib/jobs/control.ts';
 import type { DbOrTx } from '../../lib/jobs/db.ts';
 import { revokeRunnerToken } from '../../lib/runners/tokens.ts';
 import { zql } from '../schema.gen.ts';
-import { jobMutators, revokeRunnerTokenArgs, runnerTokenMutators, stopJobArgs } from './runner.ts';
+import { jobMutators, respondJobArgs, revokeRunnerTokenArgs, runnerTokenMutators, stopJobArgs } from './runner.ts';
 
 function drizzleOf(tx: Transaction): DbOrTx | null {
   return tx.location === 'server' ? (tx.dbTransaction.wrappedTransaction as DbOrTx) : null;
@@ -22,6 +22,13 @@ export const runnerServerMutators = {
     }),
   },
   job: {
+    /** The runner holding the job resumes the same agent session with the answer or approval, or continues after Stop. */
+    respond: defineMutator(respondJobArgs, async (options) => {
+      await jobMutators.respond.fn(options);
+      const db = drizzleOf(options.tx);
+      const job = db && (await options.tx.run(zql.job.where('id', options.args.id).one()));
+      if (db && job) await sendJobControl(db, { organizationId: job.organizationId, jobId: job.id, action: options.args.action, text: options.args.text });
+    }),
     /** A job a runner holds: the runner is told to stop (interrupt → grace period → kill). */
     stop: defineMutator(stopJobArgs, async (options) => {
       await jobMutators.stop.fn(options);

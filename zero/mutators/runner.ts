@@ -35,6 +35,12 @@ export const runnerMutators = {
 
 export const revokeRunnerTokenArgs = z.object({ id: idArg });
 export const stopJobArgs = z.object({ id: idArg });
+/** A person's answer to the agent's question, an approval of the plan, or Continue after Stop. */
+export const respondJobArgs = z.object({
+  id: idArg,
+  action: z.enum(['input', 'approve', 'continue']),
+  text: z.string().max(4000, 'Answers are at most 4,000 characters.').optional(),
+});
 
 export const runnerTokenMutators = {
   /** Refused on the runner's very next request (the runner API checks revokedAt every time). */
@@ -86,6 +92,15 @@ export const jobMutators = {
    * Stops a job by hand (a Ready job is simply not offered any more); the server mutator
    * also tells the runner working on it (runner-server.ts).
    */
+  respond: defineMutator(respondJobArgs, async ({ tx, args, ctx }) => {
+    const job = owned(await tx.run(zql.job.where('id', args.id).one()), ctx, 'Job', 'runners:manage');
+    const waitsFor = args.action === 'continue' ? 'stopped' : 'waiting_for_input';
+    if (job.status !== waitsFor) {
+      throw new SpedyError(ErrorCode.invalid, args.action === 'continue' ? 'Only a stopped job can be continued.' : 'The job is not waiting for input.');
+    }
+    if (args.action === 'input' && !args.text?.trim()) throw new SpedyError(ErrorCode.invalid, 'Write an answer first.');
+  }),
+
   stop: defineMutator(stopJobArgs, async ({ tx, args, ctx }) => {
     const job = owned(await tx.run(zql.job.where('id', args.id).one()), ctx, 'Job', 'runners:manage');
     const status = job.status as JobStatus;

@@ -18,6 +18,7 @@ import { queries } from '@/zero/queries';
 import { RelativeTime } from '../relative-time';
 import { isJobStatus, JobStatusBadge } from './job-status-badge';
 import { ScriptedModelBadge } from './scripted-model-badge';
+import { JobResponse } from './job-response';
 
 const modelLabel = new Map<string, string>(models.map((m) => [m.id, m.label]));
 
@@ -162,6 +163,8 @@ function JobDetail({ jobID }: { jobID: string }) {
           </ol>
         )}
       </div>
+
+      <JobResponse job={job} />
 
       {stoppable && (
         <div className="flex justify-end">
