@@ -181,9 +181,9 @@ describe('manual jobs', () => {
   it('stops a Ready job through the mutator', async () => {
     const created = await orgApi(owner, 'POST', `${owner.orgID}/jobs`, { title: 'Stop me', instructions: 'x', type: 'batch' });
     const id = (created.body.job as { id: string }).id;
-    // The client checks the job it sees, so wait until the running job has replicated to it.
+    // The client checks the job it sees, so wait until the new job has replicated to it.
     const view = owner.zero.materialize(queries.runners.job({ orgID: owner.orgID, jobID: id }));
-    await waitForData(view, (job) => job?.status === 'running');
+    await waitForData(view, (job) => job?.status === 'ready');
     expect(await asHostileMember((zero) => serverVerdict(zero.mutate(hostile.job.stop({ id }))))).toBe('Only administrators can manage runners, runner tokens and jobs.');
     expect(await serverVerdict(owner.zero.mutate(mutators.job.stop({ id })))).toBeNull();
     expect((await db<{ status: string }>('SELECT status FROM job WHERE id = $1', [id]))[0].status).toBe('stopped');

@@ -1,13 +1,13 @@
 'use client';
 import { Pencil, Trash2 } from 'lucide-react';
-import type { ReactNode } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ticket/confirm-dialog';
 
-/** The Edit button a settings row hands to its edit dialog as the trigger. */
-export function EditRowButton({ name }: { name: string }) {
+/** The Edit button a settings row hands to its edit dialog as the trigger (props pass through for `asChild`). */
+export function EditRowButton({ name, ...props }: { name: string } & ComponentProps<typeof Button>) {
   return (
-    <Button variant="ghost" size="sm" aria-label={`Edit ${name}`}>
+    <Button variant="ghost" size="sm" aria-label={`Edit ${name}`} {...props}>
       <Pencil aria-hidden /> Edit
     </Button>
   );
