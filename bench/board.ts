@@ -37,7 +37,7 @@ async function stage<T>(title: string, measure: () => Promise<T>): Promise<T | E
 
 async function main(): Promise<void> {
   console.log(`Board bench: ${TICKETS.toLocaleString('en')} tickets, ${os.cpus().length} cores, load average ${loadAverage()}`);
-  if (os.loadavg()[0] > os.cpus().length / 2) console.log('  ! Other work is using the CPU: the figures will be higher than on a quiet machine.');
+  if (os.loadavg()[0] > os.cpus().length / 2) console.log('  ! The load average is above half the cores: other work may push the figures up.');
   const dataDir = fromRoot('.test-data', `bench-${randomBytes(4).toString('hex')}`);
   teardown.add('the bench data folder', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -6,7 +6,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export async function launchBrowser(teardown: Teardown, name: string): Promise<Browser> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  // Playwright's own signal handlers would kill Chromium and exit the process mid-teardown.
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   teardown.add(`Chromium (${name})`, () => browser.close());
   return browser;
 }

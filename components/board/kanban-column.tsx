@@ -68,11 +68,12 @@ export const KanbanColumn = memo(function KanbanColumn({
     [draggingIndex],
   );
 
+  const getItemKey = useCallback((index: number) => ids[index], [ids]);
   const virtualizer = useVirtualizer({
     count: tickets.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => 96,
-    getItemKey: (index) => ids[index],
+    getItemKey,
     overscan: tickets.length <= mountAllUpTo ? tickets.length : 6,
     gap: cardGap,
     paddingStart: listPadding,

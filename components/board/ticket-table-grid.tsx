@@ -1,7 +1,7 @@
 'use client';
 import { FlexRender, type Row } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useRef, type ReactNode } from 'react';
+import { memo, useCallback, useRef, type ReactNode } from 'react';
 import { cn } from '@/lib/cn';
 import type { TicketRow, TicketTableFeatures } from './ticket-table';
 
@@ -30,11 +30,13 @@ export function TicketTableGrid({
   whenEmpty: ReactNode;
 }) {
   const scrollRef = useRef<HTMLDivElement | null>(null);
+  // A new key function makes the virtualiser re-measure all rows; keep it while rows stay the same.
+  const getItemKey = useCallback((index: number) => rows[index].id, [rows]);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
-    getItemKey: (index) => rows[index].id,
+    getItemKey,
     overscan: 12,
     // Let React batch scroll updates instead of rendering synchronously inside the scroll event.
     useFlushSync: false,
