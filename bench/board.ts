@@ -4,7 +4,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
-import { errorDetails } from '../lib/stack/errors.ts';
 import { fromRoot } from '../lib/stack/paths.ts';
 import { startStack } from '../lib/stack/stack.ts';
 import { measureBoardLoad } from './board-load.ts';
@@ -14,7 +13,7 @@ import { measureNodeSync, waitForBoardSynced } from './node-sync.ts';
 import { printBoardReport, seconds, type BoardResults } from './report.ts';
 import { seedBoard } from './seed-board.ts';
 import { measureTableScroll } from './table-scroll.ts';
-import { abortOnSignals, loadAverage, Teardown } from './teardown.ts';
+import { abortOnSignals, loadAverage, runBench, Teardown } from './teardown.ts';
 
 const TICKETS = 10_000;
 
@@ -100,18 +99,4 @@ async function main(): Promise<void> {
   printBoardReport(results);
 }
 
-let exitCode = 0;
-try {
-  await main();
-} catch (err) {
-  exitCode = 1;
-  if (!interrupt.signal.aborted) {
-    const details = errorDetails(err);
-    const what = err instanceof Error ? (details ? err.message : (err.stack ?? err.message)) : String(err);
-    console.error(`\n✗ The bench failed: ${what}${details ? `\n${details}` : ''}`);
-  }
-} finally {
-  console.log('\nStopping everything the bench started…');
-  await teardown.run();
-}
-process.exit(interrupt.signal.aborted ? 130 : exitCode);
+await runBench(main, teardown, interrupt);

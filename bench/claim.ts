@@ -8,14 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { connectDb } from '../lib/db/client.ts';
 import { issueRunnerToken } from '../lib/runners/tokens.ts';
-import { errorDetails } from '../lib/stack/errors.ts';
 import { fromRoot } from '../lib/stack/paths.ts';
 import { startStack } from '../lib/stack/stack.ts';
 import { sql } from '../test/support/db.ts';
 import { signUp } from '../test/support/accounts.ts';
 import { createReadyJobs, openRunnerSocket, registerRunner, runnerApi, type RunnerSocket } from '../test/support/runners.ts';
 import { collectSamples, describeRun, percentile } from './samples.ts';
-import { abortOnSignals, loadAverage, Teardown } from './teardown.ts';
+import { abortOnSignals, loadAverage, runBench, Teardown } from './teardown.ts';
 
 type Row = { figure: string; measured: string; target: string; met: boolean };
 
@@ -247,18 +246,4 @@ async function main(): Promise<void> {
   console.log(`     ${describeCpu(cpuBefore, cpuAfter, all.length)}`);
 }
 
-let exitCode = 0;
-try {
-  await main();
-} catch (err) {
-  exitCode = 1;
-  if (!interrupt.signal.aborted) {
-    const details = errorDetails(err);
-    const what = err instanceof Error ? (details ? err.message : (err.stack ?? err.message)) : String(err);
-    console.error(`\n✗ The bench failed: ${what}${details ? `\n${details}` : ''}`);
-  }
-} finally {
-  console.log('\nStopping everything the bench started…');
-  await teardown.run();
-}
-process.exit(interrupt.signal.aborted ? 130 : exitCode);
+await runBench(main, teardown, interrupt);

@@ -1,3 +1,4 @@
+import { errorDetails } from '../lib/stack/errors.ts';
 import os from 'node:os';
 /**
  * Everything the bench starts registers how to stop it here; `run()` stops all of it,
@@ -51,3 +52,22 @@ export const loadAverage = () =>
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
+
+/** Runs a bench's main, reports a failure readably, stops everything it started, and exits. */
+export async function runBench(main: () => Promise<void>, teardown: Teardown, interrupt: AbortController): Promise<never> {
+  let exitCode = 0;
+  try {
+    await main();
+  } catch (err) {
+    exitCode = 1;
+    if (!interrupt.signal.aborted) {
+      const details = errorDetails(err);
+      const what = err instanceof Error ? (details ? err.message : (err.stack ?? err.message)) : String(err);
+      console.error(`\n✗ The bench failed: ${what}${details ? `\n${details}` : ''}`);
+    }
+  } finally {
+    console.log('\nStopping everything the bench started…');
+    await teardown.run();
+  }
+  process.exit(interrupt.signal.aborted ? 130 : exitCode);
+}

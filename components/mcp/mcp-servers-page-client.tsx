@@ -9,8 +9,8 @@ import { SettingsPage } from '@/components/teams/settings-page';
 import { DeleteRowButton, EditRowButton } from '@/components/settings/row-actions';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { ListSkeleton } from '@/components/ui/list-skeleton';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Skeleton } from '@/components/ui/skeleton';
 import { can } from '@/lib/auth/permissions';
 import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
@@ -40,10 +40,7 @@ export function McpServersPageClient() {
       {!manage ? (
         <AdminOnly permission="teams:manage" />
       ) : servers.length === 0 && type !== 'complete' ? (
-        <div className="grid gap-2" aria-busy="true" aria-label="Loading MCP servers">
-          <Skeleton className="h-12" />
-          <Skeleton className="h-12" />
-        </div>
+        <ListSkeleton label="Loading MCP servers" rowClassName="h-12" />
       ) : servers.length === 0 ? (
         <EmptyState
           icon={Plug}

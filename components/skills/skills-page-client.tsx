@@ -9,8 +9,8 @@ import { SettingsPage } from '@/components/teams/settings-page';
 import { DeleteRowButton, EditRowButton } from '@/components/settings/row-actions';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { ListSkeleton } from '@/components/ui/list-skeleton';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Skeleton } from '@/components/ui/skeleton';
 import { can } from '@/lib/auth/permissions';
 import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
@@ -38,10 +38,7 @@ export function SkillsPageClient() {
       {!manage ? (
         <AdminOnly permission="teams:manage" />
       ) : skills.length === 0 && type !== 'complete' ? (
-        <div className="grid gap-2" aria-busy="true" aria-label="Loading skills">
-          <Skeleton className="h-12" />
-          <Skeleton className="h-12" />
-        </div>
+        <ListSkeleton label="Loading skills" rowClassName="h-12" />
       ) : skills.length === 0 ? (
         <EmptyState
           icon={BookOpen}

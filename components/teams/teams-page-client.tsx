@@ -6,8 +6,8 @@ import { AdminOnly } from '@/components/settings/admin-only';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { ListSkeleton } from '@/components/ui/list-skeleton';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Skeleton } from '@/components/ui/skeleton';
 import { can } from '@/lib/auth/permissions';
 import { presets, type PresetId } from '@/lib/teams/presets';
 import { queries } from '@/zero/queries';
@@ -35,10 +35,7 @@ export function TeamsPageClient() {
       {!can(org.role, 'teams:manage') ? (
         <AdminOnly permission="teams:manage" />
       ) : teams.length === 0 && type !== 'complete' ? (
-        <div className="grid gap-2" aria-busy="true" aria-label="Loading runner teams">
-          <Skeleton className="h-14" />
-          <Skeleton className="h-14" />
-        </div>
+        <ListSkeleton label="Loading runner teams" rowClassName="h-14" />
       ) : teams.length === 0 ? (
         <EmptyState
           icon={Workflow}
