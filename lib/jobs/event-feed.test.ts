@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { cacheHitRate, listPriceUsd, pendingRequest, stageStates, summarizeToolInput, toFeedItems, usageTotals, type JobEventRow } from './event-feed.ts';
+
+let seq = 0;
+const row = (type: string, payload: Record<string, unknown>): JobEventRow => ({ seq: ++seq, type, payload });
+
+describe('toFeedItems', () => {
+  it('orders by seq, keeps text as written, names tool results after their call, and leaves bookkeeping out', () => {
+    const rows = [
+      row('session', { stage: 'impl', sessionId: 's1', resumed: false, tools: [], mcpServers: [], skills: [] }),
+      row('text', { stage: 'impl', text: "I'll add hello.js\n  and run it." }),
+      row('tool_call', { stage: 'impl', id: 'tu1', name: 'Write', input: { file_path: '/workspace/hello.js', content: 'x' } }),
+      row('tool_result', { stage: 'impl', toolUseId: 'tu1', content: 'File created', isError: false }),
+      row('usage', { stage: 'impl', model: 'claude-sonnet-4-6', inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 }),
+    ];
+    const items = toFeedItems([...rows].reverse());
+    expect(items.map((i) => i.kind)).toEqual(['text', 'tool_call', 'tool_result']);
+    expect(items[0]).toMatchObject({ kind: 'text', text: "I'll add hello.js\n  and run it.", stage: 'impl' });
+    expect(items[1]).toMatchObject({ kind: 'tool_call', name: 'Write', summary: '/workspace/hello.js' });
+    expect(items[2]).toMatchObject({ kind: 'tool_result', toolName: 'Write', content: 'File created', isError: false });
+  });
+
+  it('maps every event type the runner emits', () => {
+    const items = toFeedItems([
+      row('stage', { stage: 'impl', name: 'Implement', phase: 'started', role: 'executor', model: 'claude-sonnet-4-6' }),
+      row('permission_denied', { stage: 'impl', tool: 'Bash', toolUseId: null, input: { command: 'rm -rf /' } }),
+      row('error', { stage: null, message: 'Docker went away' }),
+      row('plan', { stage: 'impl', plan: '1. Do it', fromStages: ['plan'] }),
+      row('question', { stage: 'impl', question: 'Hello or Welcome?' }),
+      row('validation', { stage: 'impl', command: 'npm test', passed: false, exitCode: 1, output: 'boom', attempt: 1 }),
+      row('notice', { stage: null, message: 'Budget at 80%' }),
+      row('pull_request', { repository: 'demo/spedy-demo', url: 'http://x/pr/1', number: 1, branch: 'spedy/x' }),
+      row('result', { stage: 'impl', isError: false, terminalReason: 'completed', numTurns: 3, text: 'Done', costUsd: 0.1, durationMs: 5 }),
+    ]);
+    expect(items).toMatchObject([
+      { kind: 'stage', name: 'Implement', phase: 'started' },
+      { kind: 'permission_denied', tool: 'Bash', summary: 'rm -rf /' },
+      { kind: 'error', message: 'Docker went away', stage: null },
+      { kind: 'plan', plan: '1. Do it' },
+      { kind: 'question', question: 'Hello or Welcome?' },
+      { kind: 'validation', command: 'npm test', passed: false, exitCode: 1, output: 'boom', attempt: 1 },
+      { kind: 'notice', message: 'Budget at 80%' },
+      { kind: 'pull_request', repository: 'demo/spedy-demo', number: 1, url: 'http://x/pr/1' },
+      { kind: 'result', isError: false, text: 'Done' },
+    ]);
+  });
+
+  it('shows unknown types and unreadable payloads by name instead of dropping them', () => {
+    expect(toFeedItems([row('telemetry', { x: 1 }), row('text', { nope: true })])).toMatchObject([
+      { kind: 'other', type: 'telemetry' },
+      { kind: 'other', type: 'text' },
+    ]);
+  });
+});
+
+describe('summarizeToolInput', () => {
+  it('picks the path, command or pattern, on one short line', () => {
+    expect(summarizeToolInput({ command: 'node hello.js', description: 'Run it' })).toBe('node hello.js');
+    expect(summarizeToolInput({ pattern: 'TODO', path: 'src' })).toBe('TODO in src');
+    expect(summarizeToolInput({ question: 'Which\n greeting?' })).toBe('Which greeting?');
+    expect(summarizeToolInput({ content: 'only content' })).toBe('');
+    expect(summarizeToolInput({ command: 'x'.repeat(500) })).toHaveLength(160);
+  });
+});
+
+describe('stageStates', () => {
+  it('starts every snapshot stage as pending and follows its latest event', () => {
+    const stages = [
+      { id: 'plan', name: 'Plan' },
+      { id: 'impl', name: 'Implement' },
+      { id: 'review', name: 'Review' },
+    ];
+    const rows = [
+      row('stage', { stage: 'plan', name: 'Plan', phase: 'started' }),
+      row('stage', { stage: 'plan', name: 'Plan', phase: 'completed' }),
+      row('plan', { stage: 'impl', plan: 'the plan', fromStages: ['plan'] }),
+    ];
+    expect(stageStates(stages, rows).map((s) => [s.id, s.state])).toEqual([
+      ['plan', 'completed'],
+      ['impl', 'awaiting_approval'],
+      ['review', 'pending'],
+    ]);
+    const later = [...rows, row('stage', { stage: 'impl', name: 'Implement', phase: 'started' }), row('stage', { stage: 'impl', name: 'Implement', phase: 'failed', reason: 'Docker' })];
+    expect(stageStates(stages, later)[1]).toEqual({ id: 'impl', name: 'Implement', state: 'failed', reason: 'Docker' });
+  });
+});
+
+describe('pendingRequest', () => {
+  const rows = [row('plan', { stage: 'impl', plan: 'the plan' }), row('question', { stage: 'impl', question: 'Hello or Welcome?' })];
+  it('is the latest question or plan while Waiting for Input, and nothing otherwise', () => {
+    expect(pendingRequest('waiting_for_input', rows)).toEqual({ kind: 'question', question: 'Hello or Welcome?', stage: 'impl' });
+    expect(pendingRequest('waiting_for_input', rows.slice(0, 1))).toEqual({ kind: 'plan', plan: 'the plan', stage: 'impl' });
+    expect(pendingRequest('running', rows)).toBeNull();
+    expect(pendingRequest('waiting_for_input', [])).toBeNull();
+  });
+});
+
+describe('usage', () => {
+  const usage = (stage: string, u: Record<string, unknown>) => row('usage', { stage, model: 'claude-sonnet-4-6', inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, ...u });
+
+  it('sums the job and each stage, preferring the CLI’s cost and pricing the rest at list prices', () => {
+    const { job, byStage } = usageTotals([
+      usage('plan', { inputTokens: 1470, outputTokens: 190, cacheReadTokens: 18350, cacheWriteTokens: 9350, costUsd: 0.05 }),
+      usage('impl', { inputTokens: 1_000_000, outputTokens: 0 }),
+      usage('impl', { inputTokens: 10, partial: true, costUsd: 0.01 }),
+      row('text', { stage: 'impl', text: 'not usage' }),
+    ]);
+    expect(job).toMatchObject({ inputTokens: 1_001_480, outputTokens: 190, cacheReadTokens: 18350, cacheWriteTokens: 9350, partial: true, costIncomplete: false });
+    expect(job.costUsd).toBeCloseTo(0.05 + 3 + 0.01);
+    expect(byStage.get('plan')).toMatchObject({ inputTokens: 1470, partial: false });
+    expect(byStage.get('impl')?.costUsd).toBeCloseTo(3.01);
+  });
+
+  it('marks the cost incomplete for a model without a price or figure', () => {
+    expect(usageTotals([row('usage', { stage: 's', model: 'scripted-1', inputTokens: 5, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0 })]).job.costIncomplete).toBe(true);
+    expect(listPriceUsd({ model: 'claude-haiku-4-5', inputTokens: 0, outputTokens: 1_000_000, cacheReadTokens: 1_000_000, cacheWriteTokens: 0 })).toBeCloseTo(5.1);
+  });
+
+  it('computes the cache hit rate as cache read over input + cache read + cache write', () => {
+    expect(cacheHitRate({ inputTokens: 1470, cacheReadTokens: 18350, cacheWriteTokens: 9350 })).toBeCloseTo(18350 / 29170);
+    expect(cacheHitRate({ inputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 })).toBeNull();
+  });
+});

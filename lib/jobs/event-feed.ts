@@ -1,0 +1,268 @@
+// The live job view's reading of a job's events (rows of job_event, shapes made by
+// supervisor/runner/job-events.ts): feed items in order, stage states, the request a
+// paused job waits on, and token usage with cache figures. No React here: the runs
+// panel and the job lists reuse the usage sums.
+import { z } from 'zod';
+import { models } from '../pricing/models.ts';
+
+export type JobEventRow = { seq: number; type: string; payload: unknown };
+
+const stageId = z.string().nullish().transform((s) => s ?? null);
+const payloads = {
+  text: z.object({ stage: stageId, text: z.string() }),
+  tool_call: z.object({ stage: stageId, id: z.string().nullish(), name: z.string(), input: z.unknown() }),
+  tool_result: z.object({ stage: stageId, toolUseId: z.string().nullish(), content: z.string(), isError: z.boolean().default(false) }),
+  permission_denied: z.object({ stage: stageId, tool: z.string(), input: z.unknown() }),
+  error: z.object({ stage: stageId, message: z.string() }),
+  result: z.object({ stage: stageId, isError: z.boolean(), text: z.string().default('') }),
+  stage: z.object({ stage: z.string(), name: z.string(), phase: z.enum(['started', 'resumed', 'completed', 'failed', 'stopped']), reason: z.string().optional() }),
+  plan: z.object({ stage: stageId, plan: z.string() }),
+  question: z.object({ stage: stageId, question: z.string() }),
+  validation: z.object({ stage: stageId, command: z.string(), passed: z.boolean(), exitCode: z.number(), output: z.string().default(''), attempt: z.number() }),
+  pull_request: z.object({ repository: z.string(), url: z.string(), number: z.number(), branch: z.string().optional() }),
+  notice: z.object({ stage: stageId, message: z.string() }),
+  usage: z.object({
+    stage: stageId,
+    model: z.string(),
+    inputTokens: z.number(),
+    outputTokens: z.number(),
+    cacheReadTokens: z.number(),
+    cacheWriteTokens: z.number(),
+    costUsd: z.number().nullish(),
+    partial: z.boolean().optional(),
+  }),
+};
+type Payload<K extends keyof typeof payloads> = z.infer<(typeof payloads)[K]>;
+
+type Base = { seq: number; stage: string | null };
+export type FeedItem = Base &
+  (
+    | { kind: 'text'; text: string }
+    | { kind: 'tool_call'; name: string; summary: string }
+    | { kind: 'tool_result'; toolName: string | null; content: string; isError: boolean }
+    | { kind: 'permission_denied'; tool: string; summary: string }
+    | { kind: 'error'; message: string }
+    | { kind: 'result'; isError: boolean; text: string }
+    | { kind: 'stage'; name: string; phase: Payload<'stage'>['phase']; reason: string | null }
+    | { kind: 'plan'; plan: string }
+    | { kind: 'question'; question: string }
+    | ({ kind: 'validation' } & Omit<Payload<'validation'>, 'stage'>)
+    | ({ kind: 'pull_request' } & Payload<'pull_request'>)
+    | { kind: 'notice'; message: string }
+    /** A type this view does not know yet (or a payload it cannot read): shown by name. */
+    | { kind: 'other'; type: string }
+  );
+
+/** Event types that are bookkeeping, not part of the feed (usage has its own panel). */
+const hiddenTypes = new Set(['session', 'usage']);
+
+/** The fields of a tool's input worth a glance, in order of preference. */
+const summaryKeys = ['file_path', 'command', 'pattern', 'path', 'url', 'query', 'question', 'body', 'title', 'description', 'prompt'];
+const summaryLength = 160;
+
+/** A one-line gist of a tool's input: the file path, the command, the pattern… */
+export function summarizeToolInput(input: unknown): string {
+  if (input == null || typeof input !== 'object') return typeof input === 'string' ? oneLine(input) : '';
+  const record = input as Record<string, unknown>;
+  const key = summaryKeys.find((k) => typeof record[k] === 'string' && record[k] !== '');
+  if (!key) return '';
+  const value = oneLine(record[key] as string);
+  // Grep and Glob search somewhere: the pattern alone hides where.
+  return key === 'pattern' && typeof record.path === 'string' ? `${value} in ${record.path}` : value;
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length <= summaryLength ? line : `${line.slice(0, summaryLength - 1)}…`;
+}
+
+function sortedBySeq(rows: readonly JobEventRow[]): JobEventRow[] {
+  return [...rows].sort((a, b) => a.seq - b.seq);
+}
+
+function parse<K extends keyof typeof payloads>(type: K, payload: unknown): Payload<K> | null {
+  const parsed = payloads[type].safeParse(payload);
+  return parsed.success ? (parsed.data as Payload<K>) : null;
+}
+
+/** The feed, oldest first, whatever order the rows came in. */
+export function toFeedItems(rows: readonly JobEventRow[]): FeedItem[] {
+  const toolNames = new Map<string, string>();
+  const items: FeedItem[] = [];
+  for (const row of sortedBySeq(rows)) {
+    if (hiddenTypes.has(row.type)) continue;
+    const item = toFeedItem(row, toolNames);
+    items.push(item ?? { kind: 'other', type: row.type, seq: row.seq, stage: null });
+  }
+  return items;
+}
+
+function toFeedItem(row: JobEventRow, toolNames: Map<string, string>): FeedItem | null {
+  const { seq, type, payload } = row;
+  switch (type) {
+    case 'text': {
+      const p = parse('text', payload);
+      return p && { kind: 'text', seq, stage: p.stage, text: p.text };
+    }
+    case 'tool_call': {
+      const p = parse('tool_call', payload);
+      if (p?.id) toolNames.set(p.id, p.name);
+      return p && { kind: 'tool_call', seq, stage: p.stage, name: p.name, summary: summarizeToolInput(p.input) };
+    }
+    case 'tool_result': {
+      const p = parse('tool_result', payload);
+      return p && { kind: 'tool_result', seq, stage: p.stage, toolName: (p.toolUseId && toolNames.get(p.toolUseId)) || null, content: p.content, isError: p.isError };
+    }
+    case 'permission_denied': {
+      const p = parse('permission_denied', payload);
+      return p && { kind: 'permission_denied', seq, stage: p.stage, tool: p.tool, summary: summarizeToolInput(p.input) };
+    }
+    case 'error': {
+      const p = parse('error', payload);
+      return p && { kind: 'error', seq, stage: p.stage, message: p.message };
+    }
+    case 'result': {
+      const p = parse('result', payload);
+      return p && { kind: 'result', seq, stage: p.stage, isError: p.isError, text: p.text };
+    }
+    case 'stage': {
+      const p = parse('stage', payload);
+      return p && { kind: 'stage', seq, stage: p.stage, name: p.name, phase: p.phase, reason: p.reason ?? null };
+    }
+    case 'plan': {
+      const p = parse('plan', payload);
+      return p && { kind: 'plan', seq, stage: p.stage, plan: p.plan };
+    }
+    case 'question': {
+      const p = parse('question', payload);
+      return p && { kind: 'question', seq, stage: p.stage, question: p.question };
+    }
+    case 'validation': {
+      const p = parse('validation', payload);
+      return p && { ...p, kind: 'validation', seq };
+    }
+    case 'pull_request': {
+      const p = parse('pull_request', payload);
+      return p && { ...p, kind: 'pull_request', seq, stage: null };
+    }
+    case 'notice': {
+      const p = parse('notice', payload);
+      return p && { kind: 'notice', seq, stage: p.stage, message: p.message };
+    }
+    default:
+      return null;
+  }
+}
+
+// ── Stages ─────────────────────────────────────────────────────────────────────
+export type StageState = 'pending' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'stopped';
+export type StageView = { id: string; name: string; state: StageState; reason: string | null };
+
+/** Each stage of the pipeline (from the job's snapshot) with the state its latest event gives it. */
+export function stageStates(stages: readonly { id: string; name: string }[], rows: readonly JobEventRow[]): StageView[] {
+  const views = new Map<string, StageView>(stages.map((s) => [s.id, { id: s.id, name: s.name, state: 'pending', reason: null }]));
+  for (const row of sortedBySeq(rows)) {
+    if (row.type === 'plan') {
+      const p = parse('plan', row.payload);
+      const view = p?.stage ? views.get(p.stage) : undefined;
+      if (view) view.state = 'awaiting_approval';
+    }
+    if (row.type !== 'stage') continue;
+    const p = parse('stage', row.payload);
+    if (!p) continue;
+    const view = views.get(p.stage) ?? { id: p.stage, name: p.name, state: 'pending', reason: null };
+    view.state = p.phase === 'started' || p.phase === 'resumed' ? 'running' : p.phase;
+    view.reason = p.reason ?? null;
+    views.set(p.stage, view);
+  }
+  return [...views.values()];
+}
+
+// ── What a paused job waits on ─────────────────────────────────────────────────
+export type PendingRequest = { kind: 'question'; question: string; stage: string | null } | { kind: 'plan'; plan: string; stage: string | null } | null;
+
+/**
+ * While a job is Waiting for Input, the latest question or plan is what it waits on. A
+ * question wins the panel (the spec's amber "Answers required"): approval waits until it
+ * is answered.
+ */
+export function pendingRequest(status: string, rows: readonly JobEventRow[]): PendingRequest {
+  if (status !== 'waiting_for_input') return null;
+  const latest = sortedBySeq(rows).reverse().find((row) => row.type === 'question' || row.type === 'plan');
+  if (latest?.type === 'question') {
+    const p = parse('question', latest.payload);
+    return p && { kind: 'question', question: p.question, stage: p.stage };
+  }
+  if (latest?.type === 'plan') {
+    const p = parse('plan', latest.payload);
+    return p && { kind: 'plan', plan: p.plan, stage: p.stage };
+  }
+  return null;
+}
+
+// ── Usage ──────────────────────────────────────────────────────────────────────
+export type UsageTotals = {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** USD: the CLI's own figure where it gave one, else list prices (lib/pricing/models.ts). */
+  costUsd: number;
+  /** Some usage had neither a figure nor a known model, so costUsd is too low. */
+  costIncomplete: boolean;
+  /** Some usage was summed from messages because the run was stopped before its final count. */
+  partial: boolean;
+};
+
+export const emptyUsage: UsageTotals = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0, costIncomplete: false, partial: false };
+
+const priceOf = new Map<string, (typeof models)[number]>(models.map((m) => [m.id, m]));
+
+/** List-price cost of one usage, or null for a model not on the price list. */
+export function listPriceUsd(usage: { model: string; inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number }): number | null {
+  const price = priceOf.get(usage.model);
+  if (!price) return null;
+  const perToken = (tokens: number, perMillion: number) => (tokens * perMillion) / 1_000_000;
+  return perToken(usage.inputTokens, price.input) + perToken(usage.outputTokens, price.output) + perToken(usage.cacheReadTokens, price.cacheRead) + perToken(usage.cacheWriteTokens, price.cacheWrite);
+}
+
+function add(total: UsageTotals, usage: Payload<'usage'>): UsageTotals {
+  const cost = usage.costUsd ?? listPriceUsd(usage);
+  return {
+    inputTokens: total.inputTokens + usage.inputTokens,
+    outputTokens: total.outputTokens + usage.outputTokens,
+    cacheReadTokens: total.cacheReadTokens + usage.cacheReadTokens,
+    cacheWriteTokens: total.cacheWriteTokens + usage.cacheWriteTokens,
+    costUsd: total.costUsd + (cost ?? 0),
+    costIncomplete: total.costIncomplete || cost == null,
+    partial: total.partial || usage.partial === true,
+  };
+}
+
+/**
+ * The job's usage and each stage's, summed over its `usage` events (one per model per
+ * agent run; a resumed run reports its own tokens, so they add up).
+ */
+export function usageTotals(rows: readonly JobEventRow[]): { job: UsageTotals; byStage: Map<string, UsageTotals> } {
+  let job = emptyUsage;
+  const byStage = new Map<string, UsageTotals>();
+  for (const row of rows) {
+    if (row.type !== 'usage') continue;
+    const usage = parse('usage', row.payload);
+    if (!usage) continue;
+    job = add(job, usage);
+    if (usage.stage) byStage.set(usage.stage, add(byStage.get(usage.stage) ?? emptyUsage, usage));
+  }
+  return { job, byStage };
+}
+
+/**
+ * Share of input tokens served from the prompt cache, 0–1, or null before any input.
+ * Definition (the spec's "cache read tokens divided by total input tokens"): total input =
+ * uncached input + cache read + cache write, since the API reports the three apart and
+ * each is input the model processed.
+ */
+export function cacheHitRate(usage: Pick<UsageTotals, 'inputTokens' | 'cacheReadTokens' | 'cacheWriteTokens'>): number | null {
+  const totalInput = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+  return totalInput === 0 ? null : usage.cacheReadTokens / totalInput;
+}
