@@ -1,11 +1,11 @@
 'use client';
 import { useQuery } from '@rocicorp/zero/react';
 import { ExternalLink } from 'lucide-react';
+import Link from 'next/link';
 import { JobStatusBadge } from '@/components/settings/jobs/job-status-badge';
 import { useCurrentOrg } from '@/components/shell/org-context';
+import { pullRequestsOf } from '@/lib/jobs/event-feed';
 import { queries } from '@/zero/queries';
-
-type PullRequest = { url: string; repository: string; number: number };
 
 /** The ticket's runner jobs, newest first, live: status, and the pull requests they opened. */
 export function TicketRuns({ ticketID }: { ticketID: string }) {
@@ -19,11 +19,13 @@ export function TicketRuns({ ticketID }: { ticketID: string }) {
       </h2>
       <ul className="grid gap-1.5">
         {jobs.map((job) => {
-          const pullRequests = ((job.result as { pullRequests?: PullRequest[] } | null)?.pullRequests ?? []) as PullRequest[];
+          const pullRequests = pullRequestsOf(job.result);
           return (
             <li key={job.id} className="flex flex-wrap items-center gap-2 rounded-md border px-3 py-2 text-sm" data-testid="ticket-run" data-type={job.type}>
               <JobStatusBadge status={job.status} />
-              <span className="min-w-0 flex-1 truncate">{job.type === 'board_interaction' ? 'Board interaction' : job.title}</span>
+              <Link href={`/${org.slug}/jobs/${job.id}`} className="min-w-0 flex-1 truncate hover:underline focus-visible:underline" data-testid="open-job">
+                {job.type === 'board_interaction' ? 'Board interaction' : job.title}
+              </Link>
               {job.statusReason && <span className="text-xs text-muted-foreground">{job.statusReason}</span>}
               {pullRequests.map((pr) => (
                 <a key={pr.url} href={pr.url} target="_blank" rel="noreferrer" className="inline-flex items-center gap-1 text-xs underline">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cacheHitRate, listPriceUsd, pendingRequest, stageStates, summarizeToolInput, toFeedItems, usageTotals, type JobEventRow } from './event-feed.ts';
+import { cacheHitRate, listPriceUsd, pendingRequest, pullRequestsOf, stageStates, summarizeToolInput, toFeedItems, usageTotals, type JobEventRow } from './event-feed.ts';
 
 let seq = 0;
 const row = (type: string, payload: Record<string, unknown>): JobEventRow => ({ seq: ++seq, type, payload });
@@ -20,7 +20,7 @@ describe('toFeedItems', () => {
     expect(items[2]).toMatchObject({ kind: 'tool_result', toolName: 'Write', content: 'File created', isError: false });
   });
 
-  it('maps every event type the runner emits', () => {
+  it('maps every event type the runner emits (a successful result only repeats the last text)', () => {
     const items = toFeedItems([
       row('stage', { stage: 'impl', name: 'Implement', phase: 'started', role: 'executor', model: 'claude-sonnet-4-6' }),
       row('permission_denied', { stage: 'impl', tool: 'Bash', toolUseId: null, input: { command: 'rm -rf /' } }),
@@ -31,6 +31,7 @@ describe('toFeedItems', () => {
       row('notice', { stage: null, message: 'Budget at 80%' }),
       row('pull_request', { repository: 'demo/spedy-demo', url: 'http://x/pr/1', number: 1, branch: 'spedy/x' }),
       row('result', { stage: 'impl', isError: false, terminalReason: 'completed', numTurns: 3, text: 'Done', costUsd: 0.1, durationMs: 5 }),
+      row('result', { stage: 'impl', isError: true, terminalReason: 'completed', numTurns: 1, text: 'API Error: 500', costUsd: 0, durationMs: 5 }),
     ]);
     expect(items).toMatchObject([
       { kind: 'stage', name: 'Implement', phase: 'started' },
@@ -41,7 +42,7 @@ describe('toFeedItems', () => {
       { kind: 'validation', command: 'npm test', passed: false, exitCode: 1, output: 'boom', attempt: 1 },
       { kind: 'notice', message: 'Budget at 80%' },
       { kind: 'pull_request', repository: 'demo/spedy-demo', number: 1, url: 'http://x/pr/1' },
-      { kind: 'result', isError: false, text: 'Done' },
+      { kind: 'result', isError: true, text: 'API Error: 500' },
     ]);
   });
 
@@ -119,5 +120,14 @@ describe('usage', () => {
   it('computes the cache hit rate as cache read over input + cache read + cache write', () => {
     expect(cacheHitRate({ inputTokens: 1470, cacheReadTokens: 18350, cacheWriteTokens: 9350 })).toBeCloseTo(18350 / 29170);
     expect(cacheHitRate({ inputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 })).toBeNull();
+  });
+});
+
+describe('pullRequestsOf', () => {
+  it('reads the pull requests of a job result, and none from anything else', () => {
+    const pr = { repository: 'demo/spedy-demo', url: 'http://x/pr/1', number: 1, branch: 'spedy/x' };
+    expect(pullRequestsOf({ pullRequests: [pr], other: 1 })).toEqual([pr]);
+    expect(pullRequestsOf(null)).toEqual([]);
+    expect(pullRequestsOf({ pullRequests: 'nope' })).toEqual([]);
   });
 });

@@ -42,7 +42,7 @@ export type FeedItem = Base &
     | { kind: 'tool_result'; toolName: string | null; content: string; isError: boolean }
     | { kind: 'permission_denied'; tool: string; summary: string }
     | { kind: 'error'; message: string }
-    | { kind: 'result'; isError: boolean; text: string }
+    | { kind: 'result'; isError: true; text: string }
     | { kind: 'stage'; name: string; phase: Payload<'stage'>['phase']; reason: string | null }
     | { kind: 'plan'; plan: string }
     | { kind: 'question'; question: string }
@@ -92,12 +92,12 @@ export function toFeedItems(rows: readonly JobEventRow[]): FeedItem[] {
   for (const row of sortedBySeq(rows)) {
     if (hiddenTypes.has(row.type)) continue;
     const item = toFeedItem(row, toolNames);
-    items.push(item ?? { kind: 'other', type: row.type, seq: row.seq, stage: null });
+    if (item !== 'skip') items.push(item ?? { kind: 'other', type: row.type, seq: row.seq, stage: null });
   }
   return items;
 }
 
-function toFeedItem(row: JobEventRow, toolNames: Map<string, string>): FeedItem | null {
+function toFeedItem(row: JobEventRow, toolNames: Map<string, string>): FeedItem | 'skip' | null {
   const { seq, type, payload } = row;
   switch (type) {
     case 'text': {
@@ -122,8 +122,9 @@ function toFeedItem(row: JobEventRow, toolNames: Map<string, string>): FeedItem 
       return p && { kind: 'error', seq, stage: p.stage, message: p.message };
     }
     case 'result': {
+      // A successful result repeats the agent's last text; only a failed one is news.
       const p = parse('result', payload);
-      return p && { kind: 'result', seq, stage: p.stage, isError: p.isError, text: p.text };
+      return p && (p.isError ? { kind: 'result', seq, stage: p.stage, isError: true, text: p.text } : 'skip');
     }
     case 'stage': {
       const p = parse('stage', payload);
@@ -265,4 +266,13 @@ export function usageTotals(rows: readonly JobEventRow[]): { job: UsageTotals; b
 export function cacheHitRate(usage: Pick<UsageTotals, 'inputTokens' | 'cacheReadTokens' | 'cacheWriteTokens'>): number | null {
   const totalInput = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
   return totalInput === 0 ? null : usage.cacheReadTokens / totalInput;
+}
+
+// ── The job's result ───────────────────────────────────────────────────────────
+const pullRequestList = z.object({ pullRequests: z.array(payloads.pull_request).default([]) });
+
+/** The pull requests a finished job opened (`job.result.pullRequests`), or none. */
+export function pullRequestsOf(result: unknown): Payload<'pull_request'>[] {
+  const parsed = pullRequestList.safeParse(result ?? {});
+  return parsed.success ? parsed.data.pullRequests : [];
 }

@@ -8,6 +8,8 @@ import { zql } from '../schema.gen.ts';
 const id = z.string().min(1).max(100);
 const orgArgs = z.object({ orgID: id });
 const active = [...activeJobStatuses];
+/** How many of a job's latest events the live view keeps. */
+export const jobFeedCap = 1000;
 
 /**
  * Settings → Runners and Settings → Integrations. Runners and jobs are visible to every
@@ -58,6 +60,20 @@ export const runnerQueries = {
       .related('runner')
       .related('ticket', (t) => t.related('project'))
       .one(),
+  ),
+
+  /**
+   * The live job view's feed: the job's latest `jobFeedCap` events. ZQL's limit takes from the
+   * front of the order, so the newest come first here and lib/jobs/event-feed.ts puts them
+   * in ascending seq order.
+   */
+  jobFeed: defineQuery(z.object({ orgID: id, jobID: id }), ({ args, ctx }) =>
+    scopeToOrg(zql.jobEvent, ctx, args.orgID).where('jobId', args.jobID).orderBy('seq', 'desc').limit(jobFeedCap),
+  ),
+
+  /** Every usage event of a job (one per model per agent run), so totals stay whole when the feed is capped. */
+  jobUsage: defineQuery(z.object({ orgID: id, jobID: id }), ({ args, ctx }) =>
+    scopeToOrg(zql.jobEvent, ctx, args.orgID).where('jobId', args.jobID).where('type', 'usage').orderBy('seq', 'asc').limit(jobFeedCap),
   ),
 
   /** The latest events of a job, newest first. */

@@ -1,6 +1,7 @@
 'use client';
 import { useQuery } from '@rocicorp/zero/react';
 import { format } from 'date-fns';
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { useMutate } from '@/components/shell/use-mutate';
@@ -18,7 +19,8 @@ import { queries } from '@/zero/queries';
 import { RelativeTime } from '../relative-time';
 import { isJobStatus, JobStatusBadge } from './job-status-badge';
 import { ScriptedModelBadge } from './scripted-model-badge';
-import { JobResponse } from './job-response';
+import { JobResponse } from '@/components/jobs/job-response';
+import { pendingRequest } from '@/lib/jobs/event-feed';
 
 const modelLabel = new Map<string, string>(models.map((m) => [m.id, m.label]));
 
@@ -88,8 +90,13 @@ function JobDetail({ jobID }: { jobID: string }) {
         <DialogTitle className="flex flex-wrap items-center gap-2 pr-6">
           <JobStatusBadge status={job.status} /> {job.title}
         </DialogTitle>
-        <DialogDescription>
-          {job.type === 'streaming' ? 'Streaming' : job.type === 'batch' ? 'Batch' : 'Board interaction'} job, created <RelativeTime at={job.createdAt} />.
+        <DialogDescription className="flex flex-wrap items-center gap-x-3">
+          <span>
+            {job.type === 'streaming' ? 'Streaming' : job.type === 'batch' ? 'Batch' : 'Board interaction'} job, created <RelativeTime at={job.createdAt} />.
+          </span>
+          <Link href={`/${org.slug}/jobs/${job.id}`} className="font-medium text-foreground underline underline-offset-2" data-testid="open-live-view">
+            Open live view
+          </Link>
         </DialogDescription>
       </DialogHeader>
 
@@ -164,7 +171,7 @@ function JobDetail({ jobID }: { jobID: string }) {
         )}
       </div>
 
-      <JobResponse job={job} />
+      <JobResponse job={job} pending={pendingRequest(job.status, events)} />
 
       {stoppable && (
         <div className="flex justify-end">

@@ -1,0 +1,127 @@
+import { AlertTriangle, Ban, Bell, CheckCircle2, CircleHelp, ExternalLink, FileText, GitPullRequest, Layers, ListChecks, Wrench, XCircle } from 'lucide-react';
+import type { ReactNode } from 'react';
+import type { FeedItem } from '@/lib/jobs/event-feed';
+import { cn } from '@/lib/cn';
+
+function Row({ icon, tone, children }: { icon: ReactNode; tone?: 'error' | 'warning' | 'muted'; children: ReactNode }) {
+  return (
+    <div
+      className={cn(
+        'flex gap-2 rounded-md px-2 py-1.5 text-sm',
+        tone === 'error' && 'bg-destructive/5 text-destructive',
+        tone === 'warning' && 'bg-amber-500/10',
+        tone === 'muted' && 'text-muted-foreground',
+      )}
+    >
+      <span className="mt-0.5 shrink-0 [&>svg]:size-4" aria-hidden>
+        {icon}
+      </span>
+      <div className="grid min-w-0 flex-1 gap-1">{children}</div>
+    </div>
+  );
+}
+
+const pre = 'max-h-72 overflow-auto rounded bg-muted/50 p-2 font-mono text-xs whitespace-pre-wrap break-words';
+
+/** One event of the live feed, as a person reads it. */
+export function FeedItemView({ item, stageName }: { item: FeedItem; stageName: (id: string | null) => string | null }) {
+  switch (item.kind) {
+    case 'text':
+      return (
+        <div className="px-2 py-1.5 text-sm whitespace-pre-wrap break-words" data-testid="feed-text">
+          {item.text}
+        </div>
+      );
+    case 'tool_call':
+      return (
+        <Row icon={<Wrench />}>
+          <p className="min-w-0 truncate" data-testid="feed-tool-call">
+            <span className="font-mono font-semibold">{item.name}</span> {item.summary && <span className="font-mono text-muted-foreground">{item.summary}</span>}
+          </p>
+        </Row>
+      );
+    case 'tool_result':
+      return (
+        <details className={cn('rounded-md border px-2 py-1 text-sm', item.isError && 'border-destructive/50 bg-destructive/5')} data-testid="feed-tool-result" data-error={item.isError || undefined}>
+          <summary className={cn('cursor-pointer text-xs text-muted-foreground', item.isError && 'font-medium text-destructive')}>
+            {item.isError ? 'Tool error' : 'Tool result'}
+            {item.toolName && ` · ${item.toolName}`}
+          </summary>
+          <pre className={cn(pre, 'mt-1')}>{item.content || '(empty)'}</pre>
+        </details>
+      );
+    case 'permission_denied':
+      return (
+        <Row icon={<Ban />} tone="warning">
+          <p data-testid="feed-permission-denied">
+            Permission denied: <span className="font-mono font-semibold">{item.tool}</span> {item.summary && <span className="font-mono">{item.summary}</span>}
+          </p>
+        </Row>
+      );
+    case 'error':
+      return (
+        <Row icon={<XCircle />} tone="error">
+          <p className="whitespace-pre-wrap" data-testid="feed-error">{item.message}</p>
+        </Row>
+      );
+    case 'result':
+      return (
+        <Row icon={<XCircle />} tone="error">
+          <p className="whitespace-pre-wrap" data-testid="feed-error">The agent ended with an error{item.text ? `: ${item.text}` : '.'}</p>
+        </Row>
+      );
+    case 'stage':
+      return (
+        <Row icon={<Layers />} tone={item.phase === 'failed' ? 'error' : 'muted'}>
+          <p className="text-xs font-medium" data-testid="feed-stage">
+            Stage {item.name} {item.phase}
+            {item.reason && `: ${item.reason}`}
+          </p>
+        </Row>
+      );
+    case 'plan':
+      return (
+        <Row icon={<FileText />}>
+          <p className="text-xs font-medium text-muted-foreground">Plan for {stageName(item.stage) ?? 'the next stage'}</p>
+          <div className="rounded bg-muted/40 p-2 whitespace-pre-wrap" data-testid="feed-plan">{item.plan}</div>
+        </Row>
+      );
+    case 'question':
+      return (
+        <Row icon={<CircleHelp />} tone="warning">
+          <p className="text-xs font-medium">The agent asks</p>
+          <p className="whitespace-pre-wrap" data-testid="feed-question">{item.question}</p>
+        </Row>
+      );
+    case 'validation':
+      return (
+        <Row icon={item.passed ? <CheckCircle2 /> : <ListChecks />} tone={item.passed ? undefined : 'error'}>
+          <p data-testid="feed-validation" data-passed={item.passed}>
+            <span className="font-mono">{item.command}</span> {item.passed ? 'passed' : `failed (exit ${item.exitCode})`}
+            {item.attempt > 1 && `, attempt ${item.attempt}`}
+          </p>
+          {!item.passed && item.output && <pre className={pre}>{item.output}</pre>}
+        </Row>
+      );
+    case 'pull_request':
+      return (
+        <Row icon={<GitPullRequest />}>
+          <a href={item.url} target="_blank" rel="noreferrer" className="inline-flex items-center gap-1 underline underline-offset-2" data-testid="feed-pull-request">
+            Opened pull request {item.repository}#{item.number} <ExternalLink className="size-3" aria-hidden />
+          </a>
+        </Row>
+      );
+    case 'notice':
+      return (
+        <Row icon={<Bell />} tone="muted">
+          <p data-testid="feed-notice">{item.message}</p>
+        </Row>
+      );
+    case 'other':
+      return (
+        <Row icon={<AlertTriangle />} tone="muted">
+          <p className="text-xs">An event of type “{item.type}”</p>
+        </Row>
+      );
+  }
+}

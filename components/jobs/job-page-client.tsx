@@ -1,0 +1,95 @@
+'use client';
+import { useQuery } from '@rocicorp/zero/react';
+import { Hourglass, SearchX } from 'lucide-react';
+import { useMemo } from 'react';
+import { useCurrentOrg } from '@/components/shell/org-context';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Skeleton } from '@/components/ui/skeleton';
+import { pendingRequest, stageStates, toFeedItems, usageTotals } from '@/lib/jobs/event-feed';
+import { jobSnapshot } from '@/lib/runner-api/wire';
+import { queries } from '@/zero/queries';
+import { jobFeedCap } from '@/zero/queries/runners';
+import { JobFeed } from './job-feed';
+import { JobHeader } from './job-header';
+import { JobResponse } from './job-response';
+import { JobStages } from './job-stages';
+import { UsageFigures } from './usage-figures';
+
+/** The streaming job view: everything live through Zero, no polling. */
+export function JobPageClient({ jobID }: { jobID: string }) {
+  const org = useCurrentOrg();
+  const [job, jobResult] = useQuery(queries.runners.job({ orgID: org.id, jobID }));
+  const [events] = useQuery(queries.runners.jobFeed({ orgID: org.id, jobID }));
+  const [usageEvents] = useQuery(queries.runners.jobUsage({ orgID: org.id, jobID }));
+
+  const items = useMemo(() => toFeedItems(events), [events]);
+  const usage = useMemo(() => usageTotals(usageEvents), [usageEvents]);
+  const snapshot = useMemo(() => (job ? jobSnapshot.safeParse(job.snapshot) : null), [job]);
+  const steps = useMemo(() => {
+    const pipeline = snapshot?.success ? snapshot.data.pipeline.steps : [];
+    const states = new Map(stageStates(pipeline.flatMap((s) => s.stages), events).map((s) => [s.id, s]));
+    return pipeline.map((step) => step.stages.map((s) => states.get(s.id)!));
+  }, [snapshot, events]);
+
+  if (!job) {
+    if (jobResult.type === 'complete') {
+      return <EmptyState icon={SearchX} title="This job no longer exists" description="It may have been deleted, or the link is wrong." className="m-6" data-testid="job-missing" />;
+    }
+    return <JobSkeleton />;
+  }
+
+  const names = new Map(steps.flat().map((s) => [s.id, s.name]));
+  const stageName = (id: string | null) => (id ? (names.get(id) ?? id) : null);
+  const waitingForRunner = job.status === 'ready';
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col" data-testid="job-view" data-status={job.status}>
+      <JobHeader job={job} />
+      <div className="grid min-h-0 flex-1 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        <main className="flex min-h-[24rem] flex-col lg:min-h-0">
+          {waitingForRunner && (
+            <p className="flex items-center gap-2 border-b bg-muted/40 px-6 py-2 text-sm" data-testid="job-waiting-for-runner">
+              <Hourglass className="size-4" aria-hidden /> Waiting for a runner to pick this job up
+            </p>
+          )}
+          <div className="px-4 pt-3 empty:hidden">
+            <JobResponse job={job} pending={pendingRequest(job.status, events)} />
+          </div>
+          <JobFeed
+            items={items}
+            capped={events.length >= jobFeedCap ? jobFeedCap : null}
+            emptyText={waitingForRunner ? 'Events appear here as soon as a runner starts the job.' : 'The runner has not reported anything yet.'}
+            stageName={stageName}
+          />
+        </main>
+        <aside className="grid content-start gap-5 overflow-y-auto border-t p-4 lg:border-t-0 lg:border-l" aria-label="Pipeline and usage">
+          <section className="grid gap-2" aria-labelledby="usage-heading">
+            <h2 id="usage-heading" className="text-sm font-medium">Usage</h2>
+            <UsageFigures usage={usage.job} testId="job-usage" />
+          </section>
+          <section className="grid gap-2" aria-labelledby="pipeline-heading">
+            <h2 id="pipeline-heading" className="text-sm font-medium">Pipeline</h2>
+            {snapshot?.success === false ? (
+              <p className="text-sm text-muted-foreground">The snapshot of this job could not be read.</p>
+            ) : (
+              <JobStages steps={steps} usage={usage.byStage} />
+            )}
+          </section>
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function JobSkeleton() {
+  return (
+    <div className="grid gap-3 p-6" aria-busy="true" aria-label="Loading the job" data-testid="job-loading">
+      <Skeleton className="h-7 w-2/3" />
+      <Skeleton className="h-4 w-1/3" />
+      <div className="grid gap-3 lg:grid-cols-[1fr_20rem]">
+        <Skeleton className="h-80" />
+        <Skeleton className="h-80" />
+      </div>
+    </div>
+  );
+}
