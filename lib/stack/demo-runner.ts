@@ -22,6 +22,9 @@ export type DemoRunner = {
   provider: Awaited<ReturnType<typeof startProviderApi>>;
   git: Awaited<ReturnType<typeof startGitRemote>>;
   supervisorLog: string;
+  /** The scripted model (its request log) and the Docker engine the agents run in, for tests. */
+  model: Awaited<ReturnType<typeof startModelServer>>;
+  dockerSocket: string;
 };
 
 const demoFiles = {
@@ -102,7 +105,7 @@ export async function startDemoRunner(options: {
     });
     stops.push(() => supervisor.stop());
     log('• Demo runner: a local supervisor with the scripted model (not Claude) works the demo tickets; move one to AI Processing.');
-    return { stop, provider, git, supervisorLog: path.join(logDir, 'supervisor.log') };
+    return { stop, provider, git, supervisorLog: path.join(logDir, 'supervisor.log'), model, dockerSocket: socketPath };
   } catch (error) {
     await stop();
     log(`• Runners: the demo runner could not start (${(error as Error).message}); the board works without it.`);

@@ -9,7 +9,7 @@ import { fromRoot } from '../../lib/stack/paths.ts';
 import type { JobSnapshot, StageSnapshot } from '../../lib/runner-api/wire.ts';
 import { startGitRemote, type GitRemote } from '../../test-kit/git-remote/server.ts';
 import { text, toolUse, type Scenario, type TurnRequest } from '../../test-kit/model-server/scenario.ts';
-import { builtInScenarios, workingScript } from '../../test-kit/model-server/scenarios.ts';
+import { builtInScenarios } from '../../test-kit/model-server/scenarios.ts';
 import { startModelServer, type ModelServer } from '../../test-kit/model-server/server.ts';
 import { startProviderApi, type ProviderApi } from '../../test-kit/provider-api/server.ts';
 import { removeOrphans } from '../container/remove.ts';
@@ -26,16 +26,6 @@ function stageLine(request: TurnRequest): string {
 
 /** Scenarios the built-ins do not cover. */
 export const runnerScenarios: Record<string, Scenario> = {
-  // A planner's plan, then (resumed in the same session after approval) the edit-and-test turns.
-  'plan-then-build': {
-    description: 'Turn 0: a plan. Turns 1–3: write hello.js, run it, summarise.',
-    turns: [
-      { content: [text('## Plan\n\n1. Add hello.js printing a greeting.\n2. Run it.')] },
-      (request) => ({ content: [toolUse('Write', { file_path: `${request.workingDirectory}/hello.js`, content: workingScript })] }),
-      { content: [toolUse('Bash', { command: 'node hello.js', description: 'Run it' })] },
-      (request) => ({ content: [text(`Built it as planned: ${request.toolResults[0]?.text.trim()}`)] }),
-    ],
-  },
   // Two parallel stages writing the same file differently.
   'write-variant': {
     description: 'Writes hello.js with a line naming the stage, then ends.',

@@ -62,6 +62,15 @@ export const builtInScenarios: Record<string, Scenario> = {
       answerOrWait,
     ],
   },
+  'plan-then-build': {
+    description: 'Turn 0: a plan. Turns 1–3 (resumed in the same session after approval): write hello.js, run it, summarise.',
+    turns: [
+      { content: [text('## Plan\n\n1. Add hello.js printing a greeting.\n2. Run it.')] },
+      (request) => ({ content: [toolUse('Write', { file_path: scriptPath(request).absolute, content: workingScript })] }),
+      (request) => ({ content: [toolUse('Bash', { command: `node ${scriptPath(request).relative}`, description: 'Run it' })] }),
+      (request) => ({ content: [text(`Built it as planned: ${request.toolResults[0]?.text.trim()}`)] }),
+    ],
+  },
   plan: {
     description: 'Answers with a text-only plan.',
     turns: [
