@@ -8,6 +8,7 @@ import { toError } from '../lib/runners/errors.ts';
 import { addBoardComment, createBoardSubticket, getBoardTicket, setBoardStatus } from './api/board.ts';
 import { fetchBootstrap } from './api/bootstrap.ts';
 import { createPlatformHttp, type PlatformHttp } from './api/http.ts';
+import { fetchJobMcpCredentials } from './api/mcp-credentials.ts';
 import { createPlatform } from './api/platform.ts';
 import { registerRunner, type Registration } from './api/runners.ts';
 import { connectRunnerSocket, type RunnerSocket } from './api/socket.ts';
@@ -57,7 +58,13 @@ export async function startSupervisor(
     onRetry: (what, error, attempt, delayMs) => log.warn({ what, err: error.message, attempt, delayMs }, 'platform request failed; retrying'),
   });
 
-  const secrets = createSecretStore({ fetchBundle: () => fetchBootstrap(http), localEnv: config.localEnv, log });
+  const secrets = createSecretStore({
+    fetchBundle: () => fetchBootstrap(http),
+    // Asked only for a claimed job's stage, so after registration.
+    fetchMcpCredentials: (jobId) => fetchJobMcpCredentials(http, registration.runnerId, jobId),
+    localEnv: config.localEnv,
+    log,
+  });
   await secrets.start();
 
   const registration = await registerRunner(http, {
@@ -192,6 +199,7 @@ async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<JobR
       image: await runnerImage(),
       modelBaseUrl: config.SPEDY_MODEL_BASE_URL,
       boardToolsMcp: ctx.job.snapshot.ticket ? () => services.boardTools.mcpConfig(ctx.job.id) : undefined,
+      mcpCredentials: () => services.secrets.mcpCredentials(ctx.job.id),
       providers: services.secrets.current().git,
     });
 }

@@ -1,8 +1,9 @@
 // The runner's secrets: the platform's bootstrap bundle (vault entries and git tokens),
 // fetched at start and every 15 minutes, held in memory only (never written to disk, never
 // logged), with local overrides applied: a value in the supervisor's own environment wins
-// over the platform's ("How values travel to the runner" in the spec).
-import type { BootstrapResponse } from '../lib/runner-api/wire.ts';
+// over the platform's ("How values travel to the runner" in the spec). A job's MCP
+// credentials are fetched for that job when a stage needs them, and kept by the stage only.
+import type { BootstrapResponse, McpServerCredentials } from '../lib/runner-api/wire.ts';
 import { toError } from '../lib/runners/errors.ts';
 import { localOverrideNames } from './config.ts';
 
@@ -26,6 +27,8 @@ export type SecretStore = {
   /** Fetches once (failing if that fails) and then every `intervalMs`. */
   start(): Promise<void>;
   stop(): void;
+  /** The decrypted credentials of the MCP servers the job's stages use (fetched each time, never stored). */
+  mcpCredentials(jobId: string): Promise<McpServerCredentials[]>;
 };
 
 type Log = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
@@ -45,6 +48,8 @@ export function mergeLocalOverrides(bundle: BootstrapResponse | null, localEnv: 
 
 export function createSecretStore(deps: {
   fetchBundle: () => Promise<BootstrapResponse>;
+  /** The platform's per-job MCP credentials; without it jobs get none. */
+  fetchMcpCredentials?: (jobId: string) => Promise<McpServerCredentials[]>;
   localEnv: Readonly<Record<string, string>>;
   log: Log;
   intervalMs?: number;
@@ -75,6 +80,9 @@ export function createSecretStore(deps: {
     },
     stop() {
       clearInterval(timer);
+    },
+    async mcpCredentials(jobId) {
+      return deps.fetchMcpCredentials ? deps.fetchMcpCredentials(jobId) : [];
     },
   };
   return store;

@@ -242,3 +242,12 @@ export const boardSubticketRequest = z.object({
   type: z.enum(['story', 'task', 'bug']).optional(),
 });
 export const boardSubticketResponse = z.object({ ticket: z.object({ id: z.string(), displayId: z.string(), title: z.string(), type: z.string(), status: z.string() }) });
+
+// ── A job's MCP credentials: decrypted for the runner holding the job, never in the snapshot ─
+/** GET /runners/jobs/:id/mcp-credentials?runnerId=… */
+export const jobMcpCredentialsQuery = z.object({ runnerId: z.string().min(1) });
+/** One attached server's stored credentials: env vars (STDIO) or request headers (SSE, HTTP), by name. */
+export const mcpServerCredentials = z.object({ id: z.string(), kind: z.enum(['env', 'headers']), values: z.record(z.string(), z.string()) });
+export type McpServerCredentials = z.infer<typeof mcpServerCredentials>;
+export const jobMcpCredentialsResponse = z.object({ servers: z.array(mcpServerCredentials) });
+export type JobMcpCredentialsResponse = z.infer<typeof jobMcpCredentialsResponse>;

@@ -1,4 +1,5 @@
-// The runner bootstrap bundle: the only place decrypted values leave the platform.
+// The runner bootstrap bundle: with a job's MCP credentials (mcp-credentials.ts), the only
+// place decrypted values leave the platform.
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { gitIntegration, gitIntegrationSecret, vaultEntry, vaultValue } from '../db/schema.ts';

@@ -2,7 +2,7 @@
 // are, its status and controls, and how far each stage got (kept across Stop and Continue,
 // so Continue resumes the current stage's session instead of starting over).
 import type Docker from 'dockerode';
-import type { StageSnapshot } from '../../lib/runner-api/wire.ts';
+import type { McpServerCredentials, StageSnapshot } from '../../lib/runner-api/wire.ts';
 import type { AgentTurn } from '../agent/claude-command.ts';
 import { jobBranchName } from '../git/branch-name.ts';
 import type { RepositoryCheckout } from '../git/checkout.ts';
@@ -24,6 +24,8 @@ export interface RunJobDeps {
   boardToolsMcp?: (stage: StageSnapshot) => BoardToolsMcp | undefined;
   /** The bootstrap bundle's `git` entries: API URL and token per git host. */
   providers: readonly GitProviderAccess[];
+  /** The job's MCP credentials from the platform (memory only); none when unset. */
+  mcpCredentials?: () => Promise<McpServerCredentials[]>;
 }
 
 export interface StageState {
@@ -64,7 +66,7 @@ export class JobRun {
   readonly layout: JobLayout;
   readonly status: JobStatusTracker;
   readonly controls: JobControls;
-  /** The values the masker hides: the vault entries and the git tokens. */
+  /** The values the masker hides: the vault entries, the git tokens and, once fetched, the MCP credentials. */
   readonly secrets: string[];
   readonly branch: string;
   readonly steps: StepState[];

@@ -17,3 +17,12 @@ describe('maskSecrets', () => {
     expect(maskSecrets('nothing to see', [])).toBe('nothing to see');
   });
 });
+
+describe('maskSecrets with a list that grows', () => {
+  it('hides a value added to the same list after the list was first used', () => {
+    const secrets = ['first-secret-1'];
+    expect(maskSecrets('first-secret-1 later-secret-2', secrets)).toBe('•••• later-secret-2');
+    secrets.push('later-secret-2');
+    expect(maskSecrets('first-secret-1 later-secret-2', secrets)).toBe('•••• ••••');
+  });
+});

@@ -6,16 +6,20 @@
 export const maskedValue = '••••';
 export const minMaskedLength = 8;
 
-/** Values to mask, longest first, so a secret that contains another is hidden whole. */
-const prepared = new WeakMap<readonly string[], string[]>();
+/**
+ * Values to mask, longest first, so a secret that contains another is hidden whole. A list
+ * may grow (a job's MCP credentials join its secrets when a stage fetches them), so the
+ * prepared copy is kept with the length it was made from.
+ */
+const prepared = new WeakMap<readonly string[], { length: number; values: string[] }>();
 
 function maskable(secrets: readonly string[]): string[] {
-  let values = prepared.get(secrets);
-  if (!values) {
-    values = [...new Set(secrets.filter((value) => value.length >= minMaskedLength))].sort((a, b) => b.length - a.length);
-    prepared.set(secrets, values);
+  let entry = prepared.get(secrets);
+  if (!entry || entry.length !== secrets.length) {
+    entry = { length: secrets.length, values: [...new Set(secrets.filter((value) => value.length >= minMaskedLength))].sort((a, b) => b.length - a.length) };
+    prepared.set(secrets, entry);
   }
-  return values;
+  return entry.values;
 }
 
 /** `text` with every secret value of at least 8 characters replaced by `••••`. */

@@ -22,6 +22,19 @@ export function agentApiKey(run: JobRun): string {
   throw new InfrastructureFailure('No Anthropic API key: store ANTHROPIC_API_KEY under Settings → Runners → Secrets (or in the supervisor’s .env).');
 }
 
+/** The stored credentials of the job's MCP servers, fetched for this stage and added to what the masker hides. */
+async function stageMcpCredentials(run: JobRun, stageName: string, needed: boolean) {
+  if (!needed || !run.deps.mcpCredentials) return [];
+  let credentials;
+  try {
+    credentials = await run.deps.mcpCredentials();
+  } catch (error) {
+    throw new InfrastructureFailure(`The platform did not give the MCP credentials of stage "${stageName}": ${toError(error).message}`);
+  }
+  run.secrets.push(...credentials.flatMap((server) => Object.values(server.values)));
+  return credentials;
+}
+
 function firstTurn(run: JobRun, state: StageState, parallelWith: string[], boardTools: boolean): AgentTurn {
   const step = run.steps[state.stepIndex]!;
   const prompt = stagePrompt({
@@ -77,7 +90,7 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
   await run.status.report('executing');
   run.emit(jobEvent.stage(stage.id, stage.name, state.sessionId ? 'resumed' : 'started', { role: stage.role, model: stage.model }));
   const boardTools = run.deps.boardToolsMcp?.(stage);
-  const mcp = stageMcp(stage, boardTools);
+  const mcp = stageMcp(stage, boardTools, await stageMcpCredentials(run, stage.name, stage.mcpServers.length > 0));
   const hasSkills = await writeStageSkills(run.layout.skills(state.key), stage.skills);
   const env = agentEnv({ secrets: run.ctx.secrets, modelBaseUrl: run.deps.modelBaseUrl, apiKey: agentApiKey(run) });
   const validates = stage.role !== 'planner' && stage.validationCommands.length > 0;
@@ -98,7 +111,7 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
         docker: run.deps.docker,
         container: agentContainerSpec(run, state, place, {
           cmd: claudeArgs({ stage, turn, mcp, hasSkills, maxTurns: run.job.snapshot.budget.maxTurns }),
-          env,
+          env: { ...env, ...mcp.env },
           hasSkills,
           extraBinds: mcp.binds,
         }),
