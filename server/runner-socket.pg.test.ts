@@ -146,7 +146,7 @@ describe('runner socket', () => {
     socket.send({ type: 'claim', requestId: 'c', jobId });
     await socket.next('claimed');
     await org.db.transaction((tx) => sendJobControl(tx, { organizationId: org.account.orgID, jobId, action: 'input', text: 'Use PostgreSQL 16.' }));
-    expect(await socket.next('control')).toEqual({ type: 'control', jobId, action: 'input', text: 'Use PostgreSQL 16.' });
+    expect(await socket.next('control')).toEqual({ type: 'control', jobId, action: 'input', text: 'Use PostgreSQL 16.', controlId: expect.any(String) });
     await expect(sendJobControl(org.db, { organizationId: org.account.orgID, jobId, action: 'input', text: 'x'.repeat(9000) })).rejects.toThrow(/too long/);
     const stranger = await newRunnerOrg('Control Stranger');
     try {

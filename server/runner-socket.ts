@@ -1,12 +1,14 @@
 // The runners' WebSocket (`/api/v1/runners/ws?runnerId=…`): authenticated at upgrade with
 // the same token check as HTTP, then claim / events / status / heartbeat messages in, and
 // offers and control out. This instance keeps only its own open sockets; offers and
-// control reach them through PostgreSQL notices, whichever instance caused them.
+// control reach them through PostgreSQL notices, whichever instance caused them, and
+// controls wait in PostgreSQL until the runner acknowledges them (lib/jobs/control.ts).
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Db } from '../lib/db/client.ts';
 import { claimJob } from '../lib/jobs/claim.ts';
+import { ackControls, pendingControls } from '../lib/jobs/control.ts';
 import { appendJobEvents } from '../lib/jobs/events.ts';
 import { jobReadyNotice, jobsChannel, runnerControlChannel, runnerNotice } from '../lib/jobs/notices.ts';
 import { reportJobStatus } from '../lib/jobs/transition.ts';
@@ -39,6 +41,32 @@ export async function startRunnerSocketServer(deps: { db: Db; databaseUrl: strin
     for (const conn of local.get(runnerId) ?? []) send(conn, message);
   };
 
+  // Sends what the runner has not acknowledged to its sockets here; one read at a time per
+  // runner, and one more if asked meanwhile (the runner ignores an id it already applied).
+  const delivering = new Map<string, { again: boolean }>();
+  const deliverControls = (runnerId: string) => {
+    const current = delivering.get(runnerId);
+    if (current) {
+      current.again = true;
+      return;
+    }
+    const state = { again: false };
+    delivering.set(runnerId, state);
+    void (async () => {
+      try {
+        do {
+          state.again = false;
+          if (!local.has(runnerId)) return;
+          for (const control of await pendingControls(db, runnerId)) sendToRunner(runnerId, control);
+        } while (state.again);
+      } catch (error) {
+        log(`runner ${runnerId}: could not read its pending controls: ${toError(error).message}`);
+      } finally {
+        delivering.delete(runnerId);
+      }
+    })();
+  };
+
   const dispatcher = createOfferDispatcher({
     db,
     localRunners: (organizationId) =>
@@ -60,7 +88,7 @@ export async function startRunnerSocketServer(deps: { db: Db; databaseUrl: strin
         }
         const notice = runnerNotice.parse(JSON.parse(payload));
         if (notice.kind === 'control') {
-          sendToRunner(notice.runnerId, { type: 'control', jobId: notice.jobId, action: notice.action, text: notice.text });
+          deliverControls(notice.runnerId);
         } else if (notice.kind === 'capacity') {
           if (local.has(notice.runnerId)) dispatcher.runnerWake(notice.runnerId);
         } else {
@@ -74,9 +102,12 @@ export async function startRunnerSocketServer(deps: { db: Db; databaseUrl: strin
         log(`ignored a malformed ${channel} notice: ${toError(error).message}`);
       }
     },
-    // Notices sent while the listener was away are lost: offer what waits to everyone here.
+    // Notices sent while the listener was away are lost: offer and send what waits to everyone here.
     onReconnect: () => {
-      for (const runnerId of local.keys()) dispatcher.runnerWake(runnerId);
+      for (const runnerId of local.keys()) {
+        dispatcher.runnerWake(runnerId);
+        deliverControls(runnerId);
+      }
     },
   });
 
@@ -108,9 +139,11 @@ export async function startRunnerSocketServer(deps: { db: Db; databaseUrl: strin
         return send(conn, { type: 'status-ok', requestId: message.requestId, status });
       }
       case 'heartbeat': {
-        const { jobs } = await recordHeartbeat(db, runner, message.activeJobIds);
-        return send(conn, { type: 'heartbeat-ok', jobs });
+        const { jobs, controls } = await recordHeartbeat(db, runner, message.activeJobIds, message.ackedControlIds);
+        return send(conn, { type: 'heartbeat-ok', jobs, ...(controls ? { controls } : {}) });
       }
+      case 'control-ack':
+        return ackControls(db, runner.id, message.controlIds);
     }
   }
 
@@ -147,6 +180,7 @@ export async function startRunnerSocketServer(deps: { db: Db; databaseUrl: strin
     });
     send(conn, { type: 'welcome', runnerId: runner.id });
     dispatcher.runnerWake(runner.id);
+    deliverControls(runner.id);
   }
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {

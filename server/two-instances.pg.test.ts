@@ -76,7 +76,7 @@ describe('two platform instances on one PostgreSQL', () => {
 
     // Control for instance 1's runner, sent from elsewhere.
     await org.db.transaction((tx) => sendJobControl(tx, { organizationId: org.account.orgID, jobId, action: 'stop' }));
-    expect(await socketOne.next('control')).toEqual({ type: 'control', jobId, action: 'stop' });
+    expect(await socketOne.next('control')).toEqual({ type: 'control', jobId, action: 'stop', controlId: expect.any(String) });
     expect(socketTwo.messages.filter((m) => m.type === 'control')).toEqual([]);
   });
 

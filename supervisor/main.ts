@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { toError } from '../lib/runners/errors.ts';
 import { addBoardComment, createBoardSubticket, getBoardTicket, setBoardStatus } from './api/board.ts';
 import { fetchBootstrap } from './api/bootstrap.ts';
+import { createControlReceiver } from './api/controls.ts';
 import { createPlatformHttp, type PlatformHttp } from './api/http.ts';
 import { fetchJobMcpCredentials } from './api/mcp-credentials.ts';
 import { createPlatform } from './api/platform.ts';
@@ -106,9 +107,10 @@ export async function startSupervisor(
     streamer: deps.streamer,
   });
 
+  const controls = createControlReceiver({ socket, apply: (message) => pool.control(message) });
   socket.onMessage((message) => {
     if (message.type === 'offer') pool.offer(message.jobId);
-    else if (message.type === 'control') pool.control(message);
+    else if (message.type === 'control') controls.receive(message);
     else if (message.type === 'error' && !message.jobId) log.warn({ message: message.message }, 'the platform reported an error');
   });
   // Connected (again): whatever waits may be ours. The platform offers too; a claim decides.
@@ -120,10 +122,18 @@ export async function startSupervisor(
     if (beating) return;
     beating = true;
     const reported = pool.activeJobIds();
+    const acks = controls.takeUnsent();
     platform
-      .heartbeat(reported)
-      .then((jobs) => pool.reconcile(jobs, reported))
-      .catch((error) => log.warn({ err: toError(error).message }, 'heartbeat failed'))
+      .heartbeat(reported, acks)
+      .then(({ jobs, controls: pending = [] }) => {
+        // Controls first: a stored Stop is applied here before reconcile would recover it.
+        for (const control of pending) controls.receive(control);
+        pool.reconcile(jobs, reported);
+      })
+      .catch((error) => {
+        controls.unsent(acks);
+        log.warn({ err: toError(error).message }, 'heartbeat failed');
+      })
       .finally(() => (beating = false));
   }, heartbeatMs);
 

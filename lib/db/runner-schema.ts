@@ -3,6 +3,7 @@
 // publication; the public tables hold what the UI shows (names, masked previews, times).
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgSchema, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { controlActions } from '../runner-api/wire.ts';
 import { organization, user } from './auth-schema.ts';
 import { project, ticket } from './board-schema.ts';
 
@@ -178,4 +179,28 @@ export const jobEvent = pgTable(
     createdAt: millis('created_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.seq] })],
+);
+
+/**
+ * Controls for a job's runner (stop, continue, input, approve), written in the transaction
+ * of the user's action and sent until the runner acknowledges them: a control sent while
+ * its socket is down is not lost. Platform-internal (schema `secure`: never replicated).
+ */
+export const jobControl = secureSchema.table(
+  'job_control',
+  {
+    id: text('id').primaryKey(),
+    /** Delivery order (a Stop before the Continue that follows it). */
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
+    jobId: text('job_id')
+      .notNull()
+      .references(() => job.id, { onDelete: 'cascade' }),
+    /** The runner that held the job when it was sent: another runner never gets it. */
+    runnerId: text('runner_id').notNull(),
+    action: text('action', { enum: controlActions }).notNull(),
+    text: text('text'),
+    createdAt: millis('created_at').notNull(),
+    ackedAt: millis('acked_at'),
+  },
+  (t) => [index('job_control_pending_idx').on(t.runnerId, t.seq).where(sql`acked_at IS NULL`), index('job_control_job_idx').on(t.jobId)],
 );

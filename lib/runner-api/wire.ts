@@ -97,11 +97,34 @@ export const registerResponse = z.object({
   offlineTimeoutSeconds: z.number(),
 });
 
-export const heartbeatRequest = z.object({ runnerId: z.string(), activeJobIds: z.array(z.string()).max(64) });
+export const controlActions = ['stop', 'continue', 'input', 'approve'] as const;
+/**
+ * A control for a job the runner holds. The platform keeps it until the runner acknowledges
+ * its `controlId` (`control-ack`, or `ackedControlIds` in a heartbeat) and sends it again on
+ * every reconnect and heartbeat until then: apply each id once.
+ */
+export const jobControlMessage = z.object({
+  type: z.literal('control'),
+  jobId: z.string(),
+  action: z.enum(controlActions),
+  text: z.string().optional(),
+  controlId: z.string().optional(),
+});
+export type JobControlMessage = z.infer<typeof jobControlMessage>;
+const controlIds = z.array(z.string().max(100)).max(200);
+
+export const heartbeatRequest = z.object({
+  runnerId: z.string(),
+  activeJobIds: z.array(z.string()).max(64),
+  /** Controls applied since the last acknowledgement the platform received (the HTTP fallback of `control-ack`). */
+  ackedControlIds: controlIds.optional(),
+});
 /** The platform's view of the jobs the runner reported, so a runner learns of jobs stopped or failed while it was away. */
 export const heartbeatResponse = z.object({
   status: z.literal('online'),
   jobs: z.array(z.object({ id: z.string(), status: z.enum(jobStatuses) })),
+  /** Controls not yet acknowledged (absent when none wait). */
+  controls: z.array(jobControlMessage).optional(),
 });
 export type HeartbeatResponse = z.infer<typeof heartbeatResponse>;
 
@@ -159,17 +182,15 @@ export const eventsRequest = z.object({ runnerId: z.string(), events: z.array(jo
 export const eventsResponse = z.object({ ackedSeq: z.number().int() });
 
 // ── WebSocket messages ──────────────────────────────────────────────────────────
-export const controlActions = ['stop', 'continue', 'input', 'approve'] as const;
-
 export const serverMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('welcome'), runnerId: z.string() }),
   z.object({ type: z.literal('offer'), jobId: z.string() }),
-  z.object({ type: z.literal('control'), jobId: z.string(), action: z.enum(controlActions), text: z.string().optional() }),
+  jobControlMessage,
   z.object({ type: z.literal('claimed'), requestId: z.string(), job: claimedJob.nullable() }),
   z.object({ type: z.literal('ack'), jobId: z.string(), ackedSeq: z.number().int() }),
   z.object({ type: z.literal('status-ok'), requestId: z.string(), status: z.enum(jobStatuses) }),
   /** The answer to a `heartbeat` message: the platform's status of the jobs the runner reported. */
-  z.object({ type: z.literal('heartbeat-ok'), jobs: heartbeatResponse.shape.jobs }),
+  z.object({ type: z.literal('heartbeat-ok'), jobs: heartbeatResponse.shape.jobs, controls: heartbeatResponse.shape.controls }),
   z.object({ type: z.literal('error'), requestId: z.string().optional(), jobId: z.string().optional(), message: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;
@@ -185,7 +206,9 @@ export const runnerMessage = z.discriminatedUnion('type', [
     reason: z.string().max(2000).optional(),
     result: z.record(z.string(), z.unknown()).optional(),
   }),
-  z.object({ type: z.literal('heartbeat'), activeJobIds: z.array(z.string()).max(64) }),
+  z.object({ type: z.literal('heartbeat'), activeJobIds: z.array(z.string()).max(64), ackedControlIds: controlIds.optional() }),
+  /** Controls the runner applied (or found nothing to apply for): never sent again. */
+  z.object({ type: z.literal('control-ack'), controlIds: controlIds.min(1) }),
 ]);
 export type RunnerMessage = z.infer<typeof runnerMessage>;
 

@@ -9,6 +9,7 @@ import { pruneAuthFailures } from './authenticate.ts';
 import { toError } from './errors.ts';
 import { defaultOfflineTimeoutSeconds } from './presence.ts';
 import { applyOutcome } from '../jobs/transition.ts';
+import { pruneControls } from '../jobs/control.ts';
 
 export function runnerOfflineReason(runnerName: string, timeoutSeconds: number): string {
   return `Runner ${runnerName} went offline (no heartbeat for ${timeoutSeconds} s)`;
@@ -65,6 +66,7 @@ export function startHeartbeatMonitor(deps: { db: DbOrTx; intervalMs: number; lo
         deps.log(`${runnerOfflineReason(r.name, r.timeoutSeconds)}: runner ${r.id} is Offline; failed ${r.failedJobIds.length} active job(s)${shown ? ` (${shown})` : ''}`);
       }
       await pruneAuthFailures(deps.db);
+      await pruneControls(deps.db);
     } catch (error) {
       deps.log(`heartbeat sweep failed: ${toError(error).message}`);
     }

@@ -4,6 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import { nanoid } from 'nanoid';
 import { runnerSettings } from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
+import { ackControls, pendingControls } from '../jobs/control.ts';
 import { notifyRunner } from '../jobs/notices.ts';
 import type { HeartbeatResponse, RegisterRequest } from '../runner-api/wire.ts';
 import type { JobStatus } from '../jobs/status.ts';
@@ -67,12 +68,14 @@ export type Heartbeat = HeartbeatResponse & { cameBackOnline: boolean };
 
 /**
  * Marks the runner Online as of now and answers with the platform's status of the jobs
- * it reported (those it holds; others are left out).
+ * it reported (those it holds; others are left out) and the controls it has not
+ * acknowledged (after taking the acknowledgements it sent).
  */
 export async function recordHeartbeat(
   db: DbOrTx,
   runner: Pick<RunnerRow, 'id'>,
   activeJobIds: string[],
+  ackedControlIds: string[] = [],
 ): Promise<Heartbeat> {
   const now = Date.now();
   return db.transaction(async (tx) => {
@@ -91,6 +94,8 @@ export async function recordHeartbeat(
               sql`SELECT id, status FROM job WHERE id = ANY(${sql.param(activeJobIds)}::text[]) AND runner_id = ${runner.id}`,
             )
           ).rows;
-    return { status: 'online' as const, jobs, cameBackOnline };
+    await ackControls(tx, runner.id, ackedControlIds);
+    const controls = await pendingControls(tx, runner.id);
+    return { status: 'online' as const, jobs, ...(controls.length > 0 ? { controls } : {}), cameBackOnline };
   });
 }

@@ -14,8 +14,11 @@ export type Platform = {
   reportStatus(jobId: string, status: JobStatus, details?: StatusDetails): Promise<JobStatus>;
   /** One attempt; resolves with the platform's acknowledged sequence number for the job. */
   sendEvents(jobId: string, events: JobEventInput[], signal?: AbortSignal): Promise<number>;
-  heartbeat(activeJobIds: string[]): Promise<HeartbeatResponse['jobs']>;
+  /** `ackedControlIds`: controls applied whose acknowledgement the socket could not carry. */
+  heartbeat(activeJobIds: string[], ackedControlIds?: string[]): Promise<HeartbeatAnswer>;
 };
+
+export type HeartbeatAnswer = Pick<HeartbeatResponse, 'jobs' | 'controls'>;
 
 const ackTimeoutMs = 15_000;
 const heartbeatAnswerMs = 10_000;
@@ -25,12 +28,12 @@ type Waiter<T> = { resolve: (value: T) => void; reject: (error: Error) => void }
 export function createPlatform(deps: { http: PlatformHttp; socket: RunnerSocket | null; runnerId: string }): Platform {
   const { http, socket, runnerId } = deps;
   const ackWaiters = new Map<string, Set<Waiter<number>>>();
-  const heartbeatWaiters = new Set<Waiter<HeartbeatResponse['jobs']>>();
+  const heartbeatWaiters = new Set<Waiter<HeartbeatAnswer>>();
 
   socket?.onMessage((message) => {
     if (message.type === 'ack') settle(ackWaiters.get(message.jobId), (w) => w.resolve(message.ackedSeq));
     else if (message.type === 'error' && message.jobId) settle(ackWaiters.get(message.jobId), (w) => w.reject(new SocketRefusal(message.message)));
-    else if (message.type === 'heartbeat-ok') settle(heartbeatWaiters, (w) => w.resolve(message.jobs));
+    else if (message.type === 'heartbeat-ok') settle(heartbeatWaiters, (w) => w.resolve({ jobs: message.jobs, controls: message.controls }));
   });
 
   /** Waits for the next answer of a kind, failing on timeout or when the socket drops. */
@@ -108,10 +111,11 @@ export function createPlatform(deps: { http: PlatformHttp; socket: RunnerSocket 
       return sendEventsOverHttp(http, runnerId, jobId, events, signal);
     },
 
-    async heartbeat(activeJobIds) {
+    async heartbeat(activeJobIds, ackedControlIds = []) {
+      const acks = ackedControlIds.length > 0 ? { ackedControlIds } : {};
       if (socket?.isOpen()) {
         const answer = awaitAnswer(heartbeatWaiters, heartbeatAnswerMs);
-        if (socket.send({ type: 'heartbeat', activeJobIds })) {
+        if (socket.send({ type: 'heartbeat', activeJobIds, ...acks })) {
           try {
             return await answer;
           } catch {
@@ -121,7 +125,8 @@ export function createPlatform(deps: { http: PlatformHttp; socket: RunnerSocket 
           answer.catch(() => undefined);
         }
       }
-      return (await sendHeartbeat(http, { runnerId, activeJobIds })).jobs;
+      const { jobs, controls } = await sendHeartbeat(http, { runnerId, activeJobIds, ...acks });
+      return { jobs, controls };
     },
   };
 }

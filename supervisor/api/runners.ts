@@ -8,6 +8,6 @@ export function registerRunner(http: PlatformHttp, body: RegisterRequest, signal
   return http.request('POST', 'runners/register', { body, response: registerResponse, signal });
 }
 
-export function sendHeartbeat(http: PlatformHttp, body: { runnerId: string; activeJobIds: string[] }, signal?: AbortSignal): Promise<HeartbeatResponse> {
+export function sendHeartbeat(http: PlatformHttp, body: { runnerId: string; activeJobIds: string[]; ackedControlIds?: string[] }, signal?: AbortSignal): Promise<HeartbeatResponse> {
   return http.request('POST', 'runners/heartbeat', { body, response: heartbeatResponse, signal });
 }
