@@ -110,6 +110,22 @@ export const builtInScenarios: Record<string, Scenario> = {
       { content: [text('Done waiting.')] },
     ],
   },
+  'runner-values': {
+    description:
+      'Calls every tool of the stage\'s own MCP servers (not the board tools), then prints the variables named by `[env:A,B]` with Bash, each with its sha256, then ends.',
+    turns: [
+      (request) => {
+        const probes = request.tools.filter((tool) => tool.startsWith('mcp__') && !tool.startsWith('mcp__spedy__'));
+        return probes.length > 0 ? { content: probes.map((tool) => toolUse(tool, {})) } : { content: [text('No MCP tools were offered.')] };
+      },
+      (request) => {
+        const names = (/\[env:([A-Z0-9_,]+)\]/.exec(request.prompt)?.[1] ?? '').split(',').filter(Boolean);
+        const command = `for v in ${names.join(' ')}; do x="$(printenv "$v")"; printf '%s=%s sha256=%s\\n' "$v" "$x" "$(printf %s "$x" | sha256sum | cut -c1-64)"; done`;
+        return { content: [toolUse('Bash', { command, description: 'Show the variables' })] };
+      },
+      (request) => ({ content: [text(`Checked the values: ${request.toolResults.map((r) => r.text.trim()).join(' | ')}`)] }),
+    ],
+  },
   'api-error': {
     description: 'Every request fails with 500 api_error, so the CLI ends with is_error: true.',
     loop: true,

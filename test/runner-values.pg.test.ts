@@ -1,0 +1,159 @@
+// How values travel to the runner, with real parts: vault entries and an MCP server's
+// stored credentials, saved through the settings API, reach the agent's container through
+// the real supervisor (bootstrap bundle; the job's MCP credentials endpoint) and the real
+// Claude Code CLI against the scripted model. The MCP servers (test-kit/mcp-probe-*) tell
+// the test that they got their credential; the job's events, the supervisor's log and the
+// job's folder on the runner never hold it (beyond what the agent itself printed, which
+// stays in its own session transcript).
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rankBetween } from '../lib/board/rank.ts';
+import { startDemoRunner, type DemoRunner } from '../lib/stack/demo-runner.ts';
+import { presets } from '../lib/teams/presets.ts';
+import { mcpProbeStdioArgs, startMcpProbeServer, type McpProbeServer } from '../test-kit/mcp-probe-server.ts';
+import { mutators } from '../zero/mutators.ts';
+import { sql } from './support/db.ts';
+import { createProject, createTicket, newMember, serverVerdict, type Member } from './support/fixtures.ts';
+import { orgApi } from './support/org-api.ts';
+import { testStack } from './support/stack-env.ts';
+
+const secret = (prefix: string) => `${prefix}-${randomBytes(12).toString('hex')}`;
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+const values = {
+  httpCredential: `Bearer ${secret('mcp-http')}`,
+  stdioCredential: secret('mcp-stdio'),
+  vaultValue: secret('vault-probe'),
+  platformOverridden: secret('vault-platform'),
+  localOverride: secret('local-override'),
+};
+
+let owner: Member;
+let project: Awaited<ReturnType<typeof createProject>>;
+let runner: DemoRunner | null = null;
+let probe: McpProbeServer;
+let runnerDir: string;
+const localBefore = process.env.VALUES_OVERRIDE;
+
+async function waitForJob(ticketId: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [job] = await sql<{ id: string; status: string; status_reason: string | null; snapshot: unknown }>(
+      testStack().databaseUrl,
+      'SELECT id, status, status_reason, snapshot FROM job WHERE ticket_id = $1 ORDER BY created_at DESC LIMIT 1',
+      [ticketId],
+    );
+    if (job && ['completed', 'failed', 'error'].includes(job.status)) return job;
+    if (Date.now() > deadline) throw new Error(`job still ${job?.status ?? 'missing'} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+beforeAll(async () => {
+  owner = await newMember('Values Owner');
+  project = await createProject(owner, 'RVL');
+  probe = await startMcpProbeServer({ header: 'Authorization', expected: values.httpCredential });
+
+  for (const [name, value] of [
+    ['VALUES_PROBE', values.vaultValue],
+    ['VALUES_OVERRIDE', values.platformOverridden],
+  ]) {
+    const answer = await orgApi(owner, 'PUT', `${owner.orgID}/secrets`, { preset: 'custom', name, value });
+    expect(answer.status, answer.text).toBe(200);
+  }
+  const servers = [
+    { name: 'probe-http', transport: 'http', url: probe.url, credentials: [{ name: 'Authorization', value: values.httpCredential }] },
+    { name: 'probe-stdio', transport: 'stdio', command: 'node', args: mcpProbeStdioArgs(['PROBE_TOKEN']), credentials: [{ name: 'PROBE_TOKEN', value: values.stdioCredential }] },
+  ];
+  const serverIds: string[] = [];
+  for (const server of servers) {
+    const answer = await orgApi(owner, 'PUT', `${owner.orgID}/mcp-servers`, { projectID: null, allowedTools: [], ...server });
+    expect(answer.status, answer.text).toBe(200);
+    serverIds.push((answer.body.server as { id: string }).id);
+  }
+
+  // The supervisor's own environment holds a value for one of the vault's names: it wins.
+  process.env.VALUES_OVERRIDE = values.localOverride;
+  const stack = testStack();
+  runnerDir = path.join(stack.dataDir ?? '.test-data', 'runner-values');
+  runner = await startDemoRunner({
+    dataDir: runnerDir,
+    appUrl: stack.appUrl,
+    databaseUrl: stack.databaseUrl,
+    appEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    target: { orgSlug: owner.orgSlug, projectKey: 'RVL' },
+    log: () => {},
+  });
+
+  // One stage that may run Bash and uses both MCP servers.
+  const coding = presets.code_runner.pipeline().steps.flatMap((s) => s.stages).find((s) => s.type === 'coding')!;
+  const pipeline = { steps: [{ id: 'step-values', stages: [{ ...coding, id: 'values', name: 'Values', allowedTools: ['Bash'], validationCommands: [], maxRetries: 0, mcpServerIds: serverIds }] }] };
+  await sql(stack.databaseUrl, 'UPDATE runner_team SET pipeline = $1::jsonb WHERE organization_id = $2', [JSON.stringify(pipeline), owner.orgID]);
+}, 240_000);
+
+afterAll(async () => {
+  if (localBefore === undefined) delete process.env.VALUES_OVERRIDE;
+  else process.env.VALUES_OVERRIDE = localBefore;
+  await runner?.stop();
+  await probe?.stop();
+  await owner?.zero.close();
+});
+
+describe('values travel to the runner', () => {
+  it('gives the agent its MCP servers’ credentials and the vault’s entries, and keeps them out of events, logs and the runner’s disk', async () => {
+    expect(runner, 'the runner (Docker, test kit, supervisor) must start').not.toBeNull();
+    const ticketId = await createTicket(owner, project, '[scenario:runner-values] [env:VALUES_PROBE,VALUES_OVERRIDE,SPEDY_MCP_2_1_PROBE_TOKEN] Check the runner values');
+    const working = project.statuses.find((s) => s.name === 'AI Processing')!;
+    expect(await serverVerdict(owner.zero.mutate(mutators.ticket.move({ id: ticketId, statusID: working.id, rank: rankBetween(null, null) })))).toBeNull();
+
+    const job = await waitForJob(ticketId, 240_000);
+    expect(job.status_reason).toBeNull();
+    expect(job.status).toBe('completed');
+
+    // The HTTP server got its Authorization header on every request, the tool call included.
+    expect(probe.calls).toEqual(['whoami']);
+    const toolCall = probe.requests.find((r) => r.rpcMethod === 'tools/call');
+    expect(toolCall?.headers.authorization).toBe(values.httpCredential);
+    expect(probe.requests.every((r) => r.headers.authorization === values.httpCredential)).toBe(true);
+
+    const events = await sql<{ type: string; payload: string }>(testStack().databaseUrl, 'SELECT type, payload::text AS payload FROM job_event WHERE job_id = $1 ORDER BY seq', [job.id]);
+    const feed = events.map((e) => e.payload).join('\n');
+    // The STDIO server got its variable (it reports only the digest) …
+    expect(feed).toContain('probe: Authorization matched');
+    expect(feed).toContain(`PROBE_TOKEN sha256=${sha256(values.stdioCredential)}`);
+    // … the vault entry is an environment variable of the agent, the local value beat the platform's,
+    // and the Bash output in the feed shows them masked.
+    expect(feed).toContain(`VALUES_PROBE=•••• sha256=${sha256(values.vaultValue)}`);
+    expect(feed).toContain(`VALUES_OVERRIDE=•••• sha256=${sha256(values.localOverride)}`);
+    expect(feed).not.toContain(sha256(values.platformOverridden));
+    // The agent printed the STDIO server's credential (its 2nd server, 1st credential) as well: masked too.
+    expect(feed).toContain(`SPEDY_MCP_2_1_PROBE_TOKEN=•••• sha256=${sha256(values.stdioCredential)}`);
+
+    const everyValue = Object.values(values);
+    for (const value of everyValue) expect(feed).not.toContain(value);
+    for (const value of everyValue) expect(JSON.stringify(job.snapshot)).not.toContain(value);
+    const supervisorLog = fs.readFileSync(runner!.supervisorLog, 'utf8');
+    expect(supervisorLog).toContain('job claimed');
+    for (const value of everyValue) expect(supervisorLog).not.toContain(value);
+
+    // The job's folder on the runner (workspace, skills, the agent's HOME): no file holds the
+    // HTTP server's credential, and none but the agent's session transcript (the agent printed
+    // it) holds the STDIO server's: the MCP configuration only names variables.
+    const jobDir = path.join(runnerDir, 'jobs', job.id);
+    const jobFiles = filesUnder(jobDir);
+    expect(jobFiles.length).toBeGreaterThan(0);
+    const transcripts = path.join(jobDir, 'home', '.claude', 'projects');
+    for (const file of jobFiles) {
+      const text = fs.readFileSync(file).toString('latin1');
+      expect(text.includes(values.httpCredential), file).toBe(false);
+      if (!file.startsWith(transcripts)) expect(text.includes(values.stdioCredential), file).toBe(false);
+    }
+  }, 300_000);
+});
