@@ -1,0 +1,127 @@
+// The job bench's tables: each phase's spread over the jobs measured, then the floor (a
+// bare container running the CLI) and what of a stage is start-up versus our own work.
+import type { FloorRun, FloorSample } from './job-floor.ts';
+import type { JobMarks, StageMarks } from './job-watch.ts';
+import { percentile } from './samples.ts';
+
+type Row = { figure: string; values: number[] };
+
+const fmt = (value: number) => (!Number.isFinite(value) ? 'n/a' : Math.abs(value) < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(2)} s`);
+
+/** p50 / p95 with enough samples; otherwise the median and the range (p95 of five is the max). */
+function spread(values: number[]): string {
+  if (values.length === 0) return 'n/a';
+  if (values.length >= 10) return `${fmt(percentile(values, 50))} / ${fmt(percentile(values, 95))}`;
+  return `${fmt(percentile(values, 50))} (${fmt(Math.min(...values))} – ${fmt(Math.max(...values))})`;
+}
+
+function printRows(title: string, rows: Row[], n: number): void {
+  const head = n >= 10 ? 'p50 / p95' : 'median (min – max)';
+  const cells = rows.map((r) => ({ figure: r.figure, measured: spread(r.values), count: r.values.length >= n ? '' : `${r.values.length} of ${n}` }));
+  const wf = Math.max(title.length, ...cells.map((c) => c.figure.length));
+  const wm = Math.max(head.length, ...cells.map((c) => c.measured.length));
+  console.log(`  ${title.padEnd(wf)}  ${head.padStart(wm)}`);
+  console.log(`  ${'-'.repeat(wf + wm + 2)}`);
+  for (const c of cells) console.log(`  ${c.figure.padEnd(wf)}  ${c.measured.padStart(wm)}  ${c.count}`);
+  console.log('');
+}
+
+/** `to - from` for every job that has both. */
+function diffs(jobs: JobMarks[], from: (j: JobMarks) => number | undefined, to: (j: JobMarks) => number | undefined): number[] {
+  return jobs.flatMap((j) => {
+    const [a, b] = [from(j), to(j)];
+    return a === undefined || b === undefined ? [] : [b - a];
+  });
+}
+
+function stageRows(jobs: JobMarks[]): Row[] {
+  const names = [...new Set(jobs.flatMap((j) => j.stages.map((s) => s.name)))];
+  const of = (name: string) => (j: JobMarks) => j.stages.find((s) => s.name === name);
+  const part = (name: string, from: keyof StageMarks, to: keyof StageMarks) =>
+    diffs(jobs, (j) => of(name)(j)?.[from] as number | undefined, (j) => of(name)(j)?.[to] as number | undefined);
+  return names.flatMap((name) => [
+    { figure: `${name}: started → completed`, values: part(name, 'started', 'completed') },
+    { figure: `  started → CLI's first line (container, CLI, MCP up)`, values: part(name, 'started', 'session') },
+    { figure: `  first line → result line (the agent's turns)`, values: part(name, 'session', 'result') },
+    { figure: `  result → completed (exit, removal, validation)`, values: part(name, 'result', 'completed') },
+  ]);
+}
+
+function gapRows(jobs: JobMarks[]): Row[] {
+  const first = (j: JobMarks) => j.stages[0]?.started;
+  const last = (j: JobMarks) => j.stages.at(-1)?.completed;
+  const between = jobs.flatMap((j) =>
+    j.stages.slice(1).flatMap((s, i) => {
+      const previous = j.stages[i].completed;
+      return previous === undefined ? [] : [s.started - previous];
+    }),
+  );
+  return [
+    { figure: 'claimed → first stage started (job folder, clone, secrets)', values: diffs(jobs, (j) => j.claimed, first) },
+    { figure: 'stage completed → next stage started', values: between },
+    { figure: 'last stage completed → PR opened (commit, push, PR API)', values: diffs(jobs, last, (j) => j.prOpened) },
+    { figure: 'PR opened → job finished (status, ticket moved)', values: diffs(jobs, (j) => j.prOpened, (j) => j.finished) },
+    { figure: "job finished → ticket in In Review on member B's board", values: diffs(jobs, (j) => j.finished, (j) => j.ticketDone) },
+  ];
+}
+
+function pathRows(jobs: JobMarks[]): Row[] {
+  const fromMove = (to: (j: JobMarks) => number | undefined) => diffs(jobs, (j) => j.moved, to);
+  return [
+    { figure: 'move → mutator confirmed by the server', values: fromMove((j) => j.moveCommitted) },
+    { figure: 'move → job row created', values: fromMove((j) => j.jobCreated) },
+    { figure: '  job created → offer on a runner socket', values: diffs(jobs, (j) => j.jobCreated, (j) => j.offered) },
+    { figure: '  offer → claimed', values: diffs(jobs, (j) => j.offered, (j) => j.claimed) },
+    { figure: "move → job in member B's live job list", values: fromMove((j) => j.jobVisible) },
+    { figure: 'move → first event emitted (stage started)', values: fromMove((j) => j.firstEvent) },
+    { figure: 'move → first agent event emitted by the supervisor', values: fromMove((j) => j.firstAgentEmitted) },
+    { figure: '  emitted → stored in job_event (25 ms polls)', values: diffs(jobs, (j) => j.firstAgentEmitted, (j) => j.firstAgentStored) },
+    { figure: "  emitted → in member B's live job feed", values: diffs(jobs, (j) => j.firstAgentEmitted, (j) => j.firstAgentVisible) },
+    { figure: "move → first agent event in member B's live feed", values: fromMove((j) => j.firstAgentVisible) },
+    { figure: 'move → PR opened', values: fromMove((j) => j.prOpened) },
+    { figure: "move → ticket in In Review on member B's board", values: fromMove((j) => j.ticketDone) },
+  ];
+}
+
+function floorRows(floor: FloorRun): Row[] {
+  const of = (pick: (s: FloorSample) => number) => floor.samples.map(pick);
+  return [
+    { figure: '`true`: create → exit', values: of((s) => s.bare) },
+    { figure: '`claude -p` stream-json: create → first line', values: of((s) => s.firstLine) },
+    { figure: '  create → result line', values: of((s) => s.resultLine) },
+    { figure: '  create → exit', values: of((s) => s.exited) },
+    { figure: '  removing the container', values: of((s) => s.removed) },
+  ];
+}
+
+const median = (values: number[]) => percentile(values, 50);
+const signed = (value: number) => (value < 0 ? `−${fmt(-value)}` : `+${fmt(value)}`);
+
+/** Each stage beside the floor (medians), and what lies outside the stages. */
+function printBreakdown(jobs: JobMarks[], floor: FloorRun | Error): void {
+  const complete = jobs.filter((j) => j.ticketDone !== undefined && j.stages.every((s) => s.completed !== undefined && s.session !== undefined));
+  if (complete.length === 0) return;
+  const total = median(complete.map((j) => j.ticketDone! - j.moved));
+  const inStages = median(complete.map((j) => j.stages.reduce((sum, s) => sum + (s.completed! - s.started), 0)));
+  console.log(`  Median job: ${fmt(total)} from the move to the ticket in In Review; ${fmt(inStages)} inside the stages, ${fmt(total - inStages)} outside them.`);
+  if (floor instanceof Error || floor.samples.length === 0) return;
+  const floorStart = median(floor.samples.map((s) => s.firstLine));
+  const floorAll = median(floor.samples.map((s) => s.exited));
+  console.log(`  Each stage's medians beside the floor's (create → first line ${fmt(floorStart)}, create → exit ${fmt(floorAll)}):`);
+  for (const name of [...new Set(complete.flatMap((j) => j.stages.map((s) => s.name)))]) {
+    const stages = complete.flatMap((j) => j.stages.filter((s) => s.name === name));
+    const startup = median(stages.map((s) => s.session! - s.started));
+    const whole = median(stages.map((s) => s.completed! - s.started));
+    console.log(`    ${name}: start-up ${fmt(startup)} (${signed(startup - floorStart)} over the floor), whole stage ${fmt(whole)} (${signed(whole - floorAll)})`);
+  }
+}
+
+export function printJobReport(jobs: JobMarks[], floor: FloorRun | Error): void {
+  const n = jobs.length;
+  printRows(`From the ticket move (${n} jobs)`, pathRows(jobs), n);
+  printRows('Stages (from the stage events)', stageRows(jobs), n);
+  printRows('Outside the stages', gapRows(jobs), n);
+  if (floor instanceof Error) console.log(`  Floor: failed: ${floor.message}\n`);
+  else printRows(`Floor: a bare container from ${floor.image}, ${floor.samples.length} runs`, floorRows(floor), floor.samples.length);
+  printBreakdown(jobs, floor);
+}
