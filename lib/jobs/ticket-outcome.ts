@@ -1,5 +1,7 @@
 // How a finished job shows on its ticket: completed → the team's completion status;
-// failed or error → the team's failure status with the AI Failed badge.
+// failed or error → the team's failure status with the AI Failed badge. A Board Interaction
+// that completed answered on the ticket (a comment, no pull request), so the ticket stays
+// where its people put it.
 import { and, eq, sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type * as schema from '../db/schema.ts';
@@ -11,11 +13,12 @@ type Tx = Pick<NodePgDatabase<typeof schema>, 'select' | 'update'>;
 
 export async function applyJobOutcomeToTicket(
   tx: Tx,
-  job: { ticketId: string | null; projectId: string | null; snapshot: unknown },
+  job: { type: string; ticketId: string | null; projectId: string | null; snapshot: unknown },
   status: JobStatus,
 ): Promise<void> {
   const team = (job.snapshot as JobSnapshot | null)?.team;
   if (!job.ticketId || !job.projectId || !team) return;
+  if (status === 'completed' && job.type === 'board_interaction') return;
   const target = status === 'completed' ? team.completionStatus : status === 'failed' || status === 'error' ? team.failureStatus : null;
   if (!target) return;
   const [column] = await tx

@@ -59,9 +59,9 @@ export async function reportJobStatus(
 
 /** A finished job shows on its ticket: completion status, or failure status with the AI Failed badge. */
 export async function applyOutcome(tx: DbOrTx, jobId: string, status: JobStatus): Promise<void> {
-  const { rows } = await tx.execute<{ ticket_id: string | null; project_id: string | null; snapshot: unknown }>(
-    sql`SELECT ticket_id, project_id, snapshot FROM job WHERE id = ${jobId}`,
+  const { rows } = await tx.execute<{ type: string; ticket_id: string | null; project_id: string | null; snapshot: unknown }>(
+    sql`SELECT type, ticket_id, project_id, snapshot FROM job WHERE id = ${jobId}`,
   );
   const job = rows[0];
-  if (job) await applyJobOutcomeToTicket(tx, { ticketId: job.ticket_id, projectId: job.project_id, snapshot: job.snapshot }, status);
+  if (job) await applyJobOutcomeToTicket(tx, { type: job.type, ticketId: job.ticket_id, projectId: job.project_id, snapshot: job.snapshot }, status);
 }

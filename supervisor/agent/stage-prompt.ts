@@ -21,6 +21,17 @@ export interface StagePromptInput {
 /** Sent to resume a session after Stop → Continue. */
 export const continuePrompt = 'You were paused by a person and are now continued. Carry on with your task from where you stopped.';
 
+/**
+ * Continue after a Stop that cut a tool call short. The CLI, stopped in a container, leaves
+ * the unfinished call out of the session it resumes, so the prompt names it.
+ */
+export function continuePromptAfter(unfinished: { name: string; input: unknown } | undefined): string {
+  if (!unfinished) return continuePrompt;
+  const input = JSON.stringify(unfinished.input) ?? '';
+  const shown = input.length > 500 ? `${input.slice(0, 500)}…` : input;
+  return `${continuePrompt}\n\nWhen you were paused you were running the tool ${unfinished.name} with ${shown}; it did not finish.`;
+}
+
 export function validationFailurePrompt(command: string, exitCode: number, output: string): string {
   return [
     `Spedy ran the validation command \`${command}\` after your changes and it failed (exit code ${exitCode}). Its output ended with:`,

@@ -7,7 +7,7 @@ import { agentEnv, claudeArgs, type AgentTurn } from '../agent/claude-command.ts
 import { stageMcp } from '../agent/mcp-config.ts';
 import { runAgent } from '../agent/run-agent.ts';
 import { writeStageSkills } from '../agent/skills.ts';
-import { continuePrompt, stagePrompt, validationFailurePrompt } from '../agent/stage-prompt.ts';
+import { continuePrompt, continuePromptAfter, stagePrompt, validationFailurePrompt } from '../agent/stage-prompt.ts';
 import { InfrastructureFailure, JobStopped, WorkFailure } from './failures.ts';
 import { jobEvent } from './job-events.ts';
 import type { JobRun, StageState } from './job-run.ts';
@@ -107,6 +107,8 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
 
       const turn = state.next ?? firstTurn(run, state, options.parallelWith, boardTools !== undefined);
       let delivered = false;
+      // The last tool call of this run that has not succeeded (yet): what a Stop cuts short.
+      let unfinished: { id: unknown; name: string; input: unknown } | undefined;
       const outcome = await runAgentIn(stage.name, {
         docker: run.deps.docker,
         container: agentContainerSpec(run, state, place, {
@@ -118,7 +120,12 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
         stage: stage.id,
         resumed: turn.resumeSession !== undefined,
         signal,
-        onEvent: (event) => run.emit(event),
+        onEvent: (event) => {
+          const { payload } = event;
+          if (event.type === 'tool_call') unfinished = { id: payload.id, name: String(payload.name), input: payload.input };
+          else if (event.type === 'tool_result' && payload.toolUseId === unfinished?.id && !payload.isError) unfinished = undefined;
+          run.emit(event);
+        },
         onStarted: () => run.status.reportSoon('running'),
         onSession: (sessionId) => {
           state.sessionId = sessionId;
@@ -128,7 +135,7 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
 
       if (outcome.kind === 'stopped') {
         // Continue resumes the session where it stopped, or sends the turn again if the agent never got it.
-        state.next = delivered && state.sessionId ? { prompt: continuePrompt, resumeSession: state.sessionId } : turn;
+        state.next = delivered && state.sessionId ? { prompt: continuePromptAfter(unfinished), resumeSession: state.sessionId } : turn;
         throw new JobStopped(signal.reason);
       }
       if (outcome.kind === 'failed') {

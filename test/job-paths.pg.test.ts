@@ -1,0 +1,290 @@
+// Every path of a job through the whole platform, with real parts: the board (Zero
+// mutators as a member) → a job → the real supervisor claims it over the WebSocket →
+// Claude Code in Docker containers against the scripted model → the outcome on the board.
+// Each test gives the project a team of the shape it needs, the way a person would
+// (team.create, team.setPipeline, buildSettings.setProjectRunner); a stage picks its
+// scripted behaviour with `[scenario:…]` / `[file:…]` in its name, which opens its prompt.
+import path from 'node:path';
+import Docker from 'dockerode';
+import { nanoid } from 'nanoid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rankBetween } from '../lib/board/rank.ts';
+import { startDemoRunner, type DemoRunner } from '../lib/stack/demo-runner.ts';
+import type { PipelineConfig, StageConfig } from '../lib/teams/pipeline.ts';
+import { presets, type PresetId } from '../lib/teams/presets.ts';
+import { continuePrompt } from '../supervisor/agent/stage-prompt.ts';
+import { ContainerLabel } from '../supervisor/container/stage-container.ts';
+import { askUserQuestion } from '../test-kit/model-server/scenarios.ts';
+import { mutators } from '../zero/mutators.ts';
+import { queries } from '../zero/queries.ts';
+import { sql } from './support/db.ts';
+import { createProject, createTicket, newMember, serverVerdict, type Member } from './support/fixtures.ts';
+import { testStack } from './support/stack-env.ts';
+import { waitForData } from './support/zero-client.ts';
+
+let owner: Member;
+let project: Awaited<ReturnType<typeof createProject>>;
+let runner: DemoRunner | null = null;
+let docker: Docker;
+
+const db = <T extends Record<string, unknown>>(text: string, params: unknown[] = []) => sql<T>(testStack().databaseUrl, text, params);
+const repository = 'demo/spedy-demo';
+const ended = ['completed', 'failed', 'error'];
+
+type JobRow = { id: string; type: string; status: string; status_reason: string | null; result: { pullRequests?: { url: string; branch: string; repository: string }[] } | null };
+
+async function poll<T>(what: string, read: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+async function latestJob(ticketId: string): Promise<JobRow | undefined> {
+  const [job] = await db<JobRow>('SELECT id, type, status, status_reason, result FROM job WHERE ticket_id = $1 ORDER BY created_at DESC LIMIT 1', [ticketId]);
+  return job;
+}
+
+function jobIn(ticketId: string, statuses: string[], timeoutMs = 240_000): Promise<JobRow> {
+  return poll(`a job of the ticket in ${statuses.join('/')}`, async () => {
+    const job = await latestJob(ticketId);
+    if (job && ended.includes(job.status) && !statuses.includes(job.status)) throw new Error(`the job ended ${job.status}: ${job.status_reason}`);
+    return job && statuses.includes(job.status) ? job : undefined;
+  }, timeoutMs);
+}
+
+async function eventsOf(jobId: string, type: string): Promise<Record<string, unknown>[]> {
+  const rows = await db<{ payload: Record<string, unknown> }>('SELECT payload FROM job_event WHERE job_id = $1 AND type = $2 ORDER BY seq', [jobId, type]);
+  return rows.map((row) => row.payload);
+}
+
+/** The plain text a person (or Spedy) wrote in a logged request message. */
+function messageText(message: { role: string; content: unknown } | undefined): string | undefined {
+  if (message?.role !== 'user') return undefined;
+  if (typeof message.content === 'string') return message.content;
+  const blocks = message.content as { type: string; text?: string }[];
+  return blocks
+    .filter((block) => block.type === 'text' && !block.text?.trimStart().startsWith('<system-reminder>'))
+    .map((block) => block.text)
+    .join('\n');
+}
+
+async function ticketState(ticketId: string) {
+  const [ticket] = await db<{ status: string; ai_failed: boolean }>(
+    'SELECT s.name AS status, t.ai_failed FROM ticket t JOIN project_status s ON s.id = t.status_id WHERE t.id = $1',
+    [ticketId],
+  );
+  return ticket;
+}
+
+/** A team of `preset` with `edit` applied to its pipeline, working this project's tickets. */
+async function useTeam(name: string, preset: PresetId, edit: (pipeline: PipelineConfig) => void = () => {}): Promise<{ id: string; handle: string }> {
+  const id = nanoid();
+  const handle = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const fields = {
+    description: 'Job-path tests',
+    workingStatus: 'AI Processing',
+    completionStatus: 'In Review',
+    failureStatus: 'Todo',
+    requiredCapabilities: ['claude_code'],
+    requiredLabels: ['demo'],
+  };
+  expect(await serverVerdict(owner.zero.mutate(mutators.team.create({ id, orgID: owner.orgID, preset, name, handle, ...fields })))).toBeNull();
+  const teams = owner.zero.materialize(queries.teams.list({ orgID: owner.orgID }));
+  await waitForData(teams, (rows) => rows.some((row) => row.id === id));
+  teams.destroy();
+  const pipeline = presets[preset].pipeline();
+  edit(pipeline);
+  expect(await serverVerdict(owner.zero.mutate(mutators.team.setPipeline({ id, pipeline })))).toBeNull();
+  expect(await serverVerdict(owner.zero.mutate(mutators.buildSettings.setProjectRunner({ projectID: project.id, teamID: id, triggerOnStatus: 'auto' })))).toBeNull();
+  return { id, handle };
+}
+
+function stage(id: string, partial: Partial<StageConfig> & Pick<StageConfig, 'name'>): StageConfig {
+  return { ...presets.code_runner.pipeline().steps[1]!.stages[0]!, id, type: 'coding', ...partial };
+}
+
+async function startTicket(title: string): Promise<string> {
+  const ticketId = await createTicket(owner, project, title);
+  const working = project.statuses.find((s) => s.name === 'AI Processing')!;
+  expect(await serverVerdict(owner.zero.mutate(mutators.ticket.move({ id: ticketId, statusID: working.id, rank: rankBetween(null, null) })))).toBeNull();
+  return ticketId;
+}
+
+/** The mutators check the job the member's client sees, as the job page does. */
+async function whenClientSees(jobId: string, status: string) {
+  const view = owner.zero.materialize(queries.runners.job({ orgID: owner.orgID, jobID: jobId }));
+  try {
+    await waitForData(view, (job) => job?.status === status, 30_000);
+  } finally {
+    view.destroy();
+  }
+}
+
+async function respond(jobId: string, action: 'input' | 'approve' | 'continue', text?: string) {
+  await whenClientSees(jobId, action === 'continue' ? 'stopped' : 'waiting_for_input');
+  expect(await serverVerdict(owner.zero.mutate(mutators.job.respond({ id: jobId, action, text })))).toBeNull();
+}
+
+function containersOf(jobId: string) {
+  return docker.listContainers({ all: true, filters: { label: [`${ContainerLabel.job}=${jobId}`] } });
+}
+
+beforeAll(async () => {
+  owner = await newMember('Path Walker');
+  project = await createProject(owner, 'PTH');
+  await owner.zero.preload(queries.teams.list({ orgID: owner.orgID })).complete;
+  const stack = testStack();
+  runner = await startDemoRunner({
+    dataDir: path.join(stack.dataDir ?? '.test-data', 'runner-paths'),
+    appUrl: stack.appUrl,
+    databaseUrl: stack.databaseUrl,
+    appEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    target: { orgSlug: owner.orgSlug, projectKey: 'PTH' },
+    log: () => {},
+  });
+  if (runner) docker = new Docker({ socketPath: runner.dockerSocket });
+}, 180_000);
+
+afterAll(async () => {
+  await runner?.stop();
+  await owner?.zero.close();
+});
+
+describe('the paths of a job, through the platform', () => {
+  it('fails when a validation command still fails after the retries, naming it; the ticket goes to the failure status', async () => {
+    expect(runner, 'the runner (Docker, test kit, supervisor) must start').not.toBeNull();
+    await useTeam('Strict Checkers', 'code_runner', (pipeline) => {
+      pipeline.steps = [{ id: 'step-implement', stages: [stage('implement', { name: 'Implement [scenario:fail-validation]', validationCommands: ['node hello.js'], maxRetries: 1 })] }];
+    });
+    const ticketId = await startTicket('Add a greeting script');
+
+    const job = await jobIn(ticketId, ['failed']);
+    expect(job.status_reason).toContain('Validation command "node hello.js" still fails');
+    expect(job.status_reason).toContain('after 1 retry');
+    const validations = await eventsOf(job.id, 'validation');
+    expect(validations.map((v) => [v.command, v.passed, v.attempt])).toEqual([
+      ['node hello.js', false, 1],
+      ['node hello.js', false, 2],
+    ]);
+    expect(await ticketState(ticketId)).toEqual({ status: 'Todo', ai_failed: true });
+  }, 300_000);
+
+  it('waits for approval with the plan, then carries on in the planner’s session and opens a pull request', async () => {
+    await useTeam('Careful Builders', 'code_runner', (pipeline) => {
+      pipeline.steps = [
+        { id: 'step-plan', stages: [stage('plan', { name: 'Plan [scenario:plan-then-build]', type: 'planning', role: 'planner', allowedTools: ['Read', 'Grep', 'Glob'] })] },
+        { id: 'step-build', stages: [stage('build', { name: 'Build', requireApproval: true })] },
+      ];
+    });
+    const ticketId = await startTicket('Greet the visitors');
+
+    const waiting = await jobIn(ticketId, ['waiting_for_input']);
+    const [plan] = await poll('the plan event', async () => ((await eventsOf(waiting.id, 'plan')).length ? eventsOf(waiting.id, 'plan') : undefined), 30_000);
+    expect(plan).toMatchObject({ stage: 'build', fromStages: ['plan'], plan: expect.stringContaining('1. Add hello.js printing a greeting.') });
+    await respond(waiting.id, 'approve', 'Looks good, keep it short.');
+
+    const job = await jobIn(ticketId, ['completed']);
+    const sessions = await eventsOf(job.id, 'session');
+    expect(sessions.map((s) => [s.stage, s.resumed])).toEqual([
+      ['plan', false],
+      ['build', true],
+    ]);
+    expect(sessions[1]!.sessionId).toBe(sessions[0]!.sessionId);
+    // The model got the approval in the planner's conversation (turn 1 of the same scenario).
+    const resumed = runner!.model.requests().find((request) => request.scenario === 'plan-then-build' && request.turn === 1);
+    expect(JSON.stringify(resumed?.messages)).toContain('Looks good, keep it short.');
+    const [pr] = job.result?.pullRequests ?? [];
+    expect(await runner!.git.readFile(repository, pr!.branch, 'hello.js')).toContain('Hello from Spedy');
+    expect(await ticketState(ticketId)).toEqual({ status: 'In Review', ai_failed: false });
+  }, 300_000);
+
+  it('waits for the answer to the agent’s question and resumes the same session with it', async () => {
+    await useTeam('Curious Coders', 'code_runner', (pipeline) => {
+      pipeline.steps = [{ id: 'step-implement', stages: [stage('implement', { name: 'Implement [scenario:ask-question]' })] }];
+    });
+    const ticketId = await startTicket('Pick a greeting');
+
+    const waiting = await jobIn(ticketId, ['waiting_for_input']);
+    const questions = await poll('the question event', async () => ((await eventsOf(waiting.id, 'question')).length ? eventsOf(waiting.id, 'question') : undefined), 30_000);
+    expect(questions).toEqual([{ stage: 'implement', question: askUserQuestion }]);
+    await respond(waiting.id, 'input', 'Welcome');
+
+    const job = await jobIn(ticketId, ['completed']);
+    const sessions = await eventsOf(job.id, 'session');
+    expect(sessions.map((s) => s.resumed)).toEqual([false, true]);
+    expect(sessions[1]!.sessionId).toBe(sessions[0]!.sessionId);
+    // The answer reached the model as the next message of the conversation that asked (`-p <answer> --resume`).
+    const answered = runner!.model.requests().find((request) => request.scenario === 'ask-question' && messageText(request.messages?.at(-1)) === 'Welcome');
+    expect(JSON.stringify(answered?.messages)).toContain('"name":"mcp__spedy__ask_user"');
+    expect((await eventsOf(job.id, 'result')).at(-1)).toMatchObject({ isError: false, text: expect.stringContaining('You answered: "Welcome"') });
+  }, 300_000);
+
+  it('Stop ends the stage’s container within 10 s; Continue resumes the session and the job finishes', async () => {
+    await useTeam('Slow Movers', 'code_runner', (pipeline) => {
+      pipeline.steps = [{ id: 'step-wait', stages: [stage('wait', { name: 'Wait [scenario:slow]', allowedTools: ['Bash'] })] }];
+    });
+    const ticketId = await startTicket('Take your time');
+
+    const running = await jobIn(ticketId, ['running']);
+    await poll('the agent running sleep', async () => ((await eventsOf(running.id, 'tool_call')).some((call) => call.name === 'Bash') ? true : undefined), 60_000);
+    expect((await containersOf(running.id)).length).toBeGreaterThan(0);
+    await whenClientSees(running.id, 'running');
+    expect(await serverVerdict(owner.zero.mutate(mutators.job.stop({ id: running.id })))).toBeNull();
+    // A behaviour of the spec: the stage's container is gone (removed, not only exited) within 10 s.
+    await poll('the stage’s container gone', async () => ((await containersOf(running.id)).length === 0 ? true : undefined), 10_000);
+    await poll('the runner reporting the stop', async () => ((await eventsOf(running.id, 'stage')).some((s) => s.phase === 'stopped') ? true : undefined), 30_000);
+    expect((await latestJob(ticketId))!.status).toBe('stopped');
+
+    await respond(running.id, 'continue');
+    const job = await jobIn(ticketId, ['completed']);
+    const sessions = await eventsOf(job.id, 'session');
+    expect(sessions.map((s) => s.resumed)).toEqual([false, true]);
+    expect(sessions[1]!.sessionId).toBe(sessions[0]!.sessionId);
+    expect((await eventsOf(job.id, 'result')).at(-1)).toMatchObject({ isError: false, text: 'Done waiting.' });
+    // Continue went to the conversation that was running `sleep` when it was stopped, and names that unfinished call.
+    const continued = runner!.model.requests().find((request) => request.scenario === 'slow' && messageText(request.messages?.at(-1))?.startsWith(continuePrompt));
+    const started = runner!.model.requests().find((request) => request.scenario === 'slow');
+    expect(messageText(continued?.messages?.[0])).toBe(messageText(started?.messages?.[0]));
+    expect(messageText(continued?.messages?.at(-1))).toContain('running the tool Bash with {"command":"sleep 600"');
+  }, 300_000);
+
+  it('answers an @mention with a comment through the board tools and opens no pull request (Board Interaction)', async () => {
+    const team = await useTeam('Board Helpers', 'board_agent');
+    const ticketId = await createTicket(owner, project, 'What does index.js print?');
+    const before = runner!.provider.pullRequests.list().length;
+    const body = `@${team.handle} [scenario:board-comment] what does index.js print?`;
+    expect(await serverVerdict(owner.zero.mutate(mutators.comment.add({ id: nanoid(), ticketID: ticketId, body })))).toBeNull();
+
+    const job = await jobIn(ticketId, ['completed']);
+    expect(job.type).toBe('board_interaction');
+    expect(job.result?.pullRequests).toEqual([]);
+    expect(runner!.provider.pullRequests.list().length).toBe(before);
+    const comments = await db<{ body: string }>('SELECT body FROM comment WHERE ticket_id = $1 ORDER BY created_at', [ticketId]);
+    expect(comments.map((c) => c.body)).toEqual([body, expect.stringContaining('Answer from the scripted model to:')]);
+    expect(await ticketState(ticketId)).toMatchObject({ status: 'Backlog', ai_failed: false });
+  }, 300_000);
+
+  it('runs a Full-Stack team: backend and frontend in their own worktrees, merged, then the Integration Validator', async () => {
+    await useTeam('Full Stackers', 'full_stack', (pipeline) => {
+      const [build, integrate] = pipeline.steps;
+      build!.stages[0]!.name = 'Backend [file:backend.js]';
+      build!.stages[1]!.name = 'Frontend [file:frontend.js]';
+      integrate!.stages[0]!.name = 'Integration Validator [file:check.js]';
+    });
+    const ticketId = await startTicket('Greeting API and page');
+
+    const job = await jobIn(ticketId, ['completed']);
+    const notices = await eventsOf(job.id, 'notice');
+    expect(notices.map((n) => n.message)).toContainEqual(expect.stringContaining('Merged the work of "Backend [file:backend.js]" and "Frontend [file:frontend.js]"'));
+    const [pr] = job.result?.pullRequests ?? [];
+    expect(pr!.repository).toBe(repository);
+    for (const file of ['backend.js', 'frontend.js', 'check.js']) {
+      expect(await runner!.git.readFile(repository, pr!.branch, file), file).toContain('Hello from Spedy');
+    }
+    expect(runner!.provider.pullRequests.list().some((p) => p.head === pr!.branch && p.base === 'main')).toBe(true);
+  }, 300_000);
+});
