@@ -2,6 +2,7 @@
 // work. `npm run supervisor` runs this file; tests call startSupervisor() in-process.
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import type DockerClient from 'dockerode';
 import pino from 'pino';
 import { z } from 'zod';
 import { toError } from '../lib/runners/errors.ts';
@@ -192,6 +193,9 @@ async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<JobR
     throw new Error(`No Docker engine answers at ${config.DOCKER_HOST ?? 'unix:///var/run/docker.sock'}: jobs run in containers. Start one (${dockerInstallHint()}) or set DOCKER_HOST=unix:///path/to/docker.sock.`);
   }
   const docker = new Docker({ socketPath });
+  await removeLeftoverContainers(docker, config.SPEDY_JOBS_DIR, log).catch((error: unknown) =>
+    log.warn({ err: toError(error).message }, 'could not look for containers a previous run left behind'),
+  );
   let image: Promise<string> | null = null;
   const runnerImage = () => {
     image ??= ensureRunnerImage({ docker, log: (line) => log.info({}, line) }).catch((error: unknown) => {
@@ -212,6 +216,22 @@ async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<JobR
       mcpCredentials: () => services.secrets.mcpCredentials(ctx.job.id),
       providers: services.secrets.current().git,
     });
+}
+
+/**
+ * Stage containers of jobs in our jobs folder that a killed supervisor left behind (they
+ * keep running until their agent ends, and stay as exited containers): this process runs
+ * none of them yet, and a job that is claimed again starts fresh containers from its
+ * workspace. Other supervisors' containers on the same engine are not ours (other folders).
+ */
+async function removeLeftoverContainers(docker: DockerClient, jobsDir: string, log: Log): Promise<void> {
+  const [{ ContainerLabel }, { removeContainer }] = await Promise.all([import('./container/stage-container.ts'), import('./container/remove.ts')]);
+  const ours = new Set(await fs.promises.readdir(jobsDir).catch(() => [] as string[]));
+  const found = await docker.listContainers({ all: true, filters: { label: [ContainerLabel.job] } });
+  const leftovers = found.filter((info) => ours.has(info.Labels[ContainerLabel.job]));
+  if (leftovers.length === 0) return;
+  await Promise.all(leftovers.map((info) => removeContainer(docker.getContainer(info.Id))));
+  log.info({ containers: leftovers.length, jobs: [...new Set(leftovers.map((info) => info.Labels[ContainerLabel.job]))] }, 'removed containers a previous run of this supervisor left behind');
 }
 
 async function main(): Promise<void> {

@@ -97,6 +97,16 @@ describe('heartbeat monitor', () => {
     expect(row).toEqual({ status_id: failedColumn, ai_failed: true });
   }, 40_000);
 
+  it('does not count the time the sweeping instance was down against a runner', async () => {
+    const runnerId = await registerRunner(org.api, { name: 'outlived-runner' });
+    const [heartbeat] = await sql(testStack().databaseUrl, 'SELECT last_heartbeat_at FROM runner WHERE id = $1', [runnerId]);
+    // Ten seconds on (the timeout is 2 s): an instance that started 1 s before finds the runner not yet lost…
+    const later = heartbeat.last_heartbeat_at + 10_000;
+    expect((await sweepLostRunners(org.db, later, later - 1000)).filter((r) => r.id === runnerId)).toEqual([]);
+    // …one that ran all along does.
+    expect((await sweepLostRunners(org.db, later, 0)).filter((r) => r.id === runnerId)).toHaveLength(1);
+  });
+
   it('fails a lost runner once however many sweeps race', async () => {
     const runnerId = await registerRunner(org.api, { name: 'raced-runner' });
     const [jobId] = await createReadyJobs(org.db, org.account.orgID);

@@ -20,7 +20,11 @@ const failableStatuses = jobStatuses.filter((s) => canTransition(s, 'failed'));
 
 export type LostRunner = { id: string; name: string; organizationId: string; timeoutSeconds: number; failedJobIds: string[] };
 
-export async function sweepLostRunners(db: DbOrTx, now = Date.now()): Promise<LostRunner[]> {
+/**
+ * `heartbeatFloor`: heartbeats count as no older than this (the sweeping instance's start):
+ * while it was down, runners could not reach it, which is no sign that they are gone.
+ */
+export async function sweepLostRunners(db: DbOrTx, now = Date.now(), heartbeatFloor = 0): Promise<LostRunner[]> {
   return db.transaction(async (tx) => {
     const { rows: lost } = await tx.execute<{ id: string; name: string; organization_id: string; timeout_seconds: number }>(sql`
       UPDATE runner r SET status = 'offline'
@@ -29,7 +33,7 @@ export async function sweepLostRunners(db: DbOrTx, now = Date.now()): Promise<Lo
         FROM organization o LEFT JOIN runner_settings s ON s.organization_id = o.id
       ) t
       WHERE t.organization_id = r.organization_id AND r.status = 'online'
-        AND r.last_heartbeat_at < ${now}::double precision - t.timeout_seconds * 1000
+        AND GREATEST(r.last_heartbeat_at, ${heartbeatFloor}::double precision) < ${now}::double precision - t.timeout_seconds * 1000
       RETURNING r.id, r.name, r.organization_id, t.timeout_seconds`);
     if (lost.length === 0) return [];
 
@@ -57,10 +61,11 @@ export function startHeartbeatMonitor(deps: { db: DbOrTx; intervalMs: number; lo
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
+  const startedAt = Date.now();
 
   const sweep = async () => {
     try {
-      const lost = await sweepLostRunners(deps.db);
+      const lost = await sweepLostRunners(deps.db, Date.now(), startedAt);
       for (const r of lost) {
         const shown = r.failedJobIds.slice(0, 5).join(', ') + (r.failedJobIds.length > 5 ? `, and ${r.failedJobIds.length - 5} more` : '');
         deps.log(`${runnerOfflineReason(r.name, r.timeoutSeconds)}: runner ${r.id} is Offline; failed ${r.failedJobIds.length} active job(s)${shown ? ` (${shown})` : ''}`);

@@ -7,6 +7,8 @@ export interface AppServerHandle {
   /** `http://localhost:PORT` */
   url: string;
   port: number;
+  /** The server's process (the leader of its process group), e.g. for a test to SIGKILL it. */
+  pid: number;
   /** SIGTERM to the process group, SIGKILL after 5 s. Idempotent. */
   stop(): Promise<void>;
   /** Resolves if the server exits by itself (not through stop()). */
@@ -67,5 +69,5 @@ export async function startAppServer(options: StartAppServerOptions): Promise<Ap
     if (err instanceof ReadinessError) throw new ReadinessError(err.message, describeTail(proc));
     throw err;
   }
-  return { url, port: options.port, stop: proc.stop, exited: proc.exited, logFile: proc.logFile };
+  return { url, port: options.port, pid: proc.pid, stop: proc.stop, exited: proc.exited, logFile: proc.logFile };
 }

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startGitRemote } from '../../test-kit/git-remote/server.ts';
+import type { Scenario } from '../../test-kit/model-server/scenario.ts';
 import { startModelServer } from '../../test-kit/model-server/server.ts';
 import { startProviderApi } from '../../test-kit/provider-api/server.ts';
 import { demoRepository, seedDemoRunner, type RunnerSetupTarget } from '../demo/runner-demo-seed.ts';
@@ -25,6 +26,10 @@ export type DemoRunner = {
   /** The scripted model (its request log) and the Docker engine the agents run in, for tests. */
   model: Awaited<ReturnType<typeof startModelServer>>;
   dockerSocket: string;
+  /** SIGKILL to the supervisor (as a crash would: no goodbye to the platform). For tests. */
+  killSupervisor(): Promise<void>;
+  /** Starts the supervisor again after killSupervisor(), with the same settings. For tests. */
+  restartSupervisor(): void;
 };
 
 const demoFiles = {
@@ -41,6 +46,8 @@ export async function startDemoRunner(options: {
   log: Log;
   /** Which organization and project the runner works for (default: the demo's). */
   target?: RunnerSetupTarget;
+  /** Scenarios added to the scripted model's (tests). */
+  scenarios?: Record<string, Scenario>;
 }): Promise<DemoRunner | null> {
   const { dataDir, log } = options;
   const stops: (() => Promise<void>)[] = [];
@@ -60,7 +67,7 @@ export async function startDemoRunner(options: {
     }
 
     const gitToken = `demo_${randomBytes(16).toString('hex')}`;
-    const model = await startModelServer({});
+    const model = await startModelServer({ scenarios: options.scenarios });
     stops.push(model.stop);
     const gitRoot = path.join(dataDir, 'git-remote');
     const git = await startGitRemote({ root: gitRoot, token: gitToken });
@@ -85,27 +92,36 @@ export async function startDemoRunner(options: {
 
     const logDir = path.join(dataDir, 'logs');
     fs.mkdirSync(logDir, { recursive: true });
-    const supervisor = spawnManaged({
-      name: 'demo supervisor',
-      command: process.execPath,
-      args: ['--import', 'tsx', 'supervisor/main.ts'],
-      cwd: projectRoot,
-      logFile: path.join(logDir, 'supervisor.log'),
-      env: {
-        ...process.env,
-        SPEDY_API_URL: `${options.appUrl}/api/v1`,
-        SPEDY_RUNNER_TOKEN: seeded.runnerToken,
-        SPEDY_RUNNER_NAME: 'demo-runner',
-        SPEDY_RUNNER_LABELS: 'demo',
-        SPEDY_POOL_SIZE: '2',
-        SPEDY_JOBS_DIR: path.join(dataDir, 'jobs'),
-        SPEDY_MODEL_BASE_URL: model.url,
-        DOCKER_HOST: `unix://${socketPath}`,
-      },
-    });
+    const spawnSupervisor = () =>
+      spawnManaged({
+        name: 'demo supervisor',
+        command: process.execPath,
+        args: ['--import', 'tsx', 'supervisor/main.ts'],
+        cwd: projectRoot,
+        logFile: path.join(logDir, 'supervisor.log'),
+        env: {
+          ...process.env,
+          SPEDY_API_URL: `${options.appUrl}/api/v1`,
+          SPEDY_RUNNER_TOKEN: seeded.runnerToken,
+          SPEDY_RUNNER_NAME: 'demo-runner',
+          SPEDY_RUNNER_LABELS: 'demo',
+          SPEDY_POOL_SIZE: '2',
+          SPEDY_JOBS_DIR: path.join(dataDir, 'jobs'),
+          SPEDY_MODEL_BASE_URL: model.url,
+          DOCKER_HOST: `unix://${socketPath}`,
+        },
+      });
+    let supervisor = spawnSupervisor();
     stops.push(() => supervisor.stop());
+    const killSupervisor = async () => {
+      process.kill(-supervisor.pid, 'SIGKILL');
+      await supervisor.exited;
+    };
+    const restartSupervisor = () => {
+      supervisor = spawnSupervisor();
+    };
     log('• Demo runner: a local supervisor with the scripted model (not Claude) works the demo tickets; move one to AI Processing.');
-    return { stop, provider, git, supervisorLog: path.join(logDir, 'supervisor.log'), model, dockerSocket: socketPath };
+    return { stop, provider, git, supervisorLog: path.join(logDir, 'supervisor.log'), model, dockerSocket: socketPath, killSupervisor, restartSupervisor };
   } catch (error) {
     await stop();
     log(`• Runners: the demo runner could not start (${(error as Error).message}); the board works without it.`);

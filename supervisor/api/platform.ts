@@ -5,6 +5,7 @@ import type { JobStatus } from '../../lib/jobs/status.ts';
 import type { ClaimedJob, HeartbeatResponse, JobEventInput } from '../../lib/runner-api/wire.ts';
 import type { PlatformHttp } from './http.ts';
 import { claimJobOverHttp, reportStatusOverHttp, sendEventsOverHttp, type StatusDetails } from './jobs.ts';
+import { isRetryable } from './retry.ts';
 import { sendHeartbeat } from './runners.ts';
 import { SocketDownError, SocketRefusal, type RunnerSocket } from './socket.ts';
 
@@ -22,6 +23,8 @@ export type HeartbeatAnswer = Pick<HeartbeatResponse, 'jobs' | 'controls'>;
 
 const ackTimeoutMs = 15_000;
 const heartbeatAnswerMs = 10_000;
+/** How long a status report keeps trying while the platform does not answer (each try retries too). */
+const statusOutageMs = 5 * 60_000;
 
 type Waiter<T> = { resolve: (value: T) => void; reject: (error: Error) => void };
 
@@ -85,8 +88,16 @@ export function createPlatform(deps: { http: PlatformHttp; socket: RunnerSocket 
           if (!(error instanceof SocketDownError) && !(error instanceof SocketRefusal)) throw error;
         }
       }
-      // A resent status is not a second transition, so this is safe after a lost answer.
-      return reportStatusOverHttp(http, runnerId, jobId, status, details);
+      // A resent status is not a second transition, so this is safe after a lost answer; it
+      // outlasts a platform restart (the job's events wait meanwhile too).
+      const deadline = Date.now() + statusOutageMs;
+      for (;;) {
+        try {
+          return await reportStatusOverHttp(http, runnerId, jobId, status, details);
+        } catch (error) {
+          if (!isRetryable(error) || Date.now() > deadline) throw error;
+        }
+      }
     },
 
     async sendEvents(jobId, events, signal) {

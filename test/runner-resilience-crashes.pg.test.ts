@@ -1,0 +1,204 @@
+// Crashes under a running job, with the real supervisor (Docker, Claude Code CLI, scripted
+// model) and a platform instance of this test's own:
+//   • the supervisor is killed: after the organization's offline timeout the job is Failed
+//     with a reason naming the runner, its ticket shows the failure; the orphaned container
+//     keeps running until the supervisor starts again and removes it;
+//   • the platform instance is killed and started again on the same port: the supervisor
+//     resends what was not acknowledged and the job completes with every event stored once.
+// The instance is `next start` on the production build under `npm test` and a dev server
+// with an output folder of its own (kept for the restart) in a dev stack.
+import path from 'node:path';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rankBetween } from '../lib/board/rank.ts';
+import { runnerOfflineReason } from '../lib/runners/heartbeat-monitor.ts';
+import { startAppServer, type AppServerHandle } from '../lib/stack/app-server.ts';
+import { startDemoRunner, type DemoRunner } from '../lib/stack/demo-runner.ts';
+import { findFreePort } from '../lib/stack/ports.ts';
+import { isScriptedError, type Scenario } from '../test-kit/model-server/scenario.ts';
+import { builtInScenarios } from '../test-kit/model-server/scenarios.ts';
+import { mutators } from '../zero/mutators.ts';
+import { sql } from './support/db.ts';
+import { createProject, createTicket, newMember, serverVerdict, type Member } from './support/fixtures.ts';
+import { testAppEnv, testStack } from './support/stack-env.ts';
+
+/** The default scenario (write hello.js, run it, summarise), each answer 2.5 s late: a job that runs for a while. */
+const steady: Scenario = {
+  description: 'edit-and-test, each answer 2.5 s late',
+  turns: builtInScenarios['edit-and-test'].turns.map((turn) => (request) => {
+    const result = typeof turn === 'function' ? turn(request) : turn;
+    return isScriptedError(result) ? result : { ...result, delayMs: 2500 };
+  }),
+};
+
+let owner: Member;
+let project: Awaited<ReturnType<typeof createProject>>;
+let instance: AppServerHandle | undefined;
+let startInstance: () => Promise<AppServerHandle>;
+let runner: DemoRunner | null = null;
+let docker: Docker;
+
+const db = () => testStack().databaseUrl;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+type JobRow = { id: string; status: string; status_reason: string | null; last_event_seq: number };
+async function jobOf(ticketId: string): Promise<JobRow | undefined> {
+  const [job] = await sql<JobRow>(db(), 'SELECT id, status, status_reason, last_event_seq FROM job WHERE ticket_id = $1 ORDER BY created_at DESC LIMIT 1', [ticketId]);
+  return job;
+}
+
+async function startWork(title: string): Promise<string> {
+  const ticketId = await createTicket(owner, project, title);
+  const working = project.statuses.find((s) => s.name === 'AI Processing')!;
+  expect(await serverVerdict(owner.zero.mutate(mutators.ticket.move({ id: ticketId, statusID: working.id, rank: rankBetween(null, null) })))).toBeNull();
+  return ticketId;
+}
+
+const containersOf = (jobId: string) => docker.listContainers({ all: true, filters: { label: [`spedy.job=${jobId}`] } });
+
+/** A running container of the job whose agent runs the slow scenario's `sleep 600`. */
+async function sleeping(jobId: string): Promise<boolean> {
+  for (const info of await containersOf(jobId)) {
+    if (info.State !== 'running') continue;
+    const top = (await docker.getContainer(info.Id).top().catch(() => null)) as { Processes: string[][] } | null;
+    // `ps -ef`: the command is the last column.
+    if (top?.Processes.some((p) => p.at(-1)?.startsWith('sleep 600'))) return true;
+  }
+  return false;
+}
+
+async function setOfflineTimeout(seconds: number): Promise<void> {
+  expect(await serverVerdict(owner.zero.mutate(mutators.runnerSettings.update({ orgID: owner.orgID, offlineTimeoutSeconds: seconds })))).toBeNull();
+}
+
+async function ticketState(ticketId: string) {
+  const [row] = await sql<{ status: string; ai_failed: boolean }>(
+    db(),
+    'SELECT s.name AS status, t.ai_failed FROM ticket t JOIN project_status s ON s.id = t.status_id WHERE t.id = $1',
+    [ticketId],
+  );
+  return row;
+}
+
+beforeAll(async () => {
+  owner = await newMember('Resilience Owner');
+  project = await createProject(owner, 'RES');
+  // The supervisor takes its heartbeat interval from this at registration (a third of it).
+  await setOfflineTimeout(10);
+
+  const env = testAppEnv();
+  const stack = testStack();
+  const port = await findFreePort(3950);
+  const dataDir = path.join(stack.dataDir ?? '.test-data', 'restarted-instance');
+  startInstance = () =>
+    startAppServer({
+      port,
+      dataDir,
+      env: {
+        ...env,
+        SPEDY_HEARTBEAT_SWEEP_MS: '500',
+        // A dev server needs an output folder of its own; the restart reuses it (Next's lock dies with the process).
+        ...(env.SPEDY_DEV ? { SPEDY_NEXT_DIST_DIR: `.next-${path.basename(stack.dataDir ?? 'test')}-restarted` } : {}),
+      },
+      timeoutMs: 240_000,
+    });
+  instance = await startInstance();
+
+  runner = await startDemoRunner({
+    dataDir: path.join(stack.dataDir ?? '.test-data', 'resilience-runner'),
+    appUrl: instance.url,
+    databaseUrl: stack.databaseUrl,
+    appEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    target: { orgSlug: owner.orgSlug, projectKey: 'RES' },
+    scenarios: { steady },
+    log: () => {},
+  });
+  if (runner) docker = new Docker({ socketPath: runner.dockerSocket });
+}, 300_000);
+
+afterAll(async () => {
+  await runner?.stop();
+  await instance?.stop();
+  await owner?.zero.close();
+});
+
+describe('a crash under a running job', () => {
+  it('fails the job of a killed supervisor after the offline timeout, and the restarted supervisor removes its container', async () => {
+    expect(runner, 'the runner (Docker, test kit, supervisor) must start').not.toBeNull();
+    const ticketId = await startWork('Wait for a long time [scenario:slow]');
+    // Mid-run: the agent's `sleep 600` runs in a stage container (the first job also waits for the image build).
+    const job = await until(
+      'the agent to sleep in its container',
+      async () => {
+        const row = await jobOf(ticketId);
+        return row?.status === 'running' && (await sleeping(row.id)) && row;
+      },
+      300_000,
+    );
+
+    await runner!.killSupervisor();
+    const failed = await until('the job to end', async () => {
+      const row = await jobOf(ticketId);
+      return row && ['completed', 'failed', 'error'].includes(row.status) && row;
+    }, 60_000);
+    expect(failed.status).toBe('failed');
+    expect(failed.status_reason).toBe(runnerOfflineReason('demo-runner', 10));
+    expect(await ticketState(ticketId)).toEqual({ status: 'Todo', ai_failed: true });
+    // Nothing stops the orphaned container: its agent sleeps on…
+    expect(await sleeping(job.id)).toBe(true);
+
+    // …or until the supervisor starts again (Online again, and heartbeats slow enough for the next test's restart).
+    await setOfflineTimeout(300);
+    runner!.restartSupervisor();
+    await until('the leftover container to be removed', async () => (await containersOf(job.id)).length === 0, 120_000);
+    expect((await jobOf(ticketId))?.status).toBe('failed');
+  }, 600_000);
+
+  it('completes a job across a killed and restarted platform instance, storing every event once', async () => {
+    expect(runner, 'the runner (Docker, test kit, supervisor) must start').not.toBeNull();
+    const ticketId = await startWork('Add a greeting script [scenario:steady]');
+    const steadyRequests = () => runner!.model.requests().filter((r) => r.scenario === 'steady').length;
+    const job = await until(
+      'the job to run and stream events',
+      async () => {
+        const row = await jobOf(ticketId);
+        return row?.status === 'running' && row.last_event_seq > 0 && steadyRequests() > 0 && row;
+      },
+      300_000,
+    );
+
+    process.kill(-instance!.pid, 'SIGKILL');
+    await instance!.exited;
+    const killedAt = Date.now();
+    const storedAtKill = (await jobOf(ticketId))!.last_event_seq;
+    // The agent goes on without the platform: two more answers from the model while it is down.
+    const before = steadyRequests();
+    await until('the agent to go on while the platform is down', async () => steadyRequests() >= before + 2, 120_000);
+    instance = await startInstance();
+    const restartedAt = Date.now();
+
+    const done = await until('the job to end', async () => {
+      const row = await jobOf(ticketId);
+      return row && ['completed', 'failed', 'error'].includes(row.status) && row;
+    }, 400_000);
+    expect(done.status_reason).toBeNull();
+    expect(done.status).toBe('completed');
+
+    const events = await sql<{ seq: number; type: string; created_at: number }>(db(), 'SELECT seq, type, created_at FROM job_event WHERE job_id = $1 ORDER BY seq', [job.id]);
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: done.last_event_seq }, (_, i) => i + 1));
+    expect(events.map((e) => e.type)).not.toContain('events_dropped');
+    expect(events.map((e) => e.type)).toContain('pull_request');
+    // Some were written while the platform was down and stored by the restarted instance.
+    expect(events.filter((e) => e.seq > storedAtKill && e.created_at > killedAt && e.created_at < restartedAt).length).toBeGreaterThan(0);
+    expect(await ticketState(ticketId)).toEqual({ status: 'In Review', ai_failed: false });
+  }, 900_000);
+});
