@@ -162,15 +162,25 @@ describe('the paths of a job, through the platform', () => {
     });
     const ticketId = await startTicket('Add a greeting script');
 
-    const job = await jobIn(ticketId, ['failed']);
-    expect(job.status_reason).toContain('Validation command "node hello.js" still fails');
-    expect(job.status_reason).toContain('after 1 retry');
-    const validations = await eventsOf(job.id, 'validation');
+    const failed = await jobIn(ticketId, ['failed']);
+    expect(failed.status_reason).toContain('Validation command "node hello.js" still fails');
+    expect(failed.status_reason).toContain('after 1 retry');
+    const validations = await eventsOf(failed.id, 'validation');
     expect(validations.map((v) => [v.command, v.passed, v.attempt])).toEqual([
       ['node hello.js', false, 1],
       ['node hello.js', false, 2],
     ]);
     expect(await ticketState(ticketId)).toEqual({ status: 'Todo', ai_failed: true });
+
+    // Dragged back into the working status: the badge goes and a new job starts (and fails the same way).
+    const working = project.statuses.find((s) => s.name === 'AI Processing')!;
+    expect(await serverVerdict(owner.zero.mutate(mutators.ticket.move({ id: ticketId, statusID: working.id, rank: rankBetween(null, null) })))).toBeNull();
+    expect(await ticketState(ticketId)).toEqual({ status: 'AI Processing', ai_failed: false });
+    const again = await poll('a second job', async () => {
+      const job = await latestJob(ticketId);
+      return job && job.id !== failed.id && job.status === 'failed' ? job : undefined;
+    }, 240_000);
+    expect(again.status_reason).toContain('Validation command "node hello.js" still fails');
   }, 300_000);
 
   it('waits for approval with the plan, then carries on in the planner’s session and opens a pull request', async () => {
@@ -250,6 +260,31 @@ describe('the paths of a job, through the platform', () => {
     const started = runner!.model.requests().find((request) => request.scenario === 'slow');
     expect(messageText(continued?.messages?.[0])).toBe(messageText(started?.messages?.[0]));
     expect(messageText(continued?.messages?.at(-1))).toContain('running the tool Bash with {"command":"sleep 600"');
+  }, 300_000);
+
+  it('Stop while waiting for an answer; Continue asks the question again, and the answer resumes the session', async () => {
+    await useTeam('Patient Askers', 'code_runner', (pipeline) => {
+      pipeline.steps = [{ id: 'step-implement', stages: [stage('implement', { name: 'Implement [scenario:ask-question]' })] }];
+    });
+    const ticketId = await startTicket('Pick a greeting, later');
+
+    const waiting = await jobIn(ticketId, ['waiting_for_input']);
+    await poll('the question event', async () => ((await eventsOf(waiting.id, 'question')).length ? true : undefined), 30_000);
+    await whenClientSees(waiting.id, 'waiting_for_input');
+    expect(await serverVerdict(owner.zero.mutate(mutators.job.stop({ id: waiting.id })))).toBeNull();
+    await poll('the runner reporting the stop', async () => ((await eventsOf(waiting.id, 'stage')).some((s) => s.phase === 'stopped') ? true : undefined), 30_000);
+    expect((await latestJob(ticketId))!.status).toBe('stopped');
+
+    await respond(waiting.id, 'continue');
+    await jobIn(ticketId, ['waiting_for_input'], 60_000);
+    await poll('the question asked again', async () => ((await eventsOf(waiting.id, 'question')).length === 2 ? true : undefined), 30_000);
+    await respond(waiting.id, 'input', 'Hello');
+
+    const job = await jobIn(ticketId, ['completed']);
+    const sessions = await eventsOf(job.id, 'session');
+    expect(sessions.map((s) => s.resumed)).toEqual([false, true]);
+    expect(sessions[1]!.sessionId).toBe(sessions[0]!.sessionId);
+    expect((await eventsOf(job.id, 'result')).at(-1)).toMatchObject({ isError: false, text: expect.stringContaining('You answered: "Hello"') });
   }, 300_000);
 
   it('answers an @mention with a comment through the board tools and opens no pull request (Board Interaction)', async () => {
