@@ -114,7 +114,7 @@ export async function startDemoRunner(options: {
     let supervisor = spawnSupervisor();
     stops.push(() => supervisor.stop());
     const killSupervisor = async () => {
-      process.kill(-supervisor.pid, 'SIGKILL');
+      if (!supervisor.hasExited()) process.kill(-supervisor.pid, 'SIGKILL');
       await supervisor.exited;
     };
     const restartSupervisor = () => {
