@@ -1,12 +1,16 @@
 // The floor under a stage: a bare container from the runner image on the same engine,
 // started the way the supervisor starts a stage's agent (supervisor/container and
 // supervisor/agent), with the same stage's command line against the same scripted model,
-// but no job folder, workspace, MCP servers or event streaming around it.
+// but no job folder, workspace or event streaming around it — once bare, once with the
+// board tools MCP server a stage gets (served here by the supervisor's own module).
+import path from 'node:path';
 import Docker from 'dockerode';
 import { agentEnv, claudeArgs } from '../supervisor/agent/claude-command.ts';
 import { stageMcp } from '../supervisor/agent/mcp-config.ts';
 import { ContainerLabel, startContainer, type StageContainerSpec } from '../supervisor/container/stage-container.ts';
 import { ensureRunnerImage, RUNNER_UID, RUNNER_WORKDIR } from '../supervisor/image/runner-image.ts';
+import { startBoardToolsServer, type BoardToolsServer } from '../supervisor/mcp/board-tools-server.ts';
+import type { BoardApi } from '../supervisor/mcp/tools.ts';
 import type { StageSnapshot } from '../lib/runner-api/wire.ts';
 
 /** One floor sample; ms from the container's create. */
@@ -21,6 +25,9 @@ export type FloorSample = {
   exited: number;
   /** Removing the exited container. */
   removed: number;
+  /** The same with the board tools MCP server: create → first line, → exit. */
+  mcpFirstLine: number;
+  mcpExited: number;
 };
 
 export type FloorRun = { image: string; samples: FloorSample[] };
@@ -46,12 +53,27 @@ async function timeContainer(docker: Docker, spec: StageContainerSpec): Promise<
   return { firstLine, resultLine, exited, removed: performance.now() - t1, exitCode: exit.exitCode };
 }
 
-export type Floor = { image: string; sample(): Promise<FloorSample> };
+export type Floor = { image: string; sample(): Promise<FloorSample>; close(): Promise<void> };
 
-/** The floor's containers on the runner's engine, with `stage`'s command line (no MCP servers, no skills). */
-export async function prepareFloor(input: { dockerSocket: string; modelUrl: string; stage: StageSnapshot; prompt: string; signal: AbortSignal }): Promise<Floor> {
+const floorJobId = 'bench-floor';
+const notInTheFloor = () => Promise.reject(new Error('the floor has no board'));
+const noBoard: BoardApi = { getTicket: notInTheFloor, addComment: notInTheFloor, setStatus: notInTheFloor, createSubticket: notInTheFloor };
+const quiet = { info() {}, warn() {}, debug() {} };
+
+async function runCli(docker: Docker, spec: StageContainerSpec) {
+  const cli = await timeContainer(docker, spec);
+  if (cli.exitCode !== 0 || cli.firstLine === undefined || cli.resultLine === undefined) {
+    throw new Error(`the bare claude -p container exited with code ${cli.exitCode}${cli.resultLine === undefined ? ' without a result line' : ''}`);
+  }
+  return { ...cli, firstLine: cli.firstLine, resultLine: cli.resultLine };
+}
+
+/** The floor's containers on the runner's engine, with `stage`'s command line (no skills; MCP only in the second run). */
+export async function prepareFloor(input: { dockerSocket: string; modelUrl: string; stage: StageSnapshot; prompt: string; workDir: string; signal: AbortSignal }): Promise<Floor> {
   const docker = new Docker({ socketPath: input.dockerSocket });
   const image = await ensureRunnerImage({ docker, signal: input.signal });
+  const tools: BoardToolsServer = await startBoardToolsServer({ api: noBoard, jobsDir: path.join(input.workDir, 'floor-tools'), log: quiet });
+  tools.openJob(floorJobId);
   const base: StageContainerSpec = {
     image,
     cmd: ['true'],
@@ -59,24 +81,35 @@ export async function prepareFloor(input: { dockerSocket: string; modelUrl: stri
     binds: [],
     workingDir: RUNNER_WORKDIR,
     user: `${RUNNER_UID}:${RUNNER_UID}`,
-    labels: { [ContainerLabel.job]: 'bench-floor', [ContainerLabel.stage]: input.stage.id },
+    labels: { [ContainerLabel.job]: floorJobId, [ContainerLabel.stage]: input.stage.id },
     networkHost: true,
   };
-  const agent: StageContainerSpec = {
+  const env = agentEnv({ secrets: {}, modelBaseUrl: input.modelUrl, apiKey: 'spedy-no-key' });
+  const cliSpec = (mcp: ReturnType<typeof stageMcp>): StageContainerSpec => ({
     ...base,
-    cmd: claudeArgs({ stage: input.stage, turn: { prompt: input.prompt }, mcp: stageMcp(input.stage, undefined), hasSkills: false }),
-    env: agentEnv({ secrets: {}, modelBaseUrl: input.modelUrl, apiKey: 'spedy-no-key' }),
-  };
+    cmd: claudeArgs({ stage: input.stage, turn: { prompt: input.prompt }, mcp, hasSkills: false }),
+    env: { ...env, ...mcp.env },
+    binds: mcp.binds,
+  });
+  const bare = cliSpec(stageMcp(input.stage, undefined));
+  const withMcp = cliSpec(stageMcp(input.stage, tools.mcpConfig(floorJobId)));
   return {
     image,
     async sample() {
       input.signal.throwIfAborted();
-      const bare = await timeContainer(docker, base);
-      const cli = await timeContainer(docker, agent);
-      if (cli.exitCode !== 0 || cli.firstLine === undefined || cli.resultLine === undefined) {
-        throw new Error(`the bare claude -p container exited with code ${cli.exitCode}${cli.resultLine === undefined ? ' without a result line' : ''}`);
-      }
-      return { bare: bare.exited, firstLine: cli.firstLine, resultLine: cli.resultLine, exited: cli.exited, removed: cli.removed };
+      const nothing = await timeContainer(docker, base);
+      const cli = await runCli(docker, bare);
+      const mcp = await runCli(docker, withMcp);
+      return {
+        bare: nothing.exited,
+        firstLine: cli.firstLine,
+        resultLine: cli.resultLine,
+        exited: cli.exited,
+        removed: cli.removed,
+        mcpFirstLine: mcp.firstLine,
+        mcpExited: mcp.exited,
+      };
     },
+    close: () => tools.close(),
   };
 }

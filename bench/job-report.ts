@@ -9,15 +9,15 @@ type Row = { figure: string; values: number[] };
 const fmt = (value: number) => (!Number.isFinite(value) ? 'n/a' : Math.abs(value) < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(2)} s`);
 
 /** p50 / p95 with enough samples; otherwise the median and the range (p95 of five is the max). */
-function spread(values: number[]): string {
+function spread(values: number[], percentiles: boolean): string {
   if (values.length === 0) return 'n/a';
-  if (values.length >= 10) return `${fmt(percentile(values, 50))} / ${fmt(percentile(values, 95))}`;
+  if (percentiles) return `${fmt(percentile(values, 50))} / ${fmt(percentile(values, 95))}`;
   return `${fmt(percentile(values, 50))} (${fmt(Math.min(...values))} – ${fmt(Math.max(...values))})`;
 }
 
 function printRows(title: string, rows: Row[], n: number): void {
   const head = n >= 10 ? 'p50 / p95' : 'median (min – max)';
-  const cells = rows.map((r) => ({ figure: r.figure, measured: spread(r.values), count: r.values.length >= n ? '' : `${r.values.length} of ${n}` }));
+  const cells = rows.map((r) => ({ figure: r.figure, measured: spread(r.values, n >= 10), count: r.values.length >= n ? '' : `${r.values.length} of ${n}` }));
   const wf = Math.max(title.length, ...cells.map((c) => c.figure.length));
   const wm = Math.max(head.length, ...cells.map((c) => c.measured.length));
   console.log(`  ${title.padEnd(wf)}  ${head.padStart(wm)}`);
@@ -39,12 +39,13 @@ function stageRows(jobs: JobMarks[]): Row[] {
   const of = (name: string) => (j: JobMarks) => j.stages.find((s) => s.name === name);
   const part = (name: string, from: keyof StageMarks, to: keyof StageMarks) =>
     diffs(jobs, (j) => of(name)(j)?.[from] as number | undefined, (j) => of(name)(j)?.[to] as number | undefined);
-  return names.flatMap((name) => [
+  return names.flatMap((name) => ([
     { figure: `${name}: started → completed`, values: part(name, 'started', 'completed') },
     { figure: `  started → CLI's first line (container, CLI, MCP up)`, values: part(name, 'started', 'session') },
     { figure: `  first line → result line (the agent's turns)`, values: part(name, 'session', 'result') },
     { figure: `  result → completed (exit, removal, validation)`, values: part(name, 'result', 'completed') },
-  ]);
+    { figure: `    result → validation passed (exit, removal, its container)`, values: part(name, 'result', 'validated') },
+  ] satisfies Row[]).filter((row) => row.values.length > 0));
 }
 
 function gapRows(jobs: JobMarks[]): Row[] {
@@ -71,7 +72,7 @@ function pathRows(jobs: JobMarks[]): Row[] {
     { figure: 'move → mutator confirmed by the server', values: fromMove((j) => j.moveCommitted) },
     { figure: 'move → job row created', values: fromMove((j) => j.jobCreated) },
     { figure: '  job created → offer on a runner socket', values: diffs(jobs, (j) => j.jobCreated, (j) => j.offered) },
-    { figure: '  offer → claimed', values: diffs(jobs, (j) => j.offered, (j) => j.claimed) },
+    { figure: "  offer (the listener's copy) → claimed", values: diffs(jobs, (j) => j.offered, (j) => j.claimed) },
     { figure: "move → job in member B's live job list", values: fromMove((j) => j.jobVisible) },
     { figure: 'move → first event emitted (stage started)', values: fromMove((j) => j.firstEvent) },
     { figure: 'move → first agent event emitted by the supervisor', values: fromMove((j) => j.firstAgentEmitted) },
@@ -91,6 +92,8 @@ function floorRows(floor: FloorRun): Row[] {
     { figure: '  create → result line', values: of((s) => s.resultLine) },
     { figure: '  create → exit', values: of((s) => s.exited) },
     { figure: '  removing the container', values: of((s) => s.removed) },
+    { figure: '`claude -p` + board tools MCP: create → first line', values: of((s) => s.mcpFirstLine) },
+    { figure: '  create → exit', values: of((s) => s.mcpExited) },
   ];
 }
 
@@ -99,20 +102,30 @@ const signed = (value: number) => (value < 0 ? `−${fmt(-value)}` : `+${fmt(val
 
 /** Each stage beside the floor (medians), and what lies outside the stages. */
 function printBreakdown(jobs: JobMarks[], floor: FloorRun | Error): void {
-  const complete = jobs.filter((j) => j.ticketDone !== undefined && j.stages.every((s) => s.completed !== undefined && s.session !== undefined));
+  const complete = jobs.filter((j) => j.ticketDone !== undefined && j.stages.every((s) => s.completed !== undefined && s.session !== undefined && s.result !== undefined));
   if (complete.length === 0) return;
+  const sum = (pick: (s: StageMarks) => number) => median(complete.map((j) => j.stages.reduce((total, s) => total + pick(s), 0)));
   const total = median(complete.map((j) => j.ticketDone! - j.moved));
-  const inStages = median(complete.map((j) => j.stages.reduce((sum, s) => sum + (s.completed! - s.started), 0)));
-  console.log(`  Median job: ${fmt(total)} from the move to the ticket in In Review; ${fmt(inStages)} inside the stages, ${fmt(total - inStages)} outside them.`);
+  const inStages = sum((s) => s.completed! - s.started);
+  console.log(`  Median job: ${fmt(total)} from the move to the ticket in In Review: ${fmt(inStages)} inside the stages, ${fmt(total - inStages)} outside them.`);
+  console.log(
+    `  Inside the stages (medians of the per-job sums): start-up to the CLI's first line ${fmt(sum((s) => s.session! - s.started))}, ` +
+      `the agent's turns ${fmt(sum((s) => s.result! - s.session!))}, after the result ${fmt(sum((s) => s.completed! - s.result!))}.`,
+  );
+  const mcp = [...new Set(complete.flatMap((j) => j.stages.map((s) => s.mcp || 'none')))].join('; ');
+  console.log(`  MCP servers as the CLI's first line reported them: ${mcp}.`);
   if (floor instanceof Error || floor.samples.length === 0) return;
   const floorStart = median(floor.samples.map((s) => s.firstLine));
-  const floorAll = median(floor.samples.map((s) => s.exited));
-  console.log(`  Each stage's medians beside the floor's (create → first line ${fmt(floorStart)}, create → exit ${fmt(floorAll)}):`);
+  const floorMcpStart = median(floor.samples.map((s) => s.mcpFirstLine));
+  const floorAll = median(floor.samples.map((s) => s.mcpExited));
+  console.log(
+    `  Beside the floor (create → first line: bare ${fmt(floorStart)}, with the board tools MCP ${fmt(floorMcpStart)}; with MCP create → exit ${fmt(floorAll)}), medians:`,
+  );
   for (const name of [...new Set(complete.flatMap((j) => j.stages.map((s) => s.name)))]) {
     const stages = complete.flatMap((j) => j.stages.filter((s) => s.name === name));
     const startup = median(stages.map((s) => s.session! - s.started));
     const whole = median(stages.map((s) => s.completed! - s.started));
-    console.log(`    ${name}: start-up ${fmt(startup)} (${signed(startup - floorStart)} over the floor), whole stage ${fmt(whole)} (${signed(whole - floorAll)})`);
+    console.log(`    ${name}: start-up ${fmt(startup)} (${signed(startup - floorMcpStart)} over the floor with MCP), whole stage ${fmt(whole)} (${signed(whole - floorAll)})`);
   }
 }
 

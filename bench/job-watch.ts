@@ -12,7 +12,17 @@ import { queries } from '../zero/queries.ts';
 
 export type BenchProject = { id: string; key: string; orgID: string; statuses: { id: string; name: string }[] };
 
-export type StageMarks = { name: string; started: number; session?: number; result?: number; completed?: number };
+export type StageMarks = {
+  name: string;
+  started: number;
+  /** The CLI's first line (its init message); `mcp` is how its MCP servers stood then. */
+  session?: number;
+  mcp?: string;
+  result?: number;
+  /** The last validation command's event. */
+  validated?: number;
+  completed?: number;
+};
 
 /** Epoch ms of each moment of one job; undefined when it did not happen. */
 export type JobMarks = {
@@ -69,8 +79,12 @@ function stageMarks(events: { type: string; payload: Record<string, unknown>; cr
     }
     const marks = stages.get(id);
     if (!marks) continue;
-    if (e.type === 'session') marks.session ??= e.created_at;
-    else if (e.type === 'result') marks.result = e.created_at;
+    if (e.type === 'session' && marks.session === undefined) {
+      marks.session = e.created_at;
+      const servers = (e.payload.mcpServers ?? []) as { name: string; status: string }[];
+      marks.mcp = servers.map((m) => `${m.name} ${m.status}`).join(', ');
+    } else if (e.type === 'validation') marks.validated = e.created_at;
+    if (e.type === 'result') marks.result = e.created_at;
     else if (e.type === 'stage' && e.payload.phase !== 'started' && e.payload.phase !== 'resumed') marks.completed = e.created_at;
   }
   return [...stages.values()];

@@ -50,11 +50,11 @@ function describeJob(marks: JobMarks): string {
 }
 
 /** The floor with the command line of the job's first writing stage (the same team's pipeline). */
-async function prepareFloorFor(pool: pg.Pool, jobId: string, runner: DemoRunner): Promise<Floor> {
+async function prepareFloorFor(pool: pg.Pool, jobId: string, runner: DemoRunner, workDir: string): Promise<Floor> {
   const { rows } = await pool.query<{ snapshot: { pipeline: { steps: { stages: StageSnapshot[] }[] } } }>('SELECT snapshot FROM job WHERE id = $1', [jobId]);
   const stages = rows[0].snapshot.pipeline.steps.flatMap((s) => s.stages);
   const stage = stages.find((s) => s.role === 'executor') ?? stages[0];
-  return prepareFloor({ dockerSocket: runner.dockerSocket, modelUrl: runner.model.url, stage, prompt: 'Add a greeting script', signal: interrupt.signal });
+  return prepareFloor({ dockerSocket: runner.dockerSocket, modelUrl: runner.model.url, stage, prompt: 'Add a greeting script', workDir, signal: interrupt.signal });
 }
 
 async function main(): Promise<void> {
@@ -102,6 +102,7 @@ async function main(): Promise<void> {
   const watcher = await joinOrg(await newMember('Job Bench Member B'), owner, 'member');
   teardown.add("member B's Zero client", () => watcher.zero.close());
   await openBoard(mover, project);
+  await owner.zero.close(); // the owner's part is done; two clients are what a ticket and a watcher need
 
   console.log('▶ Starting the demo runner for it (Docker engine, scripted model, git remote, supervisor)');
   const started = performance.now();
@@ -136,7 +137,9 @@ async function main(): Promise<void> {
   const floorStep = async (jobId: string, measured: boolean) => {
     try {
       if (!floor) {
-        floor = await prepareFloorFor(pool, jobId, runner);
+        const prepared = await prepareFloorFor(pool, jobId, runner, dataDir);
+        teardown.add("the floor's board tools server", () => prepared.close());
+        floor = prepared;
         floorRun.image = floor.image;
         await floor.sample(); // unmeasured: the first touch of the image's files
       }
