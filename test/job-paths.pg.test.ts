@@ -322,4 +322,32 @@ describe('the paths of a job, through the platform', () => {
     }
     expect(runner!.provider.pullRequests.list().some((p) => p.head === pr!.branch && p.base === 'main')).toBe(true);
   }, 300_000);
+
+  it('stops a Full-Stack team in its parallel step and continues it: both stages finish, merged', async () => {
+    await useTeam('Paused Stackers', 'full_stack', (pipeline) => {
+      const [build, integrate] = pipeline.steps;
+      // Later prompts quote other stages' names, so each stage names its own scenario.
+      build!.stages[0]!.name = 'Backend [scenario:edit-and-test] [file:backend.js]';
+      build!.stages[1]!.name = 'Frontend [scenario:write-then-wait] [file:frontend.js]';
+      integrate!.stages[0]!.name = 'Integration [scenario:edit-and-test] [file:check.js]';
+    });
+    const ticketId = await startTicket('Greeting API and page, with a pause');
+
+    const running = await jobIn(ticketId, ['running']);
+    await poll('the frontend agent running sleep', async () => ((await eventsOf(running.id, 'tool_call')).some((call) => call.name === 'Bash' && call.stage === 'frontend') ? true : undefined), 60_000);
+    await whenClientSees(running.id, 'running');
+    expect(await serverVerdict(owner.zero.mutate(mutators.job.stop({ id: running.id })))).toBeNull();
+    await poll('the job’s containers gone', async () => ((await containersOf(running.id)).length === 0 ? true : undefined), 10_000);
+    await poll('the runner reporting the stop', async () => ((await eventsOf(running.id, 'notice')).some((n) => String(n.message).startsWith('Stopped.')) ? true : undefined), 30_000);
+
+    await respond(running.id, 'continue');
+    const job = await jobIn(ticketId, ['completed']);
+    const frontend = (await eventsOf(job.id, 'session')).filter((s) => s.stage === 'frontend');
+    expect(frontend.map((s) => s.resumed)).toEqual([false, true]);
+    expect(frontend[1]!.sessionId).toBe(frontend[0]!.sessionId);
+    const [pr] = job.result?.pullRequests ?? [];
+    for (const file of ['backend.js', 'frontend.js', 'check.js']) {
+      expect(await runner!.git.readFile(repository, pr!.branch, file), file).toContain('Hello from Spedy');
+    }
+  }, 300_000);
 });

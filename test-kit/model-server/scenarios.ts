@@ -126,6 +126,14 @@ export const builtInScenarios: Record<string, Scenario> = {
       (request) => ({ content: [text(`Checked the values: ${request.toolResults.map((r) => r.text.trim()).join(' | ')}`)] }),
     ],
   },
+  'write-then-wait': {
+    description: 'Writes hello.js (or `[file:…]`) with Write, then runs `sleep 600` with Bash until stopped; after Continue it ends with a summary.',
+    turns: [
+      (request) => ({ content: [toolUse('Write', { file_path: scriptPath(request).absolute, content: workingScript })] }),
+      { content: [toolUse('Bash', { command: 'sleep 600', description: 'Wait', timeout: 600_000 })] },
+      (request) => ({ content: [text(`Wrote ${scriptPath(request).relative} and waited.`)] }),
+    ],
+  },
   'api-error': {
     description: 'Every request fails with 500 api_error, so the CLI ends with is_error: true.',
     loop: true,
