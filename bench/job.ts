@@ -2,10 +2,10 @@
 // request, and where the time goes. On a throwaway stack with the demo runner (its own
 // Docker engine, the runner image, the real Claude Code CLI against the scripted model),
 // a member moves tickets into AI Processing one after the other; each job is followed to
-// the ticket in In Review as a second member's live queries see it. Then the floor: a bare
-// container running `claude -p` against the same model. It measures and prints; it never
-// fails on a figure. Flags: --jobs N (default 5), --warmup N (default 1), --floor-runs N (floor samples after
-// each job, default 1).
+// the ticket in In Review as a second member's live queries see it. Between the jobs, the
+// floor: a bare container from the same image running `claude -p` against the same model.
+// It measures and prints; it never fails on a figure.
+// Flags: --jobs N (default 5), --warmup N (default 1), --floor-runs N (floor samples after each job, default 1).
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
