@@ -46,7 +46,7 @@ describe('the claude command of a stage', () => {
 
   it('gives the agent the vault entries but keeps the runner’s own variables', () => {
     const env = agentEnv({ secrets: { NPM_TOKEN: 'npm_x', HOME: '/root', 'BAD-NAME': 'x', ANTHROPIC_API_KEY: 'sk-vault' }, modelBaseUrl: 'http://127.0.0.1:4100', apiKey: 'sk-vault' });
-    expect(env).toMatchObject({ NPM_TOKEN: 'npm_x', HOME: '/home/runner', ANTHROPIC_API_KEY: 'sk-vault', ANTHROPIC_BASE_URL: 'http://127.0.0.1:4100', ENABLE_TOOL_SEARCH: 'false', DISABLE_TELEMETRY: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' });
+    expect(env).toMatchObject({ NPM_TOKEN: 'npm_x', HOME: '/home/runner', ANTHROPIC_API_KEY: 'sk-vault', ANTHROPIC_BASE_URL: 'http://127.0.0.1:4100', ENABLE_TOOL_SEARCH: 'false', MCP_CONNECTION_NONBLOCKING: 'false', DISABLE_TELEMETRY: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' });
     expect(env).not.toHaveProperty('BAD-NAME');
   });
 });

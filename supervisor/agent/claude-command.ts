@@ -52,7 +52,7 @@ export function claudeArgs(options: ClaudeRunOptions): string[] {
 }
 
 /** Variables the runner sets for every agent; a vault entry of the same name does not replace them. */
-const runnerEnvNames = new Set(['HOME', 'PATH', 'USER', 'LANG', 'DISABLE_TELEMETRY', 'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC', 'DISABLE_AUTOUPDATER', 'ENABLE_TOOL_SEARCH']);
+const runnerEnvNames = new Set(['HOME', 'PATH', 'USER', 'LANG', 'DISABLE_TELEMETRY', 'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC', 'DISABLE_AUTOUPDATER', 'ENABLE_TOOL_SEARCH', 'MCP_CONNECTION_NONBLOCKING']);
 
 export interface AgentEnvOptions {
   /** Vault entries and git tokens of the bootstrap bundle: the agent gets them as variables. */
@@ -75,6 +75,9 @@ export function agentEnv(options: AgentEnvOptions): Record<string, string> {
     DISABLE_AUTOUPDATER: '1',
     // MCP tools go to the model directly instead of behind the ToolSearch tool.
     ENABLE_TOOL_SEARCH: 'false',
+    // The first turn already has the MCP tools: by default the CLI starts while its MCP
+    // servers still connect, and a slow one (the board tools) is "not available" at first.
+    MCP_CONNECTION_NONBLOCKING: 'false',
     // Commits the agent makes itself carry the runner's name (Spedy squashes them anyway).
     GIT_AUTHOR_NAME: runnerIdentity.name,
     GIT_AUTHOR_EMAIL: runnerIdentity.email,
