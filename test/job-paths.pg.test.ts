@@ -139,7 +139,8 @@ beforeAll(async () => {
   await owner.zero.preload(queries.teams.list({ orgID: owner.orgID })).complete;
   const stack = testStack();
   runner = await startDemoRunner({
-    dataDir: path.join(stack.dataDir ?? '.test-data', 'runner-paths'),
+    // The same folder as ticket-to-pull-request's runner: its engine keeps the runner image.
+    dataDir: path.join(stack.dataDir ?? '.test-data', 'runner'),
     appUrl: stack.appUrl,
     databaseUrl: stack.databaseUrl,
     appEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
