@@ -30,7 +30,8 @@ export type FloorSample = {
   mcpExited: number;
 };
 
-export type FloorRun = { image: string; samples: FloorSample[] };
+/** The floor samples of a bench run, each with the job it was taken right after (to pair them). */
+export type FloorRun = { image: string; samples: (FloorSample & { afterJob: string })[] };
 
 async function timeContainer(docker: Docker, spec: StageContainerSpec): Promise<{ firstLine?: number; resultLine?: number; exited: number; removed: number; exitCode: number }> {
   const t0 = performance.now();

@@ -100,33 +100,39 @@ function floorRows(floor: FloorRun): Row[] {
 const median = (values: number[]) => percentile(values, 50);
 const signed = (value: number) => (value < 0 ? `−${fmt(-value)}` : `+${fmt(value)}`);
 
-/** Each stage beside the floor (medians), and what lies outside the stages. */
+/**
+ * Where a median job's time goes, and each stage beside the floor. The machine's load
+ * swings within a run, so each job is compared with the floor samples taken right after it,
+ * and the medians are of those paired differences.
+ */
 function printBreakdown(jobs: JobMarks[], floor: FloorRun | Error): void {
   const complete = jobs.filter((j) => j.ticketDone !== undefined && j.stages.every((s) => s.completed !== undefined && s.session !== undefined && s.result !== undefined));
   if (complete.length === 0) return;
-  const sum = (pick: (s: StageMarks) => number) => median(complete.map((j) => j.stages.reduce((total, s) => total + pick(s), 0)));
+  const stagesSum = (j: JobMarks, pick: (s: StageMarks) => number) => j.stages.reduce((total, s) => total + pick(s), 0);
+  const sum = (pick: (s: StageMarks) => number) => median(complete.map((j) => stagesSum(j, pick)));
   const total = median(complete.map((j) => j.ticketDone! - j.moved));
-  const inStages = sum((s) => s.completed! - s.started);
-  console.log(`  Median job: ${fmt(total)} from the move to the ticket in In Review: ${fmt(inStages)} inside the stages, ${fmt(total - inStages)} outside them.`);
+  const outside = median(complete.map((j) => j.ticketDone! - j.moved - stagesSum(j, (s) => s.completed! - s.started)));
+  console.log(`  Median job: ${fmt(total)} from the move to the ticket in In Review; outside the stages ${fmt(outside)} (median of the per-job remainders).`);
   console.log(
     `  Inside the stages (medians of the per-job sums): start-up to the CLI's first line ${fmt(sum((s) => s.session! - s.started))}, ` +
       `the agent's turns ${fmt(sum((s) => s.result! - s.session!))}, after the result ${fmt(sum((s) => s.completed! - s.result!))}.`,
   );
   const mcp = [...new Set(complete.flatMap((j) => j.stages.map((s) => s.mcp || 'none')))].join('; ');
   console.log(`  MCP servers as the CLI's first line reported them: ${mcp}.`);
-  if (floor instanceof Error || floor.samples.length === 0) return;
-  const floorStart = median(floor.samples.map((s) => s.firstLine));
-  const floorMcpStart = median(floor.samples.map((s) => s.mcpFirstLine));
-  const floorAll = median(floor.samples.map((s) => s.mcpExited));
-  console.log(
-    `  Beside the floor (create → first line: bare ${fmt(floorStart)}, with the board tools MCP ${fmt(floorMcpStart)}; with MCP create → exit ${fmt(floorAll)}), medians:`,
-  );
-  for (const name of [...new Set(complete.flatMap((j) => j.stages.map((s) => s.name)))]) {
-    const stages = complete.flatMap((j) => j.stages.filter((s) => s.name === name));
-    const startup = median(stages.map((s) => s.session! - s.started));
-    const whole = median(stages.map((s) => s.completed! - s.started));
-    console.log(`    ${name}: start-up ${fmt(startup)} (${signed(startup - floorMcpStart)} over the floor with MCP), whole stage ${fmt(whole)} (${signed(whole - floorAll)})`);
+  if (floor instanceof Error) return;
+  const after = (j: JobMarks) => floor.samples.filter((s) => s.afterJob === j.jobId);
+  const paired = complete.filter((j) => after(j).length > 0);
+  if (paired.length === 0) return;
+  console.log(`  Each stage minus the floor samples taken right after the same job (${paired.length} jobs; floor with the board tools MCP), medians:`);
+  for (const name of [...new Set(paired.flatMap((j) => j.stages.map((s) => s.name)))]) {
+    const pairs = paired.flatMap((j) => j.stages.filter((s) => s.name === name).map((s) => ({ s, f: after(j) })));
+    const startup = median(pairs.map(({ s, f }) => s.session! - s.started - median(f.map((x) => x.mcpFirstLine))));
+    const whole = median(pairs.map(({ s, f }) => s.completed! - s.started - median(f.map((x) => x.mcpExited))));
+    console.log(`    ${name}: start-up (started → first line vs create → first line) ${signed(startup)}, whole stage (vs create → exit) ${signed(whole)}`);
   }
+  const bareVsMcp = median(floor.samples.map((s) => s.mcpFirstLine - s.firstLine));
+  const bareTrue = median(floor.samples.map((s) => s.firstLine - s.bare));
+  console.log(`  In the floor itself: the board tools MCP server adds ${signed(bareVsMcp)} before the first line; the CLI's start adds ${signed(bareTrue)} over a container running \`true\`.`);
 }
 
 export function printJobReport(jobs: JobMarks[], floor: FloorRun | Error): void {

@@ -144,7 +144,7 @@ async function main(): Promise<void> {
         await floor.sample(); // unmeasured: the first touch of the image's files
       }
       if (floor instanceof Error) return;
-      for (let n = 0; measured && n < FLOOR_RUNS; n++) floorRun.samples.push(await floor.sample());
+      for (let n = 0; measured && n < FLOOR_RUNS; n++) floorRun.samples.push({ ...(await floor.sample()), afterJob: jobId });
     } catch (error) {
       interrupt.signal.throwIfAborted();
       floor = error instanceof Error ? error : new Error(String(error));
