@@ -129,6 +129,16 @@ test('a person watches a real job stream live, with usage and cache figures, unt
   await expect(view.getByTestId('job-status').first()).toHaveAttribute('data-status', 'completed', { timeout: 240_000 });
   await expect(view.getByTestId('job-pull-request')).toContainText('demo/spedy-demo#');
   await expect(view.getByTestId('feed-pull-request')).toBeVisible();
+  // The feed followed the newest events; scrolled up it stays put until "Jump to latest".
+  const feed = page.getByTestId('job-feed');
+  await expect(view.getByTestId('feed-pull-request')).toBeInViewport();
+  await expect(page.getByTestId('jump-to-latest')).toHaveCount(0);
+  await feed.evaluate((box) => box.scrollTo({ top: 0 }));
+  await expect(page.getByTestId('jump-to-latest')).toBeVisible();
+  await expect(view.getByTestId('feed-pull-request')).not.toBeInViewport();
+  await page.getByTestId('jump-to-latest').click();
+  await expect(page.getByTestId('jump-to-latest')).toHaveCount(0);
+  await expect(view.getByTestId('feed-pull-request')).toBeInViewport();
   const seen = (await statusesSeen())!;
   expect(seen, 'the same page (no reload) saw the job move to Completed').toContain('completed');
   expect(seen.length).toBeGreaterThan(1);
