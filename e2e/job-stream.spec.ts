@@ -184,6 +184,8 @@ test('a job that asks a question shows "Answers required"; Enter sends the answe
     await expect(panel.getByRole('heading', { name: 'Answers required' })).toBeVisible();
     await expect(panel.getByTestId('job-question')).toHaveText(askUserQuestion);
     await expect(panel.getByRole('button', { name: /Approve/ })).toHaveCount(0);
+    await expect(page.locator('[data-testid="job-stage"][data-state="awaiting_answer"]')).toHaveCount(1);
+    if (answered === 0) await page.screenshot({ path: test.info().outputPath('answers-required.png') });
     await panel.getByLabel('Your answer').fill(answer);
     await panel.getByLabel('Your answer').press('Enter');
     await expect(view).not.toHaveAttribute('data-status', 'waiting_for_input');

@@ -25,11 +25,13 @@ export function JobPageClient({ jobID }: { jobID: string }) {
   const items = useMemo(() => toFeedItems(events), [events]);
   const usage = useMemo(() => usageTotals(usageEvents), [usageEvents]);
   const snapshot = useMemo(() => (job ? jobSnapshot.safeParse(job.snapshot) : null), [job]);
+  const status = job?.status ?? '';
+  const pending = useMemo(() => pendingRequest(status, events), [status, events]);
   const steps = useMemo(() => {
     const pipeline = snapshot?.success ? snapshot.data.pipeline.steps : [];
-    const states = new Map(stageStates(pipeline.flatMap((s) => s.stages), events).map((s) => [s.id, s]));
+    const states = new Map(stageStates(pipeline.flatMap((s) => s.stages), events, pending).map((s) => [s.id, s]));
     return pipeline.map((step) => step.stages.map((s) => states.get(s.id)!));
-  }, [snapshot, events]);
+  }, [snapshot, events, pending]);
 
   if (!job) {
     if (jobResult.type === 'complete') {
@@ -53,7 +55,7 @@ export function JobPageClient({ jobID }: { jobID: string }) {
             </p>
           )}
           <div className="px-4 pt-3 empty:hidden">
-            <JobResponse job={job} pending={pendingRequest(job.status, events)} />
+            <JobResponse job={job} pending={pending} />
           </div>
           <JobFeed
             items={items}

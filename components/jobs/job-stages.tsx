@@ -6,6 +6,7 @@ import { UsageFigures } from './usage-figures';
 const look: Record<StageState, { label: string; icon: LucideIcon; className: string }> = {
   pending: { label: 'Pending', icon: Circle, className: 'text-muted-foreground' },
   running: { label: 'Running', icon: CircleDot, className: 'text-primary animate-pulse' },
+  awaiting_answer: { label: 'Waiting for your answer', icon: CirclePause, className: 'text-warning' },
   awaiting_approval: { label: 'Awaiting approval', icon: CirclePause, className: 'text-warning' },
   completed: { label: 'Completed', icon: Check, className: 'text-success' },
   failed: { label: 'Failed', icon: CircleX, className: 'text-destructive' },

@@ -83,6 +83,9 @@ describe('stageStates', () => {
     ]);
     const later = [...rows, row('stage', { stage: 'impl', name: 'Implement', phase: 'started' }), row('stage', { stage: 'impl', name: 'Implement', phase: 'failed', reason: 'Docker' })];
     expect(stageStates(stages, later)[1]).toEqual({ id: 'impl', name: 'Implement', state: 'failed', reason: 'Docker' });
+    const asking = [...rows, row('stage', { stage: 'impl', name: 'Implement', phase: 'started' }), row('question', { stage: 'impl', question: 'Which?' })];
+    expect(stageStates(stages, asking, pendingRequest('waiting_for_input', asking))[1].state).toBe('awaiting_answer');
+    expect(stageStates(stages, asking, pendingRequest('running', asking))[1].state).toBe('running');
   });
 });
 

@@ -156,11 +156,14 @@ function toFeedItem(row: JobEventRow, toolNames: Map<string, string>): FeedItem 
 }
 
 // ── Stages ─────────────────────────────────────────────────────────────────────
-export type StageState = 'pending' | 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'stopped';
+export type StageState = 'pending' | 'running' | 'awaiting_answer' | 'awaiting_approval' | 'completed' | 'failed' | 'stopped';
 export type StageView = { id: string; name: string; state: StageState; reason: string | null };
 
-/** Each stage of the pipeline (from the job's snapshot) with the state its latest event gives it. */
-export function stageStates(stages: readonly { id: string; name: string }[], rows: readonly JobEventRow[]): StageView[] {
+/**
+ * Each stage of the pipeline (from the job's snapshot) with the state its latest event gives
+ * it; the stage whose question the job waits on (pendingRequest) is awaiting an answer.
+ */
+export function stageStates(stages: readonly { id: string; name: string }[], rows: readonly JobEventRow[], pending: PendingRequest = null): StageView[] {
   const views = new Map<string, StageView>(stages.map((s) => [s.id, { id: s.id, name: s.name, state: 'pending', reason: null }]));
   for (const row of sortedBySeq(rows)) {
     if (row.type === 'plan') {
@@ -176,6 +179,8 @@ export function stageStates(stages: readonly { id: string; name: string }[], row
     view.reason = p.reason ?? null;
     views.set(p.stage, view);
   }
+  const asking = pending?.kind === 'question' && pending.stage ? views.get(pending.stage) : undefined;
+  if (asking?.state === 'running') asking.state = 'awaiting_answer';
   return [...views.values()];
 }
 
