@@ -4,62 +4,29 @@
 // Each test gives the project a team of the shape it needs, the way a person would
 // (team.create, team.setPipeline, buildSettings.setProjectRunner); a stage picks its
 // scripted behaviour with `[scenario:…]` / `[file:…]` in its name, which opens its prompt.
-import path from 'node:path';
 import Docker from 'dockerode';
 import { nanoid } from 'nanoid';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rankBetween } from '../lib/board/rank.ts';
-import { startDemoRunner, type DemoRunner } from '../lib/stack/demo-runner.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineConfig, StageConfig } from '../lib/teams/pipeline.ts';
 import { presets, type PresetId } from '../lib/teams/presets.ts';
 import { continuePrompt } from '../supervisor/agent/stage-prompt.ts';
-import { ContainerLabel } from '../supervisor/container/stage-container.ts';
 import { askUserQuestion } from '../test-kit/model-server/scenarios.ts';
 import { mutators } from '../zero/mutators.ts';
 import { queries } from '../zero/queries.ts';
 import { sql } from './support/db.ts';
 import { createProject, createTicket, newMember, serverVerdict, type Member } from './support/fixtures.ts';
+import { containersOf as containersOfJob, eventsOf, jobIn, latestJob, poll, startTestRunner, startTicket, ticketState, type TestRunner } from './support/jobs.ts';
 import { testStack } from './support/stack-env.ts';
 import { waitForData } from './support/zero-client.ts';
 
 let owner: Member;
 let project: Awaited<ReturnType<typeof createProject>>;
-let runner: DemoRunner | null = null;
+let runner: TestRunner | null = null;
 let docker: Docker;
 
 const db = <T extends Record<string, unknown>>(text: string, params: unknown[] = []) => sql<T>(testStack().databaseUrl, text, params);
 const repository = 'demo/spedy-demo';
-const ended = ['completed', 'failed', 'error'];
-
-type JobRow = { id: string; type: string; status: string; status_reason: string | null; result: { pullRequests?: { url: string; branch: string; repository: string }[] } | null };
-
-async function poll<T>(what: string, read: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-async function latestJob(ticketId: string): Promise<JobRow | undefined> {
-  const [job] = await db<JobRow>('SELECT id, type, status, status_reason, result FROM job WHERE ticket_id = $1 ORDER BY created_at DESC LIMIT 1', [ticketId]);
-  return job;
-}
-
-function jobIn(ticketId: string, statuses: string[], timeoutMs = 240_000): Promise<JobRow> {
-  return poll(`a job of the ticket in ${statuses.join('/')}`, async () => {
-    const job = await latestJob(ticketId);
-    if (job && ended.includes(job.status) && !statuses.includes(job.status)) throw new Error(`the job ended ${job.status}: ${job.status_reason}`);
-    return job && statuses.includes(job.status) ? job : undefined;
-  }, timeoutMs);
-}
-
-async function eventsOf(jobId: string, type: string): Promise<Record<string, unknown>[]> {
-  const rows = await db<{ payload: Record<string, unknown> }>('SELECT payload FROM job_event WHERE job_id = $1 AND type = $2 ORDER BY seq', [jobId, type]);
-  return rows.map((row) => row.payload);
-}
 
 /** The plain text a person (or Spedy) wrote in a logged request message. */
 function messageText(message: { role: string; content: unknown } | undefined): string | undefined {
@@ -70,14 +37,6 @@ function messageText(message: { role: string; content: unknown } | undefined): s
     .filter((block) => block.type === 'text' && !block.text?.trimStart().startsWith('<system-reminder>'))
     .map((block) => block.text)
     .join('\n');
-}
-
-async function ticketState(ticketId: string) {
-  const [ticket] = await db<{ status: string; ai_failed: boolean }>(
-    'SELECT s.name AS status, t.ai_failed FROM ticket t JOIN project_status s ON s.id = t.status_id WHERE t.id = $1',
-    [ticketId],
-  );
-  return ticket;
 }
 
 /** A team of `preset` with `edit` applied to its pipeline, working this project's tickets. */
@@ -107,13 +66,6 @@ function stage(id: string, partial: Partial<StageConfig> & Pick<StageConfig, 'na
   return { ...presets.code_runner.pipeline().steps[1]!.stages[0]!, id, type: 'coding', ...partial };
 }
 
-async function startTicket(title: string): Promise<string> {
-  const ticketId = await createTicket(owner, project, title);
-  const working = project.statuses.find((s) => s.name === 'AI Processing')!;
-  expect(await serverVerdict(owner.zero.mutate(mutators.ticket.move({ id: ticketId, statusID: working.id, rank: rankBetween(null, null) })))).toBeNull();
-  return ticketId;
-}
-
 /** The mutators check the job the member's client sees, as the job page does. */
 async function whenClientSees(jobId: string, status: string) {
   const view = owner.zero.materialize(queries.runners.job({ orgID: owner.orgID, jobID: jobId }));
@@ -129,24 +81,14 @@ async function respond(jobId: string, action: 'input' | 'approve' | 'continue', 
   expect(await serverVerdict(owner.zero.mutate(mutators.job.respond({ id: jobId, action, text })))).toBeNull();
 }
 
-function containersOf(jobId: string) {
-  return docker.listContainers({ all: true, filters: { label: [`${ContainerLabel.job}=${jobId}`] } });
-}
+const containersOf = (jobId: string) => containersOfJob(docker, jobId);
 
 beforeAll(async () => {
   owner = await newMember('Path Walker');
   project = await createProject(owner, 'PTH');
   await owner.zero.preload(queries.teams.list({ orgID: owner.orgID })).complete;
   const stack = testStack();
-  runner = await startDemoRunner({
-    // The same folder as ticket-to-pull-request's runner: its engine keeps the runner image.
-    dataDir: path.join(stack.dataDir ?? '.test-data', 'runner'),
-    appUrl: stack.appUrl,
-    databaseUrl: stack.databaseUrl,
-    appEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
-    target: { orgSlug: owner.orgSlug, projectKey: 'PTH' },
-    log: () => {},
-  });
+  runner = await startTestRunner(owner, 'PTH');
   if (runner) docker = new Docker({ socketPath: runner.dockerSocket });
 }, 180_000);
 
@@ -161,7 +103,7 @@ describe('the paths of a job, through the platform', () => {
     await useTeam('Strict Checkers', 'code_runner', (pipeline) => {
       pipeline.steps = [{ id: 'step-implement', stages: [stage('implement', { name: 'Implement [scenario:fail-validation]', validationCommands: ['node hello.js'], maxRetries: 1 })] }];
     });
-    const ticketId = await startTicket('Add a greeting script');
+    const ticketId = await startTicket(owner, project, 'Add a greeting script');
 
     const failed = await jobIn(ticketId, ['failed']);
     expect(failed.status_reason).toContain('Validation command "node hello.js" still fails');
@@ -191,7 +133,7 @@ describe('the paths of a job, through the platform', () => {
         { id: 'step-build', stages: [stage('build', { name: 'Build', requireApproval: true })] },
       ];
     });
-    const ticketId = await startTicket('Greet the visitors');
+    const ticketId = await startTicket(owner, project, 'Greet the visitors');
 
     const waiting = await jobIn(ticketId, ['waiting_for_input']);
     const [plan] = await poll('the plan event', async () => ((await eventsOf(waiting.id, 'plan')).length ? eventsOf(waiting.id, 'plan') : undefined), 30_000);
@@ -217,7 +159,7 @@ describe('the paths of a job, through the platform', () => {
     await useTeam('Curious Coders', 'code_runner', (pipeline) => {
       pipeline.steps = [{ id: 'step-implement', stages: [stage('implement', { name: 'Implement [scenario:ask-question]' })] }];
     });
-    const ticketId = await startTicket('Pick a greeting');
+    const ticketId = await startTicket(owner, project, 'Pick a greeting');
 
     const waiting = await jobIn(ticketId, ['waiting_for_input']);
     const questions = await poll('the question event', async () => ((await eventsOf(waiting.id, 'question')).length ? eventsOf(waiting.id, 'question') : undefined), 30_000);
@@ -238,7 +180,7 @@ describe('the paths of a job, through the platform', () => {
     await useTeam('Slow Movers', 'code_runner', (pipeline) => {
       pipeline.steps = [{ id: 'step-wait', stages: [stage('wait', { name: 'Wait [scenario:slow]', allowedTools: ['Bash'] })] }];
     });
-    const ticketId = await startTicket('Take your time');
+    const ticketId = await startTicket(owner, project, 'Take your time');
 
     const running = await jobIn(ticketId, ['running']);
     await poll('the agent running sleep', async () => ((await eventsOf(running.id, 'tool_call')).some((call) => call.name === 'Bash') ? true : undefined), 60_000);
@@ -267,7 +209,7 @@ describe('the paths of a job, through the platform', () => {
     await useTeam('Patient Askers', 'code_runner', (pipeline) => {
       pipeline.steps = [{ id: 'step-implement', stages: [stage('implement', { name: 'Implement [scenario:ask-question]' })] }];
     });
-    const ticketId = await startTicket('Pick a greeting, later');
+    const ticketId = await startTicket(owner, project, 'Pick a greeting, later');
 
     const waiting = await jobIn(ticketId, ['waiting_for_input']);
     await poll('the question event', async () => ((await eventsOf(waiting.id, 'question')).length ? true : undefined), 30_000);
@@ -311,7 +253,7 @@ describe('the paths of a job, through the platform', () => {
       build!.stages[1]!.name = 'Frontend [file:frontend.js]';
       integrate!.stages[0]!.name = 'Integration Validator [file:check.js]';
     });
-    const ticketId = await startTicket('Greeting API and page');
+    const ticketId = await startTicket(owner, project, 'Greeting API and page');
 
     const job = await jobIn(ticketId, ['completed']);
     const notices = await eventsOf(job.id, 'notice');
@@ -332,7 +274,7 @@ describe('the paths of a job, through the platform', () => {
       build!.stages[1]!.name = 'Frontend [scenario:write-then-wait] [file:frontend.js]';
       integrate!.stages[0]!.name = 'Integration [scenario:edit-and-test] [file:check.js]';
     });
-    const ticketId = await startTicket('Greeting API and page, with a pause');
+    const ticketId = await startTicket(owner, project, 'Greeting API and page, with a pause');
 
     const running = await jobIn(ticketId, ['running']);
     await poll('the frontend agent running sleep', async () => ((await eventsOf(running.id, 'tool_call')).some((call) => call.name === 'Bash' && call.stage === 'frontend') ? true : undefined), 60_000);

@@ -10,16 +10,15 @@
 import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rankBetween } from '../lib/board/rank.ts';
 import { runnerOfflineReason } from '../lib/runners/heartbeat-monitor.ts';
 import { startAppServer, type AppServerHandle } from '../lib/stack/app-server.ts';
-import { startDemoRunner, type DemoRunner } from '../lib/stack/demo-runner.ts';
 import { findFreePort } from '../lib/stack/ports.ts';
 import { isScriptedError, type Scenario } from '../test-kit/model-server/scenario.ts';
 import { builtInScenarios } from '../test-kit/model-server/scenarios.ts';
 import { mutators } from '../zero/mutators.ts';
 import { sql } from './support/db.ts';
-import { createProject, createTicket, newMember, serverVerdict, type Member } from './support/fixtures.ts';
+import { createProject, newMember, serverVerdict, type Member } from './support/fixtures.ts';
+import { containersOf as containersOfJob, latestJob, poll, startTestRunner, startTicket, ticketState, type TestRunner } from './support/jobs.ts';
 import { testAppEnv, testStack } from './support/stack-env.ts';
 
 /** The default scenario (write hello.js, run it, summarise), each answer 2.5 s late: a job that runs for a while. */
@@ -35,35 +34,12 @@ let owner: Member;
 let project: Awaited<ReturnType<typeof createProject>>;
 let instance: AppServerHandle | undefined;
 let startInstance: () => Promise<AppServerHandle>;
-let runner: DemoRunner | null = null;
+let runner: TestRunner | null = null;
 let docker: Docker;
 
 const db = () => testStack().databaseUrl;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-type JobRow = { id: string; status: string; status_reason: string | null; last_event_seq: number };
-async function jobOf(ticketId: string): Promise<JobRow | undefined> {
-  const [job] = await sql<JobRow>(db(), 'SELECT id, status, status_reason, last_event_seq FROM job WHERE ticket_id = $1 ORDER BY created_at DESC LIMIT 1', [ticketId]);
-  return job;
-}
-
-async function startWork(title: string): Promise<string> {
-  const ticketId = await createTicket(owner, project, title);
-  const working = project.statuses.find((s) => s.name === 'AI Processing')!;
-  expect(await serverVerdict(owner.zero.mutate(mutators.ticket.move({ id: ticketId, statusID: working.id, rank: rankBetween(null, null) })))).toBeNull();
-  return ticketId;
-}
-
-const containersOf = (jobId: string) => docker.listContainers({ all: true, filters: { label: [`spedy.job=${jobId}`] } });
+const containersOf = (jobId: string) => containersOfJob(docker, jobId);
 
 /** A running container of the job whose agent runs the slow scenario's `sleep 600`. */
 async function sleeping(jobId: string): Promise<boolean> {
@@ -78,15 +54,6 @@ async function sleeping(jobId: string): Promise<boolean> {
 
 async function setOfflineTimeout(seconds: number): Promise<void> {
   expect(await serverVerdict(owner.zero.mutate(mutators.runnerSettings.update({ orgID: owner.orgID, offlineTimeoutSeconds: seconds })))).toBeNull();
-}
-
-async function ticketState(ticketId: string) {
-  const [row] = await sql<{ status: string; ai_failed: boolean }>(
-    db(),
-    'SELECT s.name AS status, t.ai_failed FROM ticket t JOIN project_status s ON s.id = t.status_id WHERE t.id = $1',
-    [ticketId],
-  );
-  return row;
 }
 
 beforeAll(async () => {
@@ -113,15 +80,7 @@ beforeAll(async () => {
     });
   instance = await startInstance();
 
-  runner = await startDemoRunner({
-    dataDir: path.join(stack.dataDir ?? '.test-data', 'resilience-runner'),
-    appUrl: instance.url,
-    databaseUrl: stack.databaseUrl,
-    appEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
-    target: { orgSlug: owner.orgSlug, projectKey: 'RES' },
-    scenarios: { steady },
-    log: () => {},
-  });
+  runner = await startTestRunner(owner, 'RES', { appUrl: instance.url, scenarios: { steady } });
   if (runner) docker = new Docker({ socketPath: runner.dockerSocket });
 }, 300_000);
 
@@ -134,20 +93,20 @@ afterAll(async () => {
 describe('a crash under a running job', () => {
   it('fails the job of a killed supervisor after the offline timeout, and the restarted supervisor removes its container', async () => {
     expect(runner, 'the runner (Docker, test kit, supervisor) must start').not.toBeNull();
-    const ticketId = await startWork('Wait for a long time [scenario:slow]');
+    const ticketId = await startTicket(owner, project, 'Wait for a long time [scenario:slow]');
     // Mid-run: the agent's `sleep 600` runs in a stage container (the first job also waits for the image build).
-    const job = await until(
+    const job = await poll(
       'the agent to sleep in its container',
       async () => {
-        const row = await jobOf(ticketId);
+        const row = await latestJob(ticketId);
         return row?.status === 'running' && (await sleeping(row.id)) && row;
       },
       300_000,
     );
 
     await runner!.killSupervisor();
-    const failed = await until('the job to end', async () => {
-      const row = await jobOf(ticketId);
+    const failed = await poll('the job to end', async () => {
+      const row = await latestJob(ticketId);
       return row && ['completed', 'failed', 'error'].includes(row.status) && row;
     }, 60_000);
     expect(failed.status).toBe('failed');
@@ -159,18 +118,18 @@ describe('a crash under a running job', () => {
     // …or until the supervisor starts again (Online again, and heartbeats slow enough for the next test's restart).
     await setOfflineTimeout(300);
     runner!.restartSupervisor();
-    await until('the leftover container to be removed', async () => (await containersOf(job.id)).length === 0, 120_000);
-    expect((await jobOf(ticketId))?.status).toBe('failed');
+    await poll('the leftover container to be removed', async () => (await containersOf(job.id)).length === 0, 120_000);
+    expect((await latestJob(ticketId))?.status).toBe('failed');
   }, 600_000);
 
   it('completes a job across a killed and restarted platform instance, storing every event once', async () => {
     expect(runner, 'the runner (Docker, test kit, supervisor) must start').not.toBeNull();
-    const ticketId = await startWork('Add a greeting script [scenario:steady]');
+    const ticketId = await startTicket(owner, project, 'Add a greeting script [scenario:steady]');
     const steadyRequests = () => runner!.model.requests().filter((r) => r.scenario === 'steady').length;
-    const job = await until(
+    const job = await poll(
       'the job to run and stream events',
       async () => {
-        const row = await jobOf(ticketId);
+        const row = await latestJob(ticketId);
         return row?.status === 'running' && row.last_event_seq > 0 && steadyRequests() > 0 && row;
       },
       300_000,
@@ -179,15 +138,15 @@ describe('a crash under a running job', () => {
     process.kill(-instance!.pid, 'SIGKILL');
     await instance!.exited;
     const killedAt = Date.now();
-    const storedAtKill = (await jobOf(ticketId))!.last_event_seq;
+    const storedAtKill = (await latestJob(ticketId))!.last_event_seq;
     // The agent goes on without the platform: two more answers from the model while it is down.
     const before = steadyRequests();
-    await until('the agent to go on while the platform is down', async () => steadyRequests() >= before + 2, 120_000);
+    await poll('the agent to go on while the platform is down', async () => steadyRequests() >= before + 2, 120_000);
     instance = await startInstance();
     const restartedAt = Date.now();
 
-    const done = await until('the job to end', async () => {
-      const row = await jobOf(ticketId);
+    const done = await poll('the job to end', async () => {
+      const row = await latestJob(ticketId);
       return row && ['completed', 'failed', 'error'].includes(row.status) && row;
     }, 400_000);
     expect(done.status_reason).toBeNull();

@@ -9,13 +9,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rankBetween } from '../lib/board/rank.ts';
-import { startDemoRunner, type DemoRunner } from '../lib/stack/demo-runner.ts';
 import { presets } from '../lib/teams/presets.ts';
 import { mcpProbeStdioArgs, startMcpProbeServer, type McpProbeServer } from '../test-kit/mcp-probe-server.ts';
-import { mutators } from '../zero/mutators.ts';
 import { sql } from './support/db.ts';
-import { createProject, createTicket, newMember, serverVerdict, type Member } from './support/fixtures.ts';
+import { createProject, newMember, type Member } from './support/fixtures.ts';
+import { endedJobStatuses, jobIn, startTestRunner, startTicket, type TestRunner } from './support/jobs.ts';
 import { orgApi } from './support/org-api.ts';
 import { testStack } from './support/stack-env.ts';
 
@@ -32,24 +30,9 @@ const values = {
 
 let owner: Member;
 let project: Awaited<ReturnType<typeof createProject>>;
-let runner: DemoRunner | null = null;
+let runner: TestRunner | null = null;
 let probe: McpProbeServer;
-let runnerDir: string;
 const localBefore = process.env.VALUES_OVERRIDE;
-
-async function waitForJob(ticketId: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [job] = await sql<{ id: string; status: string; status_reason: string | null; snapshot: unknown }>(
-      testStack().databaseUrl,
-      'SELECT id, status, status_reason, snapshot FROM job WHERE ticket_id = $1 ORDER BY created_at DESC LIMIT 1',
-      [ticketId],
-    );
-    if (job && ['completed', 'failed', 'error'].includes(job.status)) return job;
-    if (Date.now() > deadline) throw new Error(`job still ${job?.status ?? 'missing'} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -82,15 +65,7 @@ beforeAll(async () => {
   // The supervisor's own environment holds a value for one of the vault's names: it wins.
   process.env.VALUES_OVERRIDE = values.localOverride;
   const stack = testStack();
-  runnerDir = path.join(stack.dataDir ?? '.test-data', 'runner-values');
-  runner = await startDemoRunner({
-    dataDir: runnerDir,
-    appUrl: stack.appUrl,
-    databaseUrl: stack.databaseUrl,
-    appEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
-    target: { orgSlug: owner.orgSlug, projectKey: 'RVL' },
-    log: () => {},
-  });
+  runner = await startTestRunner(owner, 'RVL');
 
   // One stage that may run Bash and uses both MCP servers.
   const coding = presets.code_runner.pipeline().steps.flatMap((s) => s.stages).find((s) => s.type === 'coding')!;
@@ -109,11 +84,9 @@ afterAll(async () => {
 describe('values travel to the runner', () => {
   it('gives the agent its MCP servers’ credentials and the vault’s entries, and keeps them out of events, logs and the runner’s disk', async () => {
     expect(runner, 'the runner (Docker, test kit, supervisor) must start').not.toBeNull();
-    const ticketId = await createTicket(owner, project, '[scenario:runner-values] [env:VALUES_PROBE,VALUES_OVERRIDE,SPEDY_MCP_2_1_PROBE_TOKEN] Check the runner values');
-    const working = project.statuses.find((s) => s.name === 'AI Processing')!;
-    expect(await serverVerdict(owner.zero.mutate(mutators.ticket.move({ id: ticketId, statusID: working.id, rank: rankBetween(null, null) })))).toBeNull();
+    const ticketId = await startTicket(owner, project, '[scenario:runner-values] [env:VALUES_PROBE,VALUES_OVERRIDE,SPEDY_MCP_2_1_PROBE_TOKEN] Check the runner values');
 
-    const job = await waitForJob(ticketId, 240_000);
+    const job = await jobIn(ticketId, endedJobStatuses);
     expect(job.status_reason).toBeNull();
     expect(job.status).toBe('completed');
 
@@ -146,7 +119,7 @@ describe('values travel to the runner', () => {
     // The job's folder on the runner (workspace, skills, the agent's HOME): no file holds the
     // HTTP server's credential, and none but the agent's session transcript (the agent printed
     // it) holds the STDIO server's: the MCP configuration only names variables.
-    const jobDir = path.join(runnerDir, 'jobs', job.id);
+    const jobDir = path.join(runner!.dataDir, 'jobs', job.id);
     const jobFiles = filesUnder(jobDir);
     expect(jobFiles.length).toBeGreaterThan(0);
     const transcripts = path.join(jobDir, 'home', '.claude', 'projects');
