@@ -54,7 +54,7 @@ test.beforeAll(async ({ browser }) => {
   const appUrl = process.env.SPEDY_TEST_APP_URL;
   if (!dataDir || !databaseUrl || !appUrl) throw new Error('Run against a dev stack: source /tmp/stack-env.sh <name> (SPEDY_TEST_* must be set).');
   runner = await startDemoRunner({
-    dataDir: path.join(dataDir, `e2e-job-stream-${nanoid(6)}`),
+    dataDir: path.join(dataDir, 'e2e-job-stream'),
     appUrl,
     databaseUrl,
     appEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
@@ -79,8 +79,11 @@ async function startJobAndOpenIt(title: string): Promise<string> {
   await dragCard(page, title, 'AI Processing');
   const card = column(page, 'AI Processing').getByTestId('ticket-card').filter({ hasText: title });
   await expect(card).toBeVisible();
-  await card.click();
-  await expect(page).toHaveURL(new RegExp(`/${orgSlug}/tickets/${key}-\\d+$`), { timeout: 60_000 });
+  // A click while the drop still settles on a loaded machine can go unseen: click again until the ticket opens.
+  await expect(async () => {
+    if (!/\/tickets\//.test(page.url())) await card.click({ timeout: 5_000 });
+    await expect(page).toHaveURL(new RegExp(`/${orgSlug}/tickets/${key}-\\d+$`), { timeout: 10_000 });
+  }).toPass({ timeout: 90_000 });
   const run = page.getByTestId('ticket-run');
   await expect(run).toHaveCount(1, { timeout: 60_000 });
   await run.getByTestId('open-job').click();
