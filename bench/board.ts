@@ -1,11 +1,8 @@
 // `npm run bench:board`: a board of 10,000 tickets on a throwaway stack; prints live-sync
 // latency (Node clients and browsers), board load time and the table's longest scroll task
 // against their targets. It measures and prints; it never fails on a missed target.
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
-import { fromRoot } from '../lib/stack/paths.ts';
-import { startStack } from '../lib/stack/stack.ts';
+import { startBenchStack } from './bench-stack.ts';
 import { measureBoardLoad } from './board-load.ts';
 import { launchBrowser } from './browser.ts';
 import { measureBrowserSync } from './browser-sync.ts';
@@ -37,38 +34,7 @@ async function stage<T>(title: string, measure: () => Promise<T>): Promise<T | E
 async function main(): Promise<void> {
   console.log(`Board bench: ${TICKETS.toLocaleString('en')} tickets, ${os.cpus().length} cores, load average ${loadAverage()}`);
   if (os.loadavg()[0] > os.cpus().length / 2) console.log('  ! The load average is above half the cores: other work may push the figures up.');
-  const dataDir = fromRoot('.test-data', `bench-${randomBytes(4).toString('hex')}`);
-  teardown.add('the bench data folder', () => {
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    try {
-      fs.rmdirSync(fromRoot('.test-data')); // only when empty
-    } catch {}
-  });
-
-  // One address signs several people up; the auth rate limit would refuse them.
-  process.env.SPEDY_AUTH_RATE_LIMIT = '0';
-  process.env.SPEDY_DEMO = '0';
-  console.log('\n▶ Starting the stack (fresh data, free ports)');
-  const stack = await startStack({
-    dataDir,
-    preferredPort: 3400,
-    preferredZeroPort: 5148,
-    externalDatabaseUrl: false,
-    demo: false,
-    // Not `ephemeral`: its synchronous_commit=off leaves each commit in PostgreSQL's WAL buffers
-    // until the WAL writer's next round (wal_writer_delay, 200 ms), and logical replication only
-    // ships flushed WAL: every sync figure would grow by 0–250 ms. Durable, as in production.
-    ephemeral: false,
-    echoApp: false,
-    signal: interrupt.signal,
-    log: (line) => console.log(`  ${line}`),
-  });
-  teardown.add('the stack', () => stack.stop());
-  void stack.crashed.then((exit) => abortBench(`${exit.name} exited (code ${exit.code}, signal ${exit.signal}; its log: ${exit.logFile})`));
-  // test/support/fixtures.ts finds the stack through these.
-  process.env.SPEDY_TEST_APP_URL = stack.appUrl;
-  process.env.SPEDY_TEST_ZERO_URL = stack.zeroUrl;
-  process.env.SPEDY_TEST_DATABASE_URL = stack.databaseUrl;
+  const stack = await startBenchStack({ name: 'bench', dev: false, preferredPort: 3400, preferredZeroPort: 5148, teardown, interrupt, abort: abortBench });
 
   console.log(`\n▶ Seeding ${TICKETS.toLocaleString('en')} tickets`);
   const seeding = performance.now();

@@ -2,14 +2,12 @@
 // dispatch latency (job created → runner told over its WebSocket, p50/p95) and claim
 // throughput (50 runners racing over their sockets for 2,000 jobs), with the duplicate
 // and lost counts. It measures and prints; it never fails on a missed target.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connectDb } from '../lib/db/client.ts';
 import { issueRunnerToken } from '../lib/runners/tokens.ts';
-import { fromRoot } from '../lib/stack/paths.ts';
-import { startStack } from '../lib/stack/stack.ts';
+import { startBenchStack } from './bench-stack.ts';
 import { sql } from '../test/support/db.ts';
 import { signUp } from '../test/support/accounts.ts';
 import { createReadyJobs, openRunnerSocket, registerRunner, runnerApi, type RunnerSocket } from '../test/support/runners.ts';
@@ -118,38 +116,10 @@ const { interrupt, abort: abortBench } = abortOnSignals(teardown);
 
 async function main(): Promise<void> {
   console.log(`Claim bench: ${CLAIMERS} runners, ${CLAIM_JOBS.toLocaleString('en')} jobs, ${os.cpus().length} cores, load average ${loadAverage()} at start`);
-  const name = `bench-claim-${randomBytes(4).toString('hex')}`;
-  const dataDir = fromRoot('.test-data', name);
-  teardown.add('the bench data folder', () => {
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    try {
-      fs.rmdirSync(fromRoot('.test-data')); // only when empty
-    } catch {}
-  });
-
-  process.env.SPEDY_AUTH_RATE_LIMIT = '0';
-  process.env.SPEDY_DEMO = '0';
-  // Development mode: no `next build` (it would collide with other builds in this checkout). The
-  // runner socket and the claim path run in the custom server, outside Next, either way.
-  process.env.SPEDY_NEXT_DIST_DIR = '.next-bench-claim';
-  console.log('\n▶ Starting the stack (fresh data, free ports, development mode)');
-  const stack = await startStack({
-    dataDir,
-    dev: true,
-    preferredPort: 3450,
-    preferredZeroPort: 5248,
-    externalDatabaseUrl: false,
-    demo: false,
-    // Durable commits, as in production (ephemeral turns fsync off).
-    ephemeral: false,
-    echoApp: false,
-    signal: interrupt.signal,
-    log: (line) => console.log(`  ${line}`),
-  });
-  teardown.add('the stack', () => stack.stop());
-  void stack.crashed.then((exit) => abortBench(`${exit.name} exited (code ${exit.code}, signal ${exit.signal}; its log: ${exit.logFile})`));
+  // The runner socket and the claim path run in the custom server, outside Next, in either mode.
+  const stack = await startBenchStack({ name: 'bench-claim', dev: true, preferredPort: 3450, preferredZeroPort: 5248, teardown, interrupt, abort: abortBench });
   // The platform functions used below (token hashing, job creation) read the app's configuration.
-  Object.assign(process.env, stack.appEnv, { SPEDY_TEST_APP_URL: stack.appUrl, SPEDY_TEST_ZERO_URL: stack.zeroUrl, SPEDY_TEST_DATABASE_URL: stack.databaseUrl });
+  Object.assign(process.env, stack.appEnv);
   const { db, close } = connectDb(stack.databaseUrl);
   teardown.add('the bench database pool', close);
 
@@ -200,7 +170,7 @@ async function main(): Promise<void> {
   const caughtUp = await waitForReplication(stack.databaseUrl, 30_000);
   if (!caughtUp) console.log('  ! zero-cache had not caught up with the new jobs after 30 s; starting anyway');
 
-  const roots = stackRoots(dataDir);
+  const roots = stackRoots(stack.dataDir);
   const cpuBefore = readCpu(roots);
   t = performance.now();
   const claimed = await Promise.all(

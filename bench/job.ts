@@ -6,8 +6,6 @@
 // floor: a bare container from the same image running `claude -p` against the same model.
 // It measures and prints; it never fails on a figure.
 // Flags: --jobs N (default 5), --warmup N (default 1), --floor-runs N (floor samples after each job, default 1).
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,10 +14,9 @@ import type { StageSnapshot } from '../lib/runner-api/wire.ts';
 import { connectDb } from '../lib/db/client.ts';
 import { issueRunnerToken } from '../lib/runners/tokens.ts';
 import { startDemoRunner, type DemoRunner } from '../lib/stack/demo-runner.ts';
-import { fromRoot } from '../lib/stack/paths.ts';
-import { startStack } from '../lib/stack/stack.ts';
 import { createProject, joinOrg, newMember, openBoard } from '../test/support/fixtures.ts';
 import { openRunnerSocket, registerRunner, runnerApi } from '../test/support/runners.ts';
+import { startBenchStack } from './bench-stack.ts';
 import { prepareFloor, type Floor, type FloorRun } from './job-floor.ts';
 import { printJobReport } from './job-report.ts';
 import { measureJob, recordOffers, type JobMarks } from './job-watch.ts';
@@ -60,36 +57,9 @@ async function prepareFloorFor(pool: pg.Pool, jobId: string, runner: DemoRunner,
 async function main(): Promise<void> {
   console.log(`Job bench: ${JOBS} jobs after ${WARMUP} warm-up, ${os.cpus().length} cores, load average ${loadAverage()} at start`);
   if (os.loadavg()[0] > os.cpus().length / 2) console.log('  ! The load average is above half the cores: other work pushes every figure up.');
-  const dataDir = fromRoot('.test-data', `bench-job-${randomBytes(4).toString('hex')}`);
-  teardown.add('the bench data folder', () => {
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    try {
-      fs.rmdirSync(fromRoot('.test-data')); // only when empty
-    } catch {}
-  });
-
-  process.env.SPEDY_AUTH_RATE_LIMIT = '0';
-  process.env.SPEDY_DEMO = '0';
-  // Development mode: no `next build` (it would collide with other builds in this checkout);
-  // the warm-up job pays for compiling the routes a job uses.
-  process.env.SPEDY_NEXT_DIST_DIR = '.next-bench-job';
-  console.log('\n▶ Starting the stack (fresh data, free ports, development mode)');
-  const stack = await startStack({
-    dataDir,
-    dev: true,
-    preferredPort: 3350,
-    preferredZeroPort: 5350,
-    externalDatabaseUrl: false,
-    demo: false,
-    // Durable commits, as in production (ephemeral's synchronous_commit=off delays replication).
-    ephemeral: false,
-    echoApp: false,
-    signal: interrupt.signal,
-    log: (line) => console.log(`  ${line}`),
-  });
-  teardown.add('the stack', () => stack.stop());
-  void stack.crashed.then((exit) => abortBench(`${exit.name} exited (code ${exit.code}, signal ${exit.signal}; its log: ${exit.logFile})`));
-  Object.assign(process.env, stack.appEnv, { SPEDY_TEST_APP_URL: stack.appUrl, SPEDY_TEST_ZERO_URL: stack.zeroUrl, SPEDY_TEST_DATABASE_URL: stack.databaseUrl });
+  // Development mode: the warm-up job pays for compiling the routes a job uses.
+  const stack = await startBenchStack({ name: 'bench-job', dev: true, preferredPort: 3350, preferredZeroPort: 5350, teardown, interrupt, abort: abortBench });
+  Object.assign(process.env, stack.appEnv);
   const pool = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
   teardown.add('the bench database pool', () => pool.end());
 
@@ -107,7 +77,7 @@ async function main(): Promise<void> {
   console.log('▶ Starting the demo runner for it (Docker engine, scripted model, git remote, supervisor)');
   const started = performance.now();
   const runner = await startDemoRunner({
-    dataDir: path.join(dataDir, 'runner'),
+    dataDir: path.join(stack.dataDir, 'runner'),
     appUrl: stack.appUrl,
     databaseUrl: stack.databaseUrl,
     appEnv: stack.appEnv,
@@ -137,7 +107,7 @@ async function main(): Promise<void> {
   const floorStep = async (jobId: string, measured: boolean) => {
     try {
       if (!floor) {
-        const prepared = await prepareFloorFor(pool, jobId, runner, dataDir);
+        const prepared = await prepareFloorFor(pool, jobId, runner, stack.dataDir);
         teardown.add("the floor's board tools server", () => prepared.close());
         floor = prepared;
         floorRun.image = floor.image;
