@@ -52,9 +52,10 @@ test.beforeAll(async ({ browser }) => {
   const dataDir = process.env.SPEDY_TEST_DATA_DIR;
   const databaseUrl = process.env.SPEDY_TEST_DATABASE_URL;
   const appUrl = process.env.SPEDY_TEST_APP_URL;
-  if (!dataDir || !databaseUrl || !appUrl) throw new Error('Run against a dev stack: source /tmp/stack-env.sh <name> (SPEDY_TEST_* must be set).');
+  if (!dataDir || !databaseUrl || !appUrl) throw new Error('This spec runs under `npm test`, which starts the stack and sets SPEDY_TEST_*.');
   runner = await startDemoRunner({
-    dataDir: path.join(dataDir, 'e2e-job-stream'),
+    // The integration tests' runner folder: its Docker engine keeps the runner image.
+    dataDir: path.join(dataDir, 'runner'),
     appUrl,
     databaseUrl,
     appEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
