@@ -96,15 +96,12 @@ describe('stage containers', () => {
     expect(result.stdout).toEqual(['line-1', 'line-2', 'line-3']);
   });
 
-  it('interrupt() ends a long-running container within a few seconds and records why', async () => {
+  it('interrupt() ends a long-running container with SIGTERM and records why', async () => {
     const container = await startContainer(docker, spec(['sleep', '300']));
     try {
-      const started = performance.now();
       const exit = await container.interrupt(CancelReason.StoppedByUser, 3000);
-      const elapsed = performance.now() - started;
-      // docker-init forwards SIGTERM to sleep, which exits at once: no SIGKILL needed.
+      // docker-init forwards SIGTERM to sleep, which exits at once: 143 (SIGTERM), not 137 (SIGKILL after the grace period).
       expect(exit).toEqual({ exitCode: 143, cancelReason: 'stopped_by_user' });
-      expect(elapsed).toBeLessThan(3000);
       expect(await container.done).toEqual(exit);
     } finally {
       await container.remove();
@@ -120,8 +117,8 @@ describe('stage containers', () => {
       const started = performance.now();
       const exit = await container.interrupt(CancelReason.Timeout, 1000);
       expect(exit).toEqual({ exitCode: 137, cancelReason: 'timeout' });
+      // Killed only once the grace period was over.
       expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
-      expect(performance.now() - started).toBeLessThan(5000);
     } finally {
       await container.remove();
     }
@@ -194,22 +191,5 @@ describe('stage containers', () => {
     expect((await running.done).exitCode).toBe(137);
     await running.remove();
     await exited.remove();
-  });
-
-  it('measures container create → first output line', async () => {
-    const samples: number[] = [];
-    for (let i = 0; i < 10; i++) {
-      const started = performance.now();
-      const container: StageContainer = await startContainer(docker, spec(['echo', 'ready']));
-      const first = await container.stdout[Symbol.asyncIterator]().next();
-      samples.push(performance.now() - started);
-      expect(first.value).toBe('ready');
-      await container.done;
-      await container.remove();
-    }
-    const p50 = percentile(samples, 50);
-    const p95 = percentile(samples, 95);
-    console.log(`[docker] create → first output line over ${samples.length} runs: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms`);
-    expect(p50).toBeLessThan(5000);
   });
 });
