@@ -22,6 +22,7 @@ import { loadSupervisorConfig } from './config.ts';
 import { startSupervisor, supervisorVersion, type Supervisor } from './main.ts';
 import type { JobRunner } from './pool.ts';
 import type { JobContext } from './runner/job-context.ts';
+import { poll } from '../test/support/poll.ts';
 
 const platformKey = 'sk-ant-api03-platform-key-0123456789abcdef';
 const localKey = 'sk-ant-api03-local-override-0123456789abcdef';
@@ -62,15 +63,7 @@ const start = (name: string) =>
     heartbeatIntervalMs: 500,
   });
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000) => poll(what, probe, timeoutMs, 100);
 
 const jobRow = async (id: string) => (await sql(db(), 'SELECT status, status_reason, runner_id, last_event_seq FROM job WHERE id = $1', [id]))[0];
 const waitForStatus = (id: string, status: string) => until(`job ${id} to be ${status}`, async () => ((await jobRow(id)).status === status ? jobRow(id) : null));

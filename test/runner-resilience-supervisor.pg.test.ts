@@ -17,6 +17,7 @@ import type { ControlMessage } from '../supervisor/runner/job-context.ts';
 import { sql } from './support/db.ts';
 import { newRunnerOrg, sampleSnapshot, type RunnerOrg } from './support/runners.ts';
 import { testStack } from './support/stack-env.ts';
+import { poll } from './support/poll.ts';
 
 /** A TCP proxy to the app that can cut every connection and refuse new ones until restored. */
 async function startCuttableProxy(target: URL) {
@@ -56,15 +57,7 @@ let supervisor: Supervisor;
 let jobsDir: string;
 const received: ControlMessage[] = [];
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000) => poll(what, probe, timeoutMs, 100);
 
 const jobStatus = async (id: string) => (await sql(testStack().databaseUrl, 'SELECT status FROM job WHERE id = $1', [id]))[0].status as string;
 const controlsOf = (jobId: string) =>

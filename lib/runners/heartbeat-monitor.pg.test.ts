@@ -4,6 +4,7 @@ import { createReadyJobs, newRunnerOrg, registerRunner, sampleSnapshot, type Run
 import { createJob } from '../jobs/create.ts';
 import { testStack } from '../../test/support/stack-env.ts';
 import { runnerOfflineReason, sweepLostRunners } from './heartbeat-monitor.ts';
+import { poll } from '../../test/support/poll.ts';
 
 let org: RunnerOrg;
 
@@ -21,15 +22,7 @@ afterAll(async () => {
 });
 
 // Up to a timeout and a half: an app instance that started less than a timeout ago counts heartbeats from its start.
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 50_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 50_000) => poll(what, probe, timeoutMs, 200);
 
 describe('heartbeat monitor', () => {
   it("turns a runner without heartbeats Offline, fails its active jobs with the reason, and its next heartbeat brings it back", async () => {

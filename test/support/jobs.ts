@@ -9,8 +9,11 @@ import type { Scenario } from '../../test-kit/model-server/scenario.ts';
 import { ContainerLabel } from '../../supervisor/container/stage-container.ts';
 import { mutators } from '../../zero/mutators.ts';
 import { sql } from './db.ts';
+import { poll } from './poll.ts';
 import { createTicket, serverVerdict, type createProject, type Member } from './fixtures.ts';
 import { testStack } from './stack-env.ts';
+
+export { poll };
 
 type Project = Awaited<ReturnType<typeof createProject>>;
 
@@ -26,17 +29,6 @@ export type JobRow = {
 
 /** Final statuses (a Stopped job can still be continued). */
 export const endedJobStatuses = ['completed', 'failed', 'error'];
-
-/** `read` until it gives a value (not undefined or false), every half second. */
-export async function poll<T>(what: string, read: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
 
 export async function latestJob(ticketId: string): Promise<JobRow | undefined> {
   const [job] = await sql<JobRow>(
