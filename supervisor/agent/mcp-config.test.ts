@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { StageSnapshot } from '../../lib/runner-api/wire.ts';
+import { stageSnapshot } from '../runner/fake-job-context.ts';
 import { stageMcp } from './mcp-config.ts';
 
-const stage = (mcpServers: StageSnapshot['mcpServers']): StageSnapshot => ({
-  id: 's1',
-  type: 'coding',
-  name: 'Code',
-  systemPrompt: '',
-  allowedTools: ['Bash'],
-  model: 'claude-sonnet-4-6',
-  role: 'executor',
-  requireApproval: false,
-  validationCommands: [],
-  maxRetries: 0,
-  skills: [],
-  mcpServers,
-});
+const stage = (mcpServers: StageSnapshot['mcpServers']) => stageSnapshot({ id: 's1', name: 'Code', allowedTools: ['Bash'], mcpServers });
 
 const sentry = { id: 'm1', name: 'Sentry', transport: 'http' as const, url: 'https://mcp.example.com/mcp', args: [], allowedTools: ['search'] };
 const local = { id: 'm2', name: 'local', transport: 'stdio' as const, command: 'npx', args: ['local-mcp'], allowedTools: [] };
