@@ -19,8 +19,12 @@ import { queries } from '@/zero/queries';
 import { RelativeTime } from '../relative-time';
 import { isJobStatus, JobStatusBadge } from './job-status-badge';
 import { ScriptedModelBadge } from './scripted-model-badge';
+import { FeedItemView } from '@/components/jobs/feed-item';
 import { JobResponse } from '@/components/jobs/job-response';
-import { pendingRequest } from '@/lib/jobs/event-feed';
+import { pendingRequest, toFeedItems } from '@/lib/jobs/event-feed';
+
+/** How many of the newest feed items the details show; the live view has them all. */
+const latestItems = 5;
 
 const modelLabel = new Map<string, string>(models.map((m) => [m.id, m.label]));
 
@@ -83,6 +87,9 @@ function JobDetail({ jobID }: { jobID: string }) {
   const stages = snapshot.success ? snapshot.data.pipeline.steps.flatMap((s) => s.stages) : [];
   const budget = snapshot.success ? snapshot.data.budget : null;
   const stoppable = isJobStatus(job.status) && canTransition(job.status, 'stopped');
+  const names = new Map(stages.map((s) => [s.id, s.name]));
+  const stageName = (id: string | null) => (id ? (names.get(id) ?? id) : null);
+  const latest = toFeedItems(events).slice(-latestItems);
 
   return (
     <div className="grid gap-5" data-testid="job-detail">
@@ -156,15 +163,13 @@ function JobDetail({ jobID }: { jobID: string }) {
 
       <div className="grid gap-1.5">
         <h3 className="text-sm font-medium">Latest events</h3>
-        {events.length === 0 ? (
+        {latest.length === 0 ? (
           <p className="text-sm text-muted-foreground">No events yet.</p>
         ) : (
-          <ol className="grid max-h-48 gap-1 overflow-y-auto rounded-md border p-2 font-mono text-xs" data-testid="job-events">
-            {events.map((e) => (
-              <li key={e.seq} className="flex gap-2">
-                <span className="text-muted-foreground">#{e.seq}</span>
-                <span className="font-semibold">{e.type}</span>
-                <span className="min-w-0 truncate">{JSON.stringify(e.payload)}</span>
+          <ol className="grid max-h-64 gap-1 overflow-y-auto rounded-md border p-1" data-testid="job-latest-events">
+            {latest.map((item) => (
+              <li key={item.seq} data-testid="feed-item" data-kind={item.kind} data-stage={item.stage ?? undefined}>
+                <FeedItemView item={item} stageName={stageName} />
               </li>
             ))}
           </ol>

@@ -1,8 +1,10 @@
 'use client';
 import { useQuery } from '@rocicorp/zero/react';
 import { ListTodo } from 'lucide-react';
+import Link from 'next/link';
 import { useState } from 'react';
 import { useCurrentOrg } from '@/components/shell/org-context';
+import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Label } from '@/components/ui/label';
 import { Select, SelectContent, SelectItem, SelectSeparator, SelectTrigger, SelectValue } from '@/components/ui/select';
@@ -93,6 +95,7 @@ export function JobsTab() {
                 <th scope="col" className="px-3 py-2 font-medium">Runner</th>
                 <th scope="col" className="px-3 py-2 font-medium">Created</th>
                 <th scope="col" className="px-3 py-2 font-medium">Updated</th>
+                <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Details</span></th>
               </tr>
             </thead>
             <tbody className="divide-y">
@@ -102,10 +105,9 @@ export function JobsTab() {
                     <JobStatusBadge status={job.status} />
                   </td>
                   <td className="max-w-80 px-3 py-2">
-                    {/* The title opens the details; a real button, so keyboards reach it. */}
-                    <button type="button" className="truncate text-left font-medium hover:underline focus-visible:underline focus-visible:outline-none" onClick={() => setOpenJobID(job.id)}>
+                    <Link href={`/${org.slug}/jobs/${job.id}`} className="block truncate font-medium hover:underline focus-visible:underline focus-visible:outline-none" data-testid="job-live-link">
                       {job.title}
-                    </button>
+                    </Link>
                   </td>
                   <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">
                     {job.ticket?.project ? formatDisplayId(job.ticket.project.key, job.ticket.number) : <span className="text-muted-foreground">—</span>}
@@ -115,6 +117,11 @@ export function JobsTab() {
                   </td>
                   <td className="px-3 py-2"><RelativeTime at={job.createdAt} /></td>
                   <td className="px-3 py-2"><RelativeTime at={job.updatedAt} /></td>
+                  <td className="px-3 py-1 text-right">
+                    <Button variant="ghost" size="sm" onClick={() => setOpenJobID(job.id)} aria-label={`Details of ${job.title}`}>
+                      Details
+                    </Button>
+                  </td>
                 </tr>
               ))}
             </tbody>
