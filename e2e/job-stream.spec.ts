@@ -6,8 +6,13 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { nanoid } from 'nanoid';
 import { startDemoRunner, type DemoRunner } from '../lib/stack/demo-runner';
 import { cacheHitRate, usageTotals } from '../lib/jobs/event-feed';
+import type { PipelineConfig, StageConfig } from '../lib/teams/pipeline';
+import { presets } from '../lib/teams/presets';
 import { askUserQuestion, editAndTestUsage } from '../test-kit/model-server/scenarios';
-import { db } from './support/database';
+import { connectZero, waitForData, type NodeZero } from '../test/support/zero-client';
+import { mutators } from '../zero/mutators';
+import { queries } from '../zero/queries';
+import { db, orgIdOf } from './support/database';
 import { column, createProjectInBrowser, createTicketInBrowser, dragCard, signUpInBrowser } from './support/people';
 
 test.describe.configure({ mode: 'serial' });
@@ -15,6 +20,9 @@ test.describe.configure({ mode: 'serial' });
 let page: Page;
 let orgSlug: string;
 let runner: DemoRunner | null = null;
+/** The same person's Zero client on the spec's Node side: it gives the project teams of the shape a test needs. */
+let zero: NodeZero | null = null;
+let orgID: string;
 const key = 'LIVE';
 
 /**
@@ -41,7 +49,8 @@ async function compileRoutes(browser: Browser) {
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(600_000);
   await compileRoutes(browser);
-  ({ page } = await signUpInBrowser(browser, 'Stream Watcher'));
+  const person = await signUpInBrowser(browser, 'Stream Watcher');
+  ({ page } = person);
   orgSlug = new URL(page.url()).pathname.split('/')[1];
   await createProjectInBrowser(page, 'Live', key);
   // A job id that does not exist (this also has the dev server compile the job page before the clock matters).
@@ -63,12 +72,54 @@ test.beforeAll(async ({ browser }) => {
     log: () => {},
   });
   expect(runner, 'the demo runner (Docker, test kit, supervisor) must start').not.toBeNull();
+
+  const signIn = await fetch(`${appUrl}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: appUrl },
+    body: JSON.stringify({ email: person.email, password: person.password }),
+  });
+  expect(signIn.ok).toBe(true);
+  const token = signIn.headers.get('set-auth-token');
+  const { user } = (await signIn.json()) as { user: { id: string } };
+  orgID = await orgIdOf(orgSlug);
+  zero = connectZero({ cacheURL: process.env.SPEDY_TEST_ZERO_URL!, userID: user.id, token: token!, context: { userID: user.id, orgs: { [orgID]: 'owner' } } });
+  // Mutators run on the client's synced rows first: the teams and the project they change.
+  await Promise.all([zero.preload(queries.teams.list({ orgID })).complete, zero.preload(queries.project({ orgID, key })).complete]);
 });
 
 test.afterAll(async () => {
+  await zero?.close();
   await runner?.stop();
   await page?.context().close();
 });
+
+async function serverVerdict(result: { server: Promise<{ type: string; error?: { message: string } }> }) {
+  const outcome = await result.server;
+  return outcome.type === 'error' ? (outcome.error?.message ?? 'error') : null;
+}
+
+/**
+ * Has this project's tickets worked by a new team of the demo runner's kind whose pipeline is
+ * `steps` (as job-paths.pg.test.ts does); a stage picks its scripted behaviour with `[scenario:…]` in its name.
+ */
+async function useTeam(name: string, steps: PipelineConfig['steps']) {
+  const id = nanoid();
+  const handle = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const fields = { description: 'Job page tests', workingStatus: 'AI Processing', completionStatus: 'In Review', failureStatus: 'Todo', requiredCapabilities: ['claude_code'], requiredLabels: ['demo'] };
+  expect(await serverVerdict(zero!.mutate(mutators.team.create({ id, orgID, preset: 'code_runner', name, handle, ...fields })))).toBeNull();
+  const teams = zero!.materialize(queries.teams.list({ orgID }));
+  await waitForData(teams, (rows) => rows.some((row) => row.id === id));
+  teams.destroy();
+  const pipeline = presets.code_runner.pipeline();
+  pipeline.steps = steps;
+  expect(await serverVerdict(zero!.mutate(mutators.team.setPipeline({ id, pipeline })))).toBeNull();
+  const [project] = await db<{ id: string }>('SELECT id FROM project WHERE organization_id = $1 AND key = $2', [orgID, key]);
+  expect(await serverVerdict(zero!.mutate(mutators.buildSettings.setProjectRunner({ projectID: project!.id, teamID: id, triggerOnStatus: 'auto' })))).toBeNull();
+}
+
+function stage(id: string, partial: Partial<StageConfig> & Pick<StageConfig, 'name'>): StageConfig {
+  return { ...presets.code_runner.pipeline().steps[1]!.stages[0]!, id, type: 'coding', ...partial };
+}
 
 const tokens = (n: number) => n.toLocaleString('en-US');
 const percent = (rate: number | null) => (rate == null ? '—' : new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 }).format(rate));
@@ -205,4 +256,102 @@ test('a job that asks a question shows "Answers required"; Enter sends the answe
   // The model server got the answer the person typed.
   const requests = runner!.model.requests();
   expect(requests.some((r) => r.scenario === 'ask-question' && JSON.stringify(r.messages ?? []).includes(answer))).toBe(true);
+});
+
+test('Stop on the job page stops a running job live; Continue resumes it to its pull request; the Jobs tab links to the live view', async () => {
+  test.setTimeout(540_000);
+  await useTeam('Patient Writers', [{ id: 'step-implement', stages: [stage('implement', { name: 'Implement [scenario:write-then-wait]', validationCommands: ['node hello.js'] })] }]);
+  const title = 'Write, then take your time';
+  const jobId = await startJobAndOpenIt(title);
+  await watchStatuses();
+  const view = page.getByTestId('job-view');
+  const implement = page.locator('[data-testid="feed-item"][data-stage="implement"]');
+
+  // The agent wrote hello.js and now sleeps: Stop, confirmed in the dialog.
+  await expect(implement.getByTestId('feed-tool-call').filter({ hasText: 'Write' })).toContainText('hello.js', { timeout: 240_000 });
+  await expect(implement.getByTestId('feed-tool-call').filter({ hasText: 'Bash' })).toContainText('sleep 600', { timeout: 120_000 });
+  await expect(page.getByTestId('continue-job')).toHaveCount(0);
+  await page.getByTestId('stop-job').click();
+  const confirm = page.getByRole('dialog', { name: 'Stop this job?' });
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole('button', { name: 'Stop job' }).click();
+  await expect(confirm).toHaveCount(0);
+
+  // Stopped, live: the badge, no Stop any more, the runner's report in the feed, and Continue.
+  await expect(view).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 });
+  await expect(view.getByTestId('job-status').first()).toHaveText('Stopped');
+  await expect(page.getByTestId('stop-job')).toHaveCount(0);
+  await expect(page.getByTestId('feed-stage').filter({ hasText: /stopped/ })).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('[data-testid="job-stage"][data-state="stopped"]')).toHaveCount(1);
+  await page.screenshot({ path: test.info().outputPath('stopped.png') });
+  const [stopped] = await db<{ status: string }>('SELECT status FROM job WHERE id = $1', [jobId]);
+  expect(stopped!.status).toBe('stopped');
+
+  await page.getByTestId('continue-job').click();
+  await expect(page.getByTestId('continue-job')).toHaveCount(0);
+  await expect(view.getByTestId('job-status').first()).toHaveAttribute('data-status', 'completed', { timeout: 240_000 });
+  await expect(view.getByTestId('job-pull-request')).toContainText('demo/spedy-demo#');
+  await expect(view.getByTestId('feed-pull-request')).toBeVisible();
+  await expect(implement.getByTestId('feed-text').filter({ hasText: 'Wrote hello.js and waited.' })).toBeVisible();
+  await expect(page.locator('[data-testid="job-stage"][data-state="completed"]')).toHaveCount(1);
+  const seen = (await statusesSeen())!;
+  expect(seen, 'the same page (no reload) saw Stopped, then Completed').toContain('stopped');
+  expect(seen.indexOf('completed')).toBeGreaterThan(seen.indexOf('stopped'));
+  const lastItem = (await page.getByTestId('feed-item').last().innerText()).trim();
+  // The job's title carries its ticket's id (LIVE-n).
+  const jobTitle = (await page.getByTestId('job-title').innerText()).trim();
+  expect(jobTitle).toContain(title);
+
+  // The Jobs tab: the details show the job's latest feed items as the job page does, and the title is a link to it.
+  await page.goto(`/${orgSlug}/settings/runners?tab=jobs`);
+  const row = page.getByTestId('job-row').filter({ hasText: title });
+  await expect(row.getByTestId('job-status')).toHaveText('Completed', { timeout: 120_000 });
+  await row.getByRole('button', { name: `Details of ${jobTitle}`, exact: true }).click();
+  const detail = page.getByTestId('job-detail');
+  await expect(detail.getByTestId('feed-item').last()).toHaveText(lastItem);
+  await expect(detail.getByTestId('feed-item').first()).toBeVisible();
+  await expect(detail.getByTestId('open-live-view')).toHaveAttribute('href', `/${orgSlug}/jobs/${jobId}`);
+  await page.keyboard.press('Escape');
+  await expect(detail).toHaveCount(0);
+  const link = row.getByRole('link', { name: jobTitle, exact: true });
+  await expect(link).toHaveAttribute('href', `/${orgSlug}/jobs/${jobId}`);
+  await link.focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/${orgSlug}/jobs/${jobId}$`));
+  await expect(page.getByTestId('job-view')).toHaveAttribute('data-status', 'completed', { timeout: 60_000 });
+});
+
+test('a planner stage that needs approval shows the plan with Approve (no "Answers required"); Approve resumes the job to its pull request', async () => {
+  test.setTimeout(480_000);
+  await useTeam('Careful Builders', [
+    { id: 'step-plan', stages: [stage('plan', { name: 'Plan [scenario:plan-then-build]', type: 'planning', role: 'planner', allowedTools: ['Read', 'Grep', 'Glob'] })] },
+    { id: 'step-build', stages: [stage('build', { name: 'Build', requireApproval: true })] },
+  ]);
+  const note = `Keep it short ${nanoid(6)}`;
+  await startJobAndOpenIt('Greet the visitors');
+  await watchStatuses();
+  const view = page.getByTestId('job-view');
+
+  await expect(view).toHaveAttribute('data-status', 'waiting_for_input', { timeout: 240_000 });
+  const approval = page.getByTestId('job-approval');
+  await expect(approval.getByRole('heading', { name: 'The plan waits for your approval' })).toBeVisible();
+  await expect(approval.getByTestId('job-plan')).toContainText('1. Add hello.js printing a greeting.');
+  await expect(page.getByTestId('feed-plan')).toContainText('1. Add hello.js printing a greeting.');
+  await expect(page.getByRole('heading', { name: 'Answers required' })).toHaveCount(0);
+  await expect(page.getByTestId('job-response')).toHaveCount(0);
+  await expect(page.locator('[data-testid="job-stage"][data-state="awaiting_approval"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="job-stage"][data-state="awaiting_approval"]')).toContainText('Build');
+  await page.screenshot({ path: test.info().outputPath('plan-approval.png') });
+
+  await approval.getByLabel('A note for the agent (optional)').fill(note);
+  await approval.getByRole('button', { name: 'Approve plan' }).click();
+  await expect(page.getByTestId('job-approval')).toHaveCount(0);
+  await expect(view.getByTestId('job-status').first()).toHaveAttribute('data-status', 'completed', { timeout: 240_000 });
+  await expect(view.getByTestId('job-pull-request')).toContainText('demo/spedy-demo#');
+  await expect(page.getByTestId('feed-text').filter({ hasText: 'Built it as planned: Hello from Spedy' })).toBeVisible();
+  await expect(page.locator('[data-testid="job-stage"][data-state="completed"]')).toHaveCount(2);
+  expect((await statusesSeen())!).toContain('waiting_for_input');
+  // The approval note reached the planner's conversation.
+  const resumed = runner!.model.requests().find((r) => r.scenario === 'plan-then-build' && r.turn === 1);
+  expect(JSON.stringify(resumed?.messages ?? [])).toContain(note);
 });
