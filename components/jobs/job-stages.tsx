@@ -29,8 +29,9 @@ export function JobStages({ steps, usage }: { steps: StageView[][]; usage: Map<s
                 <li key={stage.id} className="grid gap-1.5 rounded-md border p-2" data-testid="job-stage" data-state={stage.state}>
                   <div className="flex items-center gap-2 text-sm">
                     <Icon className={cn('size-4 shrink-0', className)} aria-hidden />
-                    <span className="min-w-0 flex-1 truncate font-medium">{stage.name}</span>
-                    <span className="text-xs text-muted-foreground">{label}</span>
+                    {/* Wraps: a long name kept on one line would widen the whole sidebar. */}
+                    <span className="min-w-0 flex-1 font-medium [overflow-wrap:anywhere]">{stage.name}</span>
+                    <span className="shrink-0 text-xs text-muted-foreground">{label}</span>
                   </div>
                   {stage.reason && <p className="text-xs text-destructive">{stage.reason}</p>}
                   {stageUsage && stageUsage !== emptyUsage && <UsageFigures usage={stageUsage} compact testId="stage-usage" />}
