@@ -15,6 +15,7 @@ import { can } from '@/lib/auth/permissions';
 import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
 import { McpServerDialog } from './mcp-server-dialog';
+import { ScopeBadge, SettingsTable } from '@/components/settings/settings-table';
 
 const transportBadge = { stdio: 'STDIO', sse: 'SSE', http: 'HTTP' } as const;
 
@@ -50,61 +51,42 @@ export function McpServersPageClient() {
           data-testid="mcp-servers-empty"
         />
       ) : (
-        <div className="overflow-x-auto rounded-lg border">
-          <table className="w-full text-sm">
-            <caption className="sr-only">MCP servers</caption>
-            <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
-              <tr>
-                <th scope="col" className="px-3 py-2 font-medium">Name</th>
-                <th scope="col" className="px-3 py-2 font-medium">Connection</th>
-                <th scope="col" className="px-3 py-2 font-medium">Credentials</th>
-                <th scope="col" className="px-3 py-2 font-medium">Allowed tools</th>
-                <th scope="col" className="px-3 py-2 font-medium">Scope</th>
-                <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody className="divide-y">
-              {servers.map((server) => (
-                <tr key={server.id} data-testid="mcp-server-row" data-server={server.name}>
-                  <td className="px-3 py-2.5 font-mono text-xs font-medium">{server.name}</td>
-                  <td className="max-w-xs px-3 py-2.5">
-                    <div className="flex items-center gap-2">
-                      <Badge variant="outline">{transportBadge[server.transport]}</Badge>
-                      <span className="truncate font-mono text-xs text-muted-foreground" title={server.url ?? [server.command, ...server.args].join(' ')}>
-                        {server.url ?? [server.command, ...server.args].join(' ')}
-                      </span>
-                    </div>
-                  </td>
-                  <td className="px-3 py-2.5 font-mono text-xs text-muted-foreground" data-testid="mcp-credential-preview">
-                    {server.credentialPreview ?? '—'}
-                  </td>
-                  <td className="px-3 py-2.5 text-xs text-muted-foreground">{server.allowedTools.length ? server.allowedTools.join(', ') : 'All'}</td>
-                  <td className="px-3 py-2.5">
-                    {server.projectId ? (
-                      <Badge variant="outline">{projectNames.get(server.projectId) ?? 'Project'}</Badge>
-                    ) : (
-                      <Badge variant="secondary">Organization</Badge>
-                    )}
-                  </td>
-                  <td className="px-3 py-2.5">
-                    <div className="flex justify-end gap-1">
-                      <McpServerDialog
-                        server={server}
-                        trigger={<EditRowButton name={server.name} />}
-                      />
-                      <DeleteRowButton
-                        name={server.name}
-                        description="It is detached from every stage that uses it (its tools included), and its stored credentials are deleted."
-                        confirmLabel="Delete MCP server"
-                        onConfirm={() => mutate(mutators.mcpServer.delete({ id: server.id }))}
-                      />
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable caption="MCP servers" columns={['Name', 'Connection', 'Credentials', 'Allowed tools', 'Scope']}>
+          {servers.map((server) => (
+            <tr key={server.id} data-testid="mcp-server-row" data-server={server.name}>
+              <td className="px-3 py-2.5 font-mono text-xs font-medium">{server.name}</td>
+              <td className="max-w-xs px-3 py-2.5">
+                <div className="flex items-center gap-2">
+                  <Badge variant="outline">{transportBadge[server.transport]}</Badge>
+                  <span className="truncate font-mono text-xs text-muted-foreground" title={server.url ?? [server.command, ...server.args].join(' ')}>
+                    {server.url ?? [server.command, ...server.args].join(' ')}
+                  </span>
+                </div>
+              </td>
+              <td className="px-3 py-2.5 font-mono text-xs text-muted-foreground" data-testid="mcp-credential-preview">
+                {server.credentialPreview ?? '—'}
+              </td>
+              <td className="px-3 py-2.5 text-xs text-muted-foreground">{server.allowedTools.length ? server.allowedTools.join(', ') : 'All'}</td>
+              <td className="px-3 py-2.5">
+                <ScopeBadge projectName={server.projectId ? (projectNames.get(server.projectId) ?? 'Project') : null} />
+              </td>
+              <td className="px-3 py-2.5">
+                <div className="flex justify-end gap-1">
+                  <McpServerDialog
+                    server={server}
+                    trigger={<EditRowButton name={server.name} />}
+                  />
+                  <DeleteRowButton
+                    name={server.name}
+                    description="It is detached from every stage that uses it (its tools included), and its stored credentials are deleted."
+                    confirmLabel="Delete MCP server"
+                    onConfirm={() => mutate(mutators.mcpServer.delete({ id: server.id }))}
+                  />
+                </div>
+              </td>
+            </tr>
+          ))}
+        </SettingsTable>
       )}
     </SettingsPage>
   );

@@ -7,7 +7,6 @@ import { useCurrentOrg } from '@/components/shell/org-context';
 import { useMutate } from '@/components/shell/use-mutate';
 import { SettingsPage } from '@/components/teams/settings-page';
 import { DeleteRowButton, EditRowButton } from '@/components/settings/row-actions';
-import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ListSkeleton } from '@/components/ui/list-skeleton';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -15,6 +14,7 @@ import { can } from '@/lib/auth/permissions';
 import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
 import { SkillDialog } from './skill-dialog';
+import { ScopeBadge, SettingsTable } from '@/components/settings/settings-table';
 
 export function SkillsPageClient() {
   const org = useCurrentOrg();
@@ -48,50 +48,33 @@ export function SkillsPageClient() {
           data-testid="skills-empty"
         />
       ) : (
-        <div className="overflow-x-auto rounded-lg border">
-          <table className="w-full text-sm">
-            <caption className="sr-only">Skills</caption>
-            <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
-              <tr>
-                <th scope="col" className="px-3 py-2 font-medium">Name</th>
-                <th scope="col" className="px-3 py-2 font-medium">Description</th>
-                <th scope="col" className="px-3 py-2 font-medium">Scope</th>
-                <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody className="divide-y">
-              {skills.map((skill) => (
-                <tr key={skill.id} data-testid="skill-row" data-skill={skill.slug}>
-                  <td className="px-3 py-2.5 font-mono text-xs font-medium">{skill.slug}</td>
-                  <td className="max-w-md px-3 py-2.5 text-muted-foreground">
-                    <span className="line-clamp-2">{skill.description}</span>
-                  </td>
-                  <td className="px-3 py-2.5">
-                    {skill.projectId ? (
-                      <Badge variant="outline">{projectNames.get(skill.projectId) ?? 'Project'}</Badge>
-                    ) : (
-                      <Badge variant="secondary">Organization</Badge>
-                    )}
-                  </td>
-                  <td className="px-3 py-2.5">
-                    <div className="flex justify-end gap-1">
-                      <SkillDialog
-                        skill={skill}
-                        trigger={<EditRowButton name={skill.slug} />}
-                      />
-                      <DeleteRowButton
-                        name={skill.slug}
-                        description="It is detached from every stage that uses it. Jobs already created keep their copy."
-                        confirmLabel="Delete skill"
-                        onConfirm={() => mutate(mutators.skill.delete({ id: skill.id }))}
-                      />
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable caption="Skills" columns={['Name', 'Description', 'Scope']}>
+          {skills.map((skill) => (
+            <tr key={skill.id} data-testid="skill-row" data-skill={skill.slug}>
+              <td className="px-3 py-2.5 font-mono text-xs font-medium">{skill.slug}</td>
+              <td className="max-w-md px-3 py-2.5 text-muted-foreground">
+                <span className="line-clamp-2">{skill.description}</span>
+              </td>
+              <td className="px-3 py-2.5">
+                <ScopeBadge projectName={skill.projectId ? (projectNames.get(skill.projectId) ?? 'Project') : null} />
+              </td>
+              <td className="px-3 py-2.5">
+                <div className="flex justify-end gap-1">
+                  <SkillDialog
+                    skill={skill}
+                    trigger={<EditRowButton name={skill.slug} />}
+                  />
+                  <DeleteRowButton
+                    name={skill.slug}
+                    description="It is detached from every stage that uses it. Jobs already created keep their copy."
+                    confirmLabel="Delete skill"
+                    onConfirm={() => mutate(mutators.skill.delete({ id: skill.id }))}
+                  />
+                </div>
+              </td>
+            </tr>
+          ))}
+        </SettingsTable>
       )}
     </SettingsPage>
   );

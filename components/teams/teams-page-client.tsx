@@ -14,6 +14,7 @@ import { queries } from '@/zero/queries';
 import { CreateTeamDialog } from './create-team-dialog';
 import { stageCounts } from './pipeline-summary';
 import { SettingsPage } from './settings-page';
+import { SettingsTable } from '@/components/settings/settings-table';
 
 export const presetLabel = (preset: string) => presets[preset as PresetId]?.label ?? preset;
 
@@ -45,55 +46,41 @@ export function TeamsPageClient() {
           data-testid="teams-empty"
         />
       ) : (
-        <div className="overflow-x-auto rounded-lg border">
-          <table className="w-full text-sm">
-            <caption className="sr-only">Runner teams</caption>
-            <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
-              <tr>
-                <th scope="col" className="px-3 py-2 font-medium">Team</th>
-                <th scope="col" className="px-3 py-2 font-medium">Preset</th>
-                <th scope="col" className="px-3 py-2 font-medium">Statuses</th>
-                <th scope="col" className="px-3 py-2 font-medium">Stages</th>
-                <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Open</span></th>
+        <SettingsTable caption="Runner teams" columns={['Team', 'Preset', 'Statuses', 'Stages']} actionsLabel="Open">
+          {teams.map((team) => {
+            const counts = stageCounts(team.pipeline);
+            return (
+              <tr key={team.id} data-testid="team-row" data-team={team.name} className="hover:bg-muted/30">
+                <td className="px-3 py-2.5">
+                  <Link href={`/${org.slug}/settings/teams/${team.id}`} className="font-medium hover:underline">
+                    {team.name}
+                  </Link>
+                  <div className="font-mono text-xs text-muted-foreground">@{team.handle}</div>
+                </td>
+                <td className="px-3 py-2.5">
+                  <Badge variant="outline" data-testid="team-preset">
+                    {presetLabel(team.preset)}
+                  </Badge>
+                </td>
+                <td className="px-3 py-2.5 text-xs" data-testid="team-statuses">
+                  <span className="font-medium">{team.workingStatus}</span>
+                  <span className="text-muted-foreground"> → {team.completionStatus}</span>
+                  <div className="text-muted-foreground">on failure: {team.failureStatus}</div>
+                </td>
+                <td className="px-3 py-2.5 tabular-nums" data-testid="team-stage-count">
+                  {counts.enabled === counts.total ? counts.total : `${counts.enabled} of ${counts.total}`}
+                </td>
+                <td className="px-3 py-2.5 text-right">
+                  <Button asChild variant="ghost" size="sm">
+                    <Link href={`/${org.slug}/settings/teams/${team.id}`} aria-label={`Edit ${team.name}`}>
+                      Edit <ArrowRight aria-hidden />
+                    </Link>
+                  </Button>
+                </td>
               </tr>
-            </thead>
-            <tbody className="divide-y">
-              {teams.map((team) => {
-                const counts = stageCounts(team.pipeline);
-                return (
-                  <tr key={team.id} data-testid="team-row" data-team={team.name} className="hover:bg-muted/30">
-                    <td className="px-3 py-2.5">
-                      <Link href={`/${org.slug}/settings/teams/${team.id}`} className="font-medium hover:underline">
-                        {team.name}
-                      </Link>
-                      <div className="font-mono text-xs text-muted-foreground">@{team.handle}</div>
-                    </td>
-                    <td className="px-3 py-2.5">
-                      <Badge variant="outline" data-testid="team-preset">
-                        {presetLabel(team.preset)}
-                      </Badge>
-                    </td>
-                    <td className="px-3 py-2.5 text-xs" data-testid="team-statuses">
-                      <span className="font-medium">{team.workingStatus}</span>
-                      <span className="text-muted-foreground"> → {team.completionStatus}</span>
-                      <div className="text-muted-foreground">on failure: {team.failureStatus}</div>
-                    </td>
-                    <td className="px-3 py-2.5 tabular-nums" data-testid="team-stage-count">
-                      {counts.enabled === counts.total ? counts.total : `${counts.enabled} of ${counts.total}`}
-                    </td>
-                    <td className="px-3 py-2.5 text-right">
-                      <Button asChild variant="ghost" size="sm">
-                        <Link href={`/${org.slug}/settings/teams/${team.id}`} aria-label={`Edit ${team.name}`}>
-                          Edit <ArrowRight aria-hidden />
-                        </Link>
-                      </Button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </SettingsTable>
       )}
     </SettingsPage>
   );

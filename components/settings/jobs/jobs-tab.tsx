@@ -17,6 +17,7 @@ import { CreateJobDialog } from './create-job-dialog';
 import { JobDetailDialog } from './job-detail-dialog';
 import { JobStatusBadge } from './job-status-badge';
 import { ScriptedModelBadge } from './scripted-model-badge';
+import { SettingsTable } from '@/components/settings/settings-table';
 
 type Filter = 'all' | 'active' | JobStatus;
 
@@ -84,50 +85,33 @@ export function JobsTab() {
           data-testid="jobs-empty"
         />
       ) : (
-        <div className="overflow-x-auto rounded-lg border">
-          <table className="w-full text-sm">
-            <caption className="sr-only">Jobs</caption>
-            <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
-              <tr>
-                <th scope="col" className="px-3 py-2 font-medium">Status</th>
-                <th scope="col" className="px-3 py-2 font-medium">Title</th>
-                <th scope="col" className="px-3 py-2 font-medium">Ticket</th>
-                <th scope="col" className="px-3 py-2 font-medium">Runner</th>
-                <th scope="col" className="px-3 py-2 font-medium">Created</th>
-                <th scope="col" className="px-3 py-2 font-medium">Updated</th>
-                <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Details</span></th>
-              </tr>
-            </thead>
-            <tbody className="divide-y">
-              {jobs.map((job) => (
-                <tr key={job.id} data-testid="job-row" className="hover:bg-muted/40">
-                  <td className="px-3 py-2">
-                    <JobStatusBadge status={job.status} />
-                  </td>
-                  <td className="max-w-80 px-3 py-2">
-                    <Link href={`/${org.slug}/jobs/${job.id}`} className="block truncate font-medium hover:underline focus-visible:underline focus-visible:outline-none" data-testid="job-live-link">
-                      {job.title}
-                    </Link>
-                  </td>
-                  <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">
-                    {job.ticket?.project ? formatDisplayId(job.ticket.project.key, job.ticket.number) : <span className="text-muted-foreground">—</span>}
-                  </td>
-                  <td className="px-3 py-2">
-                    {job.runner?.name ?? <span className="text-muted-foreground">—</span>} <ScriptedModelBadge runner={job.runner} />
-                  </td>
-                  <td className="px-3 py-2"><RelativeTime at={job.createdAt} /></td>
-                  <td className="px-3 py-2"><RelativeTime at={job.updatedAt} /></td>
-                  <td className="px-3 py-1 text-right">
-                    <Button variant="ghost" size="sm" onClick={() => setOpenJobID(job.id)} aria-label={`Details of ${job.title}`}>
-                      Details
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {jobs.length === shown && <p className="border-t px-3 py-2 text-xs text-muted-foreground">Showing the newest {shown} jobs; filter by status to see others.</p>}
-        </div>
+        <SettingsTable caption="Jobs" columns={['Status', 'Title', 'Ticket', 'Runner', 'Created', 'Updated']} actionsLabel="Details" footer={jobs.length === shown && <p className="border-t px-3 py-2 text-xs text-muted-foreground">Showing the newest {shown} jobs; filter by status to see others.</p>}>
+          {jobs.map((job) => (
+            <tr key={job.id} data-testid="job-row" className="hover:bg-muted/40">
+              <td className="px-3 py-2">
+                <JobStatusBadge status={job.status} />
+              </td>
+              <td className="max-w-80 px-3 py-2">
+                <Link href={`/${org.slug}/jobs/${job.id}`} className="block truncate font-medium hover:underline focus-visible:underline focus-visible:outline-none" data-testid="job-live-link">
+                  {job.title}
+                </Link>
+              </td>
+              <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">
+                {job.ticket?.project ? formatDisplayId(job.ticket.project.key, job.ticket.number) : <span className="text-muted-foreground">—</span>}
+              </td>
+              <td className="px-3 py-2">
+                {job.runner?.name ?? <span className="text-muted-foreground">—</span>} <ScriptedModelBadge runner={job.runner} />
+              </td>
+              <td className="px-3 py-2"><RelativeTime at={job.createdAt} /></td>
+              <td className="px-3 py-2"><RelativeTime at={job.updatedAt} /></td>
+              <td className="px-3 py-1 text-right">
+                <Button variant="ghost" size="sm" onClick={() => setOpenJobID(job.id)} aria-label={`Details of ${job.title}`}>
+                  Details
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </SettingsTable>
       )}
       <JobDetailDialog jobID={openJobID} onClose={() => setOpenJobID(null)} />
     </section>

@@ -14,6 +14,7 @@ import type { RunnerToken } from '@/zero/schema.gen';
 import { RelativeTime, useNow } from '../relative-time';
 import { CreateTokenDialog, type CreatedToken } from './create-token-dialog';
 import { TokenCreatedPanel } from './token-created-panel';
+import { SettingsTable } from '@/components/settings/settings-table';
 
 function TokenState({ token, now }: { token: RunnerToken; now: number }) {
   if (token.revokedAt != null) return <Badge variant="destructive">Revoked</Badge>;
@@ -51,47 +52,30 @@ export function RunnerTokens({ created, onCreatedChange }: { created: CreatedTok
       ) : tokens.length === 0 ? (
         <EmptyState icon={KeyRound} title="No runner tokens yet" description="Create one for each machine or server that runs a supervisor." />
       ) : (
-        <div className="overflow-x-auto rounded-lg border">
-          <table className="w-full text-sm">
-            <caption className="sr-only">Runner tokens</caption>
-            <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
-              <tr>
-                <th scope="col" className="px-3 py-2 font-medium">Name</th>
-                <th scope="col" className="px-3 py-2 font-medium">Token</th>
-                <th scope="col" className="px-3 py-2 font-medium">Created</th>
-                <th scope="col" className="px-3 py-2 font-medium">Expires</th>
-                <th scope="col" className="px-3 py-2 font-medium">Last used</th>
-                <th scope="col" className="px-3 py-2 font-medium">Scope</th>
-                <th scope="col" className="px-3 py-2 font-medium">State</th>
-                <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody className="divide-y">
-              {tokens.map((t) => (
-                <tr key={t.id} data-testid="token-row" data-token={t.name}>
-                  <td className="px-3 py-2 font-medium">{t.name}</td>
-                  <td className="px-3 py-2 font-mono text-xs">{t.prefix}…</td>
-                  <td className="px-3 py-2"><RelativeTime at={t.createdAt} /></td>
-                  <td className="px-3 py-2"><RelativeTime at={t.expiresAt} fallback="Never" /></td>
-                  <td className="px-3 py-2"><RelativeTime at={t.lastUsedAt} fallback="Never" /></td>
-                  <td className="px-3 py-2">{t.runnerId ? (runnerName.get(t.runnerId) ?? 'One runner') : <span className="text-muted-foreground">Any runner</span>}</td>
-                  <td className="px-3 py-2"><TokenState token={t} now={now} /></td>
-                  <td className="px-3 py-2 text-right">
-                    {t.revokedAt == null && (
-                      <ConfirmDialog
-                        trigger={<Button variant="ghost" size="sm">Revoke</Button>}
-                        title={`Revoke ${t.name}?`}
-                        description="Runners using this token are refused on their very next request. This cannot be undone; create a new token to reconnect them."
-                        confirmLabel="Revoke token"
-                        onConfirm={() => mutate(mutators.runnerToken.revoke({ id: t.id }))}
-                      />
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable caption="Runner tokens" columns={['Name', 'Token', 'Created', 'Expires', 'Last used', 'Scope', 'State']}>
+          {tokens.map((t) => (
+            <tr key={t.id} data-testid="token-row" data-token={t.name}>
+              <td className="px-3 py-2 font-medium">{t.name}</td>
+              <td className="px-3 py-2 font-mono text-xs">{t.prefix}…</td>
+              <td className="px-3 py-2"><RelativeTime at={t.createdAt} /></td>
+              <td className="px-3 py-2"><RelativeTime at={t.expiresAt} fallback="Never" /></td>
+              <td className="px-3 py-2"><RelativeTime at={t.lastUsedAt} fallback="Never" /></td>
+              <td className="px-3 py-2">{t.runnerId ? (runnerName.get(t.runnerId) ?? 'One runner') : <span className="text-muted-foreground">Any runner</span>}</td>
+              <td className="px-3 py-2"><TokenState token={t} now={now} /></td>
+              <td className="px-3 py-2 text-right">
+                {t.revokedAt == null && (
+                  <ConfirmDialog
+                    trigger={<Button variant="ghost" size="sm">Revoke</Button>}
+                    title={`Revoke ${t.name}?`}
+                    description="Runners using this token are refused on their very next request. This cannot be undone; create a new token to reconnect them."
+                    confirmLabel="Revoke token"
+                    onConfirm={() => mutate(mutators.runnerToken.revoke({ id: t.id }))}
+                  />
+                )}
+              </td>
+            </tr>
+          ))}
+        </SettingsTable>
       )}
     </section>
   );

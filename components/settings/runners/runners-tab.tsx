@@ -15,6 +15,7 @@ import type { CreatedToken } from './create-token-dialog';
 import { MigrationBanner } from './migration-banner';
 import { RunnerTokens } from './runner-tokens';
 import { ScriptedModelBadge } from '../jobs/scripted-model-badge';
+import { SettingsTable } from '@/components/settings/settings-table';
 
 export function RunnersTab(props: { createdToken: CreatedToken | null; onCreatedTokenChange: (token: CreatedToken | null) => void }) {
   return (
@@ -57,76 +58,61 @@ function RunnerList() {
           data-testid="runners-empty"
         />
       ) : (
-        <div className="overflow-x-auto rounded-lg border">
-          <table className="w-full text-sm">
-            <caption className="sr-only">Runners of the organization</caption>
-            <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
-              <tr>
-                <th scope="col" className="px-3 py-2 font-medium">Runner</th>
-                <th scope="col" className="px-3 py-2 font-medium">Status</th>
-                <th scope="col" className="px-3 py-2 font-medium">Capabilities and labels</th>
-                <th scope="col" className="px-3 py-2 font-medium">Jobs</th>
-                <th scope="col" className="px-3 py-2 font-medium">Last heartbeat</th>
-                <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody className="divide-y">
-              {runners.map((r) => (
-                <tr key={r.id} data-testid="runner-row" data-runner={r.name}>
-                  <td className="px-3 py-2">
-                    <div className="font-medium">
-                      {r.name} <ScriptedModelBadge runner={r} />
-                    </div>
-                    <div className="text-xs text-muted-foreground">
-                      v{r.version} · pool of {r.poolSize}
-                    </div>
-                  </td>
-                  <td className="px-3 py-2">
-                    {r.status === 'online' ? (
-                      <Badge variant="success" data-testid="runner-status">Online</Badge>
-                    ) : (
-                      <Badge variant="secondary" data-testid="runner-status">Offline</Badge>
-                    )}
-                  </td>
-                  <td className="px-3 py-2">
-                    <div className="flex max-w-72 flex-wrap gap-1">
-                      {r.capabilities.map((c) => (
-                        <Badge key={`c-${c}`} variant="outline" title="Capability">{c}</Badge>
-                      ))}
-                      {r.labels.map((l) => (
-                        <Badge key={`l-${l}`} variant="secondary" title="Label">{l}</Badge>
-                      ))}
-                      {r.capabilities.length + r.labels.length === 0 && <span className="text-muted-foreground">—</span>}
-                    </div>
-                  </td>
-                  <td className="px-3 py-2 whitespace-nowrap" data-testid="runner-active-jobs">
-                    {r.jobs.length} running
-                  </td>
-                  <td className="px-3 py-2">
-                    <RelativeTime at={r.lastHeartbeatAt} />
-                  </td>
-                  <td className="px-3 py-2 text-right">
-                    <ConfirmDialog
-                      trigger={
-                        <Button variant="ghost" size="icon" aria-label={`Delete runner ${r.name}`}>
-                          <Trash2 />
-                        </Button>
-                      }
-                      title={`Delete runner ${r.name}?`}
-                      description={
-                        r.status === 'online'
-                          ? 'It is online: while its token is valid, the supervisor registers again on its next start. Revoke the token to keep it out.'
-                          : 'It disappears from this list. Its token stays valid until you revoke it.'
-                      }
-                      confirmLabel="Delete runner"
-                      onConfirm={() => mutate(mutators.runner.delete({ id: r.id }))}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable caption="Runners of the organization" columns={['Runner', 'Status', 'Capabilities and labels', 'Jobs', 'Last heartbeat']}>
+          {runners.map((r) => (
+            <tr key={r.id} data-testid="runner-row" data-runner={r.name}>
+              <td className="px-3 py-2">
+                <div className="font-medium">
+                  {r.name} <ScriptedModelBadge runner={r} />
+                </div>
+                <div className="text-xs text-muted-foreground">
+                  v{r.version} · pool of {r.poolSize}
+                </div>
+              </td>
+              <td className="px-3 py-2">
+                {r.status === 'online' ? (
+                  <Badge variant="success" data-testid="runner-status">Online</Badge>
+                ) : (
+                  <Badge variant="secondary" data-testid="runner-status">Offline</Badge>
+                )}
+              </td>
+              <td className="px-3 py-2">
+                <div className="flex max-w-72 flex-wrap gap-1">
+                  {r.capabilities.map((c) => (
+                    <Badge key={`c-${c}`} variant="outline" title="Capability">{c}</Badge>
+                  ))}
+                  {r.labels.map((l) => (
+                    <Badge key={`l-${l}`} variant="secondary" title="Label">{l}</Badge>
+                  ))}
+                  {r.capabilities.length + r.labels.length === 0 && <span className="text-muted-foreground">—</span>}
+                </div>
+              </td>
+              <td className="px-3 py-2 whitespace-nowrap" data-testid="runner-active-jobs">
+                {r.jobs.length} running
+              </td>
+              <td className="px-3 py-2">
+                <RelativeTime at={r.lastHeartbeatAt} />
+              </td>
+              <td className="px-3 py-2 text-right">
+                <ConfirmDialog
+                  trigger={
+                    <Button variant="ghost" size="icon" aria-label={`Delete runner ${r.name}`}>
+                      <Trash2 />
+                    </Button>
+                  }
+                  title={`Delete runner ${r.name}?`}
+                  description={
+                    r.status === 'online'
+                      ? 'It is online: while its token is valid, the supervisor registers again on its next start. Revoke the token to keep it out.'
+                      : 'It disappears from this list. Its token stays valid until you revoke it.'
+                  }
+                  confirmLabel="Delete runner"
+                  onConfirm={() => mutate(mutators.runner.delete({ id: r.id }))}
+                />
+              </td>
+            </tr>
+          ))}
+        </SettingsTable>
       )}
     </section>
   );

@@ -13,6 +13,7 @@ import { queries } from '@/zero/queries';
 import { RelativeTime } from '../relative-time';
 import { CostReminder } from './cost-reminder';
 import { SecretDialog } from './secret-dialog';
+import { SettingsTable } from '@/components/settings/settings-table';
 
 export function SecretsTab() {
   const org = useCurrentOrg();
@@ -52,51 +53,38 @@ export function SecretsTab() {
           data-testid="secrets-empty"
         />
       ) : (
-        <div className="overflow-x-auto rounded-lg border">
-          <table className="w-full text-sm">
-            <caption className="sr-only">Runner secrets</caption>
-            <thead className="bg-muted/50 text-left text-xs text-muted-foreground">
-              <tr>
-                <th scope="col" className="px-3 py-2 font-medium">Name</th>
-                <th scope="col" className="px-3 py-2 font-medium">Value</th>
-                <th scope="col" className="px-3 py-2 font-medium">Last rotated</th>
-                <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody className="divide-y">
-              {entries.map((e) => (
-                <tr key={e.id} data-testid="secret-row" data-secret={e.name}>
-                  <td className="px-3 py-2">
-                    <div className="flex items-center gap-2">
-                      <span className="font-mono text-xs font-medium">{e.name}</span>
-                      <Badge variant={e.kind === 'anthropic' ? 'default' : 'outline'}>{e.kind === 'anthropic' ? 'Anthropic (Claude)' : 'Custom'}</Badge>
-                    </div>
-                  </td>
-                  <td className="px-3 py-2 font-mono text-xs text-muted-foreground" data-testid="secret-preview">
-                    {e.maskedPreview}
-                  </td>
-                  <td className="px-3 py-2" data-testid="secret-rotated">
-                    <RelativeTime at={e.rotatedAt} />
-                  </td>
-                  <td className="px-3 py-2">
-                    <div className="flex justify-end gap-1">
-                      <SecretDialog
-                        rotate={{ name: e.name, kind: e.kind }}
-                        trigger={<EditRowButton name={e.name} />}
-                      />
-                      <DeleteRowButton
-                        name={e.name}
-                        description="Runners lose it on their next bootstrap (within 15 minutes). Jobs that need it will fail."
-                        confirmLabel="Delete secret"
-                        onConfirm={() => mutate(mutators.vaultEntry.delete({ id: e.id }))}
-                      />
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable caption="Runner secrets" columns={['Name', 'Value', 'Last rotated']}>
+          {entries.map((e) => (
+            <tr key={e.id} data-testid="secret-row" data-secret={e.name}>
+              <td className="px-3 py-2">
+                <div className="flex items-center gap-2">
+                  <span className="font-mono text-xs font-medium">{e.name}</span>
+                  <Badge variant={e.kind === 'anthropic' ? 'default' : 'outline'}>{e.kind === 'anthropic' ? 'Anthropic (Claude)' : 'Custom'}</Badge>
+                </div>
+              </td>
+              <td className="px-3 py-2 font-mono text-xs text-muted-foreground" data-testid="secret-preview">
+                {e.maskedPreview}
+              </td>
+              <td className="px-3 py-2" data-testid="secret-rotated">
+                <RelativeTime at={e.rotatedAt} />
+              </td>
+              <td className="px-3 py-2">
+                <div className="flex justify-end gap-1">
+                  <SecretDialog
+                    rotate={{ name: e.name, kind: e.kind }}
+                    trigger={<EditRowButton name={e.name} />}
+                  />
+                  <DeleteRowButton
+                    name={e.name}
+                    description="Runners lose it on their next bootstrap (within 15 minutes). Jobs that need it will fail."
+                    confirmLabel="Delete secret"
+                    onConfirm={() => mutate(mutators.vaultEntry.delete({ id: e.id }))}
+                  />
+                </div>
+              </td>
+            </tr>
+          ))}
+        </SettingsTable>
       )}
     </section>
   );
