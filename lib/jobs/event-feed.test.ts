@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cacheHitRate, listPriceUsd, pendingRequest, pullRequestsOf, stageStates, summarizeToolInput, toFeedItems, usageTotals, type JobEventRow } from './event-feed.ts';
+import { listPriceUsd } from '../pricing/models.ts';
+import { cacheHitRate, pendingRequest, pullRequestsOf, stageStates, summarizeToolInput, toFeedItems, usageTotals, type JobEventRow } from './event-feed.ts';
 
 let seq = 0;
 const row = (type: string, payload: Record<string, unknown>): JobEventRow => ({ seq: ++seq, type, payload });

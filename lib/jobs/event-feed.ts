@@ -3,7 +3,7 @@
 // paused job waits on, and token usage with cache figures. No React here: the runs
 // panel and the job lists reuse the usage sums.
 import { z } from 'zod';
-import { models } from '../pricing/models.ts';
+import { listPriceUsd } from '../pricing/models.ts';
 
 export type JobEventRow = { seq: number; type: string; payload: unknown };
 
@@ -221,16 +221,6 @@ export type UsageTotals = {
 };
 
 export const emptyUsage: UsageTotals = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0, costIncomplete: false, partial: false };
-
-const priceOf = new Map<string, (typeof models)[number]>(models.map((m) => [m.id, m]));
-
-/** List-price cost of one usage, or null for a model not on the price list. */
-export function listPriceUsd(usage: { model: string; inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number }): number | null {
-  const price = priceOf.get(usage.model);
-  if (!price) return null;
-  const perToken = (tokens: number, perMillion: number) => (tokens * perMillion) / 1_000_000;
-  return perToken(usage.inputTokens, price.input) + perToken(usage.outputTokens, price.output) + perToken(usage.cacheReadTokens, price.cacheRead) + perToken(usage.cacheWriteTokens, price.cacheWrite);
-}
 
 function add(total: UsageTotals, usage: Payload<'usage'>): UsageTotals {
   const cost = usage.costUsd ?? listPriceUsd(usage);

@@ -9,3 +9,13 @@ export const models = [
 export type ModelId = (typeof models)[number]['id'];
 export const modelIds = models.map((m) => m.id) as [ModelId, ...ModelId[]];
 export const defaultPlanningModel: ModelId = 'claude-opus-4-7';
+
+const priceOf = new Map<string, (typeof models)[number]>(models.map((m) => [m.id, m]));
+
+/** List-price cost of one usage, or null for a model not on the price list. */
+export function listPriceUsd(usage: { model: string; inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number }): number | null {
+  const price = priceOf.get(usage.model);
+  if (!price) return null;
+  const perToken = (tokens: number, perMillion: number) => (tokens * perMillion) / 1_000_000;
+  return perToken(usage.inputTokens, price.input) + perToken(usage.outputTokens, price.output) + perToken(usage.cacheReadTokens, price.cacheRead) + perToken(usage.cacheWriteTokens, price.cacheWrite);
+}
