@@ -1,32 +1,11 @@
 'use client';
-import { Check, Copy } from 'lucide-react';
-import { useEffect, useRef, useState } from 'react';
-import { toast } from 'sonner';
-import { Button } from '@/components/ui/button';
+import { useRef } from 'react';
+import { CopyButton } from '@/components/ui/copy-button';
 import { Input } from '@/components/ui/input';
 
 /** A read-only link with a Copy button. */
 export function CopyLink({ url, label }: { url: string; label: string }) {
   const input = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState(false);
-
-  useEffect(() => {
-    if (!copied) return;
-    const timer = setTimeout(() => setCopied(false), 2000);
-    return () => clearTimeout(timer);
-  }, [copied]);
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(url);
-      setCopied(true);
-    } catch {
-      // The clipboard API needs a secure context and permission; leave the text selected instead.
-      input.current?.select();
-      toast.info('Press Ctrl+C (or ⌘C) to copy the selected link.');
-    }
-  }
-
   return (
     <div className="flex min-w-0 gap-2">
       <Input
@@ -38,9 +17,7 @@ export function CopyLink({ url, label }: { url: string; label: string }) {
         onFocus={(e) => e.currentTarget.select()}
         className="h-8 font-mono text-xs"
       />
-      <Button type="button" variant="outline" size="sm" onClick={copy}>
-        {copied ? <Check /> : <Copy />} {copied ? 'Copied' : 'Copy'}
-      </Button>
+      <CopyButton text={url} onBlocked={() => input.current?.select()} />
     </div>
   );
 }

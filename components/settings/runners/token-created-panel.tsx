@@ -2,7 +2,7 @@
 import { TriangleAlert } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
-import { CopyButton } from '../copy-button';
+import { CopyButton } from '@/components/ui/copy-button';
 import type { CreatedToken } from './create-token-dialog';
 import { ReadinessChecklist } from './readiness-checklist';
 

@@ -4,8 +4,11 @@ import { useEffect, useState } from 'react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 
-/** Copies `text`; when the clipboard is not available, asks the person to select and copy it. */
-export function CopyButton({ text, label, className }: { text: string; label: string; className?: string }) {
+/**
+ * Copies `text`. When the clipboard is not available (it needs a secure context and
+ * permission), `onBlocked` runs first (e.g. to select the text) and the person is asked to copy it.
+ */
+export function CopyButton({ text, label, className, onBlocked }: { text: string; label?: string; className?: string; onBlocked?: () => void }) {
   const [copied, setCopied] = useState(false);
   useEffect(() => {
     if (!copied) return;
@@ -25,7 +28,8 @@ export function CopyButton({ text, label, className }: { text: string; label: st
           await navigator.clipboard.writeText(text);
           setCopied(true);
         } catch {
-          toast.info('Copying is blocked here; select the text and press Ctrl+C (or ⌘C).');
+          onBlocked?.();
+          toast.info(onBlocked ? 'Press Ctrl+C (or ⌘C) to copy the selected text.' : 'Copying is blocked here; select the text and press Ctrl+C (or ⌘C).');
         }
       }}
     >
