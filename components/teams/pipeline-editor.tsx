@@ -12,7 +12,7 @@ import { Button } from '@/components/ui/button';
 import { FormError } from '@/components/ui/form-error';
 import { cn } from '@/lib/cn';
 import { pipelineConfig, type PipelineConfig, type StageConfig } from '@/lib/teams/pipeline';
-import { presets, type PresetId } from '@/lib/teams/presets';
+import { presets, stageConfig, type PresetId } from '@/lib/teams/presets';
 import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
 import type { RunnerTeam } from '@/zero/schema.gen';
@@ -23,21 +23,7 @@ import { StageEditor } from './stage-editor';
 const verticalOnly: Modifier = ({ transform }) => ({ ...transform, x: 0 });
 
 function newStage(): StageConfig {
-  return {
-    id: `stage-${nanoid(8)}`,
-    type: 'custom',
-    name: 'New stage',
-    systemPrompt: '',
-    allowedTools: ['Read', 'Grep', 'Glob'],
-    model: 'claude-sonnet-4-6',
-    role: 'executor',
-    requireApproval: false,
-    validationCommands: [],
-    maxRetries: 2,
-    skillIds: [],
-    mcpServerIds: [],
-    enabled: true,
-  };
+  return stageConfig(`stage-${nanoid(8)}`, { type: 'custom', name: 'New stage', systemPrompt: '', allowedTools: ['Read', 'Grep', 'Glob'] });
 }
 
 /** Problems per stage id and field, from the same schema the server checks. */

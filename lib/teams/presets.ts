@@ -6,7 +6,8 @@ export type PresetId = (typeof presetIds)[number];
 const readOnlyTools = ['Read', 'Grep', 'Glob'];
 const writeTools = ['Read', 'Edit', 'Write', 'Bash', 'Grep', 'Glob'];
 
-function stage(id: string, partial: Partial<StageConfig> & Pick<StageConfig, 'type' | 'name' | 'systemPrompt'>): StageConfig {
+/** A stage with the usual defaults (write tools, Sonnet, two retries, enabled). */
+export function stageConfig(id: string, partial: Partial<StageConfig> & Pick<StageConfig, 'type' | 'name' | 'systemPrompt'>): StageConfig {
   return {
     id,
     allowedTools: writeTools,
@@ -32,7 +33,7 @@ export const presets: Record<PresetId, { label: string; description: string; cre
     pipeline: () => ({
       steps: [
         single(
-          stage('planner', {
+          stageConfig('planner', {
             type: 'planning',
             name: 'Planner',
             model: 'claude-opus-4-7',
@@ -42,14 +43,14 @@ export const presets: Record<PresetId, { label: string; description: string; cre
           }),
         ),
         single(
-          stage('implement', {
+          stageConfig('implement', {
             type: 'coding',
             name: 'Implement',
             systemPrompt: 'Implement the plan. Keep changes focused, follow the code base conventions, and add or update tests.',
           }),
         ),
         single(
-          stage('review', {
+          stageConfig('review', {
             type: 'review',
             name: 'Review',
             systemPrompt: 'Review the implementation for correctness, security and quality. Fix the issues you find directly.',
@@ -65,7 +66,7 @@ export const presets: Record<PresetId, { label: string; description: string; cre
     pipeline: () => ({
       steps: [
         single(
-          stage('agent', {
+          stageConfig('agent', {
             type: 'custom',
             name: 'Board Agent',
             role: 'planner',
@@ -86,14 +87,14 @@ export const presets: Record<PresetId, { label: string; description: string; cre
         {
           id: 'step-reviewers',
           stages: [
-            stage('security', {
+            stageConfig('security', {
               type: 'security_review',
               name: 'Security Reviewer',
               role: 'planner',
               allowedTools: readOnlyTools,
               systemPrompt: 'Review the change for security problems: injection, secrets, authorisation, unsafe input.',
             }),
-            stage('quality', {
+            stageConfig('quality', {
               type: 'review',
               name: 'Quality Reviewer',
               role: 'planner',
@@ -103,7 +104,7 @@ export const presets: Record<PresetId, { label: string; description: string; cre
           ],
         },
         single(
-          stage('lead', {
+          stageConfig('lead', {
             type: 'review',
             name: 'Review Lead',
             systemPrompt: 'Synthesize the reviewers’ findings, verify each one against the code, and fix the confirmed issues.',
@@ -121,12 +122,12 @@ export const presets: Record<PresetId, { label: string; description: string; cre
         {
           id: 'step-build',
           stages: [
-            stage('backend', { type: 'coding', name: 'Backend', systemPrompt: 'Implement the backend part of the ticket.' }),
-            stage('frontend', { type: 'coding', name: 'Frontend', systemPrompt: 'Implement the frontend part of the ticket.' }),
+            stageConfig('backend', { type: 'coding', name: 'Backend', systemPrompt: 'Implement the backend part of the ticket.' }),
+            stageConfig('frontend', { type: 'coding', name: 'Frontend', systemPrompt: 'Implement the frontend part of the ticket.' }),
           ],
         },
         single(
-          stage('integration', {
+          stageConfig('integration', {
             type: 'review',
             name: 'Integration Validator',
             systemPrompt: 'Check that backend and frontend changes work together; fix integration gaps and run the tests.',
