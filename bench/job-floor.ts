@@ -11,7 +11,7 @@ import { ContainerLabel, startContainer, type StageContainerSpec } from '../supe
 import { ensureRunnerImage, RUNNER_UID, RUNNER_WORKDIR } from '../supervisor/image/runner-image.ts';
 import { startBoardToolsServer, type BoardToolsServer } from '../supervisor/mcp/board-tools-server.ts';
 import type { BoardApi } from '../supervisor/mcp/tools.ts';
-import type { StageSnapshot } from '../lib/runner-api/wire.ts';
+import type { StageSnapshot } from '@spedy/protocol/wire';
 
 /** One floor sample; ms from the container's create. */
 export type FloorSample = {

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import type { StageSnapshot } from '../lib/runner-api/wire.ts';
+import type { StageSnapshot } from '@spedy/protocol/wire';
 import { connectDb } from '../lib/db/client.ts';
 import { issueRunnerToken } from '../lib/runners/tokens.ts';
 import { startDemoRunner, type DemoRunner } from '../lib/stack/demo-runner.ts';

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import next from 'next';
 import { getConfig } from '../lib/config.ts';
 import { getDb } from '../lib/db/client.ts';
-import { runnerSocketPath } from '../lib/runner-api/wire.ts';
+import { runnerSocketPath } from '@spedy/protocol/wire';
 import { clientAddressHeader } from '../lib/runners/authenticate.ts';
 import { startHeartbeatMonitor } from '../lib/runners/heartbeat-monitor.ts';
 import { startRunnerSocketServer } from './runner-socket.ts';

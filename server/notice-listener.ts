@@ -2,7 +2,7 @@
 // and runner control. If it drops, it reconnects with backoff and reports the reconnect,
 // because notices sent while it was away are lost (the caller re-offers what waits).
 import pg from 'pg';
-import { toError } from '../lib/runners/errors.ts';
+import { toError } from '@spedy/protocol/errors';
 
 export type NoticeListener = { close(): Promise<void> };
 

@@ -3,7 +3,7 @@
 // handled by one query, and a runner is never offered more jobs than it has free slots.
 import type { DbOrTx } from '../lib/jobs/db.ts';
 import { findOffers } from '../lib/jobs/offers.ts';
-import { toError } from '../lib/runners/errors.ts';
+import { toError } from '@spedy/protocol/errors';
 
 export type OfferDispatcher = {
   /** A job became Ready somewhere (any instance). */

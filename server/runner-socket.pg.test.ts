@@ -4,7 +4,7 @@ import { sql } from '../test/support/db.ts';
 import { createReadyJobs, newRunnerOrg, openRunnerSocket, registerRunner, type RunnerOrg, type RunnerSocket } from '../test/support/runners.ts';
 import { testStack } from '../test/support/stack-env.ts';
 import { sendJobControl } from '../lib/jobs/control.ts';
-import { runnerSocketCloseCodes } from '../lib/runner-api/wire.ts';
+import { runnerSocketCloseCodes } from '@spedy/protocol/wire';
 import { issueRunnerToken, revokeRunnerToken } from '../lib/runners/tokens.ts';
 
 let org: RunnerOrg;

@@ -4,7 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { runnerTag } from '../lib/runner-api/wire.ts';
+import { runnerTag } from '@spedy/protocol/wire';
 import { runnerTokenPattern } from '../lib/runners/token.ts';
 
 /**

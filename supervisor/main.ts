@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type DockerClient from 'dockerode';
 import pino from 'pino';
 import { z } from 'zod';
-import { toError } from '../lib/runners/errors.ts';
+import { toError } from '@spedy/protocol/errors';
 import { addBoardComment, createBoardSubticket, getBoardTicket, setBoardStatus } from './api/board.ts';
 import { fetchBootstrap } from './api/bootstrap.ts';
 import { createControlReceiver } from './api/controls.ts';

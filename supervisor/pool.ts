@@ -4,9 +4,9 @@
 // last. Shutdown stops taking work, aborts what runs and waits for it to wrap up.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { activeJobStatuses, isFinalJobStatus, type JobStatus } from '../lib/jobs/status.ts';
-import type { ClaimedJob, ServerMessage } from '../lib/runner-api/wire.ts';
-import { toError } from '../lib/runners/errors.ts';
+import { activeJobStatuses, isFinalJobStatus, type JobStatus } from '@spedy/protocol/job-status';
+import type { ClaimedJob, ServerMessage } from '@spedy/protocol/wire';
+import { toError } from '@spedy/protocol/errors';
 import type { StatusDetails } from './api/jobs.ts';
 import type { Platform } from './api/platform.ts';
 import { CancelReason } from './container/cancel-reason.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BootstrapResponse } from '../lib/runner-api/wire.ts';
+import type { BootstrapResponse } from '@spedy/protocol/wire';
 import { createSecretStore, mergeLocalOverrides } from './secrets.ts';
 
 const bundle: BootstrapResponse = {

@@ -3,8 +3,8 @@
 // logged), with local overrides applied: a value in the supervisor's own environment wins
 // over the platform's ("How values travel to the runner" in the spec). A job's MCP
 // credentials are fetched for that job when a stage needs them, and kept by the stage only.
-import type { BootstrapResponse, McpServerCredentials } from '../lib/runner-api/wire.ts';
-import { toError } from '../lib/runners/errors.ts';
+import type { BootstrapResponse, McpServerCredentials } from '@spedy/protocol/wire';
+import { toError } from '@spedy/protocol/errors';
 import { localOverrideNames } from './config.ts';
 
 export const bootstrapRefreshMs = 15 * 60_000;

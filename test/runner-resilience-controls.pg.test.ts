@@ -5,7 +5,7 @@ import { nanoid } from 'nanoid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDb, type Db } from '../lib/db/client.ts';
 import { createJob } from '../lib/jobs/create.ts';
-import type { ServerMessage } from '../lib/runner-api/wire.ts';
+import type { ServerMessage } from '@spedy/protocol/wire';
 import { issueRunnerToken } from '../lib/runners/tokens.ts';
 import { mutators } from '../zero/mutators.ts';
 import { queries } from '../zero/queries.ts';

@@ -3,7 +3,7 @@ import { nanoid } from 'nanoid';
 import pg from 'pg';
 import { runnerControlChannel } from '../lib/jobs/notices.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobSnapshot } from '../lib/runner-api/wire.ts';
+import { jobSnapshot } from '@spedy/protocol/wire';
 import { mutators } from '../zero/mutators.ts';
 import { queries } from '../zero/queries.ts';
 import { sql } from './support/db.ts';

@@ -10,7 +10,7 @@ import { ConfirmDialog } from '@/components/ticket/confirm-dialog';
 import { Button } from '@/components/ui/button';
 import { formatDisplayId } from '@/lib/board/display-id';
 import { pullRequestsOf } from '@/lib/jobs/event-feed';
-import { canTransition } from '@/lib/jobs/status';
+import { canTransition } from '@spedy/protocol/job-status';
 import { mutators } from '@/zero/mutators';
 
 export type HeaderJob = {

@@ -6,7 +6,7 @@ import { useCurrentOrg } from '@/components/shell/org-context';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Skeleton } from '@/components/ui/skeleton';
 import { pendingRequest, stageStates, toFeedItems, usageTotals } from '@/lib/jobs/event-feed';
-import { jobSnapshot } from '@/lib/runner-api/wire';
+import { jobSnapshot } from '@spedy/protocol/wire';
 import { queries } from '@/zero/queries';
 import { jobFeedCap } from '@/zero/queries/runners';
 import { JobFeed } from './job-feed';

@@ -6,7 +6,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Switch } from '@/components/ui/switch';
 import { cn } from '@/lib/cn';
-import { models } from '@/lib/pricing/models';
+import { models } from '@spedy/protocol/models';
 import type { PipelineConfig, StageConfig } from '@/lib/teams/pipeline';
 import { stageTypeLabels } from './stage-labels';
 

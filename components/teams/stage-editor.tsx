@@ -9,8 +9,8 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@
 import { Switch } from '@/components/ui/switch';
 import { Textarea } from '@/components/ui/textarea';
 import { mcpToolPatterns } from '@/lib/mcp/config-input';
-import { defaultPlanningModel, models } from '@/lib/pricing/models';
-import { builtInTools, stageTypes } from '@/lib/runner-api/wire';
+import { defaultPlanningModel, models } from '@spedy/protocol/models';
+import { builtInTools, stageTypes } from '@spedy/protocol/wire';
 import type { StageConfig } from '@/lib/teams/pipeline';
 import { validationCommandProblem } from '@/lib/teams/validation-commands';
 import type { McpServer, Skill } from '@/zero/schema.gen';

@@ -5,7 +5,7 @@
 import pino from 'pino';
 import type { z } from 'zod';
 import { ErrorCode, SpedyError, type Role } from '../../zero/context.ts';
-import { RunnerError } from '../runners/errors.ts';
+import { RunnerError } from '@spedy/protocol/errors';
 import { assertPermission, type Permission } from './permissions.ts';
 import { buildZeroContext, getSession } from './session.ts';
 

@@ -5,7 +5,7 @@
 // mistakes them for that person's own words.
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../jobs/db.ts';
-import { RunnerError } from '../runners/errors.ts';
+import { RunnerError } from '@spedy/protocol/errors';
 import type { BoardJob } from './job.ts';
 
 /** The first line of every comment a runner posts (on its own line so Markdown below it renders as written). */

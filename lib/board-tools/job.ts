@@ -2,8 +2,8 @@
 // and still running. Another organization's job is "not found", like one that does not exist.
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../jobs/db.ts';
-import { isFinalJobStatus, jobStatusLabels, type JobStatus } from '../jobs/status.ts';
-import { RunnerError } from '../runners/errors.ts';
+import { isFinalJobStatus, jobStatusLabels, type JobStatus } from '@spedy/protocol/job-status';
+import { RunnerError } from '@spedy/protocol/errors';
 
 export type BoardJob = {
   id: string;

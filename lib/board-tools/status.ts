@@ -5,7 +5,7 @@ import { rankBetween } from '../board/rank.ts';
 import * as t from '../db/schema.ts';
 import type { Db } from '../db/client.ts';
 import { jobForStatusChange } from '../jobs/triggers.ts';
-import { RunnerError } from '../runners/errors.ts';
+import { RunnerError } from '@spedy/protocol/errors';
 import { actingUserFor } from './author.ts';
 import { loadBoardJob, requireTicket } from './job.ts';
 

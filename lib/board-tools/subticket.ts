@@ -9,7 +9,7 @@ import { parentTypeProblem, type TicketType } from '../board/ticket-hierarchy.ts
 import * as t from '../db/schema.ts';
 import type { Db } from '../db/client.ts';
 import { jobForStatusChange } from '../jobs/triggers.ts';
-import { RunnerError } from '../runners/errors.ts';
+import { RunnerError } from '@spedy/protocol/errors';
 import { actingUserFor } from './author.ts';
 import { loadBoardJob, requireTicket } from './job.ts';
 

@@ -4,8 +4,8 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { formatDisplayId, parseDisplayId } from '../board/display-id.ts';
 import * as t from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
-import type { BoardTicket } from '../runner-api/wire.ts';
-import { RunnerError } from '../runners/errors.ts';
+import type { BoardTicket } from '@spedy/protocol/wire';
+import { RunnerError } from '@spedy/protocol/errors';
 import type { Db } from '../db/client.ts';
 import { loadBoardJob, requireTicket, type BoardJob } from './job.ts';
 

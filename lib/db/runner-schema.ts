@@ -3,7 +3,7 @@
 // publication; the public tables hold what the UI shows (names, masked previews, times).
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgSchema, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { controlActions } from '../runner-api/wire.ts';
+import { controlActions } from '@spedy/protocol/wire';
 import { organization, user } from './auth-schema.ts';
 import { project, ticket } from './board-schema.ts';
 
@@ -142,7 +142,7 @@ export const job = pgTable(
     statusReason: text('status_reason'),
     requiredCapabilities: jsonb('required_capabilities').$type<string[]>().notNull(),
     requiredLabels: jsonb('required_labels').$type<string[]>().notNull(),
-    /** Pipeline, budget and repositories as they were when the job was created (lib/runner-api/wire.ts). */
+    /** Pipeline, budget and repositories as they were when the job was created (protocol/src/wire.ts). */
     snapshot: jsonb('snapshot').notNull(),
     runnerId: text('runner_id'),
     result: jsonb('result'),

@@ -10,11 +10,11 @@
 // statement could not. Matching is capabilities ⊇ required capabilities and labels ⊇
 // required labels (jsonb @>), within the runner's organization, oldest job first.
 import { sql } from 'drizzle-orm';
-import type { ClaimedJob, JobSnapshot } from '../runner-api/wire.ts';
+import type { ClaimedJob, JobSnapshot } from '@spedy/protocol/wire';
 import { revokedOrExpired } from '../runners/authenticate.ts';
-import { RunnerError } from '../runners/errors.ts';
+import { RunnerError } from '@spedy/protocol/errors';
 import type { DbOrTx } from './db.ts';
-import { activeJobStatuses, assertTransition, type JobStatus } from './status.ts';
+import { activeJobStatuses, assertTransition, type JobStatus } from '@spedy/protocol/job-status';
 
 // spedy_claim_job moves Ready → Claimed; the machine must allow it.
 assertTransition('ready', 'claimed');

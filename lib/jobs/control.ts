@@ -4,11 +4,11 @@
 // in every heartbeat answer. A control whose job finished or changed runner is obsolete.
 import { sql } from 'drizzle-orm';
 import { nanoid } from 'nanoid';
-import type { JobControlMessage, controlActions } from '../runner-api/wire.ts';
-import { RunnerError } from '../runners/errors.ts';
+import type { JobControlMessage, controlActions } from '@spedy/protocol/wire';
+import { RunnerError } from '@spedy/protocol/errors';
 import type { DbOrTx } from './db.ts';
 import { notifyRunner } from './notices.ts';
-import { finalJobStatuses } from './status.ts';
+import { finalJobStatuses } from '@spedy/protocol/job-status';
 
 /** The longest answer a runner is sent in one control message. */
 const maxTextBytes = 7500;

@@ -4,8 +4,8 @@
 import { nanoid } from 'nanoid';
 import { z } from 'zod';
 import { job } from '../db/schema.ts';
-import { jobSnapshot, runnerTag } from '../runner-api/wire.ts';
-import { RunnerError } from '../runners/errors.ts';
+import { jobSnapshot, runnerTag } from '@spedy/protocol/wire';
+import { RunnerError } from '@spedy/protocol/errors';
 import type { DbOrTx } from './db.ts';
 import { notifyJobReady } from './notices.ts';
 

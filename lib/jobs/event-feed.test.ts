@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listPriceUsd } from '../pricing/models.ts';
+import { listPriceUsd } from '@spedy/protocol/models';
 import { cacheHitRate, pendingRequest, pullRequestsOf, stageStates, summarizeToolInput, toFeedItems, usageTotals, type JobEventRow } from './event-feed.ts';
 
 let seq = 0;

@@ -3,7 +3,7 @@
 // paused job waits on, and token usage with cache figures. No React here: the runs
 // panel and the job lists reuse the usage sums.
 import { z } from 'zod';
-import { listPriceUsd } from '../pricing/models.ts';
+import { listPriceUsd } from '@spedy/protocol/models';
 
 export type JobEventRow = { seq: number; type: string; payload: unknown };
 
@@ -212,7 +212,7 @@ export type UsageTotals = {
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
-  /** USD: the CLI's own figure where it gave one, else list prices (lib/pricing/models.ts). */
+  /** USD: the CLI's own figure where it gave one, else list prices (protocol/src/models.ts). */
   costUsd: number;
   /** Some usage had neither a figure nor a known model, so costUsd is too low. */
   costIncomplete: boolean;

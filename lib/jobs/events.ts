@@ -2,7 +2,7 @@
 // (job_id, seq) is the key and the insert skips what is already there, so a resent batch
 // is stored once.
 import { sql } from 'drizzle-orm';
-import type { JobEventInput } from '../runner-api/wire.ts';
+import type { JobEventInput } from '@spedy/protocol/wire';
 import type { DbOrTx } from './db.ts';
 import { lockRunnerJob } from './transition.ts';
 

@@ -4,7 +4,7 @@
 // transaction only go out if it commits.
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { controlActions } from '../runner-api/wire.ts';
+import { controlActions } from '@spedy/protocol/wire';
 import type { DbOrTx } from './db.ts';
 
 /** A job became Ready (created, released by its runner, or continued). */

@@ -2,7 +2,7 @@
 // more per runner than it has free slots. An offer is only a hint; the claim decides.
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from './db.ts';
-import { activeJobStatuses } from './status.ts';
+import { activeJobStatuses } from '@spedy/protocol/job-status';
 
 export type Offer = { runnerId: string; jobId: string };
 

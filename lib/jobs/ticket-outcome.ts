@@ -6,8 +6,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type * as schema from '../db/schema.ts';
 import { projectStatus, ticket } from '../db/schema.ts';
-import type { JobSnapshot } from '../runner-api/wire.ts';
-import type { JobStatus } from './status.ts';
+import type { JobSnapshot } from '@spedy/protocol/wire';
+import type { JobStatus } from '@spedy/protocol/job-status';
 
 type Tx = Pick<NodePgDatabase<typeof schema>, 'select' | 'update'>;
 

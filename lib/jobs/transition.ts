@@ -1,10 +1,10 @@
 // A runner reports its job's progress: every change goes through the status machine.
 import { sql } from 'drizzle-orm';
-import { RunnerError } from '../runners/errors.ts';
+import { RunnerError } from '@spedy/protocol/errors';
 import type { DbOrTx } from './db.ts';
 import { notifyJobReady, notifyRunner } from './notices.ts';
 import { applyJobOutcomeToTicket } from './ticket-outcome.ts';
-import { assertTransition, IllegalTransitionError, isFinalJobStatus, type JobStatus } from './status.ts';
+import { assertTransition, IllegalTransitionError, isFinalJobStatus, type JobStatus } from '@spedy/protocol/job-status';
 
 export type StatusReport = { status: JobStatus; reason?: string; result?: Record<string, unknown> };
 type OwnedJob = { status: JobStatus; runner_id: string | null };

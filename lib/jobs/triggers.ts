@@ -4,8 +4,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { formatDisplayId } from '../board/display-id.ts';
 import * as t from '../db/schema.ts';
-import type { JobSnapshot } from '../runner-api/wire.ts';
-import { RunnerError } from '../runners/errors.ts';
+import type { JobSnapshot } from '@spedy/protocol/wire';
+import { RunnerError } from '@spedy/protocol/errors';
 import { buildJobSnapshot } from '../teams/snapshot.ts';
 import { createJob, type JobRow } from './create.ts';
 import type { DbOrTx } from './db.ts';

@@ -6,8 +6,8 @@ import { ErrorCode, SpedyError } from '../../zero/context.ts';
 import { parseDisplayId, formatDisplayId } from '../board/display-id.ts';
 import type { DbOrTx } from '../jobs/db.ts';
 import { project, ticket, ticketDescription } from '../db/schema.ts';
-import { modelIds, type ModelId } from '../pricing/models.ts';
-import { builtInTools, jobSnapshot, runnerTag, type JobSnapshot } from '../runner-api/wire.ts';
+import { modelIds, type ModelId } from '@spedy/protocol/models';
+import { builtInTools, jobSnapshot, runnerTag, type JobSnapshot } from '@spedy/protocol/wire';
 
 const defaultModel: ModelId = 'claude-sonnet-4-6';
 

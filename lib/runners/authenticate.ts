@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { runner as runnerTable } from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
 import { runnerTokenHashKey } from '../secrets/keyring.ts';
-import { RunnerError } from './errors.ts';
+import { RunnerError } from '@spedy/protocol/errors';
 import { hashesEqual, hashRunnerToken, runnerTokenPattern } from './token.ts';
 
 /**

@@ -4,9 +4,9 @@
 // makes the second one find nothing: a lost runner's jobs are failed once.
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../jobs/db.ts';
-import { canTransition, jobStatuses } from '../jobs/status.ts';
+import { canTransition, jobStatuses } from '@spedy/protocol/job-status';
 import { pruneAuthFailures } from './authenticate.ts';
-import { toError } from './errors.ts';
+import { toError } from '@spedy/protocol/errors';
 import { defaultOfflineTimeoutSeconds } from './presence.ts';
 import { applyOutcome } from '../jobs/transition.ts';
 import { pruneControls } from '../jobs/control.ts';

@@ -6,11 +6,11 @@ import { runnerSettings } from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
 import { ackControls, pendingControls } from '../jobs/control.ts';
 import { notifyRunner } from '../jobs/notices.ts';
-import type { HeartbeatResponse, RegisterRequest } from '../runner-api/wire.ts';
-import type { JobStatus } from '../jobs/status.ts';
+import type { HeartbeatResponse, RegisterRequest } from '@spedy/protocol/wire';
+import type { JobStatus } from '@spedy/protocol/job-status';
 import type { RunnerAuth, RunnerRow } from './authenticate.ts';
 import { defaultRunnerSettings } from '../settings/runner-settings.ts';
-import { RunnerError } from './errors.ts';
+import { RunnerError } from '@spedy/protocol/errors';
 
 /** Without an organization setting, a runner is Offline after this long without a heartbeat. */
 export const defaultOfflineTimeoutSeconds = defaultRunnerSettings.offlineTimeoutSeconds;

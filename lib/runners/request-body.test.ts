@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventsRequest, registerRequest } from '../runner-api/wire.ts';
+import { eventsRequest, registerRequest } from '@spedy/protocol/wire';
 import { parseRunnerJson } from './request-body.ts';
 import { heartbeatIntervalSeconds } from './presence.ts';
 

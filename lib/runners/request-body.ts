@@ -3,7 +3,7 @@
 // PostgreSQL cannot store (NUL characters, lone surrogates, absurd nesting) is refused
 // here too, so hostile input never turns into a database error.
 import type { z } from 'zod';
-import { RunnerError } from './errors.ts';
+import { RunnerError } from '@spedy/protocol/errors';
 
 /** Enough for a batch of 500 events with sizeable payloads. */
 export const maxBodyBytes = 4 * 1024 * 1024;

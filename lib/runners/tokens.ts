@@ -6,7 +6,7 @@ import { runner, runnerToken, runnerTokenHash } from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
 import { notifyRunner } from '../jobs/notices.ts';
 import { runnerTokenHashKey } from '../secrets/keyring.ts';
-import { RunnerError } from './errors.ts';
+import { RunnerError } from '@spedy/protocol/errors';
 import { generateRunnerToken, hashRunnerToken } from './token.ts';
 
 export type IssueRunnerTokenInput = {

@@ -3,7 +3,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { gitIntegration, gitIntegrationSecret, vaultEntry, vaultValue } from '../db/schema.ts';
-import type { BootstrapResponse } from '../runner-api/wire.ts';
+import type { BootstrapResponse } from '@spedy/protocol/wire';
 import { open, type Keyring } from './vault.ts';
 
 /** Associated data binding a ciphertext to its row. */

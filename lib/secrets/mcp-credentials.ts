@@ -5,9 +5,9 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { mcpServer, mcpServerSecret } from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
-import { isFinalJobStatus, jobStatusLabels, type JobStatus } from '../jobs/status.ts';
-import type { JobMcpCredentialsResponse, JobSnapshot } from '../runner-api/wire.ts';
-import { RunnerError } from '../runners/errors.ts';
+import { isFinalJobStatus, jobStatusLabels, type JobStatus } from '@spedy/protocol/job-status';
+import type { JobMcpCredentialsResponse, JobSnapshot } from '@spedy/protocol/wire';
+import { RunnerError } from '@spedy/protocol/errors';
 import { mcpAad } from './bootstrap.ts';
 import { open, type Keyring } from './vault.ts';
 

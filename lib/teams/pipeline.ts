@@ -1,8 +1,8 @@
 // A runner team's pipeline as configured (stages refer to skills and MCP servers by id);
-// the job snapshot (lib/runner-api/wire.ts) is what it resolves to when a job is created.
+// the job snapshot (protocol/src/wire.ts) is what it resolves to when a job is created.
 import { z } from 'zod';
-import { modelIds } from '../pricing/models.ts';
-import { stageTypes } from '../runner-api/wire.ts';
+import { modelIds } from '@spedy/protocol/models';
+import { stageTypes } from '@spedy/protocol/wire';
 import { validationCommandProblem } from './validation-commands.ts';
 
 export const stageConfig = z.object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobSnapshot } from '../runner-api/wire.ts';
+import { jobSnapshot } from '@spedy/protocol/wire';
 import { defaultBudget } from './pipeline.ts';
 import { presets } from './presets.ts';
 import { buildJobSnapshot } from './snapshot.ts';

@@ -1,7 +1,7 @@
 // What a job carries from the moment it is created: the team's pipeline with its
 // skills and MCP servers resolved, the budget, and the project's repositories.
 // Editing the team later does not change jobs already created.
-import type { JobSnapshot } from '../runner-api/wire.ts';
+import type { JobSnapshot } from '@spedy/protocol/wire';
 import type { BudgetConfig, PipelineConfig } from './pipeline.ts';
 
 export type TeamForSnapshot = {

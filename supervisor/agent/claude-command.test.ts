@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StageSnapshot } from '../../lib/runner-api/wire.ts';
+import type { StageSnapshot } from '@spedy/protocol/wire';
 import { agentEnv, claudeArgs } from './claude-command.ts';
 import { stageMcp } from './mcp-config.ts';
 

@@ -6,7 +6,7 @@
 // a permission denial), so the stage's list holds both ways; with it, every tool of every
 // configured MCP server would be allowed. `--strict-mcp-config` ignores a repository's
 // own .mcp.json.
-import type { StageSnapshot } from '../../lib/runner-api/wire.ts';
+import type { StageSnapshot } from '@spedy/protocol/wire';
 import { RUNNER_HOME } from '../image/runner-image.ts';
 import { runnerIdentity } from '../git/git-command.ts';
 import type { StageMcp } from './mcp-config.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StageSnapshot } from '../../lib/runner-api/wire.ts';
+import type { StageSnapshot } from '@spedy/protocol/wire';
 import { stageSnapshot } from '../runner/fake-job-context.ts';
 import { stageMcp } from './mcp-config.ts';
 

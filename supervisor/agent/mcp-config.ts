@@ -5,7 +5,7 @@
 // A server's stored credentials never appear in the config (it is a command-line argument,
 // visible to `ps` and `docker inspect`): the config says `${SPEDY_MCP_<n>_<NAME>}`, the CLI
 // expands it from its own environment, and the values travel only as container variables.
-import type { McpServerCredentials, StageSnapshot } from '../../lib/runner-api/wire.ts';
+import type { McpServerCredentials, StageSnapshot } from '@spedy/protocol/wire';
 import type { BindMount } from '../container/stage-container.ts';
 import type { BoardToolsMcp } from '../mcp/board-tools-server.ts';
 import { boardToolsServerName } from '../mcp/tools.ts';

@@ -4,7 +4,7 @@
 // descriptions; stages of one step each see only their own skills.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { StageSnapshot } from '../../lib/runner-api/wire.ts';
+import type { StageSnapshot } from '@spedy/protocol/wire';
 
 /** A skill name the CLI accepts: lowercase words with hyphens. */
 function skillName(slug: string): string {

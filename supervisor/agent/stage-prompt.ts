@@ -1,7 +1,7 @@
 // What a stage's agent is told (the `-p` prompt of a new session): which stage it is, the
 // ticket, what triggered the job, what earlier stages produced, and where it works. The
 // stage's own instructions go in --append-system-prompt (claude-command.ts).
-import type { ClaimedJob, StageSnapshot } from '../../lib/runner-api/wire.ts';
+import type { ClaimedJob, StageSnapshot } from '@spedy/protocol/wire';
 import { askUserTool } from './mcp-config.ts';
 
 export interface StagePromptInput {

@@ -5,7 +5,7 @@ import {
   boardSubticketResponse,
   boardTicketResponse,
   type BoardTicket,
-} from '../../lib/runner-api/wire.ts';
+} from '@spedy/protocol/wire';
 import type { PlatformHttp } from './http.ts';
 
 const base = (jobId: string) => `runners/jobs/${encodeURIComponent(jobId)}/board`;

@@ -1,6 +1,6 @@
 // The bootstrap resource: the organization's secrets, decrypted (the only answer that
 // carries plain values; the supervisor keeps it in memory only).
-import { bootstrapResponse, type BootstrapResponse } from '../../lib/runner-api/wire.ts';
+import { bootstrapResponse, type BootstrapResponse } from '@spedy/protocol/wire';
 import type { PlatformHttp } from './http.ts';
 
 export function fetchBootstrap(http: PlatformHttp, signal?: AbortSignal): Promise<BootstrapResponse> {

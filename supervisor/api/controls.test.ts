@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JobControlMessage, RunnerMessage } from '../../lib/runner-api/wire.ts';
+import type { JobControlMessage, RunnerMessage } from '@spedy/protocol/wire';
 import { createControlReceiver } from './controls.ts';
 
 function receiver(open: { value: boolean }) {

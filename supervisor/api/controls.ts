@@ -2,12 +2,12 @@
 // each one until it hears the acknowledgement (on every reconnect and heartbeat), so the
 // same id arrives more than once: it is applied once and acknowledged every time, over
 // the socket when it is open, else with the next heartbeat.
-import type { JobControlMessage } from '../../lib/runner-api/wire.ts';
+import type { JobControlMessage } from '@spedy/protocol/wire';
 import type { RunnerSocket } from './socket.ts';
 
 /** Ids remembered as applied; far more than a supervisor's jobs receive between two acknowledgements. */
 const rememberedIds = 5000;
-/** The wire's limit (lib/runner-api/wire.ts); the rest go with the next heartbeat. */
+/** The wire's limit (protocol/src/wire.ts); the rest go with the next heartbeat. */
 const maxAcksPerHeartbeat = 200;
 
 export type ControlReceiver = {

@@ -3,8 +3,8 @@
 // every call under the one retry policy (retry.ts). The resource files (runners.ts,
 // bootstrap.ts, jobs.ts, board.ts) each hold the calls of one resource.
 import type { z } from 'zod';
-import { errorResponse } from '../../lib/runner-api/wire.ts';
-import { toError } from '../../lib/runners/errors.ts';
+import { errorResponse } from '@spedy/protocol/wire';
+import { toError } from '@spedy/protocol/errors';
 import { ApiError, parseRetryAfter, withRetry, type RetryPolicy } from './retry.ts';
 
 export type RequestOptions<T> = {

@@ -1,7 +1,7 @@
 // The jobs resource over HTTP: claim, status and events. (The socket carries the same
 // three; platform.ts picks the socket when it is open and falls back to these.)
-import type { JobStatus } from '../../lib/jobs/status.ts';
-import { claimResponse, eventsResponse, statusResponse, type ClaimedJob, type JobEventInput } from '../../lib/runner-api/wire.ts';
+import type { JobStatus } from '@spedy/protocol/job-status';
+import { claimResponse, eventsResponse, statusResponse, type ClaimedJob, type JobEventInput } from '@spedy/protocol/wire';
 import type { PlatformHttp } from './http.ts';
 
 export type StatusDetails = { reason?: string; result?: Record<string, unknown> };

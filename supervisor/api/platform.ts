@@ -1,8 +1,8 @@
 // The platform as the pool and the streamer see it: claim, status, events and heartbeat
 // go over the socket while it is open and fall back to HTTP when it is not (or when the
 // socket refused: HTTP then gives a definite status code for the retry policy to judge).
-import type { JobStatus } from '../../lib/jobs/status.ts';
-import type { ClaimedJob, HeartbeatResponse, JobEventInput } from '../../lib/runner-api/wire.ts';
+import type { JobStatus } from '@spedy/protocol/job-status';
+import type { ClaimedJob, HeartbeatResponse, JobEventInput } from '@spedy/protocol/wire';
 import type { PlatformHttp } from './http.ts';
 import { claimJobOverHttp, reportStatusOverHttp, sendEventsOverHttp, type StatusDetails } from './jobs.ts';
 import { isRetryable } from './retry.ts';

@@ -4,7 +4,7 @@
 //   a maximum number of attempts; a Retry-After from the platform is honoured;
 //   any other 4xx is an answer (the request was wrong or refused) and is not retried.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { toError } from '../../lib/runners/errors.ts';
+import { toError } from '@spedy/protocol/errors';
 
 export type RetryPolicy = {
   maxAttempts: number;

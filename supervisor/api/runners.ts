@@ -1,5 +1,5 @@
 // The runners resource: register (upsert by name, marks Online) and heartbeat.
-import { heartbeatResponse, registerResponse, type HeartbeatResponse, type RegisterRequest } from '../../lib/runner-api/wire.ts';
+import { heartbeatResponse, registerResponse, type HeartbeatResponse, type RegisterRequest } from '@spedy/protocol/wire';
 import type { PlatformHttp } from './http.ts';
 
 export type Registration = { runnerId: string; heartbeatIntervalSeconds: number; offlineTimeoutSeconds: number };

@@ -4,8 +4,8 @@
 // platform refused the token: then reconnecting with it is pointless).
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { runnerSocketCloseCodes, runnerSocketUrl, serverMessage, type RunnerMessage, type ServerMessage } from '../../lib/runner-api/wire.ts';
-import { toError } from '../../lib/runners/errors.ts';
+import { runnerSocketCloseCodes, runnerSocketUrl, serverMessage, type RunnerMessage, type ServerMessage } from '@spedy/protocol/wire';
+import { toError } from '@spedy/protocol/errors';
 import { ApiError, backoffDelay, defaultRetryPolicy, type RetryPolicy } from './retry.ts';
 
 /** The socket closed (or never opened) before the answer came: try again, or over HTTP. Status 0: no answer. */

@@ -1,7 +1,7 @@
 // The agent's board tools: their names, descriptions and argument schemas (what the MCP
 // script lists), and how each call turns into a platform request and a text answer.
 import { z } from 'zod';
-import type { BoardTicket } from '../../lib/runner-api/wire.ts';
+import type { BoardTicket } from '@spedy/protocol/wire';
 
 /** The MCP server's key in --mcp-config; the CLI names its tools mcp__spedy__<tool>. */
 export const boardToolsServerName = 'spedy';

@@ -1,6 +1,6 @@
 // Which git host credentials a repository uses: the bootstrap bundle's `git` entries
 // (one per connected integration, local overrides applied by the supervisor's secrets).
-import type { BootstrapResponse, JobSnapshot } from '../../lib/runner-api/wire.ts';
+import type { BootstrapResponse, JobSnapshot } from '@spedy/protocol/wire';
 
 export type GitProviderAccess = BootstrapResponse['git'][number];
 export type RepositorySnapshot = JobSnapshot['repositories'][number];

@@ -1,7 +1,7 @@
 // How a job's run ends when it does not complete. Failed is for work that did not succeed
 // (a stage's agent failed, validation retries ran out, stages conflicted); Error is for
 // the infrastructure (Docker, git hosting, the model API). Stop unwinds the run to runJob.
-import { toError } from '../../lib/runners/errors.ts';
+import { toError } from '@spedy/protocol/errors';
 import { dockerStatusCode } from '../container/docker-status.ts';
 import { GitCommandError } from '../git/git-command.ts';
 import { ProviderApiError } from '../providers/provider-error.ts';

@@ -1,8 +1,8 @@
 // For tests of runJob: a JobContext kept in memory that records what the run reports and
 // lets the test send control messages, with the pool's signal behaviour (Stop aborts the
 // signal with `stopped_by_user`; Continue hands out a fresh one).
-import { claimedJob, type ClaimedJob, type JobSnapshot, type StageSnapshot } from '../../lib/runner-api/wire.ts';
-import type { JobStatus } from '../../lib/jobs/status.ts';
+import { claimedJob, type ClaimedJob, type JobSnapshot, type StageSnapshot } from '@spedy/protocol/wire';
+import type { JobStatus } from '@spedy/protocol/job-status';
 import { CancelReason } from '../container/cancel-reason.ts';
 import type { ControlMessage, JobContext, JobEvent } from './job-context.ts';
 

@@ -1,7 +1,7 @@
 // The seam between the supervisor's platform side (api/, streamer/, pool) and the code
 // that runs one job (runner/, agent/, container/, git/). A job's run() gets one of these.
-import type { JobStatus } from '../../lib/jobs/status.ts';
-import type { ClaimedJob } from '../../lib/runner-api/wire.ts';
+import type { JobStatus } from '@spedy/protocol/job-status';
+import type { ClaimedJob } from '@spedy/protocol/wire';
 
 /** An event for the platform's live job view; the streamer numbers and batches it. */
 export type JobEvent = { type: string; payload: Record<string, unknown> };
@@ -18,7 +18,7 @@ export interface JobContext {
   secrets: Record<string, string>;
   /** Where this job's workspace, agent HOME and logs live on the host (kept across Stop/Continue). */
   jobDir: string;
-  /** Moves the job through the status machine on the platform (lib/jobs/status.ts). */
+  /** Moves the job through the status machine on the platform (protocol/src/job-status.ts). */
   reportStatus(status: JobStatus, details?: { reason?: string; result?: Record<string, unknown> }): Promise<void>;
   /** Queues an event; never blocks on the network. */
   emit(event: JobEvent): void;

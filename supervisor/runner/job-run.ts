@@ -2,7 +2,7 @@
 // are, its status and controls, and how far each stage got (kept across Stop and Continue,
 // so Continue resumes the current stage's session instead of starting over).
 import type Docker from 'dockerode';
-import type { McpServerCredentials, StageSnapshot } from '../../lib/runner-api/wire.ts';
+import type { McpServerCredentials, StageSnapshot } from '@spedy/protocol/wire';
 import type { AgentTurn } from '../agent/claude-command.ts';
 import { jobBranchName } from '../git/branch-name.ts';
 import type { RepositoryCheckout } from '../git/checkout.ts';

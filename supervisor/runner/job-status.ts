@@ -1,7 +1,7 @@
 // The job's status as this run reports it: one report at a time, in order, each status
 // once. While a stage waits for a person, other stages' activity does not flip the job
 // back to Running.
-import type { JobStatus } from '../../lib/jobs/status.ts';
+import type { JobStatus } from '@spedy/protocol/job-status';
 import type { JobContext } from './job-context.ts';
 import { JobStopped } from './failures.ts';
 import { maskSecrets } from './mask.ts';

@@ -1,6 +1,6 @@
 // The words Spedy delivers with: the commit message and the pull request's title and
 // body, from the ticket and the stages (masked by the caller).
-import type { ClaimedJob } from '../../lib/runner-api/wire.ts';
+import type { ClaimedJob } from '@spedy/protocol/wire';
 import type { StageState } from './job-run.ts';
 
 const maxDescription = 4_000;

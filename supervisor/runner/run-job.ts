@@ -3,7 +3,7 @@
 // unwinds to here: Stopped, then Continue resumes the current stage's session. Work that
 // failed ends in Failed, a fault of Docker, git hosting or the model API in Error.
 // The pool (supervisor/pool.ts) flushes the events and reports an outcome if this did not.
-import { canTransition } from '../../lib/jobs/status.ts';
+import { canTransition } from '@spedy/protocol/job-status';
 import { CancelReason } from '../container/cancel-reason.ts';
 import { removeOrphans } from '../container/remove.ts';
 import { ContainerLabel } from '../container/stage-container.ts';

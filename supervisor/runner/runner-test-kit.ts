@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { fromRoot } from '../../lib/stack/paths.ts';
-import type { JobSnapshot, StageSnapshot } from '../../lib/runner-api/wire.ts';
+import type { JobSnapshot, StageSnapshot } from '@spedy/protocol/wire';
 import { startGitRemote, type GitRemote } from '../../test-kit/git-remote/server.ts';
 import { text, toolUse, type Scenario, type TurnRequest } from '../../test-kit/model-server/scenario.ts';
 import { builtInScenarios } from '../../test-kit/model-server/scenarios.ts';

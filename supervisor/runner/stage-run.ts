@@ -2,7 +2,7 @@
 // waits for the person's answer, which resumes the same session; after a writing stage
 // the validation commands run, and a failure goes back to the same session until the
 // stage's retries run out. Stop unwinds from here with the stage's progress kept.
-import { toError } from '../../lib/runners/errors.ts';
+import { toError } from '@spedy/protocol/errors';
 import { agentEnv, claudeArgs, type AgentTurn } from '../agent/claude-command.ts';
 import { stageMcp } from '../agent/mcp-config.ts';
 import { runAgent } from '../agent/run-agent.ts';

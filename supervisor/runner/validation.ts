@@ -2,7 +2,7 @@
 // on the stage's workspace, as an argument list without a shell (one command per line,
 // shell syntax refused: lib/teams/validation-commands.ts). The first one that fails ends
 // the round, and its output goes back to the agent.
-import { toError } from '../../lib/runners/errors.ts';
+import { toError } from '@spedy/protocol/errors';
 import { splitCommand, validationCommandProblem } from '../../lib/teams/validation-commands.ts';
 import { cancelReasonOf } from '../agent/run-agent.ts';
 import { CancelReason } from '../container/cancel-reason.ts';

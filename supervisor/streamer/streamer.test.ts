@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JobEventInput } from '../../lib/runner-api/wire.ts';
+import type { JobEventInput } from '@spedy/protocol/wire';
 import { ApiError } from '../api/retry.ts';
 import { SocketDownError } from '../api/socket.ts';
 import { maskSecrets } from '../runner/mask.ts';

@@ -5,9 +5,9 @@
 // platform never sees a gap; whatever is not acknowledged is sent again (the platform
 // stores each (job, seq) once). `flush()` waits until everything is acknowledged.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JobEventInput } from '../../lib/runner-api/wire.ts';
-import { maxEventSeq } from '../../lib/runner-api/wire.ts';
-import { toError } from '../../lib/runners/errors.ts';
+import type { JobEventInput } from '@spedy/protocol/wire';
+import { maxEventSeq } from '@spedy/protocol/wire';
+import { toError } from '@spedy/protocol/errors';
 import { ApiError, backoffDelay, defaultRetryPolicy, isRetryable, type RetryPolicy } from '../api/retry.ts';
 import type { JobEvent } from '../runner/job-context.ts';
 import { prepareEvent, type Mask } from './event-payload.ts';

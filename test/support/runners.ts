@@ -7,7 +7,7 @@ import { nanoid } from 'nanoid';
 import WebSocket from 'ws';
 import { connectDb, type Db } from '../../lib/db/client.ts';
 import { createJob, type CreateJobInput } from '../../lib/jobs/create.ts';
-import { runnerSocketUrl, type JobSnapshot, type ServerMessage } from '../../lib/runner-api/wire.ts';
+import { runnerSocketUrl, type JobSnapshot, type ServerMessage } from '@spedy/protocol/wire';
 import { issueRunnerToken } from '../../lib/runners/tokens.ts';
 import { signUp, type TestAccount } from './accounts.ts';
 import { testStack } from './stack-env.ts';

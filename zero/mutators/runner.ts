@@ -4,7 +4,7 @@
 import { defineMutator, type Transaction } from '@rocicorp/zero';
 import { z } from 'zod';
 import { assertPermission, type Permission } from '../../lib/auth/permissions.ts';
-import { activeJobStatuses, canTransition, jobStatusLabels, type JobStatus } from '../../lib/jobs/status.ts';
+import { activeJobStatuses, canTransition, jobStatusLabels, type JobStatus } from '@spedy/protocol/job-status';
 import { defaultRunnerSettings, runnerSettingsInput } from '../../lib/settings/runner-settings.ts';
 import { ErrorCode, SpedyError, type ZeroContext } from '../context.ts';
 import { zql } from '../schema.gen.ts';

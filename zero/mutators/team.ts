@@ -2,7 +2,7 @@ import { defineMutator, type Transaction } from '@rocicorp/zero';
 import { z } from 'zod';
 import { assertPermission } from '../../lib/auth/permissions.ts';
 import { branchName } from '../../lib/repositories/link-input.ts';
-import { runnerTag } from '../../lib/runner-api/wire.ts';
+import { runnerTag } from '@spedy/protocol/wire';
 import { detachMcpServer, detachSkill } from '../../lib/teams/attachments.ts';
 import { handleSchema } from '../../lib/teams/handle.ts';
 import { budgetConfig, defaultBudget, pipelineConfig, type PipelineConfig } from '../../lib/teams/pipeline.ts';
@@ -12,7 +12,7 @@ import { zql } from '../schema.gen.ts';
 import { idArg } from './args.ts';
 import { loadProject } from './load.ts';
 
-// Teams require what runners declare: the same rule for both (lib/runner-api/wire.ts).
+// Teams require what runners declare: the same rule for both (protocol/src/wire.ts).
 const tag = runnerTag;
 const statusName = z.string().trim().min(1, 'Pick a status.').max(40, 'Status names are at most 40 characters.');
 

@@ -1,7 +1,7 @@
 import { defineQuery } from '@rocicorp/zero';
 import { z } from 'zod';
 import { orgIfPermitted } from '../../lib/auth/permissions.ts';
-import { activeJobStatuses, jobStatuses } from '../../lib/jobs/status.ts';
+import { activeJobStatuses, jobStatuses } from '@spedy/protocol/job-status';
 import { scopeToOrg } from '../context.ts';
 import { zql } from '../schema.gen.ts';
 

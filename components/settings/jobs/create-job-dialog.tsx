@@ -8,7 +8,7 @@ import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { Textarea } from '@/components/ui/textarea';
-import { models, type ModelId } from '@/lib/pricing/models';
+import { models, type ModelId } from '@spedy/protocol/models';
 import { useOrgApi } from '../use-org-api';
 
 const words = (text: string) =>

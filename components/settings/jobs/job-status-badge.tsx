@@ -1,5 +1,5 @@
 import { Badge } from '@/components/ui/badge';
-import { jobStatusLabels, jobStatuses, type JobStatus } from '@/lib/jobs/status';
+import { jobStatusLabels, jobStatuses, type JobStatus } from '@spedy/protocol/job-status';
 
 const variantOf: Record<JobStatus, 'default' | 'secondary' | 'outline' | 'destructive' | 'success' | 'warning'> = {
   ready: 'outline',
@@ -19,7 +19,7 @@ export function isJobStatus(value: string): value is JobStatus {
   return (jobStatuses as readonly string[]).includes(value);
 }
 
-/** The spec's status names, exactly (lib/jobs/status.ts). */
+/** The spec's status names, exactly (protocol/src/job-status.ts). */
 export function JobStatusBadge({ status }: { status: string }) {
   if (!isJobStatus(status)) return <Badge variant="outline">{status}</Badge>;
   return (

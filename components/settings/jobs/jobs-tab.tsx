@@ -10,7 +10,7 @@ import { Label } from '@/components/ui/label';
 import { Select, SelectContent, SelectItem, SelectSeparator, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { Skeleton } from '@/components/ui/skeleton';
 import { formatDisplayId } from '@/lib/board/display-id';
-import { activeJobStatuses, jobStatusLabels, jobStatuses, type JobStatus } from '@/lib/jobs/status';
+import { activeJobStatuses, jobStatusLabels, jobStatuses, type JobStatus } from '@spedy/protocol/job-status';
 import { queries } from '@/zero/queries';
 import { RelativeTime } from '../relative-time';
 import { CreateJobDialog } from './create-job-dialog';

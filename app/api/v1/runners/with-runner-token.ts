@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import { getDb } from '@/lib/db/client';
 import { authenticateRunnerToken, clientAddressHeader, resolveRunner, type RunnerAuth, type RunnerRow } from '@/lib/runners/authenticate';
-import { RunnerError, toError } from '@/lib/runners/errors';
+import { RunnerError, toError } from '@spedy/protocol/errors';
 import { parseRunnerJson, readRequestText } from '@/lib/runners/request-body';
 
 type RouteContext = { params: Promise<Record<string, string>> };

@@ -5,7 +5,7 @@ import { withSession } from '@/lib/auth/with-session';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
 import { issueRunnerToken } from '@/lib/runners/tokens';
-import { runnerApiVersion } from '@/lib/runner-api/wire';
+import { runnerApiVersion } from '@spedy/protocol/wire';
 
 const createRunnerTokenInput = z.object({
   name: z.string({ message: 'Name the token.' }).trim().min(1, 'Name the token, e.g. "My Dev Runner".').max(100, 'Token names are at most 100 characters.'),

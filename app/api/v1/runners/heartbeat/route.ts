@@ -1,5 +1,5 @@
 import { getDb } from '@/lib/db/client';
-import { heartbeatRequest, type HeartbeatResponse } from '@/lib/runner-api/wire';
+import { heartbeatRequest, type HeartbeatResponse } from '@spedy/protocol/wire';
 import { recordHeartbeat } from '@/lib/runners/presence';
 import { withRunner } from '../with-runner-token';
 

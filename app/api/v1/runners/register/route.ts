@@ -1,5 +1,5 @@
 import { getDb } from '@/lib/db/client';
-import { registerRequest } from '@/lib/runner-api/wire';
+import { registerRequest } from '@spedy/protocol/wire';
 import { registerRunner } from '@/lib/runners/presence';
 import { withRunnerToken } from '../with-runner-token';
 

@@ -1,6 +1,6 @@
 import { getDb } from '@/lib/db/client';
 import { claimJob } from '@/lib/jobs/claim';
-import { claimRequest } from '@/lib/runner-api/wire';
+import { claimRequest } from '@spedy/protocol/wire';
 import { withRunner } from '../../with-runner-token';
 
 export const dynamic = 'force-dynamic';

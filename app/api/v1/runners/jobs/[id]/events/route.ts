@@ -1,6 +1,6 @@
 import { getDb } from '@/lib/db/client';
 import { appendJobEvents } from '@/lib/jobs/events';
-import { eventsRequest } from '@/lib/runner-api/wire';
+import { eventsRequest } from '@spedy/protocol/wire';
 import { withRunner } from '../../../with-runner-token';
 
 export const dynamic = 'force-dynamic';

@@ -1,5 +1,5 @@
 import { getDb } from '@/lib/db/client';
-import { jobMcpCredentialsQuery } from '@/lib/runner-api/wire';
+import { jobMcpCredentialsQuery } from '@spedy/protocol/wire';
 import { resolveRunner } from '@/lib/runners/authenticate';
 import { parseRunnerJson } from '@/lib/runners/request-body';
 import { getKeyring } from '@/lib/secrets/keyring';

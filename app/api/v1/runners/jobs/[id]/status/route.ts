@@ -1,6 +1,6 @@
 import { getDb } from '@/lib/db/client';
 import { reportJobStatus } from '@/lib/jobs/transition';
-import { statusRequest } from '@/lib/runner-api/wire';
+import { statusRequest } from '@spedy/protocol/wire';
 import { withRunner } from '../../../with-runner-token';
 
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,6 @@
 import { getDb } from '@/lib/db/client';
 import { addRunnerComment } from '@/lib/board-tools/comment';
-import { boardCommentRequest } from '@/lib/runner-api/wire';
+import { boardCommentRequest } from '@spedy/protocol/wire';
 import { withRunner } from '../../../../with-runner-token';
 
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,6 @@
 import { getDb } from '@/lib/db/client';
 import { moveRunnerTicket } from '@/lib/board-tools/status';
-import { boardStatusRequest } from '@/lib/runner-api/wire';
+import { boardStatusRequest } from '@spedy/protocol/wire';
 import { withRunner } from '../../../../with-runner-token';
 
 export const dynamic = 'force-dynamic';

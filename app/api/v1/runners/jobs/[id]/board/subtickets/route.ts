@@ -1,6 +1,6 @@
 import { getDb } from '@/lib/db/client';
 import { createRunnerSubticket } from '@/lib/board-tools/subticket';
-import { boardSubticketRequest } from '@/lib/runner-api/wire';
+import { boardSubticketRequest } from '@spedy/protocol/wire';
 import { withRunner } from '../../../../with-runner-token';
 
 export const dynamic = 'force-dynamic';

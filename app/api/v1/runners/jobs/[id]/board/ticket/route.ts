@@ -1,6 +1,6 @@
 import { getDb } from '@/lib/db/client';
 import { getRunnerTicket } from '@/lib/board-tools/ticket';
-import { boardTicketQuery } from '@/lib/runner-api/wire';
+import { boardTicketQuery } from '@spedy/protocol/wire';
 import { resolveRunner } from '@/lib/runners/authenticate';
 import { parseRunnerJson } from '@/lib/runners/request-body';
 import { withRunnerToken } from '../../../../with-runner-token';

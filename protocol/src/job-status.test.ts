@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeJobStatuses, assertTransition, canTransition, isFinalJobStatus, jobStatuses } from './status.ts';
+import { activeJobStatuses, assertTransition, canTransition, isFinalJobStatus, jobStatuses } from './job-status.ts';
 
 describe('job status machine', () => {
   it('follows the happy path from Ready to Completed', () => {

@@ -1,7 +1,7 @@
 // The runner API's wire types: one file imported by the platform and the supervisor.
 import { z } from 'zod';
-import { jobStatuses } from '../jobs/status.ts';
-import { modelIds } from '../pricing/models.ts';
+import { jobStatuses } from './job-status.ts';
+import { modelIds } from './models.ts';
 
 export const runnerApiVersion = 'v1';
 
