@@ -14,6 +14,10 @@ import { isAbortError } from '../lib/stack/time.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const unitOnly = process.argv.includes('--unit-only');
 const dev = process.argv.includes('--dev');
+/** `npm test -- --only <file…>`: just these integration/docker/browser files (a quicker loop while working). */
+const onlyIndex = process.argv.indexOf('--only');
+const onlyFiles = onlyIndex >= 0 ? process.argv.slice(onlyIndex + 1) : [];
+const only = (pattern: RegExp) => onlyFiles.filter((f) => pattern.test(f));
 
 interface SuiteResult {
   name: string;
@@ -64,7 +68,7 @@ function readJson(file: string): any {
   }
 }
 
-async function runVitest(project: 'unit' | 'docker' | 'integration', reportDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+async function runVitest(project: 'unit' | 'docker' | 'integration', reportDir: string, env: NodeJS.ProcessEnv, files: string[] = []): Promise<void> {
   const report = path.join(reportDir, `vitest-${project}.json`);
   console.log(`\n▶ vitest --project ${project}`);
   const code = await run(
@@ -78,6 +82,7 @@ async function runVitest(project: 'unit' | 'docker' | 'integration', reportDir: 
       '--reporter=default',
       '--reporter=json',
       `--outputFile.json=${report}`,
+      ...files,
     ],
     env,
   );
@@ -102,12 +107,12 @@ async function runVitest(project: 'unit' | 'docker' | 'integration', reportDir: 
   results.push(suite);
 }
 
-async function runPlaywright(reportDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+async function runPlaywright(reportDir: string, env: NodeJS.ProcessEnv, files: string[] = []): Promise<void> {
   const report = path.join(reportDir, 'playwright.json');
   console.log('\n▶ playwright test');
   const code = await run(
     process.execPath,
-    [fromRoot('node_modules', '.bin', 'playwright'), 'test', '--reporter=list,json', '--pass-with-no-tests'],
+    [fromRoot('node_modules', '.bin', 'playwright'), 'test', '--reporter=list,json', '--pass-with-no-tests', ...files],
     { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: report },
   );
   const json = readJson(report);
@@ -152,10 +157,12 @@ async function main(): Promise<number> {
 
   let stack: Stack | undefined;
   try {
-    await runVitest('unit', reportDir, process.env);
-    if (!unitOnly && !interrupted) await runVitest('docker', reportDir, process.env);
+    const selected = { docker: only(/\.docker\.test\.ts$/), integration: only(/\.pg\.test\.ts$/), browser: only(/\.spec\.ts$/) };
+    if (onlyFiles.length === 0) await runVitest('unit', reportDir, process.env);
+    if (!unitOnly && !interrupted && (onlyFiles.length === 0 || selected.docker.length > 0)) await runVitest('docker', reportDir, process.env, selected.docker);
 
-    if (!unitOnly && !interrupted) {
+    const needsStack = onlyFiles.length === 0 || selected.integration.length + selected.browser.length > 0;
+    if (!unitOnly && !interrupted && needsStack) {
       console.log('\n▶ Starting the stack (fresh data, free ports)');
       process.env.SPEDY_DEMO = '0';
       try {
@@ -191,8 +198,8 @@ async function main(): Promise<number> {
           SPEDY_TEST_DATABASE_URL: stack.databaseUrl,
           SPEDY_TEST_DATA_DIR: stack.dataDir,
         };
-        await runVitest('integration', reportDir, env);
-        if (!interrupted) await runPlaywright(reportDir, env);
+        if (onlyFiles.length === 0 || selected.integration.length > 0) await runVitest('integration', reportDir, env, selected.integration);
+        if (!interrupted && (onlyFiles.length === 0 || selected.browser.length > 0)) await runPlaywright(reportDir, env, selected.browser);
       }
     }
   } finally {
