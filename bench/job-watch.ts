@@ -3,7 +3,7 @@
 // the machine's clock), taken where it happens — PostgreSQL's own stamps, the supervisor's
 // event times, a listening runner's socket and a second member's live Zero queries.
 import type pg from 'pg';
-import { rankBetween } from '../lib/board/rank.ts';
+import { rankBetween } from '../lib/tickets/rank.ts';
 import { createTicket, serverVerdict, type Member } from '../test/support/fixtures.ts';
 import type { RunnerSocket } from '../test/support/runners.ts';
 import { waitForData } from '../test/support/zero-client.ts';

@@ -1,6 +1,6 @@
 import { generateNKeysBetween } from 'fractional-indexing';
 import { nanoid } from 'nanoid';
-import { formatDisplayId } from '../lib/board/display-id.ts';
+import { formatDisplayId } from '../lib/tickets/display-id.ts';
 import { sql } from '../test/support/db.ts';
 import { createProject, joinOrg, newMember, type Member } from '../test/support/fixtures.ts';
 

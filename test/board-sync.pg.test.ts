@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rankBetween } from '../lib/board/rank.ts';
+import { rankBetween } from '../lib/tickets/rank.ts';
 import { mutators } from '../zero/mutators.ts';
 import { queries } from '../zero/queries.ts';
 import { sql } from './support/db.ts';

@@ -6,7 +6,7 @@
 // scripted behaviour with `[scenario:…]` / `[file:…]` in its name, which opens its prompt.
 import Docker from 'dockerode';
 import { nanoid } from 'nanoid';
-import { rankBetween } from '../lib/board/rank.ts';
+import { rankBetween } from '../lib/tickets/rank.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineConfig, StageConfig } from '../lib/teams/pipeline.ts';
 import { presets, type PresetId } from '../lib/teams/presets.ts';

@@ -1,6 +1,6 @@
 import { nanoid } from 'nanoid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rankBetween } from '../lib/board/rank.ts';
+import { rankBetween } from '../lib/tickets/rank.ts';
 import { connectDb } from '../lib/db/client.ts';
 import { reportJobStatus } from '../lib/jobs/transition.ts';
 import { mutators } from '../zero/mutators.ts';

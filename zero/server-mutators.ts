@@ -1,7 +1,8 @@
 import { defineMutator, defineMutators, type Transaction } from '@rocicorp/zero';
-import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../lib/jobs/db.ts';
-import { jobForStatusChange, jobsForMentions } from '../lib/jobs/triggers.ts';
+import { finishCommentAdd } from '../lib/tickets/comment.ts';
+import { finishTicketCreate } from '../lib/tickets/create.ts';
+import { finishTicketMove } from '../lib/tickets/move.ts';
 import { mutators } from './mutators.ts';
 import { runnerServerMutators } from './mutators/runner-server.ts';
 import { createTicketArgs, moveTicketArgs, ticketMutators } from './mutators/ticket.ts';
@@ -15,8 +16,9 @@ function drizzleOf(tx: Transaction): DbOrTx {
 }
 
 /**
- * Server-side versions of the shared mutators: same checks, plus what only the server
- * decides, in the same transaction: display numbers and the jobs a change triggers.
+ * Server-side versions of the shared mutators: same checks and writes, then what only the
+ * server decides (lib/tickets), in the same transaction: display numbers and the jobs a
+ * change triggers. A person's create, move and comment trigger.
  */
 export const serverMutators = defineMutators(mutators, {
   ...runnerServerMutators,
@@ -24,21 +26,15 @@ export const serverMutators = defineMutators(mutators, {
     create: defineMutator(createTicketArgs, async (options) => {
       await ticketMutators.create.fn(options);
       const { tx, args, ctx } = options;
-      // The per-project counter is bumped under a row lock, so numbers never repeat.
-      const { rows } = await drizzleOf(tx).execute<{ last_ticket_number: number }>(
-        sql`UPDATE project SET last_ticket_number = last_ticket_number + 1 WHERE id = ${args.projectID} RETURNING last_ticket_number`,
-      );
-      await tx.mutate.ticket.update({ id: args.id, number: Number(rows[0].last_ticket_number) });
-      await jobForStatusChange(drizzleOf(tx), { ticketId: args.id, actorId: ctx.userID });
+      await finishTicketCreate(drizzleOf(tx), { ticketId: args.id, projectId: args.projectID }, { trigger: true, actorId: ctx.userID });
     }),
 
     move: defineMutator(moveTicketArgs, async (options) => {
       const before = await options.tx.run(zql.ticket.where('id', options.args.id).one());
       await ticketMutators.move.fn(options);
       const { tx, args, ctx } = options;
-      if (before && before.statusId !== args.statusID) {
-        await jobForStatusChange(drizzleOf(tx), { ticketId: args.id, actorId: ctx.userID });
-      }
+      if (!before) return;
+      await finishTicketMove(drizzleOf(tx), { ticketId: args.id, previousStatusId: before.statusId, statusId: args.statusID }, { trigger: true, actorId: ctx.userID });
     }),
   },
   comment: {
@@ -47,13 +43,11 @@ export const serverMutators = defineMutators(mutators, {
       const { tx, args, ctx } = options;
       const comment = await tx.run(zql.comment.where('id', args.id).one());
       if (!comment) return;
-      await jobsForMentions(drizzleOf(tx), {
-        ticketId: args.ticketID,
-        commentId: comment.id,
-        body: comment.body,
-        mentionIds: comment.mentions ?? [],
-        actorId: ctx.userID,
-      });
+      await finishCommentAdd(
+        drizzleOf(tx),
+        { id: comment.id, ticketId: args.ticketID, body: comment.body, mentionIds: comment.mentions ?? [] },
+        { trigger: true, actorId: ctx.userID },
+      );
     }),
   },
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rankBetween } from '@/lib/board/rank';
+import { rankBetween } from '@/lib/tickets/rank';
 import { dropSlot, groupByStatus, rankAtTop, rankForDrop, ticketAfterSlot } from './board-columns';
 
 const t = (id: string, statusId: string, rank: string) => ({ id, statusId, rank });

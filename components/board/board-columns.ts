@@ -1,4 +1,4 @@
-import { compareRank, rankBetween } from '@/lib/board/rank';
+import { compareRank, rankBetween } from '@/lib/tickets/rank';
 
 type Ranked = { id: string; statusId: string; rank: string };
 

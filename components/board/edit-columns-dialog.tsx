@@ -6,7 +6,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { useMutate } from '@/components/shell/use-mutate';
-import { rankBetween } from '@/lib/board/rank';
+import { rankBetween } from '@/lib/tickets/rank';
 import { mutators } from '@/zero/mutators';
 
 type Status = { id: string; name: string; position: string };

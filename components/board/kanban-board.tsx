@@ -22,7 +22,7 @@ import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import { useRouter } from 'next/navigation';
 import { useCallback, useId, useMemo, useRef, useState } from 'react';
 import { useMutate } from '@/components/shell/use-mutate';
-import { formatDisplayId } from '@/lib/board/display-id';
+import { formatDisplayId } from '@/lib/tickets/display-id';
 import { mutators } from '@/zero/mutators';
 import type { ProjectStatus } from '@/zero/schema.gen';
 import { dropSlot, groupByStatus, rankForDrop, ticketAfterSlot, type DropSlot, type Placement } from './board-columns';

@@ -8,7 +8,7 @@ import { FormError } from '@/components/ui/form-error';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
-import type { TicketType } from '@/lib/board/ticket-hierarchy';
+import type { TicketType } from '@/lib/tickets/hierarchy';
 import { mutators } from '@/zero/mutators';
 import { createTicketArgs } from '@/zero/mutators/ticket';
 import { ticketTypeLooks, ticketTypeOptions, TicketTypeIcon } from './ticket-type';

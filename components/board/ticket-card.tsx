@@ -4,7 +4,7 @@ import { CSS } from '@dnd-kit/utilities';
 import { memo, type KeyboardEvent } from 'react';
 import { Avatar } from '@/components/ui/avatar';
 import { Badge } from '@/components/ui/badge';
-import { formatDisplayId } from '@/lib/board/display-id';
+import { formatDisplayId } from '@/lib/tickets/display-id';
 import { cn } from '@/lib/cn';
 import { LabelDots } from './label-dots';
 import { TicketTypeIcon } from './ticket-type';

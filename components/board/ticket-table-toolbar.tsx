@@ -11,7 +11,7 @@ import {
 } from '@/components/ui/dropdown-menu';
 import { Input } from '@/components/ui/input';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
-import type { TicketType } from '@/lib/board/ticket-hierarchy';
+import type { TicketType } from '@/lib/tickets/hierarchy';
 import type { ProjectStatus } from '@/zero/schema.gen';
 import { ticketTypeLooks, ticketTypeOptions, TicketTypeIcon } from './ticket-type';
 

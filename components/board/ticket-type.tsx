@@ -1,5 +1,5 @@
 import { BookOpen, Bug, SquareCheck, Zap, type LucideIcon } from 'lucide-react';
-import type { TicketType } from '@/lib/board/ticket-hierarchy';
+import type { TicketType } from '@/lib/tickets/hierarchy';
 import { cn } from '@/lib/cn';
 
 type TicketTypeLook = { label: string; icon: LucideIcon; className: string };

@@ -2,7 +2,7 @@
 import { useQuery } from '@rocicorp/zero/react';
 import { useMemo } from 'react';
 import { useCurrentOrg } from '@/components/shell/org-context';
-import { formatDisplayId } from '@/lib/board/display-id';
+import { formatDisplayId } from '@/lib/tickets/display-id';
 import { projectKeySchema } from '@/lib/board/project-key';
 import type { Label, Project, ProjectStatus, Ticket, TicketLabel } from '@/zero/schema.gen';
 import { queries } from '@/zero/queries';

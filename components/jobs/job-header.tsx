@@ -8,7 +8,7 @@ import { useCurrentOrg } from '@/components/shell/org-context';
 import { useMutate } from '@/components/shell/use-mutate';
 import { ConfirmDialog } from '@/components/ticket/confirm-dialog';
 import { Button } from '@/components/ui/button';
-import { formatDisplayId } from '@/lib/board/display-id';
+import { formatDisplayId } from '@/lib/tickets/display-id';
 import { pullRequestsOf } from '@/lib/jobs/event-feed';
 import { canTransition } from '@spedy/protocol/job-status';
 import { mutators } from '@/zero/mutators';

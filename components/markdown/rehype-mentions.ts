@@ -1,7 +1,7 @@
-import { mentionPattern } from '@/lib/board/mentions';
+import { mentionPattern } from '@/lib/tickets/mentions';
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 
-// Same shape as lib/board/mentions.ts (what the server resolves into `mentions`):
+// Same shape as lib/tickets/mentions.ts (what the server resolves into `mentions`):
 // not after a word character, "@" or "." so e-mail addresses stay plain.
 const mentionInText = mentionPattern; // the same pattern the server resolves into `mentions`
 

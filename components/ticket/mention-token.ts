@@ -14,7 +14,7 @@ const handleChars = /^[a-zA-Z0-9_-]*/;
 
 /**
  * Finds the mention under the caret. The "@" must start a word the way
- * lib/board/mentions.ts reads it: not after a word character, "@" or ".", so
+ * lib/tickets/mentions.ts reads it: not after a word character, "@" or ".", so
  * typing an e-mail address never opens the list.
  */
 export function mentionTokenAt(text: string, caret: number): MentionToken | null {

@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { cn } from '@/lib/cn';
-import { formatDisplayId } from '@/lib/board/display-id';
+import { formatDisplayId } from '@/lib/tickets/display-id';
 
 type LinkedTicket = { id: string; number: number | null; title: string };
 

@@ -11,7 +11,7 @@ import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Spinner } from '@/components/ui/spinner';
-import { formatDisplayId, parseDisplayId } from '@/lib/board/display-id';
+import { formatDisplayId, parseDisplayId } from '@/lib/tickets/display-id';
 import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
 import { CommentComposer } from './comment-composer';

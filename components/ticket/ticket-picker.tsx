@@ -2,7 +2,7 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { Input } from '@/components/ui/input';
 import { Popover, PopoverContent, PopoverTrigger } from '@/components/ui/popover';
-import { formatDisplayId } from '@/lib/board/display-id';
+import { formatDisplayId } from '@/lib/tickets/display-id';
 import type { Ticket } from '@/zero/schema.gen';
 
 type TicketPickerProps = {

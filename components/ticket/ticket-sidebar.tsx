@@ -5,7 +5,7 @@ import { useMutate } from '@/components/shell/use-mutate';
 import { Button } from '@/components/ui/button';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { Separator } from '@/components/ui/separator';
-import { rankBetween } from '@/lib/board/rank';
+import { rankBetween } from '@/lib/tickets/rank';
 import { ticketTypes } from '@/lib/db/board-schema';
 import { mutators } from '@/zero/mutators';
 import type { Ticket } from '@/zero/schema.gen';

@@ -2,11 +2,8 @@
 // acting user (author.ts). Mentions are stored like the board stores them (handle ids),
 // but a runner's comment triggers no jobs: an agent mentioning a team must not start
 // another agent (or itself) in a loop.
-import { and, eq, inArray } from 'drizzle-orm';
-import { nanoid } from 'nanoid';
-import { extractMentionHandles } from '../board/mentions.ts';
-import * as t from '../db/schema.ts';
 import type { Db } from '../db/client.ts';
+import { addComment } from '../tickets/comment.ts';
 import { actingUserFor, runnerCommentBody } from './author.ts';
 import { loadBoardJob, requireTicket } from './job.ts';
 
@@ -17,15 +14,7 @@ export async function addRunnerComment(db: Db, runner: Runner, jobId: string, bo
     const job = await loadBoardJob(tx, runner, jobId);
     const ticketId = requireTicket(job);
     const authorId = await actingUserFor(tx, job);
-    const text = runnerCommentBody(body);
-    const handles = extractMentionHandles(text);
-    const mentions = handles.length
-      ? (await tx.select({ id: t.handle.id }).from(t.handle).where(and(eq(t.handle.organizationId, job.organizationId), inArray(t.handle.handle, handles)))).map((h) => h.id)
-      : [];
-    const now = Date.now();
-    const id = nanoid();
-    await tx.insert(t.comment).values({ id, organizationId: job.organizationId, ticketId, authorId, body: text, mentions, createdAt: now, updatedAt: now });
-    await tx.update(t.ticket).set({ updatedAt: now }).where(eq(t.ticket.id, ticketId));
+    const { id } = await addComment(tx, { organizationId: job.organizationId, ticketId, authorId, body: runnerCommentBody(body) }, { trigger: false });
     return { comment: { id, ticketId } };
   });
 }

@@ -1,7 +1,8 @@
 // get_ticket: the job's ticket as the agent reads it — title, status, description, the
 // project's status names (what update_status accepts), parent, subtickets and comments.
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { formatDisplayId, parseDisplayId } from '../board/display-id.ts';
+import { formatDisplayId } from '../tickets/display-id.ts';
+import { findTicketByDisplayId } from '../tickets/lookup.ts';
 import * as t from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
 import type { BoardTicket } from '@spedy/protocol/wire';
@@ -25,7 +26,7 @@ export async function getRunnerTicket(db: Db, runner: { id: string; organization
 }
 
 export async function readBoardTicket(tx: DbOrTx, job: BoardJob, displayId?: string): Promise<BoardTicket> {
-  const ticketId = displayId ? await ticketIdByDisplayId(tx, job.organizationId, displayId) : requireTicket(job);
+  const ticketId = displayId ? (await findTicketByDisplayId(tx, job.organizationId, displayId)).id : requireTicket(job);
   const [row] = await tx
     .select({ ticket: t.ticket, projectKey: t.project.key, projectName: t.project.name, status: t.projectStatus.name, description: t.ticketDescription.body })
     .from(t.ticket)
@@ -68,16 +69,4 @@ export async function readBoardTicket(tx: DbOrTx, job: BoardJob, displayId?: str
     subtickets: children.map((c) => ({ id: c.id, displayId: formatDisplayId(projectKey, c.number), title: c.title, status: c.status })),
     comments: comments.reverse(),
   };
-}
-
-async function ticketIdByDisplayId(tx: DbOrTx, organizationId: string, displayId: string): Promise<string> {
-  const parsed = parseDisplayId(displayId);
-  if (!parsed) throw new RunnerError('invalid', `"${displayId}" is not a ticket id; write it like SPD-12.`);
-  const [found] = await tx
-    .select({ id: t.ticket.id })
-    .from(t.ticket)
-    .innerJoin(t.project, eq(t.project.id, t.ticket.projectId))
-    .where(and(eq(t.project.organizationId, organizationId), eq(t.project.key, parsed.key), eq(t.ticket.number, parsed.number)));
-  if (!found) throw new RunnerError('notFound', `No ticket ${parsed.key}-${parsed.number} in this organization.`);
-  return found.id;
 }

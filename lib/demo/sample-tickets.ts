@@ -1,4 +1,4 @@
-import type { TicketType } from '../board/ticket-hierarchy.ts';
+import type { TicketType } from '../tickets/hierarchy.ts';
 
 /** [title, type, status index] — a believable backlog for the demo board. */
 export const sampleTickets: [string, TicketType, number][] = [

@@ -3,16 +3,14 @@
 // that completed answered on the ticket (a comment, no pull request), so the ticket stays
 // where its people put it.
 import { and, eq, sql } from 'drizzle-orm';
-import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
-import type * as schema from '../db/schema.ts';
 import { projectStatus, ticket } from '../db/schema.ts';
+import { moveTicket } from '../tickets/move.ts';
+import type { DbOrTx } from './db.ts';
 import type { JobSnapshot } from '@spedy/protocol/wire';
 import type { JobStatus } from '@spedy/protocol/job-status';
 
-type Tx = Pick<NodePgDatabase<typeof schema>, 'select' | 'update'>;
-
 export async function applyJobOutcomeToTicket(
-  tx: Tx,
+  tx: DbOrTx,
   job: { type: string; ticketId: string | null; projectId: string | null; snapshot: unknown },
   status: JobStatus,
 ): Promise<void> {
@@ -25,12 +23,14 @@ export async function applyJobOutcomeToTicket(
     .select({ id: projectStatus.id })
     .from(projectStatus)
     .where(and(eq(projectStatus.projectId, job.projectId), eq(projectStatus.name, target)));
+  if (column) {
+    // The ticket keeps its rank key: the outcome changes its column, not the order people gave it.
+    const [current] = await tx.select({ rank: ticket.rank }).from(ticket).where(eq(ticket.id, job.ticketId));
+    // A job's own outcome never triggers: a failure status that is the working status would loop.
+    if (current) await moveTicket(tx, { ticketId: job.ticketId, statusId: column.id, rank: current.rank }, { trigger: false });
+  }
   await tx
     .update(ticket)
-    .set({
-      ...(column && { statusId: column.id }),
-      aiFailed: status !== 'completed',
-      updatedAt: sql`(extract(epoch from now()) * 1000)`,
-    })
+    .set({ aiFailed: status !== 'completed', updatedAt: sql`(extract(epoch from now()) * 1000)` })
     .where(eq(ticket.id, job.ticketId));
 }

@@ -2,7 +2,7 @@
 // change that triggers them (a Zero server mutator), so the one-active-job index can
 // refuse a second job atomically; offers go out on commit (NOTIFY).
 import { and, eq, inArray } from 'drizzle-orm';
-import { formatDisplayId } from '../board/display-id.ts';
+import { formatDisplayId } from '../tickets/display-id.ts';
 import * as t from '../db/schema.ts';
 import type { JobSnapshot } from '@spedy/protocol/wire';
 import { RunnerError } from '@spedy/protocol/errors';

@@ -1,11 +1,7 @@
 // A job created by hand (Settings → Runners → Jobs → Create job): no runner team, so its
 // snapshot carries one default Custom stage that follows the person's instructions.
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { ErrorCode, SpedyError } from '../../zero/context.ts';
-import { parseDisplayId, formatDisplayId } from '../board/display-id.ts';
-import type { DbOrTx } from '../jobs/db.ts';
-import { project, ticket, ticketDescription } from '../db/schema.ts';
+import type { TicketByDisplayId } from '../tickets/lookup.ts';
 import { modelIds, type ModelId } from '@spedy/protocol/models';
 import { builtInTools, jobSnapshot, runnerTag, type JobSnapshot } from '@spedy/protocol/wire';
 
@@ -34,30 +30,7 @@ export const manualJobInput = z.object({
 });
 export type ManualJobInput = z.infer<typeof manualJobInput>;
 
-export type TicketForJob = NonNullable<JobSnapshot['ticket']> & { projectId: string };
-
-/** The ticket behind a display id, only in this organization (else "not found", as for any other org's). */
-export async function findTicketForJob(db: Pick<DbOrTx, 'select'>, orgId: string, displayId: string): Promise<TicketForJob> {
-  const parsed = parseDisplayId(displayId);
-  if (!parsed) throw new SpedyError(ErrorCode.invalid, `"${displayId}" is not a ticket id; write it like SPD-12.`);
-  const [row] = await db
-    .select({ id: ticket.id, projectId: ticket.projectId, number: ticket.number, title: ticket.title, type: ticket.type, key: project.key, description: ticketDescription.body })
-    .from(ticket)
-    .innerJoin(project, eq(project.id, ticket.projectId))
-    .leftJoin(ticketDescription, eq(ticketDescription.ticketId, ticket.id))
-    .where(and(eq(ticket.organizationId, orgId), eq(project.key, parsed.key), eq(ticket.number, parsed.number)));
-  if (!row) throw new SpedyError(ErrorCode.notFound, `Ticket ${parsed.key}-${parsed.number} not found.`);
-  return {
-    id: row.id,
-    projectId: row.projectId,
-    displayId: formatDisplayId(row.key, row.number),
-    title: row.title,
-    description: row.description ?? '',
-    type: row.type,
-  };
-}
-
-export function manualJobSnapshot(input: ManualJobInput, ticketForJob: TicketForJob | null): JobSnapshot {
+export function manualJobSnapshot(input: ManualJobInput, ticketForJob: TicketByDisplayId | null): JobSnapshot {
   const { projectId: _projectId, ...ticketSnapshot } = ticketForJob ?? { projectId: null };
   return jobSnapshot.parse({
     trigger: { kind: 'manual' },

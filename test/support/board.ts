@@ -2,7 +2,7 @@
 // PostgreSQL (no Zero client needed), for tests of what runners do on the board.
 import { nanoid } from 'nanoid';
 import { defaultStatuses } from '../../lib/board/statuses.ts';
-import { rankBetween } from '../../lib/board/rank.ts';
+import { rankBetween } from '../../lib/tickets/rank.ts';
 import { sql } from './db.ts';
 
 export type BoardFixture = { projectId: string; key: string; statuses: { id: string; name: string }[]; ticketId: string; displayId: string };

@@ -1,6 +1,6 @@
 import { nanoid } from 'nanoid';
 import { defaultStatuses } from '../../lib/board/statuses.ts';
-import { rankBetween } from '../../lib/board/rank.ts';
+import { rankBetween } from '../../lib/tickets/rank.ts';
 import { mutators } from '../../zero/mutators.ts';
 import { queries } from '../../zero/queries.ts';
 import type { ZeroContext } from '../../zero/context.ts';

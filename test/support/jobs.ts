@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { expect } from 'vitest';
-import { rankBetween } from '../../lib/board/rank.ts';
+import { rankBetween } from '../../lib/tickets/rank.ts';
 import { startDemoRunner, type DemoRunner } from '../../lib/stack/demo-runner.ts';
 import type { Scenario } from '../../test-kit/model-server/scenario.ts';
 import { ContainerLabel } from '../../supervisor/container/stage-container.ts';

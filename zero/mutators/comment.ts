@@ -1,6 +1,6 @@
 import { defineMutator, type Transaction } from '@rocicorp/zero';
 import { z } from 'zod';
-import { extractMentionHandles } from '../../lib/board/mentions.ts';
+import { resolveMentions } from '../../lib/tickets/mentions.ts';
 import { ErrorCode, SpedyError } from '../context.ts';
 import { zql } from '../schema.gen.ts';
 import { idArg, markdownArg } from './args.ts';
@@ -8,12 +8,9 @@ import { loadComment, loadTicket } from './load.ts';
 
 const bodyArg = markdownArg.refine((b) => b.trim().length > 0, 'Write something before posting.');
 
-/** Mentions are stored as handle ids, resolved from the @handles written in the body. */
-async function mentionIds(tx: Transaction, orgID: string, body: string): Promise<string[]> {
-  const names = extractMentionHandles(body);
-  if (names.length === 0) return [];
-  const rows = await tx.run(zql.handle.where('organizationId', orgID).where('handle', 'IN', names));
-  return rows.map((h) => h.id);
+/** Mentions resolved through Zero, so the browser shows them before the server confirms. */
+function mentionIds(tx: Transaction, orgID: string, body: string): Promise<string[]> {
+  return resolveMentions(body, orgID, (organizationId, handles) => tx.run(zql.handle.where('organizationId', organizationId).where('handle', 'IN', handles)));
 }
 
 export const addCommentArgs = z.object({ id: idArg, ticketID: idArg, body: bodyArg });

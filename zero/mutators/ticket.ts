@@ -1,6 +1,6 @@
 import { defineMutator, type Transaction } from '@rocicorp/zero';
 import { z } from 'zod';
-import { createsParentCycle, parentTypeProblem, type TicketType } from '../../lib/board/ticket-hierarchy.ts';
+import { parentProblem, parentTypeProblem, type TicketType } from '../../lib/tickets/hierarchy.ts';
 import { ErrorCode, SpedyError, type ZeroContext } from '../context.ts';
 import { zql } from '../schema.gen.ts';
 import { idArg, markdownArg, rankArg, ticketTypeArg, titleArg } from './args.ts';
@@ -20,18 +20,14 @@ async function assertParentAllowed(
 ) {
   if (!parentID) return;
   const parent = await loadTicket(tx, ctx, parentID);
-  if (parent.projectId !== ticket.projectId) throw new SpedyError(ErrorCode.invalid, 'A parent ticket must be in the same project.');
-  const problem = parentTypeProblem(ticket.type, parent.type);
-  if (problem) throw new SpedyError(ErrorCode.invalid, problem);
   const parents = new Map<string, string | null>();
   for (let cur: string | null = parent.id; cur && !parents.has(cur); ) {
     const next: string | null = (await tx.run(zql.ticket.where('id', cur).one()))?.parentId ?? null;
     parents.set(cur, next);
     cur = next;
   }
-  if (createsParentCycle(ticket.id, parent.id, (id) => parents.get(id))) {
-    throw new SpedyError(ErrorCode.invalid, 'That parent would make the ticket its own ancestor.');
-  }
+  const problem = parentProblem(ticket, parent, (id) => parents.get(id));
+  if (problem) throw new SpedyError(ErrorCode.invalid, problem);
 }
 
 export const createTicketArgs = z.object({

@@ -10,7 +10,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { Skeleton } from '@/components/ui/skeleton';
-import { formatDisplayId } from '@/lib/board/display-id';
+import { formatDisplayId } from '@/lib/tickets/display-id';
 import { canTransition } from '@spedy/protocol/job-status';
 import { models } from '@spedy/protocol/models';
 import { jobSnapshot } from '@spedy/protocol/wire';

@@ -9,7 +9,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Label } from '@/components/ui/label';
 import { Select, SelectContent, SelectItem, SelectSeparator, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { Skeleton } from '@/components/ui/skeleton';
-import { formatDisplayId } from '@/lib/board/display-id';
+import { formatDisplayId } from '@/lib/tickets/display-id';
 import { activeJobStatuses, jobStatusLabels, jobStatuses, type JobStatus } from '@spedy/protocol/job-status';
 import { queries } from '@/zero/queries';
 import { RelativeTime } from '../relative-time';

@@ -3,12 +3,13 @@
 import { withSession } from '@/lib/auth/with-session';
 import { getDb } from '@/lib/db/client';
 import { createJob } from '@/lib/jobs/create';
-import { findTicketForJob, manualJobInput, manualJobSnapshot } from '@/lib/manual-jobs/manual-job';
+import { manualJobInput, manualJobSnapshot } from '@/lib/manual-jobs/manual-job';
+import { findTicketByDisplayId } from '@/lib/tickets/lookup';
 
 export const POST = withSession({ permission: 'runners:manage', body: manualJobInput }, async ({ orgId, userId, body }) => {
   // One transaction: the offer (NOTIFY) goes out only once the job is committed.
   const job = await getDb().transaction(async (tx) => {
-    const ticket = body.ticket ? await findTicketForJob(tx, orgId, body.ticket) : null;
+    const ticket = body.ticket ? await findTicketByDisplayId(tx, orgId, body.ticket) : null;
     return createJob(tx, {
       organizationId: orgId,
       title: body.title,

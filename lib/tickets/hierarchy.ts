@@ -23,3 +23,17 @@ export function createsParentCycle(
   }
   return false;
 }
+
+/** The child type when none is named: one level below the parent (tasks and bugs hold tasks). */
+export const defaultChildType: Record<TicketType, TicketType> = { epic: 'story', story: 'task', task: 'task', bug: 'task' };
+
+type Placed = { id: string; projectId: string; type: TicketType };
+
+/** Why `parent` cannot hold `child` (same project, a higher type, no loop), or null when it can. */
+export function parentProblem(child: Placed, parent: Placed, parentOf: (id: string) => string | null | undefined): string | null {
+  if (parent.projectId !== child.projectId) return 'A parent ticket must be in the same project.';
+  const typeProblem = parentTypeProblem(child.type, parent.type);
+  if (typeProblem) return typeProblem;
+  if (createsParentCycle(child.id, parent.id, parentOf)) return 'That parent would make the ticket its own ancestor.';
+  return null;
+}
