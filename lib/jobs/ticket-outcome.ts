@@ -13,10 +13,10 @@ type Tx = Pick<NodePgDatabase<typeof schema>, 'select' | 'update'>;
 
 export async function applyJobOutcomeToTicket(
   tx: Tx,
-  job: { type: string; ticketId: string | null; projectId: string | null; snapshot: unknown },
+  job: { type: string; ticketId: string | null; projectId: string | null; snapshot: JobSnapshot | null },
   status: JobStatus,
 ): Promise<void> {
-  const team = (job.snapshot as JobSnapshot | null)?.team;
+  const team = job.snapshot?.team;
   if (!job.ticketId || !job.projectId || !team) return;
   if (status === 'completed' && job.type === 'board_interaction') return;
   const target = status === 'completed' ? team.completionStatus : status === 'failed' || status === 'error' ? team.failureStatus : null;
