@@ -6,6 +6,9 @@ import { modelIds } from './models.ts';
 
 export const runnerApiVersion = 'v1';
 
+/** The bearer token of every runner request: rnt_ + 64 hex characters (issued by lib/runners/token.ts). */
+export const runnerTokenPattern = /^rnt_[0-9a-f]{64}$/;
+
 const name = z.string().trim().min(1).max(100);
 /** A capability (claude_code) or label (backend): what runners declare and jobs require. */
 export const runnerTag = z
