@@ -3,7 +3,7 @@
 // the request a paused job waits on, and token usage with cache figures. No React here: the
 // runs panel and the job lists reuse the usage sums.
 import { listPriceUsd } from '@spedy/protocol/models';
-import { jobResult, readJobEvent, type JobEventPayload } from '@spedy/protocol/job-events';
+import { jobResult, readJobEvent, type JobEventPayload, type JobEventType } from '@spedy/protocol/job-events';
 
 export type JobEventRow = { seq: number; type: string; payload: unknown };
 
@@ -27,7 +27,7 @@ export type FeedItem = Base &
   );
 
 /** Event types that are bookkeeping, not part of the feed (usage has its own panel). */
-const hiddenTypes = new Set(['session', 'usage']);
+const hiddenTypes = new Set<string>(['session', 'usage'] satisfies JobEventType[]);
 
 /** The fields of a tool's input worth a glance, in order of preference. */
 const summaryKeys = ['file_path', 'command', 'pattern', 'path', 'url', 'query', 'question', 'body', 'title', 'description', 'prompt'];

@@ -94,6 +94,8 @@ export const jobEventPayloads = {
 
 export type JobEventType = keyof typeof jobEventPayloads;
 export const jobEventTypes = Object.keys(jobEventPayloads) as JobEventType[];
+/** Events the runner writes itself; the others come from the agent's transcript (`error` from both). */
+export const runnerEventTypes = ['stage', 'plan', 'question', 'validation', 'pull_request', 'notice'] as const satisfies readonly JobEventType[];
 /** A payload as a reader gets it (defaults filled, a missing stage as null). */
 export type JobEventPayload<T extends JobEventType> = z.output<(typeof jobEventPayloads)[T]>;
 /** A payload as a writer may send it. */
