@@ -3,6 +3,7 @@
 // the machine's clock), taken where it happens — PostgreSQL's own stamps, the supervisor's
 // event times, a listening runner's socket and a second member's live Zero queries.
 import type pg from 'pg';
+import { runnerEventTypes } from '@spedy/protocol/job-events';
 import { rankBetween } from '../lib/tickets/rank.ts';
 import { createTicket, serverVerdict, type Member } from '../test/support/fixtures.ts';
 import type { RunnerSocket } from '../test/support/runners.ts';
@@ -46,7 +47,7 @@ export type JobMarks = {
 };
 
 /** Events the runner writes itself; everything else comes from the agent's transcript. */
-const runnerEventTypes = new Set(['stage', 'plan', 'question', 'validation', 'pull_request', 'notice']);
+const runnerEventTypeSet = new Set<string>(runnerEventTypes);
 const pollMs = 25;
 
 /** Offers a listening runner of the same organization receives, by job id (its receipt time). */
@@ -139,13 +140,13 @@ export async function measureJob(input: {
     let firstAgentVisible: number | undefined;
     const feed = watcher.zero.materialize(queries.runners.jobFeed({ orgID, jobID: job.id }));
     views.push(feed);
-    const agentSeen = waitForData(feed, (rows) => rows.some((e) => !runnerEventTypes.has(e.type)), input.timeoutMs).then(() => (firstAgentVisible = Date.now()));
+    const agentSeen = waitForData(feed, (rows) => rows.some((e) => !runnerEventTypeSet.has(e.type)), input.timeoutMs).then(() => (firstAgentVisible = Date.now()));
     agentSeen.catch(() => undefined);
 
     const firstAgentStored = await until('the first agent event', deadline, signal, async () => {
       const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM job_event WHERE job_id = $1 AND NOT (type = ANY($2::text[]))`, [
         job.id,
-        [...runnerEventTypes],
+        [...runnerEventTypeSet],
       ]);
       return rows[0].n > 0 ? Date.now() : undefined;
     });
@@ -160,7 +161,7 @@ export async function measureJob(input: {
       'SELECT seq, type, payload, created_at FROM job_event WHERE job_id = $1 ORDER BY seq',
       [job.id],
     );
-    const firstAgent = events.find((e) => !runnerEventTypes.has(e.type));
+    const firstAgent = events.find((e) => !runnerEventTypeSet.has(e.type));
     const marks: JobMarks = {
       jobId: job.id,
       status: final.status,

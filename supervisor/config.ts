@@ -4,8 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { runnerTag } from '@spedy/protocol/wire';
-import { runnerTokenPattern } from '../lib/runners/token.ts';
+import { runnerTag, runnerTokenPattern } from '@spedy/protocol/wire';
 
 /**
  * Names a local value overrides even when the platform's bundle lacks them (the spec's

@@ -12,7 +12,7 @@ import { mcpToolPatterns } from '@/lib/mcp/config-input';
 import { defaultPlanningModel, models } from '@spedy/protocol/models';
 import { builtInTools, stageTypes } from '@spedy/protocol/wire';
 import type { StageConfig } from '@/lib/teams/pipeline';
-import { validationCommandProblem } from '@/lib/teams/validation-commands';
+import { validationCommandProblem } from '@spedy/protocol/validation-commands';
 import type { McpServer, Skill } from '@/zero/schema.gen';
 import { roleLabels, stageTypeLabels } from './stage-labels';
 

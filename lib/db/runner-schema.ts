@@ -3,7 +3,8 @@
 // publication; the public tables hold what the UI shows (names, masked previews, times).
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgSchema, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { controlActions } from '@spedy/protocol/wire';
+import type { JobStatus } from '@spedy/protocol/job-status';
+import { controlActions, jobTypes, type JobSnapshot } from '@spedy/protocol/wire';
 import { organization, user } from './auth-schema.ts';
 import { project, ticket } from './board-schema.ts';
 
@@ -136,14 +137,14 @@ export const job = pgTable(
     ticketId: text('ticket_id').references(() => ticket.id, { onDelete: 'set null' }),
     teamId: text('team_id'),
     rootJobId: text('root_job_id'),
-    type: text('type', { enum: ['streaming', 'batch', 'board_interaction'] }).notNull(),
+    type: text('type', { enum: jobTypes }).notNull(),
     title: text('title').notNull(),
-    status: text('status').notNull(),
+    status: text('status').$type<JobStatus>().notNull(),
     statusReason: text('status_reason'),
     requiredCapabilities: jsonb('required_capabilities').$type<string[]>().notNull(),
     requiredLabels: jsonb('required_labels').$type<string[]>().notNull(),
     /** Pipeline, budget and repositories as they were when the job was created (protocol/src/wire.ts). */
-    snapshot: jsonb('snapshot').notNull(),
+    snapshot: jsonb('snapshot').$type<JobSnapshot>().notNull(),
     runnerId: text('runner_id'),
     result: jsonb('result'),
     lastEventSeq: integer('last_event_seq').notNull(),

@@ -4,7 +4,7 @@
 import { nanoid } from 'nanoid';
 import { z } from 'zod';
 import { job } from '../db/schema.ts';
-import { jobSnapshot, runnerTag } from '@spedy/protocol/wire';
+import { jobSnapshot, jobTypes, runnerTag } from '@spedy/protocol/wire';
 import { RunnerError } from '@spedy/protocol/errors';
 import type { DbOrTx } from './db.ts';
 import { notifyJobReady } from './notices.ts';
@@ -12,7 +12,7 @@ import { notifyJobReady } from './notices.ts';
 export const createJobInput = z.object({
   id: z.string().min(1).max(64).optional(),
   organizationId: z.string().min(1),
-  type: z.enum(['streaming', 'batch', 'board_interaction']),
+  type: z.enum(jobTypes),
   title: z.string().trim().min(1).max(300),
   snapshot: jobSnapshot,
   requiredCapabilities: z.array(runnerTag).max(20).default([]),

@@ -1,38 +1,11 @@
-// The live job view's reading of a job's events (rows of job_event, shapes made by
-// supervisor/runner/job-events.ts): feed items in order, stage states, the request a
-// paused job waits on, and token usage with cache figures. No React here: the runs
-// panel and the job lists reuse the usage sums.
-import { z } from 'zod';
+// The live job view's reading of a job's events (rows of job_event, shapes in
+// protocol/src/job-events.ts, written by the supervisor): feed items in order, stage states,
+// the request a paused job waits on, and token usage with cache figures. No React here: the
+// runs panel and the job lists reuse the usage sums.
 import { listPriceUsd } from '@spedy/protocol/models';
+import { jobResult, readJobEvent, type JobEventPayload, type JobEventType } from '@spedy/protocol/job-events';
 
 export type JobEventRow = { seq: number; type: string; payload: unknown };
-
-const stageId = z.string().nullish().transform((s) => s ?? null);
-const payloads = {
-  text: z.object({ stage: stageId, text: z.string() }),
-  tool_call: z.object({ stage: stageId, id: z.string().nullish(), name: z.string(), input: z.unknown() }),
-  tool_result: z.object({ stage: stageId, toolUseId: z.string().nullish(), content: z.string(), isError: z.boolean().default(false) }),
-  permission_denied: z.object({ stage: stageId, tool: z.string(), input: z.unknown() }),
-  error: z.object({ stage: stageId, message: z.string() }),
-  result: z.object({ stage: stageId, isError: z.boolean(), text: z.string().default('') }),
-  stage: z.object({ stage: z.string(), name: z.string(), phase: z.enum(['started', 'resumed', 'completed', 'failed', 'stopped']), reason: z.string().optional() }),
-  plan: z.object({ stage: stageId, plan: z.string() }),
-  question: z.object({ stage: stageId, question: z.string() }),
-  validation: z.object({ stage: stageId, command: z.string(), passed: z.boolean(), exitCode: z.number(), output: z.string().default(''), attempt: z.number() }),
-  pull_request: z.object({ repository: z.string(), url: z.string(), number: z.number(), branch: z.string().optional() }),
-  notice: z.object({ stage: stageId, message: z.string() }),
-  usage: z.object({
-    stage: stageId,
-    model: z.string(),
-    inputTokens: z.number(),
-    outputTokens: z.number(),
-    cacheReadTokens: z.number(),
-    cacheWriteTokens: z.number(),
-    costUsd: z.number().nullish(),
-    partial: z.boolean().optional(),
-  }),
-};
-type Payload<K extends keyof typeof payloads> = z.infer<(typeof payloads)[K]>;
 
 type Base = { seq: number; stage: string | null };
 export type FeedItem = Base &
@@ -43,18 +16,18 @@ export type FeedItem = Base &
     | { kind: 'permission_denied'; tool: string; summary: string }
     | { kind: 'error'; message: string }
     | { kind: 'result'; isError: true; text: string }
-    | { kind: 'stage'; name: string; phase: Payload<'stage'>['phase']; reason: string | null }
+    | { kind: 'stage'; name: string; phase: JobEventPayload<'stage'>['phase']; reason: string | null }
     | { kind: 'plan'; plan: string }
     | { kind: 'question'; question: string }
-    | ({ kind: 'validation' } & Omit<Payload<'validation'>, 'stage'>)
-    | ({ kind: 'pull_request' } & Payload<'pull_request'>)
+    | ({ kind: 'validation' } & Omit<JobEventPayload<'validation'>, 'stage'>)
+    | ({ kind: 'pull_request' } & JobEventPayload<'pull_request'>)
     | { kind: 'notice'; message: string }
     /** A type this view does not know yet (or a payload it cannot read): shown by name. */
     | { kind: 'other'; type: string }
   );
 
 /** Event types that are bookkeeping, not part of the feed (usage has its own panel). */
-const hiddenTypes = new Set(['session', 'usage']);
+const hiddenTypes = new Set<string>(['session', 'usage'] satisfies JobEventType[]);
 
 /** The fields of a tool's input worth a glance, in order of preference. */
 const summaryKeys = ['file_path', 'command', 'pattern', 'path', 'url', 'query', 'question', 'body', 'title', 'description', 'prompt'];
@@ -80,11 +53,6 @@ function sortedBySeq(rows: readonly JobEventRow[]): JobEventRow[] {
   return [...rows].sort((a, b) => a.seq - b.seq);
 }
 
-function parse<K extends keyof typeof payloads>(type: K, payload: unknown): Payload<K> | null {
-  const parsed = payloads[type].safeParse(payload);
-  return parsed.success ? (parsed.data as Payload<K>) : null;
-}
-
 /** The feed, oldest first, whatever order the rows came in. */
 export function toFeedItems(rows: readonly JobEventRow[]): FeedItem[] {
   const toolNames = new Map<string, string>();
@@ -101,53 +69,53 @@ function toFeedItem(row: JobEventRow, toolNames: Map<string, string>): FeedItem 
   const { seq, type, payload } = row;
   switch (type) {
     case 'text': {
-      const p = parse('text', payload);
+      const p = readJobEvent('text', payload);
       return p && { kind: 'text', seq, stage: p.stage, text: p.text };
     }
     case 'tool_call': {
-      const p = parse('tool_call', payload);
+      const p = readJobEvent('tool_call', payload);
       if (p?.id) toolNames.set(p.id, p.name);
       return p && { kind: 'tool_call', seq, stage: p.stage, name: p.name, summary: summarizeToolInput(p.input) };
     }
     case 'tool_result': {
-      const p = parse('tool_result', payload);
+      const p = readJobEvent('tool_result', payload);
       return p && { kind: 'tool_result', seq, stage: p.stage, toolName: (p.toolUseId && toolNames.get(p.toolUseId)) || null, content: p.content, isError: p.isError };
     }
     case 'permission_denied': {
-      const p = parse('permission_denied', payload);
+      const p = readJobEvent('permission_denied', payload);
       return p && { kind: 'permission_denied', seq, stage: p.stage, tool: p.tool, summary: summarizeToolInput(p.input) };
     }
     case 'error': {
-      const p = parse('error', payload);
+      const p = readJobEvent('error', payload);
       return p && { kind: 'error', seq, stage: p.stage, message: p.message };
     }
     case 'result': {
       // A successful result repeats the agent's last text; only a failed one is news.
-      const p = parse('result', payload);
+      const p = readJobEvent('result', payload);
       return p && (p.isError ? { kind: 'result', seq, stage: p.stage, isError: true, text: p.text } : 'skip');
     }
     case 'stage': {
-      const p = parse('stage', payload);
+      const p = readJobEvent('stage', payload);
       return p && { kind: 'stage', seq, stage: p.stage, name: p.name, phase: p.phase, reason: p.reason ?? null };
     }
     case 'plan': {
-      const p = parse('plan', payload);
+      const p = readJobEvent('plan', payload);
       return p && { kind: 'plan', seq, stage: p.stage, plan: p.plan };
     }
     case 'question': {
-      const p = parse('question', payload);
+      const p = readJobEvent('question', payload);
       return p && { kind: 'question', seq, stage: p.stage, question: p.question };
     }
     case 'validation': {
-      const p = parse('validation', payload);
+      const p = readJobEvent('validation', payload);
       return p && { ...p, kind: 'validation', seq };
     }
     case 'pull_request': {
-      const p = parse('pull_request', payload);
+      const p = readJobEvent('pull_request', payload);
       return p && { ...p, kind: 'pull_request', seq, stage: null };
     }
     case 'notice': {
-      const p = parse('notice', payload);
+      const p = readJobEvent('notice', payload);
       return p && { kind: 'notice', seq, stage: p.stage, message: p.message };
     }
     default:
@@ -167,12 +135,12 @@ export function stageStates(stages: readonly { id: string; name: string }[], row
   const views = new Map<string, StageView>(stages.map((s) => [s.id, { id: s.id, name: s.name, state: 'pending', reason: null }]));
   for (const row of sortedBySeq(rows)) {
     if (row.type === 'plan') {
-      const p = parse('plan', row.payload);
+      const p = readJobEvent('plan', row.payload);
       const view = p?.stage ? views.get(p.stage) : undefined;
       if (view) view.state = 'awaiting_approval';
     }
     if (row.type !== 'stage') continue;
-    const p = parse('stage', row.payload);
+    const p = readJobEvent('stage', row.payload);
     if (!p) continue;
     const view = views.get(p.stage) ?? { id: p.stage, name: p.name, state: 'pending', reason: null };
     view.state = p.phase === 'started' || p.phase === 'resumed' ? 'running' : p.phase;
@@ -196,11 +164,11 @@ export function pendingRequest(status: string, rows: readonly JobEventRow[]): Pe
   if (status !== 'waiting_for_input') return null;
   const latest = sortedBySeq(rows).reverse().find((row) => row.type === 'question' || row.type === 'plan');
   if (latest?.type === 'question') {
-    const p = parse('question', latest.payload);
+    const p = readJobEvent('question', latest.payload);
     return p && { kind: 'question', question: p.question, stage: p.stage };
   }
   if (latest?.type === 'plan') {
-    const p = parse('plan', latest.payload);
+    const p = readJobEvent('plan', latest.payload);
     return p && { kind: 'plan', plan: p.plan, stage: p.stage };
   }
   return null;
@@ -222,7 +190,7 @@ export type UsageTotals = {
 
 export const emptyUsage: UsageTotals = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0, costIncomplete: false, partial: false };
 
-function add(total: UsageTotals, usage: Payload<'usage'>): UsageTotals {
+function add(total: UsageTotals, usage: JobEventPayload<'usage'>): UsageTotals {
   const cost = usage.costUsd ?? listPriceUsd(usage);
   return {
     inputTokens: total.inputTokens + usage.inputTokens,
@@ -244,7 +212,7 @@ export function usageTotals(rows: readonly JobEventRow[]): { job: UsageTotals; b
   const byStage = new Map<string, UsageTotals>();
   for (const row of rows) {
     if (row.type !== 'usage') continue;
-    const usage = parse('usage', row.payload);
+    const usage = readJobEvent('usage', row.payload);
     if (!usage) continue;
     job = add(job, usage);
     if (usage.stage) byStage.set(usage.stage, add(byStage.get(usage.stage) ?? emptyUsage, usage));
@@ -264,10 +232,8 @@ export function cacheHitRate(usage: Pick<UsageTotals, 'inputTokens' | 'cacheRead
 }
 
 // ── The job's result ───────────────────────────────────────────────────────────
-const pullRequestList = z.object({ pullRequests: z.array(payloads.pull_request).default([]) });
-
 /** The pull requests a finished job opened (`job.result.pullRequests`), or none. */
-export function pullRequestsOf(result: unknown): Payload<'pull_request'>[] {
-  const parsed = pullRequestList.safeParse(result ?? {});
+export function pullRequestsOf(result: unknown): JobEventPayload<'pull_request'>[] {
+  const parsed = jobResult.safeParse(result ?? {});
   return parsed.success ? parsed.data.pullRequests : [];
 }

@@ -11,10 +11,10 @@ import type { JobStatus } from '@spedy/protocol/job-status';
 
 export async function applyJobOutcomeToTicket(
   tx: DbOrTx,
-  job: { type: string; ticketId: string | null; projectId: string | null; snapshot: unknown },
+  job: { type: string; ticketId: string | null; projectId: string | null; snapshot: JobSnapshot | null },
   status: JobStatus,
 ): Promise<void> {
-  const team = (job.snapshot as JobSnapshot | null)?.team;
+  const team = job.snapshot?.team;
   if (!job.ticketId || !job.projectId || !team) return;
   if (status === 'completed' && job.type === 'board_interaction') return;
   const target = status === 'completed' ? team.completionStatus : status === 'failed' || status === 'error' ? team.failureStatus : null;

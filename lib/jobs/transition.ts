@@ -1,5 +1,6 @@
 // A runner reports its job's progress: every change goes through the status machine.
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { job as jobTable } from '../db/schema.ts';
 import { RunnerError } from '@spedy/protocol/errors';
 import type { DbOrTx } from './db.ts';
 import { notifyJobReady, notifyRunner } from './notices.ts';
@@ -59,9 +60,9 @@ export async function reportJobStatus(
 
 /** A finished job shows on its ticket: completion status, or failure status with the AI Failed badge. */
 export async function applyOutcome(tx: DbOrTx, jobId: string, status: JobStatus): Promise<void> {
-  const { rows } = await tx.execute<{ type: string; ticket_id: string | null; project_id: string | null; snapshot: unknown }>(
-    sql`SELECT type, ticket_id, project_id, snapshot FROM job WHERE id = ${jobId}`,
-  );
-  const job = rows[0];
-  if (job) await applyJobOutcomeToTicket(tx, { type: job.type, ticketId: job.ticket_id, projectId: job.project_id, snapshot: job.snapshot }, status);
+  const [job] = await tx
+    .select({ type: jobTable.type, ticketId: jobTable.ticketId, projectId: jobTable.projectId, snapshot: jobTable.snapshot })
+    .from(jobTable)
+    .where(eq(jobTable.id, jobId));
+  if (job) await applyJobOutcomeToTicket(tx, job, status);
 }

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { TicketByDisplayId } from '../tickets/lookup.ts';
 import { modelIds, type ModelId } from '@spedy/protocol/models';
-import { builtInTools, jobSnapshot, runnerTag, type JobSnapshot } from '@spedy/protocol/wire';
+import { builtInTools, jobSnapshot, jobTypes, runnerTag, type JobSnapshot } from '@spedy/protocol/wire';
 
 const defaultModel: ModelId = 'claude-sonnet-4-6';
 
@@ -15,7 +15,8 @@ export const manualJobInput = z.object({
     .trim()
     .min(1, 'Tell the runner what to do.')
     .max(20_000, 'Instructions are at most 20,000 characters.'),
-  type: z.enum(['streaming', 'batch'], { message: 'The job type is "streaming" or "batch".' }),
+  // A Board Interaction answers a mention on its ticket: never created by hand.
+  type: z.enum(jobTypes).exclude(['board_interaction'], { message: 'The job type is "streaming" or "batch".' }),
   requiredCapabilities: z.array(runnerTag).max(20, 'A job requires at most 20 capabilities.').default([]),
   requiredLabels: z.array(runnerTag).max(40, 'A job requires at most 40 labels.').default([]),
   /** A display id such as SPD-12. */

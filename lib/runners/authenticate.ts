@@ -7,7 +7,8 @@ import { runner as runnerTable } from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
 import { runnerTokenHashKey } from '../secrets/keyring.ts';
 import { RunnerError } from '@spedy/protocol/errors';
-import { hashesEqual, hashRunnerToken, runnerTokenPattern } from './token.ts';
+import { runnerTokenPattern } from '@spedy/protocol/wire';
+import { hashesEqual, hashRunnerToken } from './token.ts';
 
 /**
  * The client's address as the custom server saw it (server/main.ts overwrites whatever a

@@ -3,8 +3,6 @@
 // key keeps a leaked table from being checked offline.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export const runnerTokenPattern = /^rnt_[0-9a-f]{64}$/;
-
 export function generateRunnerToken(): { token: string; prefix: string } {
   const token = `rnt_${randomBytes(32).toString('hex')}`;
   return { token, prefix: token.slice(0, 8) };

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { modelIds } from '@spedy/protocol/models';
 import { stageTypes } from '@spedy/protocol/wire';
-import { validationCommandProblem } from './validation-commands.ts';
+import { validationCommandProblem } from '@spedy/protocol/validation-commands';
 
 export const stageConfig = z.object({
   id: z.string().min(1).max(100),

@@ -1,9 +1,13 @@
 // The runner API's wire types: one file imported by the platform and the supervisor.
 import { z } from 'zod';
+import { maxEventTypeLength } from './job-events.ts';
 import { jobStatuses } from './job-status.ts';
 import { modelIds } from './models.ts';
 
 export const runnerApiVersion = 'v1';
+
+/** The bearer token of every runner request: rnt_ + 64 hex characters (issued by lib/runners/token.ts). */
+export const runnerTokenPattern = /^rnt_[0-9a-f]{64}$/;
 
 const name = z.string().trim().min(1).max(100);
 /** A capability (claude_code) or label (backend): what runners declare and jobs require. */
@@ -11,6 +15,10 @@ export const runnerTag = z
   .string()
   .trim()
   .regex(/^[a-z0-9][a-z0-9_.-]{0,39}$/, 'Capabilities and labels are lowercase words such as claude_code or backend.');
+
+/** Streaming and batch jobs run a pipeline (watched live or in the background); a Board Interaction answers a mention on its ticket. */
+export const jobTypes = ['streaming', 'batch', 'board_interaction'] as const;
+export type JobType = (typeof jobTypes)[number];
 
 // ── The job snapshot: what a job carries from the moment it is created ──────────
 export const stageTypes = ['planning', 'coding', 'review', 'security_review', 'custom'] as const;
@@ -149,7 +157,7 @@ export type BootstrapResponse = z.infer<typeof bootstrapResponse>;
 export const claimedJob = z.object({
   id: z.string(),
   organizationId: z.string(),
-  type: z.enum(['streaming', 'batch', 'board_interaction']),
+  type: z.enum(jobTypes),
   title: z.string(),
   status: z.enum(jobStatuses),
   snapshot: jobSnapshot,
@@ -173,7 +181,8 @@ export const maxEventSeq = 2_147_483_647;
 
 export const jobEventInput = z.object({
   seq: z.number().int().min(1).max(maxEventSeq),
-  type: z.string().min(1).max(40),
+  /** One of `jobEventTypes` (job-events.ts); a reader shows an unknown type by name. */
+  type: z.string().min(1).max(maxEventTypeLength),
   payload: z.record(z.string(), z.unknown()),
   at: z.number(),
 });

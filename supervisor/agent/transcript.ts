@@ -69,7 +69,7 @@ export class AgentTranscript {
         const { line } = parsed;
         if (line.subtype === 'api_retry') {
           const detail = typeof line.error === 'string' ? line.error : typeof line.error_status === 'number' ? `HTTP ${line.error_status}` : 'the request failed';
-          return [jobEvent.error(stage, `The model API failed (${detail}); Claude Code is retrying.`, { retrying: true, attempt: line.attempt ?? null })];
+          return [jobEvent.error(stage, `The model API failed (${detail}); Claude Code is retrying.`, { retrying: true, attempt: typeof line.attempt === 'number' ? line.attempt : null })];
         }
         if (line.subtype === 'permission_denied') {
           const tool = typeof line.tool_name === 'string' ? line.tool_name : 'a tool';

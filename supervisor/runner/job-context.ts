@@ -1,10 +1,13 @@
 // The seam between the supervisor's platform side (api/, streamer/, pool) and the code
 // that runs one job (runner/, agent/, container/, git/). A job's run() gets one of these.
 import type { JobStatus } from '@spedy/protocol/job-status';
-import type { ClaimedJob } from '@spedy/protocol/wire';
+import type { ClaimedJob, JobEventInput } from '@spedy/protocol/wire';
 
-/** An event for the platform's live job view; the streamer numbers and batches it. */
-export type JobEvent = { type: string; payload: Record<string, unknown> };
+/**
+ * An event for the platform's live job view (built by runner/job-events.ts from the schemas in
+ * protocol/src/job-events.ts); the streamer numbers and batches it.
+ */
+export type JobEvent = Pick<JobEventInput, 'type' | 'payload'>;
 
 export type ControlMessage =
   | { action: 'stop' }

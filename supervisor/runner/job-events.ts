@@ -1,8 +1,7 @@
-// The events a job's run emits for the live job view, one constructor per type, so the
-// names and payload shapes live in one place. Every payload names its stage (the stage
-// id of the snapshot) when it belongs to one.
-// (When the browser renders them, these shapes move to lib/runner-api beside the wire types.)
-import type { JobEvent } from './job-context.ts';
+// The events a job's run emits for the live job view, one constructor per type. Their names
+// and payload shapes are the schemas of protocol/src/job-events.ts, which the platform's feed
+// parses with; here the supervisor decides what goes in (long strings cut).
+import { jobEventOf, type JobEventPayloadInput, type StagePhase, type TypedJobEvent } from '@spedy/protocol/job-events';
 
 /** Long strings (a written file, a command's output) are cut to this many characters. */
 export const maxEventTextLength = 8_000;
@@ -31,47 +30,33 @@ export interface StageUsage {
   partial?: boolean;
 }
 
+type Details<T extends 'stage' | 'error'> = Omit<JobEventPayloadInput<T>, 'stage' | 'name' | 'phase' | 'message'>;
+
 export const jobEvent = {
   // ── from the agent (agent/transcript.ts) ──
-  session: (stage: string, sessionId: string, details: { model?: string; resumed: boolean; tools: string[]; mcpServers: { name: string; status: string }[]; skills: string[] }): JobEvent => ({
-    type: 'session',
-    payload: { stage, sessionId, ...details },
-  }),
-  text: (stage: string, text: string): JobEvent => ({ type: 'text', payload: { stage, text: clip(text) } }),
-  toolCall: (stage: string, id: string, name: string, input: unknown): JobEvent => ({
-    type: 'tool_call',
-    payload: { stage, id, name, input: clipStrings(input) },
-  }),
-  toolResult: (stage: string, toolUseId: string, content: string, isError: boolean): JobEvent => ({
-    type: 'tool_result',
-    payload: { stage, toolUseId, content: clip(content), isError },
-  }),
-  permissionDenied: (stage: string, tool: string, toolUseId: string | undefined, input: unknown): JobEvent => ({
-    type: 'permission_denied',
-    payload: { stage, tool, toolUseId: toolUseId ?? null, input: clipStrings(input ?? null) },
-  }),
-  usage: (stage: string, usage: StageUsage): JobEvent => ({ type: 'usage', payload: { stage, ...usage } }),
-  error: (stage: string | null, message: string, details: Record<string, unknown> = {}): JobEvent => ({
-    type: 'error',
-    payload: { stage, message: clip(message), ...details },
-  }),
+  session: (stage: string, sessionId: string, details: { model?: string; resumed: boolean; tools: string[]; mcpServers: { name: string; status: string }[]; skills: string[] }): TypedJobEvent<'session'> =>
+    jobEventOf('session', { stage, sessionId, ...details }),
+  text: (stage: string, text: string): TypedJobEvent<'text'> => jobEventOf('text', { stage, text: clip(text) }),
+  toolCall: (stage: string, id: string, name: string, input: unknown): TypedJobEvent<'tool_call'> => jobEventOf('tool_call', { stage, id, name, input: clipStrings(input) }),
+  toolResult: (stage: string, toolUseId: string, content: string, isError: boolean): TypedJobEvent<'tool_result'> =>
+    jobEventOf('tool_result', { stage, toolUseId, content: clip(content), isError }),
+  permissionDenied: (stage: string, tool: string, toolUseId: string | undefined, input: unknown): TypedJobEvent<'permission_denied'> =>
+    jobEventOf('permission_denied', { stage, tool, toolUseId: toolUseId ?? null, input: clipStrings(input ?? null) }),
+  usage: (stage: string, usage: StageUsage): TypedJobEvent<'usage'> => jobEventOf('usage', { stage, ...usage }),
+  error: (stage: string | null, message: string, details: Details<'error'> = {}): TypedJobEvent<'error'> =>
+    jobEventOf('error', { stage, message: clip(message), ...details }),
   result: (
     stage: string,
     result: { isError: boolean; terminalReason: string | null; numTurns: number | null; text: string; costUsd: number | null; durationMs: number | null },
-  ): JobEvent => ({ type: 'result', payload: { stage, ...result, text: clip(result.text) } }),
+  ): TypedJobEvent<'result'> => jobEventOf('result', { stage, ...result, text: clip(result.text) }),
 
   // ── from the runner ──
-  stage: (stage: string, name: string, phase: 'started' | 'resumed' | 'completed' | 'failed' | 'stopped', details: Record<string, unknown> = {}): JobEvent => ({
-    type: 'stage',
-    payload: { stage, name, phase, ...details },
-  }),
+  stage: (stage: string, name: string, phase: StagePhase, details: Details<'stage'> = {}): TypedJobEvent<'stage'> => jobEventOf('stage', { stage, name, phase, ...details }),
   /** The plan a stage that requires approval waits on (the previous step's output). */
-  plan: (stage: string, plan: string, fromStages: string[]): JobEvent => ({ type: 'plan', payload: { stage, plan: clip(plan, 32_000), fromStages } }),
-  question: (stage: string, question: string): JobEvent => ({ type: 'question', payload: { stage, question: clip(question) } }),
-  validation: (
-    stage: string,
-    check: { command: string; passed: boolean; exitCode: number; output: string; attempt: number },
-  ): JobEvent => ({ type: 'validation', payload: { stage, ...check, output: clip(check.output) } }),
-  pullRequest: (pr: { repository: string; url: string; number: number; branch: string }): JobEvent => ({ type: 'pull_request', payload: pr }),
-  notice: (message: string, stage: string | null = null): JobEvent => ({ type: 'notice', payload: { stage, message } }),
+  plan: (stage: string, plan: string, fromStages: string[]): TypedJobEvent<'plan'> => jobEventOf('plan', { stage, plan: clip(plan, 32_000), fromStages }),
+  question: (stage: string, question: string): TypedJobEvent<'question'> => jobEventOf('question', { stage, question: clip(question) }),
+  validation: (stage: string, check: { command: string; passed: boolean; exitCode: number; output: string; attempt: number }): TypedJobEvent<'validation'> =>
+    jobEventOf('validation', { stage, ...check, output: clip(check.output) }),
+  pullRequest: (pr: { repository: string; url: string; number: number; branch: string }): TypedJobEvent<'pull_request'> => jobEventOf('pull_request', pr),
+  notice: (message: string, stage: string | null = null): TypedJobEvent<'notice'> => jobEventOf('notice', { stage, message }),
 };

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { fromRoot } from '../../lib/stack/paths.ts';
-import type { JobSnapshot, StageSnapshot } from '@spedy/protocol/wire';
+import type { JobSnapshot, JobType, StageSnapshot } from '@spedy/protocol/wire';
 import { startGitRemote, type GitRemote } from '../../test-kit/git-remote/server.ts';
 import { text, toolUse, type Scenario, type TurnRequest } from '../../test-kit/model-server/scenario.ts';
 import { builtInScenarios } from '../../test-kit/model-server/scenarios.ts';
@@ -64,7 +64,7 @@ export interface RunnerTestKit {
     name: string;
     steps: StageSnapshot[][];
     files?: Record<string, string>;
-    type?: 'streaming' | 'batch' | 'board_interaction';
+    type?: JobType;
     trigger?: JobSnapshot['trigger'];
   }): Promise<{ ctx: FakeJobContext; fullName: string; deps: RunJobDeps }>;
   /** The test's containers still present (running or exited). */

@@ -1,9 +1,9 @@
 // A stage's validation commands, after its agent finished: each one in its own container
 // on the stage's workspace, as an argument list without a shell (one command per line,
-// shell syntax refused: lib/teams/validation-commands.ts). The first one that fails ends
+// shell syntax refused: protocol/src/validation-commands.ts). The first one that fails ends
 // the round, and its output goes back to the agent.
 import { toError } from '@spedy/protocol/errors';
-import { splitCommand, validationCommandProblem } from '../../lib/teams/validation-commands.ts';
+import { splitCommand, validationCommandProblem } from '@spedy/protocol/validation-commands';
 import { cancelReasonOf } from '../agent/run-agent.ts';
 import { CancelReason } from '../container/cancel-reason.ts';
 import { startContainer } from '../container/stage-container.ts';

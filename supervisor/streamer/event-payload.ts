@@ -5,19 +5,19 @@
 // Masking runs on each string of the serialised payload (keys included) rather than on
 // the JSON text: a secret with a quote or backslash is escaped in JSON text and would slip
 // past a text search, and a replacement inside JSON text could break its syntax.
+import { maxEventTypeLength } from '@spedy/protocol/job-events';
 import type { JobEvent } from '../runner/job-context.ts';
 
 /** An event's serialised payload above this is replaced by a truncated preview. */
 export const maxEventBytes = 256 * 1024;
 const previewChars = 16 * 1024;
 const maxDepth = 32;
-const maxTypeLength = 40;
 
 export type Mask = (text: string) => string;
 export type PreparedEvent = { type: string; payload: Record<string, unknown>; bytes: number };
 
 export function prepareEvent(event: JobEvent, mask: Mask): PreparedEvent {
-  const type = clean(String(event.type)).slice(0, maxTypeLength) || 'event';
+  const type = clean(String(event.type)).slice(0, maxEventTypeLength) || 'event';
   let plain: unknown;
   try {
     plain = JSON.parse(JSON.stringify(event.payload ?? {}));

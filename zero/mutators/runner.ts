@@ -4,7 +4,7 @@
 import { defineMutator, type Transaction } from '@rocicorp/zero';
 import { z } from 'zod';
 import { assertPermission, type Permission } from '../../lib/auth/permissions.ts';
-import { activeJobStatuses, canTransition, jobStatusLabels, type JobStatus } from '@spedy/protocol/job-status';
+import { activeJobStatuses, canTransition, jobStatusLabels } from '@spedy/protocol/job-status';
 import { defaultRunnerSettings, runnerSettingsInput } from '../../lib/settings/runner-settings.ts';
 import { ErrorCode, SpedyError, type ZeroContext } from '../context.ts';
 import { zql } from '../schema.gen.ts';
@@ -103,7 +103,7 @@ export const jobMutators = {
 
   stop: defineMutator(stopJobArgs, async ({ tx, args, ctx }) => {
     const job = owned(await tx.run(zql.job.where('id', args.id).one()), ctx, 'Job', 'runners:manage');
-    const status = job.status as JobStatus;
+    const status = job.status;
     if (!canTransition(status, 'stopped')) {
       throw new SpedyError(ErrorCode.invalid, `A job that is ${jobStatusLabels[status] ?? status} cannot be stopped.`);
     }
