@@ -2,7 +2,7 @@
 import { Pencil, Trash2 } from 'lucide-react';
 import type { ComponentProps, ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
-import { ConfirmDialog } from '@/components/ticket/confirm-dialog';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 
 /** The Edit button a settings row hands to its edit dialog as the trigger (props pass through for `asChild`). */
 export function EditRowButton({ name, ...props }: { name: string } & ComponentProps<typeof Button>) {

@@ -2,8 +2,8 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { toast } from 'sonner';
 import { useOrgApi } from '@/components/settings/use-org-api';
-import { ScopeSelect } from '@/components/skills/skill-dialog';
-import { TagInput } from '@/components/teams/tag-input';
+import { ScopeSelect } from '@/components/settings/skills/skill-dialog';
+import { TagInput } from '@/components/settings/teams/tag-input';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
 import { FormError } from '@/components/ui/form-error';

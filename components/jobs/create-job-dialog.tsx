@@ -9,7 +9,7 @@ import { Label } from '@/components/ui/label';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { Textarea } from '@/components/ui/textarea';
 import { models, type ModelId } from '@spedy/protocol/models';
-import { useOrgApi } from '../use-org-api';
+import { useOrgApi } from '@/components/settings/use-org-api';
 
 const words = (text: string) =>
   text
