@@ -5,7 +5,7 @@ import { useOrgApi } from '@/components/settings/use-org-api';
 import { ScopeSelect } from '@/components/settings/skills/skill-dialog';
 import { TagInput } from '@/components/settings/teams/tag-input';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
+import { FormDialog } from '@/components/ui/form-dialog';
 import { FormError } from '@/components/ui/form-error';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
@@ -24,7 +24,6 @@ type CredentialMode = 'keep' | 'replace' | 'remove';
 export function McpServerDialog({ trigger, server }: { trigger: ReactNode; server?: McpServer }) {
   const id = useId();
   const api = useOrgApi();
-  const [open, setOpen] = useState(false);
   const [name, setName] = useState(server?.name ?? '');
   const [transport, setTransport] = useState<McpTransport>(server?.transport ?? 'stdio');
   const [command, setCommand] = useState(server?.command ?? '');
@@ -58,8 +57,7 @@ export function McpServerDialog({ trigger, server }: { trigger: ReactNode; serve
     setFieldErrors({});
   }
 
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
+  async function onSubmit(_event: FormEvent, close: () => void) {
     setPending(true);
     setError(null);
     setFieldErrors({});
@@ -82,147 +80,139 @@ export function McpServerDialog({ trigger, server }: { trigger: ReactNode; serve
       return setError(result.issues.length ? rest.join(' ') || null : result.error);
     }
     toast.success(`${result.data.server.name} ${result.data.server.created ? 'added' : 'saved'}.`);
-    setOpen(false);
-    reset();
+    close();
   }
 
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (!next) reset();
-      }}
+    <FormDialog
+      trigger={trigger}
+      title={server ? `Edit ${server.name}` : 'Add an MCP server'}
+      description="An external tool server runners can use in the stages it is attached to."
+      onSubmit={onSubmit}
+      onReset={reset}
+      error={error}
+      pending={pending}
+      submitLabel={server ? 'Save MCP server' : 'Add MCP server'}
+      pendingLabel="Saving…"
+      testId="mcp-server-form"
+      className="sm:max-w-2xl"
+      autoComplete="off"
+      noValidate
     >
-      <DialogTrigger asChild>{trigger}</DialogTrigger>
-      <DialogContent className="sm:max-w-2xl">
-        <form onSubmit={onSubmit} className="grid gap-4" data-testid="mcp-server-form" autoComplete="off" noValidate>
-          <DialogHeader>
-            <DialogTitle>{server ? `Edit ${server.name}` : 'Add an MCP server'}</DialogTitle>
-            <DialogDescription>An external tool server runners can use in the stages it is attached to.</DialogDescription>
-          </DialogHeader>
-          <div className="grid gap-4 sm:grid-cols-2">
-            <div className="grid content-start gap-1.5">
-              <Label htmlFor={`${id}-name`}>Name</Label>
-              <Input
-                id={`${id}-name`}
-                value={name}
-                onChange={(e) => setName(e.target.value)}
-                placeholder="sentry"
-                maxLength={64}
-                className="font-mono"
-                spellCheck={false}
-                aria-invalid={nameProblem || fieldErrors.name ? true : undefined}
-                aria-describedby={`${id}-name-error`}
-                autoFocus
-              />
-              <FormError id={`${id}-name-error`}>{nameProblem ?? fieldErrors.name}</FormError>
-            </div>
-            <div className="grid content-start gap-1.5">
-              <Label htmlFor={`${id}-scope`}>Scope</Label>
-              <ScopeSelect id={`${id}-scope`} value={projectID} onChange={setProjectID} />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <div className="grid content-start gap-1.5">
+          <Label htmlFor={`${id}-name`}>Name</Label>
+          <Input
+            id={`${id}-name`}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="sentry"
+            maxLength={64}
+            className="font-mono"
+            spellCheck={false}
+            aria-invalid={nameProblem || fieldErrors.name ? true : undefined}
+            aria-describedby={`${id}-name-error`}
+            autoFocus
+          />
+          <FormError id={`${id}-name-error`}>{nameProblem ?? fieldErrors.name}</FormError>
+        </div>
+        <div className="grid content-start gap-1.5">
+          <Label htmlFor={`${id}-scope`}>Scope</Label>
+          <ScopeSelect id={`${id}-scope`} value={projectID} onChange={setProjectID} />
+        </div>
+      </div>
+      <fieldset className="grid gap-2">
+        <legend className="mb-1.5 text-sm font-medium">Transport</legend>
+        <div className="grid grid-cols-3 gap-2" role="radiogroup" aria-label="Transport">
+          {mcpTransports.map((t) => (
+            <label
+              key={t}
+              className={cn(
+                'cursor-pointer rounded-md border p-2.5 text-sm has-[:focus-visible]:ring-[3px] has-[:focus-visible]:ring-ring/50',
+                transport === t && 'border-primary bg-muted/60 font-medium',
+              )}
+            >
+              <input type="radio" name={`${id}-transport`} value={t} checked={transport === t} onChange={() => setTransport(t)} className="sr-only" />
+              {mcpTransportLabels[t]}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {transport === 'stdio' ? (
+        <div className="grid gap-4 sm:grid-cols-2">
+          <div className="grid content-start gap-1.5">
+            <Label htmlFor={`${id}-command`}>Command</Label>
+            <Input id={`${id}-command`} value={command} onChange={(e) => setCommand(e.target.value)} placeholder="npx" className="font-mono" spellCheck={false} />
+            <FormError>{fieldErrors.command}</FormError>
+          </div>
+          <div className="grid content-start gap-1.5">
+            <Label htmlFor={`${id}-args`}>Arguments (one per line)</Label>
+            <Textarea id={`${id}-args`} value={argsText} onChange={(e) => setArgsText(e.target.value)} rows={2} placeholder={'-y\n@sentry/mcp-server'} className="font-mono text-xs" spellCheck={false} />
+            <FormError>{fieldErrors.args}</FormError>
+          </div>
+        </div>
+      ) : (
+        <div className="grid gap-1.5">
+          <Label htmlFor={`${id}-url`}>Server URL</Label>
+          <Input id={`${id}-url`} type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://mcp.example.com/sse" spellCheck={false} />
+          <FormError>{fieldErrors.url}</FormError>
+        </div>
+      )}
+      <fieldset className="grid gap-2">
+        <legend className="mb-1 text-sm font-medium">Credentials (optional)</legend>
+        <p className="-mt-1 text-xs text-muted-foreground">
+          {kind === 'env' ? 'Environment variables for the server process.' : 'Request headers sent to the server.'} Encrypted on this configuration, not listed under
+          Secrets, and never shown again.
+        </p>
+        {server?.credentialPreview && effectiveMode !== 'replace' ? (
+          <div className="flex flex-wrap items-center gap-2 rounded-md border bg-muted/30 px-3 py-2 text-sm">
+            <span className="font-mono text-xs" data-testid="credential-preview">
+              {effectiveMode === 'remove' ? 'Credentials will be removed.' : server.credentialPreview}
+            </span>
+            <div className="ml-auto flex gap-1">
+              {effectiveMode === 'remove' ? (
+                <Button type="button" variant="ghost" size="sm" onClick={() => setMode('keep')}>
+                  Keep them
+                </Button>
+              ) : (
+                <>
+                  <Button type="button" variant="ghost" size="sm" onClick={() => setMode('replace')}>
+                    Replace
+                  </Button>
+                  <Button type="button" variant="ghost" size="sm" onClick={() => setMode('remove')}>
+                    Remove
+                  </Button>
+                </>
+              )}
             </div>
           </div>
-          <fieldset className="grid gap-2">
-            <legend className="mb-1.5 text-sm font-medium">Transport</legend>
-            <div className="grid grid-cols-3 gap-2" role="radiogroup" aria-label="Transport">
-              {mcpTransports.map((t) => (
-                <label
-                  key={t}
-                  className={cn(
-                    'cursor-pointer rounded-md border p-2.5 text-sm has-[:focus-visible]:ring-[3px] has-[:focus-visible]:ring-ring/50',
-                    transport === t && 'border-primary bg-muted/60 font-medium',
-                  )}
-                >
-                  <input type="radio" name={`${id}-transport`} value={t} checked={transport === t} onChange={() => setTransport(t)} className="sr-only" />
-                  {mcpTransportLabels[t]}
-                </label>
-              ))}
-            </div>
-          </fieldset>
-          {transport === 'stdio' ? (
-            <div className="grid gap-4 sm:grid-cols-2">
-              <div className="grid content-start gap-1.5">
-                <Label htmlFor={`${id}-command`}>Command</Label>
-                <Input id={`${id}-command`} value={command} onChange={(e) => setCommand(e.target.value)} placeholder="npx" className="font-mono" spellCheck={false} />
-                <FormError>{fieldErrors.command}</FormError>
-              </div>
-              <div className="grid content-start gap-1.5">
-                <Label htmlFor={`${id}-args`}>Arguments (one per line)</Label>
-                <Textarea id={`${id}-args`} value={argsText} onChange={(e) => setArgsText(e.target.value)} rows={2} placeholder={'-y\n@sentry/mcp-server'} className="font-mono text-xs" spellCheck={false} />
-                <FormError>{fieldErrors.args}</FormError>
-              </div>
-            </div>
-          ) : (
-            <div className="grid gap-1.5">
-              <Label htmlFor={`${id}-url`}>Server URL</Label>
-              <Input id={`${id}-url`} type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://mcp.example.com/sse" spellCheck={false} />
-              <FormError>{fieldErrors.url}</FormError>
-            </div>
-          )}
-          <fieldset className="grid gap-2">
-            <legend className="mb-1 text-sm font-medium">Credentials (optional)</legend>
-            <p className="-mt-1 text-xs text-muted-foreground">
-              {kind === 'env' ? 'Environment variables for the server process.' : 'Request headers sent to the server.'} Encrypted on this configuration, not listed under
-              Secrets, and never shown again.
-            </p>
-            {server?.credentialPreview && effectiveMode !== 'replace' ? (
-              <div className="flex flex-wrap items-center gap-2 rounded-md border bg-muted/30 px-3 py-2 text-sm">
-                <span className="font-mono text-xs" data-testid="credential-preview">
-                  {effectiveMode === 'remove' ? 'Credentials will be removed.' : server.credentialPreview}
-                </span>
-                <div className="ml-auto flex gap-1">
-                  {effectiveMode === 'remove' ? (
-                    <Button type="button" variant="ghost" size="sm" onClick={() => setMode('keep')}>
-                      Keep them
-                    </Button>
-                  ) : (
-                    <>
-                      <Button type="button" variant="ghost" size="sm" onClick={() => setMode('replace')}>
-                        Replace
-                      </Button>
-                      <Button type="button" variant="ghost" size="sm" onClick={() => setMode('remove')}>
-                        Remove
-                      </Button>
-                    </>
-                  )}
-                </div>
-              </div>
-            ) : (
-              <>
-                {mustReenter && (
-                  <p className="text-xs text-warning">
-                    {transport === 'stdio' ? 'STDIO servers take environment variables' : 'SSE and HTTP servers take headers'}: enter the credentials again.
-                  </p>
-                )}
-                <CredentialRows rows={rows} onChange={setRows} kind={kind} />
-              </>
+        ) : (
+          <>
+            {mustReenter && (
+              <p className="text-xs text-warning">
+                {transport === 'stdio' ? 'STDIO servers take environment variables' : 'SSE and HTTP servers take headers'}: enter the credentials again.
+              </p>
             )}
-          </fieldset>
-          <div className="grid gap-1.5">
-            <Label htmlFor={`${id}-tools`}>Allowed tools (optional filter)</Label>
-            <TagInput
-              id={`${id}-tools`}
-              itemName="tool"
-              value={allowedTools}
-              onChange={setAllowedTools}
-              normalize={(t) => t}
-              placeholder="search_issues, get_issue"
-              describedBy={`${id}-tools-hint`}
-            />
-            <p id={`${id}-tools-hint`} className="text-xs text-muted-foreground">
-              Empty: stages may use every tool of the server (mcp__{name || 'name'}__*).
-            </p>
-            <FormError>{fieldErrors.allowedTools}</FormError>
-          </div>
-          <FormError>{error}</FormError>
-          <DialogFooter>
-            <Button type="submit" disabled={pending}>
-              {pending ? 'Saving…' : server ? 'Save MCP server' : 'Add MCP server'}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
+            <CredentialRows rows={rows} onChange={setRows} kind={kind} />
+          </>
+        )}
+      </fieldset>
+      <div className="grid gap-1.5">
+        <Label htmlFor={`${id}-tools`}>Allowed tools (optional filter)</Label>
+        <TagInput
+          id={`${id}-tools`}
+          itemName="tool"
+          value={allowedTools}
+          onChange={setAllowedTools}
+          normalize={(t) => t}
+          placeholder="search_issues, get_issue"
+          describedBy={`${id}-tools-hint`}
+        />
+        <p id={`${id}-tools-hint`} className="text-xs text-muted-foreground">
+          Empty: stages may use every tool of the server (mcp__{name || 'name'}__*).
+        </p>
+        <FormError>{fieldErrors.allowedTools}</FormError>
+      </div>
+    </FormDialog>
   );
 }

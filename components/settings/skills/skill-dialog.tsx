@@ -5,8 +5,7 @@ import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { Markdown } from '@/components/markdown/markdown';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { useMutate } from '@/components/shell/use-mutate';
-import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
+import { FormDialog } from '@/components/ui/form-dialog';
 import { FormError } from '@/components/ui/form-error';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
@@ -50,7 +49,6 @@ export function SkillDialog({ trigger, skill }: { trigger: ReactNode; skill?: Sk
   const id = useId();
   const org = useCurrentOrg();
   const mutate = useMutate();
-  const [open, setOpen] = useState(false);
   const [slug, setSlug] = useState(skill?.slug ?? '');
   const [description, setDescription] = useState(skill?.description ?? '');
   const [body, setBody] = useState(skill?.body ?? '');
@@ -76,8 +74,7 @@ export function SkillDialog({ trigger, skill }: { trigger: ReactNode; skill?: Sk
     setError(null);
   }
 
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
+  async function onSubmit(_event: FormEvent, close: () => void) {
     setSubmitted(true);
     if (problem(skillFields.slug, slug) || problem(skillFields.description, description) || problem(skillFields.body, body)) return;
     setPending(true);
@@ -86,94 +83,85 @@ export function SkillDialog({ trigger, skill }: { trigger: ReactNode; skill?: Sk
     const failure = await mutate(skill ? mutators.skill.update({ id: skill.id, ...fields }) : mutators.skill.create({ id: nanoid(), orgID: org.id, ...fields }));
     setPending(false);
     if (failure) return setError(failure);
-    setOpen(false);
-    reset();
+    close();
   }
 
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (!next) reset();
-      }}
+    <FormDialog
+      trigger={trigger}
+      title={skill ? `Edit ${skill.slug}` : 'New skill'}
+      description="Reusable instructions you attach to pipeline stages. The agent decides from the description when to use it."
+      onSubmit={onSubmit}
+      onReset={reset}
+      error={error}
+      pending={pending}
+      submitLabel={skill ? 'Save skill' : 'Create skill'}
+      pendingLabel="Saving…"
+      testId="skill-form"
+      className="sm:max-w-2xl"
+      noValidate
     >
-      <DialogTrigger asChild>{trigger}</DialogTrigger>
-      <DialogContent className="sm:max-w-2xl">
-        <form onSubmit={onSubmit} className="grid gap-4" data-testid="skill-form" noValidate>
-          <DialogHeader>
-            <DialogTitle>{skill ? `Edit ${skill.slug}` : 'New skill'}</DialogTitle>
-            <DialogDescription>Reusable instructions you attach to pipeline stages. The agent decides from the description when to use it.</DialogDescription>
-          </DialogHeader>
-          <div className="grid gap-4 sm:grid-cols-2">
-            <div className="grid content-start gap-1.5">
-              <Label htmlFor={`${id}-slug`}>Name</Label>
-              <Input
-                id={`${id}-slug`}
-                value={slug}
-                onChange={(e) => setSlug(e.target.value.toLowerCase())}
-                placeholder="code-review-guidelines"
-                maxLength={64}
-                className="font-mono"
-                spellCheck={false}
-                autoComplete="off"
-                aria-invalid={slugProblem ? true : undefined}
-                aria-describedby={`${id}-slug-error`}
-                autoFocus
-              />
-              <FormError id={`${id}-slug-error`}>{slugProblem}</FormError>
-            </div>
-            <div className="grid content-start gap-1.5">
-              <Label htmlFor={`${id}-scope`}>Scope</Label>
-              <ScopeSelect id={`${id}-scope`} value={projectID} onChange={setProjectID} />
-            </div>
-          </div>
-          <div className="grid gap-1.5">
-            <Label htmlFor={`${id}-description`}>Description</Label>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <div className="grid content-start gap-1.5">
+          <Label htmlFor={`${id}-slug`}>Name</Label>
+          <Input
+            id={`${id}-slug`}
+            value={slug}
+            onChange={(e) => setSlug(e.target.value.toLowerCase())}
+            placeholder="code-review-guidelines"
+            maxLength={64}
+            className="font-mono"
+            spellCheck={false}
+            autoComplete="off"
+            aria-invalid={slugProblem ? true : undefined}
+            aria-describedby={`${id}-slug-error`}
+            autoFocus
+          />
+          <FormError id={`${id}-slug-error`}>{slugProblem}</FormError>
+        </div>
+        <div className="grid content-start gap-1.5">
+          <Label htmlFor={`${id}-scope`}>Scope</Label>
+          <ScopeSelect id={`${id}-scope`} value={projectID} onChange={setProjectID} />
+        </div>
+      </div>
+      <div className="grid gap-1.5">
+        <Label htmlFor={`${id}-description`}>Description</Label>
+        <Textarea
+          id={`${id}-description`}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          rows={2}
+          maxLength={1024}
+          placeholder="Use when reviewing a pull request in the web app."
+          aria-invalid={descriptionProblem ? true : undefined}
+        />
+        <FormError>{descriptionProblem}</FormError>
+      </div>
+      <div className="grid gap-2">
+        <div className="flex items-center justify-between gap-2">
+          <Label htmlFor={`${id}-body`}>Instructions (Markdown)</Label>
+          <Tabs tabs={bodyTabs} value={tab} onValueChange={setTab} idBase={`${id}-body`} aria-label="Instructions view" />
+        </div>
+        <div {...tabPanelProps(`${id}-body`, tab)} className="outline-none">
+          {tab === 'write' ? (
             <Textarea
-              id={`${id}-description`}
-              value={description}
-              onChange={(e) => setDescription(e.target.value)}
-              rows={2}
-              maxLength={1024}
-              placeholder="Use when reviewing a pull request in the web app."
-              aria-invalid={descriptionProblem ? true : undefined}
+              id={`${id}-body`}
+              value={body}
+              onChange={(e) => setBody(e.target.value)}
+              rows={12}
+              maxLength={50_000}
+              className="max-h-[50vh] font-mono text-xs"
+              placeholder={'# Code review\n\n- Check error handling\n- …'}
+              aria-invalid={bodyProblem ? true : undefined}
             />
-            <FormError>{descriptionProblem}</FormError>
-          </div>
-          <div className="grid gap-2">
-            <div className="flex items-center justify-between gap-2">
-              <Label htmlFor={`${id}-body`}>Instructions (Markdown)</Label>
-              <Tabs tabs={bodyTabs} value={tab} onValueChange={setTab} idBase={`${id}-body`} aria-label="Instructions view" />
+          ) : (
+            <div className="max-h-[50vh] min-h-40 overflow-y-auto rounded-md border p-3 text-sm" data-testid="skill-preview">
+              {body.trim() ? <Markdown>{body}</Markdown> : <p className="text-muted-foreground">Nothing to preview yet.</p>}
             </div>
-            <div {...tabPanelProps(`${id}-body`, tab)} className="outline-none">
-              {tab === 'write' ? (
-                <Textarea
-                  id={`${id}-body`}
-                  value={body}
-                  onChange={(e) => setBody(e.target.value)}
-                  rows={12}
-                  maxLength={50_000}
-                  className="max-h-[50vh] font-mono text-xs"
-                  placeholder={'# Code review\n\n- Check error handling\n- …'}
-                  aria-invalid={bodyProblem ? true : undefined}
-                />
-              ) : (
-                <div className="max-h-[50vh] min-h-40 overflow-y-auto rounded-md border p-3 text-sm" data-testid="skill-preview">
-                  {body.trim() ? <Markdown>{body}</Markdown> : <p className="text-muted-foreground">Nothing to preview yet.</p>}
-                </div>
-              )}
-            </div>
-            <FormError>{bodyProblem}</FormError>
-          </div>
-          <FormError>{error}</FormError>
-          <DialogFooter>
-            <Button type="submit" disabled={pending}>
-              {pending ? 'Saving…' : skill ? 'Save skill' : 'Create skill'}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
+          )}
+        </div>
+        <FormError>{bodyProblem}</FormError>
+      </div>
+    </FormDialog>
   );
 }

@@ -5,9 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { useMutate } from '@/components/shell/use-mutate';
-import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';
-import { FormError } from '@/components/ui/form-error';
+import { FormDialog } from '@/components/ui/form-dialog';
 import { cn } from '@/lib/cn';
 import { presetIds, presets, type PresetId } from '@/lib/teams/presets';
 import { mutators } from '@/zero/mutators';
@@ -23,7 +21,6 @@ export function CreateTeamDialog({ trigger }: { trigger: ReactNode }) {
   const mutate = useMutate();
   const router = useRouter();
   const { handles, statusSuggestions } = useTeamFormData();
-  const [open, setOpen] = useState(false);
   const [preset, setPreset] = useState<PresetId>('code_runner');
   const [draft, setDraft] = useState<TeamDraft>(newTeamDraft);
   const [handleEdited, setHandleEdited] = useState(false);
@@ -42,8 +39,7 @@ export function CreateTeamDialog({ trigger }: { trigger: ReactNode }) {
     setError(null);
   }
 
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
+  async function onSubmit(_event: FormEvent, close: () => void) {
     setSubmitted(true);
     if (!fields) return;
     setPending(true);
@@ -52,69 +48,61 @@ export function CreateTeamDialog({ trigger }: { trigger: ReactNode }) {
     const failure = await mutate(mutators.team.create({ id: teamID, orgID: org.id, preset, ...fields }));
     setPending(false);
     if (failure) return setError(failure);
-    setOpen(false);
-    reset();
+    close();
     router.push(`/${org.slug}/settings/teams/${teamID}`);
   }
 
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (!next) reset();
-      }}
+    <FormDialog
+      trigger={trigger}
+      title="Create a runner team"
+      description="Start from a preset; you can change every stage of its pipeline afterwards."
+      onSubmit={onSubmit}
+      onReset={reset}
+      error={error}
+      pending={pending}
+      submitLabel="Create team"
+      pendingLabel="Creating…"
+      testId="create-team-form"
+      className="sm:max-w-3xl"
+      formClassName="gap-5"
+      noValidate
     >
-      <DialogTrigger asChild>{trigger}</DialogTrigger>
-      <DialogContent className="sm:max-w-3xl">
-        <form onSubmit={onSubmit} className="grid gap-5" data-testid="create-team-form" noValidate>
-          <DialogHeader>
-            <DialogTitle>Create a runner team</DialogTitle>
-            <DialogDescription>Start from a preset; you can change every stage of its pipeline afterwards.</DialogDescription>
-          </DialogHeader>
-          <fieldset className="grid gap-2">
-            <legend className="mb-2 text-sm font-semibold">Pipeline preset</legend>
-            <div className="grid gap-2 sm:grid-cols-2" role="radiogroup" aria-label="Pipeline preset">
-              {presetIds.map((p) => {
-                const selected = preset === p;
-                return (
-                  <label
-                    key={p}
-                    data-testid="preset-card"
-                    data-preset={p}
-                    className={cn(
-                      'relative grid cursor-pointer content-start gap-1 rounded-lg border p-3 text-sm transition-colors hover:bg-muted/40 has-[:focus-visible]:ring-[3px] has-[:focus-visible]:ring-ring/50',
-                      selected && 'border-primary bg-muted/60',
-                    )}
-                  >
-                    <input type="radio" name={`${id}-preset`} value={p} checked={selected} onChange={() => setPreset(p)} className="sr-only" />
-                    <span className="flex items-center justify-between gap-2 font-medium">
-                      {presets[p].label}
-                      {selected && <Check className="size-4 text-primary" aria-hidden />}
-                    </span>
-                    <span className="text-xs text-muted-foreground">{presets[p].description}</span>
-                    <span className="mt-1 font-mono text-[0.7rem] text-muted-foreground">{stepSummary(presets[p].pipeline())}</span>
-                  </label>
-                );
-              })}
-            </div>
-          </fieldset>
-          <TeamFields
-            draft={effective}
-            onChange={setDraft}
-            errors={errors}
-            showAllErrors={submitted}
-            statusSuggestions={statusSuggestions}
-            onHandleEdited={() => setHandleEdited(true)}
-          />
-          <FormError>{error}</FormError>
-          <DialogFooter>
-            <Button type="submit" disabled={pending}>
-              {pending ? 'Creating…' : 'Create team'}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
+      <fieldset className="grid gap-2">
+        <legend className="mb-2 text-sm font-semibold">Pipeline preset</legend>
+        <div className="grid gap-2 sm:grid-cols-2" role="radiogroup" aria-label="Pipeline preset">
+          {presetIds.map((p) => {
+            const selected = preset === p;
+            return (
+              <label
+                key={p}
+                data-testid="preset-card"
+                data-preset={p}
+                className={cn(
+                  'relative grid cursor-pointer content-start gap-1 rounded-lg border p-3 text-sm transition-colors hover:bg-muted/40 has-[:focus-visible]:ring-[3px] has-[:focus-visible]:ring-ring/50',
+                  selected && 'border-primary bg-muted/60',
+                )}
+              >
+                <input type="radio" name={`${id}-preset`} value={p} checked={selected} onChange={() => setPreset(p)} className="sr-only" />
+                <span className="flex items-center justify-between gap-2 font-medium">
+                  {presets[p].label}
+                  {selected && <Check className="size-4 text-primary" aria-hidden />}
+                </span>
+                <span className="text-xs text-muted-foreground">{presets[p].description}</span>
+                <span className="mt-1 font-mono text-[0.7rem] text-muted-foreground">{stepSummary(presets[p].pipeline())}</span>
+              </label>
+            );
+          })}
+        </div>
+      </fieldset>
+      <TeamFields
+        draft={effective}
+        onChange={setDraft}
+        errors={errors}
+        showAllErrors={submitted}
+        statusSuggestions={statusSuggestions}
+        onHandleEdited={() => setHandleEdited(true)}
+      />
+    </FormDialog>
   );
 }
