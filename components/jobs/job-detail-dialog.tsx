@@ -137,6 +137,7 @@ function JobDetail({ jobID }: { jobID: string }) {
         {snapshot.success ? (
           <ol className="grid gap-1 text-sm">
             {snapshot.data.pipeline.steps.map((step, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a pipeline step is known by its position (step 1, 2, …).
               <li key={i} className="flex flex-wrap gap-1.5">
                 <span className="text-muted-foreground">{i + 1}.</span>
                 {step.stages.map((s) => (

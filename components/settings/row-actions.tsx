@@ -14,7 +14,7 @@ export function EditRowButton({ name, ...props }: { name: string } & ComponentPr
 }
 
 /** A settings row's delete button, behind a confirmation that says what deleting does. */
-export function DeleteRowButton(props: { name: string; description: ReactNode; confirmLabel: string; onConfirm: () => void | Promise<unknown> }) {
+export function DeleteRowButton(props: { name: string; description: ReactNode; confirmLabel: string; onConfirm: () => unknown }) {
   return (
     <ConfirmDialog
       trigger={

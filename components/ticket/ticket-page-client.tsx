@@ -161,6 +161,7 @@ function TicketSkeleton() {
         </div>
         <div className="grid content-start gap-3">
           {Array.from({ length: 6 }, (_, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows, all alike and never reordered.
             <Skeleton key={i} className="h-8 w-full" />
           ))}
         </div>
