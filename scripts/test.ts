@@ -1,6 +1,7 @@
-// `npm test`: unit tests, then the whole stack once (fresh data, free ports) for
-// integration tests (vitest) and browser tests (Playwright). The last line is
-// always "N passed, N failed, N skipped". `npm test -- --unit-only` runs only the unit tests;
+// `npm test`: the type check (tsc) and the linter (Biome), unit tests, then the whole stack once
+// (fresh data, free ports) for integration tests (vitest) and browser tests (Playwright). The last
+// line is always "N passed, N failed, N skipped"; the type check and the linter count as one test each.
+// `npm test -- --unit-only` runs only the type check, the linter and the unit tests;
 // `npm test -- --dev` runs the app in development mode (no production build; quicker to iterate).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -60,12 +61,35 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<n
   });
 }
 
-function readJson(file: string): any {
+/** The parts of vitest's and Playwright's JSON reports that the summary reads. */
+interface VitestReport {
+  numPassedTests?: number;
+  numFailedTests?: number;
+  numPendingTests?: number;
+  numTodoTests?: number;
+  testResults?: { name: string; status: string; assertionResults?: { status: string }[] }[];
+}
+interface PlaywrightReport {
+  stats?: { expected?: number; flaky?: number; unexpected?: number; skipped?: number };
+  errors?: { message?: string }[];
+}
+
+function readJson<Report>(file: string): Report | undefined {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Report;
   } catch {
     return undefined;
   }
+}
+
+/** A check that passes or fails as a whole (the type check, the linter): one test in the summary. */
+async function runCheck(name: string, bin: string, args: string[]): Promise<void> {
+  console.log(`\n▶ ${name}`);
+  const code = await run(process.execPath, [fromRoot('node_modules', '.bin', bin), ...args], process.env);
+  if (interrupted) return;
+  const passed = code === 0;
+  results.push({ name, passed: passed ? 1 : 0, failed: passed ? 0 : 1, skipped: 0, problems: passed ? [] : [`${bin} ${args.join(' ')} exited with code ${code}`] });
+  if (passed) console.log(`✓ ${name}`);
 }
 
 async function runVitest(project: 'unit' | 'docker' | 'integration', reportDir: string, env: NodeJS.ProcessEnv, files: string[] = []): Promise<void> {
@@ -86,14 +110,14 @@ async function runVitest(project: 'unit' | 'docker' | 'integration', reportDir: 
     ],
     env,
   );
-  const json = readJson(report);
+  const json = readJson<VitestReport>(report);
   const suite: SuiteResult = { name: `vitest ${project}`, passed: 0, failed: 0, skipped: 0, problems: [] };
   if (json) {
     suite.passed = json.numPassedTests ?? 0;
     suite.failed = json.numFailedTests ?? 0;
     suite.skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
     for (const file of json.testResults ?? []) {
-      const testFailed = (file.assertionResults ?? []).some((a: { status: string }) => a.status === 'failed');
+      const testFailed = (file.assertionResults ?? []).some((a) => a.status === 'failed');
       if (file.status === 'failed' && !testFailed) {
         suite.failed += 1; // the file itself failed (import error, hook failure…)
         suite.problems.push(`${path.relative(projectRoot, file.name)} failed outside its tests`);
@@ -115,7 +139,7 @@ async function runPlaywright(reportDir: string, env: NodeJS.ProcessEnv, files: s
     [fromRoot('node_modules', '.bin', 'playwright'), 'test', '--reporter=list,json', '--pass-with-no-tests', ...files],
     { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: report },
   );
-  const json = readJson(report);
+  const json = readJson<PlaywrightReport>(report);
   const suite: SuiteResult = { name: 'playwright', passed: 0, failed: 0, skipped: 0, problems: [] };
   if (json?.stats) {
     suite.passed = (json.stats.expected ?? 0) + (json.stats.flaky ?? 0);
@@ -158,7 +182,11 @@ async function main(): Promise<number> {
   let stack: Stack | undefined;
   try {
     const selected = { docker: only(/\.docker\.test\.ts$/), integration: only(/\.pg\.test\.ts$/), browser: only(/\.spec\.ts$/) };
-    if (onlyFiles.length === 0) await runVitest('unit', reportDir, process.env);
+    if (onlyFiles.length === 0) {
+      await runCheck('typecheck', 'tsc', ['--noEmit']);
+      if (!interrupted) await runCheck('lint', 'biome', ['lint']);
+      if (!interrupted) await runVitest('unit', reportDir, process.env);
+    }
     if (!unitOnly && !interrupted && (onlyFiles.length === 0 || selected.docker.length > 0)) await runVitest('docker', reportDir, process.env, selected.docker);
 
     const needsStack = onlyFiles.length === 0 || selected.integration.length + selected.browser.length > 0;

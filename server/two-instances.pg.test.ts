@@ -10,6 +10,7 @@ import { sendJobControl } from '../lib/jobs/control.ts';
 import { startAppServer, type AppServerHandle } from '../lib/stack/app-server.ts';
 import { findFreePort } from '../lib/stack/ports.ts';
 import { runnerOfflineReason } from '../lib/runners/heartbeat-monitor.ts';
+import { poll } from '../test/support/poll.ts';
 
 let second: AppServerHandle;
 let org: RunnerOrg;
@@ -88,20 +89,27 @@ describe('two platform instances on one PostgreSQL', () => {
     const jobIds = await createReadyJobs(org.db, org.account.orgID, 2, { requiredLabels: ['lost-between'] });
     for (const jobId of jobIds) expect((await api.post('jobs/claim', { runnerId, jobId })).status).toBe(200);
 
-    const deadline = Date.now() + 20_000;
-    let failed: { id: string; status_reason: string; updated_at: number }[] = [];
-    while (failed.length < 2 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      failed = await sql(db, "SELECT id, status_reason, updated_at FROM job WHERE id = ANY($1) AND status = 'failed' ORDER BY id", [jobIds]);
-    }
+    const failed = await poll('both jobs to fail', async () => {
+      const rows = await sql<{ id: string; status_reason: string; updated_at: number }>(db, "SELECT id, status_reason, updated_at FROM job WHERE id = ANY($1) AND status = 'failed' ORDER BY id", [jobIds]);
+      return rows.length === 2 && rows;
+    }, 20_000, 200);
     expect(failed).toHaveLength(2);
     for (const job of failed) expect(job.status_reason).toBe(runnerOfflineReason('lost-between-instances', 2));
+    const reports = await poll('the Offline report', async () => {
+      const lines = await appLogLines(`runner ${runnerId} is Offline`);
+      return lines.length > 0 && lines;
+    }, 10_000, 200);
 
-    // Both instances keep sweeping (instance 1 at least once more in this time).
-    await new Promise((r) => setTimeout(r, 6000));
+    // The instances keep sweeping: a runner that goes quiet now is found by a later sweep, which
+    // must leave the first runner's jobs and report alone.
+    const laterRunnerId = await registerRunner(api, { name: 'lost-later', labels: ['lost-later'] });
+    await poll('a later sweep', async () => {
+      const [row] = await sql<{ status: string }>(db, 'SELECT status FROM runner WHERE id = $1', [laterRunnerId]);
+      return row?.status === 'offline';
+    }, 20_000, 200);
     const after = await sql(db, 'SELECT id, status_reason, updated_at FROM job WHERE id = ANY($1) ORDER BY id', [jobIds]);
     expect(after).toEqual(failed);
-    const reports = await appLogLines(`runner ${runnerId} is Offline`);
+    expect(await appLogLines(`runner ${runnerId} is Offline`)).toEqual(reports);
     expect(reports).toHaveLength(1);
     expect(reports[0]).toContain('failed 2 active job(s)');
   }, 40_000);

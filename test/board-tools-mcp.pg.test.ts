@@ -13,6 +13,7 @@ import { createJob } from '../lib/jobs/create.ts';
 import { createBoardWithTicket, type BoardFixture } from './support/board.ts';
 import { sql } from './support/db.ts';
 import { newRunnerOrg, sampleSnapshot, type RunnerOrg } from './support/runners.ts';
+import { poll } from './support/poll.ts';
 import { testStack } from './support/stack-env.ts';
 import { loadSupervisorConfig } from '../supervisor/config.ts';
 import { startSupervisor, type Supervisor } from '../supervisor/main.ts';
@@ -83,9 +84,7 @@ beforeAll(async () => {
       createdBy: org.account.userID,
     }),
   );
-  const deadline = Date.now() + 15_000;
-  while (!running && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (!running) throw new Error('the supervisor did not claim the job');
+  await poll('the supervisor to claim the job', async () => running, 15_000, 100);
 });
 
 afterAll(async () => {

@@ -87,7 +87,6 @@ beforeAll(async () => {
   owner = await newMember('Path Walker');
   project = await createProject(owner, 'PTH');
   await owner.zero.preload(queries.teams.list({ orgID: owner.orgID })).complete;
-  const stack = testStack();
   runner = await startTestRunner(owner, 'PTH');
   if (runner) docker = new Docker({ socketPath: runner.dockerSocket });
 }, 180_000);

@@ -12,6 +12,7 @@ import { queries } from '../zero/queries.ts';
 import { sql } from './support/db.ts';
 import { newMember, serverVerdict, type Member } from './support/fixtures.ts';
 import { openRunnerSocket, registerRunner, runnerApi, sampleSnapshot, type RunnerApi, type RunnerSocket } from './support/runners.ts';
+import { poll } from './support/poll.ts';
 import { testStack } from './support/stack-env.ts';
 import { waitForData } from './support/zero-client.ts';
 
@@ -61,13 +62,7 @@ async function seenAs(jobId: string, status: string) {
   await waitForData(owner.zero.materialize(queries.runners.job({ orgID: owner.orgID, jobID: jobId })), (job) => job?.status === status);
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (what: string, check: () => Promise<boolean>, timeoutMs = 10_000) => poll(what, check, timeoutMs, 100);
 
 const controlsOf = (socket: RunnerSocket) => socket.messages.filter((m) => m.type === 'control');
 const storedControls = (jobId: string) =>

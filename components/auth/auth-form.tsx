@@ -12,7 +12,7 @@ import { authClient } from '@/lib/auth/auth-client';
 type Mode = 'sign-in' | 'sign-up';
 
 function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
 function AuthFormInner({ mode }: { mode: Mode }) {

@@ -72,6 +72,7 @@ export const SortableTicketCard = memo(function SortableTicketCard({
   }
 
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: dnd-kit's attributes give the card its role (button) and tabindex at run time.
     <div
       ref={setNodeRef}
       {...attributes}

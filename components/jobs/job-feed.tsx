@@ -26,6 +26,7 @@ export function JobFeed({ items, capped, emptyText, stageName }: JobFeedProps) {
         onScroll={onScroll}
         role="log"
         aria-label="Job events"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling log must take focus so keyboard users can scroll it.
         tabIndex={0}
         className="h-full overflow-y-auto px-4 py-3 focus-visible:outline-2 focus-visible:outline-ring"
         data-testid="job-feed"

@@ -1,12 +1,12 @@
 'use client';
 import { ExternalLink } from 'lucide-react';
 import Link from 'next/link';
-import { ScriptedModelBadge } from '@/components/settings/jobs/scripted-model-badge';
-import { isJobStatus, JobStatusBadge } from '@/components/settings/jobs/job-status-badge';
-import { RelativeTime } from '@/components/settings/relative-time';
+import { ScriptedModelBadge } from '@/components/jobs/scripted-model-badge';
+import { isJobStatus, JobStatusBadge } from '@/components/jobs/job-status-badge';
+import { RelativeTime } from '@/components/ui/relative-time';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { useMutate } from '@/components/shell/use-mutate';
-import { ConfirmDialog } from '@/components/ticket/confirm-dialog';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Button } from '@/components/ui/button';
 import { formatDisplayId } from '@/lib/tickets/display-id';
 import { pullRequestsOf } from '@/lib/jobs/event-feed';

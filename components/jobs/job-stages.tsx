@@ -19,6 +19,7 @@ export function JobStages({ steps, usage }: { steps: StageView[][]; usage: Map<s
   return (
     <ol className="grid gap-2" data-testid="job-stages">
       {steps.map((stages, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a pipeline step is known by its position (step 1, 2, …).
         <li key={i} className="grid gap-1.5">
           <span className="text-xs text-muted-foreground">Step {i + 1}</span>
           <ul className="grid gap-1.5">

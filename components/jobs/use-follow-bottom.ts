@@ -17,6 +17,7 @@ export function useFollowBottom<T extends HTMLElement>(contentVersion: unknown) 
     if (box) setFollowing(box.scrollHeight - box.scrollTop - box.clientHeight <= slack);
   }, []);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new content (a new contentVersion) is what scrolls the box down.
   useLayoutEffect(() => {
     const box = ref.current;
     if (following && box) box.scrollTop = box.scrollHeight;

@@ -46,7 +46,7 @@ const components: Components = {
   th: ({ node: _, ...props }) => <th className="border px-2 py-1 text-left font-semibold" {...props} />,
   td: ({ node: _, ...props }) => <td className="border px-2 py-1" {...props} />,
   img: ({ node: _, alt, ...props }) => (
-    // Markdown images point anywhere; next/image would need every host configured.
+    // biome-ignore lint/performance/noImgElement: Markdown images point anywhere; next/image would need every host configured.
     <img alt={alt ?? ''} className="my-2 max-w-full rounded-md" loading="lazy" {...props} />
   ),
 };

@@ -2,7 +2,7 @@
 import { Pencil, Trash2 } from 'lucide-react';
 import type { ComponentProps, ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
-import { ConfirmDialog } from '@/components/ticket/confirm-dialog';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 
 /** The Edit button a settings row hands to its edit dialog as the trigger (props pass through for `asChild`). */
 export function EditRowButton({ name, ...props }: { name: string } & ComponentProps<typeof Button>) {
@@ -14,7 +14,7 @@ export function EditRowButton({ name, ...props }: { name: string } & ComponentPr
 }
 
 /** A settings row's delete button, behind a confirmation that says what deleting does. */
-export function DeleteRowButton(props: { name: string; description: ReactNode; confirmLabel: string; onConfirm: () => void | Promise<unknown> }) {
+export function DeleteRowButton(props: { name: string; description: ReactNode; confirmLabel: string; onConfirm: () => unknown }) {
   return (
     <ConfirmDialog
       trigger={

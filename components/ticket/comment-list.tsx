@@ -14,7 +14,7 @@ import {
 } from '@/components/ui/dropdown-menu';
 import { mutators } from '@/zero/mutators';
 import type { Comment } from '@/zero/schema.gen';
-import { ConfirmDialog } from './confirm-dialog';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { MentionTextarea } from './mention-textarea';
 import type { MentionCandidate } from './mention-token';
 import type { Person } from './use-org-directory';

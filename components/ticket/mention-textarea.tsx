@@ -40,6 +40,7 @@ export function MentionTextarea({ value, onValueChange, candidates, onSubmit, on
   const highlighted = Math.min(active, Math.max(options.length - 1, 0));
 
   // After inserting a handle the caret belongs right after it, not at the end of the text.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the text changes, which is when an insertion left a caret to place.
   useLayoutEffect(() => {
     if (nextCaret.current === null || !textarea.current) return;
     textarea.current.setSelectionRange(nextCaret.current, nextCaret.current);
@@ -123,6 +124,8 @@ export function MentionTextarea({ value, onValueChange, candidates, onSubmit, on
       >
         <div role="listbox" id={listID} aria-label="People and teams to mention">
           {options.map((c, i) => (
+            // biome-ignore lint/a11y/useFocusableInteractive: focus stays in the textarea, which points at the option with aria-activedescendant.
+            // biome-ignore lint/a11y/useKeyWithClickEvents: the textarea's own keys (arrows, Enter, Tab) pick options.
             <div
               key={c.id}
               id={`${listID}-${i}`}

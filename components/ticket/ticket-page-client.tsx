@@ -17,7 +17,7 @@ import { queries } from '@/zero/queries';
 import { CommentComposer } from './comment-composer';
 import { CommentList } from './comment-list';
 import { TicketRuns } from './ticket-runs';
-import { ConfirmDialog } from './confirm-dialog';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { TicketDescription } from './ticket-description';
 import { TicketSidebar } from './ticket-sidebar';
 import { TicketTitle } from './ticket-title';
@@ -161,6 +161,7 @@ function TicketSkeleton() {
         </div>
         <div className="grid content-start gap-3">
           {Array.from({ length: 6 }, (_, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows, all alike and never reordered.
             <Skeleton key={i} className="h-8 w-full" />
           ))}
         </div>

@@ -2,7 +2,7 @@
 import { useQuery } from '@rocicorp/zero/react';
 import { ExternalLink } from 'lucide-react';
 import Link from 'next/link';
-import { JobStatusBadge } from '@/components/settings/jobs/job-status-badge';
+import { JobStatusBadge } from '@/components/jobs/job-status-badge';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { pullRequestsOf } from '@/lib/jobs/event-feed';
 import { queries } from '@/zero/queries';

@@ -4,6 +4,7 @@ import { cn } from '@/lib/cn';
 
 function Label({ className, ...props }: ComponentProps<'label'>) {
   return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: callers pass htmlFor (or wrap the control) through props.
     <label
       data-slot="label"
       className={cn(

@@ -5,6 +5,7 @@ export function ListSkeleton({ label, rows = 2, rowClassName = 'h-12' }: { label
   return (
     <div className="grid gap-2" aria-busy="true" aria-label={label}>
       {Array.from({ length: rows }, (_, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows, all alike and never reordered.
         <Skeleton key={i} className={rowClassName} />
       ))}
     </div>

@@ -72,6 +72,7 @@ export const branchName = z
   .max(200, 'Branch names are at most 200 characters.')
   .refine(
     (v) =>
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: git refuses control characters in branch names (git check-ref-format), so this rule lists them.
       !/[\s~^:?*[\\\x00-\x1f\x7f]/.test(v) &&
       !v.includes('..') &&
       !v.includes('//') &&

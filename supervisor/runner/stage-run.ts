@@ -3,6 +3,7 @@
 // the validation commands run, and a failure goes back to the same session until the
 // stage's retries run out. Stop unwinds from here with the stage's progress kept.
 import { toError } from '@spedy/protocol/errors';
+import type { McpServerCredentials } from '@spedy/protocol/wire';
 import { agentEnv, claudeArgs, type AgentTurn } from '../agent/claude-command.ts';
 import { stageMcp } from '../agent/mcp-config.ts';
 import { runAgent } from '../agent/run-agent.ts';
@@ -25,7 +26,7 @@ export function agentApiKey(run: JobRun): string {
 /** The stored credentials of the job's MCP servers, fetched for this stage and added to what the masker hides. */
 async function stageMcpCredentials(run: JobRun, stageName: string, needed: boolean) {
   if (!needed || !run.deps.mcpCredentials) return [];
-  let credentials;
+  let credentials: McpServerCredentials[];
   try {
     credentials = await run.deps.mcpCredentials();
   } catch (error) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { JobEventInput } from '@spedy/protocol/wire';
 import { ApiError } from '../api/retry.ts';
 import { SocketDownError } from '../api/socket.ts';
@@ -43,11 +43,17 @@ describe('job event streamer', () => {
   it('sends in batches of at most batchSize, waiting out the window for a partial batch', async () => {
     const platform = fakePlatform();
     const s = streamer(async (events) => (platform.sends.push(events), platform.store(events)), { batchSize: 5, batchWindowMs: 80 });
-    s.push(log(1));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(platform.sends).toHaveLength(0);
-    await new Promise((r) => setTimeout(r, 120));
-    expect(platform.sends.map((b) => b.length)).toEqual([1]);
+    // The window is timed with setTimeout and Date.now, so a fake clock shows its exact end.
+    vi.useFakeTimers();
+    try {
+      s.push(log(1));
+      await vi.advanceTimersByTimeAsync(79);
+      expect(platform.sends).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(platform.sends.map((b) => b.length)).toEqual([1]);
+    } finally {
+      vi.useRealTimers();
+    }
 
     for (let i = 2; i <= 13; i++) s.push(log(i));
     expect(await s.flush(2000)).toBe(true);
@@ -112,8 +118,9 @@ describe('job event streamer', () => {
     s.push(log(2));
     expect(await s.flush(1000)).toBe(false);
     expect(calls).toBe(1);
+    // Once it has given up, a new event is not sent either: flushing fails at once.
     s.push(log(3));
-    await new Promise((r) => setTimeout(r, 30));
+    expect(await s.flush(1000)).toBe(false);
     expect(calls).toBe(1);
     s.close();
   });

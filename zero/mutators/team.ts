@@ -27,7 +27,7 @@ const teamFields = {
   requiredLabels: z.array(tag).max(20, 'At most 20 labels.'),
   budget: budgetConfig,
 };
-/** The team form checks these as the person types (components/teams/team-draft.ts). */
+/** The team form checks these as the person types (components/settings/teams/team-draft.ts). */
 export const teamFieldsInput = z.object(teamFields);
 
 async function loadTeam(tx: Transaction, ctx: ZeroContext | undefined, id: string) {

@@ -3,7 +3,7 @@ import { CircleCheck, CircleX, Minus } from 'lucide-react';
 import { useState } from 'react';
 import { toast } from 'sonner';
 import { useMutate } from '@/components/shell/use-mutate';
-import { ConfirmDialog } from '@/components/ticket/confirm-dialog';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
@@ -20,7 +20,7 @@ import {
 } from '@/lib/integrations/providers';
 import { mutators } from '@/zero/mutators';
 import type { GitIntegration } from '@/zero/schema.gen';
-import { RelativeTime } from '../relative-time';
+import { RelativeTime } from '@/components/ui/relative-time';
 import { useOrgApi } from '../use-org-api';
 import { ConnectForm } from './connect-form';
 

@@ -3,18 +3,18 @@ import { useQuery } from '@rocicorp/zero/react';
 import { Server, Trash2 } from 'lucide-react';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { useMutate } from '@/components/shell/use-mutate';
-import { ConfirmDialog } from '@/components/ticket/confirm-dialog';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Skeleton } from '@/components/ui/skeleton';
 import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
-import { RelativeTime } from '../relative-time';
+import { RelativeTime } from '@/components/ui/relative-time';
 import type { CreatedToken } from './create-token-dialog';
 import { MigrationBanner } from './migration-banner';
 import { RunnerTokens } from './runner-tokens';
-import { ScriptedModelBadge } from '../jobs/scripted-model-badge';
+import { ScriptedModelBadge } from '@/components/jobs/scripted-model-badge';
 import { SettingsTable } from '@/components/settings/settings-table';
 
 export function RunnersTab(props: { createdToken: CreatedToken | null; onCreatedTokenChange: (token: CreatedToken | null) => void }) {

@@ -1,4 +1,4 @@
-import { McpServersPageClient } from '@/components/mcp/mcp-servers-page-client';
+import { McpServersPageClient } from '@/components/settings/mcp-servers/mcp-servers-page-client';
 
 export default function McpServersPage() {
   return <McpServersPageClient />;

@@ -1,4 +1,4 @@
-import { MembersPageClient } from '@/components/members/members-page-client';
+import { MembersPageClient } from '@/components/settings/members/members-page-client';
 
 export default function MembersPage() {
   return <MembersPageClient />;

@@ -1,4 +1,4 @@
-import { RunnersPageClient } from '@/components/settings/runners-page-client';
+import { RunnersPageClient } from '@/components/settings/runners/runners-page-client';
 
 export default function RunnersPage() {
   return <RunnersPageClient />;

@@ -1,4 +1,4 @@
-import { SkillsPageClient } from '@/components/skills/skills-page-client';
+import { SkillsPageClient } from '@/components/settings/skills/skills-page-client';
 
 export default function SkillsPage() {
   return <SkillsPageClient />;

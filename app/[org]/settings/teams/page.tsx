@@ -1,4 +1,4 @@
-import { TeamsPageClient } from '@/components/teams/teams-page-client';
+import { TeamsPageClient } from '@/components/settings/teams/teams-page-client';
 
 export default function RunnerTeamsPage() {
   return <TeamsPageClient />;

@@ -1,4 +1,4 @@
-import { ProjectSettingsClient } from '@/components/build-validate/project-settings-client';
+import { ProjectSettingsClient } from '@/components/settings/build-validate/project-settings-client';
 
 export default async function ProjectSettingsPage({ params }: { params: Promise<{ key: string }> }) {
   const { key } = await params;

@@ -1,4 +1,4 @@
-import { TeamDetailClient } from '@/components/teams/team-detail-client';
+import { TeamDetailClient } from '@/components/settings/teams/team-detail-client';
 
 export default async function RunnerTeamPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

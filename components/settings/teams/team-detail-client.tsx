@@ -8,7 +8,7 @@ import { toast } from 'sonner';
 import { AdminOnly } from '@/components/settings/admin-only';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { useMutate } from '@/components/shell/use-mutate';
-import { ConfirmDialog } from '@/components/ticket/confirm-dialog';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';

@@ -12,7 +12,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { formatDisplayId } from '@/lib/tickets/display-id';
 import { activeJobStatuses, jobStatusLabels, jobStatuses, type JobStatus } from '@spedy/protocol/job-status';
 import { queries } from '@/zero/queries';
-import { RelativeTime } from '../relative-time';
+import { RelativeTime } from '@/components/ui/relative-time';
 import { CreateJobDialog } from './create-job-dialog';
 import { JobDetailDialog } from './job-detail-dialog';
 import { JobStatusBadge } from './job-status-badge';

@@ -10,7 +10,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Skeleton } from '@/components/ui/skeleton';
 import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
-import { RelativeTime } from '../relative-time';
+import { RelativeTime } from '@/components/ui/relative-time';
 import { CostReminder } from './cost-reminder';
 import { SecretDialog } from './secret-dialog';
 import { SettingsTable } from '@/components/settings/settings-table';

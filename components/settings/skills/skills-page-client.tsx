@@ -5,7 +5,7 @@ import { useMemo } from 'react';
 import { AdminOnly } from '@/components/settings/admin-only';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { useMutate } from '@/components/shell/use-mutate';
-import { SettingsPage } from '@/components/teams/settings-page';
+import { SettingsPage } from '@/components/settings/teams/settings-page';
 import { DeleteRowButton, EditRowButton } from '@/components/settings/row-actions';
 import { Button } from '@/components/ui/button';
 import { ListSkeleton } from '@/components/ui/list-skeleton';

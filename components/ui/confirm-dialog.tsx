@@ -20,7 +20,8 @@ type ConfirmDialogProps = {
   title: string;
   description: ReactNode;
   confirmLabel: string;
-  onConfirm: () => void | Promise<unknown>;
+  /** May return a promise: the button stays disabled until it settles. */
+  onConfirm: () => unknown;
 };
 
 /** A destructive action behind one more click. */

@@ -32,6 +32,7 @@ function SettingsForm({ orgID, saved }: { orgID: string; saved: RunnerSettings }
   const [error, setError] = useState<string | null>(null);
 
   // Another administrator's change shows up live, unless this person is editing.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `saved` is a new object on every render; its fields say when it really changed.
   useEffect(() => {
     if (!dirty) setDraft({ ...saved, offlineTimeoutSeconds: String(saved.offlineTimeoutSeconds) });
   }, [saved.offlineTimeoutSeconds, saved.autoCreateJobs, saved.retriggerOnReview, dirty]);

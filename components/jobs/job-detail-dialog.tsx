@@ -5,7 +5,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { useMutate } from '@/components/shell/use-mutate';
-import { ConfirmDialog } from '@/components/ticket/confirm-dialog';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
@@ -16,7 +16,7 @@ import { models } from '@spedy/protocol/models';
 import { jobSnapshot } from '@spedy/protocol/wire';
 import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
-import { RelativeTime } from '../relative-time';
+import { RelativeTime } from '@/components/ui/relative-time';
 import { isJobStatus, JobStatusBadge } from './job-status-badge';
 import { ScriptedModelBadge } from './scripted-model-badge';
 import { FeedItemView } from '@/components/jobs/feed-item';
@@ -137,6 +137,7 @@ function JobDetail({ jobID }: { jobID: string }) {
         {snapshot.success ? (
           <ol className="grid gap-1 text-sm">
             {snapshot.data.pipeline.steps.map((step, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a pipeline step is known by its position (step 1, 2, …).
               <li key={i} className="flex flex-wrap gap-1.5">
                 <span className="text-muted-foreground">{i + 1}.</span>
                 {step.stages.map((s) => (

@@ -57,6 +57,7 @@ function MembersTable({ orgID, currentUserID }: { orgID: string; currentUserID: 
     return (
       <div className="grid gap-2" aria-busy="true" aria-label="Loading members">
         {Array.from({ length: 3 }, (_, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows, all alike and never reordered.
           <Skeleton key={i} className="h-12 w-full" />
         ))}
       </div>

@@ -4,11 +4,11 @@ import { useState } from 'react';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { Tabs, tabPanelProps } from '@/components/ui/tabs';
 import { can } from '@/lib/auth/permissions';
-import { AdminOnly } from './admin-only';
-import { JobsTab } from './jobs/jobs-tab';
-import type { CreatedToken } from './runners/create-token-dialog';
-import { RunnersTab } from './runners/runners-tab';
-import { SecretsTab } from './secrets/secrets-tab';
+import { AdminOnly } from '@/components/settings/admin-only';
+import { JobsTab } from '@/components/jobs/jobs-tab';
+import type { CreatedToken } from './create-token-dialog';
+import { RunnersTab } from './runners-tab';
+import { SecretsTab } from './secrets-tab';
 import { RunnerSettingsTab } from './runner-settings-tab';
 
 const tabs = [

@@ -4,7 +4,7 @@ import { ArrowLeft, FolderX } from 'lucide-react';
 import Link from 'next/link';
 import { AdminOnly } from '@/components/settings/admin-only';
 import { useCurrentOrg } from '@/components/shell/org-context';
-import { SettingsPage } from '@/components/teams/settings-page';
+import { SettingsPage } from '@/components/settings/teams/settings-page';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Skeleton } from '@/components/ui/skeleton';
 import { can } from '@/lib/auth/permissions';
