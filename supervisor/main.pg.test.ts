@@ -20,7 +20,7 @@ import { newRunnerOrg, sampleSnapshot, type RunnerOrg } from '../test/support/ru
 import { testStack } from '../test/support/stack-env.ts';
 import { loadSupervisorConfig } from './config.ts';
 import { startSupervisor, supervisorVersion, type Supervisor } from './main.ts';
-import type { JobRunner } from './pool.ts';
+import type { JobRunner } from './runner/job-lifecycle.ts';
 import type { JobContext } from './runner/job-context.ts';
 import { poll } from '../test/support/poll.ts';
 
