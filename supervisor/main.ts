@@ -17,7 +17,9 @@ import { connectRunnerSocket, type RunnerSocket } from './api/socket.ts';
 import { ConfigError, describeConfig, loadSupervisorConfig, type SupervisorConfig } from './config.ts';
 import { startBoardToolsServer, type BoardToolsServer } from './mcp/board-tools-server.ts';
 import type { BoardApi } from './mcp/tools.ts';
-import { createPool, type JobRunner, type Log, type Pool } from './pool.ts';
+import type { Log } from './log.ts';
+import { createPool, type Pool } from './pool.ts';
+import type { JobRunner } from './runner/job-lifecycle.ts';
 import { createSecretStore, type SecretStore } from './secrets.ts';
 import type { StreamerOptions } from './streamer/streamer.ts';
 
@@ -213,7 +215,6 @@ async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<JobR
       image: await runnerImage(),
       modelBaseUrl: config.SPEDY_MODEL_BASE_URL,
       boardToolsMcp: ctx.job.snapshot.ticket ? () => services.boardTools.mcpConfig(ctx.job.id) : undefined,
-      mcpCredentials: () => services.secrets.mcpCredentials(ctx.job.id),
       providers: services.secrets.current().git,
     });
 }

@@ -2,7 +2,8 @@
 // fetched at start and every 15 minutes, held in memory only (never written to disk, never
 // logged), with local overrides applied: a value in the supervisor's own environment wins
 // over the platform's ("How values travel to the runner" in the spec). A job's MCP
-// credentials are fetched for that job when a stage needs them, and kept by the stage only.
+// credentials are fetched for that job when a stage needs them, through the job's secret
+// set (runner/job-secrets.ts), which masks them from then on.
 import type { BootstrapResponse, McpServerCredentials } from '@spedy/protocol/wire';
 import { toError } from '@spedy/protocol/errors';
 import { localOverrideNames } from './config.ts';

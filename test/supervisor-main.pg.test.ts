@@ -20,7 +20,7 @@ import { newRunnerOrg, sampleSnapshot, type RunnerOrg } from './support/runners.
 import { testStack } from './support/stack-env.ts';
 import { loadSupervisorConfig } from '../supervisor/config.ts';
 import { startSupervisor, supervisorVersion, type Supervisor } from '../supervisor/main.ts';
-import type { JobRunner } from '../supervisor/pool.ts';
+import type { JobRunner } from '../supervisor/runner/job-lifecycle.ts';
 import type { JobContext } from '../supervisor/runner/job-context.ts';
 import { poll } from './support/poll.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StageSnapshot } from '@spedy/protocol/wire';
-import { stageSnapshot } from '../runner/fake-job-context.ts';
+import { stageSnapshot } from '../../test/support/supervisor/fake-job-context.ts';
 import { stageMcp } from './mcp-config.ts';
 
 const stage = (mcpServers: StageSnapshot['mcpServers']) => stageSnapshot({ id: 's1', name: 'Code', allowedTools: ['Bash'], mcpServers });

@@ -2,7 +2,7 @@
 // are, its status and controls, and how far each stage got (kept across Stop and Continue,
 // so Continue resumes the current stage's session instead of starting over).
 import type Docker from 'dockerode';
-import type { McpServerCredentials, StageSnapshot } from '@spedy/protocol/wire';
+import type { StageSnapshot } from '@spedy/protocol/wire';
 import type { AgentTurn } from '../agent/claude-command.ts';
 import { jobBranchName } from '../git/branch-name.ts';
 import type { RepositoryCheckout } from '../git/checkout.ts';
@@ -11,8 +11,8 @@ import type { GitProviderAccess } from '../providers/provider-access.ts';
 import { JobControls } from './controls.ts';
 import type { JobContext, JobEvent } from './job-context.ts';
 import { folderName, jobLayout, type JobLayout } from './job-layout.ts';
+import type { JobSecrets } from './job-secrets.ts';
 import { JobStatusTracker } from './job-status.ts';
-import { maskSecrets } from './mask.ts';
 
 export interface RunJobDeps {
   docker: Docker;
@@ -24,8 +24,6 @@ export interface RunJobDeps {
   boardToolsMcp?: (stage: StageSnapshot) => BoardToolsMcp | undefined;
   /** The bootstrap bundle's `git` entries: API URL and token per git host. */
   providers: readonly GitProviderAccess[];
-  /** The job's MCP credentials from the platform (memory only); none when unset. */
-  mcpCredentials?: () => Promise<McpServerCredentials[]>;
 }
 
 export interface StageState {
@@ -54,20 +52,12 @@ export interface StepState {
   done: boolean;
 }
 
-/** Replaces every string in an event's payload through `mask`. */
-function maskValue(value: unknown, mask: (text: string) => string): unknown {
-  if (typeof value === 'string') return mask(value);
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item) => maskValue(item, mask));
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskValue(item, mask)]));
-}
-
 export class JobRun {
   readonly layout: JobLayout;
   readonly status: JobStatusTracker;
   readonly controls: JobControls;
-  /** The values the masker hides: the vault entries, the git tokens and, once fetched, the MCP credentials. */
-  readonly secrets: string[];
+  /** The job's secret set (vault entries, tokens and, once fetched, the MCP credentials) and its masker. */
+  readonly secrets: JobSecrets;
   readonly branch: string;
   readonly steps: StepState[];
   /** Folder of each repository of the snapshot under the workspace, in snapshot order. */
@@ -81,8 +71,9 @@ export class JobRun {
   ) {
     const { job } = ctx;
     this.layout = jobLayout(ctx.jobDir);
-    this.secrets = [...Object.values(ctx.secrets), ...deps.providers.map((access) => access.token)];
-    this.status = new JobStatusTracker(ctx, this.secrets);
+    this.secrets = ctx.secretSet;
+    this.secrets.add(deps.providers.map((access) => access.token));
+    this.status = new JobStatusTracker(ctx);
     this.controls = new JobControls(ctx);
     this.branch = jobBranchName(job, job.snapshot.ticket);
     const keys = new Set<string>();
@@ -109,12 +100,14 @@ export class JobRun {
     return this.ctx.job;
   }
 
+  /** For what leaves through other doors than the context: commit messages, pull requests, validation output. */
   mask(text: string): string {
-    return maskSecrets(text, this.secrets);
+    return this.secrets.mask(text);
   }
 
+  /** Events are masked on their way out (the context's streamer). */
   emit(event: JobEvent): void {
-    this.ctx.emit({ type: event.type, payload: maskValue(event.payload, (text) => this.mask(text)) as Record<string, unknown> });
+    this.ctx.emit(event);
   }
 
   /** The stages that finished, in pipeline order, for the prompts of later stages and the pull request. */

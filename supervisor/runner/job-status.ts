@@ -1,10 +1,10 @@
 // The job's status as this run reports it: one report at a time, in order, each status
 // once. While a stage waits for a person, other stages' activity does not flip the job
-// back to Running.
+// back to Running. The job's final status is reported by its lifecycle (job-lifecycle.ts);
+// the context masks reasons on the way out.
 import type { JobStatus } from '@spedy/protocol/job-status';
 import type { JobContext } from './job-context.ts';
 import { JobStopped } from './failures.ts';
-import { maskSecrets } from './mask.ts';
 
 type Details = Parameters<JobContext['reportStatus']>[1];
 
@@ -15,10 +15,7 @@ export class JobStatusTracker {
   /** A background report that failed; thrown by the next awaited report. */
   private failure: unknown = null;
 
-  constructor(
-    private readonly ctx: JobContext,
-    private readonly secrets: readonly string[],
-  ) {
+  constructor(private readonly ctx: JobContext) {
     this.status = ctx.job.status;
   }
 
@@ -32,15 +29,18 @@ export class JobStatusTracker {
       if (this.failure) throw this.failure;
       if (status === this.status && !details) return;
       if (status === 'running' && this.waiting > 0) return;
-      const masked = details && {
-        ...details,
-        reason: details.reason === undefined ? undefined : maskSecrets(details.reason, this.secrets).slice(0, 2000),
-      };
-      await this.ctx.reportStatus(status, masked);
+      await this.ctx.reportStatus(status, details);
       this.status = status;
     });
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** Resolves when every report so far is made; throws a background report's failure. */
+  settled(): Promise<void> {
+    return this.queue.then(() => {
+      if (this.failure) throw this.failure;
+    });
   }
 
   /** For callbacks that cannot wait (the first event of an agent): a failure surfaces at the next report. */

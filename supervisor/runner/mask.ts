@@ -1,5 +1,6 @@
-// The secret masker: the one function that hides secret values in what leaves the
-// supervisor (events, log lines, status reasons, commit messages, pull request bodies).
+// The secret masker: the function that hides secret values in what leaves the supervisor
+// (events, log lines, status reasons, results, commit messages, pull request bodies). A
+// job's values are collected in its secret set (job-secrets.ts), which masks with these.
 // Values shorter than 8 characters are left alone: masking "true" or "1234" would garble
 // ordinary text without protecting anything worth a secret.
 
@@ -29,4 +30,25 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
     if (masked.includes(value)) masked = masked.replaceAll(value, maskedValue);
   }
   return masked;
+}
+
+/** What a deep walk puts where a value is nested deeper than `maxDepth`. */
+export const nestedTooDeep = '[nested too deep]';
+
+/**
+ * `value` with every string in it (object keys included) passed through `mask`: the one
+ * deep walk over events, results and log fields. Arrays and plain objects are copied; an
+ * Error becomes its name, message and stack; other values are kept as they are.
+ */
+export function maskDeep(value: unknown, mask: (text: string) => string, maxDepth = Number.POSITIVE_INFINITY, depth = 0): unknown {
+  if (typeof value === 'string') return mask(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= maxDepth) return nestedTooDeep;
+  if (Array.isArray(value)) return value.map((item) => maskDeep(item, mask, maxDepth, depth + 1));
+  if (value instanceof Error) return { type: value.name, message: mask(value.message), stack: value.stack === undefined ? undefined : mask(value.stack) };
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[mask(key)] = maskDeep(item, mask, maxDepth, depth + 1);
+  return out;
 }

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { askUserQuestion } from '../../test-kit/model-server/scenarios.ts';
 import { ContainerLabel } from '../container/stage-container.ts';
-import { stageSnapshot } from './fake-job-context.ts';
-import { runJob } from './run-job.ts';
-import { startRunnerTestKit, type RunnerTestKit } from './runner-test-kit.ts';
+import { stageSnapshot } from '../../test/support/supervisor/fake-job-context.ts';
+import { runToEnd, startRunnerTestKit, type RunnerTestKit } from '../../test/support/supervisor/runner-test-kit.ts';
 
 // A job that waits for a person (approval, a question) or is stopped, and carries on in
 // the same agent session.
@@ -23,7 +22,7 @@ describe('runJob pauses and resumes', () => {
     const build = stageSnapshot({ id: 'build', name: 'Build', requireApproval: true });
     const { ctx, deps, fullName } = await kit.newJob({ name: 'approve', steps: [[plan], [build]] });
 
-    const running = runJob(ctx, deps);
+    const running = runToEnd(ctx, deps);
     await ctx.untilStatus('waiting_for_input');
     expect(ctx.eventsOf('plan')).toEqual([{ stage: 'build', plan: expect.stringContaining('1. Add hello.js printing a greeting.'), fromStages: ['plan'] }]);
     ctx.control({ action: 'approve', text: 'Looks good, keep it short.' });
@@ -42,7 +41,7 @@ describe('runJob pauses and resumes', () => {
     const implement = stageSnapshot({ id: 'implement', name: 'Implement [scenario:ask-question]' });
     const { ctx, deps } = await kit.newJob({ name: 'question', steps: [[implement]] });
 
-    const running = runJob(ctx, deps);
+    const running = runToEnd(ctx, deps);
     await ctx.untilStatus('waiting_for_input');
     expect(ctx.eventsOf('question')).toEqual([{ stage: 'implement', question: askUserQuestion }]);
     ctx.control({ action: 'input', text: 'Welcome' });
@@ -58,7 +57,7 @@ describe('runJob pauses and resumes', () => {
     const wait = stageSnapshot({ id: 'wait', name: 'Wait [scenario:slow]', allowedTools: ['Bash'] });
     const { ctx, deps } = await kit.newJob({ name: 'stop', steps: [[wait]] });
 
-    const running = runJob(ctx, deps);
+    const running = runToEnd(ctx, deps);
     await ctx.until('the agent running sleep', () => ctx.eventsOf('tool_call').some((call) => call.name === 'Bash'));
     const stoppedAt = performance.now();
     ctx.control({ action: 'stop' });

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { stageSnapshot } from './fake-job-context.ts';
-import { runJob } from './run-job.ts';
-import { startRunnerTestKit, type RunnerTestKit } from './runner-test-kit.ts';
+import { stageSnapshot } from '../../test/support/supervisor/fake-job-context.ts';
+import { runToEnd, startRunnerTestKit, type RunnerTestKit } from '../../test/support/supervisor/runner-test-kit.ts';
 
 // runJob end to end: the real Claude Code CLI in runner containers, driven by the scripted
 // model, real git against the test kit's remote, pull requests on the provider stand-in.
@@ -37,7 +36,7 @@ describe('runJob', () => {
     });
     const { ctx, deps, fullName } = await kit.newJob({ name: 'app', steps: [[planner], [implement]] });
 
-    await runJob(ctx, deps);
+    await runToEnd(ctx, deps);
 
     expect(ctx.statusList()).toEqual(['preparing', 'executing', 'running', 'executing', 'running', 'syncing', 'completed']);
     const branch = ctx.eventsOf('pull_request')[0]?.branch;
@@ -70,7 +69,7 @@ describe('runJob', () => {
     const sneaky = stageSnapshot({ id: 'plan', name: 'Plan [scenario:try-write]', type: 'planning', role: 'planner', allowedTools: ['Bash'] });
     const { ctx, deps } = await kit.newJob({ name: 'readonly', steps: [[sneaky]] });
 
-    await runJob(ctx, deps);
+    await runToEnd(ctx, deps);
 
     expect(ctx.eventsOf('tool_result')[0]).toMatchObject({ isError: true, content: expect.stringContaining('Read-only file system') });
     expect(fs.existsSync(path.join(ctx.jobDir, 'workspace', ctx.job.snapshot.repositories[0]!.name, 'planner-was-here.txt'))).toBe(false);
@@ -86,7 +85,7 @@ describe('runJob', () => {
       trigger: { kind: 'mention', commentId: 'c1', commentBody: '@code-runner which file prints the greeting?' },
     });
 
-    await runJob(ctx, deps);
+    await runToEnd(ctx, deps);
 
     expect(ctx.statusList()).toEqual(['preparing', 'executing', 'running', 'completed']);
     expect(ctx.eventsOf('tool_call')).toEqual([expect.objectContaining({ name: 'mcp__spedy__add_comment', input: { body: expect.stringContaining('Answer from the scripted model') } })]);
@@ -100,7 +99,7 @@ describe('runJob', () => {
     const implement = stageSnapshot({ id: 'implement', name: 'Implement [scenario:fail-validation]', validationCommands: ['node hello.js'], maxRetries: 1 });
     const { ctx, deps, fullName } = await kit.newJob({ name: 'broken', steps: [[implement]] });
 
-    await runJob(ctx, deps);
+    await runToEnd(ctx, deps);
 
     const last = ctx.statuses.at(-1)!;
     expect(last.status).toBe('failed');
@@ -121,7 +120,7 @@ describe('runJob', () => {
     const web = stageSnapshot({ id: 'web', name: 'Web [scenario:edit-and-test] [file:web.js]' });
     const { ctx, deps, fullName } = await kit.newJob({ name: 'fullstack', steps: [[api, web]] });
 
-    await runJob(ctx, deps);
+    await runToEnd(ctx, deps);
 
     expect(ctx.statuses.at(-1)).toMatchObject({ status: 'completed' });
     const branch = String(ctx.eventsOf('pull_request')[0]?.branch);
@@ -140,7 +139,7 @@ describe('runJob', () => {
     const two = stageSnapshot({ id: 'two', name: 'Two [scenario:write-variant]' });
     const { ctx, deps, fullName } = await kit.newJob({ name: 'clash', steps: [[one, two]] });
 
-    await runJob(ctx, deps);
+    await runToEnd(ctx, deps);
 
     const last = ctx.statuses.at(-1)!;
     expect(last.status).toBe('failed');
@@ -152,7 +151,7 @@ describe('runJob', () => {
     const look = stageSnapshot({ id: 'look', name: 'Look [scenario:print-env]', allowedTools: ['Bash'] });
     const { ctx, deps } = await kit.newJob({ name: 'env', steps: [[look]] });
 
-    await runJob(ctx, deps);
+    await runToEnd(ctx, deps);
 
     expect(ctx.statuses.at(-1)).toMatchObject({ status: 'completed', result: { pullRequests: [] } });
     // The agent (and so the model) saw the values; the job's events show neither.

@@ -1,15 +1,16 @@
 // One job's run, top to bottom: Preparing (clone) → the pipeline's stages (Executing,
 // Running, Waiting for Input) → Syncing (commit, push, pull request) → Completed. Stop
 // unwinds to here: Stopped, then Continue resumes the current stage's session. Work that
-// failed ends in Failed, a fault of Docker, git hosting or the model API in Error.
-// The pool (supervisor/pool.ts) flushes the events and reports an outcome if this did not.
+// failed ends in Failed, a fault of Docker, git hosting or the model API in Error. It
+// returns how the job ended; the job's lifecycle (job-lifecycle.ts) reports that last,
+// after the events, and decides the outcome when the run was interrupted.
 import { canTransition } from '@spedy/protocol/job-status';
 import { CancelReason } from '../container/cancel-reason.ts';
 import { removeOrphans } from '../container/remove.ts';
 import { ContainerLabel } from '../container/stage-container.ts';
 import { deliverPullRequests, type DeliveredPullRequest } from './delivery.ts';
 import { failureOutcome, JobStopped } from './failures.ts';
-import type { JobContext } from './job-context.ts';
+import type { JobContext, JobEnd } from './job-context.ts';
 import { jobEvent } from './job-events.ts';
 import { JobRun, type RunJobDeps } from './job-run.ts';
 import { runPipeline } from './pipeline.ts';
@@ -23,7 +24,8 @@ export interface JobResult extends Record<string, unknown> {
   pullRequests: DeliveredPullRequest[];
 }
 
-export async function runJob(ctx: JobContext, deps: RunJobDeps): Promise<void> {
+/** Runs the job's work; undefined when the supervisor's shutdown or the platform interrupted it. */
+export async function runJob(ctx: JobContext, deps: RunJobDeps): Promise<JobEnd | undefined> {
   const run = new JobRun(ctx, deps);
   try {
     agentApiKey(run);
@@ -35,8 +37,8 @@ export async function runJob(ctx: JobContext, deps: RunJobDeps): Promise<void> {
         break;
       } catch (error) {
         if (!(error instanceof JobStopped)) throw error;
-        // The supervisor is shutting down, or the platform took the job back: the pool decides its outcome.
-        if (error.reason !== CancelReason.StoppedByUser) return;
+        // The supervisor is shutting down, or the platform took the job back: the lifecycle decides the outcome.
+        if (error.reason !== CancelReason.StoppedByUser) return undefined;
         await run.status.report('stopped');
         run.emit(jobEvent.notice('Stopped. The workspace and the agent sessions are kept; Continue resumes the current stage.'));
         await run.controls.waitForContinue();
@@ -52,14 +54,16 @@ export async function runJob(ctx: JobContext, deps: RunJobDeps): Promise<void> {
       result.pullRequests = await deliverPullRequests(run);
       if (result.pullRequests.length === 0) run.emit(jobEvent.notice('The pipeline changed no files, so there is no pull request.'));
     }
-    await run.status.report('completed', { result });
+    // A status report that failed in the background ends the run here, like any failure.
+    await run.status.settled();
+    return { status: 'completed', result };
   } catch (error) {
     const outcome = failureOutcome(error);
     run.emit(jobEvent.error(null, outcome.reason));
-    await run.status.report(outcome.status, { reason: outcome.reason });
+    return outcome;
   } finally {
     run.controls.close();
-    // Every container of the job, whatever ended the run (the workspace and HOME stay).
+    // Every container of the job, whatever ended the run (the workspace and HOME stay), before the outcome is reported.
     await removeOrphans(deps.docker, `${ContainerLabel.job}=${ctx.job.id}`).catch(() => undefined);
   }
 }

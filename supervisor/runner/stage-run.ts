@@ -25,15 +25,12 @@ export function agentApiKey(run: JobRun): string {
 
 /** The stored credentials of the job's MCP servers, fetched for this stage and added to what the masker hides. */
 async function stageMcpCredentials(run: JobRun, stageName: string, needed: boolean) {
-  if (!needed || !run.deps.mcpCredentials) return [];
-  let credentials: McpServerCredentials[];
+  if (!needed) return [];
   try {
-    credentials = await run.deps.mcpCredentials();
+    return await run.secrets.mcpCredentials();
   } catch (error) {
     throw new InfrastructureFailure(`The platform did not give the MCP credentials of stage "${stageName}": ${toError(error).message}`);
   }
-  run.secrets.push(...credentials.flatMap((server) => Object.values(server.values)));
-  return credentials;
 }
 
 function firstTurn(run: JobRun, state: StageState, parallelWith: string[], boardTools: boolean): AgentTurn {

@@ -7,6 +7,7 @@
 // past a text search, and a replacement inside JSON text could break its syntax.
 import { maxEventTypeLength } from '@spedy/protocol/job-events';
 import type { JobEvent } from '../runner/job-context.ts';
+import { maskDeep } from '../runner/mask.ts';
 
 /** An event's serialised payload above this is replaced by a truncated preview. */
 export const maxEventBytes = 256 * 1024;
@@ -24,23 +25,13 @@ export function prepareEvent(event: JobEvent, mask: Mask): PreparedEvent {
   } catch (error) {
     plain = { unserialisable: error instanceof Error ? error.message : String(error) };
   }
-  const walked = walk(plain, mask, 0);
+  const walked = maskDeep(plain, (text) => mask(clean(text)), maxDepth);
   const payload = walked !== null && typeof walked === 'object' && !Array.isArray(walked) ? (walked as Record<string, unknown>) : { value: walked };
   const text = JSON.stringify(payload);
   const bytes = Buffer.byteLength(text);
   if (bytes <= maxEventBytes) return { type, payload, bytes };
   const truncated = { truncated: true, bytes, preview: clean(text.slice(0, previewChars)) };
   return { type, payload: truncated, bytes: Buffer.byteLength(JSON.stringify(truncated)) };
-}
-
-function walk(value: unknown, mask: Mask, depth: number): unknown {
-  if (typeof value === 'string') return mask(clean(value));
-  if (value === null || typeof value !== 'object') return value;
-  if (depth >= maxDepth) return '[nested too deep]';
-  if (Array.isArray(value)) return value.map((item) => walk(item, mask, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[mask(clean(key))] = walk(item, mask, depth + 1);
-  return out;
 }
 
 /** PostgreSQL stores neither NUL characters nor lone surrogates. */

@@ -1,10 +1,13 @@
 // For tests of runJob: a JobContext kept in memory that records what the run reports and
-// lets the test send control messages, with the pool's signal behaviour (Stop aborts the
-// signal with `stopped_by_user`; Continue hands out a fresh one).
+// lets the test send control messages, with the job lifecycle's behaviour (Stop aborts the
+// signal with `stopped_by_user`, Continue hands out a fresh one; events, reasons and results
+// are masked by the job's secret set, with the functions the streamer and the lifecycle use).
 import { claimedJob, type ClaimedJob, type JobSnapshot, type StageSnapshot } from '@spedy/protocol/wire';
 import type { JobStatus } from '@spedy/protocol/job-status';
-import { CancelReason } from '../container/cancel-reason.ts';
-import type { ControlMessage, JobContext, JobEvent } from './job-context.ts';
+import { CancelReason } from '../../../supervisor/container/cancel-reason.ts';
+import type { ControlMessage, JobContext, JobEvent } from '../../../supervisor/runner/job-context.ts';
+import { JobSecrets, type StatusDetails } from '../../../supervisor/runner/job-secrets.ts';
+import { prepareEvent } from '../../../supervisor/streamer/event-payload.ts';
 
 export interface ReportedStatus {
   status: JobStatus;
@@ -21,23 +24,33 @@ export class FakeJobContext implements JobContext {
   private readonly readers: ((message: ControlMessage) => void)[] = [];
   private readonly watchers = new Set<() => void>();
 
+  readonly secretSet: JobSecrets;
+
   constructor(
     readonly job: ClaimedJob,
     readonly jobDir: string,
     readonly secrets: Record<string, string> = {},
-  ) {}
+  ) {
+    this.secretSet = new JobSecrets({ values: Object.values(secrets) });
+  }
 
   get signal(): AbortSignal {
     return this.controller.signal;
   }
 
-  async reportStatus(status: JobStatus, details: { reason?: string; result?: Record<string, unknown> } = {}): Promise<void> {
-    this.statuses.push({ status, ...details, at: performance.now() });
+  get status(): JobStatus {
+    return this.statuses.at(-1)?.status ?? this.job.status;
+  }
+
+  async reportStatus(status: JobStatus, details?: StatusDetails): Promise<void> {
+    const { reason, result } = this.secretSet.maskStatusDetails(details);
+    this.statuses.push({ status, ...(reason === undefined ? {} : { reason }), ...(result === undefined ? {} : { result }), at: performance.now() });
     this.notify();
   }
 
   emit(event: JobEvent): void {
-    this.events.push({ ...event, at: performance.now() });
+    const { type, payload } = prepareEvent(event, this.secretSet.mask);
+    this.events.push({ type, payload, at: performance.now() });
     this.notify();
   }
 

@@ -1,22 +1,32 @@
 // What runJob's Docker tests share: the scripted model, a git remote and the provider
 // stand-in, started once per suite; a fresh repository, job folder and fake context per
-// test. Containers reach the servers on 127.0.0.1 through host networking.
+// test. Containers reach the servers on 127.0.0.1 through host networking. runToEnd runs
+// runJob the way the job lifecycle does, so its outcome is reported as in production.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { fromRoot } from '../../lib/stack/paths.ts';
+import { fromRoot } from '../../../lib/stack/paths.ts';
 import type { JobSnapshot, JobType, StageSnapshot } from '@spedy/protocol/wire';
-import { startGitRemote, type GitRemote } from '../../test-kit/git-remote/server.ts';
-import { text, toolUse, type Scenario, type TurnRequest } from '../../test-kit/model-server/scenario.ts';
-import { builtInScenarios } from '../../test-kit/model-server/scenarios.ts';
-import { startModelServer, type ModelServer } from '../../test-kit/model-server/server.ts';
-import { startProviderApi, type ProviderApi } from '../../test-kit/provider-api/server.ts';
-import { removeOrphans } from '../container/remove.ts';
-import { ContainerLabel } from '../container/stage-container.ts';
-import type { BoardToolsMcp } from '../mcp/board-tools-server.ts';
+import { startGitRemote, type GitRemote } from '../../../test-kit/git-remote/server.ts';
+import { text, toolUse, type Scenario, type TurnRequest } from '../../../test-kit/model-server/scenario.ts';
+import { builtInScenarios } from '../../../test-kit/model-server/scenarios.ts';
+import { startModelServer, type ModelServer } from '../../../test-kit/model-server/server.ts';
+import { startProviderApi, type ProviderApi } from '../../../test-kit/provider-api/server.ts';
+import { removeOrphans } from '../../../supervisor/container/remove.ts';
+import { ContainerLabel } from '../../../supervisor/container/stage-container.ts';
+import type { BoardToolsMcp } from '../../../supervisor/mcp/board-tools-server.ts';
 import { claimedTestJob, FakeJobContext } from './fake-job-context.ts';
-import type { RunJobDeps } from './job-run.ts';
+import type { RunJobDeps } from '../../../supervisor/runner/job-run.ts';
+import { runToEnd as runToEndOf } from '../../../supervisor/runner/job-lifecycle.ts';
+import { runJob } from '../../../supervisor/runner/run-job.ts';
+
+const quietLog = { error: () => undefined };
+
+/** runJob on a fake context, its outcome reported as the job lifecycle reports it. */
+export function runToEnd(ctx: FakeJobContext, deps: RunJobDeps): Promise<void> {
+  return runToEndOf(ctx, () => runJob(ctx, deps), quietLog);
+}
 
 const stubMcpServer = fromRoot('test-kit', 'model-server', 'stub-mcp-server.mjs');
 

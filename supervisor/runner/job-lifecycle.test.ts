@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { JobStatus } from '@spedy/protocol/job-status';
+import type { JobEventInput } from '@spedy/protocol/wire';
+import { claimedTestJob, stageSnapshot } from '../../test/support/supervisor/fake-job-context.ts';
+import type { Platform } from '../api/platform.ts';
+import type { Log } from '../log.ts';
+import type { BoardToolsServer } from '../mcp/board-tools-server.ts';
+import type { SecretStore } from '../secrets.ts';
+import { AbortReason, finalOutcome, JobLifecycle, type JobRunner } from './job-lifecycle.ts';
+import { WorkFailure } from './failures.ts';
+
+const mcpKey = 'mcp-api-key-fetched-for-this-job-0123';
+const vaultToken = 'npm-token-from-the-vault-0123456789';
+const runnerToken = 'spedy_rt_runner-token-0123456789';
+const jobsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spedy-lifecycle-'));
+
+afterAll(() => fs.rmSync(jobsDir, { recursive: true, force: true }));
+
+/** A job's lifecycle against an in-memory platform, recording what leaves the supervisor in order. */
+async function runLifecycle(runJob: JobRunner) {
+  const left: ({ kind: 'status'; status: JobStatus; reason?: string; result?: Record<string, unknown> } | { kind: 'events'; events: JobEventInput[] })[] = [];
+  const lines: { level: string; obj: object; msg: string }[] = [];
+  const boardTools = { opened: [] as string[], closed: [] as string[] };
+  const platform: Platform = {
+    runnerId: 'runner_1',
+    claim: async () => null,
+    async reportStatus(_jobId, status, details) {
+      left.push({ kind: 'status', status, ...details });
+      return status;
+    },
+    async sendEvents(_jobId, events) {
+      left.push({ kind: 'events', events });
+      return events.at(-1)!.seq;
+    },
+    heartbeat: async () => ({ jobs: [] }),
+  };
+  const secrets: SecretStore = {
+    current: () => ({ env: { NPM_TOKEN: vaultToken }, git: [], fetchedAt: 1 }),
+    refresh: async () => undefined,
+    start: async () => undefined,
+    stop: () => undefined,
+    mcpCredentials: async () => [{ id: 'mcp_1', kind: 'headers', values: { Authorization: mcpKey } }],
+  };
+  const tools: BoardToolsServer = {
+    url: 'http://127.0.0.1:9',
+    openJob: (jobId) => boardTools.opened.push(jobId),
+    closeJob: (jobId) => boardTools.closed.push(jobId),
+    mcpConfig: () => {
+      throw new Error('not used here');
+    },
+    takeQuestion: () => null,
+    secretOf: () => 'board-tools-secret-of-the-job-0123',
+    close: async () => undefined,
+  };
+  const record = (level: string) => (obj: object, msg: string) => lines.push({ level, obj, msg });
+  const log: Log = { info: record('info'), warn: record('warn'), error: record('error'), debug: record('debug') };
+  const job = claimedTestJob({ id: 'job_lifecycle', steps: [[stageSnapshot({ id: 'work', name: 'Work' })]], repositories: [] });
+  let ended = false;
+  const lifecycle = new JobLifecycle(job, { jobsDir, platform, secrets, boardTools: tools, runJob, log, runnerToken, streamer: { batchWindowMs: 1 } }, () => {
+    ended = true;
+  });
+  await lifecycle.done;
+  expect(ended).toBe(true);
+  return { left, lines, boardTools, lifecycle };
+}
+
+describe('a job’s lifecycle', () => {
+  it('masks an MCP credential fetched for the job in the supervisor’s log lines, its events and its status reason', async () => {
+    const { left, lines } = await runLifecycle(async (ctx, services) => {
+      await ctx.reportStatus('preparing');
+      const [server] = await ctx.secretSet.mcpCredentials();
+      const key = server!.values.Authorization!;
+      ctx.emit({ type: 'text', payload: { text: `calling the MCP server with ${key}`, [key]: 'as a key too' } });
+      services.log.info({ header: `Bearer ${key}`, nested: [{ token: key }] }, `connected with ${key}`);
+      throw new Error(`the MCP server refused ${key} and ${ctx.secrets.NPM_TOKEN}`);
+    });
+
+    const everything = JSON.stringify({ left, lines });
+    for (const secret of [mcpKey, vaultToken]) expect(everything).not.toContain(secret);
+    const events = left.flatMap((entry) => (entry.kind === 'events' ? entry.events : []));
+    expect(events.map((event) => event.payload)).toEqual([{ text: 'calling the MCP server with ••••', '••••': 'as a key too' }]);
+    expect(lines).toContainEqual({ level: 'info', obj: { header: 'Bearer ••••', nested: [{ token: '••••' }] }, msg: 'connected with ••••' });
+    const failed = lines.find((line) => line.msg === 'job run failed');
+    expect(JSON.stringify(failed?.obj)).toContain('the MCP server refused •••• and ••••');
+    expect(left.at(-1)).toEqual({ kind: 'status', status: 'error', reason: 'The runner failed: the MCP server refused •••• and ••••', result: undefined });
+  });
+
+  it('reports the outcome the work returned last, after its events, masked, and closes the job’s board tools', async () => {
+    const { left, boardTools } = await runLifecycle(async (ctx) => {
+      await ctx.reportStatus('preparing');
+      for (let i = 1; i <= 3; i++) ctx.emit({ type: 'text', payload: { text: `step ${i}` } });
+      return { status: 'completed', result: { summary: `done without ${runnerToken}` } };
+    });
+
+    expect(left.map((entry) => (entry.kind === 'status' ? entry.status : 'events'))).toEqual(['preparing', 'events', 'completed']);
+    expect(left.at(-1)).toMatchObject({ status: 'completed', result: { summary: 'done without ••••' } });
+    expect(boardTools).toEqual({ opened: ['job_lifecycle'], closed: ['job_lifecycle'] });
+  });
+
+  it('leaves an outcome the work reported itself alone', async () => {
+    const { left, lifecycle } = await runLifecycle(async (ctx) => {
+      await ctx.reportStatus('preparing');
+      await ctx.reportStatus('failed', { reason: 'validation failed' });
+    });
+    expect(left.filter((entry) => entry.kind === 'status').map((entry) => entry.status)).toEqual(['preparing', 'failed']);
+    expect(lifecycle.lastStatus).toBe('failed');
+  });
+});
+
+describe('finalOutcome: how a job ends on this supervisor', () => {
+  const failure = new Error('clone failed');
+
+  it('reports nothing for a job the platform took back, or one already final, Stopped or handed back', () => {
+    expect(finalOutcome({ status: 'executing', abortReason: AbortReason.LostOnPlatform, failure })).toBeNull();
+    for (const status of ['completed', 'failed', 'error', 'stopped', 'ready'] as const) expect(finalOutcome({ status, failure })).toBeNull();
+  });
+
+  it('takes the work’s own outcome, even during shutdown', () => {
+    const ended = { status: 'failed', reason: 'Validation failed.' } as const;
+    expect(finalOutcome({ status: 'running', ended, abortReason: AbortReason.SupervisorShutdown })).toEqual(ended);
+  });
+
+  it('fails a job interrupted by the shutdown, and classifies what a run threw', () => {
+    expect(finalOutcome({ status: 'executing', abortReason: AbortReason.SupervisorShutdown, failure })).toEqual({
+      status: 'failed',
+      reason: 'The supervisor shut down while the job was running.',
+    });
+    expect(finalOutcome({ status: 'preparing', failure })).toEqual({ status: 'error', reason: 'The runner failed: clone failed' });
+    expect(finalOutcome({ status: 'preparing', failure: new WorkFailure('The stage failed.') })).toEqual({ status: 'failed', reason: 'The stage failed.' });
+    expect(finalOutcome({ status: 'claimed' })).toEqual({ status: 'error', reason: 'The runner ended without reporting an outcome.' });
+  });
+});
