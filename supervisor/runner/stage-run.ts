@@ -3,7 +3,6 @@
 // the validation commands run, and a failure goes back to the same session until the
 // stage's retries run out. Stop unwinds from here with the stage's progress kept.
 import { toError } from '@spedy/protocol/errors';
-import type { McpServerCredentials } from '@spedy/protocol/wire';
 import { agentEnv, claudeArgs, type AgentTurn } from '../agent/claude-command.ts';
 import { stageMcp } from '../agent/mcp-config.ts';
 import { runAgent } from '../agent/run-agent.ts';
