@@ -5,7 +5,7 @@ import { rankBetween } from '../board/rank.ts';
 import * as t from '../db/schema.ts';
 import type { Db } from '../db/client.ts';
 import { jobForStatusChange } from '../jobs/triggers.ts';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 import { actingUserFor } from './author.ts';
 import { loadBoardJob, requireTicket } from './job.ts';
 
@@ -20,7 +20,7 @@ export async function moveRunnerTicket(db: Db, runner: Runner, jobId: string, st
     const wanted = statusName.trim();
     const target = columns.find((c) => c.name === wanted) ?? columns.find((c) => c.name.toLowerCase() === wanted.toLowerCase());
     if (!target) {
-      throw new RunnerError('invalid', `This project has no status "${wanted}"; use one of: ${columns.map((c) => `"${c.name}"`).join(', ')}.`);
+      throw new SpedyError('invalid', `This project has no status "${wanted}"; use one of: ${columns.map((c) => `"${c.name}"`).join(', ')}.`);
     }
     if (target.id === ticket.statusId) return { ticketId, status: target.name };
     const [last] = await tx

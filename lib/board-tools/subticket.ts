@@ -9,7 +9,7 @@ import { parentTypeProblem, type TicketType } from '../board/ticket-hierarchy.ts
 import * as t from '../db/schema.ts';
 import type { Db } from '../db/client.ts';
 import { jobForStatusChange } from '../jobs/triggers.ts';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 import { actingUserFor } from './author.ts';
 import { loadBoardJob, requireTicket } from './job.ts';
 
@@ -26,7 +26,7 @@ export async function createRunnerSubticket(db: Db, runner: Runner, jobId: strin
     const [parent] = await tx.select().from(t.ticket).where(eq(t.ticket.id, parentId));
     const type = input.type ?? defaultChildType[parent.type];
     const problem = parentTypeProblem(type, parent.type);
-    if (problem) throw new RunnerError('invalid', problem);
+    if (problem) throw new SpedyError('invalid', problem);
     const [first] = await tx.select().from(t.projectStatus).where(eq(t.projectStatus.projectId, parent.projectId)).orderBy(asc(t.projectStatus.position)).limit(1);
     const [last] = await tx
       .select({ rank: t.ticket.rank })

@@ -5,7 +5,7 @@ import { formatDisplayId, parseDisplayId } from '../board/display-id.ts';
 import * as t from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
 import type { BoardTicket } from '@spedy/protocol/wire';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 import type { Db } from '../db/client.ts';
 import { loadBoardJob, requireTicket, type BoardJob } from './job.ts';
 
@@ -33,7 +33,7 @@ export async function readBoardTicket(tx: DbOrTx, job: BoardJob, displayId?: str
     .innerJoin(t.projectStatus, eq(t.projectStatus.id, t.ticket.statusId))
     .leftJoin(t.ticketDescription, eq(t.ticketDescription.ticketId, t.ticket.id))
     .where(and(eq(t.ticket.id, ticketId), eq(t.ticket.organizationId, job.organizationId)));
-  if (!row) throw new RunnerError('notFound', "The job's ticket no longer exists.");
+  if (!row) throw new SpedyError('notFound', "The job's ticket no longer exists.");
   const { ticket, projectKey } = row;
 
   const [statuses, parent, children, comments] = await Promise.all([
@@ -72,12 +72,12 @@ export async function readBoardTicket(tx: DbOrTx, job: BoardJob, displayId?: str
 
 async function ticketIdByDisplayId(tx: DbOrTx, organizationId: string, displayId: string): Promise<string> {
   const parsed = parseDisplayId(displayId);
-  if (!parsed) throw new RunnerError('invalid', `"${displayId}" is not a ticket id; write it like SPD-12.`);
+  if (!parsed) throw new SpedyError('invalid', `"${displayId}" is not a ticket id; write it like SPD-12.`);
   const [found] = await tx
     .select({ id: t.ticket.id })
     .from(t.ticket)
     .innerJoin(t.project, eq(t.project.id, t.ticket.projectId))
     .where(and(eq(t.project.organizationId, organizationId), eq(t.project.key, parsed.key), eq(t.ticket.number, parsed.number)));
-  if (!found) throw new RunnerError('notFound', `No ticket ${parsed.key}-${parsed.number} in this organization.`);
+  if (!found) throw new SpedyError('notFound', `No ticket ${parsed.key}-${parsed.number} in this organization.`);
   return found.id;
 }

@@ -2,7 +2,7 @@
 // snapshot carries one default Custom stage that follows the person's instructions.
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { ErrorCode, SpedyError } from '../../zero/context.ts';
+import { SpedyError } from '@spedy/protocol/errors';
 import { parseDisplayId, formatDisplayId } from '../board/display-id.ts';
 import type { DbOrTx } from '../jobs/db.ts';
 import { project, ticket, ticketDescription } from '../db/schema.ts';
@@ -39,14 +39,14 @@ export type TicketForJob = NonNullable<JobSnapshot['ticket']> & { projectId: str
 /** The ticket behind a display id, only in this organization (else "not found", as for any other org's). */
 export async function findTicketForJob(db: Pick<DbOrTx, 'select'>, orgId: string, displayId: string): Promise<TicketForJob> {
   const parsed = parseDisplayId(displayId);
-  if (!parsed) throw new SpedyError(ErrorCode.invalid, `"${displayId}" is not a ticket id; write it like SPD-12.`);
+  if (!parsed) throw new SpedyError('invalid', `"${displayId}" is not a ticket id; write it like SPD-12.`);
   const [row] = await db
     .select({ id: ticket.id, projectId: ticket.projectId, number: ticket.number, title: ticket.title, type: ticket.type, key: project.key, description: ticketDescription.body })
     .from(ticket)
     .innerJoin(project, eq(project.id, ticket.projectId))
     .leftJoin(ticketDescription, eq(ticketDescription.ticketId, ticket.id))
     .where(and(eq(ticket.organizationId, orgId), eq(project.key, parsed.key), eq(ticket.number, parsed.number)));
-  if (!row) throw new SpedyError(ErrorCode.notFound, `Ticket ${parsed.key}-${parsed.number} not found.`);
+  if (!row) throw new SpedyError('notFound', `Ticket ${parsed.key}-${parsed.number} not found.`);
   return {
     id: row.id,
     projectId: row.projectId,
