@@ -14,7 +14,7 @@ import { jobReadyNotice, jobsChannel, runnerControlChannel, runnerNotice } from 
 import { reportJobStatus } from '../lib/jobs/transition.ts';
 import { runnerMessage, runnerSocketCloseCodes, type RunnerMessage, type ServerMessage } from '@spedy/protocol/wire';
 import { authenticateRunnerToken, recheckRunnerToken, resolveRunner, type RunnerAuth } from '../lib/runners/authenticate.ts';
-import { RunnerError, toError } from '@spedy/protocol/errors';
+import { SpedyError, toError } from '@spedy/protocol/errors';
 import { recordHeartbeat } from '../lib/runners/presence.ts';
 import { maxBodyBytes, parseJsonText, parseRunnerValue } from '../lib/runners/request-body.ts';
 import { listenForNotices } from './notice-listener.ts';
@@ -150,7 +150,7 @@ export async function startRunnerSocketServer(deps: { db: Db; databaseUrl: strin
   async function onMessage(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
     let ids: { requestId?: string; jobId?: string } = {};
     try {
-      if (isBinary) throw new RunnerError('invalid', 'Send messages as JSON text frames.');
+      if (isBinary) throw new SpedyError('invalid', 'Send messages as JSON text frames.');
       const value = parseJsonText(rawText(data), 'The message');
       ids = correlationIds(value);
       const message = parseRunnerValue(runnerMessage, value, 'The message');
@@ -158,11 +158,11 @@ export async function startRunnerSocketServer(deps: { db: Db; databaseUrl: strin
       if (message.type !== 'claim') await recheckRunnerToken(db, conn.auth);
       await handle(conn, message);
     } catch (error) {
-      if (!(error instanceof RunnerError)) log(`runner ${conn.runner.id}: message failed: ${toError(error).stack ?? toError(error).message}`);
-      const message = error instanceof RunnerError ? error.message : 'The platform could not handle this message; it logged the details.';
+      if (!(error instanceof SpedyError)) log(`runner ${conn.runner.id}: message failed: ${toError(error).stack ?? toError(error).message}`);
+      const message = error instanceof SpedyError ? error.message : 'The platform could not handle this message; it logged the details.';
       send(conn, { type: 'error', ...ids, message });
       // Revoked or expired since the socket opened: this token gets nothing more here.
-      if (error instanceof RunnerError && error.code === 'unauthenticated') conn.ws.close(runnerSocketCloseCodes.tokenRefused, 'Runner token refused');
+      if (error instanceof SpedyError && error.code === 'unauthenticated') conn.ws.close(runnerSocketCloseCodes.tokenRefused, 'Runner token refused');
     }
   }
 
@@ -191,12 +191,12 @@ export async function startRunnerSocketServer(deps: { db: Db; databaseUrl: strin
         address: req.socket.remoteAddress ?? 'unknown',
       });
       const runnerId = new URL(req.url ?? '/', 'http://localhost').searchParams.get('runnerId');
-      if (!runnerId) throw new RunnerError('invalid', 'Connect with ?runnerId=<the id that register returned>.');
+      if (!runnerId) throw new SpedyError('invalid', 'Connect with ?runnerId=<the id that register returned>.');
       const runner = await resolveRunner(db, auth, runnerId);
       if (socket.destroyed) return;
       wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, auth, { id: runner.id, organizationId: runner.organizationId, name: runner.name }));
     } catch (error) {
-      if (!(error instanceof RunnerError)) log(`runner socket upgrade failed: ${toError(error).message}`);
+      if (!(error instanceof SpedyError)) log(`runner socket upgrade failed: ${toError(error).message}`);
       refuseUpgrade(socket, error);
     }
   }
@@ -216,8 +216,8 @@ export async function startRunnerSocketServer(deps: { db: Db; databaseUrl: strin
 
 /** Before the upgrade, a refusal is a plain HTTP response with the API's `{ error }` body. */
 function refuseUpgrade(socket: Duplex, error: unknown): void {
-  const refusal = error instanceof RunnerError ? error : new RunnerError('invalid', 'The platform could not open the runner socket; it logged the details.');
-  const status = error instanceof RunnerError ? refusal.httpStatus : 500;
+  const refusal = error instanceof SpedyError ? error : new SpedyError('invalid', 'The platform could not open the runner socket; it logged the details.');
+  const status = error instanceof SpedyError ? refusal.httpStatus : 500;
   const body = JSON.stringify({ error: refusal.message });
   const headers = [
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,

@@ -1,6 +1,7 @@
 import { defineQueries, defineQuery } from '@rocicorp/zero';
 import { z } from 'zod';
-import { isAdministrator, scopeToOrg } from './context.ts';
+import { orgIfPermitted } from '../lib/auth/permissions.ts';
+import { scopeToOrg } from './context.ts';
 import { zql } from './schema.gen.ts';
 import { runnerQueries } from './queries/runners.ts';
 import { teamQueries } from './queries/teams.ts';
@@ -53,7 +54,7 @@ export const queries = defineQueries({
   labels: defineQuery(orgArgs, ({ args, ctx }) => scopeToOrg(zql.label, ctx, args.orgID).orderBy('name', 'asc')),
 
   invitations: defineQuery(orgArgs, ({ args, ctx }) =>
-    scopeToOrg(zql.invitation, ctx, isAdministrator(ctx?.orgs[args.orgID]) ? args.orgID : '')
+    scopeToOrg(zql.invitation, ctx, orgIfPermitted(ctx, args.orgID, 'members:invite'))
       .where('status', 'pending')
       .orderBy('createdAt', 'desc'),
   ),

@@ -5,9 +5,9 @@ import { OrgProvider } from '@/components/shell/org-context';
 import { OrgShell } from '@/components/shell/org-shell';
 import { ZeroRoot } from '@/components/shell/zero-root';
 import { findMemberOrg } from '@/lib/auth/org-access';
+import { memberRole } from '@/lib/auth/roles';
 import { buildZeroContext, getSession } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
-import type { Role } from '@/zero/context';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,7 +21,7 @@ export default async function OrgLayout({ children, params }: { children: ReactN
   const context = await buildZeroContext(session.user.id);
   return (
     <ZeroRoot zeroUrl={getConfig().ZERO_PUBLIC_URL} context={context}>
-      <OrgProvider org={{ ...org, role: org.role as Role, userID: session.user.id }}>
+      <OrgProvider org={{ ...org, role: memberRole(org.role), userID: session.user.id }}>
         <OrgShell userName={session.user.name}>{children}</OrgShell>
       </OrgProvider>
     </ZeroRoot>

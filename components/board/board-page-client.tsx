@@ -16,7 +16,7 @@ import { NewTicketDialog } from './new-ticket-dialog';
 import { TicketTable } from './ticket-table';
 import { useBoardData } from './use-board-data';
 import { useShortcut } from './use-shortcut';
-import { isAdministrator } from '@/zero/context';
+import { can } from '@/lib/auth/permissions';
 import { EditColumnsDialog } from './edit-columns-dialog';
 
 type BoardView = 'board' | 'table';
@@ -119,7 +119,7 @@ export function BoardPageClient({ projectKey }: { projectKey: string }) {
         </Badge>
         <div className="ml-auto flex items-center gap-2">
           <ViewToggle view={view} />
-          {isAdministrator(org.role) && <EditColumnsDialog projectID={project.id} statuses={project.statuses} />}
+          {can(org.role, 'columns:manage') && <EditColumnsDialog projectID={project.id} statuses={project.statuses} />}
           <Button asChild variant="ghost" size="icon" aria-label="Project settings">
             <Link href={`/${org.slug}/projects/${project.key}/settings`}>
               <Settings aria-hidden />

@@ -7,14 +7,14 @@ import { Card, CardDescription, CardHeader, CardTitle } from '@/components/ui/ca
 import { EmptyState } from '@/components/ui/empty-state';
 import { Skeleton } from '@/components/ui/skeleton';
 import { useCurrentOrg } from '@/components/shell/org-context';
-import { isAdministrator } from '@/zero/context';
+import { can } from '@/lib/auth/permissions';
 import { queries } from '@/zero/queries';
 import { CreateProjectDialog } from './create-project-dialog';
 
 export function ProjectsPageClient() {
   const org = useCurrentOrg();
   const [projects, { type }] = useQuery(queries.projects({ orgID: org.id }));
-  const canCreate = isAdministrator(org.role);
+  const canCreate = can(org.role, 'projects:create');
 
   return (
     <div className="flex-1 overflow-auto p-8">

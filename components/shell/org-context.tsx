@@ -1,6 +1,6 @@
 'use client';
 import { createContext, useContext, type ReactNode } from 'react';
-import type { Role } from '@/zero/context';
+import type { Role } from '@/lib/auth/roles';
 
 export type CurrentOrg = { id: string; name: string; slug: string; role: Role; userID: string };
 

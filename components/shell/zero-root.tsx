@@ -1,7 +1,7 @@
 'use client';
 import { ZeroProvider } from '@rocicorp/zero/react';
 import type { ReactNode } from 'react';
-import type { ZeroContext } from '@/zero/context';
+import type { ZeroContext } from '@/lib/auth/context';
 import { mutators } from '@/zero/mutators';
 import { schema } from '@/zero/schema.gen';
 

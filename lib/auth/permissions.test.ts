@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SpedyError } from '../../zero/context.ts';
+import { SpedyError } from '@spedy/protocol/errors';
 import { assertPermission, can, orgIfPermitted, permissions } from './permissions.ts';
 
 describe('permissions', () => {
@@ -24,5 +24,22 @@ describe('permissions', () => {
     expect(orgIfPermitted({ userID: 'u', orgs: { org1: 'member' } }, 'org1', 'runners:manage')).toBe('');
     expect(orgIfPermitted({ userID: 'u', orgs: { org1: 'owner' } }, 'org1', 'runners:manage')).toBe('org1');
     expect(orgIfPermitted({ userID: 'u', orgs: {} }, 'org1', 'runners:manage', 'integrations:manage')).toBe('');
+  });
+
+  it('refuses ids that name members of Object.prototype, and roles it does not know', () => {
+    const owner = { userID: 'u', orgs: { org1: 'owner' as const } };
+    for (const orgID of ['__proto__', 'constructor', 'toString']) {
+      expect(() => assertPermission(owner, orgID, 'runners:manage')).toThrow('Organization not found.');
+      expect(orgIfPermitted(owner, orgID, 'runners:manage')).toBe('');
+    }
+    expect(can(undefined, 'projects:create')).toBe(false);
+  });
+
+  it('names the administrators-only actions of projects, columns and invitations', () => {
+    const member = { userID: 'u', orgs: { org1: 'member' as const } };
+    expect(() => assertPermission(member, 'org1', 'projects:create')).toThrow('Only administrators can create projects.');
+    expect(() => assertPermission(member, 'org1', 'columns:manage')).toThrow('Only administrators can change status columns.');
+    expect(orgIfPermitted(member, 'org1', 'members:invite')).toBe('');
+    expect(orgIfPermitted({ userID: 'u', orgs: { org1: 'admin' } }, 'org1', 'members:invite')).toBe('org1');
   });
 });

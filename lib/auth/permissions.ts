@@ -2,9 +2,19 @@
 // mutators and Zero queries ask `can` / `assertPermission`; the UI asks `can` only to
 // decide what to show (the server decides again). No React and no server-only imports:
 // the shared mutators run in the browser too.
-import { assertMember, ErrorCode, SpedyError, type Role, type ZeroContext } from '../../zero/context.ts';
+import { SpedyError } from '@spedy/protocol/errors';
+import { assertMember, roleIn, type ZeroContext } from './context.ts';
+import type { Role } from './roles.ts';
 
-export const permissions = ['runners:manage', 'runners:manage-secrets', 'integrations:manage', 'teams:manage'] as const;
+export const permissions = [
+  'runners:manage',
+  'runners:manage-secrets',
+  'integrations:manage',
+  'teams:manage',
+  'projects:create',
+  'columns:manage',
+  'members:invite',
+] as const;
 export type Permission = (typeof permissions)[number];
 
 /** What a refused person is told they cannot do: "Only administrators can <action>." */
@@ -13,17 +23,21 @@ const actionOf: Record<Permission, string> = {
   'runners:manage-secrets': 'manage runner secrets',
   'integrations:manage': 'manage git integrations',
   'teams:manage': 'manage runner teams, skills, MCP servers and Build & Validate settings',
+  'projects:create': 'create projects',
+  'columns:manage': 'change status columns',
+  'members:invite': 'invite people and see pending invitations',
 };
 
 // Administrators have every permission by default; Members have none of these.
-const rolePermissions: Record<Role, readonly Permission[]> = {
-  owner: permissions,
-  admin: permissions,
-  member: [],
-};
+// A Map, so that a role name read from elsewhere never finds Object.prototype's members.
+const rolePermissions: ReadonlyMap<Role, ReadonlySet<Permission>> = new Map([
+  ['owner', new Set(permissions)],
+  ['admin', new Set(permissions)],
+  ['member', new Set()],
+]);
 
 export function can(role: Role | undefined, permission: Permission): boolean {
-  return role ? rolePermissions[role].includes(permission) : false;
+  return role ? (rolePermissions.get(role)?.has(permission) ?? false) : false;
 }
 
 /** The message for a member without `permission` (also used by the pages that hide the controls). */
@@ -37,12 +51,12 @@ export function permissionDeniedMessage(permission: Permission): string {
  */
 export function assertPermission(ctx: ZeroContext | undefined, orgID: string, permission: Permission): Role {
   const role = assertMember(ctx, orgID);
-  if (!can(role, permission)) throw new SpedyError(ErrorCode.forbidden, permissionDeniedMessage(permission));
+  if (!can(role, permission)) throw new SpedyError('forbidden', permissionDeniedMessage(permission));
   return role;
 }
 
 /** For query transforms: the org id when the caller holds one of `anyOf`, else '' (which matches no row). */
 export function orgIfPermitted(ctx: ZeroContext | undefined, orgID: string, ...anyOf: Permission[]): string {
-  const role = ctx?.orgs[orgID];
+  const role = roleIn(ctx, orgID);
   return anyOf.some((p) => can(role, p)) ? orgID : '';
 }

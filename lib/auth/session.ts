@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
-import type { ZeroContext, Role } from '../../zero/context.ts';
 import { getDb } from '../db/client.ts';
 import { member } from '../db/schema.ts';
 import { getAuth } from './auth.ts';
+import type { ZeroContext } from './context.ts';
+import { memberRole } from './roles.ts';
 
 export async function getSession(headers: Headers) {
   return getAuth().api.getSession({ headers });
@@ -11,7 +12,7 @@ export async function getSession(headers: Headers) {
 /** The caller's memberships, read fresh from PostgreSQL on every request. */
 export async function buildZeroContext(userID: string): Promise<ZeroContext> {
   const rows = await getDb().select({ orgId: member.organizationId, role: member.role }).from(member).where(eq(member.userId, userID));
-  return { userID, orgs: Object.fromEntries(rows.map((r) => [r.orgId, r.role as Role])) };
+  return { userID, orgs: Object.fromEntries(rows.map((r) => [r.orgId, memberRole(r.role)])) };
 }
 
 export async function getZeroContext(headers: Headers): Promise<ZeroContext | null> {

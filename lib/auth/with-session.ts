@@ -4,20 +4,12 @@
 // logged with context — never the body, which may carry a secret).
 import pino from 'pino';
 import type { z } from 'zod';
-import { ErrorCode, SpedyError, type Role } from '../../zero/context.ts';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 import { assertPermission, type Permission } from './permissions.ts';
+import type { Role } from './roles.ts';
 import { buildZeroContext, getSession } from './session.ts';
 
 const log = pino({ name: 'org-api' });
-
-const statusOf: Record<ErrorCode, number> = {
-  [ErrorCode.notSignedIn]: 401,
-  [ErrorCode.forbidden]: 403,
-  [ErrorCode.notFound]: 404,
-  [ErrorCode.invalid]: 400,
-  [ErrorCode.conflict]: 409,
-};
 
 export type ApiIssue = { path: string; message: string };
 
@@ -70,9 +62,7 @@ export function withSession<P extends { orgId: string }, S extends z.ZodType | u
       const result = await handler({ req, params, orgId: params.orgId, userId: session.user.id, role, body: body as never });
       return result instanceof Response ? result : Response.json(result, { headers: { 'cache-control': 'no-store' } });
     } catch (error) {
-      if (error instanceof SpedyError) return fail(statusOf[error.code], error.message);
-      // Thrown by the runner platform's domain functions (token issuing, job creation).
-      if (error instanceof RunnerError) return fail(error.httpStatus, error.message);
+      if (error instanceof SpedyError) return fail(error.httpStatus, error.message);
       log.error({ err: error, method: req.method, path: new URL(req.url).pathname }, 'organization route failed');
       return fail(500, 'Something went wrong on our side; nothing was saved. Try again, and check the server log if it keeps happening.');
     }

@@ -5,7 +5,7 @@
 // mistakes them for that person's own words.
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../jobs/db.ts';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 import type { BoardJob } from './job.ts';
 
 /** The first line of every comment a runner posts (on its own line so Markdown below it renders as written). */
@@ -22,6 +22,6 @@ export async function actingUserFor(tx: DbOrTx, job: BoardJob): Promise<string> 
       AND (user_id = ${job.createdBy} OR role = 'owner')
     ORDER BY (user_id = ${job.createdBy}) DESC NULLS LAST, created_at, id
     LIMIT 1`);
-  if (!rows[0]) throw new RunnerError('conflict', 'The organization has no owner to write in the name of; add an owner under Settings → Members.');
+  if (!rows[0]) throw new SpedyError('conflict', 'The organization has no owner to write in the name of; add an owner under Settings → Members.');
   return rows[0].user_id;
 }

@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../jobs/db.ts';
 import { isFinalJobStatus, jobStatusLabels, type JobStatus } from '@spedy/protocol/job-status';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 
 export type BoardJob = {
   id: string;
@@ -19,16 +19,16 @@ export async function loadBoardJob(tx: DbOrTx, runner: { id: string; organizatio
     sql`SELECT id, organization_id, ticket_id, project_id, created_by, status, runner_id FROM job WHERE id = ${jobId} AND organization_id = ${runner.organizationId}`,
   );
   const job = rows[0];
-  if (!job) throw new RunnerError('notFound', 'No such job in this organization.');
-  if (job.runner_id !== runner.id) throw new RunnerError('forbidden', 'This job is not held by this runner; claim it first.');
+  if (!job) throw new SpedyError('notFound', 'No such job in this organization.');
+  if (job.runner_id !== runner.id) throw new SpedyError('forbidden', 'This job is not held by this runner; claim it first.');
   if (isFinalJobStatus(job.status)) {
-    throw new RunnerError('conflict', `The job is ${jobStatusLabels[job.status]}; board tools work only while it runs.`);
+    throw new SpedyError('conflict', `The job is ${jobStatusLabels[job.status]}; board tools work only while it runs.`);
   }
   return { id: job.id, organizationId: job.organization_id, ticketId: job.ticket_id, projectId: job.project_id, createdBy: job.created_by, status: job.status };
 }
 
 /** The job's own ticket (board tools write only to it). */
 export function requireTicket(job: BoardJob): string {
-  if (!job.ticketId) throw new RunnerError('notFound', 'This job has no ticket (it was started by hand); there is no ticket to read or change.');
+  if (!job.ticketId) throw new SpedyError('notFound', 'This job has no ticket (it was started by hand); there is no ticket to read or change.');
   return job.ticketId;
 }

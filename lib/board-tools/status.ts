@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import * as t from '../db/schema.ts';
 import type { Db } from '../db/client.ts';
 import { moveTicket } from '../tickets/move.ts';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 import { actingUserFor } from './author.ts';
 import { loadBoardJob, requireTicket } from './job.ts';
 
@@ -19,7 +19,7 @@ export async function moveRunnerTicket(db: Db, runner: Runner, jobId: string, st
     const wanted = statusName.trim();
     const target = columns.find((c) => c.name === wanted) ?? columns.find((c) => c.name.toLowerCase() === wanted.toLowerCase());
     if (!target) {
-      throw new RunnerError('invalid', `This project has no status "${wanted}"; use one of: ${columns.map((c) => `"${c.name}"`).join(', ')}.`);
+      throw new SpedyError('invalid', `This project has no status "${wanted}"; use one of: ${columns.map((c) => `"${c.name}"`).join(', ')}.`);
     }
     await moveTicket(tx, { ticketId, statusId: target.id }, { trigger: true, actorId: await actingUserFor(tx, job) });
     return { ticketId, status: target.name };

@@ -6,7 +6,7 @@ import { findTicketByDisplayId } from '../tickets/lookup.ts';
 import * as t from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
 import type { BoardTicket } from '@spedy/protocol/wire';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 import type { Db } from '../db/client.ts';
 import { loadBoardJob, requireTicket, type BoardJob } from './job.ts';
 
@@ -34,7 +34,7 @@ export async function readBoardTicket(tx: DbOrTx, job: BoardJob, displayId?: str
     .innerJoin(t.projectStatus, eq(t.projectStatus.id, t.ticket.statusId))
     .leftJoin(t.ticketDescription, eq(t.ticketDescription.ticketId, t.ticket.id))
     .where(and(eq(t.ticket.id, ticketId), eq(t.ticket.organizationId, job.organizationId)));
-  if (!row) throw new RunnerError('notFound', "The job's ticket no longer exists.");
+  if (!row) throw new SpedyError('notFound', "The job's ticket no longer exists.");
   const { ticket, projectKey } = row;
 
   const [statuses, parent, children, comments] = await Promise.all([

@@ -2,7 +2,7 @@
 // toggle, disconnect) are Zero mutators in zero/mutators/runner.ts.
 import { and, eq, sql } from 'drizzle-orm';
 import { nanoid } from 'nanoid';
-import { ErrorCode, SpedyError } from '../../zero/context.ts';
+import { SpedyError } from '@spedy/protocol/errors';
 import type { Db } from '../db/client.ts';
 import { gitIntegration } from '../db/schema.ts';
 import { openIntegrationToken, storeIntegrationToken } from '../secrets/entries.ts';
@@ -55,7 +55,7 @@ export async function testIntegration(db: Db, keyring: Keyring, orgId: string, i
     .from(gitIntegration)
     .where(and(eq(gitIntegration.id, integrationId), eq(gitIntegration.organizationId, orgId)));
   const token = integration ? await openIntegrationToken(db, keyring, orgId, integration.id) : null;
-  if (!integration || token === null) throw new SpedyError(ErrorCode.notFound, 'Integration not found.');
+  if (!integration || token === null) throw new SpedyError('notFound', 'Integration not found.');
   const result =
     integration.provider === 'github'
       ? await testGithubConnection({ apiUrl: integration.apiUrl, tokenKind: integration.tokenKind === 'app_installation' ? 'app_installation' : 'personal', token })

@@ -12,7 +12,7 @@
 import { sql } from 'drizzle-orm';
 import type { ClaimedJob, JobSnapshot } from '@spedy/protocol/wire';
 import { revokedOrExpired } from '../runners/authenticate.ts';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 import type { DbOrTx } from './db.ts';
 import { activeJobStatuses, assertTransition, type JobStatus } from '@spedy/protocol/job-status';
 
@@ -44,13 +44,13 @@ export async function claimJob(db: DbOrTx, runnerId: string, options: { jobId?: 
   const { rows } = await db.execute<ClaimRow>(sql`
     SELECT * FROM spedy_claim_job(${runnerId}, ${options.jobId ?? null}, ${options.tokenId ?? null}, ${now}, ${sql.param([...activeJobStatuses])}::text[])`);
   const row = rows[0];
-  if (!row) throw new RunnerError('notFound', 'No such runner in this organization; register it first (POST /api/v1/runners/register).');
+  if (!row) throw new SpedyError('notFound', 'No such runner in this organization; register it first (POST /api/v1/runners/register).');
   if (options.tokenId !== undefined) {
     const refusal = revokedOrExpired(row.token_id ? { revoked_at: row.token_revoked_at, expires_at: row.token_expires_at } : undefined, now);
-    if (refusal) throw new RunnerError('unauthenticated', refusal);
+    if (refusal) throw new SpedyError('unauthenticated', refusal);
   }
   if (row.runner_status !== 'online') {
-    throw new RunnerError('conflict', `Runner ${row.runner_name} is Offline (its heartbeats stopped); send a heartbeat, then claim again.`);
+    throw new SpedyError('conflict', `Runner ${row.runner_name} is Offline (its heartbeats stopped); send a heartbeat, then claim again.`);
   }
   if (row.job_id) {
     return {
@@ -84,14 +84,14 @@ async function explainRefusedClaim(db: DbOrTx, runnerId: string, jobId: string):
     FROM runner r LEFT JOIN job j ON j.id = ${jobId} AND j.organization_id = r.organization_id
     WHERE r.id = ${runnerId}`);
   const row = rows[0];
-  if (!row?.status) throw new RunnerError('notFound', 'No such job in this organization.');
+  if (!row?.status) throw new SpedyError('notFound', 'No such job in this organization.');
   if (row.status !== 'ready') return;
   const missing = [
     ...(row.required_capabilities ?? []).filter((c) => !row.capabilities.includes(c)).map((c) => `capability ${c}`),
     ...(row.required_labels ?? []).filter((l) => !row.labels.includes(l)).map((l) => `label ${l}`),
   ];
-  if (missing.length > 0) throw new RunnerError('conflict', `Runner ${row.name} cannot take this job: it lacks ${missing.join(', ')}.`);
+  if (missing.length > 0) throw new SpedyError('conflict', `Runner ${row.name} cannot take this job: it lacks ${missing.join(', ')}.`);
   if (row.active >= row.pool_size) {
-    throw new RunnerError('conflict', `Runner ${row.name} is at capacity (${row.active} of ${row.pool_size} jobs active); finish one first.`);
+    throw new SpedyError('conflict', `Runner ${row.name} is at capacity (${row.active} of ${row.pool_size} jobs active); finish one first.`);
   }
 }

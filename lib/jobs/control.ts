@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { nanoid } from 'nanoid';
 import type { JobControlMessage, controlActions } from '@spedy/protocol/wire';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 import type { DbOrTx } from './db.ts';
 import { notifyRunner } from './notices.ts';
 import { finalJobStatuses } from '@spedy/protocol/job-status';
@@ -20,14 +20,14 @@ export async function sendJobControl(
   input: { organizationId: string; jobId: string; action: (typeof controlActions)[number]; text?: string },
 ): Promise<{ runnerId: string; controlId: string }> {
   if (input.text !== undefined && Buffer.byteLength(JSON.stringify(input.text)) > maxTextBytes) {
-    throw new RunnerError('invalid', `The message is too long for the runner (at most about ${maxTextBytes} bytes); shorten it.`);
+    throw new SpedyError('invalid', `The message is too long for the runner (at most about ${maxTextBytes} bytes); shorten it.`);
   }
   const { rows } = await tx.execute<{ runner_id: string | null }>(
     sql`SELECT runner_id FROM job WHERE id = ${input.jobId} AND organization_id = ${input.organizationId}`,
   );
-  if (!rows[0]) throw new RunnerError('notFound', 'No such job in this organization.');
+  if (!rows[0]) throw new SpedyError('notFound', 'No such job in this organization.');
   const runnerId = rows[0].runner_id;
-  if (!runnerId) throw new RunnerError('conflict', 'No runner holds this job yet; it is waiting to be claimed.');
+  if (!runnerId) throw new SpedyError('conflict', 'No runner holds this job yet; it is waiting to be claimed.');
   const controlId = nanoid();
   await tx.execute(sql`
     INSERT INTO secure.job_control (id, job_id, runner_id, action, text, created_at)

@@ -5,7 +5,7 @@ import { nanoid } from 'nanoid';
 import { z } from 'zod';
 import { job } from '../db/schema.ts';
 import { jobSnapshot, jobTypes, runnerTag } from '@spedy/protocol/wire';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 import type { DbOrTx } from './db.ts';
 import { notifyJobReady } from './notices.ts';
 
@@ -33,7 +33,7 @@ export async function createJob(tx: DbOrTx, input: CreateJobInput): Promise<JobR
   const parsed = createJobInput.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'job'}: ${i.message}`);
-    throw new RunnerError('invalid', `The job is invalid: ${problems.join('; ')}`);
+    throw new SpedyError('invalid', `The job is invalid: ${problems.join('; ')}`);
   }
   const data = parsed.data;
   const now = Date.now();
@@ -68,7 +68,7 @@ export async function createJob(tx: DbOrTx, input: CreateJobInput): Promise<JobR
     });
   } catch (error) {
     if (violates(error, oneActivePerTicket)) {
-      throw new RunnerError('conflict', 'This ticket already has an active job; stop it or wait until it finishes.');
+      throw new SpedyError('conflict', 'This ticket already has an active job; stop it or wait until it finishes.');
     }
     throw error;
   }

@@ -1,7 +1,7 @@
 // A runner reports its job's progress: every change goes through the status machine.
 import { eq, sql } from 'drizzle-orm';
 import { job as jobTable } from '../db/schema.ts';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 import type { DbOrTx } from './db.ts';
 import { notifyJobReady, notifyRunner } from './notices.ts';
 import { applyJobOutcomeToTicket } from './ticket-outcome.ts';
@@ -19,8 +19,8 @@ export async function lockRunnerJob(tx: DbOrTx, runner: { id: string; organizati
     sql`SELECT status, runner_id FROM job WHERE id = ${jobId} AND organization_id = ${runner.organizationId} FOR UPDATE`,
   );
   const job = rows[0];
-  if (!job) throw new RunnerError('notFound', 'No such job in this organization.');
-  if (job.runner_id !== runner.id) throw new RunnerError('forbidden', 'This job is not held by this runner; claim it first.');
+  if (!job) throw new SpedyError('notFound', 'No such job in this organization.');
+  if (job.runner_id !== runner.id) throw new SpedyError('forbidden', 'This job is not held by this runner; claim it first.');
   return job;
 }
 
@@ -38,7 +38,7 @@ export async function reportJobStatus(
     try {
       assertTransition(job.status, report.status);
     } catch (error) {
-      if (error instanceof IllegalTransitionError) throw new RunnerError('conflict', error.message);
+      if (error instanceof IllegalTransitionError) throw new SpedyError('conflict', error.message);
       throw error;
     }
     const final = isFinalJobStatus(report.status);

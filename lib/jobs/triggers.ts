@@ -5,7 +5,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { formatDisplayId } from '../tickets/display-id.ts';
 import * as t from '../db/schema.ts';
 import type { JobSnapshot } from '@spedy/protocol/wire';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 import { buildJobSnapshot } from '../teams/snapshot.ts';
 import { createJob, type JobRow } from './create.ts';
 import type { DbOrTx } from './db.ts';
@@ -58,7 +58,7 @@ async function createUnlessActive(tx: DbOrTx, input: Parameters<typeof createJob
     return await createJob(tx, input);
   } catch (error) {
     // The ticket already has an active job: the move or comment stands, no second job.
-    if (error instanceof RunnerError && error.code === 'conflict') return null;
+    if (error instanceof SpedyError && error.code === 'conflict') return null;
     throw error;
   }
 }

@@ -4,7 +4,7 @@
 // Zero mutator (zero/mutators/team.ts): no secret travels then.
 import { and, eq, ne } from 'drizzle-orm';
 import { nanoid } from 'nanoid';
-import { ErrorCode, SpedyError } from '../../zero/context.ts';
+import { SpedyError } from '@spedy/protocol/errors';
 import type { Db } from '../db/client.ts';
 import { mcpServer, mcpServerSecret, project, runnerTeam } from '../db/schema.ts';
 import { mcpAad } from '../secrets/bootstrap.ts';
@@ -52,22 +52,21 @@ export async function saveMcpServer(db: Db, keyring: Keyring, orgId: string, inp
     return await db.transaction(async (tx) => {
       if (input.projectID) {
         const [own] = await tx.select({ id: project.id }).from(project).where(and(eq(project.id, input.projectID), eq(project.organizationId, orgId)));
-        if (!own) throw new SpedyError(ErrorCode.notFound, 'Project not found.');
+        if (!own) throw new SpedyError('notFound', 'Project not found.');
       }
       const [sameName] = await tx
         .select({ id: mcpServer.id })
         .from(mcpServer)
         .where(and(eq(mcpServer.organizationId, orgId), eq(mcpServer.name, input.name), ne(mcpServer.id, id)));
-      if (sameName) throw new SpedyError(ErrorCode.conflict, `An MCP server named ${input.name} already exists; choose another name.`);
+      if (sameName) throw new SpedyError('conflict', `An MCP server named ${input.name} already exists; choose another name.`);
 
       let preview: string | null;
       if (input.id) {
         const [current] = await tx.select().from(mcpServer).where(and(eq(mcpServer.id, input.id), eq(mcpServer.organizationId, orgId))).for('update');
-        if (!current) throw new SpedyError(ErrorCode.notFound, 'MCP server not found.');
+        if (!current) throw new SpedyError('notFound', 'MCP server not found.');
         // Stored env vars must not silently become headers (or the other way round).
         if (!input.credentials && current.credentialPreview && credentialKindOf(current.transport) !== credentialKindOf(input.transport)) {
-          throw new SpedyError(
-            ErrorCode.invalid,
+          throw new SpedyError('invalid',
             `Enter the credentials again: STDIO servers take environment variables, SSE and HTTP servers take headers. (Send an empty list to remove them.)`,
           );
         }
@@ -101,7 +100,7 @@ export async function saveMcpServer(db: Db, keyring: Keyring, orgId: string, inp
     });
   } catch (error) {
     // Two saves of the same name at once: the unique index decides.
-    if (isUniqueViolation(error)) throw new SpedyError(ErrorCode.conflict, `An MCP server named ${input.name} already exists; choose another name.`);
+    if (isUniqueViolation(error)) throw new SpedyError('conflict', `An MCP server named ${input.name} already exists; choose another name.`);
     throw error;
   }
 }

@@ -3,7 +3,7 @@
 // base branch starts as the provider's default branch (overridable: buildSettings.setBaseBranch).
 import { and, eq } from 'drizzle-orm';
 import { nanoid } from 'nanoid';
-import { ErrorCode, SpedyError } from '../../zero/context.ts';
+import { SpedyError } from '@spedy/protocol/errors';
 import type { Db } from '../db/client.ts';
 import { gitIntegration, project, projectRepository } from '../db/schema.ts';
 import { openIntegrationToken } from '../secrets/entries.ts';
@@ -20,7 +20,7 @@ export type LinkedRepository = typeof projectRepository.$inferSelect;
 export async function detectRepository(db: Db, keyring: Keyring, orgId: string, input: LinkRepositoryInput): Promise<RepositoryFacts> {
   if (input.provider === 'gitlab') {
     const target = parseGitlabProjectUrl(input.url);
-    if (!target) throw new SpedyError(ErrorCode.invalid, 'Enter the project’s address, e.g. https://gitlab.com/acme/api.');
+    if (!target) throw new SpedyError('invalid', 'Enter the project’s address, e.g. https://gitlab.com/acme/api.');
     return lookUpGitlabProject(target);
   }
   const label = repositoryProviderLabels[input.provider];
@@ -29,27 +29,26 @@ export async function detectRepository(db: Db, keyring: Keyring, orgId: string, 
     .from(gitIntegration)
     .where(and(eq(gitIntegration.organizationId, orgId), eq(gitIntegration.provider, input.provider)));
   if (!integration) {
-    throw new SpedyError(
-      ErrorCode.invalid,
+    throw new SpedyError('invalid',
       `Connect ${label} under Settings → Integrations first: Spedy reads the repository (and the runner clones it) with that integration's token.`,
     );
   }
   if (!integration.active) {
-    throw new SpedyError(ErrorCode.invalid, `The ${label} integration is turned off. Turn it on under Settings → Integrations to link ${label} repositories.`);
+    throw new SpedyError('invalid', `The ${label} integration is turned off. Turn it on under Settings → Integrations to link ${label} repositories.`);
   }
   const token = await openIntegrationToken(db, keyring, orgId, integration.id);
-  if (token === null) throw new SpedyError(ErrorCode.invalid, `The ${label} integration has no token. Connect it again under Settings → Integrations.`);
+  if (token === null) throw new SpedyError('invalid', `The ${label} integration has no token. Connect it again under Settings → Integrations.`);
   return input.provider === 'github'
     ? lookUpGithubRepository({ apiUrl: integration.apiUrl, token, fullName: input.fullName })
     : lookUpBitbucketRepository({ apiUrl: integration.apiUrl, username: integration.username ?? '', token, fullName: input.fullName });
 }
 
-const alreadyLinked = (fullName: string) => new SpedyError(ErrorCode.conflict, `${fullName} is already linked to this project.`);
+const alreadyLinked = (fullName: string) => new SpedyError('conflict', `${fullName} is already linked to this project.`);
 
 /** Links the repository with base branch = the provider's default branch. Nothing is written when the provider refuses. */
 export async function linkRepository(db: Db, keyring: Keyring, orgId: string, projectId: string, input: LinkRepositoryInput): Promise<LinkedRepository> {
   const [own] = await db.select({ id: project.id }).from(project).where(and(eq(project.id, projectId), eq(project.organizationId, orgId)));
-  if (!own) throw new SpedyError(ErrorCode.notFound, 'Project not found.');
+  if (!own) throw new SpedyError('notFound', 'Project not found.');
 
   const facts = await detectRepository(db, keyring, orgId, input);
   const [row] = await db

@@ -4,7 +4,7 @@
 //   Bitbucket: GET {apiUrl}/repositories/{workspace}/{slug}     → mainbranch.name, links.clone
 //   GitLab:    GET {apiUrl}/projects/{url-encoded path}         → default_branch, http_url_to_repo
 // Refusals become a sentence for the person linking; tokens never appear in them.
-import { ErrorCode, SpedyError } from '../../zero/context.ts';
+import { SpedyError } from '@spedy/protocol/errors';
 import { providerMessage, providerRequest, ProviderUnreachableError, type ProviderResponse } from '../integrations/provider-request.ts';
 import { repositoryProviderLabels, type RepositoryProvider } from './link-input.ts';
 
@@ -18,7 +18,7 @@ export type RepositoryFacts = {
   defaultBranch: string;
 };
 
-const refused = (message: string) => new SpedyError(ErrorCode.invalid, message);
+const refused = (message: string) => new SpedyError('invalid', message);
 
 function explainRefusal(provider: RepositoryProvider, fullName: string, res: ProviderResponse, where: string): SpedyError {
   const label = repositoryProviderLabels[provider];

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { runner as runnerTable } from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
 import { runnerTokenHashKey } from '../secrets/keyring.ts';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 import { runnerTokenPattern } from '@spedy/protocol/wire';
 import { hashesEqual, hashRunnerToken } from './token.ts';
 
@@ -59,7 +59,7 @@ export async function authenticateRunnerToken(db: DbOrTx, input: { authorization
 
   if ((row.failures ?? 0) >= authFailureLimit) {
     const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
-    throw new RunnerError('rateLimited', `Too many failed authentications from this address; try again in ${retryAfterSeconds} s.`, retryAfterSeconds);
+    throw new SpedyError('rateLimited', `Too many failed authentications from this address; try again in ${retryAfterSeconds} s.`, retryAfterSeconds);
   }
 
   const known = wellFormed && row.id && row.organization_id && row.hash && hashesEqual(row.hash, hash) ? { id: row.id, organizationId: row.organization_id } : null;
@@ -73,7 +73,7 @@ export async function authenticateRunnerToken(db: DbOrTx, input: { authorization
           : revokedOrExpired(row, now);
   if (refusal || !known) {
     await recordAuthFailure(db, input.address, windowStart);
-    throw new RunnerError('unauthenticated', refusal ?? 'Unknown runner token.');
+    throw new SpedyError('unauthenticated', refusal ?? 'Unknown runner token.');
   }
 
   await touchToken(db, known.id, row.last_used_at, now);
@@ -90,7 +90,7 @@ export async function recheckRunnerToken(db: DbOrTx, auth: RunnerAuth): Promise<
     sql`SELECT expires_at, revoked_at, last_used_at FROM runner_token WHERE id = ${auth.tokenId}`,
   );
   const refusal = revokedOrExpired(rows[0], now);
-  if (refusal) throw new RunnerError('unauthenticated', refusal);
+  if (refusal) throw new SpedyError('unauthenticated', refusal);
   await touchToken(db, auth.tokenId, rows[0].last_used_at, now);
 }
 
@@ -125,7 +125,7 @@ export async function pruneAuthFailures(db: DbOrTx, now = Date.now()): Promise<v
 /** A scoped token acts only as its runner. */
 export function assertRunnerScope(auth: RunnerAuth, runnerId: string): void {
   if (auth.scopedRunnerId !== null && auth.scopedRunnerId !== runnerId) {
-    throw new RunnerError('forbidden', 'This token is scoped to another runner; use the token created for this runner.');
+    throw new SpedyError('forbidden', 'This token is scoped to another runner; use the token created for this runner.');
   }
 }
 
@@ -135,6 +135,6 @@ export async function resolveRunner(db: DbOrTx, auth: RunnerAuth, runnerId: stri
   const found = await db.query.runner.findFirst({
     where: (r, { and, eq }) => and(eq(r.id, runnerId), eq(r.organizationId, auth.organizationId)),
   });
-  if (!found) throw new RunnerError('notFound', 'No such runner in this organization; register it first (POST /api/v1/runners/register).');
+  if (!found) throw new SpedyError('notFound', 'No such runner in this organization; register it first (POST /api/v1/runners/register).');
   return found;
 }

@@ -10,7 +10,7 @@ import type { HeartbeatResponse, RegisterRequest } from '@spedy/protocol/wire';
 import type { JobStatus } from '@spedy/protocol/job-status';
 import type { RunnerAuth, RunnerRow } from './authenticate.ts';
 import { defaultRunnerSettings } from '../settings/runner-settings.ts';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 
 /** Without an organization setting, a runner is Offline after this long without a heartbeat. */
 export const defaultOfflineTimeoutSeconds = defaultRunnerSettings.offlineTimeoutSeconds;
@@ -44,7 +44,7 @@ export async function registerRunner(db: DbOrTx, auth: RunnerAuth, input: Regist
         WHERE id = ${auth.scopedRunnerId} AND organization_id = ${auth.organizationId} AND name = ${input.name}
         RETURNING id`);
       id = rows[0]?.id;
-      if (!id) throw new RunnerError('forbidden', `This token is scoped to another runner and cannot register "${input.name}"; use that runner's name or an unscoped token.`);
+      if (!id) throw new SpedyError('forbidden', `This token is scoped to another runner and cannot register "${input.name}"; use that runner's name or an unscoped token.`);
     } else {
       const { rows } = await tx.execute<{ id: string }>(sql`
         INSERT INTO runner (id, organization_id, name, version, capabilities, labels, pool_size, token_id, status, last_heartbeat_at, created_at)
@@ -83,7 +83,7 @@ export async function recordHeartbeat(
       UPDATE runner r SET status = 'online', last_heartbeat_at = ${now}
       FROM runner old WHERE old.id = r.id AND r.id = ${runner.id}
       RETURNING old.status AS previous`);
-    if (!rows[0]) throw new RunnerError('notFound', 'No such runner in this organization; register it first (POST /api/v1/runners/register).');
+    if (!rows[0]) throw new SpedyError('notFound', 'No such runner in this organization; register it first (POST /api/v1/runners/register).');
     const cameBackOnline = rows[0].previous !== 'online';
     if (cameBackOnline) await notifyRunner(tx, { kind: 'capacity', runnerId: runner.id });
     const jobs =

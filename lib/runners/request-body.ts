@@ -3,7 +3,7 @@
 // PostgreSQL cannot store (NUL characters, lone surrogates, absurd nesting) is refused
 // here too, so hostile input never turns into a database error.
 import type { z } from 'zod';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 
 /** Enough for a batch of 500 events with sizeable payloads. */
 export const maxBodyBytes = 4 * 1024 * 1024;
@@ -17,19 +17,19 @@ export function parseJsonText(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new RunnerError('invalid', `${what} is not valid JSON.`);
+    throw new SpedyError('invalid', `${what} is not valid JSON.`);
   }
 }
 
 /** Validates parsed JSON against a wire schema. */
 export function parseRunnerValue<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
   const problem = unstorable(value);
-  if (problem) throw new RunnerError('invalid', `${what} ${problem}.`);
+  if (problem) throw new SpedyError('invalid', `${what} ${problem}.`);
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message.replace(/\.$/, '')}`);
     const more = parsed.error.issues.length > 5 ? ` (and ${parsed.error.issues.length - 5} more)` : '';
-    throw new RunnerError('invalid', `${what} is invalid: ${issues.join('; ')}${more}.`);
+    throw new SpedyError('invalid', `${what} is invalid: ${issues.join('; ')}${more}.`);
   }
   return parsed.data;
 }
@@ -55,8 +55,8 @@ export async function readRequestText(req: Request): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function tooLarge(): RunnerError {
-  return new RunnerError('tooLarge', `The request body is larger than ${maxBodyBytes / 1024 / 1024} MB; send smaller batches.`);
+function tooLarge(): SpedyError {
+  return new SpedyError('tooLarge', `The request body is larger than ${maxBodyBytes / 1024 / 1024} MB; send smaller batches.`);
 }
 
 /** Why PostgreSQL could not store this JSON (in text or jsonb), or null. */

@@ -6,7 +6,7 @@ import { runner, runnerToken, runnerTokenHash } from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
 import { notifyRunner } from '../jobs/notices.ts';
 import { runnerTokenHashKey } from '../secrets/keyring.ts';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 import { generateRunnerToken, hashRunnerToken } from './token.ts';
 
 export type IssueRunnerTokenInput = {
@@ -23,10 +23,10 @@ export type IssuedRunnerToken = { token: string; id: string; prefix: string };
 
 export async function issueRunnerToken(db: DbOrTx, input: IssueRunnerTokenInput): Promise<IssuedRunnerToken> {
   const name = input.name.trim();
-  if (name.length < 1 || name.length > 100) throw new RunnerError('invalid', 'Give the token a name of 1 to 100 characters.');
+  if (name.length < 1 || name.length > 100) throw new SpedyError('invalid', 'Give the token a name of 1 to 100 characters.');
   const now = Date.now();
   if (input.expiresAt != null && !(Number.isFinite(input.expiresAt) && input.expiresAt > now)) {
-    throw new RunnerError('invalid', 'The expiry date must be in the future (or leave it empty for a token that does not expire).');
+    throw new SpedyError('invalid', 'The expiry date must be in the future (or leave it empty for a token that does not expire).');
   }
   const { token, prefix } = generateRunnerToken();
   const id = nanoid();
@@ -36,7 +36,7 @@ export async function issueRunnerToken(db: DbOrTx, input: IssueRunnerTokenInput)
         .select({ id: runner.id })
         .from(runner)
         .where(and(eq(runner.id, input.runnerId), eq(runner.organizationId, input.orgId)));
-      if (!scoped) throw new RunnerError('notFound', 'That runner does not exist in this organization; pick one from the list.');
+      if (!scoped) throw new SpedyError('notFound', 'That runner does not exist in this organization; pick one from the list.');
     }
     await tx.insert(runnerToken).values({
       id,
@@ -65,7 +65,7 @@ export async function revokeRunnerToken(db: DbOrTx, input: { orgId: string; toke
     .set({ revokedAt: sql`COALESCE(${runnerToken.revokedAt}, ${Date.now()})` })
     .where(and(eq(runnerToken.id, input.tokenId), eq(runnerToken.organizationId, input.orgId)))
     .returning({ revokedAt: runnerToken.revokedAt });
-  if (!row?.revokedAt) throw new RunnerError('notFound', 'No such runner token in this organization.');
+  if (!row?.revokedAt) throw new SpedyError('notFound', 'No such runner token in this organization.');
   await notifyRunner(db, { kind: 'token-revoked', tokenId: input.tokenId });
   return { revokedAt: row.revokedAt };
 }

@@ -7,7 +7,7 @@ import { mcpServer, mcpServerSecret } from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
 import { isFinalJobStatus, jobStatusLabels, type JobStatus } from '@spedy/protocol/job-status';
 import type { JobMcpCredentialsResponse, JobSnapshot } from '@spedy/protocol/wire';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 import { mcpAad } from './bootstrap.ts';
 import { open, type Keyring } from './vault.ts';
 
@@ -24,9 +24,9 @@ export async function openJobMcpCredentials(
     sql`SELECT runner_id, status, snapshot FROM job WHERE id = ${jobId} AND organization_id = ${runner.organizationId}`,
   );
   const job = rows[0];
-  if (!job) throw new RunnerError('notFound', 'No such job in this organization.');
-  if (job.runner_id !== runner.id) throw new RunnerError('forbidden', 'This job is not held by this runner; claim it first.');
-  if (isFinalJobStatus(job.status)) throw new RunnerError('conflict', `The job is ${jobStatusLabels[job.status]}; its MCP credentials are no longer handed out.`);
+  if (!job) throw new SpedyError('notFound', 'No such job in this organization.');
+  if (job.runner_id !== runner.id) throw new SpedyError('forbidden', 'This job is not held by this runner; claim it first.');
+  if (isFinalJobStatus(job.status)) throw new SpedyError('conflict', `The job is ${jobStatusLabels[job.status]}; its MCP credentials are no longer handed out.`);
 
   const ids = [...new Set(job.snapshot.pipeline.steps.flatMap((step) => step.stages.flatMap((stage) => stage.mcpServers.map((server) => server.id))))];
   if (ids.length === 0) return { servers: [] };

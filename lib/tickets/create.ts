@@ -4,7 +4,7 @@
 // authoritatively on the server) and the server mutator then calls `finishTicketCreate`.
 import { eq, sql } from 'drizzle-orm';
 import { nanoid } from 'nanoid';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 import * as t from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
 import { rankAtEndOfColumn } from './column.ts';
@@ -72,8 +72,8 @@ export async function finishTicketCreate(
 
 async function assertParentOfNewTicket(tx: DbOrTx, parentId: string, child: { id: string; projectId: string; type: TicketType }): Promise<void> {
   const [parent] = await tx.select({ id: t.ticket.id, projectId: t.ticket.projectId, type: t.ticket.type }).from(t.ticket).where(eq(t.ticket.id, parentId));
-  if (!parent) throw new RunnerError('notFound', 'The parent ticket no longer exists.');
+  if (!parent) throw new SpedyError('notFound', 'The parent ticket no longer exists.');
   // A new ticket has no children yet, so it cannot close a loop.
   const problem = parentProblem(child, parent, () => null);
-  if (problem) throw new RunnerError('invalid', problem);
+  if (problem) throw new SpedyError('invalid', problem);
 }

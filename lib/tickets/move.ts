@@ -2,7 +2,7 @@
 // status trigger, in the caller's transaction. The board moves through Zero: its shared
 // mutator writes the row and the server mutator then calls `finishTicketMove`.
 import { eq } from 'drizzle-orm';
-import { RunnerError } from '@spedy/protocol/errors';
+import { SpedyError } from '@spedy/protocol/errors';
 import * as t from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
 import { rankAtEndOfColumn } from './column.ts';
@@ -23,7 +23,7 @@ export async function moveTicket(tx: DbOrTx, move: TicketMove, trigger: JobTrigg
     .from(t.ticket)
     .where(eq(t.ticket.id, move.ticketId))
     .for('update');
-  if (!ticket) throw new RunnerError('notFound', 'Ticket not found.');
+  if (!ticket) throw new SpedyError('notFound', 'Ticket not found.');
   if (ticket.statusId === move.statusId && move.rank === undefined) return false;
   const rank = move.rank ?? (await rankAtEndOfColumn(tx, ticket.projectId, move.statusId));
   await tx.update(t.ticket).set({ statusId: move.statusId, rank, updatedAt: Date.now() }).where(eq(t.ticket.id, move.ticketId));

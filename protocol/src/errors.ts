@@ -1,9 +1,12 @@
-// The runner API's one error class. Domain functions throw it with a code; the HTTP
-// wrapper and the runner socket map the code to a status or an `error` message.
-// Messages reach the runner's log: they say what was wrong and what to do, and never
-// reveal whether a row of another organization exists.
+// The platform's one error class and its one code list. Domain functions, Zero mutators,
+// the route wrappers (`withSession`, `withRunnerToken`) and the runner socket all throw or
+// map `SpedyError`; the code decides the HTTP status (or the socket's close).
+// Messages reach a person (the browser, through zero-cache's mutation result) or the
+// runner's log: they say what was wrong and what to do, and never reveal whether a row of
+// another organization exists.
 
-export const RunnerErrorCode = {
+/** Every refusal the platform gives, and the HTTP status it maps to. */
+export const errorCodes = {
   invalid: 400,
   unauthenticated: 401,
   forbidden: 403,
@@ -12,21 +15,23 @@ export const RunnerErrorCode = {
   tooLarge: 413,
   rateLimited: 429,
 } as const;
-export type RunnerErrorCode = keyof typeof RunnerErrorCode;
+export type ErrorCode = keyof typeof errorCodes;
 
-export class RunnerError extends Error {
+// zero-cache sends a thrown mutator error to the browser as its message plus
+// `details: { name }` (no `details` property here, so only the name): keep both stable.
+export class SpedyError extends Error {
   constructor(
-    readonly code: RunnerErrorCode,
+    readonly code: ErrorCode,
     message: string,
     /** Seconds until a rate-limited caller may try again (the Retry-After header). */
     readonly retryAfterSeconds?: number,
   ) {
     super(message);
-    this.name = 'RunnerError';
+    this.name = 'SpedyError';
   }
 
   get httpStatus(): number {
-    return RunnerErrorCode[this.code];
+    return errorCodes[this.code];
   }
 }
 

@@ -3,7 +3,7 @@ import { defaultStatuses } from '../../lib/board/statuses.ts';
 import { rankBetween } from '../../lib/tickets/rank.ts';
 import { mutators } from '../../zero/mutators.ts';
 import { queries } from '../../zero/queries.ts';
-import type { ZeroContext } from '../../zero/context.ts';
+import type { ZeroContext } from '../../lib/auth/context.ts';
 import { signUp, type TestAccount } from './accounts.ts';
 import { sql } from './db.ts';
 import { testStack } from './stack-env.ts';

@@ -1,6 +1,6 @@
 import { Zero, type AnyMutatorRegistry, type ZeroOptions } from '@rocicorp/zero';
 import WebSocket from 'ws';
-import type { ZeroContext } from '../../zero/context.ts';
+import type { ZeroContext } from '../../lib/auth/context.ts';
 import { mutators } from '../../zero/mutators.ts';
 import { schema } from '../../zero/schema.gen.ts';
 

@@ -1,7 +1,7 @@
 import { defineMutator, type Transaction } from '@rocicorp/zero';
 import { z } from 'zod';
 import { resolveMentions } from '../../lib/tickets/mentions.ts';
-import { ErrorCode, SpedyError } from '../context.ts';
+import { SpedyError } from '@spedy/protocol/errors';
 import { zql } from '../schema.gen.ts';
 import { idArg, markdownArg } from './args.ts';
 import { loadComment, loadTicket } from './load.ts';
@@ -33,7 +33,7 @@ export const commentMutators = {
 
   edit: defineMutator(z.object({ id: idArg, body: bodyArg }), async ({ tx, args, ctx }) => {
     const comment = await loadComment(tx, ctx, args.id);
-    if (comment.authorId !== ctx.userID) throw new SpedyError(ErrorCode.forbidden, 'You can only edit your own comments.');
+    if (comment.authorId !== ctx.userID) throw new SpedyError('forbidden', 'You can only edit your own comments.');
     await tx.mutate.comment.update({
       id: comment.id,
       body: args.body,
@@ -44,7 +44,7 @@ export const commentMutators = {
 
   delete: defineMutator(z.object({ id: idArg }), async ({ tx, args, ctx }) => {
     const comment = await loadComment(tx, ctx, args.id);
-    if (comment.authorId !== ctx.userID) throw new SpedyError(ErrorCode.forbidden, 'You can only delete your own comments.');
+    if (comment.authorId !== ctx.userID) throw new SpedyError('forbidden', 'You can only delete your own comments.');
     await tx.mutate.comment.delete({ id: comment.id });
   }),
 };

@@ -1,6 +1,7 @@
 import { defineMutator } from '@rocicorp/zero';
 import { z } from 'zod';
-import { assertMember, ErrorCode, SpedyError } from '../context.ts';
+import { SpedyError } from '@spedy/protocol/errors';
+import { assertMember } from '../../lib/auth/context.ts';
 import { zql } from '../schema.gen.ts';
 import { idArg } from './args.ts';
 
@@ -15,7 +16,7 @@ export const labelMutators = {
     async ({ tx, args, ctx }) => {
       assertMember(ctx, args.orgID);
       const same = await tx.run(zql.label.where('organizationId', args.orgID).where('name', args.name).one());
-      if (same) throw new SpedyError(ErrorCode.conflict, `A label named ${args.name} already exists.`);
+      if (same) throw new SpedyError('conflict', `A label named ${args.name} already exists.`);
       await tx.mutate.label.insert({ id: args.id, organizationId: args.orgID, name: args.name, color: args.color });
     },
   ),

@@ -1,5 +1,6 @@
 import type { Transaction } from '@rocicorp/zero';
-import { assertMember, ErrorCode, SpedyError, type ZeroContext } from '../context.ts';
+import { SpedyError } from '@spedy/protocol/errors';
+import { assertMember, type ZeroContext } from '../../lib/auth/context.ts';
 import { zql } from '../schema.gen.ts';
 
 type Tx = Transaction;
@@ -10,7 +11,7 @@ async function visible<T extends { organizationId: string }>(
   ctx: ZeroContext | undefined,
   what: string,
 ): Promise<T> {
-  if (!row) throw new SpedyError(ErrorCode.notFound, `${what} not found.`);
+  if (!row) throw new SpedyError('notFound', `${what} not found.`);
   assertMember(ctx, row.organizationId, what);
   return row;
 }
@@ -38,6 +39,6 @@ export async function loadLabel(tx: Tx, ctx: ZeroContext | undefined, id: string
 /** The status must belong to the ticket's project. */
 export async function loadStatusOfProject(tx: Tx, ctx: ZeroContext | undefined, statusID: string, projectID: string) {
   const status = await loadStatus(tx, ctx, statusID);
-  if (status.projectId !== projectID) throw new SpedyError(ErrorCode.invalid, 'That status is not a column of this project.');
+  if (status.projectId !== projectID) throw new SpedyError('invalid', 'That status is not a column of this project.');
   return status;
 }

@@ -1,7 +1,8 @@
 import { defineMutator } from '@rocicorp/zero';
 import { z } from 'zod';
 import { projectKeySchema } from '../../lib/board/project-key.ts';
-import { assertAdministrator, ErrorCode, SpedyError } from '../context.ts';
+import { SpedyError } from '@spedy/protocol/errors';
+import { assertPermission } from '../../lib/auth/permissions.ts';
 import { zql } from '../schema.gen.ts';
 import { idArg, rankArg, statusNameArg } from './args.ts';
 import { loadProject, loadStatus } from './load.ts';
@@ -19,11 +20,11 @@ const createProjectArgs = z.object({
 
 export const projectMutators = {
   create: defineMutator(createProjectArgs, async ({ tx, args, ctx }) => {
-    assertAdministrator(ctx, args.orgID, 'create projects');
+    assertPermission(ctx, args.orgID, 'projects:create');
     const taken = await tx.run(zql.project.where('organizationId', args.orgID).where('key', args.key).one());
-    if (taken) throw new SpedyError(ErrorCode.conflict, `Project key ${args.key} is already used in this organization.`);
+    if (taken) throw new SpedyError('conflict', `Project key ${args.key} is already used in this organization.`);
     const names = new Set(args.statuses.map((s) => s.name.toLowerCase()));
-    if (names.size !== args.statuses.length) throw new SpedyError(ErrorCode.invalid, 'Status column names must be unique.');
+    if (names.size !== args.statuses.length) throw new SpedyError('invalid', 'Status column names must be unique.');
     await tx.mutate.project.insert({
       id: args.id,
       organizationId: args.orgID,
@@ -41,32 +42,32 @@ export const projectMutators = {
     z.object({ id: idArg, projectID: idArg, name: statusNameArg, position: rankArg }),
     async ({ tx, args, ctx }) => {
       const project = await loadProject(tx, ctx, args.projectID);
-      assertAdministrator(ctx, project.organizationId, 'change status columns');
+      assertPermission(ctx, project.organizationId, 'columns:manage');
       const same = await tx.run(zql.projectStatus.where('projectId', project.id).where('name', args.name).one());
-      if (same) throw new SpedyError(ErrorCode.conflict, `There is already a column named ${args.name}.`);
+      if (same) throw new SpedyError('conflict', `There is already a column named ${args.name}.`);
       await tx.mutate.projectStatus.insert({ id: args.id, name: args.name, position: args.position, projectId: project.id, organizationId: project.organizationId });
     },
   ),
 
   renameStatus: defineMutator(z.object({ id: idArg, name: statusNameArg }), async ({ tx, args, ctx }) => {
     const status = await loadStatus(tx, ctx, args.id);
-    assertAdministrator(ctx, status.organizationId, 'change status columns');
+    assertPermission(ctx, status.organizationId, 'columns:manage');
     const same = await tx.run(zql.projectStatus.where('projectId', status.projectId).where('name', args.name).one());
-    if (same && same.id !== status.id) throw new SpedyError(ErrorCode.conflict, `There is already a column named ${args.name}.`);
+    if (same && same.id !== status.id) throw new SpedyError('conflict', `There is already a column named ${args.name}.`);
     await tx.mutate.projectStatus.update({ id: status.id, name: args.name });
   }),
 
   moveStatus: defineMutator(z.object({ id: idArg, position: rankArg }), async ({ tx, args, ctx }) => {
     const status = await loadStatus(tx, ctx, args.id);
-    assertAdministrator(ctx, status.organizationId, 'change status columns');
+    assertPermission(ctx, status.organizationId, 'columns:manage');
     await tx.mutate.projectStatus.update({ id: status.id, position: args.position });
   }),
 
   removeStatus: defineMutator(z.object({ id: idArg }), async ({ tx, args, ctx }) => {
     const status = await loadStatus(tx, ctx, args.id);
-    assertAdministrator(ctx, status.organizationId, 'change status columns');
+    assertPermission(ctx, status.organizationId, 'columns:manage');
     const inUse = await tx.run(zql.ticket.where('statusId', status.id).one());
-    if (inUse) throw new SpedyError(ErrorCode.conflict, `Move the tickets out of ${status.name} before removing it.`);
+    if (inUse) throw new SpedyError('conflict', `Move the tickets out of ${status.name} before removing it.`);
     await tx.mutate.projectStatus.delete({ id: status.id });
   }),
 };

@@ -6,13 +6,14 @@ import { z } from 'zod';
 import { assertPermission, type Permission } from '../../lib/auth/permissions.ts';
 import { activeJobStatuses, canTransition, jobStatusLabels } from '@spedy/protocol/job-status';
 import { defaultRunnerSettings, runnerSettingsInput } from '../../lib/settings/runner-settings.ts';
-import { ErrorCode, SpedyError, type ZeroContext } from '../context.ts';
+import { SpedyError } from '@spedy/protocol/errors';
+import { roleIn, type ZeroContext } from '../../lib/auth/context.ts';
 import { zql } from '../schema.gen.ts';
 import { idArg } from './args.ts';
 
 /** A row of the caller's organization that they may change; "not found" for anyone else's. */
 function owned<T extends { organizationId: string }>(row: T | undefined, ctx: ZeroContext | undefined, what: string, permission: Permission): T {
-  if (!row || !ctx?.orgs[row.organizationId]) throw new SpedyError(ErrorCode.notFound, `${what} not found.`);
+  if (!row || !roleIn(ctx, row.organizationId)) throw new SpedyError('notFound', `${what} not found.`);
   assertPermission(ctx, row.organizationId, permission);
   return row;
 }
@@ -27,7 +28,7 @@ export const runnerMutators = {
     const runner = owned(await tx.run(zql.runner.where('id', args.id).one()), ctx, 'Runner', 'runners:manage');
     const busy = await activeJobsOf(tx, runner.id);
     if (busy.length) {
-      throw new SpedyError(ErrorCode.conflict, `${runner.name} is running ${busy.length} job${busy.length === 1 ? '' : 's'}; stop ${busy.length === 1 ? 'it' : 'them'} first.`);
+      throw new SpedyError('conflict', `${runner.name} is running ${busy.length} job${busy.length === 1 ? '' : 's'}; stop ${busy.length === 1 ? 'it' : 'them'} first.`);
     }
     await tx.mutate.runner.delete({ id: runner.id });
   }),
@@ -96,16 +97,16 @@ export const jobMutators = {
     const job = owned(await tx.run(zql.job.where('id', args.id).one()), ctx, 'Job', 'runners:manage');
     const waitsFor = args.action === 'continue' ? 'stopped' : 'waiting_for_input';
     if (job.status !== waitsFor) {
-      throw new SpedyError(ErrorCode.invalid, args.action === 'continue' ? 'Only a stopped job can be continued.' : 'The job is not waiting for input.');
+      throw new SpedyError('invalid', args.action === 'continue' ? 'Only a stopped job can be continued.' : 'The job is not waiting for input.');
     }
-    if (args.action === 'input' && !args.text?.trim()) throw new SpedyError(ErrorCode.invalid, 'Write an answer first.');
+    if (args.action === 'input' && !args.text?.trim()) throw new SpedyError('invalid', 'Write an answer first.');
   }),
 
   stop: defineMutator(stopJobArgs, async ({ tx, args, ctx }) => {
     const job = owned(await tx.run(zql.job.where('id', args.id).one()), ctx, 'Job', 'runners:manage');
     const status = job.status;
     if (!canTransition(status, 'stopped')) {
-      throw new SpedyError(ErrorCode.invalid, `A job that is ${jobStatusLabels[status] ?? status} cannot be stopped.`);
+      throw new SpedyError('invalid', `A job that is ${jobStatusLabels[status] ?? status} cannot be stopped.`);
     }
     await tx.mutate.job.update({ id: job.id, status: 'stopped', statusReason: 'Stopped by a user.', updatedAt: Date.now() });
   }),

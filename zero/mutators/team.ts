@@ -7,7 +7,8 @@ import { detachMcpServer, detachSkill } from '../../lib/teams/attachments.ts';
 import { handleSchema } from '../../lib/teams/handle.ts';
 import { budgetConfig, defaultBudget, pipelineConfig, type PipelineConfig } from '../../lib/teams/pipeline.ts';
 import { presetIds, presets } from '../../lib/teams/presets.ts';
-import { ErrorCode, SpedyError, type ZeroContext } from '../context.ts';
+import { SpedyError } from '@spedy/protocol/errors';
+import { roleIn, type ZeroContext } from '../../lib/auth/context.ts';
 import { zql } from '../schema.gen.ts';
 import { idArg } from './args.ts';
 import { loadProject } from './load.ts';
@@ -32,7 +33,7 @@ export const teamFieldsInput = z.object(teamFields);
 
 async function loadTeam(tx: Transaction, ctx: ZeroContext | undefined, id: string) {
   const team = await tx.run(zql.runnerTeam.where('id', id).one());
-  if (!team || !ctx?.orgs[team.organizationId]) throw new SpedyError(ErrorCode.notFound, 'Runner team not found.');
+  if (!team || !roleIn(ctx, team.organizationId)) throw new SpedyError('notFound', 'Runner team not found.');
   assertPermission(ctx, team.organizationId, 'teams:manage');
   return team;
 }
@@ -50,7 +51,7 @@ function assertUniqueIds(pipeline: PipelineConfig) {
   const stepIds = pipeline.steps.map((s) => s.id);
   const stageIds = pipeline.steps.flatMap((s) => s.stages.map((st) => st.id));
   if (new Set(stepIds).size !== stepIds.length || new Set(stageIds).size !== stageIds.length) {
-    throw new SpedyError(ErrorCode.invalid, 'Two steps or stages of the pipeline share an id; reload the page and edit again.');
+    throw new SpedyError('invalid', 'Two steps or stages of the pipeline share an id; reload the page and edit again.');
   }
 }
 
@@ -58,7 +59,7 @@ function assertUniqueIds(pipeline: PipelineConfig) {
 async function claimHandle(tx: Transaction, orgID: string, teamID: string, handle: string) {
   const taken = await tx.run(zql.handle.where('organizationId', orgID).where('handle', handle).one());
   if (taken && taken.teamId !== teamID) {
-    throw new SpedyError(ErrorCode.conflict, `@${handle} is already taken by ${taken.teamId ? 'another team' : 'a member'}.`);
+    throw new SpedyError('conflict', `@${handle} is already taken by ${taken.teamId ? 'another team' : 'a member'}.`);
   }
   const own = await tx.run(zql.handle.where('teamId', teamID).one());
   if (own) await tx.mutate.handle.update({ id: own.id, handle });
@@ -71,7 +72,7 @@ export const teamMutators = {
     async ({ tx, args, ctx }) => {
       assertPermission(ctx, args.orgID, 'teams:manage');
       const same = await tx.run(zql.runnerTeam.where('organizationId', args.orgID).where('name', args.name).one());
-      if (same) throw new SpedyError(ErrorCode.conflict, `A team named ${args.name} already exists.`);
+      if (same) throw new SpedyError('conflict', `A team named ${args.name} already exists.`);
       await claimHandle(tx, args.orgID, args.id, args.handle);
       const now = Date.now();
       await tx.mutate.runnerTeam.insert({
@@ -98,7 +99,7 @@ export const teamMutators = {
     const team = await loadTeam(tx, ctx, args.id);
     if (args.name && args.name !== team.name) {
       const same = await tx.run(zql.runnerTeam.where('organizationId', team.organizationId).where('name', args.name).one());
-      if (same) throw new SpedyError(ErrorCode.conflict, `A team named ${args.name} already exists.`);
+      if (same) throw new SpedyError('conflict', `A team named ${args.name} already exists.`);
     }
     if (args.handle && args.handle !== team.handle) await claimHandle(tx, team.organizationId, team.id, args.handle);
     const { id, ...fields } = args;
@@ -115,7 +116,7 @@ export const teamMutators = {
     ]);
     for (const stage of args.pipeline.steps.flatMap((s) => s.stages)) {
       if (stage.skillIds.some((id) => !known.has(`skill:${id}`)) || stage.mcpServerIds.some((id) => !known.has(`mcp:${id}`))) {
-        throw new SpedyError(ErrorCode.invalid, `Stage ${stage.name} refers to a skill or MCP server that does not exist.`);
+        throw new SpedyError('invalid', `Stage ${stage.name} refers to a skill or MCP server that does not exist.`);
       }
     }
     await tx.mutate.runnerTeam.update({ id: team.id, pipeline: args.pipeline, updatedAt: Date.now() });
@@ -141,7 +142,7 @@ export const teamMutators = {
 /** A skill or MCP server scoped to a project: the project must be the organization's own. */
 async function assertProjectOfOrg(tx: Transaction, ctx: ZeroContext | undefined, projectID: string | null, orgID: string) {
   if (projectID && (await loadProject(tx, ctx, projectID)).organizationId !== orgID) {
-    throw new SpedyError(ErrorCode.notFound, 'Project not found.');
+    throw new SpedyError('notFound', 'Project not found.');
   }
 }
 
@@ -157,25 +158,25 @@ export const skillMutators = {
     assertPermission(ctx, args.orgID, 'teams:manage');
     await assertProjectOfOrg(tx, ctx, args.projectID, args.orgID);
     const same = await tx.run(zql.skill.where('organizationId', args.orgID).where('slug', args.slug).one());
-    if (same) throw new SpedyError(ErrorCode.conflict, `A skill named ${args.slug} already exists.`);
+    if (same) throw new SpedyError('conflict', `A skill named ${args.slug} already exists.`);
     const { orgID, projectID, ...rest } = args;
     await tx.mutate.skill.insert({ ...rest, organizationId: orgID, projectId: projectID, updatedAt: Date.now() });
   }),
 
   update: defineMutator(z.object({ id: idArg, ...skillFields }), async ({ tx, args, ctx }) => {
     const skill = await tx.run(zql.skill.where('id', args.id).one());
-    if (!skill || !ctx?.orgs[skill.organizationId]) throw new SpedyError(ErrorCode.notFound, 'Skill not found.');
+    if (!skill || !roleIn(ctx, skill.organizationId)) throw new SpedyError('notFound', 'Skill not found.');
     assertPermission(ctx, skill.organizationId, 'teams:manage');
     await assertProjectOfOrg(tx, ctx, args.projectID, skill.organizationId);
     const same = await tx.run(zql.skill.where('organizationId', skill.organizationId).where('slug', args.slug).one());
-    if (same && same.id !== skill.id) throw new SpedyError(ErrorCode.conflict, `A skill named ${args.slug} already exists.`);
+    if (same && same.id !== skill.id) throw new SpedyError('conflict', `A skill named ${args.slug} already exists.`);
     const { projectID, ...rest } = args;
     await tx.mutate.skill.update({ ...rest, projectId: projectID, updatedAt: Date.now() });
   }),
 
   delete: defineMutator(z.object({ id: idArg }), async ({ tx, args, ctx }) => {
     const skill = await tx.run(zql.skill.where('id', args.id).one());
-    if (!skill || !ctx?.orgs[skill.organizationId]) throw new SpedyError(ErrorCode.notFound, 'Skill not found.');
+    if (!skill || !roleIn(ctx, skill.organizationId)) throw new SpedyError('notFound', 'Skill not found.');
     assertPermission(ctx, skill.organizationId, 'teams:manage');
     await updatePipelines(tx, skill.organizationId, (pipeline) => detachSkill(pipeline, skill.id));
     await tx.mutate.skill.delete({ id: skill.id });
@@ -191,7 +192,7 @@ export const buildSettingsMutators = {
       assertPermission(ctx, project.organizationId, 'teams:manage');
       // A team of another organization the caller also administers is still not this project's.
       if (args.teamID && (await loadTeam(tx, ctx, args.teamID)).organizationId !== project.organizationId) {
-        throw new SpedyError(ErrorCode.notFound, 'Runner team not found.');
+        throw new SpedyError('notFound', 'Runner team not found.');
       }
       await tx.mutate.projectRunnerConfig.upsert({
         projectId: project.id,
@@ -206,7 +207,7 @@ export const buildSettingsMutators = {
     z.object({ id: idArg, baseBranch: branchName }),
     async ({ tx, args, ctx }) => {
       const repo = await tx.run(zql.projectRepository.where('id', args.id).one());
-      if (!repo || !ctx?.orgs[repo.organizationId]) throw new SpedyError(ErrorCode.notFound, 'Repository not found.');
+      if (!repo || !roleIn(ctx, repo.organizationId)) throw new SpedyError('notFound', 'Repository not found.');
       assertPermission(ctx, repo.organizationId, 'teams:manage');
       await tx.mutate.projectRepository.update({ id: repo.id, baseBranch: args.baseBranch });
     },
@@ -214,7 +215,7 @@ export const buildSettingsMutators = {
 
   removeRepository: defineMutator(z.object({ id: idArg }), async ({ tx, args, ctx }) => {
     const repo = await tx.run(zql.projectRepository.where('id', args.id).one());
-    if (!repo || !ctx?.orgs[repo.organizationId]) throw new SpedyError(ErrorCode.notFound, 'Repository not found.');
+    if (!repo || !roleIn(ctx, repo.organizationId)) throw new SpedyError('notFound', 'Repository not found.');
     assertPermission(ctx, repo.organizationId, 'teams:manage');
     await tx.mutate.projectRepository.delete({ id: repo.id });
   }),
@@ -225,7 +226,7 @@ export const mcpServerMutators = {
   /** Detaches the server (and its tools) from every stage; its sealed credentials go with the row. */
   delete: defineMutator(z.object({ id: idArg }), async ({ tx, args, ctx }) => {
     const server = await tx.run(zql.mcpServer.where('id', args.id).one());
-    if (!server || !ctx?.orgs[server.organizationId]) throw new SpedyError(ErrorCode.notFound, 'MCP server not found.');
+    if (!server || !roleIn(ctx, server.organizationId)) throw new SpedyError('notFound', 'MCP server not found.');
     assertPermission(ctx, server.organizationId, 'teams:manage');
     await updatePipelines(tx, server.organizationId, (pipeline) => detachMcpServer(pipeline, server));
     await tx.mutate.mcpServer.delete({ id: server.id });

@@ -1,7 +1,8 @@
 import { defineMutator, type Transaction } from '@rocicorp/zero';
 import { z } from 'zod';
 import { parentProblem, parentTypeProblem, type TicketType } from '../../lib/tickets/hierarchy.ts';
-import { ErrorCode, SpedyError, type ZeroContext } from '../context.ts';
+import { SpedyError } from '@spedy/protocol/errors';
+import type { ZeroContext } from '../../lib/auth/context.ts';
 import { zql } from '../schema.gen.ts';
 import { idArg, markdownArg, rankArg, ticketTypeArg, titleArg } from './args.ts';
 import { loadLabel, loadProject, loadStatusOfProject, loadTicket } from './load.ts';
@@ -9,7 +10,7 @@ import { loadLabel, loadProject, loadStatusOfProject, loadTicket } from './load.
 async function assertAssignable(tx: Transaction, orgID: string, userID: string | null | undefined) {
   if (!userID) return;
   const m = await tx.run(zql.member.where('organizationId', orgID).where('userId', userID).one());
-  if (!m) throw new SpedyError(ErrorCode.invalid, 'The assignee must be a member of this organization.');
+  if (!m) throw new SpedyError('invalid', 'The assignee must be a member of this organization.');
 }
 
 async function assertParentAllowed(
@@ -27,7 +28,7 @@ async function assertParentAllowed(
     cur = next;
   }
   const problem = parentProblem(ticket, parent, (id) => parents.get(id));
-  if (problem) throw new SpedyError(ErrorCode.invalid, problem);
+  if (problem) throw new SpedyError('invalid', problem);
 }
 
 export const createTicketArgs = z.object({
@@ -92,7 +93,7 @@ export const ticketMutators = {
       if (args.type !== undefined) {
         const child = await tx.run(zql.ticket.where('parentId', ticket.id).one());
         const problem = child && parentTypeProblem(child.type, type);
-        if (problem) throw new SpedyError(ErrorCode.invalid, problem);
+        if (problem) throw new SpedyError('invalid', problem);
       }
       await tx.mutate.ticket.update({
         id: ticket.id,
@@ -129,7 +130,7 @@ export const ticketMutators = {
   addLabel: defineMutator(z.object({ ticketID: idArg, labelID: idArg }), async ({ tx, args, ctx }) => {
     const ticket = await loadTicket(tx, ctx, args.ticketID);
     const label = await loadLabel(tx, ctx, args.labelID);
-    if (label.organizationId !== ticket.organizationId) throw new SpedyError(ErrorCode.notFound, 'Label not found.');
+    if (label.organizationId !== ticket.organizationId) throw new SpedyError('notFound', 'Label not found.');
     await tx.mutate.ticketLabel.upsert({ ticketId: ticket.id, labelId: label.id, organizationId: ticket.organizationId });
   }),
 
@@ -140,12 +141,12 @@ export const ticketMutators = {
 
   /** `blockerID` BLOCKS `blockedID`. */
   addBlock: defineMutator(z.object({ blockerID: idArg, blockedID: idArg }), async ({ tx, args, ctx }) => {
-    if (args.blockerID === args.blockedID) throw new SpedyError(ErrorCode.invalid, 'A ticket cannot block itself.');
+    if (args.blockerID === args.blockedID) throw new SpedyError('invalid', 'A ticket cannot block itself.');
     const blocker = await loadTicket(tx, ctx, args.blockerID);
     const blocked = await loadTicket(tx, ctx, args.blockedID);
-    if (blocker.organizationId !== blocked.organizationId) throw new SpedyError(ErrorCode.notFound, 'Ticket not found.');
+    if (blocker.organizationId !== blocked.organizationId) throw new SpedyError('notFound', 'Ticket not found.');
     const reverse = await tx.run(zql.ticketBlock.where('blockerId', blocked.id).where('blockedId', blocker.id).one());
-    if (reverse) throw new SpedyError(ErrorCode.invalid, 'These tickets would block each other.');
+    if (reverse) throw new SpedyError('invalid', 'These tickets would block each other.');
     await tx.mutate.ticketBlock.upsert({ blockerId: blocker.id, blockedId: blocked.id, organizationId: blocker.organizationId });
   }),
 

@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { Avatar } from '@/components/ui/avatar';
 import { Skeleton } from '@/components/ui/skeleton';
-import { isAdministrator } from '@/zero/context';
+import { can } from '@/lib/auth/permissions';
 import { queries } from '@/zero/queries';
 import { InviteMemberForm } from './invite-member-form';
 import { PendingInvitations } from './pending-invitations';
@@ -12,7 +12,7 @@ import { roleLabel } from './role-label';
 
 export function MembersPageClient() {
   const org = useCurrentOrg();
-  const admin = isAdministrator(org.role);
+  const mayInvite = can(org.role, 'members:invite');
 
   return (
     <div className="min-h-0 flex-1 overflow-y-auto">
@@ -21,7 +21,7 @@ export function MembersPageClient() {
           <h1 className="text-2xl font-semibold">Members</h1>
           <p className="text-sm text-muted-foreground">Everyone in {org.name}. Mention them in comments by their @handle.</p>
         </header>
-        {admin ? (
+        {mayInvite ? (
           <InviteMemberForm organizationID={org.id} />
         ) : (
           <p className="rounded-lg border border-dashed p-4 text-sm text-muted-foreground" data-testid="invite-admin-only">
@@ -29,7 +29,7 @@ export function MembersPageClient() {
           </p>
         )}
         <MembersTable orgID={org.id} currentUserID={org.userID} />
-        {admin && <PendingInvitations organizationID={org.id} />}
+        {mayInvite && <PendingInvitations organizationID={org.id} />}
       </div>
     </div>
   );

@@ -1,6 +1,6 @@
-import { isAdministrator, roles } from '@/zero/context';
+import { parseRole, roleLevel } from '@/lib/auth/roles';
 
 /** The product has two levels: owners and admins are both "Administrator". */
 export function roleLabel(role: string | null | undefined): 'Administrator' | 'Member' {
-  return isAdministrator(roles.find((r) => r === role)) ? 'Administrator' : 'Member';
+  return roleLevel(parseRole(role));
 }

@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import { getDb } from '@/lib/db/client';
 import { authenticateRunnerToken, clientAddressHeader, resolveRunner, type RunnerAuth, type RunnerRow } from '@/lib/runners/authenticate';
-import { RunnerError, toError } from '@spedy/protocol/errors';
+import { SpedyError, toError } from '@spedy/protocol/errors';
 import { parseRunnerJson, readRequestText } from '@/lib/runners/request-body';
 
 type RouteContext = { params: Promise<Record<string, string>> };
@@ -37,7 +37,7 @@ export function withRunner<T extends { runnerId: string }>(
 }
 
 function errorResponse(req: Request, error: unknown): Response {
-  if (error instanceof RunnerError) {
+  if (error instanceof SpedyError) {
     const headers: Record<string, string> = { 'cache-control': 'no-store' };
     if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
     return Response.json({ error: error.message }, { status: error.httpStatus, headers });

@@ -2,7 +2,7 @@
 import { handleMutateRequest } from '@rocicorp/zero/server';
 import { mustGetMutator } from '@rocicorp/zero';
 import { getZeroContext } from '@/lib/auth/session';
-import { getZeroDbProvider } from '@/lib/zero/db-provider';
+import { getZeroDbProvider } from '@/zero/db-provider';
 import { serverMutators } from '@/zero/server-mutators';
 
 export async function POST(request: Request) {

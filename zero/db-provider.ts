@@ -1,6 +1,7 @@
+// Server only (the /api/zero/mutate route): Zero's database adapter over our Drizzle pool, built once.
 import { zeroDrizzle } from '@rocicorp/zero/server/adapters/drizzle';
-import { getDb } from '../db/client.ts';
-import { schema } from '../../zero/schema.gen.ts';
+import { getDb } from '../lib/db/client.ts';
+import { schema } from './schema.gen.ts';
 
 function createProvider() {
   return zeroDrizzle(schema, getDb());
