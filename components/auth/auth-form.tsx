@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
+import { safeRedirectPath } from '@/lib/auth/redirect';
 import { Suspense, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from '@/components/ui/card';
@@ -11,13 +12,10 @@ import { authClient } from '@/lib/auth/auth-client';
 
 type Mode = 'sign-in' | 'sign-up';
 
-function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
-}
 
 function AuthFormInner({ mode }: { mode: Mode }) {
   const params = useSearchParams();
-  const next = safeNext(params.get('next'));
+  const next = safeRedirectPath(params.get('next'));
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
