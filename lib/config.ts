@@ -18,6 +18,8 @@ const configSchema = z.object({
   PORT: z.coerce.number().int().min(1, 'PORT must be a port number (1–65535)').max(65_535, 'PORT must be a port number (1–65535)').default(3000),
   /** Proxies whose X-Forwarded-For is believed (addresses, CIDR ranges, loopback), comma-separated. */
   SPEDY_TRUSTED_PROXIES: z.string().default(''),
+  /** Who may create an account: `open` (anyone) or `invite` (a setup code for the first, invitations after). Default: open on a localhost URL, invite otherwise. */
+  SPEDY_SIGNUP: z.enum(['open', 'invite'], { message: 'SPEDY_SIGNUP must be "open" or "invite"' }).optional(),
   /** `0` turns Better Auth's rate limit off (the test suite signs many users up from one address). */
   SPEDY_AUTH_RATE_LIMIT: z.enum(['0', '1']).default('1'),
   /** How often each platform instance looks for runners whose heartbeat stopped (milliseconds). */

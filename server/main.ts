@@ -4,6 +4,8 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import next from 'next';
+import { createSetupCodeIfUnowned } from '../lib/auth/setup-code.ts';
+import { signUpMode } from '../lib/auth/sign-up-policy.ts';
 import { getConfig } from '../lib/config.ts';
 import { getDb } from '../lib/db/client.ts';
 import { runnerSocketPath } from '@spedy/protocol/wire';
@@ -24,6 +26,11 @@ const zeroUpstream = new URL(config.SPEDY_ZERO_INTERNAL_URL);
 const app = next({ dev, dir: process.cwd(), port, hostname: 'localhost', httpServer: new EventEmitter() as never });
 const handle = app.getRequestHandler();
 await app.prepare();
+
+if (signUpMode(config) === 'invite') {
+  const setupCode = await createSetupCodeIfUnowned(getDb());
+  if (setupCode) console.log(`No one owns this Spedy yet. Setup code for the first account (works once): ${setupCode}`);
+}
 
 const log = (line: string) => console.log(`[runners] ${line}`);
 const runnerSockets = await startRunnerSocketServer({ db: getDb(), databaseUrl: config.DATABASE_URL, log });
