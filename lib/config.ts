@@ -9,7 +9,17 @@ const configSchema = z.object({
   /** Older master keys, comma-separated "version:key", so values sealed with them stay readable. */
   SPEDY_VAULT_OLD_KEYS: z.string().default(''),
   SPEDY_PUBLIC_URL: z.string().url('SPEDY_PUBLIC_URL must be the app URL, e.g. http://localhost:3000'),
-  ZERO_PUBLIC_URL: z.string().url('ZERO_PUBLIC_URL must be the zero-cache URL the browser uses'),
+  /** The sync URL browsers use; by default the app's own origin, which forwards it to zero-cache. */
+  ZERO_PUBLIC_URL: z.string().url('ZERO_PUBLIC_URL must be the zero-cache URL the browser uses').optional(),
+  /** Where this app server forwards the browsers' sync connections: zero-cache on loopback. */
+  SPEDY_ZERO_INTERNAL_URL: z.string().url('SPEDY_ZERO_INTERNAL_URL must be zero-cache\'s URL, e.g. http://127.0.0.1:4848').default('http://127.0.0.1:4848'),
+  /** The interface the app listens on; 127.0.0.1 unless the operator asks for more (0.0.0.0). */
+  SPEDY_HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(1, 'PORT must be a port number (1–65535)').max(65_535, 'PORT must be a port number (1–65535)').default(3000),
+  /** Proxies whose X-Forwarded-For is believed (addresses, CIDR ranges, loopback), comma-separated. */
+  SPEDY_TRUSTED_PROXIES: z.string().default(''),
+  /** Who may create an account: `open` (anyone) or `invite` (a setup code for the first, invitations after). Default: open on a localhost URL, invite otherwise. */
+  SPEDY_SIGNUP: z.enum(['open', 'invite'], { message: 'SPEDY_SIGNUP must be "open" or "invite"' }).optional(),
   /** `0` turns Better Auth's rate limit off (the test suite signs many users up from one address). */
   SPEDY_AUTH_RATE_LIMIT: z.enum(['0', '1']).default('1'),
   /** How often each platform instance looks for runners whose heartbeat stopped (milliseconds). */
@@ -21,7 +31,7 @@ const configSchema = z.object({
     .default(5000),
 });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = z.infer<typeof configSchema> & { ZERO_PUBLIC_URL: string };
 
 let cached: Config | undefined;
 
@@ -33,6 +43,7 @@ export function getConfig(): Config {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Spedy configuration is invalid: ${problems}`);
   }
-  cached = parsed.data;
+  const zeroPublicUrl = parsed.data.ZERO_PUBLIC_URL ?? `${parsed.data.SPEDY_PUBLIC_URL.replace(/\/+$/, '')}/zero`;
+  cached = { ...parsed.data, ZERO_PUBLIC_URL: zeroPublicUrl };
   return cached;
 }

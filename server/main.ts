@@ -4,16 +4,22 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import next from 'next';
+import { createSetupCodeIfUnowned } from '../lib/auth/setup-code.ts';
+import { signUpMode } from '../lib/auth/sign-up-policy.ts';
 import { getConfig } from '../lib/config.ts';
 import { getDb } from '../lib/db/client.ts';
 import { runnerSocketPath } from '@spedy/protocol/wire';
+import { clientAddress, trustedProxies } from '../lib/net/client-address.ts';
 import { clientAddressHeader } from '../lib/runners/authenticate.ts';
 import { startHeartbeatMonitor } from '../lib/runners/heartbeat-monitor.ts';
 import { startRunnerSocketServer } from './runner-socket.ts';
+import { forwardZeroSync, isZeroSyncPath } from './zero-sync-proxy.ts';
 
 const dev = process.env.SPEDY_DEV === '1';
-const port = Number(process.env.PORT ?? 3000);
 const config = getConfig(); // fail fast, naming the variable
+const port = config.PORT;
+const trust = trustedProxies(config.SPEDY_TRUSTED_PROXIES);
+const zeroUpstream = new URL(config.SPEDY_ZERO_INTERNAL_URL);
 
 // Next attaches its own 'upgrade' listener to the real server and closes sockets whose
 // path matches a route; a dummy emitter keeps it off, and this file owns upgrades.
@@ -21,13 +27,18 @@ const app = next({ dev, dir: process.cwd(), port, hostname: 'localhost', httpSer
 const handle = app.getRequestHandler();
 await app.prepare();
 
+if (signUpMode(config) === 'invite') {
+  const setupCode = await createSetupCodeIfUnowned(getDb());
+  if (setupCode) console.log(`No one owns this Spedy yet. Setup code for the first account (works once): ${setupCode}`);
+}
+
 const log = (line: string) => console.log(`[runners] ${line}`);
 const runnerSockets = await startRunnerSocketServer({ db: getDb(), databaseUrl: config.DATABASE_URL, log });
 const heartbeatMonitor = startHeartbeatMonitor({ db: getDb(), intervalMs: config.SPEDY_HEARTBEAT_SWEEP_MS, log });
 
 const server = createServer((req, res) => {
-  // Routes count failed runner authentications per address: the socket's, never a header a client sent.
-  req.headers[clientAddressHeader] = req.socket.remoteAddress ?? 'unknown';
+  // Rate limits count per client address: the socket's, or X-Forwarded-For from a trusted proxy only.
+  req.headers[clientAddressHeader] = clientAddress(req, trust);
   handle(req, res).catch((error: unknown) => {
     console.error('request failed', req.url, error);
     if (!res.headersSent) res.writeHead(500).end('Internal error');
@@ -39,13 +50,23 @@ type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => un
 const devUpgrade = dev ? (app as unknown as { upgradeHandler?: UpgradeHandler }).upgradeHandler : undefined;
 
 server.on('upgrade', (req, socket, head) => {
-  if (new URL(req.url ?? '/', 'http://localhost').pathname === runnerSocketPath) return runnerSockets.handleUpgrade(req, socket, head);
+  req.headers[clientAddressHeader] = clientAddress(req, trust);
+  const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+  if (pathname === runnerSocketPath) return runnerSockets.handleUpgrade(req, socket, head);
+  if (isZeroSyncPath(pathname)) return forwardZeroSync(req, socket, head, { host: zeroUpstream.hostname, port: Number(zeroUpstream.port || 80) });
   if (devUpgrade) return void devUpgrade.call(app, req, socket, head);
   socket.destroy();
 });
 
-server.listen(port, () => {
-  console.log(`Spedy app listening on http://localhost:${port}`);
+server.once('error', (error: NodeJS.ErrnoException) => {
+  const where = `${config.SPEDY_HOST}:${port}`;
+  if (error.code === 'EADDRINUSE') console.error(`Port ${port} is taken on ${config.SPEDY_HOST}: stop whatever uses it or set PORT to a free port.`);
+  else if (error.code === 'EADDRNOTAVAIL') console.error(`SPEDY_HOST=${config.SPEDY_HOST} is not an address of this machine (listening on ${where} failed).`);
+  else console.error(`Could not listen on ${where}: ${error.message}`);
+  process.exit(1);
+});
+server.listen(port, config.SPEDY_HOST, () => {
+  console.log(`Spedy app listening on http://${config.SPEDY_HOST}:${port}`);
 });
 
 function shutdown() {

@@ -13,7 +13,7 @@ import { appendJobEvents } from '../lib/jobs/events.ts';
 import { jobReadyNotice, jobsChannel, runnerControlChannel, runnerNotice } from '../lib/jobs/notices.ts';
 import { reportJobStatus } from '../lib/jobs/transition.ts';
 import { runnerMessage, runnerSocketCloseCodes, type RunnerMessage, type ServerMessage } from '@spedy/protocol/wire';
-import { authenticateRunnerToken, recheckRunnerToken, resolveRunner, type RunnerAuth } from '../lib/runners/authenticate.ts';
+import { authenticateRunnerToken, clientAddressHeader, recheckRunnerToken, resolveRunner, type RunnerAuth } from '../lib/runners/authenticate.ts';
 import { SpedyError, toError } from '@spedy/protocol/errors';
 import { recordHeartbeat } from '../lib/runners/presence.ts';
 import { maxBodyBytes, parseJsonText, parseRunnerValue } from '../lib/runners/request-body.ts';
@@ -183,12 +183,18 @@ export async function startRunnerSocketServer(deps: { db: Db; databaseUrl: strin
     deliverControls(runner.id);
   }
 
+  function clientAddressOf(req: IncomingMessage): string {
+    const set = req.headers[clientAddressHeader];
+    return typeof set === 'string' ? set : (req.socket.remoteAddress ?? 'unknown');
+  }
+
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
     try {
       const auth = await authenticateRunnerToken(db, {
         authorization: req.headers.authorization ?? null,
-        address: req.socket.remoteAddress ?? 'unknown',
+        // server/main.ts sets the real client address (trusted-proxy rule) on every upgrade.
+        address: clientAddressOf(req),
       });
       const runnerId = new URL(req.url ?? '/', 'http://localhost').searchParams.get('runnerId');
       if (!runnerId) throw new SpedyError('invalid', 'Connect with ?runnerId=<the id that register returned>.');

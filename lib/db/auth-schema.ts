@@ -1,6 +1,6 @@
 // Better Auth's tables. Secrets (sessions, password hashes, verifications) live in
 // schema `auth`, outside Zero's publication; profiles and memberships are replicated.
-import { boolean, index, pgSchema, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgSchema, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const authSchema = pgSchema('auth');
 
@@ -57,6 +57,23 @@ export const verification = authSchema.table('verification', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Better Auth's rate-limit counters, in PostgreSQL so every instance shares one limit. */
+export const rateLimit = authSchema.table('rate_limit', {
+  id: text('id').primaryKey(),
+  key: text('key').notNull().unique(),
+  count: integer('count').notNull(),
+  lastRequest: bigint('last_request', { mode: 'number' }).notNull(),
+});
+
+/**
+ * One-time setup codes of an invite-only install: created while no owner exists, stored as
+ * a hash, and deleted when the first account uses one (any instance may have created it).
+ */
+export const setupCode = authSchema.table('setup_code', {
+  codeHash: text('code_hash').primaryKey(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const organization = pgTable('organization', {

@@ -194,7 +194,9 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       BETTER_AUTH_SECRET: secrets.betterAuthSecret,
       SPEDY_VAULT_MASTER_KEY: secrets.vaultMasterKey,
       SPEDY_PUBLIC_URL: appUrl,
-      ZERO_PUBLIC_URL: zeroUrl,
+      // Browsers sync through the app's own origin; the app forwards to zero-cache on loopback.
+      ZERO_PUBLIC_URL: `${appUrl}/zero`,
+      SPEDY_ZERO_INTERNAL_URL: `http://127.0.0.1:${zeroPort}`,
       NODE_ENV: dev ? 'development' : 'production',
       ...(dev ? { SPEDY_DEV: '1' } : {}),
     };

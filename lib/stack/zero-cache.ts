@@ -52,6 +52,8 @@ export async function startZeroCache(options: StartZeroCacheOptions): Promise<Ze
     ZERO_QUERY_FORWARD_COOKIES: 'true',
     ZERO_ENABLE_TELEMETRY: 'false',
     ZERO_LOG_LEVEL: 'warn',
+    // zero-cache binds `::`; the preload keeps its sync port and change-streamer on loopback.
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, `--require ${fromRoot('deploy', 'loopback-listen.cjs')}`].filter(Boolean).join(' '),
   };
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[key];
