@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { toError } from '@spedy/protocol/errors';
+import { parseAllowedInternalHosts } from './net/allowed-internal-hosts.ts';
 
 const configSchema = z.object({
   DATABASE_URL: z.string().url('DATABASE_URL must be a postgres:// URL'),
@@ -29,6 +31,17 @@ const configSchema = z.object({
     .min(100, 'SPEDY_HEARTBEAT_SWEEP_MS must be at least 100 (milliseconds)')
     .max(600_000, 'SPEDY_HEARTBEAT_SWEEP_MS must be at most 600000 (ten minutes)')
     .default(5000),
+  /** Hosts on loopback or private addresses that URLs people type may reach ("host" or "host:port", comma-separated; lib/net/address-guard.ts). */
+  SPEDY_ALLOWED_INTERNAL_HOSTS: z
+    .string()
+    .default('')
+    .superRefine((value, ctx) => {
+      try {
+        parseAllowedInternalHosts(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: toError(error).message });
+      }
+    }),
 });
 
 export type Config = z.infer<typeof configSchema> & { ZERO_PUBLIC_URL: string };

@@ -7,6 +7,8 @@ import { startStack } from '../lib/stack/stack.ts';
 const name = process.argv[2] ?? 'dev';
 process.env.SPEDY_NEXT_DIST_DIR = `.next-${name}`;
 process.env.SPEDY_AUTH_RATE_LIMIT = '0';
+// Tests start the test kit's servers on 127.0.0.1 at ports of their own; the app may fetch them.
+process.env.SPEDY_ALLOWED_INTERNAL_HOSTS ??= '127.0.0.1';
 const stack = await startStack({
   dataDir: `.test-data/${name}`,
   dev: true,

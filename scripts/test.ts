@@ -196,6 +196,8 @@ async function main(): Promise<number> {
       try {
         // Every test signs up fresh users from one address; the auth rate limit would refuse them.
         process.env.SPEDY_AUTH_RATE_LIMIT = '0';
+        // The test kit's provider and git servers listen on 127.0.0.1 at ports each suite picks after the app starts.
+        process.env.SPEDY_ALLOWED_INTERNAL_HOSTS = '127.0.0.1';
         stack = await startStack({
           dataDir: runDir,
           dev,

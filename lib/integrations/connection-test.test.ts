@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProviderApi, type ProviderApi } from '../../test-kit/provider-api/server.ts';
 import { testBitbucketConnection } from './bitbucket.ts';
+import { createAddressGuard } from '../net/address-guard.ts';
 import { testGithubConnection } from './github.ts';
+
+// The platform's transport (address guard, 10 s, no redirects), admitting the stand-in on loopback.
+const transport = { fetch: createAddressGuard({ allowedInternalHosts: '127.0.0.1' }).fetch, timeoutMs: 10_000, redirect: 'error' as const };
 
 let api: ProviderApi;
 
@@ -31,38 +35,38 @@ afterAll(() => api?.close());
 
 describe('GitHub test connection', () => {
   it('accepts a classic token with the repo scope', async () => {
-    const result = await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'personal', token: 'ghp_full' });
+    const result = await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'personal', token: 'ghp_full' }, transport);
     expect(result).toMatchObject({ ok: true, account: 'octo', missing: [] });
   });
 
   it('lists Contents and Pull requests for a classic token without repo', async () => {
-    const result = await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'personal', token: 'ghp_public' });
+    const result = await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'personal', token: 'ghp_public' }, transport);
     expect(result.ok).toBe(false);
     expect(result.missing).toEqual(['Contents: Read and write', 'Pull requests: Read and write']);
     expect(result.message).toMatch(/repo scope/);
   });
 
   it('probes a fine-grained token on a repository it can reach, without creating anything', async () => {
-    expect(await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'personal', token: 'github_pat_all' })).toMatchObject({ ok: true, missing: [] });
-    const readOnly = await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'personal', token: 'github_pat_readonly' });
+    expect(await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'personal', token: 'github_pat_all' }, transport)).toMatchObject({ ok: true, missing: [] });
+    const readOnly = await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'personal', token: 'github_pat_readonly' }, transport);
     expect(readOnly.missing).toEqual(['Contents: Read and write', 'Pull requests: Read and write']);
     expect(readOnly.message).toContain('acme/api');
   });
 
   it('says so when a token reaches no repository', async () => {
-    const result = await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'personal', token: 'github_pat_norepo' });
+    const result = await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'personal', token: 'github_pat_norepo' }, transport);
     expect(result).toMatchObject({ ok: false, missing: [] });
     expect(result.message).toMatch(/no repository/);
   });
 
   it('checks an app installation token through its installation repositories', async () => {
-    const result = await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'app_installation', token: 'ghs_install' });
+    const result = await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'app_installation', token: 'ghs_install' }, transport);
     expect(result).toMatchObject({ ok: false, account: 'acme', missing: ['Pull requests: Read and write'] });
   });
 
   it('reports bad credentials and unreachable servers as readable messages', async () => {
-    expect((await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'personal', token: 'ghp_unknown' })).message).toMatch(/bad credentials/);
-    const unreachable = await testGithubConnection({ apiUrl: 'http://127.0.0.1:9/api', tokenKind: 'personal', token: 'ghp_full' });
+    expect((await testGithubConnection({ apiUrl: api.githubUrl, tokenKind: 'personal', token: 'ghp_unknown' }, transport)).message).toMatch(/bad credentials/);
+    const unreachable = await testGithubConnection({ apiUrl: 'http://127.0.0.1:9/api', tokenKind: 'personal', token: 'ghp_full' }, transport);
     expect(unreachable).toMatchObject({ ok: false });
     expect(unreachable.message).toMatch(/Could not reach http:\/\/127\.0\.0\.1:9/);
     expect(unreachable.message).not.toContain('ghp_full');
@@ -71,17 +75,17 @@ describe('GitHub test connection', () => {
 
 describe('Bitbucket test connection', () => {
   it('accepts an app password whose scopes imply write access', async () => {
-    const result = await testBitbucketConnection({ apiUrl: api.bitbucketUrl, username: 'bitty', token: 'bb_full' });
+    const result = await testBitbucketConnection({ apiUrl: api.bitbucketUrl, username: 'bitty', token: 'bb_full' }, transport);
     expect(result).toMatchObject({ ok: true, account: 'bitty', missing: [] });
   });
 
   it('lists the missing write scopes', async () => {
-    const result = await testBitbucketConnection({ apiUrl: api.bitbucketUrl, username: 'bitty', token: 'bb_read' });
+    const result = await testBitbucketConnection({ apiUrl: api.bitbucketUrl, username: 'bitty', token: 'bb_read' }, transport);
     expect(result).toMatchObject({ ok: false, missing: ['Repositories: Write', 'Pull requests: Write'] });
   });
 
   it('refuses a wrong username', async () => {
-    const result = await testBitbucketConnection({ apiUrl: api.bitbucketUrl, username: 'someone', token: 'bb_full' });
+    const result = await testBitbucketConnection({ apiUrl: api.bitbucketUrl, username: 'someone', token: 'bb_full' }, transport);
     expect(result.ok).toBe(false);
     expect(result.message).toMatch(/refused the username/);
   });

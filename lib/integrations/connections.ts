@@ -9,6 +9,7 @@ import { openIntegrationToken, storeIntegrationToken } from '../secrets/entries.
 import { maskedPreview, type Keyring } from '../secrets/vault.ts';
 import { testBitbucketConnection } from './bitbucket.ts';
 import { testGithubConnection } from './github.ts';
+import { platformProviderTransport } from './provider-transport.ts';
 import { defaultApiUrls, type ConnectIntegrationInput, type IntegrationTestResult } from './providers.ts';
 
 export type IntegrationSummary = {
@@ -56,10 +57,11 @@ export async function testIntegration(db: Db, keyring: Keyring, orgId: string, i
     .where(and(eq(gitIntegration.id, integrationId), eq(gitIntegration.organizationId, orgId)));
   const token = integration ? await openIntegrationToken(db, keyring, orgId, integration.id) : null;
   if (!integration || token === null) throw new SpedyError('notFound', 'Integration not found.');
+  const transport = platformProviderTransport();
   const result =
     integration.provider === 'github'
-      ? await testGithubConnection({ apiUrl: integration.apiUrl, tokenKind: integration.tokenKind === 'app_installation' ? 'app_installation' : 'personal', token })
-      : await testBitbucketConnection({ apiUrl: integration.apiUrl, username: integration.username ?? '', token });
+      ? await testGithubConnection({ apiUrl: integration.apiUrl, tokenKind: integration.tokenKind === 'app_installation' ? 'app_installation' : 'personal', token }, transport)
+      : await testBitbucketConnection({ apiUrl: integration.apiUrl, username: integration.username ?? '', token }, transport);
   await db
     .update(gitIntegration)
     .set({ lastTestedAt: Date.now(), lastTestResult: result })

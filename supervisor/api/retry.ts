@@ -5,6 +5,7 @@
 //   any other 4xx is an answer (the request was wrong or refused) and is not retried.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { toError } from '@spedy/protocol/errors';
+import { ProviderApiError } from '@spedy/protocol/git-providers/errors';
 
 export type RetryPolicy = {
   maxAttempts: number;
@@ -35,7 +36,8 @@ export class ApiError extends Error {
 }
 
 export function isRetryable(error: unknown): boolean {
-  if (error instanceof ApiError) return error.status === 0 || error.status === 429 || error.status >= 500;
+  // A git host's refusal (pull requests) follows the same rule as the platform's.
+  if (error instanceof ApiError || error instanceof ProviderApiError) return error.status === 0 || error.status === 429 || error.status >= 500;
   if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) return false;
   // fetch rejects with a TypeError ("fetch failed") whose cause is the socket error.
   return error instanceof TypeError;

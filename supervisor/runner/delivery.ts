@@ -3,7 +3,8 @@
 // gets nothing.
 import { commitJob } from '../git/commit.ts';
 import { pushJobBranch } from '../git/push.ts';
-import { gitCredentialsFor, providerAccessFor } from '../providers/provider-access.ts';
+import { gitCredentialsFor } from '@spedy/protocol/git-providers/access';
+import { providerAccessFor } from '../providers/provider-access.ts';
 import { openPullRequest } from '../providers/pull-requests.ts';
 import { InfrastructureFailure } from './failures.ts';
 import { jobEvent } from './job-events.ts';

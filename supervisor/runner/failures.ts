@@ -4,7 +4,7 @@
 import { toError } from '@spedy/protocol/errors';
 import { dockerStatusCode } from '../container/docker-status.ts';
 import { GitCommandError } from '../git/git-command.ts';
-import { ProviderApiError } from '../providers/provider-error.ts';
+import { ProviderApiError } from '@spedy/protocol/git-providers/errors';
 
 export class WorkFailure extends Error {
   override name = 'WorkFailure';

@@ -7,7 +7,7 @@ import type { AgentTurn } from '../agent/claude-command.ts';
 import { jobBranchName } from '../git/branch-name.ts';
 import type { RepositoryCheckout } from '../git/checkout.ts';
 import type { BoardToolsMcp } from '../mcp/board-tools-server.ts';
-import type { GitProviderAccess } from '../providers/provider-access.ts';
+import type { GitProviderAccess } from '@spedy/protocol/git-providers/access';
 import { JobControls } from './controls.ts';
 import type { JobContext, JobEvent } from './job-context.ts';
 import { folderName, jobLayout, type JobLayout } from './job-layout.ts';

@@ -1,7 +1,8 @@
 // Preparing: the job's folders and a clone of every repository of the snapshot at its
 // base branch, on the job's branch. Safe to run again after Continue.
 import { checkoutRepository } from '../git/checkout.ts';
-import { gitCredentialsFor, providerAccessFor } from '../providers/provider-access.ts';
+import { gitCredentialsFor } from '@spedy/protocol/git-providers/access';
+import { providerAccessFor } from '../providers/provider-access.ts';
 import { InfrastructureFailure, JobStopped } from './failures.ts';
 import { jobEvent } from './job-events.ts';
 import { prepareJobLayout } from './job-layout.ts';
