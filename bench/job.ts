@@ -13,7 +13,7 @@ import pg from 'pg';
 import type { StageSnapshot } from '@spedy/protocol/wire';
 import { connectDb } from '../lib/db/client.ts';
 import { issueRunnerToken } from '../lib/runners/tokens.ts';
-import { startDemoRunner, type DemoRunner } from '../lib/stack/demo-runner.ts';
+import { startDemoRunner, type DemoRunner } from '../stack/demo-runner.ts';
 import { createProject, joinOrg, newMember, openBoard } from '../test/support/fixtures.ts';
 import { openRunnerSocket, registerRunner, runnerApi } from '../test/support/runners.ts';
 import { startBenchStack } from './bench-stack.ts';

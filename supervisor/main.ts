@@ -186,7 +186,7 @@ async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<JobR
     import('dockerode'),
     import('./runner/run-job.ts'),
     import('./image/runner-image.ts'),
-    import('../lib/stack/docker-engine.ts'),
+    import('../stack/docker-engine.ts'),
   ]);
   const socketPath = await findDockerEngine({ DOCKER_HOST: config.DOCKER_HOST });
   if (!socketPath) {

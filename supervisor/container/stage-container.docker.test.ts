@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { fromRoot } from '../../lib/stack/paths.ts';
+import { fromRoot } from '../../stack/paths.ts';
 import { CancelReason } from './cancel-reason.ts';
 import { removeOrphans } from './remove.ts';
 import { ContainerLabel, startContainer, type StageContainer, type StageContainerSpec } from './stage-container.ts';

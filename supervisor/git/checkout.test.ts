@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromRoot } from '../../lib/stack/paths.ts';
+import { fromRoot } from '../../stack/paths.ts';
 import { startGitRemote, type GitRemote } from '../../test-kit/git-remote/server.ts';
 import { ensureRunnerFolder } from '../runner/job-layout.ts';
 import { jobBranchName } from './branch-name.ts';

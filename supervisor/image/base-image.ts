@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import { dockerInstallHint } from '../../lib/stack/docker-engine.ts';
-import { StackError } from '../../lib/stack/errors.ts';
-import { displayPath } from '../../lib/stack/paths.ts';
+import { dockerInstallHint } from '../../stack/docker-engine.ts';
+import { StackError } from '../../stack/errors.ts';
+import { displayPath } from '../../stack/paths.ts';
 import { debianMirror } from './apt-mirror.ts';
 import { runHostCommand } from './host-command.ts';
 import { imageExists } from './image-exists.ts';

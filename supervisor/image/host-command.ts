@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { StackError } from '../../lib/stack/errors.ts';
-import { abortError } from '../../lib/stack/time.ts';
+import { StackError } from '../../stack/errors.ts';
+import { abortError } from '../../stack/time.ts';
 
 export interface HostCommandOptions {
   cwd?: string;

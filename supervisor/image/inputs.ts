@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { StackError } from '../../lib/stack/errors.ts';
-import { displayPath, projectRoot } from '../../lib/stack/paths.ts';
+import { StackError } from '../../stack/errors.ts';
+import { displayPath, projectRoot } from '../../stack/paths.ts';
 import { runHostCommand } from './host-command.ts';
 
 /** The native Claude Code binary that goes into the runner image. */

@@ -1,4 +1,4 @@
-import { StackError } from '../../lib/stack/errors.ts';
+import { StackError } from '../../stack/errors.ts';
 
 interface ProgressMessage {
   stream?: string;

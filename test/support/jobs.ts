@@ -4,7 +4,7 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import { expect } from 'vitest';
 import { rankBetween } from '../../lib/board/rank.ts';
-import { startDemoRunner, type DemoRunner } from '../../lib/stack/demo-runner.ts';
+import { startDemoRunner, type DemoRunner } from '../../stack/demo-runner.ts';
 import type { Scenario } from '../../test-kit/model-server/scenario.ts';
 import { ContainerLabel } from '../../supervisor/container/stage-container.ts';
 import { mutators } from '../../zero/mutators.ts';
