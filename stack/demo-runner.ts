@@ -11,7 +11,8 @@ import { startModelServer } from '../test-kit/model-server/server.ts';
 import { startProviderApi } from '../test-kit/provider-api/server.ts';
 import { demoRepository, seedDemoRunner, type RunnerSetupTarget } from '../lib/demo/runner-demo-seed.ts';
 import { createKeyring } from '../lib/secrets/vault.ts';
-import { dockerInstallHint, dockerdPath, findDockerEngine, startDockerEngine } from './docker-engine.ts';
+import { dockerInstallHint, findDockerEngine } from '../supervisor/container/docker-probe.ts';
+import { dockerdPath, startDockerEngine } from './docker-engine.ts';
 import { projectRoot } from './paths.ts';
 import { spawnManaged } from './process-group.ts';
 

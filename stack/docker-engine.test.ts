@@ -1,45 +1,15 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { findDockerEngine, pingDockerSocket, startDockerEngine } from './docker-engine.ts';
+import { describe, expect, it } from 'vitest';
+import { startDockerEngine } from './docker-engine.ts';
 
-describe('Docker engine discovery', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-
-  /** An HTTP server on a unix socket that answers `/_ping` like an engine. */
-  async function fakeEngine(): Promise<string> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spedy-fake-docker-'));
-    const socketPath = path.join(dir, 'docker.sock');
-    const server = http.createServer((req, res) => {
-      res.writeHead(req.url === '/_ping' ? 200 : 404).end('OK');
-    });
-    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-    return socketPath;
-  }
-
-  it('finds the engine named by a unix DOCKER_HOST when it answers /_ping', async () => {
-    const socketPath = await fakeEngine();
-    expect(await pingDockerSocket(socketPath)).toBe(true);
-    expect(await findDockerEngine({ DOCKER_HOST: `unix://${socketPath}` }, '/nonexistent/docker.sock')).toBe(socketPath);
-  });
-
-  it('falls back to the system socket, and finds nothing when no engine answers', async () => {
-    const socketPath = await fakeEngine();
-    expect(await findDockerEngine({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, socketPath)).toBe(socketPath);
-    expect(await findDockerEngine({ DOCKER_HOST: 'tcp://127.0.0.1:2375' }, '/nonexistent/docker.sock')).toBeNull();
-    expect(await pingDockerSocket('/nonexistent/docker.sock')).toBe(false);
-  });
-
-  it('refuses an engine folder whose sockets would exceed the unix path limit, naming the limit', async () => {
+describe('private Docker engine folders', () => {
+  it('refuses a run folder whose sockets would exceed the unix path limit, naming the limit', async () => {
+    const dataDir = path.join(os.tmpdir(), `spedy-engine-data-${process.pid}`);
     const deep = path.join(os.tmpdir(), 'x'.repeat(90));
-    await expect(startDockerEngine({ dataDir: deep })).rejects.toThrow(/107-byte limit of unix socket paths/);
+    await expect(startDockerEngine({ dataDir, runParent: deep })).rejects.toThrow(/104-byte limit of unix socket paths/);
     expect(fs.existsSync(deep)).toBe(false);
+    expect(fs.existsSync(dataDir)).toBe(false);
   });
 });

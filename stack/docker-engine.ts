@@ -1,20 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
+import { dockerInstallHint, pingDockerSocket } from '../supervisor/container/docker-probe.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
+import { checkRunParent, createRunFolder, defaultRunParent, dockerRunPaths, recordedRunFolder, removeRunFolder, unmountUnder } from './docker-run-folder.ts';
 import { StackError } from './errors.ts';
 import { displayPath } from './paths.ts';
-import { processTree, signalProc } from './proc-tree.ts';
 import { describeTail, spawnManaged, stopLeftovers } from './process-group.ts';
 import { abortError, sleep } from './time.ts';
 import { ReadinessError } from './wait.ts';
 
-/** The default socket of a system-wide engine. */
-const SYSTEM_SOCKET = '/var/run/docker.sock';
 const DOCKERD_CANDIDATES = ['/usr/sbin/dockerd', '/usr/bin/dockerd'];
-/** sun_path is 108 bytes including the terminating NUL. */
-const UNIX_SOCKET_PATH_MAX = 107;
 /** On SIGTERM dockerd stops running containers, killing those still running after this long. */
 const SHUTDOWN_TIMEOUT_S = 10;
 
@@ -23,52 +18,16 @@ export class DockerEngineBusyError extends StackError {
   override name = 'DockerEngineBusyError';
 }
 
-/** The one command that installs what runners need (the engine, and debootstrap for the runner image). */
-export function dockerInstallHint(): string {
-  return 'apt-get install -y docker.io debootstrap';
-}
-
 /** The dockerd binary, when the engine is installed. */
 export function dockerdPath(): string | null {
   return DOCKERD_CANDIDATES.find((candidate) => fs.existsSync(candidate)) ?? null;
 }
 
-/** Whether a Docker engine answers `GET /_ping` on `socketPath`. */
-export function pingDockerSocket(socketPath: string, timeoutMs = 2000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.request({ socketPath, path: '/_ping', method: 'GET', timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.once('end', () => resolve(res.statusCode === 200));
-      res.once('error', () => resolve(false));
-    });
-    req.once('timeout', () => req.destroy());
-    req.once('error', () => resolve(false));
-    req.end();
-  });
-}
-
-/**
- * The socket path of a Docker engine that answers: the unix socket in
- * DOCKER_HOST when set, else the system socket. Null when none answers (a
- * DOCKER_HOST over TCP or SSH is not used).
- */
-export async function findDockerEngine(
-  env: Record<string, string | undefined> = process.env,
-  systemSocket = SYSTEM_SOCKET,
-): Promise<string | null> {
-  const candidates: string[] = [];
-  const host = env.DOCKER_HOST?.trim();
-  if (host?.startsWith('unix://')) candidates.push(host.slice('unix://'.length));
-  candidates.push(systemSocket);
-  for (const socketPath of candidates) {
-    if (fs.existsSync(socketPath) && (await pingDockerSocket(socketPath))) return socketPath;
-  }
-  return null;
-}
-
 export interface DockerEngineHandle {
-  /** Unix socket of the engine (`${dataDir}/docker.sock`); pass it to dockerode as `socketPath`. */
+  /** Unix socket of the engine (in its run folder); pass it to dockerode as `socketPath`. */
   socketPath: string;
+  /** The short folder of this start (exec-root and sockets); removed by stop(). */
+  runDir: string;
   /** Stops the engine (its running containers first) and anything it left behind. Idempotent. */
   stop(): Promise<void>;
   /** Resolves if the engine exits by itself (not through stop()). */
@@ -78,11 +37,12 @@ export interface DockerEngineHandle {
 
 export interface StartDockerEngineOptions {
   /**
-   * The engine's own folder (images in `docker/`, runtime state in `exec/`,
-   * the socket `docker.sock`). Keep the path short: unix socket paths are
-   * limited to 107 bytes. Images persist here between starts.
+   * The engine's own folder, at any depth: images in `docker/` (they persist here between
+   * starts), its log and pid file. Sockets and runtime state go to a run folder instead.
    */
   dataDir: string;
+  /** Where the run folder is made (default: the system temp folder); its sockets must fit in 104 bytes. */
+  runParent?: string;
   signal?: AbortSignal;
   log?: (line: string) => void;
 }
@@ -93,65 +53,13 @@ export function dockerEnginePaths(dataDir: string) {
   return {
     root,
     dataRoot: path.join(root, 'docker'),
-    execRoot: path.join(root, 'exec'),
     pidFile: path.join(root, 'dockerd.pid'),
-    socketPath: path.join(root, 'docker.sock'),
-    /** dockerd starts its own containerd when none runs system-wide; its socket lives under exec-root. */
-    containerdSocket: path.join(root, 'exec', 'containerd', 'containerd.sock'),
     logFile: path.join(root, 'logs', 'dockerd.log'),
     /** Our record of dockerd's process tree (so a later start can stop what a killed parent left). */
     procsFile: path.join(root, 'run', 'dockerd.procs.json'),
+    /** Which run folder the current (or a killed) start uses. */
+    runFolderRecord: path.join(root, 'run', 'run-folder'),
   };
-}
-
-/**
- * containerd's shims leave dockerd's process tree (they daemonize), so a
- * shim that outlives its engine is found by the containerd socket named on
- * its command line.
- */
-function strayShims(containerdSocket: string): number[] {
-  const pids: number[] = [];
-  let entries: string[];
-  try {
-    entries = fs.readdirSync('/proc');
-  } catch {
-    return pids;
-  }
-  for (const name of entries) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const argv = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-      if (argv[0]?.includes('containerd-shim') && argv.includes(containerdSocket)) pids.push(Number(name));
-    } catch {}
-  }
-  return pids;
-}
-
-function killStrayShims(containerdSocket: string): number {
-  const shims = strayShims(containerdSocket);
-  // The shim's children are the containers' processes: they go with it.
-  for (const pid of shims) for (const proc of processTree(pid).reverse()) signalProc(proc, 'SIGKILL');
-  return shims.length;
-}
-
-/**
- * dockerd leaves mounts in its folder when it stops (the host network
- * namespace bound at `exec/netns/default`); they would keep the folder busy.
- */
-function unmountUnder(root: string): void {
-  let mountInfo: string;
-  try {
-    mountInfo = fs.readFileSync('/proc/self/mountinfo', 'utf8');
-  } catch {
-    return;
-  }
-  const points = mountInfo
-    .split('\n')
-    // Field 5 is the mount point, with spaces and other special characters octal-escaped.
-    .map((line) => line.split(' ')[4]?.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8))))
-    .filter((point): point is string => point !== undefined && point.startsWith(`${root}/`))
-    .sort((a, b) => b.length - a.length);
-  for (const point of points) spawnSync('umount', ['--lazy', point], { stdio: 'ignore' });
 }
 
 /** Engine folders this process runs engines from (the folder lock lets its own process through). */
@@ -161,17 +69,14 @@ const enginesInThisProcess = new Set<string>();
  * Starts a private Docker engine in `dataDir`, in its own process group (no
  * systemd here): no iptables rules and no bridge, so containers have either
  * loopback only (`NetworkMode: 'none'`) or the host's network. Needs root.
+ * Its sockets and runtime state live in a short run folder (see
+ * docker-run-folder.ts), so `dataDir` may be as deep as the checkout is.
  * Resolves once the engine answers `/_ping`.
  */
 export async function startDockerEngine(options: StartDockerEngineOptions): Promise<DockerEngineHandle> {
   const paths = dockerEnginePaths(options.dataDir);
-  const longest = paths.containerdSocket.length + '.ttrpc'.length;
-  if (longest > UNIX_SOCKET_PATH_MAX) {
-    throw new StackError(
-      `The Docker engine folder ${paths.root} is too deep: its sockets would exceed the ${UNIX_SOCKET_PATH_MAX}-byte limit ` +
-        `of unix socket paths. Use a folder at most ${UNIX_SOCKET_PATH_MAX - (longest - paths.root.length)} characters long.`,
-    );
-  }
+  const runParent = options.runParent ?? defaultRunParent();
+  checkRunParent(runParent);
   const dockerd = dockerdPath();
   if (!dockerd) {
     throw new StackError(`No Docker engine is installed (dockerd not found). Install it with: ${dockerInstallHint()}`);
@@ -193,27 +98,30 @@ export async function startDockerEngine(options: StartDockerEngineOptions): Prom
     enginesInThisProcess.add(paths.root);
   } catch (err) {
     if (!(err instanceof StackError)) throw err;
-    throw new DockerEngineBusyError(
-      `Another process runs a Docker engine from ${displayPath(paths.root)}. Use that engine (DOCKER_HOST=unix://${paths.socketPath}) ` +
-        `or give this one another folder. (${err.message})`,
-    );
+    const running = recordedRunFolder(paths.runFolderRecord);
+    const useIt = running ? `Use that engine (DOCKER_HOST=unix://${dockerRunPaths(running).socketPath}) or give` : 'Give';
+    throw new DockerEngineBusyError(`Another process runs a Docker engine from ${displayPath(paths.root)}. ${useIt} this one another folder. (${err.message})`);
   }
+  let runDir: string | null = null;
   try {
     if (await stopLeftovers(paths.procsFile, 'SIGTERM', (SHUTDOWN_TIMEOUT_S + 5) * 1000)) {
       options.log?.('  stopped a Docker engine that an earlier, killed start left running');
     }
+    const leftover = recordedRunFolder(paths.runFolderRecord);
+    if (leftover) removeRunFolder(leftover, paths.runFolderRecord);
     // dockerd refuses to start while its pidfile names a live process; ours were stopped above.
     fs.rmSync(paths.pidFile, { force: true });
-    fs.rmSync(paths.socketPath, { force: true });
+    runDir = createRunFolder(runParent, paths.runFolderRecord);
+    const run = dockerRunPaths(runDir);
 
     const proc = spawnManaged({
       name: 'Docker engine',
       command: dockerd,
       args: [
         '--data-root', paths.dataRoot,
-        '--exec-root', paths.execRoot,
+        '--exec-root', run.execRoot,
         '--pidfile', paths.pidFile,
-        '--host', `unix://${paths.socketPath}`,
+        '--host', `unix://${run.socketPath}`,
         '--iptables=false',
         '--bridge=none',
         `--shutdown-timeout=${SHUTDOWN_TIMEOUT_S}`,
@@ -231,8 +139,8 @@ export async function startDockerEngine(options: StartDockerEngineOptions): Prom
     const stop = (): Promise<void> => {
       stopping ??= (async () => {
         await proc.stop();
-        killStrayShims(paths.containerdSocket);
         unmountUnder(paths.root);
+        removeRunFolder(run.runDir, paths.runFolderRecord);
         lock.release();
         enginesInThisProcess.delete(paths.root);
       })();
@@ -241,14 +149,11 @@ export async function startDockerEngine(options: StartDockerEngineOptions): Prom
 
     try {
       const deadline = Date.now() + 60_000;
-      while (!(await pingDockerSocket(paths.socketPath, 1000))) {
+      while (!(await pingDockerSocket(run.socketPath, 1000))) {
         if (options.signal?.aborted) throw abortError(options.signal);
         if (proc.hasExited()) throw new ReadinessError('The Docker engine exited during startup.', describeTail(proc));
         if (Date.now() > deadline) {
-          throw new ReadinessError(
-            `The Docker engine did not answer on ${displayPath(paths.socketPath)} within 60 s.`,
-            describeTail(proc),
-          );
+          throw new ReadinessError(`The Docker engine did not answer on ${run.socketPath} within 60 s.`, describeTail(proc));
         }
         await sleep(100, options.signal);
       }
@@ -256,8 +161,9 @@ export async function startDockerEngine(options: StartDockerEngineOptions): Prom
       await stop();
       throw err;
     }
-    return { socketPath: paths.socketPath, stop, exited: proc.exited, logFile: proc.logFile };
+    return { socketPath: run.socketPath, runDir: run.runDir, stop, exited: proc.exited, logFile: proc.logFile };
   } catch (err) {
+    if (runDir) removeRunFolder(runDir, paths.runFolderRecord);
     lock.release();
     enginesInThisProcess.delete(paths.root);
     throw err;

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { fromRoot } from '../../stack/paths.ts';
+import { fromSupervisorRoot } from '../paths.ts';
 import type { JobSnapshot, StageSnapshot } from '@spedy/protocol/wire';
 import { startGitRemote, type GitRemote } from '../../test-kit/git-remote/server.ts';
 import { text, toolUse, type Scenario, type TurnRequest } from '../../test-kit/model-server/scenario.ts';
@@ -18,7 +18,7 @@ import type { BoardToolsMcp } from '../mcp/board-tools-server.ts';
 import { claimedTestJob, FakeJobContext } from './fake-job-context.ts';
 import type { RunJobDeps } from './job-run.ts';
 
-const stubMcpServer = fromRoot('test-kit', 'model-server', 'stub-mcp-server.mjs');
+const stubMcpServer = fromSupervisorRoot('test-kit', 'model-server', 'stub-mcp-server.mjs');
 
 function stageLine(request: TurnRequest): string {
   return request.prompt.split('\n')[0] ?? '';
@@ -75,7 +75,7 @@ export interface RunnerTestKit {
 export async function startRunnerTestKit(options: { dockerSocket: string; image: string; suite: string }): Promise<RunnerTestKit> {
   const docker = new Docker({ socketPath: options.dockerSocket });
   const suite = `${options.suite}-${randomBytes(3).toString('hex')}`;
-  const root = fromRoot('.test-data', 'runner-tests', suite);
+  const root = fromSupervisorRoot('.test-data', 'runner-tests', suite);
   fs.mkdirSync(root, { recursive: true, mode: 0o755 });
   const token = `ghs_${randomBytes(16).toString('hex')}`;
   const [model, remote, providerApi] = await Promise.all([
