@@ -5,14 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startGitRemote } from '../test-kit/git-remote/server.ts';
-import type { Scenario } from '../test-kit/model-server/scenario.ts';
-import { startModelServer } from '../test-kit/model-server/server.ts';
-import { startProviderApi } from '../test-kit/provider-api/server.ts';
 import { demoRepository, seedDemoRunner, type RunnerSetupTarget } from '../lib/demo/runner-demo-seed.ts';
 import { deriveRunnerTokenHashKey } from '../lib/runners/token.ts';
 import { createKeyring } from '../lib/secrets/vault.ts';
 import { dockerInstallHint, findDockerEngine } from '../supervisor/container/docker-probe.ts';
+import { startGitRemote } from '../test-kit/git-remote/server.ts';
+import type { Scenario } from '../test-kit/model-server/scenario.ts';
+import { startModelServer } from '../test-kit/model-server/server.ts';
+import { startProviderApi } from '../test-kit/provider-api/server.ts';
 import { demoSupervisorEnv } from './demo-supervisor-env.ts';
 import { dockerdPath, startDockerEngine } from './docker-engine.ts';
 import { projectRoot } from './paths.ts';
