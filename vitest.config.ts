@@ -20,7 +20,7 @@ export default defineConfig({
           include: ['**/*.docker.test.ts'],
           exclude,
           // The first run bootstraps Debian and builds the runner image (a few minutes on a busy machine).
-          globalSetup: ['supervisor/container/docker.global-setup.ts'],
+          globalSetup: ['test/support/docker.global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 900_000,
           fileParallelism: false,

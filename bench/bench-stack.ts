@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { fromRoot } from '../lib/stack/paths.ts';
-import { startStack, type Stack } from '../lib/stack/stack.ts';
+import { fromRoot } from '../stack/paths.ts';
+import { startStack, type Stack } from '../stack/stack.ts';
 import type { Teardown } from './teardown.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import type { Stack } from '../lib/stack/stack.ts';
+import type { Stack } from '../stack/stack.ts';
 import { signedInContext } from './browser.ts';
 import { collectSamples, type SampleLoop, type SampleRun } from './samples.ts';
 import type { BenchBoard } from './seed-board.ts';

@@ -1,5 +1,5 @@
 import { nanoid } from 'nanoid';
-import type { Stack } from '../lib/stack/stack.ts';
+import type { Stack } from '../stack/stack.ts';
 import { waitForFullBoard } from './board-page.ts';
 import { launchBrowser, signedInContext } from './browser.ts';
 import { collectSamples, type SampleLoop, type SampleRun } from './samples.ts';

@@ -13,6 +13,7 @@ import { signUp } from '../test/support/accounts.ts';
 import { createReadyJobs, openRunnerSocket, registerRunner, runnerApi, type RunnerSocket } from '../test/support/runners.ts';
 import { collectSamples, describeRun, percentile } from './samples.ts';
 import { abortOnSignals, loadAverage, runBench, Teardown } from './teardown.ts';
+import { runnerTokenHashKey } from '../lib/secrets/keyring.ts';
 
 type Row = { figure: string; measured: string; target: string; met: boolean };
 
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
   teardown.add('the runner sockets', () => Promise.all(sockets.map((s) => s.close())));
   const newOrg = async (label: string) => {
     const account = await signUp(stack.appUrl, stack.databaseUrl, label);
-    const { token } = await issueRunnerToken(db, { orgId: account.orgID, name: label, createdBy: account.userID });
+    const { token } = await issueRunnerToken(db, runnerTokenHashKey(), { orgId: account.orgID, name: label, createdBy: account.userID });
     return { account, token, api: runnerApi(stack.appUrl, token) };
   };
   const connect = async (appUrl: string, runnerId: string, token: string) => {

@@ -13,7 +13,7 @@ import pg from 'pg';
 import type { StageSnapshot } from '@spedy/protocol/wire';
 import { connectDb } from '../lib/db/client.ts';
 import { issueRunnerToken } from '../lib/runners/tokens.ts';
-import { startDemoRunner, type DemoRunner } from '../lib/stack/demo-runner.ts';
+import { startDemoRunner, type DemoRunner } from '../stack/demo-runner.ts';
 import { createProject, joinOrg, newMember, openBoard } from '../test/support/fixtures.ts';
 import { openRunnerSocket, registerRunner, runnerApi } from '../test/support/runners.ts';
 import { startBenchStack } from './bench-stack.ts';
@@ -21,6 +21,7 @@ import { prepareFloor, type Floor, type FloorRun } from './job-floor.ts';
 import { printJobReport } from './job-report.ts';
 import { measureJob, recordOffers, type JobMarks } from './job-watch.ts';
 import { abortOnSignals, loadAverage, runBench, Teardown } from './teardown.ts';
+import { runnerTokenHashKey } from '../lib/secrets/keyring.ts';
 
 const { values: flags } = parseArgs({
   options: { jobs: { type: 'string', default: '5' }, warmup: { type: 'string', default: '1' }, 'floor-runs': { type: 'string', default: '1' } },
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
   // as it offers the supervisor, so its socket tells when the offer went out.
   const { db, close } = connectDb(stack.databaseUrl);
   teardown.add('the listener database pool', close);
-  const { token } = await issueRunnerToken(db, { orgId: owner.orgID, name: 'Job bench offer listener', createdBy: owner.userID });
+  const { token } = await issueRunnerToken(db, runnerTokenHashKey(), { orgId: owner.orgID, name: 'Job bench offer listener', createdBy: owner.userID });
   const listenerId = await registerRunner(runnerApi(stack.appUrl, token), { name: 'offer-listener', capabilities: ['claude_code'], labels: ['demo'], poolSize: 1 });
   const listener = await openRunnerSocket(stack.appUrl, listenerId, token);
   teardown.add('the offer listener', () => listener.close());

@@ -1,4 +1,4 @@
-import { errorDetails } from '../lib/stack/errors.ts';
+import { errorDetails } from '../stack/errors.ts';
 import os from 'node:os';
 /**
  * Everything the bench starts registers how to stop it here; `run()` stops all of it,

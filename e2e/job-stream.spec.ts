@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { nanoid } from 'nanoid';
-import { startDemoRunner, type DemoRunner } from '../lib/stack/demo-runner';
+import { startDemoRunner, type DemoRunner } from '../stack/demo-runner';
 import { cacheHitRate, usageTotals } from '../lib/jobs/event-feed';
 import type { PipelineConfig, StageConfig } from '../lib/teams/pipeline';
 import { presets } from '../lib/teams/presets';

@@ -2,7 +2,7 @@
 // the app in development mode (hot reload) with its own Next output folder.
 // Usage: node --import tsx scripts/dev-stack.ts <name> [preferredPort]
 // Prints one JSON line of SPEDY_TEST_* variables once ready; Ctrl-C stops it.
-import { startStack } from '../lib/stack/stack.ts';
+import { startStack } from '../stack/stack.ts';
 
 const name = process.argv[2] ?? 'dev';
 process.env.SPEDY_NEXT_DIST_DIR = `.next-${name}`;

@@ -1,9 +1,9 @@
 // `npm start` (production build) and `npm run dev` (`--dev`): the whole local stack in one command.
-import { errorDetails } from '../lib/stack/errors.ts';
-import { displayPath, fromRoot } from '../lib/stack/paths.ts';
-import { startDemoRunner } from '../lib/stack/demo-runner.ts';
-import { startStack, type Stack } from '../lib/stack/stack.ts';
-import { isAbortError } from '../lib/stack/time.ts';
+import { errorDetails } from '../stack/errors.ts';
+import { displayPath, fromRoot } from '../stack/paths.ts';
+import { startDemoRunner } from '../stack/demo-runner.ts';
+import { startStack, type Stack } from '../stack/stack.ts';
+import { isAbortError } from '../stack/time.ts';
 
 const dev = process.argv.includes('--dev');
 const verboseBuild = process.argv.includes('--verbose');

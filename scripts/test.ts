@@ -7,10 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { errorDetails } from '../lib/stack/errors.ts';
-import { fromRoot, projectRoot } from '../lib/stack/paths.ts';
-import { startStack, type Stack } from '../lib/stack/stack.ts';
-import { isAbortError } from '../lib/stack/time.ts';
+import { errorDetails } from '../stack/errors.ts';
+import { fromRoot, projectRoot } from '../stack/paths.ts';
+import { startStack, type Stack } from '../stack/stack.ts';
+import { isAbortError } from '../stack/time.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const unitOnly = process.argv.includes('--unit-only');

@@ -6,6 +6,7 @@ import { testStack } from '../test/support/stack-env.ts';
 import { sendJobControl } from '../lib/jobs/control.ts';
 import { runnerSocketCloseCodes } from '@spedy/protocol/wire';
 import { issueRunnerToken, revokeRunnerToken } from '../lib/runners/tokens.ts';
+import { runnerTokenHashKey } from '../lib/secrets/keyring.ts';
 
 let org: RunnerOrg;
 const sockets: RunnerSocket[] = [];
@@ -34,7 +35,7 @@ describe('runner socket', () => {
   it('refuses the upgrade with the API status and message when the token or runner is wrong', async () => {
     const runnerId = await registerRunner(org.api);
     const other = await registerRunner(org.api);
-    const scoped = await issueRunnerToken(org.db, { orgId: org.account.orgID, name: 'scoped', runnerId, createdBy: null });
+    const scoped = await issueRunnerToken(org.db, runnerTokenHashKey(), { orgId: org.account.orgID, name: 'scoped', runnerId, createdBy: null });
     const refusal = (id: string, token: string) => openRunnerSocket(testStack().appUrl, id, token).then(() => 101, (e: { status?: number }) => e.status);
     expect(await refusal(runnerId, `rnt_${'0'.repeat(64)}`)).toBe(401);
     expect(await refusal('no-such-runner', org.token)).toBe(404);
@@ -157,14 +158,14 @@ describe('runner socket', () => {
   });
 
   it('closes sockets of a token as soon as it is revoked, and refuses messages once it expires', async () => {
-    const revocable = await issueRunnerToken(org.db, { orgId: org.account.orgID, name: 'socket revoke', createdBy: null });
+    const revocable = await issueRunnerToken(org.db, runnerTokenHashKey(), { orgId: org.account.orgID, name: 'socket revoke', createdBy: null });
     const runnerId = await registerRunner(org.api);
     const socket = await connect(runnerId, revocable.token);
     const code = closed(socket);
     await revokeRunnerToken(org.db, { orgId: org.account.orgID, tokenId: revocable.id });
     expect(await code).toBe(runnerSocketCloseCodes.tokenRefused);
 
-    const expiring = await issueRunnerToken(org.db, { orgId: org.account.orgID, name: 'socket expiry', createdBy: null });
+    const expiring = await issueRunnerToken(org.db, runnerTokenHashKey(), { orgId: org.account.orgID, name: 'socket expiry', createdBy: null });
     const second = await connect(runnerId, expiring.token);
     await sql(testStack().databaseUrl, 'UPDATE runner_token SET expires_at = $2 WHERE id = $1', [expiring.id, Date.now() - 1]);
     const secondCode = closed(second);

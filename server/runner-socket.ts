@@ -19,6 +19,7 @@ import { recordHeartbeat } from '../lib/runners/presence.ts';
 import { maxBodyBytes, parseJsonText, parseRunnerValue } from '../lib/runners/request-body.ts';
 import { listenForNotices } from './notice-listener.ts';
 import { createOfferDispatcher } from './offer-dispatch.ts';
+import { runnerTokenHashKey } from '../lib/secrets/keyring.ts';
 
 type Connection = { ws: WebSocket; auth: RunnerAuth; runner: { id: string; organizationId: string; name: string }; alive: boolean };
 
@@ -191,7 +192,7 @@ export async function startRunnerSocketServer(deps: { db: Db; databaseUrl: strin
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
     try {
-      const auth = await authenticateRunnerToken(db, {
+      const auth = await authenticateRunnerToken(db, runnerTokenHashKey(), {
         authorization: req.headers.authorization ?? null,
         // server/main.ts sets the real client address (trusted-proxy rule) on every upgrade.
         address: clientAddressOf(req),

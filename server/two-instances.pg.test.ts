@@ -7,8 +7,8 @@ import { sql } from '../test/support/db.ts';
 import { createReadyJobs, newRunnerOrg, openRunnerSocket, registerRunner, runnerApi, type RunnerOrg, type RunnerSocket } from '../test/support/runners.ts';
 import { testAppEnv, testStack } from '../test/support/stack-env.ts';
 import { sendJobControl } from '../lib/jobs/control.ts';
-import { startAppServer, type AppServerHandle } from '../lib/stack/app-server.ts';
-import { findFreePort } from '../lib/stack/ports.ts';
+import { startAppServer, type AppServerHandle } from '../stack/app-server.ts';
+import { findFreePort } from '../stack/ports.ts';
 import { runnerOfflineReason } from '../lib/runners/heartbeat-monitor.ts';
 import { poll } from '../test/support/poll.ts';
 

@@ -184,16 +184,13 @@ function boardApi(http: PlatformHttp, runnerId: string): BoardApi {
  * without Docker.
  */
 async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<JobRunner> {
-  const [{ default: Docker }, { runJob }, { ensureRunnerImage }, { dockerInstallHint, findDockerEngine }] = await Promise.all([
+  const [{ default: Docker }, { runJob }, { ensureRunnerImage }, { requireDockerEngine }] = await Promise.all([
     import('dockerode'),
     import('./runner/run-job.ts'),
     import('./image/runner-image.ts'),
-    import('../lib/stack/docker-engine.ts'),
+    import('./container/docker-probe.ts'),
   ]);
-  const socketPath = await findDockerEngine({ DOCKER_HOST: config.DOCKER_HOST });
-  if (!socketPath) {
-    throw new Error(`No Docker engine answers at ${config.DOCKER_HOST ?? 'unix:///var/run/docker.sock'}: jobs run in containers. Start one (${dockerInstallHint()}) or set DOCKER_HOST=unix:///path/to/docker.sock.`);
-  }
+  const socketPath = await requireDockerEngine(config.DOCKER_HOST);
   const docker = new Docker({ socketPath });
   await removeLeftoverContainers(docker, config.SPEDY_JOBS_DIR, log).catch((error: unknown) =>
     log.warn({ err: toError(error).message }, 'could not look for containers a previous run left behind'),

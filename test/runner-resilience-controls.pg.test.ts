@@ -15,6 +15,7 @@ import { openRunnerSocket, registerRunner, runnerApi, sampleSnapshot, type Runne
 import { poll } from './support/poll.ts';
 import { testStack } from './support/stack-env.ts';
 import { waitForData } from './support/zero-client.ts';
+import { runnerTokenHashKey } from '../lib/secrets/keyring.ts';
 
 let owner: Member;
 let db: Db;
@@ -26,7 +27,7 @@ const sockets: RunnerSocket[] = [];
 beforeAll(async () => {
   owner = await newMember('Resilient Owner');
   ({ db, close: closeDb } = connectDb(testStack().databaseUrl));
-  token = (await issueRunnerToken(db, { orgId: owner.orgID, name: 'resilience', createdBy: owner.userID })).token;
+  token = (await issueRunnerToken(db, runnerTokenHashKey(), { orgId: owner.orgID, name: 'resilience', createdBy: owner.userID })).token;
   api = runnerApi(testStack().appUrl, token);
 }, 60_000);
 

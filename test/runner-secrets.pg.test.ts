@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { connectDb } from '../lib/db/client.ts';
 import { buildBootstrapBundle } from '../lib/secrets/bootstrap.ts';
 import { createKeyring } from '../lib/secrets/vault.ts';
-import { loadOrCreateLocalSecrets } from '../lib/stack/secrets-file.ts';
+import { loadOrCreateLocalSecrets } from '../stack/secrets-file.ts';
 import { signUp, type TestAccount } from './support/accounts.ts';
 import { sql } from './support/db.ts';
 import { memberOf, orgApi, stackDataDir, warmUp } from './support/org-api.ts';

@@ -32,7 +32,6 @@ let owner: Member;
 let project: Awaited<ReturnType<typeof createProject>>;
 let runner: TestRunner | null = null;
 let probe: McpProbeServer;
-const localBefore = process.env.VALUES_OVERRIDE;
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -63,9 +62,8 @@ beforeAll(async () => {
   }
 
   // The supervisor's own environment holds a value for one of the vault's names: it wins.
-  process.env.VALUES_OVERRIDE = values.localOverride;
   const stack = testStack();
-  runner = await startTestRunner(owner, 'RVL');
+  runner = await startTestRunner(owner, 'RVL', { localEnv: { VALUES_OVERRIDE: values.localOverride } });
 
   // One stage that may run Bash and uses both MCP servers.
   const coding = presets.code_runner.pipeline().steps.flatMap((s) => s.stages).find((s) => s.type === 'coding')!;
@@ -74,8 +72,6 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  if (localBefore === undefined) delete process.env.VALUES_OVERRIDE;
-  else process.env.VALUES_OVERRIDE = localBefore;
   await runner?.stop();
   await probe?.stop();
   await owner?.zero.close();

@@ -13,7 +13,7 @@ import { sendJobControl } from '../lib/jobs/control.ts';
 import { createJob } from '../lib/jobs/create.ts';
 import type { DbOrTx } from '../lib/jobs/db.ts';
 import { issueRunnerToken, revokeRunnerToken } from '../lib/runners/tokens.ts';
-import { getKeyring } from '../lib/secrets/keyring.ts';
+import { getKeyring, runnerTokenHashKey } from '../lib/secrets/keyring.ts';
 import { storeVaultEntry } from '../lib/secrets/entries.ts';
 import { sql } from './support/db.ts';
 import { newRunnerOrg, sampleSnapshot, type RunnerOrg } from './support/runners.ts';
@@ -237,7 +237,7 @@ describe('supervisor', () => {
   });
 
   it('stops when its token is revoked (the platform closes the socket) instead of reconnecting with it', async () => {
-    const issued = await issueRunnerToken(org.db, { orgId: org.account.orgID, name: 'soon revoked', createdBy: org.account.userID });
+    const issued = await issueRunnerToken(org.db, runnerTokenHashKey(), { orgId: org.account.orgID, name: 'soon revoked', createdBy: org.account.userID });
     const doomed = await startSupervisor(loadSupervisorConfig({ ...configEnv('supervisor-revoked'), SPEDY_RUNNER_TOKEN: issued.token }), {
       runJob: fakeRunJob,
       log: pino({ level: 'silent' }),

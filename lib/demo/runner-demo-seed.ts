@@ -23,6 +23,8 @@ export const demoRunnerTarget: RunnerSetupTarget = { orgSlug: demoSignIn.orgSlug
 export async function seedDemoRunner(
   databaseUrl: string,
   keyring: Keyring,
+  /** The platform's runner-token hash key (deriveRunnerTokenHashKey of its auth secret). */
+  runnerTokenHashKey: string,
   urls: { githubApiUrl: string; cloneUrl: string; gitToken: string },
   target: RunnerSetupTarget = demoRunnerTarget,
 ): Promise<{ runnerToken: string } | null> {
@@ -91,7 +93,7 @@ export async function seedDemoRunner(
 
       // One demo token per start; the previous ones are revoked.
       await tx.update(t.runnerToken).set({ revokedAt: now }).where(and(eq(t.runnerToken.organizationId, org.id), like(t.runnerToken.name, 'Demo runner%')));
-      const issued = await issueRunnerToken(tx, { orgId: org.id, name: 'Demo runner (npm start)', createdBy: null });
+      const issued = await issueRunnerToken(tx, runnerTokenHashKey, { orgId: org.id, name: 'Demo runner (npm start)', createdBy: null });
       return { runnerToken: issued.token };
     });
   } finally {

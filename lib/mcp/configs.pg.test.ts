@@ -7,7 +7,7 @@ import { testStack } from '../../test/support/stack-env.ts';
 import { connectDb } from '../db/client.ts';
 import { buildBootstrapBundle, mcpAad } from '../secrets/bootstrap.ts';
 import { createKeyring, open } from '../secrets/vault.ts';
-import { loadOrCreateLocalSecrets } from '../stack/secrets-file.ts';
+import { loadOrCreateLocalSecrets } from '../../stack/secrets-file.ts';
 
 const sentryToken = 'sntrys_eyJpYXQiOjE3MDAwMDAwMDB9_9f8e7d6c5b4a';
 let owner: TestAccount;

@@ -5,7 +5,6 @@
 import { sql } from 'drizzle-orm';
 import { runner as runnerTable } from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
-import { runnerTokenHashKey } from '../secrets/keyring.ts';
 import { SpedyError } from '@spedy/protocol/errors';
 import { runnerTokenPattern } from '@spedy/protocol/wire';
 import { hashesEqual, hashRunnerToken } from './token.ts';
@@ -42,12 +41,13 @@ function bearerToken(authorization: string | null): string | null {
   return match ? match[1] : null;
 }
 
-export async function authenticateRunnerToken(db: DbOrTx, input: { authorization: string | null; address: string }): Promise<RunnerAuth> {
+/** `hashKey`: the platform's runner-token hash key (runnerTokenHashKey() in lib/secrets/keyring.ts). */
+export async function authenticateRunnerToken(db: DbOrTx, hashKey: string, input: { authorization: string | null; address: string }): Promise<RunnerAuth> {
   const now = Date.now();
   const windowStart = Math.floor(now / windowMs) * windowMs;
   const token = bearerToken(input.authorization);
   const wellFormed = token !== null && runnerTokenPattern.test(token);
-  const hash = wellFormed ? hashRunnerToken(token, runnerTokenHashKey()) : '';
+  const hash = wellFormed ? hashRunnerToken(token, hashKey) : '';
 
   const { rows } = await db.execute<TokenRow>(sql`
     SELECT (SELECT count FROM secure.auth_failure WHERE address = ${input.address} AND window_start = ${windowStart}) AS failures,

@@ -5,7 +5,7 @@ import { createReadyJobs, newRunnerOrg, registerRunner, runnerApi, type RunnerOr
 import { poll } from '../../test/support/poll.ts';
 import { testStack } from '../../test/support/stack-env.ts';
 import { integrationAad, vaultAad } from '../secrets/bootstrap.ts';
-import { getKeyring } from '../secrets/keyring.ts';
+import { getKeyring, runnerTokenHashKey } from '../secrets/keyring.ts';
 import { maskedPreview, seal } from '../secrets/vault.ts';
 import { authFailureLimit } from './authenticate.ts';
 import { issueRunnerToken, revokeRunnerToken } from './tokens.ts';
@@ -26,7 +26,7 @@ const db = () => testStack().databaseUrl;
 
 describe('runner tokens', () => {
   it('accepts a fresh token and records when it was last used, storing only its hash', async () => {
-    const issued = await issueRunnerToken(acme.db, { orgId: acme.account.orgID, name: 'fresh', createdBy: acme.account.userID });
+    const issued = await issueRunnerToken(acme.db, runnerTokenHashKey(), { orgId: acme.account.orgID, name: 'fresh', createdBy: acme.account.userID });
     expect(issued.token).toMatch(/^rnt_[0-9a-f]{64}$/);
     expect(issued.prefix).toBe(issued.token.slice(0, 8));
     const res = await runnerApi(testStack().appUrl, issued.token).get('bootstrap');
@@ -39,7 +39,7 @@ describe('runner tokens', () => {
   });
 
   it('refuses a revoked token on the very next request', async () => {
-    const issued = await issueRunnerToken(acme.db, { orgId: acme.account.orgID, name: 'to revoke', createdBy: acme.account.userID });
+    const issued = await issueRunnerToken(acme.db, runnerTokenHashKey(), { orgId: acme.account.orgID, name: 'to revoke', createdBy: acme.account.userID });
     const api = runnerApi(testStack().appUrl, issued.token);
     const runnerId = await registerRunner(api);
     expect((await api.post('heartbeat', { runnerId, activeJobIds: [] })).status).toBe(200);
@@ -50,7 +50,7 @@ describe('runner tokens', () => {
   });
 
   it('refuses an expired token', async () => {
-    const issued = await issueRunnerToken(acme.db, { orgId: acme.account.orgID, name: 'short-lived', expiresAt: Date.now() + 1500, createdBy: acme.account.userID });
+    const issued = await issueRunnerToken(acme.db, runnerTokenHashKey(), { orgId: acme.account.orgID, name: 'short-lived', expiresAt: Date.now() + 1500, createdBy: acme.account.userID });
     const api = runnerApi(testStack().appUrl, issued.token);
     expect((await api.get('bootstrap')).status).toBe(200);
     // Asked until the platform's clock passes the expiry (1.5 s from issuing); the first refusal must say why.
@@ -63,13 +63,13 @@ describe('runner tokens', () => {
   });
 
   it('refuses an expiry in the past when issuing', async () => {
-    await expect(issueRunnerToken(acme.db, { orgId: acme.account.orgID, name: 'x', expiresAt: Date.now() - 1, createdBy: null })).rejects.toThrow(/future/);
+    await expect(issueRunnerToken(acme.db, runnerTokenHashKey(), { orgId: acme.account.orgID, name: 'x', expiresAt: Date.now() - 1, createdBy: null })).rejects.toThrow(/future/);
   });
 
   it('lets a token scoped to a runner act only as that runner', async () => {
     const runnerId = await registerRunner(acme.api, { name: 'scoped-runner' });
     const otherId = await registerRunner(acme.api, { name: 'other-runner' });
-    const scoped = await issueRunnerToken(acme.db, { orgId: acme.account.orgID, name: 'scoped', runnerId, createdBy: acme.account.userID });
+    const scoped = await issueRunnerToken(acme.db, runnerTokenHashKey(), { orgId: acme.account.orgID, name: 'scoped', runnerId, createdBy: acme.account.userID });
     const api = runnerApi(testStack().appUrl, scoped.token);
 
     const own = await api.post('register', { name: 'scoped-runner', version: '1.0.1', capabilities: ['claude_code'], labels: [], poolSize: 2 });

@@ -5,7 +5,6 @@ import { nanoid } from 'nanoid';
 import { runner, runnerToken, runnerTokenHash } from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
 import { notifyRunner } from '../jobs/notices.ts';
-import { runnerTokenHashKey } from '../secrets/keyring.ts';
 import { SpedyError } from '@spedy/protocol/errors';
 import { generateRunnerToken, hashRunnerToken } from './token.ts';
 
@@ -21,7 +20,8 @@ export type IssueRunnerTokenInput = {
 
 export type IssuedRunnerToken = { token: string; id: string; prefix: string };
 
-export async function issueRunnerToken(db: DbOrTx, input: IssueRunnerTokenInput): Promise<IssuedRunnerToken> {
+/** `hashKey`: the platform's runner-token hash key (runnerTokenHashKey() in lib/secrets/keyring.ts). */
+export async function issueRunnerToken(db: DbOrTx, hashKey: string, input: IssueRunnerTokenInput): Promise<IssuedRunnerToken> {
   const name = input.name.trim();
   if (name.length < 1 || name.length > 100) throw new SpedyError('invalid', 'Give the token a name of 1 to 100 characters.');
   const now = Date.now();
@@ -50,7 +50,7 @@ export async function issueRunnerToken(db: DbOrTx, input: IssueRunnerTokenInput)
       createdBy: input.createdBy,
       createdAt: now,
     });
-    await tx.insert(runnerTokenHash).values({ tokenId: id, hash: hashRunnerToken(token, runnerTokenHashKey()) });
+    await tx.insert(runnerTokenHash).values({ tokenId: id, hash: hashRunnerToken(token, hashKey) });
   });
   return { token, id, prefix };
 }

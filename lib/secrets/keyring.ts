@@ -1,5 +1,5 @@
-import { hkdfSync } from 'node:crypto';
 import { getConfig } from '../config.ts';
+import { deriveRunnerTokenHashKey } from '../runners/token.ts';
 import { createKeyring, type Keyring } from './vault.ts';
 
 let keyring: Keyring | undefined;
@@ -12,7 +12,7 @@ export function getKeyring(): Keyring {
   return keyring;
 }
 
-/** The HMAC key for runner token hashes, derived from the auth secret (never stored). */
+/** The HMAC key for runner token hashes, derived from this platform's auth secret (never stored). */
 export function runnerTokenHashKey(): string {
-  return Buffer.from(hkdfSync('sha256', getConfig().BETTER_AUTH_SECRET, Buffer.alloc(0), 'spedy runner tokens v1', 32)).toString('hex');
+  return deriveRunnerTokenHashKey(getConfig().BETTER_AUTH_SECRET);
 }

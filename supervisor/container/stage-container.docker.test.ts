@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { fromRoot } from '../../lib/stack/paths.ts';
+import { fromSupervisorRoot } from '../paths.ts';
 import { CancelReason } from './cancel-reason.ts';
 import { removeOrphans } from './remove.ts';
 import { ContainerLabel, startContainer, type StageContainer, type StageContainerSpec } from './stage-container.ts';
@@ -13,7 +13,7 @@ const docker = new Docker({ socketPath: inject('dockerSocket') });
 const image = inject('runnerImage');
 // Every container of this run carries the suite's job id, so cleanup never touches another run's.
 const suiteJob = `test-${randomBytes(4).toString('hex')}`;
-const workDir = fromRoot('.test-data', 'docker-tests', suiteJob);
+const workDir = fromSupervisorRoot('.test-data', 'docker-tests', suiteJob);
 
 function spec(cmd: string[], overrides: Partial<StageContainerSpec> = {}): StageContainerSpec {
   return {

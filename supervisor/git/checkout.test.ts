@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromRoot } from '../../lib/stack/paths.ts';
+import { fromSupervisorRoot } from '../paths.ts';
 import { startGitRemote, type GitRemote } from '../../test-kit/git-remote/server.ts';
 import { ensureRunnerFolder } from '../runner/job-layout.ts';
 import { jobBranchName } from './branch-name.ts';
@@ -17,7 +17,7 @@ const token = `ghs_${randomBytes(12).toString('hex')}`;
 const credentials = { username: 'x-access-token', password: token };
 let remote: GitRemote;
 // Not under os.tmpdir(): mkdtemp folders are 0700, and git runs as the runner user when the tests run as root.
-const root = fromRoot('.test-data', 'git-tests', randomBytes(4).toString('hex'));
+const root = fromSupervisorRoot('.test-data', 'git-tests', randomBytes(4).toString('hex'));
 const home = path.join(root, 'home');
 
 function repository(name: string) {

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import { dockerInstallHint } from '../../lib/stack/docker-engine.ts';
-import { StackError } from '../../lib/stack/errors.ts';
-import { displayPath } from '../../lib/stack/paths.ts';
+import { dockerInstallHint } from '../container/docker-probe.ts';
+import { displayPath } from '../paths.ts';
 import { debianMirror } from './apt-mirror.ts';
 import { runHostCommand } from './host-command.ts';
+import { RunnerImageError } from './image-error.ts';
 import { imageExists } from './image-exists.ts';
 import { followProgress } from './progress.ts';
 
@@ -28,7 +28,7 @@ function rootfsTarball(cacheDir: string): string {
 /** debootstrap's minbase variant (essential packages and apt) into a tarball; needs root. */
 async function bootstrapRootfs(tarball: string, options: EnsureBaseImageOptions): Promise<void> {
   if (process.getuid?.() !== 0) {
-    throw new StackError('Building the runner base image needs root (debootstrap). Run as root, or import a base image yourself.');
+    throw new RunnerImageError('Building the runner base image needs root (debootstrap). Run as root, or import a base image yourself.');
   }
   const mirror = debianMirror(BASE_SUITE);
   options.log?.(`  bootstrapping Debian ${BASE_SUITE} from ${mirror} (about a minute)`);
@@ -38,8 +38,8 @@ async function bootstrapRootfs(tarball: string, options: EnsureBaseImageOptions)
     try {
       await runHostCommand('debootstrap', ['--variant=minbase', BASE_SUITE, rootfs, mirror], { signal: options.signal });
     } catch (err) {
-      if (err instanceof StackError && /not installed/.test(err.message)) {
-        throw new StackError(`debootstrap is needed to build the runner image. Install it with: ${dockerInstallHint()}`);
+      if (err instanceof RunnerImageError && /not installed/.test(err.message)) {
+        throw new RunnerImageError(`debootstrap is needed to build the runner image. Install it with: ${dockerInstallHint()}`);
       }
       throw err;
     }
@@ -73,7 +73,7 @@ export async function ensureBaseImage(options: EnsureBaseImageOptions): Promise<
   const progress = await docker.importImage(fs.createReadStream(tarball), { repo, tag });
   await followProgress(progress, `Importing ${BASE_IMAGE}`);
   if (!(await imageExists(docker, BASE_IMAGE))) {
-    throw new StackError(`Importing ${BASE_IMAGE} from ${displayPath(tarball)} reported success, but the image is missing.`);
+    throw new RunnerImageError(`Importing ${BASE_IMAGE} from ${displayPath(tarball)} reported success, but the image is missing.`);
   }
   return BASE_IMAGE;
 }

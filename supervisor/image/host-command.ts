@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { StackError } from '../../lib/stack/errors.ts';
-import { abortError } from '../../lib/stack/time.ts';
+import { RunnerImageError } from './image-error.ts';
 
 export interface HostCommandOptions {
   cwd?: string;
@@ -15,7 +14,11 @@ export interface HostCommandOptions {
  */
 export function runHostCommand(command: string, args: string[], options: HostCommandOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    if (options.signal?.aborted) return reject(abortError(options.signal));
+    try {
+      options.signal?.throwIfAborted();
+    } catch (reason) {
+      return reject(reason);
+    }
     const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
     const tail: string[] = [];
     const stdout: Buffer[] = [];
@@ -35,12 +38,12 @@ export function runHostCommand(command: string, args: string[], options: HostCom
     child.once('error', (err) => {
       if (err.name === 'AbortError') return reject(err);
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-      reject(new StackError(missing ? `${command} is not installed.` : `Could not run ${command}: ${err.message}`));
+      reject(new RunnerImageError(missing ? `${command} is not installed.` : `Could not run ${command}: ${err.message}`));
     });
     child.once('close', (code, signal) => {
       if (code === 0) return resolve(Buffer.concat(stdout).toString('utf8'));
       reject(
-        new StackError(
+        new RunnerImageError(
           `${command} ${args.join(' ')} failed (${signal ?? `exit code ${code}`}).`,
           tail.map((l) => `  | ${l}`).join('\n'),
         ),

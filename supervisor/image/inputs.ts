@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { StackError } from '../../lib/stack/errors.ts';
-import { displayPath, projectRoot } from '../../lib/stack/paths.ts';
+import { displayPath, supervisorRoot } from '../paths.ts';
 import { runHostCommand } from './host-command.ts';
+import { RunnerImageError } from './image-error.ts';
 
 /** The native Claude Code binary that goes into the runner image. */
 export interface ClaudeBinary {
@@ -49,7 +49,7 @@ function binaryIn(manifest: string, relative: string): ClaudeBinary | null {
  * `@anthropic-ai/claude-code`, hoisted or nested), else the wrapper's
  * `bin/claude.exe`, which its postinstall replaces with the same binary.
  */
-export function resolveClaudeBinary(root = projectRoot): ClaudeBinary {
+export function resolveClaudeBinary(root = supervisorRoot): ClaudeBinary {
   const platformPackage = `@anthropic-ai/claude-code-${platform()}`;
   const fromProject = createRequire(path.join(root, 'package.json'));
   let wrapperManifest: string | undefined;
@@ -65,7 +65,7 @@ export function resolveClaudeBinary(root = projectRoot): ClaudeBinary {
   }
   const fromWrapper = wrapperManifest ? binaryIn(wrapperManifest, path.join('bin', 'claude.exe')) : null;
   if (fromWrapper) return fromWrapper;
-  throw new StackError(
+  throw new RunnerImageError(
     `The Claude Code binary for the runner image is missing: ${platformPackage} is not installed in ` +
       `${displayPath(path.join(root, 'node_modules'))}. It comes with the devDependency @anthropic-ai/claude-code: ` +
       `run npm install (npm ci in CI), and make sure optional dependencies are not omitted.`,
@@ -101,14 +101,14 @@ export async function packedPackage(name: string, major: number, cacheDir: strin
   try {
     await runHostCommand('npm', ['pack', `${name}@${major}`, '--pack-destination', cacheDir, '--silent'], { cwd: cacheDir });
   } catch (err) {
-    throw new StackError(
+    throw new RunnerImageError(
       `Could not fetch ${name}@${major} for the runner image with npm pack (is the npm registry reachable?). ` +
         `Alternatively place its tarball in ${displayPath(cacheDir)}.`,
-      err instanceof StackError ? (err.details ?? err.message) : String(err),
+      err instanceof RunnerImageError ? (err.details ?? err.message) : String(err),
     );
   }
   const packed = cached();
-  if (!packed) throw new StackError(`npm pack ${name}@${major} left no tarball in ${displayPath(cacheDir)}.`);
+  if (!packed) throw new RunnerImageError(`npm pack ${name}@${major} left no tarball in ${displayPath(cacheDir)}.`);
   return packed;
 }
 

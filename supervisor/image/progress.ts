@@ -1,4 +1,4 @@
-import { StackError } from '../../lib/stack/errors.ts';
+import { RunnerImageError } from './image-error.ts';
 
 interface ProgressMessage {
   stream?: string;
@@ -48,7 +48,7 @@ export async function followProgress(
   }
   handle(partial);
   if (failure) {
-    throw new StackError(`${what} failed: ${failure.trim()}`, tail.map((l) => `  | ${l}`).join('\n'));
+    throw new RunnerImageError(`${what} failed: ${failure.trim()}`, tail.map((l) => `  | ${l}`).join('\n'));
   }
   return { imageId };
 }

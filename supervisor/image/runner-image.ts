@@ -5,10 +5,10 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
-import { StackError } from '../../lib/stack/errors.ts';
-import { fromRoot } from '../../lib/stack/paths.ts';
 import { dockerStatusCode } from '../container/docker-status.ts';
+import { fromSupervisorRoot } from '../paths.ts';
 import { BASE_IMAGE, ensureBaseImage } from './base-image.ts';
+import { RunnerImageError } from './image-error.ts';
 import { imageExists } from './image-exists.ts';
 import { nodePackage, npmPackage, resolveClaudeBinary, type ClaudeBinary, type PackedPackage } from './inputs.ts';
 import { followProgress } from './progress.ts';
@@ -20,7 +20,7 @@ export const RUNNER_HOME = '/home/runner';
 export const RUNNER_WORKDIR = '/workspace';
 
 /** Where image inputs (root filesystem, Node and npm tarballs) are kept between runs. */
-export const DEFAULT_IMAGE_CACHE_DIR = fromRoot('.data', 'docker-cache');
+export const DEFAULT_IMAGE_CACHE_DIR = fromSupervisorRoot('.data', 'docker-cache');
 
 /**
  * The runner image: git over HTTPS, Node 22 with npm, and the Claude Code
@@ -155,7 +155,7 @@ async function buildRunnerImage(
   });
   await followProgress(progress, `Building the runner image ${tag}`);
   if (!(await imageExists(docker, tag))) {
-    throw new StackError(`Building the runner image ${tag} reported success, but the image is missing.`);
+    throw new RunnerImageError(`Building the runner image ${tag} reported success, but the image is missing.`);
   }
   log?.(`  built ${tag} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   await removeOlderRunnerImages(docker, tag, log);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import { expect } from 'vitest';
 import { rankBetween } from '../../lib/tickets/rank.ts';
-import { startDemoRunner, type DemoRunner } from '../../lib/stack/demo-runner.ts';
+import { startDemoRunner, type DemoRunner } from '../../stack/demo-runner.ts';
 import type { Scenario } from '../../test-kit/model-server/scenario.ts';
 import { ContainerLabel } from '../../supervisor/container/stage-container.ts';
 import { mutators } from '../../zero/mutators.ts';
@@ -78,7 +78,7 @@ export type TestRunner = DemoRunner & { dataDir: string };
 export async function startTestRunner(
   member: Member,
   projectKey: string,
-  options: { appUrl?: string; scenarios?: Record<string, Scenario> } = {},
+  options: { appUrl?: string; scenarios?: Record<string, Scenario>; localEnv?: Record<string, string> } = {},
 ): Promise<TestRunner | null> {
   const stack = testStack();
   const dataDir = path.join(stack.dataDir ?? '.test-data', 'runner');
@@ -86,9 +86,10 @@ export async function startTestRunner(
     dataDir,
     appUrl: options.appUrl ?? stack.appUrl,
     databaseUrl: stack.databaseUrl,
-    appEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    appEnv: process.env,
     target: { orgSlug: member.orgSlug, projectKey },
     scenarios: options.scenarios,
+    localEnv: options.localEnv,
     log: () => {},
   });
   return runner && { ...runner, dataDir };

@@ -11,6 +11,7 @@ import { runnerSocketUrl, type JobSnapshot, type ServerMessage } from '@spedy/pr
 import { issueRunnerToken } from '../../lib/runners/tokens.ts';
 import { signUp, type TestAccount } from './accounts.ts';
 import { testStack } from './stack-env.ts';
+import { runnerTokenHashKey } from '../../lib/secrets/keyring.ts';
 
 export function loopbackAddress(): string {
   return `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
@@ -148,7 +149,7 @@ export async function newRunnerOrg(name: string): Promise<RunnerOrg> {
   const stack = testStack();
   const account = await signUp(stack.appUrl, stack.databaseUrl, name);
   const { db, close } = connectDb(stack.databaseUrl);
-  const issued = await issueRunnerToken(db, { orgId: account.orgID, name: `${name} token`, createdBy: account.userID });
+  const issued = await issueRunnerToken(db, runnerTokenHashKey(), { orgId: account.orgID, name: `${name} token`, createdBy: account.userID });
   return { account, db, closeDb: close, token: issued.token, tokenId: issued.id, api: runnerApi(stack.appUrl, issued.token) };
 }
 

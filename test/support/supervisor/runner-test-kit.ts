@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { fromRoot } from '../../../lib/stack/paths.ts';
+import { fromRoot } from '../../../stack/paths.ts';
 import type { JobSnapshot, JobType, StageSnapshot } from '@spedy/protocol/wire';
 import { startGitRemote, type GitRemote } from '../../../test-kit/git-remote/server.ts';
 import { text, toolUse, type Scenario, type TurnRequest } from '../../../test-kit/model-server/scenario.ts';

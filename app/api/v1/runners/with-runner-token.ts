@@ -5,6 +5,7 @@ import { getDb } from '@/lib/db/client';
 import { authenticateRunnerToken, clientAddressHeader, resolveRunner, type RunnerAuth, type RunnerRow } from '@/lib/runners/authenticate';
 import { SpedyError, toError } from '@spedy/protocol/errors';
 import { parseRunnerJson, readRequestText } from '@/lib/runners/request-body';
+import { runnerTokenHashKey } from '@/lib/secrets/keyring';
 
 type RouteContext = { params: Promise<Record<string, string>> };
 type TokenContext<T> = { req: Request; auth: RunnerAuth; body: T; params: Record<string, string> };
@@ -15,7 +16,7 @@ export function withRunnerToken<T = undefined>(
 ): (req: Request, ctx: RouteContext) => Promise<Response> {
   return async (req, ctx) => {
     try {
-      const auth = await authenticateRunnerToken(getDb(), {
+      const auth = await authenticateRunnerToken(getDb(), runnerTokenHashKey(), {
         authorization: req.headers.get('authorization'),
         address: req.headers.get(clientAddressHeader) ?? 'unknown',
       });

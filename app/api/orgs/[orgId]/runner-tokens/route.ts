@@ -6,6 +6,7 @@ import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
 import { issueRunnerToken } from '@/lib/runners/tokens';
 import { runnerApiVersion } from '@spedy/protocol/wire';
+import { runnerTokenHashKey } from '@/lib/secrets/keyring';
 
 const createRunnerTokenInput = z.object({
   name: z.string({ message: 'Name the token.' }).trim().min(1, 'Name the token, e.g. "My Dev Runner".').max(100, 'Token names are at most 100 characters.'),
@@ -21,7 +22,7 @@ const createRunnerTokenInput = z.object({
 });
 
 export const POST = withSession({ permission: 'runners:manage', body: createRunnerTokenInput }, async ({ orgId, userId, body }) => {
-  const issued = await issueRunnerToken(getDb(), {
+  const issued = await issueRunnerToken(getDb(), runnerTokenHashKey(), {
     orgId,
     name: body.name,
     expiresAt: body.expiresAt ?? undefined,

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DockerEngineBusyError, findDockerEngine, startDockerEngine } from '../../lib/stack/docker-engine.ts';
-import { fromRoot } from '../../lib/stack/paths.ts';
+import { DockerEngineBusyError, startDockerEngine } from '../../stack/docker-engine.ts';
+import { fromRoot } from '../../stack/paths.ts';
+import { findDockerEngine } from '../../supervisor/container/docker-probe.ts';
 
 export interface TestDockerEngine {
   socketPath: string;

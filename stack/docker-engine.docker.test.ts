@@ -6,7 +6,8 @@ import { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import tar from 'tar-stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DockerEngineBusyError, dockerEnginePaths, findDockerEngine, pingDockerSocket, startDockerEngine } from './docker-engine.ts';
+import { findDockerEngine, pingDockerSocket } from '../supervisor/container/docker-probe.ts';
+import { DockerEngineBusyError, startDockerEngine } from './docker-engine.ts';
 
 /** Pids of processes whose command line contains `text`. */
 function processesMentioning(text: string): number[] {
@@ -45,7 +46,7 @@ describe('private Docker engine', () => {
     const engine = await startDockerEngine({ dataDir });
     let stopped = false;
     try {
-      expect(engine.socketPath).toBe(dockerEnginePaths(dataDir).socketPath);
+      expect(path.dirname(engine.socketPath)).toBe(engine.runDir);
       expect(await findDockerEngine({ DOCKER_HOST: `unix://${engine.socketPath}` }, '/nonexistent')).toBe(engine.socketPath);
       await expect(startDockerEngine({ dataDir })).rejects.toBeInstanceOf(DockerEngineBusyError);
 
@@ -68,8 +69,38 @@ describe('private Docker engine', () => {
       stopped = true;
       expect(await pingDockerSocket(engine.socketPath)).toBe(false);
       expect(processesMentioning(dataDir)).toEqual([]);
+      expect(processesMentioning(engine.runDir)).toEqual([]);
       expect(processesMentioning(`sleep ${marker}`)).toEqual([]);
       expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(dataDir);
+      expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(engine.runDir);
+      expect(fs.existsSync(engine.runDir)).toBe(false);
+    } finally {
+      if (!stopped) await engine.stop();
+    }
+  });
+
+  it('comes up from a data folder as deep as a checkout can be, keeping its sockets in a short run folder', async () => {
+    // A checkout-like path well past the old limit (an engine folder of about 55 characters).
+    const checkout = path.join(dataDir, 'home', 'someone', 'projects', 'a-checkout-with-a-rather-long-name', 'spedy');
+    const deepDataDir = path.join(checkout, '.test-data', 'runner', 'docker');
+    expect(deepDataDir.length).toBeGreaterThanOrEqual(60);
+    const engine = await startDockerEngine({ dataDir: deepDataDir });
+    let stopped = false;
+    try {
+      expect(await pingDockerSocket(engine.socketPath)).toBe(true);
+      expect(engine.socketPath.startsWith(os.tmpdir())).toBe(true);
+      expect(path.join(engine.runDir, 'exec', 'containerd', 'containerd-debug.sock').length).toBeLessThanOrEqual(104);
+      // Images and the log stay in the data folder.
+      expect(fs.existsSync(path.join(deepDataDir, 'docker'))).toBe(true);
+      expect(fs.existsSync(path.join(deepDataDir, 'logs', 'dockerd.log'))).toBe(true);
+      const docker = new Docker({ socketPath: engine.socketPath });
+      expect((await docker.info()).DockerRootDir).toBe(path.join(deepDataDir, 'docker'));
+
+      await engine.stop();
+      stopped = true;
+      expect(await pingDockerSocket(engine.socketPath)).toBe(false);
+      expect(fs.existsSync(engine.runDir)).toBe(false);
+      expect(processesMentioning(engine.runDir)).toEqual([]);
     } finally {
       if (!stopped) await engine.stop();
     }

@@ -154,7 +154,7 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
     if (seed && migrated.applied) {
       t = performance.now();
       try {
-        const { seedDemo } = await import('../demo/seed.ts');
+        const { seedDemo } = await import('../lib/demo/seed.ts');
         demo = await seedDemo(databaseUrl);
       } catch (err) {
         throw new StackError(`Seeding the demo data failed: ${(err as Error).message} (start with SPEDY_DEMO=0 to skip it).`);

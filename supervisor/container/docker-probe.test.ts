@@ -3,7 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findDockerEngine, pingDockerSocket, startDockerEngine } from './docker-engine.ts';
+import { DockerUnreachableError, findDockerEngine, pingDockerSocket, requireDockerEngine } from './docker-probe.ts';
 
 describe('Docker engine discovery', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -37,9 +37,10 @@ describe('Docker engine discovery', () => {
     expect(await pingDockerSocket('/nonexistent/docker.sock')).toBe(false);
   });
 
-  it('refuses an engine folder whose sockets would exceed the unix path limit, naming the limit', async () => {
-    const deep = path.join(os.tmpdir(), 'x'.repeat(90));
-    await expect(startDockerEngine({ dataDir: deep })).rejects.toThrow(/107-byte limit of unix socket paths/);
-    expect(fs.existsSync(deep)).toBe(false);
+  it('says where it looked and what to start or set when no engine answers', async () => {
+    const missing = 'unix:///nonexistent/docker.sock';
+    const refusal = requireDockerEngine(missing, '/nonexistent/system-docker.sock');
+    await expect(refusal).rejects.toBeInstanceOf(DockerUnreachableError);
+    await expect(refusal).rejects.toThrow(/No Docker engine answers at unix:\/\/\/nonexistent\/docker.sock: .*apt-get install -y docker.io .*set DOCKER_HOST=/);
   });
 });

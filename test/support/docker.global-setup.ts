@@ -1,8 +1,8 @@
 // Global setup of the `docker` vitest project: one engine and one runner image for every suite.
 import Docker from 'dockerode';
 import type { TestProject } from 'vitest/node';
-import { ensureRunnerImage } from '../image/runner-image.ts';
-import { acquireTestDockerEngine } from './test-engine.ts';
+import { ensureRunnerImage } from '../../supervisor/image/runner-image.ts';
+import { acquireTestDockerEngine } from './docker-engine.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

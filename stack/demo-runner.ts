@@ -5,13 +5,16 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startGitRemote } from '../../test-kit/git-remote/server.ts';
-import type { Scenario } from '../../test-kit/model-server/scenario.ts';
-import { startModelServer } from '../../test-kit/model-server/server.ts';
-import { startProviderApi } from '../../test-kit/provider-api/server.ts';
-import { demoRepository, seedDemoRunner, type RunnerSetupTarget } from '../demo/runner-demo-seed.ts';
-import { createKeyring } from '../secrets/vault.ts';
-import { dockerInstallHint, dockerdPath, findDockerEngine, startDockerEngine } from './docker-engine.ts';
+import { demoRepository, seedDemoRunner, type RunnerSetupTarget } from '../lib/demo/runner-demo-seed.ts';
+import { deriveRunnerTokenHashKey } from '../lib/runners/token.ts';
+import { createKeyring } from '../lib/secrets/vault.ts';
+import { dockerInstallHint, findDockerEngine } from '../supervisor/container/docker-probe.ts';
+import { startGitRemote } from '../test-kit/git-remote/server.ts';
+import type { Scenario } from '../test-kit/model-server/scenario.ts';
+import { startModelServer } from '../test-kit/model-server/server.ts';
+import { startProviderApi } from '../test-kit/provider-api/server.ts';
+import { demoSupervisorEnv } from './demo-supervisor-env.ts';
+import { dockerdPath, startDockerEngine } from './docker-engine.ts';
 import { projectRoot } from './paths.ts';
 import { spawnManaged } from './process-group.ts';
 
@@ -42,12 +45,15 @@ export async function startDemoRunner(options: {
   dataDir: string;
   appUrl: string;
   databaseUrl: string;
-  appEnv: Record<string, string>;
+  /** The app's environment: only its vault master key and auth secret are read (for the keyring and the runner-token hash key). */
+  appEnv: Readonly<Record<string, string | undefined>>;
   log: Log;
   /** Which organization and project the runner works for (default: the demo's). */
   target?: RunnerSetupTarget;
   /** Scenarios added to the scripted model's (tests). */
   scenarios?: Record<string, Scenario>;
+  /** Values in the supervisor's own environment, as an operator's local .env would hold (tests). */
+  localEnv?: Readonly<Record<string, string>>;
 }): Promise<DemoRunner | null> {
   const { dataDir, log } = options;
   const stops: (() => Promise<void>)[] = [];
@@ -81,10 +87,16 @@ export async function startDemoRunner(options: {
     provider.addToken(gitToken, { kind: 'github-classic', login: 'spedy-demo', scopes: ['repo'], repositories: [demoRepository.fullName] });
     provider.repositories.add('github', demoRepository.fullName, { defaultBranch: demoRepository.defaultBranch, cloneUrl });
 
-    // The runner-token hash key and the vault come from the app's own configuration.
-    Object.assign(process.env, options.appEnv);
-    const keyring = createKeyring(options.appEnv.SPEDY_VAULT_MASTER_KEY);
-    const seeded = await seedDemoRunner(options.databaseUrl, keyring, { githubApiUrl: provider.githubUrl, cloneUrl, gitToken }, options.target);
+    // The vault's keyring and the runner-token hash key come from the app's own secrets, passed in.
+    const { SPEDY_VAULT_MASTER_KEY: vaultMasterKey, BETTER_AUTH_SECRET: authSecret } = options.appEnv;
+    if (!vaultMasterKey || !authSecret) throw new Error('the app environment lacks SPEDY_VAULT_MASTER_KEY or BETTER_AUTH_SECRET');
+    const seeded = await seedDemoRunner(
+      options.databaseUrl,
+      createKeyring(vaultMasterKey),
+      deriveRunnerTokenHashKey(authSecret),
+      { githubApiUrl: provider.githubUrl, cloneUrl, gitToken },
+      options.target,
+    );
     if (!seeded) {
       await stop();
       return null;
@@ -99,17 +111,14 @@ export async function startDemoRunner(options: {
         args: ['--import', 'tsx', 'supervisor/main.ts'],
         cwd: projectRoot,
         logFile: path.join(logDir, 'supervisor.log'),
-        env: {
-          ...process.env,
-          SPEDY_API_URL: `${options.appUrl}/api/v1`,
-          SPEDY_RUNNER_TOKEN: seeded.runnerToken,
-          SPEDY_RUNNER_NAME: 'demo-runner',
-          SPEDY_RUNNER_LABELS: 'demo',
-          SPEDY_POOL_SIZE: '2',
-          SPEDY_JOBS_DIR: path.join(dataDir, 'jobs'),
-          SPEDY_MODEL_BASE_URL: model.url,
-          DOCKER_HOST: `unix://${socketPath}`,
-        },
+        env: demoSupervisorEnv({
+          appUrl: options.appUrl,
+          runnerToken: seeded.runnerToken,
+          jobsDir: path.join(dataDir, 'jobs'),
+          modelUrl: model.url,
+          dockerSocket: socketPath,
+          localEnv: options.localEnv,
+        }),
       });
     let supervisor = spawnSupervisor();
     stops.push(() => supervisor.stop());
