@@ -12,10 +12,11 @@ import { ReadinessError } from './wait.ts';
 
 export const DATABASE_NAME = 'spedy';
 const USER = 'postgres';
-const PASSWORD = 'password';
+/** Clusters initialised before passwords were generated per install used this one; see adoptPassword. */
+const LEGACY_PASSWORD = 'password';
 
 export interface PostgresHandle {
-  /** `postgres://postgres:password@127.0.0.1:PORT/spedy` */
+  /** `postgres://postgres:<password>@127.0.0.1:PORT/spedy` */
   url: string;
   port: number;
   /** Fast shutdown (SIGINT), SIGKILL after 15 s. Idempotent. */
@@ -29,6 +30,8 @@ export interface StartPostgresOptions {
   /** The cluster lives in `${dataDir}/pg`, its log in `${dataDir}/logs/postgres.log`. */
   dataDir: string;
   port: number;
+  /** The superuser's password: set by initdb on first use (random per install, from secrets.json). */
+  password: string;
   /** Trade durability for speed (fsync off): for throwaway test clusters only. */
   ephemeral?: boolean;
   signal?: AbortSignal;
@@ -104,9 +107,9 @@ function makeParentsTraversable(dir: string): void {
   }
 }
 
-async function initialise(bins: Binaries, pgDir: string, runAs: RunAs): Promise<void> {
+async function initialise(bins: Binaries, pgDir: string, runAs: RunAs, password: string): Promise<void> {
   const pwFile = path.join(os.tmpdir(), `spedy-pg-pw-${process.pid}-${Date.now()}`);
-  fs.writeFileSync(pwFile, `${PASSWORD}\n`, { mode: 0o600 });
+  fs.writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
   if (runAs.uid !== undefined) fs.chownSync(pwFile, runAs.uid, runAs.gid!);
   try {
     const result = spawnSync(
@@ -132,8 +135,28 @@ async function initialise(bins: Binaries, pgDir: string, runAs: RunAs): Promise<
   }
 }
 
-function clusterUrl(port: number, database: string): string {
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+function clusterUrl(port: number, database: string, password: string): string {
+  return `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+/**
+ * A cluster from before per-install passwords still has the legacy one: log in with it once
+ * and set the install's own. Returns false when the legacy password does not work either.
+ */
+async function adoptPassword(port: number, password: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: clusterUrl(port, 'postgres', LEGACY_PASSWORD), connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+  } catch {
+    await client.end().catch(() => undefined);
+    return false;
+  }
+  try {
+    await client.query(`ALTER ROLE ${client.escapeIdentifier(USER)} PASSWORD ${client.escapeLiteral(password)}`);
+    return true;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /**
@@ -166,7 +189,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
       for (const entry of leftovers) fs.rmSync(path.join(pgDir, entry), { recursive: true, force: true });
     }
     options.log?.(`  initialising a new PostgreSQL cluster in ${displayPath(pgDir)}`);
-    await initialise(bins, pgDir, runAs);
+    await initialise(bins, pgDir, runAs, options.password);
   }
 
   const flags = [
@@ -202,7 +225,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
   });
 
   const handle: PostgresHandle = {
-    url: clusterUrl(port, DATABASE_NAME),
+    url: clusterUrl(port, DATABASE_NAME, options.password),
     port,
     stop: proc.stop,
     exited: proc.exited,
@@ -216,7 +239,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
       if (proc.hasExited()) {
         throw new ReadinessError(`PostgreSQL exited during startup.`, describeTail(proc));
       }
-      const client = new pg.Client({ connectionString: clusterUrl(port, 'postgres'), connectionTimeoutMillis: 2000 });
+      const client = new pg.Client({ connectionString: clusterUrl(port, 'postgres', options.password), connectionTimeoutMillis: 2000 });
       try {
         await client.connect();
         const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE_NAME]);
@@ -226,6 +249,11 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
       } catch (err) {
         await client.end().catch(() => undefined);
         const code = (err as { code?: string }).code;
+        // 28P01: wrong password — a cluster initialised before per-install passwords.
+        if (code === '28P01' && (await adoptPassword(port, options.password))) {
+          options.log?.('  gave the embedded PostgreSQL a password of its own (it had the old shared one)');
+          continue;
+        }
         // 57P03: the database system is starting up
         if (code !== 'ECONNREFUSED' && code !== '57P03' && !/starting up|ECONNRESET/.test(String(err))) throw err;
       }

@@ -8,14 +8,23 @@ export interface LocalSecrets {
   betterAuthSecret: string;
   /** Key that encrypts the vault (`SPEDY_VAULT_MASTER_KEY`); losing it loses the vault's contents. */
   vaultMasterKey: string;
+  /** The embedded PostgreSQL superuser's password (it listens on loopback only). */
+  databasePassword: string;
+  /** The demo owner's sign-in password, printed beside the URL. */
+  demoPassword: string;
 }
 
 const FIELDS = {
   betterAuthSecret: 'BETTER_AUTH_SECRET',
   vaultMasterKey: 'SPEDY_VAULT_MASTER_KEY',
+  databasePassword: 'SPEDY_EMBEDDED_DATABASE_PASSWORD',
+  demoPassword: 'SPEDY_DEMO_PASSWORD',
 } as const satisfies Record<keyof LocalSecrets, string>;
 
-function generateSecret(): string {
+/** Passwords go into URLs and are typed by people: URL-safe characters only. */
+function generateSecret(field: keyof LocalSecrets): string {
+  if (field === 'demoPassword') return randomBytes(12).toString('base64url');
+  if (field === 'databasePassword') return randomBytes(24).toString('base64url');
   return randomBytes(32).toString('base64');
 }
 
@@ -57,7 +66,7 @@ export async function loadOrCreateLocalSecrets(
     } else if (typeof stored[field] === 'string' && stored[field]) {
       result[field] = stored[field];
     } else {
-      result[field] = stored[field] = generateSecret();
+      result[field] = stored[field] = generateSecret(field);
       changed = true;
     }
   }

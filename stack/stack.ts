@@ -13,6 +13,23 @@ import { checkExternalPostgres, startPostgres, type PostgresHandle } from './pos
 import { loadOrCreateLocalSecrets } from './secrets-file.ts';
 import { abortError, isAbortError, since } from './time.ts';
 import { startZeroCache, type ZeroCacheHandle } from './zero-cache.ts';
+import { isLocalhostUrl, signUpMode, type SignUpMode } from '../lib/auth/sign-up-policy.ts';
+import { isPortFree } from './ports.ts';
+
+function signUpSetting(): SignUpMode | undefined {
+  const value = process.env.SPEDY_SIGNUP;
+  return value === 'open' || value === 'invite' ? value : undefined;
+}
+
+async function createSetupCodeFor(databaseUrl: string): Promise<string | null> {
+  const [{ connectDb }, { createSetupCodeIfUnowned }] = await Promise.all([import('../lib/db/client.ts'), import('../lib/auth/setup-code.ts')]);
+  const { db, close } = connectDb(databaseUrl);
+  try {
+    return await createSetupCodeIfUnowned(db);
+  } finally {
+    await close();
+  }
+}
 
 export interface DemoSignIn {
   email: string;
@@ -27,6 +44,10 @@ export interface StartStackOptions {
   dev?: boolean;
   /** First port tried for the app server (default 3000; the next free one is used if taken). */
   preferredPort?: number;
+  /** This exact port for the app server, or a clear error when it is taken (wins over preferredPort). */
+  port?: number;
+  /** The URL people use (SPEDY_PUBLIC_URL), e.g. behind a TLS proxy; default http://localhost:<port>. */
+  publicUrl?: string;
   /** First port tried for zero-cache (default 4848). */
   preferredZeroPort?: number;
   /** Receives one line per step (default console.log). */
@@ -35,7 +56,7 @@ export interface StartStackOptions {
   signal?: AbortSignal;
   /** External PostgreSQL (default: env DATABASE_URL); `false` always uses the embedded one. */
   externalDatabaseUrl?: string | false;
-  /** Seed the demo organization (default: unless env SPEDY_DEMO=0). */
+  /** Seed the demo organization (default: on a localhost public URL unless SPEDY_DEMO=0, or when SPEDY_DEMO=1). */
   demo?: boolean;
   /** Throwaway data (tests): the embedded PostgreSQL runs without fsync. */
   ephemeral?: boolean;
@@ -55,8 +76,12 @@ export interface StackExit {
 }
 
 export interface Stack {
-  /** e.g. http://localhost:3000 */
+  /** The public URL, e.g. http://localhost:3000 or https://spedy.example.com */
   appUrl: string;
+  /** The app server on this machine, e.g. http://localhost:3000 (the same as appUrl on a local install). */
+  localAppUrl: string;
+  /** The one-time setup code for the first account of an invite-only install, while no one owns it. */
+  setupCode: string | null;
   /** e.g. http://localhost:4848 */
   zeroUrl: string;
   databaseUrl: string;
@@ -85,7 +110,9 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
   const logDir = path.join(dataDir, 'logs');
   const dev = options.dev ?? false;
   const externalUrl = options.externalDatabaseUrl ?? process.env.DATABASE_URL ?? false;
-  const seed = options.demo ?? process.env.SPEDY_DEMO !== '0';
+  const localPublicUrl = !options.publicUrl || isLocalhostUrl(options.publicUrl);
+  // The demo's owner can do anything: it exists only on a localhost install, or when asked for.
+  const seed = options.demo ?? (process.env.SPEDY_DEMO === '1' || (localPublicUrl && process.env.SPEDY_DEMO !== '0'));
   const checkAbort = () => {
     if (signal?.aborted) throw abortError(signal);
   };
@@ -130,7 +157,7 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       log(`✓ PostgreSQL (external, DATABASE_URL) ready in ${since(t)}`);
     } else {
       const port = await findFreePort(54320);
-      postgres = await startPostgres({ dataDir, port, ephemeral: options.ephemeral, signal, log });
+      postgres = await startPostgres({ dataDir, port, password: secrets.databasePassword, ephemeral: options.ephemeral, signal, log });
       databaseUrl = postgres.url;
       log(`✓ PostgreSQL (embedded, port ${port}) ready in ${since(t)}`);
     }
@@ -155,7 +182,7 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       t = performance.now();
       try {
         const { seedDemo } = await import('../lib/demo/seed.ts');
-        demo = await seedDemo(databaseUrl);
+        demo = await seedDemo(databaseUrl, secrets.demoPassword);
       } catch (err) {
         throw new StackError(`Seeding the demo data failed: ${(err as Error).message} (start with SPEDY_DEMO=0 to skip it).`);
       }
@@ -174,10 +201,19 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       checkAbort();
     }
 
+    let setupCode: string | null = null;
+    if (migrated.applied && signUpMode({ SPEDY_PUBLIC_URL: options.publicUrl ?? 'http://localhost', SPEDY_SIGNUP: signUpSetting() }) === 'invite') {
+      setupCode = await createSetupCodeFor(databaseUrl);
+    }
+
     // Both URLs must be known before either service starts.
-    const appPort = await findFreePort(options.preferredPort ?? 3000);
+    const appPort = options.port ?? (await findFreePort(options.preferredPort ?? 3000));
+    if (options.port !== undefined && !(await isPortFree(options.port))) {
+      throw new StackError(`Port ${options.port} is taken: stop whatever uses it, or set PORT to a free port.`);
+    }
     const zeroPort = await findFreePort(options.preferredZeroPort ?? 4848, { count: 3, exclude: [appPort] });
-    const appUrl = `http://localhost:${appPort}`;
+    const localAppUrl = `http://localhost:${appPort}`;
+    const appUrl = options.publicUrl?.replace(/\/+$/, '') ?? localAppUrl;
     const zeroUrl = `http://localhost:${zeroPort}`;
 
     // If one of the two fails, stop waiting for the other.
@@ -194,9 +230,12 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       BETTER_AUTH_SECRET: secrets.betterAuthSecret,
       SPEDY_VAULT_MASTER_KEY: secrets.vaultMasterKey,
       SPEDY_PUBLIC_URL: appUrl,
+      PORT: String(appPort),
       // Browsers sync through the app's own origin; the app forwards to zero-cache on loopback.
       ZERO_PUBLIC_URL: `${appUrl}/zero`,
       SPEDY_ZERO_INTERNAL_URL: `http://127.0.0.1:${zeroPort}`,
+      // The demo's and the tests' git hosts are the test kit's servers on this machine.
+      ...(seed || options.ephemeral ? { SPEDY_ALLOWED_INTERNAL_HOSTS: [process.env.SPEDY_ALLOWED_INTERNAL_HOSTS, '127.0.0.1'].filter(Boolean).join(',') } : {}),
       NODE_ENV: dev ? 'development' : 'production',
       ...(dev ? { SPEDY_DEV: '1' } : {}),
     };
@@ -216,7 +255,8 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       port: zeroPort,
       upstreamUrl: databaseUrl,
       dataDir,
-      appUrl,
+      // zero-cache calls the mutate and query endpoints on this machine, not through the public URL.
+      appUrl: localAppUrl,
       adminPassword:
         process.env.ZERO_ADMIN_PASSWORD ||
         createHmac('sha256', secrets.betterAuthSecret).update('zero-admin-password').digest('base64url').slice(0, 24),
@@ -226,7 +266,7 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       log(`✓ zero-cache ready in ${since(t)}`);
       return handle;
     }, failFast);
-    lock.setAppUrl(appUrl);
+    lock.setAppUrl(localAppUrl);
     const results = await Promise.allSettled([appStarting, zeroStarting]);
     signal?.removeEventListener('abort', forwardAbort);
     checkAbort();
@@ -245,7 +285,7 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       });
     });
 
-    return { appUrl, zeroUrl, databaseUrl, demo, dataDir, logDir, appEnv, crashed, stop };
+    return { appUrl, localAppUrl, setupCode, zeroUrl, databaseUrl, demo, dataDir, logDir, appEnv, crashed, stop };
   } catch (err) {
     await stop();
     throw signal?.aborted ? abortError(signal) : err;

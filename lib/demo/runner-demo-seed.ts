@@ -12,13 +12,13 @@ import type { Keyring } from '../secrets/vault.ts';
 import { maskedPreview } from '../secrets/vault.ts';
 import { defaultBudget } from '../teams/pipeline.ts';
 import { presets } from '../teams/presets.ts';
-import { demoSignIn } from './seed.ts';
+import { demoAccount } from './seed.ts';
 
 export const demoRepository = { fullName: 'demo/spedy-demo', name: 'spedy-demo', defaultBranch: 'main' } as const;
 export const demoTeamHandle = 'demo-coders';
 
 export type RunnerSetupTarget = { orgSlug: string; projectKey: string };
-export const demoRunnerTarget: RunnerSetupTarget = { orgSlug: demoSignIn.orgSlug, projectKey: 'SPD' };
+export const demoRunnerTarget: RunnerSetupTarget = { orgSlug: demoAccount.orgSlug, projectKey: 'SPD' };
 
 export async function seedDemoRunner(
   databaseUrl: string,

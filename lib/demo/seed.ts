@@ -1,5 +1,5 @@
 import { hashPassword } from 'better-auth/crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { generateNKeysBetween } from 'fractional-indexing';
 import { nanoid } from 'nanoid';
 import { defaultStatuses } from '../board/statuses.ts';
@@ -7,15 +7,23 @@ import { connectDb } from '../db/client.ts';
 import * as t from '../db/schema.ts';
 import { sampleLabels, sampleTickets } from './sample-tickets.ts';
 
-export const demoSignIn = { email: 'demo@spedy.dev', password: 'spedy-demo', orgSlug: 'demo' } as const;
+export const demoAccount = { email: 'demo@spedy.dev', orgSlug: 'demo' } as const;
+export type DemoSignIn = { email: string; password: string; orgSlug: string };
 
-/** Idempotent: a second run finds the demo user and changes nothing. */
-export async function seedDemo(databaseUrl: string): Promise<typeof demoSignIn | null> {
+/**
+ * Idempotent: a second run finds the demo user and only makes sure its password is this
+ * install's (generated per install by the launcher; there is no shared demo password).
+ */
+export async function seedDemo(databaseUrl: string, demoPassword: string): Promise<DemoSignIn | null> {
+  const demoSignIn = { ...demoAccount, password: demoPassword };
   const { db, close } = connectDb(databaseUrl);
   try {
-    const existing = await db.select({ id: t.user.id }).from(t.user).where(eq(t.user.email, demoSignIn.email));
-    if (existing.length > 0) return demoSignIn;
     const password = await hashPassword(demoSignIn.password);
+    const existing = await db.select({ id: t.user.id }).from(t.user).where(eq(t.user.email, demoSignIn.email));
+    if (existing.length > 0) {
+      await db.update(t.account).set({ password }).where(and(eq(t.account.userId, existing[0].id), eq(t.account.providerId, 'credential')));
+      return demoSignIn;
+    }
     await db.transaction(async (tx) => {
       const userId = nanoid();
       const orgId = nanoid();
