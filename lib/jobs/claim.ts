@@ -14,7 +14,7 @@ import type { ClaimedJob, JobSnapshot } from '@spedy/protocol/wire';
 import { revokedOrExpired } from '../runners/authenticate.ts';
 import { RunnerError } from '@spedy/protocol/errors';
 import type { DbOrTx } from './db.ts';
-import { activeStatusesParam, runnerActiveJobs, runnerLacks } from './matching.ts';
+import { activeStatusesParam, runnerActiveJobs, runnerFreeSlots, runnerLacks } from './matching.ts';
 import { assertTransition, type JobStatus } from '@spedy/protocol/job-status';
 
 // spedy_claim_job moves Ready → Claimed; the machine must allow it.
@@ -70,8 +70,8 @@ export async function claimJob(db: DbOrTx, runnerId: string, options: { jobId?: 
 
 /** A claim of one named job that took nothing: say why, unless another runner simply got there first. */
 async function explainRefusedClaim(db: DbOrTx, runnerId: string, jobId: string): Promise<void> {
-  const { rows } = await db.execute<{ name: string; pool_size: number; status: string | null; lacks: string[] | null; active: number }>(sql`
-    SELECT r.name, r.pool_size, j.status, ${runnerLacks('r', 'j')} AS lacks, ${runnerActiveJobs('r')} AS active
+  const { rows } = await db.execute<{ name: string; pool_size: number; status: string | null; lacks: string[] | null; active: number; free_slots: number }>(sql`
+    SELECT r.name, r.pool_size, j.status, ${runnerLacks('r', 'j')} AS lacks, ${runnerActiveJobs('r')} AS active, ${runnerFreeSlots('r')} AS free_slots
     FROM runner r LEFT JOIN job j ON j.id = ${jobId} AND j.organization_id = r.organization_id
     WHERE r.id = ${runnerId}`);
   const row = rows[0];
@@ -79,7 +79,7 @@ async function explainRefusedClaim(db: DbOrTx, runnerId: string, jobId: string):
   if (row.status !== 'ready') return;
   const missing = row.lacks ?? [];
   if (missing.length > 0) throw new RunnerError('conflict', `Runner ${row.name} cannot take this job: it lacks ${missing.join(', ')}.`);
-  if (row.active >= row.pool_size) {
+  if (row.free_slots === 0) {
     throw new RunnerError('conflict', `Runner ${row.name} is at capacity (${row.active} of ${row.pool_size} jobs active); finish one first.`);
   }
 }
