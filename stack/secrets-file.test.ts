@@ -27,13 +27,27 @@ describe('loadOrCreateLocalSecrets', () => {
 
   it('prefers the environment and does not store its values', async () => {
     const dir = tempDir();
-    const secrets = await loadOrCreateLocalSecrets(dir, { BETTER_AUTH_SECRET: 'from-env-auth', SPEDY_VAULT_MASTER_KEY: 'from-env-vault' });
-    expect(secrets).toEqual({ betterAuthSecret: 'from-env-auth', vaultMasterKey: 'from-env-vault' });
+    const env = {
+      BETTER_AUTH_SECRET: 'from-env-auth',
+      SPEDY_VAULT_MASTER_KEY: 'from-env-vault',
+      SPEDY_EMBEDDED_DATABASE_PASSWORD: 'from-env-db',
+      SPEDY_DEMO_PASSWORD: 'from-env-demo',
+    };
+    const secrets = await loadOrCreateLocalSecrets(dir, env);
+    expect(secrets).toEqual({ betterAuthSecret: 'from-env-auth', vaultMasterKey: 'from-env-vault', databasePassword: 'from-env-db', demoPassword: 'from-env-demo' });
     expect(fs.existsSync(path.join(dir, 'secrets.json'))).toBe(false);
 
     const mixed = await loadOrCreateLocalSecrets(dir, { BETTER_AUTH_SECRET: 'from-env-auth' });
     const stored = JSON.parse(fs.readFileSync(path.join(dir, 'secrets.json'), 'utf8'));
-    expect(stored).toEqual({ vaultMasterKey: mixed.vaultMasterKey });
+    expect(stored).toEqual({ vaultMasterKey: mixed.vaultMasterKey, databasePassword: mixed.databasePassword, demoPassword: mixed.demoPassword });
+  });
+
+  it('gives every install its own database and demo passwords, safe to put in a URL', async () => {
+    const a = await loadOrCreateLocalSecrets(tempDir(), {});
+    const b = await loadOrCreateLocalSecrets(tempDir(), {});
+    expect(a.databasePassword).not.toBe(b.databasePassword);
+    expect(a.demoPassword).not.toBe(b.demoPassword);
+    for (const value of [a.databasePassword, a.demoPassword]) expect(value).toMatch(/^[A-Za-z0-9_-]{16,}$/);
   });
 
   it('refuses to replace a corrupt file', async () => {

@@ -5,16 +5,17 @@
 // wait on each other or share a job.
 //
 // The statements live in the SQL function spedy_claim_job (latest version: migration
-// 0006_claim_job_advisory_lock): one round trip per claim with cached plans, and each of
+// 0008_runner_job_matching): one round trip per claim with cached plans, and each of
 // its statements takes a fresh snapshot after the runner lock is granted, which a single
-// statement could not. Matching is capabilities ⊇ required capabilities and labels ⊇
-// required labels (jsonb @>), within the runner's organization, oldest job first.
+// statement could not. Which runner may take which job is the matching rule
+// (./matching.ts), oldest job first.
 import { sql } from 'drizzle-orm';
 import type { ClaimedJob, JobSnapshot } from '@spedy/protocol/wire';
 import { revokedOrExpired } from '../runners/authenticate.ts';
 import { SpedyError } from '@spedy/protocol/errors';
 import type { DbOrTx } from './db.ts';
-import { activeJobStatuses, assertTransition, type JobStatus } from '@spedy/protocol/job-status';
+import { activeStatusesParam, runnerActiveJobs, runnerFreeSlots, runnerLacks } from './matching.ts';
+import { assertTransition, type JobStatus } from '@spedy/protocol/job-status';
 
 // spedy_claim_job moves Ready → Claimed; the machine must allow it.
 assertTransition('ready', 'claimed');
@@ -42,7 +43,7 @@ type ClaimRow = {
 export async function claimJob(db: DbOrTx, runnerId: string, options: { jobId?: string; tokenId?: string } = {}): Promise<ClaimedJob | null> {
   const now = Date.now();
   const { rows } = await db.execute<ClaimRow>(sql`
-    SELECT * FROM spedy_claim_job(${runnerId}, ${options.jobId ?? null}, ${options.tokenId ?? null}, ${now}, ${sql.param([...activeJobStatuses])}::text[])`);
+    SELECT * FROM spedy_claim_job(${runnerId}, ${options.jobId ?? null}, ${options.tokenId ?? null}, ${now}, ${activeStatusesParam()})`);
   const row = rows[0];
   if (!row) throw new SpedyError('notFound', 'No such runner in this organization; register it first (POST /api/v1/runners/register).');
   if (options.tokenId !== undefined) {
@@ -69,29 +70,16 @@ export async function claimJob(db: DbOrTx, runnerId: string, options: { jobId?: 
 
 /** A claim of one named job that took nothing: say why, unless another runner simply got there first. */
 async function explainRefusedClaim(db: DbOrTx, runnerId: string, jobId: string): Promise<void> {
-  const { rows } = await db.execute<{
-    name: string;
-    capabilities: string[];
-    labels: string[];
-    pool_size: number;
-    status: string | null;
-    required_capabilities: string[] | null;
-    required_labels: string[] | null;
-    active: number;
-  }>(sql`
-    SELECT r.name, r.capabilities, r.labels, r.pool_size, j.status, j.required_capabilities, j.required_labels,
-           (SELECT count(*)::int FROM job a WHERE a.runner_id = r.id AND a.status = ANY(${sql.param([...activeJobStatuses])}::text[])) AS active
+  const { rows } = await db.execute<{ name: string; pool_size: number; status: string | null; lacks: string[] | null; active: number; free_slots: number }>(sql`
+    SELECT r.name, r.pool_size, j.status, ${runnerLacks('r', 'j')} AS lacks, ${runnerActiveJobs('r')} AS active, ${runnerFreeSlots('r')} AS free_slots
     FROM runner r LEFT JOIN job j ON j.id = ${jobId} AND j.organization_id = r.organization_id
     WHERE r.id = ${runnerId}`);
   const row = rows[0];
   if (!row?.status) throw new SpedyError('notFound', 'No such job in this organization.');
   if (row.status !== 'ready') return;
-  const missing = [
-    ...(row.required_capabilities ?? []).filter((c) => !row.capabilities.includes(c)).map((c) => `capability ${c}`),
-    ...(row.required_labels ?? []).filter((l) => !row.labels.includes(l)).map((l) => `label ${l}`),
-  ];
+  const missing = row.lacks ?? [];
   if (missing.length > 0) throw new SpedyError('conflict', `Runner ${row.name} cannot take this job: it lacks ${missing.join(', ')}.`);
-  if (row.active >= row.pool_size) {
+  if (row.free_slots === 0) {
     throw new SpedyError('conflict', `Runner ${row.name} is at capacity (${row.active} of ${row.pool_size} jobs active); finish one first.`);
   }
 }

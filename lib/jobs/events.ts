@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import type { JobEventInput } from '@spedy/protocol/wire';
 import type { DbOrTx } from './db.ts';
-import { lockRunnerJob } from './transition.ts';
+import { findHeldJob } from './held-job.ts';
 
 /** Returns the highest sequence number stored for the job: everything up to it may be dropped by the runner. */
 export async function appendJobEvents(
@@ -14,7 +14,7 @@ export async function appendJobEvents(
   events: JobEventInput[],
 ): Promise<{ ackedSeq: number }> {
   return db.transaction(async (tx) => {
-    await lockRunnerJob(tx, runner, jobId);
+    await findHeldJob(tx, runner, jobId, { lock: true });
     const batch = JSON.stringify(events.map((e) => ({ seq: e.seq, type: e.type, payload: e.payload, at: e.at })));
     await tx.execute(sql`
       INSERT INTO job_event (job_id, seq, organization_id, type, payload, created_at)

@@ -1,8 +1,9 @@
-// Which Ready jobs to offer to which runners: matching capabilities and labels, and no
-// more per runner than it has free slots. An offer is only a hint; the claim decides.
+// Which Ready jobs to offer to which runners: those the runner fits, and no more per runner
+// than it has free slots (the matching rule, ./matching.ts). An offer is only a hint; the
+// claim decides.
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from './db.ts';
-import { activeJobStatuses } from '@spedy/protocol/job-status';
+import { runnerFitsJob, runnerFreeSlots } from './matching.ts';
 
 export type Offer = { runnerId: string; jobId: string };
 
@@ -17,14 +18,10 @@ export async function findOffers(db: DbOrTx, input: { runnerIds: string[]; jobId
     SELECT r.id AS runner_id, o.id AS job_id
     FROM runner r
     CROSS JOIN LATERAL (
-      SELECT count(*)::int AS active FROM job a WHERE a.runner_id = r.id AND a.status = ANY(${sql.param([...activeJobStatuses])}::text[])
-    ) c
-    CROSS JOIN LATERAL (
       SELECT j.id, j.created_at FROM job j
-      WHERE j.status = 'ready' AND j.organization_id = r.organization_id ${onlyJobs}
-        AND r.capabilities @> j.required_capabilities AND r.labels @> j.required_labels
+      WHERE j.status = 'ready' AND ${runnerFitsJob('r', 'j')} ${onlyJobs}
       ORDER BY j.created_at
-      LIMIT GREATEST(r.pool_size - c.active, 0)
+      LIMIT ${runnerFreeSlots('r')}
     ) o
     WHERE r.id = ANY(${sql.param(input.runnerIds)}::text[]) AND r.status = 'online'
     ORDER BY o.created_at`);

@@ -1,65 +1,79 @@
-// A runner reports its job's progress: every change goes through the status machine.
+// Every change of a job's status goes through transitionJob, which checks it against the
+// status machine (@spedy/protocol/job-status) and writes what the change implies: the
+// finish time, the runner handing the job back, the outcome on its ticket, and the notices
+// that offer the job or the freed slot again. The one exception is the claim (Ready →
+// Claimed), made inside the database by spedy_claim_job (./claim.ts checks that the machine
+// allows it).
 import { eq, sql } from 'drizzle-orm';
 import { job as jobTable } from '../db/schema.ts';
 import { SpedyError } from '@spedy/protocol/errors';
+import { assertTransition, IllegalTransitionError, isFinalJobStatus, type JobStatus } from '@spedy/protocol/job-status';
 import type { DbOrTx } from './db.ts';
+import { findHeldJob } from './held-job.ts';
 import { notifyJobReady, notifyRunner } from './notices.ts';
 import { applyJobOutcomeToTicket } from './ticket-outcome.ts';
-import { assertTransition, IllegalTransitionError, isFinalJobStatus, type JobStatus } from '@spedy/protocol/job-status';
 
 export type StatusReport = { status: JobStatus; reason?: string; result?: Record<string, unknown> };
-type OwnedJob = { status: JobStatus; runner_id: string | null };
+
+/** A job as read under its row lock (SELECT … FOR UPDATE in the caller's transaction). */
+export type LockedJob = { id: string; organizationId: string; runnerId: string | null; status: JobStatus };
+
+export type StatusChange = { to: JobStatus; reason: string | null; result?: Record<string, unknown> };
 
 /**
- * Locks the job and checks that `runnerId` holds it. Another organization's job is "not
- * found", like one that does not exist.
+ * Moves a locked job to `change.to`; throws IllegalTransitionError when the machine forbids it.
+ * Handing back (→ Ready) releases the runner; a final status sets the finish time and shows
+ * on the ticket.
  */
-export async function lockRunnerJob(tx: DbOrTx, runner: { id: string; organizationId: string }, jobId: string): Promise<OwnedJob> {
-  const { rows } = await tx.execute<OwnedJob>(
-    sql`SELECT status, runner_id FROM job WHERE id = ${jobId} AND organization_id = ${runner.organizationId} FOR UPDATE`,
-  );
-  const job = rows[0];
-  if (!job) throw new SpedyError('notFound', 'No such job in this organization.');
-  if (job.runner_id !== runner.id) throw new SpedyError('forbidden', 'This job is not held by this runner; claim it first.');
-  return job;
+export async function transitionJob(tx: DbOrTx, job: LockedJob, change: StatusChange, now = Date.now()): Promise<void> {
+  assertTransition(job.status, change.to);
+  const final = isFinalJobStatus(change.to);
+  const released = change.to === 'ready';
+  await tx.execute(sql`
+    UPDATE job SET status = ${change.to}, status_reason = ${change.reason}, updated_at = ${now},
+      finished_at = ${final ? now : null},
+      result = COALESCE(${change.result === undefined ? null : JSON.stringify(change.result)}::jsonb, result),
+      runner_id = ${released ? sql`NULL` : sql`runner_id`}, claimed_at = ${released ? sql`NULL` : sql`claimed_at`}
+    WHERE id = ${job.id}`);
+  if (final) await applyOutcome(tx, job.id, change.to);
+  // Handed back: offered to every matching runner again.
+  if (released) await notifyJobReady(tx, { jobId: job.id, organizationId: job.organizationId });
+  // A slot of its runner came free: offer it what waits.
+  if ((final || released) && job.runnerId) await notifyRunner(tx, { kind: 'capacity', runnerId: job.runnerId });
 }
 
+/** Locks a job of the organization for a transition; null when there is none. */
+export async function lockJob(tx: DbOrTx, organizationId: string, jobId: string): Promise<LockedJob | null> {
+  const { rows } = await tx.execute<{ id: string; organization_id: string; runner_id: string | null; status: JobStatus }>(
+    sql`SELECT id, organization_id, runner_id, status FROM job WHERE id = ${jobId} AND organization_id = ${organizationId} FOR UPDATE`,
+  );
+  const row = rows[0];
+  return row ? { id: row.id, organizationId: row.organization_id, runnerId: row.runner_id, status: row.status } : null;
+}
+
+/** A runner reports its job's progress (409 when the machine does not allow the change). */
 export async function reportJobStatus(
   db: DbOrTx,
   runner: { id: string; organizationId: string },
   jobId: string,
   report: StatusReport,
 ): Promise<{ status: JobStatus }> {
-  const now = Date.now();
   return db.transaction(async (tx) => {
-    const job = await lockRunnerJob(tx, runner, jobId);
+    const job = await findHeldJob(tx, runner, jobId, { lock: true });
     // A resent report (its answer was lost) is not a transition.
     if (job.status === report.status) return { status: job.status };
     try {
-      assertTransition(job.status, report.status);
+      await transitionJob(tx, job, { to: report.status, reason: report.reason ?? null, result: report.result });
     } catch (error) {
       if (error instanceof IllegalTransitionError) throw new SpedyError('conflict', error.message);
       throw error;
     }
-    const final = isFinalJobStatus(report.status);
-    const released = report.status === 'ready';
-    await tx.execute(sql`
-      UPDATE job SET status = ${report.status}, status_reason = ${report.reason ?? null}, updated_at = ${now},
-        finished_at = ${final ? now : null},
-        result = COALESCE(${report.result === undefined ? null : JSON.stringify(report.result)}::jsonb, result),
-        runner_id = ${released ? null : runner.id}, claimed_at = ${released ? sql`NULL` : sql`claimed_at`}
-      WHERE id = ${jobId}`);
-    if (final) await applyOutcome(tx, jobId, report.status);
-    // Handed back: offered to every matching runner again.
-    if (released) await notifyJobReady(tx, { jobId, organizationId: runner.organizationId });
-    // A slot of this runner came free: offer it what waits.
-    if (final || released) await notifyRunner(tx, { kind: 'capacity', runnerId: runner.id });
     return { status: report.status };
   });
 }
 
 /** A finished job shows on its ticket: completion status, or failure status with the AI Failed badge. */
-export async function applyOutcome(tx: DbOrTx, jobId: string, status: JobStatus): Promise<void> {
+async function applyOutcome(tx: DbOrTx, jobId: string, status: JobStatus): Promise<void> {
   const [job] = await tx
     .select({ type: jobTable.type, ticketId: jobTable.ticketId, projectId: jobTable.projectId, snapshot: jobTable.snapshot })
     .from(jobTable)

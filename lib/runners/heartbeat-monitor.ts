@@ -4,11 +4,11 @@
 // makes the second one find nothing: a lost runner's jobs are failed once.
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../jobs/db.ts';
-import { canTransition, jobStatuses } from '@spedy/protocol/job-status';
+import { canTransition, jobStatuses, type JobStatus } from '@spedy/protocol/job-status';
 import { pruneAuthFailures } from './authenticate.ts';
 import { toError } from '@spedy/protocol/errors';
 import { defaultOfflineTimeoutSeconds } from './presence.ts';
-import { applyOutcome } from '../jobs/transition.ts';
+import { transitionJob } from '../jobs/transition.ts';
 import { pruneControls } from '../jobs/control.ts';
 
 export function runnerOfflineReason(runnerName: string, timeoutSeconds: number): string {
@@ -37,19 +37,21 @@ export async function sweepLostRunners(db: DbOrTx, now = Date.now(), heartbeatFl
       RETURNING r.id, r.name, r.organization_id, t.timeout_seconds`);
     if (lost.length === 0) return [];
 
-    const { rows: failed } = await tx.execute<{ id: string; runner_id: string }>(sql`
-      UPDATE job SET status = 'failed', status_reason = l.reason, finished_at = ${now}, updated_at = ${now}
-      FROM unnest(${sql.param(lost.map((r) => r.id))}::text[],
-                  ${sql.param(lost.map((r) => runnerOfflineReason(r.name, r.timeout_seconds)))}::text[]) AS l(runner_id, reason)
-      WHERE job.runner_id = l.runner_id AND job.status = ANY(${sql.param(failableStatuses)}::text[])
-      RETURNING job.id, job.runner_id`);
-    for (const job of failed) await applyOutcome(tx, job.id, 'failed');
+    const { rows: held } = await tx.execute<{ id: string; organization_id: string; runner_id: string; status: JobStatus }>(sql`
+      SELECT id, organization_id, runner_id, status FROM job
+      WHERE runner_id = ANY(${sql.param(lost.map((r) => r.id))}::text[]) AND status = ANY(${sql.param(failableStatuses)}::text[])
+      FOR UPDATE`);
+    const reasons = new Map(lost.map((r) => [r.id, runnerOfflineReason(r.name, r.timeout_seconds)]));
+    for (const job of held) {
+      const locked = { id: job.id, organizationId: job.organization_id, runnerId: job.runner_id, status: job.status };
+      await transitionJob(tx, locked, { to: 'failed', reason: reasons.get(job.runner_id) ?? null }, now);
+    }
     return lost.map((r) => ({
       id: r.id,
       name: r.name,
       organizationId: r.organization_id,
       timeoutSeconds: r.timeout_seconds,
-      failedJobIds: failed.filter((j) => j.runner_id === r.id).map((j) => j.id),
+      failedJobIds: held.filter((j) => j.runner_id === r.id).map((j) => j.id),
     }));
   });
 }

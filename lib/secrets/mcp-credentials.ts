@@ -5,9 +5,8 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { mcpServer, mcpServerSecret } from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
-import { isFinalJobStatus, jobStatusLabels, type JobStatus } from '@spedy/protocol/job-status';
+import { assertJobNotFinished, findHeldJob } from '../jobs/held-job.ts';
 import type { JobMcpCredentialsResponse, JobSnapshot } from '@spedy/protocol/wire';
-import { SpedyError } from '@spedy/protocol/errors';
 import { mcpAad } from './bootstrap.ts';
 import { open, type Keyring } from './vault.ts';
 
@@ -20,15 +19,13 @@ export async function openJobMcpCredentials(
   runner: { id: string; organizationId: string },
   jobId: string,
 ): Promise<JobMcpCredentialsResponse> {
-  const { rows } = await db.execute<{ runner_id: string | null; status: JobStatus; snapshot: JobSnapshot }>(
-    sql`SELECT runner_id, status, snapshot FROM job WHERE id = ${jobId} AND organization_id = ${runner.organizationId}`,
-  );
-  const job = rows[0];
-  if (!job) throw new SpedyError('notFound', 'No such job in this organization.');
-  if (job.runner_id !== runner.id) throw new SpedyError('forbidden', 'This job is not held by this runner; claim it first.');
-  if (isFinalJobStatus(job.status)) throw new SpedyError('conflict', `The job is ${jobStatusLabels[job.status]}; its MCP credentials are no longer handed out.`);
+  const job = await findHeldJob(db, runner, jobId);
+  assertJobNotFinished(job, 'its MCP credentials are no longer handed out');
+  // The snapshot is read only here: it is large, and no other runner request needs it.
+  const { rows } = await db.execute<{ snapshot: JobSnapshot }>(sql`SELECT snapshot FROM job WHERE id = ${job.id}`);
+  const { snapshot } = rows[0];
 
-  const ids = [...new Set(job.snapshot.pipeline.steps.flatMap((step) => step.stages.flatMap((stage) => stage.mcpServers.map((server) => server.id))))];
+  const ids = [...new Set(snapshot.pipeline.steps.flatMap((step) => step.stages.flatMap((stage) => stage.mcpServers.map((server) => server.id))))];
   if (ids.length === 0) return { servers: [] };
   const sealed = await db
     .select({ id: mcpServer.id, ciphertext: mcpServerSecret.ciphertext, keyVersion: mcpServerSecret.keyVersion })

@@ -3,9 +3,10 @@
 import { defineMutator, type Transaction } from '@rocicorp/zero';
 import { sendJobControl } from '../../lib/jobs/control.ts';
 import type { DbOrTx } from '../../lib/jobs/db.ts';
+import { stopJob } from '../../lib/jobs/stop.ts';
 import { revokeRunnerToken } from '../../lib/runners/tokens.ts';
 import { zql } from '../schema.gen.ts';
-import { jobMutators, respondJobArgs, revokeRunnerTokenArgs, runnerTokenMutators, stopJobArgs } from './runner.ts';
+import { jobMutators, respondJobArgs, revokeRunnerTokenArgs, runnerTokenMutators, stopJobArgs, stoppedByUserReason } from './runner.ts';
 
 function drizzleOf(tx: Transaction): DbOrTx | null {
   return tx.location === 'server' ? (tx.dbTransaction.wrappedTransaction as DbOrTx) : null;
@@ -34,7 +35,7 @@ export const runnerServerMutators = {
       await jobMutators.stop.fn(options);
       const db = drizzleOf(options.tx);
       const job = db && (await options.tx.run(zql.job.where('id', options.args.id).one()));
-      if (db && job?.runnerId) await sendJobControl(db, { organizationId: job.organizationId, jobId: job.id, action: 'stop' });
+      if (db && job) await stopJob(db, { organizationId: job.organizationId, jobId: job.id, reason: stoppedByUserReason });
     }),
   },
 };

@@ -36,6 +36,7 @@ export const runnerMutators = {
 
 export const revokeRunnerTokenArgs = z.object({ id: idArg });
 export const stopJobArgs = z.object({ id: idArg });
+export const stoppedByUserReason = 'Stopped by a user.';
 /** A person's answer to the agent's question, an approval of the plan, or Continue after Stop. */
 export const respondJobArgs = z.object({
   id: idArg,
@@ -108,6 +109,7 @@ export const jobMutators = {
     if (!canTransition(status, 'stopped')) {
       throw new SpedyError('invalid', `A job that is ${jobStatusLabels[status] ?? status} cannot be stopped.`);
     }
-    await tx.mutate.job.update({ id: job.id, status: 'stopped', statusReason: 'Stopped by a user.', updatedAt: Date.now() });
+    // The browser shows it at once; the server writes it through the status machine (runner-server.ts).
+    if (tx.location === 'client') await tx.mutate.job.update({ id: job.id, status: 'stopped', statusReason: stoppedByUserReason, updatedAt: Date.now() });
   }),
 };
