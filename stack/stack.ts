@@ -48,6 +48,8 @@ export interface StartStackOptions {
   port?: number;
   /** The URL people use (SPEDY_PUBLIC_URL), e.g. behind a TLS proxy; default http://localhost:<port>. */
   publicUrl?: string;
+  /** Settings for the app server beyond the generated ones (e.g. SPEDY_TRUSTED_PROXIES). */
+  extraAppEnv?: Record<string, string>;
   /** First port tried for zero-cache (default 4848). */
   preferredZeroPort?: number;
   /** Receives one line per step (default console.log). */
@@ -238,6 +240,7 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       ...(seed || options.ephemeral ? { SPEDY_ALLOWED_INTERNAL_HOSTS: [process.env.SPEDY_ALLOWED_INTERNAL_HOSTS, '127.0.0.1'].filter(Boolean).join(',') } : {}),
       NODE_ENV: dev ? 'development' : 'production',
       ...(dev ? { SPEDY_DEV: '1' } : {}),
+      ...options.extraAppEnv,
     };
     t = performance.now();
     const appStarting = startAppServer({

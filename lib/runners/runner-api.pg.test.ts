@@ -115,6 +115,17 @@ describe('runner tokens', () => {
     const [row] = await sql(db(), 'SELECT sum(count)::int AS n FROM secure.auth_failure WHERE address LIKE $1', [`%${attacker.address}`]);
     expect(row.n).toBe(authFailureLimit);
   });
+
+  it('counts the socket address, not an X-Forwarded-For a client sent, when no proxy is trusted', async () => {
+    const before = await sql(db(), "SELECT coalesce(sum(count), 0)::int AS n FROM secure.auth_failure WHERE address IN ('127.0.0.1', '::ffff:127.0.0.1')");
+    const res = await fetch(`${testStack().appUrl}/api/v1/runners/bootstrap`, {
+      headers: { authorization: `Bearer rnt_${'ef'.repeat(32)}`, 'x-forwarded-for': '203.0.113.50' },
+    });
+    expect(res.status).toBe(401);
+    const after = await sql(db(), "SELECT coalesce(sum(count), 0)::int AS n FROM secure.auth_failure WHERE address IN ('127.0.0.1', '::ffff:127.0.0.1')");
+    expect(after[0].n).toBe(before[0].n + 1);
+    expect(await sql(db(), "SELECT address FROM secure.auth_failure WHERE address LIKE '%203.0.113.50%'")).toEqual([]);
+  });
 });
 
 describe('bootstrap', () => {
