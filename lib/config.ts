@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { toError } from '@spedy/protocol/errors';
 import { parseAllowedInternalHosts } from './net/allowed-internal-hosts.ts';
 
-const configSchema = z.object({
+export const configSchema = z.object({
   DATABASE_URL: z.string().url('DATABASE_URL must be a postgres:// URL'),
   BETTER_AUTH_SECRET: z.string().min(32, 'BETTER_AUTH_SECRET must be at least 32 characters'),
   SPEDY_VAULT_MASTER_KEY: z.string().min(32, 'SPEDY_VAULT_MASTER_KEY must be at least 32 characters'),

@@ -1,9 +1,19 @@
 // `npm start` (production build) and `npm run dev` (`--dev`): the whole local stack in one command.
+import fs from 'node:fs';
+import { isLocalhostUrl } from '../lib/auth/sign-up-policy.ts';
 import { errorDetails } from '../stack/errors.ts';
 import { displayPath, fromRoot } from '../stack/paths.ts';
 import { startDemoRunner } from '../stack/demo-runner.ts';
 import { startStack, type Stack } from '../stack/stack.ts';
+import { settingsHelp } from '../stack/settings.ts';
 import { isAbortError } from '../stack/time.ts';
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(settingsHelp());
+  process.exit(0);
+}
+// A .env in the project folder, under whatever the environment already sets.
+if (fs.existsSync(fromRoot('.env'))) process.loadEnvFile(fromRoot('.env'));
 
 const dev = process.argv.includes('--dev');
 const verboseBuild = process.argv.includes('--verbose');
@@ -43,9 +53,26 @@ process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 process.on('SIGHUP', onSignal);
 
+function startOptions(): { publicUrl?: string; port?: number; preferredPort?: number } {
+  const publicUrl = process.env.SPEDY_PUBLIC_URL?.trim() || undefined;
+  if (publicUrl && !URL.canParse(publicUrl)) {
+    console.error(`SPEDY_PUBLIC_URL must be a URL such as https://spedy.example.com (got "${publicUrl}").`);
+    process.exit(1);
+  }
+  const portSetting = process.env.PORT?.trim();
+  if (portSetting && !/^\d{1,5}$/.test(portSetting)) {
+    console.error(`PORT must be a port number such as 3000 (got "${portSetting}").`);
+    process.exit(1);
+  }
+  // A team's URL needs a fixed port for its proxy; a newcomer's localhost start takes the next free one.
+  if (portSetting) return { publicUrl, port: Number(portSetting) };
+  if (publicUrl && !isLocalhostUrl(publicUrl)) return { publicUrl, port: 3000 };
+  return { publicUrl, preferredPort: 3000 };
+}
+
 console.log(dev ? 'Starting Spedy (development mode)…' : 'Starting Spedy…');
 try {
-  stack = await startStack({ dataDir, dev, verboseBuild, preferredPort: 3000, signal: startup.signal });
+  stack = await startStack({ dataDir, dev, verboseBuild, ...startOptions(), signal: startup.signal });
 } catch (err) {
   if (isAbortError(err) || startup.signal.aborted) {
     console.log('Stopped before the start finished.');
@@ -61,7 +88,7 @@ try {
 if (stack.demo) {
   demoRunner = await startDemoRunner({
     dataDir,
-    appUrl: stack.appUrl,
+    appUrl: stack.localAppUrl,
     databaseUrl: stack.databaseUrl,
     appEnv: stack.appEnv,
     log: (line) => console.log(line),
@@ -70,7 +97,12 @@ if (stack.demo) {
 
 console.log('');
 console.log(`  Spedy is running at ${stack.appUrl}`);
-if (stack.demo) console.log(`  Sign in as ${stack.demo.email} / ${stack.demo.password}`);
+if (stack.appUrl !== stack.localAppUrl) {
+  console.log(`  The app listens on ${process.env.SPEDY_HOST || '127.0.0.1'}:${new URL(stack.localAppUrl).port}; put your TLS proxy in front of it.`);
+  if (!process.env.SPEDY_HOST) console.log('  A proxy on another host needs SPEDY_HOST=0.0.0.0 (the app listens on 127.0.0.1 by default).');
+}
+if (stack.demo) console.log(`  Sign in as ${stack.demo.email} / ${stack.demo.password} (demo organization, this install's own password)`);
+if (stack.setupCode) console.log(`  No one owns this Spedy yet: sign up at ${stack.appUrl}/sign-up with the one-time setup code ${stack.setupCode}`);
 console.log('');
 console.log(
   `  Press Ctrl-C to stop. Data stays in .data/ between starts (delete it to start over); logs in .data/logs/.` +
