@@ -17,6 +17,11 @@ describe('documented settings', () => {
     for (const name of documented) expect(example).toMatch(new RegExp(`^# ${name}: .+\\n#? ?${name}=`, 'm'));
   });
 
+  it('are all in the README’s configuration table', () => {
+    const readme = fs.readFileSync(fromRoot('README.md'), 'utf8');
+    for (const name of documented) expect(readme).toContain(`| \`${name}\` |`);
+  });
+
   it('are listed by npm start -- --help', () => {
     const help = settingsHelp();
     for (const name of documented) expect(help).toContain(name);
