@@ -6,12 +6,7 @@ import type { JobStatus } from '@spedy/protocol/job-status';
 import { isFinalJobStatus } from '@spedy/protocol/job-status';
 import type { ServerMessage } from '@spedy/protocol/wire';
 import { toError } from '@spedy/protocol/errors';
-import type { Platform } from './api/platform.ts';
-import type { Log } from './log.ts';
-import type { BoardToolsServer } from './mcp/board-tools-server.ts';
-import { AbortReason, JobLifecycle, type JobRunner } from './runner/job-lifecycle.ts';
-import type { SecretStore } from './secrets.ts';
-import type { StreamerOptions } from './streamer/streamer.ts';
+import { AbortReason, JobLifecycle, type JobLifecycleDeps } from './runner/job-lifecycle.ts';
 
 export type Pool = {
   activeJobIds(): string[];
@@ -26,18 +21,7 @@ export type Pool = {
   shutdown(timeoutMs: number): Promise<void>;
 };
 
-export function createPool(deps: {
-  size: number;
-  jobsDir: string;
-  platform: Platform;
-  secrets: SecretStore;
-  boardTools: BoardToolsServer;
-  runJob: JobRunner;
-  log: Log;
-  /** Never leaves in an event or a log line (masked like the secrets). */
-  runnerToken: string;
-  streamer?: Partial<StreamerOptions>;
-}): Pool {
+export function createPool(deps: JobLifecycleDeps & { size: number }): Pool {
   const { platform, log } = deps;
   const running = new Map<string, JobLifecycle>();
   let claiming = 0;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fromSupervisorRoot } from '../paths.ts';
 import { CancelReason } from './cancel-reason.ts';
 import { removeOrphans } from './remove.ts';
-import { ContainerLabel, startContainer, type StageContainer, type StageContainerSpec } from './stage-container.ts';
+import { ContainerLabel, startContainer, type StageContainerSpec } from './stage-container.ts';
 
 const docker = new Docker({ socketPath: inject('dockerSocket') });
 const image = inject('runnerImage');
@@ -46,10 +46,6 @@ async function run(cmd: string[], overrides: Partial<StageContainerSpec> = {}) {
   }
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 describe('stage containers', () => {
   beforeAll(() => {
