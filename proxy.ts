@@ -2,7 +2,8 @@ import { getSessionCookie } from 'better-auth/cookies';
 import { NextResponse, type NextRequest } from 'next/server';
 import { baseSecurityHeaders, contentSecurityPolicy } from './lib/net/security-headers.ts';
 
-const publicPaths = ['/sign-in', '/sign-up', '/api/', '/_next/', '/favicon'];
+// /metrics is served by server/main.ts before Next; listed so a route there could never redirect a scraper to sign-in.
+const publicPaths = ['/sign-in', '/sign-up', '/api/', '/_next/', '/favicon', '/metrics'];
 const https = (process.env.SPEDY_PUBLIC_URL ?? '').startsWith('https://');
 const dev = process.env.NODE_ENV === 'development';
 

@@ -20,6 +20,8 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(1, 'PORT must be a port number (1–65535)').max(65_535, 'PORT must be a port number (1–65535)').default(3000),
   /** Proxies whose X-Forwarded-For is believed (addresses, CIDR ranges, loopback), comma-separated. */
   SPEDY_TRUSTED_PROXIES: z.string().default(''),
+  /** The bearer token Prometheus sends to read /metrics; without it, /metrics is open to loopback on a localhost URL and off otherwise. */
+  SPEDY_METRICS_TOKEN: z.string().min(16, 'SPEDY_METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 32)').optional(),
   /** Who may create an account: `open` (anyone) or `invite` (a setup code for the first, invitations after). Default: open on a localhost URL, invite otherwise. */
   SPEDY_SIGNUP: z.enum(['open', 'invite'], { message: 'SPEDY_SIGNUP must be "open" or "invite"' }).optional(),
   /** `0` turns Better Auth's rate limit off (the test suite signs many users up from one address). */

@@ -14,6 +14,7 @@ import { clientAddressHeader } from '../lib/runners/authenticate.ts';
 import { startHeartbeatMonitor } from '../lib/runners/heartbeat-monitor.ts';
 import { startRunnerSocketServer } from './runner-socket.ts';
 import { forwardZeroSync, isZeroSyncPath } from './zero-sync-proxy.ts';
+import { countHttpRequest, createMetricsEndpoint, metricsPath } from './metrics-endpoint.ts';
 
 const dev = process.env.SPEDY_DEV === '1';
 const config = getConfig(); // fail fast, naming the variable
@@ -36,9 +37,13 @@ const log = (line: string) => console.log(`[runners] ${line}`);
 const runnerSockets = await startRunnerSocketServer({ db: getDb(), databaseUrl: config.DATABASE_URL, log });
 const heartbeatMonitor = startHeartbeatMonitor({ db: getDb(), intervalMs: config.SPEDY_HEARTBEAT_SWEEP_MS, log });
 
+const serveMetrics = createMetricsEndpoint({ db: getDb(), publicUrl: config.SPEDY_PUBLIC_URL, token: config.SPEDY_METRICS_TOKEN, log: (line) => console.error(`[metrics] ${line}`) });
+
 const server = createServer((req, res) => {
   // Rate limits count per client address: the socket's, or X-Forwarded-For from a trusted proxy only.
   req.headers[clientAddressHeader] = clientAddress(req, trust);
+  countHttpRequest(req, res);
+  if (req.url?.split('?')[0] === metricsPath) return void serveMetrics(req, res);
   handle(req, res).catch((error: unknown) => {
     console.error('request failed', req.url, error);
     if (!res.headersSent) res.writeHead(500).end('Internal error');

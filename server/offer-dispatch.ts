@@ -4,6 +4,7 @@
 import type { DbOrTx } from '../lib/jobs/db.ts';
 import { findOffers } from '../lib/jobs/offers.ts';
 import { toError } from '@spedy/protocol/errors';
+import { spedyMetrics } from '../lib/operations/metrics.ts';
 
 export type OfferDispatcher = {
   /** A job became Ready somewhere (any instance). */
@@ -43,7 +44,11 @@ export function createOfferDispatcher(deps: {
       if (jobs.size > 0) {
         const orgs = new Set(jobs.values());
         const candidates = [...orgs].flatMap((org) => deps.localRunners(org));
-        for (const o of await findOffers(deps.db, { runnerIds: candidates, jobIds: [...jobs.keys()] })) deps.offer(o.runnerId, o.jobId);
+        for (const o of await findOffers(deps.db, { runnerIds: candidates, jobIds: [...jobs.keys()] })) {
+          deps.offer(o.runnerId, o.jobId);
+          // Only here, a job's first offers: later ones (a runner woke) would count its wait in the queue.
+          spedyMetrics().dispatchLatency.observe(Math.max(0, Date.now() - o.jobCreatedAt) / 1000);
+        }
       }
       const stillLocal = new Set(deps.localRunners());
       const local = runners.filter((r) => stillLocal.has(r));

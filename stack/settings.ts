@@ -7,6 +7,7 @@ export const launcherSettings: Setting[] = [
   { name: 'PORT', what: 'The app server’s one port (pages, API, runner WebSocket and sync). Refused with a message when taken.', fallback: '3000 (or the next free port when PORT is unset and the URL is localhost)' },
   { name: 'SPEDY_HOST', what: 'The interface the app listens on; 0.0.0.0 when a proxy on another host forwards to it.', fallback: '127.0.0.1' },
   { name: 'SPEDY_TRUSTED_PROXIES', what: 'Proxies whose X-Forwarded-For is believed for rate limits (addresses, CIDR ranges, loopback).', fallback: 'none' },
+  { name: 'SPEDY_METRICS_TOKEN', what: 'Bearer token Prometheus sends to read /metrics (16+ characters). Needed off localhost, where /metrics is off without it.', fallback: 'none (/metrics open to loopback on a localhost URL)' },
   { name: 'SPEDY_SIGNUP', what: 'open (anyone may sign up) or invite (a one-time setup code for the first account, then invitations).', fallback: 'open on localhost, invite otherwise' },
   { name: 'SPEDY_DEMO', what: '1 seeds the demo organization and runner off localhost too; 0 turns them off.', fallback: 'on for a localhost URL only' },
   { name: 'SPEDY_ALLOWED_INTERNAL_HOSTS', what: 'Loopback or private hosts that typed URLs may reach (a GitHub Enterprise, a Bitbucket Server), host or host:port, comma-separated.', fallback: 'none (the demo and tests add the test kit on 127.0.0.1)' },

@@ -16,6 +16,7 @@ import { SpedyError } from '@spedy/protocol/errors';
 import type { DbOrTx } from './db.ts';
 import { activeStatusesParam, runnerActiveJobs, runnerFreeSlots, runnerLacks } from './matching.ts';
 import { assertTransition, type JobStatus } from '@spedy/protocol/job-status';
+import { spedyMetrics } from '../operations/metrics.ts';
 
 // spedy_claim_job moves Ready → Claimed; the machine must allow it.
 assertTransition('ready', 'claimed');
@@ -54,6 +55,7 @@ export async function claimJob(db: DbOrTx, runnerId: string, options: { jobId?: 
     throw new SpedyError('conflict', `Runner ${row.runner_name} is Offline (its heartbeats stopped); send a heartbeat, then claim again.`);
   }
   if (row.job_id) {
+    spedyMetrics().claims.inc();
     return {
       id: row.job_id,
       organizationId: row.job_organization_id,
