@@ -9,7 +9,11 @@ let pool: pg.Pool | undefined;
 let db: Db | undefined;
 
 export function getPool(): pg.Pool {
-  pool ??= new pg.Pool({ connectionString: getConfig().DATABASE_URL, max: 10 });
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: getConfig().DATABASE_URL, max: 10 });
+    // An idle connection that PostgreSQL drops (restart, failover) is an 'error' on the pool; unheard, it would end the process.
+    pool.on('error', (error) => console.error(`PostgreSQL connection lost (the pool opens a new one on the next query): ${error.message}`));
+  }
   return pool;
 }
 
