@@ -58,17 +58,25 @@ function periodicJob(task: PeriodicTask): Task {
 
 const ensureSchedules = 'ensure-periodic-schedules';
 
-/** Adds each task's next run unless one is scheduled; `preserve_run_at` leaves an existing schedule's time alone. */
-async function ensureScheduled(addJob: JobHelpers['addJob'], tasks: PeriodicTask[]): Promise<void> {
+/**
+ * Adds a periodic task's next run unless one is waiting (a waiting run keeps its time and its
+ * count of failures). A job that still holds the key but is locked is not waiting: adding takes
+ * the key off it, which is how a run locked by a killed instance stops blocking the schedule.
+ */
+async function ensureScheduled(helpers: JobHelpers, tasks: PeriodicTask[]): Promise<void> {
   for (const task of tasks) {
-    await addJob(task.identifier, { failures: 0 }, { jobKey: task.identifier, jobKeyMode: 'preserve_run_at', runAt: new Date(Date.now() + task.periodMs) });
+    const { rows } = await helpers.withPgClient((client) =>
+      client.query('SELECT 1 FROM graphile_worker.jobs WHERE key = $1 AND locked_at IS NULL', [task.identifier]),
+    );
+    if (rows.length > 0) continue;
+    await helpers.addJob(task.identifier, { failures: 0 }, { jobKey: task.identifier, jobKeyMode: 'preserve_run_at', runAt: new Date(Date.now() + task.periodMs) });
   }
 }
 
 export async function startTaskQueue(deps: { connectionString: string; periodic: PeriodicTask[]; log: (line: string) => void }): Promise<TaskQueue> {
   const taskList: TaskList = {
     ...Object.fromEntries(deps.periodic.map((task) => [task.identifier, periodicJob(task)])),
-    [ensureSchedules]: (_payload, helpers) => ensureScheduled(helpers.addJob, deps.periodic),
+    [ensureSchedules]: (_payload, helpers) => ensureScheduled(helpers, deps.periodic),
   };
   const runner = await run({
     connectionString: deps.connectionString,
@@ -85,7 +93,8 @@ export async function startTaskQueue(deps: { connectionString: string; periodic:
     }),
   });
   runner.events.on('job:error', ({ job, error }) => deps.log(`task ${job.task_identifier} failed (attempt ${job.attempts}): ${toError(error).message}`));
-  await ensureScheduled(runner.addJob, deps.periodic);
+  // Once per instance start, through the queue (one instance at a time, like the cron item).
+  await runner.addJob(ensureSchedules, {}, { jobKey: ensureSchedules });
   return {
     events: runner.events,
     stop: () => runner.stop(),
