@@ -1,5 +1,5 @@
 // The platform server: Next.js pages and routes on one port, plus the runners' WebSocket
-// and the heartbeat monitor.
+// and the background task queue.
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -11,7 +11,8 @@ import { getDb } from '../lib/db/client.ts';
 import { runnerSocketPath } from '@spedy/protocol/wire';
 import { clientAddress, trustedProxies } from '../lib/net/client-address.ts';
 import { clientAddressHeader } from '../lib/runners/authenticate.ts';
-import { startHeartbeatMonitor } from '../lib/runners/heartbeat-monitor.ts';
+import { heartbeatSweep } from '../lib/tasks/heartbeat-sweep.ts';
+import { startTaskQueue } from '../lib/tasks/queue.ts';
 import { startRunnerSocketServer } from './runner-socket.ts';
 import { forwardZeroSync, isZeroSyncPath } from './zero-sync-proxy.ts';
 import { countHttpRequest, createMetricsEndpoint, metricsPath } from './metrics-endpoint.ts';
@@ -35,7 +36,11 @@ if (signUpMode(config) === 'invite') {
 
 const log = (line: string) => console.log(`[runners] ${line}`);
 const runnerSockets = await startRunnerSocketServer({ db: getDb(), databaseUrl: config.DATABASE_URL, log });
-const heartbeatMonitor = startHeartbeatMonitor({ db: getDb(), intervalMs: config.SPEDY_HEARTBEAT_SWEEP_MS, log });
+const taskQueue = await startTaskQueue({
+  connectionString: config.DATABASE_URL,
+  periodic: [heartbeatSweep({ db: getDb(), periodMs: config.SPEDY_HEARTBEAT_SWEEP_MS, heartbeatFloor: Date.now(), log })],
+  log: (line) => console.log(`[tasks] ${line}`),
+});
 
 const serveMetrics = createMetricsEndpoint({ db: getDb(), publicUrl: config.SPEDY_PUBLIC_URL, token: config.SPEDY_METRICS_TOKEN, log: (line) => console.error(`[metrics] ${line}`) });
 
@@ -76,7 +81,7 @@ server.listen(port, config.SPEDY_HOST, () => {
 
 function shutdown() {
   setTimeout(() => process.exit(0), 3000).unref();
-  void Promise.allSettled([heartbeatMonitor.stop(), runnerSockets.close()]).then(() => server.close(() => process.exit(0)));
+  void Promise.allSettled([taskQueue.stop(), runnerSockets.close()]).then(() => server.close(() => process.exit(0)));
 }
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

@@ -1,15 +1,12 @@
-// Runners whose heartbeats stopped turn Offline and their active jobs Failed. Every
-// platform instance sweeps on its own timer; the sweep is one transaction whose UPDATE
-// only takes runners that are still Online, so when two instances race, the row lock
-// makes the second one find nothing: a lost runner's jobs are failed once.
+// Runners whose heartbeats stopped turn Offline and their active jobs Failed. The task queue
+// runs the sweep once per period across instances (lib/tasks/heartbeat-sweep.ts); it is
+// still one transaction whose UPDATE only takes runners that are still Online, so two
+// overlapping sweeps (a slow run and its successor) fail a lost runner's jobs once.
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../jobs/db.ts';
 import { canTransition, jobStatuses, type JobStatus } from '@spedy/protocol/job-status';
-import { pruneAuthFailures } from './authenticate.ts';
-import { toError } from '@spedy/protocol/errors';
 import { defaultOfflineTimeoutSeconds } from './presence.ts';
 import { transitionJob } from '../jobs/transition.ts';
-import { pruneControls } from '../jobs/control.ts';
 
 export function runnerOfflineReason(runnerName: string, timeoutSeconds: number): string {
   return `Runner ${runnerName} went offline (no heartbeat for ${timeoutSeconds} s)`;
@@ -54,43 +51,4 @@ export async function sweepLostRunners(db: DbOrTx, now = Date.now(), heartbeatFl
       failedJobIds: held.filter((j) => j.runner_id === r.id).map((j) => j.id),
     }));
   });
-}
-
-export type HeartbeatMonitor = { stop(): Promise<void> };
-
-/** Sweeps every `intervalMs` until stopped; a sweep never overlaps the previous one. */
-export function startHeartbeatMonitor(deps: { db: DbOrTx; intervalMs: number; log: (line: string) => void }): HeartbeatMonitor {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const startedAt = Date.now();
-
-  const sweep = async () => {
-    try {
-      const lost = await sweepLostRunners(deps.db, Date.now(), startedAt);
-      for (const r of lost) {
-        const shown = r.failedJobIds.slice(0, 5).join(', ') + (r.failedJobIds.length > 5 ? `, and ${r.failedJobIds.length - 5} more` : '');
-        deps.log(`${runnerOfflineReason(r.name, r.timeoutSeconds)}: runner ${r.id} is Offline; failed ${r.failedJobIds.length} active job(s)${shown ? ` (${shown})` : ''}`);
-      }
-      await pruneAuthFailures(deps.db);
-      await pruneControls(deps.db);
-    } catch (error) {
-      deps.log(`heartbeat sweep failed: ${toError(error).message}`);
-    }
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = sweep().finally(schedule);
-    }, deps.intervalMs);
-  };
-  schedule();
-
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
 }
