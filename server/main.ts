@@ -12,6 +12,7 @@ import { runnerSocketPath } from '@spedy/protocol/wire';
 import { clientAddress, trustedProxies } from '../lib/net/client-address.ts';
 import { clientAddressHeader } from '../lib/runners/authenticate.ts';
 import { startHeartbeatMonitor } from '../lib/runners/heartbeat-monitor.ts';
+import { installGracefulShutdown } from './graceful-shutdown.ts';
 import { startRunnerSocketServer } from './runner-socket.ts';
 import { forwardZeroSync, isZeroSyncPath } from './zero-sync-proxy.ts';
 
@@ -69,9 +70,13 @@ server.listen(port, config.SPEDY_HOST, () => {
   console.log(`Spedy app listening on http://${config.SPEDY_HOST}:${port}`);
 });
 
-function shutdown() {
-  setTimeout(() => process.exit(0), 3000).unref();
-  void Promise.allSettled([heartbeatMonitor.stop(), runnerSockets.close()]).then(() => server.close(() => process.exit(0)));
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+installGracefulShutdown({
+  server,
+  parts: [
+    { name: 'the runner sockets', stop: () => runnerSockets.close() },
+    { name: 'the heartbeat monitor', stop: () => heartbeatMonitor.stop() },
+  ],
+  timeoutMs: config.SPEDY_SHUTDOWN_TIMEOUT_MS,
+  log: (line) => console.log(`[shutdown] ${line}`),
+  exit: (code) => process.exit(code),
+});
