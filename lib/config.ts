@@ -33,6 +33,13 @@ export const configSchema = z.object({
     .min(100, 'SPEDY_HEARTBEAT_SWEEP_MS must be at least 100 (milliseconds)')
     .max(600_000, 'SPEDY_HEARTBEAT_SWEEP_MS must be at most 600000 (ten minutes)')
     .default(5000),
+  /** On SIGTERM, how long in-flight requests may take to finish before the server exits anyway (milliseconds). */
+  SPEDY_SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0, 'SPEDY_SHUTDOWN_TIMEOUT_MS must be at least 0 (milliseconds)')
+    .max(600_000, 'SPEDY_SHUTDOWN_TIMEOUT_MS must be at most 600000 (ten minutes)')
+    .default(10_000),
   /** Hosts on loopback or private addresses that URLs people type may reach ("host" or "host:port", comma-separated; lib/net/address-guard.ts). */
   SPEDY_ALLOWED_INTERNAL_HOSTS: z
     .string()

@@ -13,6 +13,7 @@ import { clientAddress, trustedProxies } from '../lib/net/client-address.ts';
 import { clientAddressHeader } from '../lib/runners/authenticate.ts';
 import { heartbeatSweep } from '../lib/tasks/heartbeat-sweep.ts';
 import { startTaskQueue } from '../lib/tasks/queue.ts';
+import { installGracefulShutdown } from './graceful-shutdown.ts';
 import { startRunnerSocketServer } from './runner-socket.ts';
 import { forwardZeroSync, isZeroSyncPath } from './zero-sync-proxy.ts';
 import { countHttpRequest, createMetricsEndpoint, metricsPath } from './metrics-endpoint.ts';
@@ -79,9 +80,13 @@ server.listen(port, config.SPEDY_HOST, () => {
   console.log(`Spedy app listening on http://${config.SPEDY_HOST}:${port}`);
 });
 
-function shutdown() {
-  setTimeout(() => process.exit(0), 3000).unref();
-  void Promise.allSettled([taskQueue.stop(), runnerSockets.close()]).then(() => server.close(() => process.exit(0)));
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+installGracefulShutdown({
+  server,
+  parts: [
+    { name: 'the runner sockets', stop: () => runnerSockets.close() },
+    { name: 'the task queue', stop: () => taskQueue.stop() },
+  ],
+  timeoutMs: config.SPEDY_SHUTDOWN_TIMEOUT_MS,
+  log: (line) => console.log(`[shutdown] ${line}`),
+  exit: (code) => process.exit(code),
+});

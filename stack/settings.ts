@@ -23,6 +23,7 @@ export const launcherSettings: Setting[] = [
   { name: 'ZERO_ADMIN_PASSWORD', what: 'zero-cache’s admin password.', fallback: 'derived from BETTER_AUTH_SECRET' },
   { name: 'SPEDY_AUTH_RATE_LIMIT', what: '0 turns the sign-in rate limit off (the test suite does).', fallback: '1' },
   { name: 'SPEDY_HEARTBEAT_SWEEP_MS', what: 'How often the heartbeat sweep runs (once per period across all instances, on the task queue) to find runners whose heartbeat stopped (ms).', fallback: '5000' },
+  { name: 'SPEDY_SHUTDOWN_TIMEOUT_MS', what: 'On SIGTERM, how long in-flight requests may take before the server exits anyway (ms).', fallback: '10000' },
   { name: 'SPEDY_NEXT_DIST_DIR', what: 'Next.js output folder, so several development stacks can share one checkout.', fallback: '.next' },
 ];
 
