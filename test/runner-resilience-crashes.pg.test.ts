@@ -45,9 +45,10 @@ const containersOf = (jobId: string) => containersOfJob(docker, jobId);
 async function sleeping(jobId: string): Promise<boolean> {
   for (const info of await containersOf(jobId)) {
     if (info.State !== 'running') continue;
-    const top = (await docker.getContainer(info.Id).top().catch(() => null)) as { Processes: string[][] } | null;
+    const top = (await docker.getContainer(info.Id).top().catch(() => null)) as { Processes: string[][] | null } | null;
     // `ps -ef`: the command is the last column.
-    if (top?.Processes.some((p) => p.at(-1)?.startsWith('sleep 600'))) return true;
+    // A container that is starting or ending can answer with no process list at all.
+    if (top?.Processes?.some((p) => p.at(-1)?.startsWith('sleep 600'))) return true;
   }
   return false;
 }
