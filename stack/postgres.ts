@@ -12,8 +12,6 @@ import { ReadinessError } from './wait.ts';
 
 export const DATABASE_NAME = 'spedy';
 const USER = 'postgres';
-/** Clusters initialised before passwords were generated per install used this one; see adoptPassword. */
-const LEGACY_PASSWORD = 'password';
 
 export interface PostgresHandle {
   /** `postgres://postgres:<password>@127.0.0.1:PORT/spedy` */
@@ -139,25 +137,6 @@ function clusterUrl(port: number, database: string, password: string): string {
   return `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
-/**
- * A cluster from before per-install passwords still has the legacy one: log in with it once
- * and set the install's own. Returns false when the legacy password does not work either.
- */
-async function adoptPassword(port: number, password: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: clusterUrl(port, 'postgres', LEGACY_PASSWORD), connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-  } catch {
-    await client.end().catch(() => undefined);
-    return false;
-  }
-  try {
-    await client.query(`ALTER ROLE ${client.escapeIdentifier(USER)} PASSWORD ${client.escapeLiteral(password)}`);
-    return true;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /**
  * Starts (and on first use initialises) the embedded PostgreSQL cluster in
@@ -249,10 +228,13 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
       } catch (err) {
         await client.end().catch(() => undefined);
         const code = (err as { code?: string }).code;
-        // 28P01: wrong password — a cluster initialised before per-install passwords.
-        if (code === '28P01' && (await adoptPassword(port, options.password))) {
-          options.log?.('  gave the embedded PostgreSQL a password of its own (it had the old shared one)');
-          continue;
+        // 28P01: the cluster has another password (one initialised before passwords were generated per install).
+        if (code === '28P01') {
+          throw new ReadinessError(
+            `The embedded PostgreSQL in ${displayPath(pgDir)} refused this install's password. If it was created by an older Spedy, ` +
+              `set SPEDY_EMBEDDED_DATABASE_PASSWORD to its password once (for example in .env) and change it with ALTER ROLE, or delete ${displayPath(pgDir)} to start over.`,
+            describeTail(proc),
+          );
         }
         // 57P03: the database system is starting up
         if (code !== 'ECONNREFUSED' && code !== '57P03' && !/starting up|ECONNRESET/.test(String(err))) throw err;
