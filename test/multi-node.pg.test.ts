@@ -22,6 +22,7 @@ import { mutators } from '../zero/mutators.ts';
 import { queries } from '../zero/queries.ts';
 import { signUp } from './support/accounts.ts';
 import { sql } from './support/db.ts';
+import { poll } from './support/poll.ts';
 import { contextOf, createProject, createTicket, openBoard, serverVerdict, type Member } from './support/fixtures.ts';
 import { isLoopback, listeningSockets, processesInGroups } from './support/listening-sockets.ts';
 import { openRunnerSocket, registerRunner, runnerApi, type RunnerSocket } from './support/runners.ts';
@@ -121,8 +122,14 @@ afterAll(async () => {
   await viewSyncer?.stop();
   await replicationManager?.stop();
   const admin = testStack().databaseUrl;
-  // The replication manager's slot would keep the database (and WAL) alive.
-  await sql(admin, 'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = $1 AND NOT active', [databaseName]);
+  // The replication manager's slot would keep the database (and WAL) alive; its sender ends
+  // a moment after the process.
+  await poll('the replication slot to be released', async () => {
+    const slots = await sql<{ active: boolean }>(admin, 'SELECT active FROM pg_replication_slots WHERE database = $1', [databaseName]);
+    return slots.every((s) => !s.active);
+  }, 30_000, 200);
+  // A logical slot is dropped from its own database.
+  if (databaseUrl) await sql(databaseUrl, 'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = current_database()');
   await sql(admin, `DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
 }, 60_000);
 
