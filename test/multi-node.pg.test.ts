@@ -1,8 +1,8 @@
 // The multi-node topology (README "Scaling out"), on a database made by `npm run migrate` and
 // with nothing of the launcher: one PostgreSQL, zero-cache split into a replication manager
-// (backing its replica up with Litestream to a file:// location) and a view-syncer (restored
-// from that backup, following the replication manager's change-streamer), and two app
-// instances that both forward their browsers' sync connections to the view-syncer.
+// (backing its replica up with Litestream to a file:// location) and two view-syncers (each
+// restored from that backup, following the replication manager's change-streamer), and two
+// app instances, each forwarding its browsers' sync connections to the view-syncer beside it.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -37,7 +37,7 @@ const adminPassword = randomBytes(18).toString('hex');
 
 let databaseUrl: string;
 let replicationManager: ZeroCacheHandle | undefined;
-let viewSyncer: ZeroCacheHandle | undefined;
+const viewSyncers: ZeroCacheHandle[] = [];
 const apps: AppServerHandle[] = [];
 const members: Member[] = [];
 const sockets: RunnerSocket[] = [];
@@ -95,23 +95,29 @@ beforeAll(async () => {
 
   const [portA, portB] = [await findFreePort(4300), await findFreePort(4310)];
   const managerPort = await findFreePort(4320, { count: 3, exclude: [portA, portB] });
-  const syncerPort = await findFreePort(4330, { count: 3, exclude: [portA, portB, managerPort, managerPort + 1, managerPort + 2] });
-  const syncerUrl = `http://127.0.0.1:${syncerPort}`;
+  const taken = [portA, portB, managerPort, managerPort + 1, managerPort + 2];
+  const syncerPortA = await findFreePort(4330, { count: 3, exclude: taken });
+  const syncerPortB = await findFreePort(4340, { count: 3, exclude: [...taken, syncerPortA, syncerPortA + 1, syncerPortA + 2] });
   const split = { upstreamUrl: databaseUrl, adminPassword, appId, timeoutMs: 150_000 };
 
   // The apps need not wait for zero-cache (they reach it per sync connection), so start together.
-  const started = Promise.all([startInstance('app-a', portA, syncerUrl), startInstance('app-b', portB, syncerUrl)]);
+  const started = Promise.all([
+    startInstance('app-a', portA, `http://127.0.0.1:${syncerPortA}`),
+    startInstance('app-b', portB, `http://127.0.0.1:${syncerPortB}`),
+  ]);
   replicationManager = await startReplicationManager({ ...split, port: managerPort, dataDir: path.join(dataDir, 'replication-manager'), backupUrl: `file://${backupDir}` });
-  viewSyncer = await startViewSyncer({
-    ...split,
-    port: syncerPort,
-    dataDir: path.join(dataDir, 'view-syncer'),
-    changeStreamerUrl: `http://127.0.0.1:${managerPort + 1}/`,
-    // Behind a proxy this is the proxy's URL; here instance A answers for both.
-    appUrl: `http://localhost:${portA}`,
-    // The restore is logged at info level: the test reads it to know the backup was used.
-    env: { ZERO_LOG_LEVEL: 'info' },
-  });
+  const syncerBeside = (name: string, port: number, appPort: number) =>
+    startViewSyncer({
+      ...split,
+      port,
+      dataDir: path.join(dataDir, name),
+      changeStreamerUrl: `http://127.0.0.1:${managerPort + 1}/`,
+      // Mutations and queries go to the app instance beside it.
+      appUrl: `http://localhost:${appPort}`,
+      // The restore is logged at info level: the test reads it to know the backup was used.
+      env: { ZERO_LOG_LEVEL: 'info' },
+    });
+  viewSyncers.push(...(await Promise.all([syncerBeside('view-syncer-a', syncerPortA, portA), syncerBeside('view-syncer-b', syncerPortB, portB)])));
   apps.push(...(await started));
 }, 300_000);
 
@@ -119,7 +125,7 @@ afterAll(async () => {
   await Promise.all(members.map((m) => m.zero.close()));
   await Promise.all(sockets.map((s) => s.close()));
   await Promise.all(apps.map((a) => a.stop()));
-  await viewSyncer?.stop();
+  await Promise.all(viewSyncers.map((v) => v.stop()));
   await replicationManager?.stop();
   const admin = testStack().databaseUrl;
   // The replication manager's slot would keep the database (and WAL) alive; its sender ends
@@ -134,25 +140,27 @@ afterAll(async () => {
 }, 60_000);
 
 describe('zero-cache split into a replication manager and a view-syncer', () => {
-  it('the view-syncer started from the Litestream backup, and the change-streamer listens on loopback only', () => {
+  it('each view-syncer started from the Litestream backup, and the change-streamer listens on loopback only', () => {
     const generations = fs.readdirSync(path.join(backupDir, 'generations'));
     expect(generations.length).toBeGreaterThan(0);
     expect(fs.readdirSync(path.join(backupDir, 'generations', generations[0]!, 'snapshots')).length).toBeGreaterThan(0);
-    const log = fs.readFileSync(viewSyncer!.logFile, 'utf8');
-    expect(log).toContain(`restoring backup from file://${backupDir}`);
-    expect(log).toMatch(/Local replica at version \S+ and watermark \S+ is compatible/);
+    for (const syncer of viewSyncers) {
+      const log = fs.readFileSync(syncer.logFile, 'utf8');
+      expect(log).toContain(`restoring backup from file://${backupDir}`);
+      expect(log).toMatch(/Local replica at version \S+ and watermark \S+ is compatible/);
+    }
 
-    const recorded = ['replication-manager', 'view-syncer'].flatMap((name) => {
+    const recorded = ['replication-manager', 'view-syncer-a', 'view-syncer-b'].flatMap((name) => {
       const file = path.join(dataDir, name, 'run', 'zero-cache.pid');
       return (JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number }[]).map((p) => p.pid);
     });
     const listening = listeningSockets([...new Set([...recorded, ...processesInGroups(recorded)])]);
-    expect(listening.map((s) => s.port)).toEqual(expect.arrayContaining([replicationManager!.port, replicationManager!.port + 1, viewSyncer!.port]));
+    expect(listening.map((s) => s.port)).toEqual(expect.arrayContaining([replicationManager!.port, replicationManager!.port + 1, ...viewSyncers.map((v) => v.port)]));
     expect(listening.filter((s) => !isLoopback(s.address))).toEqual([]);
   });
 });
 
-describe('two app instances on one PostgreSQL and one view-syncer', () => {
+describe('two app instances on one PostgreSQL, each with a view-syncer beside it', () => {
   it("shows a member on each instance the other's board edits live", async () => {
     const [a, b] = apps as [AppServerHandle, AppServerHandle];
     const owner = await memberOn(a, 'Owner On A');
