@@ -11,7 +11,7 @@ describe('a team’s allowed hosts', () => {
   });
 
   it('refuses entries without a port, with a scheme or a path, naming the entry', () => {
-    for (const bad of ['registry.npmjs.org', 'https://registry.npmjs.org:443', 'example.com:443/x', 'example.com:0', 'exa mple.com:443', '-bad.com:443']) {
+    for (const bad of ['1.2.3.999:80', '[not-v6]:443', 'registry.npmjs.org', 'https://registry.npmjs.org:443', 'example.com:443/x', 'example.com:0', 'exa mple.com:443', '-bad.com:443']) {
       expect(parseHostPort(bad)).toBeNull();
     }
     expect(allowedHostList.safeParse(["example.com"]).error?.issues[0]?.message).toBe('"example.com" is not a host:port such as registry.npmjs.org:443');

@@ -3,7 +3,7 @@
 // Each entry is host:port (a port is required: a team allows registry.npmjs.org:443, not
 // every service of a host). The proxy still refuses loopback, private, link-local and
 // metadata addresses (address-check.ts), whatever a team allows.
-import { isIP } from 'node:net';
+// No node: imports: the team settings page checks entries in the browser with the same rules.
 import { z } from 'zod';
 
 /** What "Allow the npm registry" adds. */
@@ -16,14 +16,25 @@ const hostName = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](
 
 /** "Registry.npmjs.org:443" → { host: 'registry.npmjs.org', port: 443 }; "[fd12::1]:443" → { host: 'fd12::1', … }; null when malformed. */
 export function parseHostPort(entry: string): HostPort | null {
-  const match = /^\[([^\]]+)\]:(\d{1,5})$/.exec(entry.trim()) ?? /^([^:[\]\s/]+):(\d{1,5})$/.exec(entry.trim());
+  const bracketed = /^\[([^\]]+)\]:(\d{1,5})$/.exec(entry.trim());
+  const match = bracketed ?? /^([^:[\]\s/]+):(\d{1,5})$/.exec(entry.trim());
   if (!match) return null;
   const port = Number(match[2]);
   if (port < 1 || port > 65535) return null;
   const raw = match[1].toLowerCase();
-  if (isIP(raw) === 6) return { host: new URL(`http://[${raw}]`).hostname.slice(1, -1), port };
-  if (isIP(raw) === 4 || hostName.test(raw)) return { host: raw, port };
-  return null;
+  if (bracketed) {
+    // IPv6 as URLs spell it (fd12:0::1 → fd12::1), so it compares with what a client asks for.
+    try {
+      return { host: new URL(`http://[${raw}]`).hostname.slice(1, -1), port };
+    } catch {
+      return null;
+    }
+  }
+  if (/^[\d.]+$/.test(raw)) {
+    const octets = raw.split('.');
+    return octets.length === 4 && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255) ? { host: raw, port } : null;
+  }
+  return hostName.test(raw) ? { host: raw, port } : null;
 }
 
 /** The entry as stored and shown: lowercase, IPv6 in brackets. */
