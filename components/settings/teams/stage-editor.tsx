@@ -48,11 +48,11 @@ function NetworkNote({ webFetch, servers, allowedHosts }: { webFetch: boolean; s
     const target = serverHost(server.url);
     return target && !isAllowedHost(allowedHosts, target.host, target.port) ? [`${server.name} (${formatHostPort(target)})`] : [];
   });
+  const subject = webFetch ? (remote.length > 0 ? 'WebFetch and HTTP/SSE MCP servers reach' : 'WebFetch reaches') : 'HTTP and SSE MCP servers reach';
   return (
     <p className="rounded-md border border-dashed px-3 py-2 text-xs text-muted-foreground" data-testid="network-note">
-      {webFetch ? 'WebFetch' : 'HTTP and SSE MCP servers'}
-      {webFetch && remote.length > 0 ? ' and HTTP/SSE MCP servers' : ''} reach only the team's allowed hosts (
-      {allowedHosts.length === 0 ? 'none yet' : allowedHosts.join(', ')}); edit them under Team settings → Allowed hosts.
+      {subject} only the team's allowed hosts ({allowedHosts.length === 0 ? 'none yet' : allowedHosts.join(', ')}); edit them under Team settings →
+      Allowed hosts.
       {missing.length > 0 && <span className="mt-1 block text-destructive">Not allowed yet: {missing.join(', ')}.</span>}
     </p>
   );
