@@ -100,8 +100,8 @@ export async function openJobSockets(options: {
       // The model and the board tools are on the container's own loopback, never through the proxy.
       NO_PROXY: '127.0.0.1,localhost,::1',
       no_proxy: '127.0.0.1,localhost,::1',
-      // Node's own fetch follows the proxy variables only when asked.
-      NODE_USE_ENV_PROXY: '1',
+      // Not NODE_USE_ENV_PROXY: Node 22 then warns on every start (EnvHttpProxyAgent is
+      // experimental), into every validation command's output; npm and git read the variables.
     },
     modelUrl: relayUrl('model'),
     command: (cmd) => relayCommand(routes, cmd),
