@@ -89,7 +89,8 @@ export async function openJobSockets(options: {
   const proxy = relayUrl('egress');
   return {
     binds: [
-      { host: dir, container: socketsInContainer, readOnly: false },
+      // Read-only: the agent connects to the sockets (allowed on a read-only mount) but cannot replace them.
+      { host: dir, container: socketsInContainer, readOnly: true },
       { host: settings.relayScript, container: relayContainerPath, readOnly: true },
     ],
     env: {
