@@ -109,6 +109,7 @@ const get = (port, path) => new Promise((resolve) => {
     model: await get(${relayPorts.model}, '/v1/ping'),
     proxyVariable: process.env.HTTPS_PROXY,
   };
+  try { fs.unlinkSync('/spedy/s/model.sock'); result.socketRemoved = 'removed'; } catch (e) { result.socketRemoved = e.code; }
   console.log(JSON.stringify(result));
 })();
 `;
@@ -186,6 +187,7 @@ describe('a contained stage container', () => {
       expect(found.allowedPlain).toBe('200 allowed host answered /plain');
       expect(found.model).toBe('200 the model socket answered');
       expect(found.proxyVariable).toBe(`http://127.0.0.1:${relayPorts.egress}`);
+      expect(found.socketRemoved).toBe('EROFS');
     } finally {
       await container.remove();
     }
