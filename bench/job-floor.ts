@@ -3,11 +3,15 @@
 // supervisor/agent), with the same stage's command line against the same scripted model,
 // but no job folder, workspace or event streaming around it — once bare, once with the
 // board tools MCP server a stage gets (served here by the supervisor's own module).
+import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { agentEnv, claudeArgs } from '../supervisor/agent/claude-command.ts';
 import { stageMcp } from '../supervisor/agent/mcp-config.ts';
 import { ContainerLabel, startContainer, type StageContainerSpec } from '../supervisor/container/stage-container.ts';
+import { openJobSockets } from '../supervisor/egress/job-sockets.ts';
+import { modelPassThrough } from '../supervisor/egress/model-socket.ts';
+import { installRelayScript } from '../supervisor/egress/relay.ts';
 import { ensureRunnerImage, RUNNER_UID, RUNNER_WORKDIR } from '../supervisor/image/runner-image.ts';
 import { startBoardToolsServer, type BoardToolsServer } from '../supervisor/mcp/board-tools-server.ts';
 import type { BoardApi } from '../supervisor/mcp/tools.ts';
@@ -75,22 +79,32 @@ export async function prepareFloor(input: { dockerSocket: string; modelUrl: stri
   const image = await ensureRunnerImage({ docker, signal: input.signal });
   const tools: BoardToolsServer = await startBoardToolsServer({ api: noBoard, jobsDir: path.join(input.workDir, 'floor-tools'), log: quiet });
   tools.openJob(floorJobId);
+  // Contained like a job's stage: no network, the relay in front of the CLI, the supervisor's default limits.
+  const socketsDir = path.join(os.tmpdir(), 'spedy-sockets');
+  const sockets = await openJobSockets({
+    settings: { socketsDir, relayScript: await installRelayScript(socketsDir), limits: { memoryMb: 4096, cpus: 1, pids: 512 } },
+    jobId: floorJobId,
+    allowedHosts: [],
+    model: modelPassThrough(input.modelUrl),
+    tools: tools.listener,
+    log: { ...quiet, error() {} },
+  });
   const base: StageContainerSpec = {
     image,
     cmd: ['true'],
-    env: {},
-    binds: [],
+    env: sockets.env,
+    binds: sockets.binds,
     workingDir: RUNNER_WORKDIR,
     user: `${RUNNER_UID}:${RUNNER_UID}`,
     labels: { [ContainerLabel.job]: floorJobId, [ContainerLabel.stage]: input.stage.id },
-    networkHost: true,
+    limits: { memoryMb: 4096, cpus: 1, pids: 512 },
   };
-  const env = agentEnv({ secrets: {}, modelBaseUrl: input.modelUrl, apiKey: 'spedy-no-key' });
+  const env = agentEnv({ secrets: {}, modelBaseUrl: sockets.modelUrl, apiKey: 'spedy-no-key' });
   const cliSpec = (mcp: ReturnType<typeof stageMcp>): StageContainerSpec => ({
     ...base,
-    cmd: claudeArgs({ stage: input.stage, turn: { prompt: input.prompt }, mcp, hasSkills: false }),
-    env: { ...env, ...mcp.env },
-    binds: mcp.binds,
+    cmd: sockets.command(claudeArgs({ stage: input.stage, turn: { prompt: input.prompt }, mcp, hasSkills: false })),
+    env: { ...env, ...mcp.env, ...sockets.env },
+    binds: [...mcp.binds, ...sockets.binds],
   });
   const bare = cliSpec(stageMcp(input.stage, undefined));
   const withMcp = cliSpec(stageMcp(input.stage, tools.mcpConfig(floorJobId)));
@@ -111,6 +125,9 @@ export async function prepareFloor(input: { dockerSocket: string; modelUrl: stri
         mcpExited: mcp.exited,
       };
     },
-    close: () => tools.close(),
+    async close() {
+      await sockets.close();
+      await tools.close();
+    },
   };
 }

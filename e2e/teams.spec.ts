@@ -181,3 +181,36 @@ test('attaches a skill and an MCP server to a stage', async ({ browser }) => {
   await expect.poll(async () => (await storedPipeline('Tooled Team'))[1][0].mcpServerIds).toEqual([]);
   expect((await storedPipeline('Tooled Team'))[1][0].allowedTools).not.toContain('mcp__sentry__*');
 });
+
+test('allows hosts for a team’s containers: the npm registry in one click, a typed host:port, and the stage editor’s note', async ({ browser }) => {
+  const { page } = await signUpInBrowser(browser, 'Nia Network');
+  await createTeamInBrowser(page, 'code_runner', 'Networked');
+  const storedHosts = async () =>
+    (await sql<{ allowed_hosts: string[] }>(testStack().databaseUrl, "SELECT allowed_hosts FROM runner_team WHERE name = 'Networked' ORDER BY created_at DESC LIMIT 1"))[0]
+      ?.allowed_hosts;
+
+  await page.getByRole('tab', { name: 'Team settings' }).click();
+  const section = page.getByTestId('allowed-hosts');
+  await expect(section).toContainText('No hosts allowed');
+  expect(await storedHosts()).toEqual([]);
+  await section.getByRole('button', { name: 'Allow the npm registry' }).click();
+  await expect(section.getByRole('list', { name: 'Allowed hosts' })).toHaveText('registry.npmjs.org:443');
+  await expect(section.getByRole('button', { name: 'Allow the npm registry' })).toHaveCount(0);
+
+  await section.getByLabel('Host and port').fill('api.example.com');
+  await section.getByRole('button', { name: 'Allow host' }).click();
+  await expect(section.getByRole('alert')).toHaveText('"api.example.com" is not a host:port such as registry.npmjs.org:443');
+  await section.getByLabel('Host and port').fill('API.Example.com:8443');
+  await section.getByRole('button', { name: 'Allow host' }).click();
+  await expect(section.getByRole('listitem')).toHaveText(['registry.npmjs.org:443', 'api.example.com:8443']);
+  await expect.poll(storedHosts).toEqual(['registry.npmjs.org:443', 'api.example.com:8443']);
+  await section.getByRole('button', { name: 'Remove registry.npmjs.org:443' }).click();
+  await expect.poll(storedHosts).toEqual(['api.example.com:8443']);
+
+  await page.getByRole('tab', { name: 'Pipeline' }).click();
+  await page.getByRole('button', { name: 'Edit stage Implement' }).click();
+  const editor = page.getByTestId('stage-editor');
+  await expect(editor.getByTestId('network-note')).toHaveCount(0);
+  await editor.getByTestId('allowed-tools').getByLabel('WebFetch').check();
+  await expect(editor.getByTestId('network-note')).toContainText("WebFetch reaches only the team's allowed hosts (api.example.com:8443)");
+});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { toError } from '@spedy/protocol/errors';
-import { parseAllowedInternalHosts } from './net/allowed-internal-hosts.ts';
+import { parseAllowedInternalHosts } from '@spedy/protocol/allowed-internal-hosts';
 
 export const configSchema = z.object({
   DATABASE_URL: z.string().url('DATABASE_URL must be a postgres:// URL'),

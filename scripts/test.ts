@@ -161,6 +161,7 @@ const systemPackages = [
   { path: CHROMIUM, pkg: 'chromium', why: 'the browser tests' },
   { path: '/usr/sbin/dockerd', pkg: 'docker.io', why: 'the runner container tests' },
   { path: '/usr/sbin/debootstrap', pkg: 'debootstrap', why: 'building the runner image offline' },
+  { path: '/usr/sbin/ip', pkg: 'iproute2', why: 'the containment tests (a network namespace the test creates)' },
 ];
 
 function preflight(): void {

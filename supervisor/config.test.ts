@@ -14,6 +14,9 @@ describe('supervisor configuration', () => {
       SPEDY_RUNNER_LABELS: ['backend', 'typescript'],
       SPEDY_JOBS_DIR: '/srv/jobs',
       SPEDY_TOOLS_PORT: 0,
+      SPEDY_CONTAINER_MEMORY_MB: 4096,
+      SPEDY_CONTAINER_CPUS: 1,
+      SPEDY_CONTAINER_PIDS: 512,
     });
     expect(config.SPEDY_RUNNER_NAME.length).toBeGreaterThan(0);
   });
@@ -25,6 +28,12 @@ describe('supervisor configuration', () => {
     expect(attempt).toThrow(/SPEDY_POOL_SIZE must be at least 1/);
     expect(attempt).not.toThrow(/not-a-real-secret-value/);
     expect(() => loadSupervisorConfig({})).toThrow(/SPEDY_RUNNER_TOKEN is missing/);
+  });
+
+  it('refuses a sockets folder too long for unix socket paths and a malformed internal host', () => {
+    expect(() => loadSupervisorConfig({ ...base, SPEDY_SOCKETS_DIR: `/srv/${'x'.repeat(90)}` })).toThrow(/SPEDY_SOCKETS_DIR must be a short path/);
+    expect(() => loadSupervisorConfig({ ...base, SPEDY_ALLOWED_INTERNAL_HOSTS: 'https://x.example' })).toThrow(/SPEDY_ALLOWED_INTERNAL_HOSTS: "https:\/\/x.example" is not a host/);
+    expect(loadSupervisorConfig({ ...base, SPEDY_ALLOWED_INTERNAL_HOSTS: '127.0.0.1:8080' }).SPEDY_ALLOWED_INTERNAL_HOSTS).toBe('127.0.0.1:8080');
   });
 
   it('keeps local values for the overrides but never describes them', () => {

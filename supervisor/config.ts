@@ -4,6 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseAllowedInternalHosts } from '@spedy/protocol/allowed-internal-hosts';
 import { runnerTag, runnerTokenPattern } from '@spedy/protocol/wire';
 
 /**
@@ -39,6 +40,36 @@ const schema = z.object({
   SPEDY_MODEL_BASE_URL: z.url({ error: 'SPEDY_MODEL_BASE_URL must be a URL such as http://127.0.0.1:4100' }).optional(),
   /** The port of the board tools endpoint on 127.0.0.1 (0: any free port). */
   SPEDY_TOOLS_PORT: z.coerce.number().int().min(0).max(65535, 'SPEDY_TOOLS_PORT must be a port number').default(0),
+  /**
+   * Where each job's unix sockets (model, egress, board tools) live, bind-mounted into its
+   * containers: short, because a socket path has at most 107 bytes. A supervisor in a container
+   * must mount it at the same path inside and out.
+   */
+  SPEDY_SOCKETS_DIR: z
+    .string()
+    .trim()
+    .min(1)
+    .default(path.join(os.tmpdir(), 'spedy-sockets'))
+    .transform((p) => path.resolve(p))
+    .refine((p) => Buffer.byteLength(p) <= 80, 'SPEDY_SOCKETS_DIR must be a short path (at most 80 bytes; unix socket paths are limited to 107), e.g. /tmp/spedy-sockets'),
+  /** Per stage container; the defaults fit three jobs on a 2-core, 23 GB machine. */
+  SPEDY_CONTAINER_MEMORY_MB: z.coerce.number().int().min(256, 'SPEDY_CONTAINER_MEMORY_MB must be at least 256').default(4096),
+  SPEDY_CONTAINER_CPUS: z.coerce.number().min(0.1, 'SPEDY_CONTAINER_CPUS must be at least 0.1').max(256).default(1),
+  SPEDY_CONTAINER_PIDS: z.coerce.number().int().min(32, 'SPEDY_CONTAINER_PIDS must be at least 32').default(512),
+  /**
+   * Hosts on loopback or private addresses the egress proxy may connect to when a team allows
+   * them (same form and meaning as the platform's setting); link-local and metadata never.
+   */
+  SPEDY_ALLOWED_INTERNAL_HOSTS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        parseAllowedInternalHosts(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      }
+    }),
   SPEDY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

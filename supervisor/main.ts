@@ -15,6 +15,7 @@ import { createPlatform } from './api/platform.ts';
 import { registerRunner, type Registration } from './api/runners.ts';
 import { connectRunnerSocket, type RunnerSocket } from './api/socket.ts';
 import { ConfigError, describeConfig, loadSupervisorConfig, type SupervisorConfig } from './config.ts';
+import type { ContainmentSettings } from './egress/job-sockets.ts';
 import { startBoardToolsServer, type BoardToolsServer } from './mcp/board-tools-server.ts';
 import type { BoardApi } from './mcp/tools.ts';
 import type { Log } from './log.ts';
@@ -184,12 +185,14 @@ function boardApi(http: PlatformHttp, runnerId: string): BoardApi {
  * without Docker.
  */
 async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<JobRunner> {
-  const [{ default: Docker }, { runJob }, { ensureRunnerImage }, { requireDockerEngine }] = await Promise.all([
+  const [{ default: Docker }, { runJob }, { ensureRunnerImage }, { requireDockerEngine }, { installRelayScript }] = await Promise.all([
     import('dockerode'),
     import('./runner/run-job.ts'),
     import('./image/runner-image.ts'),
     import('./container/docker-probe.ts'),
+    import('./egress/relay.ts'),
   ]);
+  const containment = containmentSettings(config, await installRelayScript(config.SPEDY_SOCKETS_DIR));
   const socketPath = await requireDockerEngine(config.DOCKER_HOST);
   const docker = new Docker({ socketPath });
   await removeLeftoverContainers(docker, config.SPEDY_JOBS_DIR, log).catch((error: unknown) =>
@@ -212,8 +215,21 @@ async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<JobR
       image: await runnerImage(),
       modelBaseUrl: config.SPEDY_MODEL_BASE_URL,
       boardToolsMcp: ctx.job.snapshot.ticket ? () => services.boardTools.mcpConfig(ctx.job.id) : undefined,
+      boardToolsListener: ctx.job.snapshot.ticket ? services.boardTools.listener : undefined,
       providers: services.secrets.current().git,
+      containment,
+      log: services.log,
     });
+}
+
+/** How stage containers are contained (supervisor/egress/, container/stage-container.ts). */
+export function containmentSettings(config: SupervisorConfig, relayScript: string): ContainmentSettings {
+  return {
+    socketsDir: config.SPEDY_SOCKETS_DIR,
+    relayScript,
+    limits: { memoryMb: config.SPEDY_CONTAINER_MEMORY_MB, cpus: config.SPEDY_CONTAINER_CPUS, pids: config.SPEDY_CONTAINER_PIDS },
+    allowedInternalHosts: config.SPEDY_ALLOWED_INTERNAL_HOSTS,
+  };
 }
 
 /**

@@ -18,6 +18,7 @@ import { testStack } from './support/stack-env.ts';
 import { loadSupervisorConfig } from '../supervisor/config.ts';
 import { startSupervisor, type Supervisor } from '../supervisor/main.ts';
 import type { JobContext } from '../supervisor/runner/job-context.ts';
+import { boardToolsContainerUrl } from '../supervisor/egress/relay.ts';
 import { boardToolsMcpConfig, takeAskedQuestion } from '../supervisor/mcp/board-tools-server.ts';
 
 let org: RunnerOrg;
@@ -28,10 +29,11 @@ let running: { ctx: JobContext; finish: () => void } | undefined;
 
 type Rpc = { call(method: string, params?: unknown): Promise<any>; close(): void };
 
-/** Starts the MCP script as the CLI would: `command args` with the entry's env. */
+/** Starts the MCP script as the CLI would: `command args` with the entry's env, on the host (so the endpoint's host URL instead of the relay's). */
 function startMcp(jobId: string): Rpc {
   const entry = boardToolsMcpConfig(jobId);
-  const child: ChildProcessWithoutNullStreams = spawn(entry.server.command, [entry.bind.host], { env: { ...process.env, ...entry.server.env } });
+  const env = { ...process.env, ...entry.server.env, SPEDY_TOOLS_URL: supervisor.boardTools.url };
+  const child: ChildProcessWithoutNullStreams = spawn(entry.server.command, [entry.bind.host], { env });
   const waiting = new Map<number, (message: any) => void>();
   createInterface({ input: child.stdout }).on('line', (line) => {
     const message = JSON.parse(line);
@@ -99,7 +101,7 @@ describe('board tools over MCP', () => {
     const entry = boardToolsMcpConfig(running!.ctx.job.id);
     expect(entry).toMatchObject({
       name: 'spedy',
-      server: { command: 'node', args: ['/spedy/board-tools.mjs'], env: { SPEDY_TOOLS_URL: supervisor.boardTools.url } },
+      server: { command: 'node', args: ['/spedy/board-tools.mjs'], env: { SPEDY_TOOLS_URL: boardToolsContainerUrl } },
       bind: { host: path.join(jobsDir, '.board-tools', 'board-tools.mjs'), container: '/spedy/board-tools.mjs', readOnly: true },
     });
     expect(entry.allowedTools).toEqual(['mcp__spedy__get_ticket', 'mcp__spedy__add_comment', 'mcp__spedy__update_status', 'mcp__spedy__create_subticket', 'mcp__spedy__ask_user']);

@@ -30,6 +30,8 @@ export const runnerTeam = pgTable(
     requiredLabels: jsonb('required_labels').$type<string[]>().notNull(),
     budget: jsonb('budget').$type<BudgetConfig>().notNull(),
     pipeline: jsonb('pipeline').$type<PipelineConfig>().notNull(),
+    /** host:port entries its containers may reach through the supervisor's egress proxy (protocol/src/allowed-hosts.ts). */
+    allowedHosts: jsonb('allowed_hosts').$type<string[]>().notNull().default([]),
     createdAt: millis('created_at'),
     updatedAt: millis('updated_at'),
   },

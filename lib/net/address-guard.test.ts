@@ -4,9 +4,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addressKind } from './address-kind.ts';
+import { addressKind } from '@spedy/protocol/address-kind';
 import { AddressRefusedError, createAddressGuard, type HostLookup } from './address-guard.ts';
-import { parseAllowedInternalHosts } from './allowed-internal-hosts.ts';
+import { parseAllowedInternalHosts } from '@spedy/protocol/allowed-internal-hosts';
 
 let server: Server;
 let port: number;

@@ -3,28 +3,19 @@
 // nobody reaches the platform's own network (zero-cache's change-streamer, PostgreSQL, the
 // cloud metadata service) through a form field.
 //
-// Every request resolves the host once, checks every address it got (address-kind.ts), and
-// connects to the address it checked: a name that answers public first and 127.0.0.1 on a
-// second lookup (DNS rebinding) never gets the second lookup. Redirects are refused by the
-// callers, and each request gets its own connection, so nothing skips the check.
+// The check itself (resolve once, check every address, connect to the checked one) is
+// protocol/src/address-check.ts, shared with the supervisor's egress proxy. Redirects are
+// refused by the callers, and each request gets its own connection, so nothing skips it.
 //
 // SPEDY_ALLOWED_INTERNAL_HOSTS (environment only; "host" or "host:port", comma-separated)
 // admits named hosts on loopback or private addresses, such as a team's GitHub Enterprise.
 // Link-local and metadata addresses stay refused whatever it says.
-import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+import { AddressRefusedError, createAddressCheck, type HostLookup } from '@spedy/protocol/address-check';
 import { getConfig } from '../config.ts';
-import { addressKind } from './address-kind.ts';
-import { allowedInternalHostsVariable, parseAllowedInternalHosts } from './allowed-internal-hosts.ts';
 
-export type ResolvedAddress = { address: string; family: number };
-/** Resolves a host name to every address it has (dns.lookup with `all`); injected by tests. */
-export type HostLookup = (hostname: string) => Promise<ResolvedAddress[]>;
-
-export class AddressRefusedError extends Error {
-  override name = 'AddressRefusedError';
-}
+export { AddressRefusedError, type HostLookup, type ResolvedAddress } from '@spedy/protocol/address-check';
 
 export type AddressGuardOptions = {
   /** The value of SPEDY_ALLOWED_INTERNAL_HOSTS. */
@@ -32,35 +23,8 @@ export type AddressGuardOptions = {
   lookup?: HostLookup;
 };
 
-const systemLookup: HostLookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
-
 export function createAddressGuard(options: AddressGuardOptions = {}) {
-  const allowed = parseAllowedInternalHosts(options.allowedInternalHosts);
-  const lookup = options.lookup ?? systemLookup;
-  const isAllowed = (host: string, port: number) => allowed.some((entry) => entry.host === host && (entry.port === undefined || entry.port === port));
-
-  /** Resolves `hostname` once and returns the address to connect to, or refuses (before any socket opens). */
-  async function checkedAddress(hostname: string, port: number): Promise<ResolvedAddress> {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    const family = isIP(host);
-    const addresses = family ? [{ address: host, family }] : await lookup(host);
-    if (addresses.length === 0) throw new AddressRefusedError(`${host} has no address.`);
-    for (const { address } of addresses) {
-      const kind = addressKind(address);
-      const named = family ? host : `${host} (${address})`;
-      if (kind === 'never') {
-        throw new AddressRefusedError(
-          `Spedy does not fetch ${named}: it is a link-local, cloud metadata or otherwise special address, which ${allowedInternalHostsVariable} cannot admit.`,
-        );
-      }
-      if (kind === 'internal' && !isAllowed(host, port)) {
-        throw new AddressRefusedError(
-          `Spedy does not fetch ${named}: it is a loopback or private network address. If this is your own server (a GitHub Enterprise, for example), the operator can admit it by adding ${host.includes(':') ? `[${host}]` : host}:${port} to ${allowedInternalHostsVariable}.`,
-        );
-      }
-    }
-    return addresses[0];
-  }
+  const checkedAddress = createAddressCheck(options);
 
   const connectChecked = buildConnector({});
   const connector: buildConnector.connector = (connection, callback) => {

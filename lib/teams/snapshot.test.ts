@@ -12,6 +12,7 @@ const team = {
   failureStatus: 'Todo',
   budget: defaultBudget,
   pipeline: presets.code_runner.pipeline(),
+  allowedHosts: ['registry.npmjs.org:443'],
 };
 
 describe('job snapshot', () => {
@@ -38,6 +39,8 @@ describe('job snapshot', () => {
     const snapshot = buildJobSnapshot({ team, skills: [], mcpServers: [], repositories: [], ticket: null, trigger: { kind: 'manual' } });
     team.pipeline.steps[0].stages[0].name = 'Renamed';
     team.budget.maxTurns = 1;
+    team.allowedHosts.push('example.com:443');
+    expect(snapshot.allowedHosts).toEqual(['registry.npmjs.org:443']);
     expect(snapshot.pipeline.steps[0].stages[0].name).toBe('Planner');
     expect(snapshot.budget.maxTurns).toBe(200);
   });

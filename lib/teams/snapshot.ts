@@ -1,5 +1,6 @@
 // What a job carries from the moment it is created: the team's pipeline with its
-// skills and MCP servers resolved, the budget, and the project's repositories.
+// skills and MCP servers resolved, the budget, the project's repositories and the hosts
+// the team allows its containers to reach.
 // Editing the team later does not change jobs already created.
 import type { JobSnapshot } from '@spedy/protocol/wire';
 import type { BudgetConfig, PipelineConfig } from './pipeline.ts';
@@ -12,6 +13,8 @@ export type TeamForSnapshot = {
   failureStatus: string;
   budget: BudgetConfig;
   pipeline: PipelineConfig;
+  /** host:port entries the job's containers may reach through the supervisor's egress proxy. */
+  allowedHosts: string[];
 };
 export type SkillForSnapshot = { id: string; slug: string; description: string; body: string };
 export type McpServerForSnapshot = {
@@ -70,5 +73,6 @@ export function buildJobSnapshot(input: {
     pipeline: { steps },
     budget: { ...input.team.budget },
     repositories: input.repositories.map((r) => ({ ...r })),
+    allowedHosts: [...input.team.allowedHosts],
   };
 }

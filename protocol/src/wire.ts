@@ -87,6 +87,8 @@ export const jobSnapshot = z.object({
   pipeline: pipelineSnapshot,
   budget: budgetSnapshot,
   repositories: z.array(repositorySnapshot),
+  /** The team's allowed hosts (host:port, allowed-hosts.ts): all the job's containers reach besides the model and the board tools. */
+  allowedHosts: z.array(z.string()).default([]),
 });
 export type JobSnapshot = z.infer<typeof jobSnapshot>;
 

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fromSupervisorRoot } from '../paths.ts';
 import { CancelReason } from './cancel-reason.ts';
 import { removeOrphans } from './remove.ts';
+import { testContainerLimits } from '../../test/support/supervisor/runner-test-kit.ts';
 import { ContainerLabel, startContainer, type StageContainerSpec } from './stage-container.ts';
 
 const docker = new Docker({ socketPath: inject('dockerSocket') });
@@ -24,7 +24,7 @@ function spec(cmd: string[], overrides: Partial<StageContainerSpec> = {}): Stage
     workingDir: '/workspace',
     user: '1000:1000',
     labels: { [ContainerLabel.job]: suiteJob, [ContainerLabel.stage]: 'test' },
-    networkHost: false,
+    limits: testContainerLimits,
     ...overrides,
   };
 }
@@ -146,29 +146,10 @@ describe('stage containers', () => {
   });
 
   it('a read-only root leaves /tmp writable', async () => {
-    const result = await run(['sh', '-c', 'echo ok > /tmp/x && cat /tmp/x; touch /home/runner/y'], { readOnlyRoot: true });
+    const result = await run(['sh', '-c', 'echo ok > /tmp/x && cat /tmp/x; touch /home/runner/y']);
     expect(result.stdout).toEqual(['ok']);
     expect(result.stderr.join('\n')).toMatch(/Read-only file system/);
     expect(result.exitCode).not.toBe(0);
-  });
-
-  it('reaches a server on the host’s 127.0.0.1 only with host networking', async () => {
-    const server = net.createServer((socket) => socket.end('hello from the host\n'));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    if (!address || typeof address === 'string') throw new Error('The test server has no TCP address.');
-    const { port } = address;
-    const probe = [
-      'node',
-      '-e',
-      `require("net").connect(${port}, "127.0.0.1").on("data", (d) => process.stdout.write(d)).on("error", (e) => console.log(e.code))`,
-    ];
-    try {
-      expect((await run(probe, { networkHost: true })).stdout).toEqual(['hello from the host']);
-      expect((await run(probe, { networkHost: false })).stdout).toEqual(['ECONNREFUSED']);
-    } finally {
-      server.close();
-    }
   });
 
   it('removes orphaned containers by label, running or exited', async () => {

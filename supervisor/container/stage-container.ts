@@ -28,10 +28,15 @@ export interface StageContainerSpec {
   /** `uid:gid`; the agent runs as the image's non-root user, `1000:1000`. */
   user: string;
   labels: { [ContainerLabel.job]: string; [ContainerLabel.stage]: string } & Record<string, string>;
-  /** The host's network (to reach the platform and the model on 127.0.0.1); otherwise loopback only. */
-  networkHost: boolean;
-  /** Read-only root filesystem, with a tmpfs on /tmp; HOME must then be on a bind mount. */
-  readOnlyRoot?: boolean;
+  limits: ContainerLimits;
+}
+
+/** Per container (SPEDY_CONTAINER_*): a runaway agent or fork bomb stops at its own limits. */
+export interface ContainerLimits {
+  memoryMb: number;
+  cpus: number;
+  /** Processes and threads of this container alone (a cgroup limit, unlike `ulimit -u`, which every uid-1000 container shares). */
+  pids: number;
 }
 
 export interface StageExit {
@@ -60,7 +65,15 @@ export const DEFAULT_INTERRUPT_GRACE_MS = 10_000;
 /** After the exit, how long to wait for the attach stream to deliver the last output. */
 const OUTPUT_DRAIN_MS = 5_000;
 
-/** Docker-init (tini) as PID 1 forwards SIGTERM to the command and reaps the agent's subprocesses. */
+/** /tmp is the only writable place besides the bind mounts (the job's workspace and HOME). */
+const tmpfs = { '/tmp': 'rw,nosuid,nodev,exec,size=1g,mode=1777' };
+
+/**
+ * Contained: no network but loopback (the relay reaches the supervisor through the job's
+ * bind-mounted sockets, supervisor/egress/), a read-only root, no capabilities, no privilege
+ * gain through setuid binaries, and memory, CPU and process limits. Docker-init (tini) as
+ * PID 1 forwards SIGTERM to the command and reaps the agent's subprocesses.
+ */
 function createOptions(spec: StageContainerSpec): Docker.ContainerCreateOptions {
   return {
     Image: spec.image,
@@ -82,9 +95,16 @@ function createOptions(spec: StageContainerSpec): Docker.ContainerCreateOptions 
         Target: bind.container,
         ReadOnly: bind.readOnly,
       })),
-      NetworkMode: spec.networkHost ? 'host' : 'none',
-      ReadonlyRootfs: spec.readOnlyRoot ?? false,
-      Tmpfs: spec.readOnlyRoot ? { '/tmp': 'rw,nosuid,nodev,exec,mode=1777' } : undefined,
+      NetworkMode: 'none',
+      ReadonlyRootfs: true,
+      Tmpfs: tmpfs,
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      Memory: spec.limits.memoryMb * 1024 * 1024,
+      // No swap beyond the memory limit.
+      MemorySwap: spec.limits.memoryMb * 1024 * 1024,
+      NanoCpus: Math.round(spec.limits.cpus * 1e9),
+      PidsLimit: spec.limits.pids,
       Init: true,
       // Removed by remove(), so a late wait or inspect still finds it.
       AutoRemove: false,

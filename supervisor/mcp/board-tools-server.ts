@@ -1,5 +1,6 @@
 // The supervisor's local endpoint for the board tools: the MCP script inside a job's
-// container (host networking) calls it on 127.0.0.1 with that job's random secret, and the
+// container calls it with that job's random secret through the job's tools socket (the relay
+// in the container makes it 127.0.0.1:<port>, supervisor/egress/), and the
 // supervisor forwards to the platform with its runner token, which the container never
 // sees. It also keeps the ticket context cache (5 minutes, cleared by the job's own writes)
 // and the questions asked with ask_user until the runner takes them.
@@ -12,6 +13,7 @@ import type { BoardTicket } from '@spedy/protocol/wire';
 import { toError } from '@spedy/protocol/errors';
 import { ApiError } from '../api/retry.ts';
 import type { BindMount } from '../container/stage-container.ts';
+import { boardToolsContainerUrl } from '../egress/relay.ts';
 import { boardTools, boardToolsAllowList, boardToolsServerName, listBoardTools, type BoardApi } from './tools.ts';
 
 /** Where the script is mounted inside a job's container. */
@@ -31,7 +33,10 @@ export type BoardToolsMcp = {
 };
 
 export type BoardToolsServer = {
+  /** The endpoint on the host's 127.0.0.1 (the supervisor's own and tests'); containers reach `listener` through their job's socket. */
   url: string;
+  /** The endpoint's request listener, served on each job's tools socket as well. */
+  listener: http.RequestListener;
   /** Gives the job a fresh secret; its tools work until `closeJob`. */
   openJob(jobId: string): void;
   closeJob(jobId: string): void;
@@ -110,7 +115,7 @@ export async function startBoardToolsServer(deps: { api: BoardApi; jobsDir: stri
     }
   }
 
-  const server = http.createServer((req, res) => {
+  const listener: http.RequestListener = (req, res) => {
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(JSON.stringify(body));
@@ -125,7 +130,8 @@ export async function startBoardToolsServer(deps: { api: BoardApi; jobsDir: stri
       async (body) => reply(200, await callTool(job, call[1], body)),
       (error: Error) => reply(400, { error: error.message }),
     );
-  });
+  };
+  const server = http.createServer(listener);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -138,6 +144,7 @@ export async function startBoardToolsServer(deps: { api: BoardApi; jobsDir: stri
 
   const instance: BoardToolsServer = {
     url,
+    listener,
     openJob(jobId) {
       const secret = randomBytes(32).toString('hex');
       jobs.set(jobId, { jobId, secret, digest: digestOf(secret), questions: [] });
@@ -150,7 +157,7 @@ export async function startBoardToolsServer(deps: { api: BoardApi; jobsDir: stri
       if (!job) throw new Error(`Job ${jobId} is not running on this supervisor; its board tools are closed.`);
       return {
         name: boardToolsServerName,
-        server: { command: 'node', args: [boardToolsContainerPath], env: { SPEDY_TOOLS_URL: url, SPEDY_TOOLS_SECRET: job.secret } },
+        server: { command: 'node', args: [boardToolsContainerPath], env: { SPEDY_TOOLS_URL: boardToolsContainerUrl, SPEDY_TOOLS_SECRET: job.secret } },
         bind: { host: scriptHostPath, container: boardToolsContainerPath, readOnly: true },
         allowedTools: [...boardToolsAllowList],
       };

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The agent's board tools as a stdio MCP server (JSON-RPC 2.0, one message per line).
 // It runs inside the runner container with the image's Node and no dependencies, and only
-// relays: the tool list and every call go to the supervisor's local endpoint
-// (SPEDY_TOOLS_URL on 127.0.0.1, host networking) with this job's SPEDY_TOOLS_SECRET.
+// relays: the tool list and every call go to the supervisor's endpoint (SPEDY_TOOLS_URL on
+// the container's 127.0.0.1, which the relay pipes to the job's tools socket) with this job's
+// SPEDY_TOOLS_SECRET.
 // The container never sees the runner token; the supervisor defines the tools
 // (supervisor/mcp/tools.ts) and talks to the platform.
 import { createInterface } from 'node:readline';

@@ -46,6 +46,7 @@ async function runLifecycle(runJob: JobRunner) {
   };
   const tools: BoardToolsServer = {
     url: 'http://127.0.0.1:9',
+    listener: (_req, res) => res.writeHead(404).end(),
     openJob: (jobId) => boardTools.opened.push(jobId),
     closeJob: (jobId) => boardTools.closed.push(jobId),
     mcpConfig: () => {

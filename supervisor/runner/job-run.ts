@@ -1,11 +1,14 @@
 // What one job's run holds while it runs: its context and dependencies, where its files
 // are, its status and controls, and how far each stage got (kept across Stop and Continue,
 // so Continue resumes the current stage's session instead of starting over).
+import type http from 'node:http';
 import type Docker from 'dockerode';
 import type { StageSnapshot } from '@spedy/protocol/wire';
 import type { AgentTurn } from '../agent/claude-command.ts';
 import { jobBranchName } from '../git/branch-name.ts';
 import type { RepositoryCheckout } from '../git/checkout.ts';
+import type { ContainmentSettings, JobSockets } from '../egress/job-sockets.ts';
+import type { Log } from '../log.ts';
 import type { BoardToolsMcp } from '../mcp/board-tools-server.ts';
 import type { GitProviderAccess } from '@spedy/protocol/git-providers/access';
 import { JobControls } from './controls.ts';
@@ -18,10 +21,18 @@ export interface RunJobDeps {
   docker: Docker;
   /** The runner image's tag (ensureRunnerImage). */
   image: string;
-  /** The Anthropic API the agent talks to: the scripted model (tests, demo) or the supervisor's proxy; unset: Anthropic's own. */
+  /** The Anthropic API the model socket passes through to: the scripted model (tests, demo); unset: Anthropic's own. */
   modelBaseUrl?: string;
+  /** Answers the job's model socket instead of the pass-through (the metering model proxy). */
+  modelListener?: http.RequestListener;
   /** The job's board tools for a stage's --mcp-config (supervisor/mcp/); none when unset. */
   boardToolsMcp?: (stage: StageSnapshot) => BoardToolsMcp | undefined;
+  /** Answers the job's board tools socket (the board tools server's listener). */
+  boardToolsListener?: http.RequestListener;
+  /** Limits, the sockets folder and the egress proxy's internal hosts. */
+  containment: ContainmentSettings;
+  /** The job's log (refused egress, for one); silent when unset. */
+  log?: Log;
   /** The bootstrap bundle's `git` entries: API URL and token per git host. */
   providers: readonly GitProviderAccess[];
 }
@@ -63,6 +74,8 @@ export class JobRun {
   /** Folder of each repository of the snapshot under the workspace, in snapshot order. */
   readonly repositoryFolders: string[];
   checkouts: RepositoryCheckout[] = [];
+  /** The job's sockets, open while the run runs (run-job.ts). */
+  sockets: JobSockets | undefined;
   private questions: Promise<unknown> = Promise.resolve();
 
   constructor(

@@ -7,15 +7,20 @@
 import { canTransition } from '@spedy/protocol/job-status';
 import { CancelReason } from '../container/cancel-reason.ts';
 import { removeOrphans } from '../container/remove.ts';
+import { openJobSockets } from '../egress/job-sockets.ts';
+import { anthropicApiUrl, modelPassThrough } from '../egress/model-socket.ts';
 import { ContainerLabel } from '../container/stage-container.ts';
 import { deliverPullRequests, type DeliveredPullRequest } from './delivery.ts';
-import { failureOutcome, JobStopped } from './failures.ts';
+import { toError } from '@spedy/protocol/errors';
+import { failureOutcome, InfrastructureFailure, JobStopped } from './failures.ts';
 import type { JobContext, JobEnd } from './job-context.ts';
 import { jobEvent } from './job-events.ts';
 import { JobRun, type RunJobDeps } from './job-run.ts';
 import { runPipeline } from './pipeline.ts';
 import { agentApiKey } from './stage-run.ts';
 import { prepareWorkspace } from './workspace.ts';
+
+const silentLog = { info() {}, warn() {}, error() {}, debug() {} };
 
 export type { RunJobDeps } from './job-run.ts';
 
@@ -29,6 +34,16 @@ export async function runJob(ctx: JobContext, deps: RunJobDeps): Promise<JobEnd 
   const run = new JobRun(ctx, deps);
   try {
     agentApiKey(run);
+    run.sockets = await openJobSockets({
+      settings: deps.containment,
+      jobId: ctx.job.id,
+      allowedHosts: ctx.job.snapshot.allowedHosts,
+      model: deps.modelListener ?? modelPassThrough(deps.modelBaseUrl ?? anthropicApiUrl),
+      tools: deps.boardToolsListener,
+      log: deps.log ?? silentLog,
+    }).catch((error: unknown) => {
+      throw new InfrastructureFailure(`The supervisor could not open the job's sockets in ${deps.containment.socketsDir}: ${toError(error).message}`);
+    });
     for (;;) {
       try {
         await run.status.report(run.status.current === 'stopped' ? 'executing' : 'preparing');
@@ -65,5 +80,6 @@ export async function runJob(ctx: JobContext, deps: RunJobDeps): Promise<JobEnd 
     run.controls.close();
     // Every container of the job, whatever ended the run (the workspace and HOME stay), before the outcome is reported.
     await removeOrphans(deps.docker, `${ContainerLabel.job}=${ctx.job.id}`).catch(() => undefined);
+    await run.sockets?.close().catch(() => undefined);
   }
 }

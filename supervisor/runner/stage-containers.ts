@@ -1,11 +1,13 @@
 // The containers of a stage: the agent, and the validation commands after it. Both see
 // the stage's workspace at /workspace (read-only for planners, the hard guarantee that a
-// planning stage changes nothing), run as the runner user on the host's network (to reach
-// the model server or proxy on 127.0.0.1) and carry the job's and stage's labels, by
-// which leftovers are removed.
+// planning stage changes nothing), run as the runner user without a network, reaching the
+// model, the board tools and the team's allowed hosts only through the job's sockets and the
+// relay in front of their command (supervisor/egress/), within the supervisor's limits, and
+// carry the job's and stage's labels, by which leftovers are removed.
 import path from 'node:path';
 import { skillsContainerDir } from '../agent/claude-command.ts';
 import { ContainerLabel, type BindMount, type StageContainerSpec } from '../container/stage-container.ts';
+import type { JobSockets } from '../egress/job-sockets.ts';
 import { RUNNER_HOME, RUNNER_UID, RUNNER_WORKDIR } from '../image/runner-image.ts';
 import type { JobRun, StageState } from './job-run.ts';
 
@@ -33,16 +35,24 @@ function workspaceBinds(place: StagePlace, readOnly: boolean): BindMount[] {
   ];
 }
 
+/** The job's sockets; open for the whole run (run-job.ts). */
+export function jobSockets(run: JobRun): JobSockets {
+  if (!run.sockets) throw new Error(`Job ${run.job.id} has no sockets open; run-job.ts opens them before any stage.`);
+  return run.sockets;
+}
+
 function baseSpec(run: JobRun, state: StageState, cmd: string[], env: Record<string, string>, binds: BindMount[]): StageContainerSpec {
+  const sockets = jobSockets(run);
   return {
     image: run.deps.image,
-    cmd,
-    env,
-    binds,
+    cmd: sockets.command(cmd),
+    // The proxy variables last: a vault entry named HTTPS_PROXY does not open another way out.
+    env: { ...env, ...sockets.env },
+    binds: [...binds, ...sockets.binds],
     workingDir: containerCwd(run),
     user: `${RUNNER_UID}:${RUNNER_UID}`,
     labels: { [ContainerLabel.job]: run.job.id, [ContainerLabel.stage]: state.stage.id },
-    networkHost: true,
+    limits: run.deps.containment.limits,
   };
 }
 
@@ -63,5 +73,6 @@ export function agentContainerSpec(
 
 export function validationContainerSpec(run: JobRun, state: StageState, place: StagePlace, argv: string[], env: Record<string, string>): StageContainerSpec {
   const binds = [...workspaceBinds(place, false), { host: run.layout.home, container: RUNNER_HOME, readOnly: false }];
-  return { ...baseSpec(run, state, argv, env, binds), labels: { [ContainerLabel.job]: run.job.id, [ContainerLabel.stage]: state.stage.id, 'spedy.role': 'validation' } };
+  const spec = baseSpec(run, state, argv, env, binds);
+  return { ...spec, labels: { ...spec.labels, 'spedy.role': 'validation' } };
 }

@@ -11,7 +11,7 @@ import { continuePrompt, continuePromptAfter, stagePrompt, validationFailureProm
 import { InfrastructureFailure, JobStopped, WorkFailure } from './failures.ts';
 import { jobEvent } from './job-events.ts';
 import type { JobRun, StageState } from './job-run.ts';
-import { agentContainerSpec, containerCwd, type StagePlace } from './stage-containers.ts';
+import { agentContainerSpec, containerCwd, jobSockets, type StagePlace } from './stage-containers.ts';
 import { runValidation } from './validation.ts';
 
 /** The Anthropic key for the agent: the vault's, or none needed by the scripted model or the proxy. */
@@ -89,7 +89,7 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
   const boardTools = run.deps.boardToolsMcp?.(stage);
   const mcp = stageMcp(stage, boardTools, await stageMcpCredentials(run, stage.name, stage.mcpServers.length > 0));
   const hasSkills = await writeStageSkills(run.layout.skills(state.key), stage.skills);
-  const env = agentEnv({ secrets: run.ctx.secrets, modelBaseUrl: run.deps.modelBaseUrl, apiKey: agentApiKey(run) });
+  const env = agentEnv({ secrets: run.ctx.secrets, modelBaseUrl: jobSockets(run).modelUrl, apiKey: agentApiKey(run) });
   const validates = stage.role !== 'planner' && stage.validationCommands.length > 0;
 
   try {

@@ -173,6 +173,7 @@ export function sampleSnapshot(): JobSnapshot {
     trigger: { kind: 'manual' },
     ticket: null,
     team: null,
+    allowedHosts: [],
     instructions: 'Fix the login flow.',
     pipeline: {
       steps: [

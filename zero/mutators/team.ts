@@ -2,6 +2,7 @@ import { defineMutator, type Transaction } from '@rocicorp/zero';
 import { z } from 'zod';
 import { assertPermission } from '../../lib/auth/permissions.ts';
 import { branchName } from '../../lib/repositories/link-input.ts';
+import { allowedHostList } from '@spedy/protocol/allowed-hosts';
 import { runnerTag } from '@spedy/protocol/wire';
 import { detachMcpServer, detachSkill } from '../../lib/teams/attachments.ts';
 import { handleSchema } from '../../lib/teams/handle.ts';
@@ -89,6 +90,7 @@ export const teamMutators = {
         requiredLabels: args.requiredLabels,
         budget: args.budget ?? defaultBudget,
         pipeline: presets[args.preset].pipeline(),
+        allowedHosts: [],
         createdAt: now,
         updatedAt: now,
       });
@@ -120,6 +122,12 @@ export const teamMutators = {
       }
     }
     await tx.mutate.runnerTeam.update({ id: team.id, pipeline: args.pipeline, updatedAt: Date.now() });
+  }),
+
+  /** The hosts its containers may reach through the supervisor's egress proxy (protocol/src/allowed-hosts.ts). */
+  setAllowedHosts: defineMutator(z.object({ id: idArg, allowedHosts: allowedHostList }), async ({ tx, args, ctx }) => {
+    const team = await loadTeam(tx, ctx, args.id);
+    await tx.mutate.runnerTeam.update({ id: team.id, allowedHosts: args.allowedHosts, updatedAt: Date.now() });
   }),
 
   resetPipeline: defineMutator(z.object({ id: idArg }), async ({ tx, args, ctx }) => {

@@ -209,6 +209,7 @@ export function PipelineEditor({ team }: { team: RunnerTeam }) {
                 skills={skills}
                 mcpServers={mcpServers}
                 projectKeys={projectKeys}
+                allowedHosts={team.allowedHosts ?? []}
                 errors={problems.byStage.get(selectedStage.id) ?? {}}
               />
             </>

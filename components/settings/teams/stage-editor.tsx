@@ -10,6 +10,7 @@ import { Switch } from '@/components/ui/switch';
 import { Textarea } from '@/components/ui/textarea';
 import { mcpToolPatterns } from '@/lib/mcp/config-input';
 import { defaultPlanningModel, models } from '@spedy/protocol/models';
+import { formatHostPort, isAllowedHost } from '@spedy/protocol/allowed-hosts';
 import { builtInTools, stageTypes } from '@spedy/protocol/wire';
 import type { StageConfig } from '@/lib/teams/pipeline';
 import { validationCommandProblem } from '@spedy/protocol/validation-commands';
@@ -23,9 +24,39 @@ type StageEditorProps = {
   mcpServers: readonly McpServer[];
   /** Project id → key, to label project-scoped skills and servers. */
   projectKeys: ReadonlyMap<string, string>;
+  /** The team's allowed hosts: all WebFetch and HTTP/SSE MCP servers reach (see NetworkNote). */
+  allowedHosts: readonly string[];
   /** Field → the server's message (from pipelineConfig), for fields without their own inline check. */
   errors: Partial<Record<string, string>>;
 };
+
+/** host:port of an HTTP/SSE server's URL (the scheme's port when none is given). */
+function serverHost(url: string | null): { host: string; port: number } | null {
+  try {
+    const parsed = new URL(url ?? '');
+    return { host: parsed.hostname, port: Number(parsed.port) || (parsed.protocol === 'https:' ? 443 : 80) };
+  } catch {
+    return null;
+  }
+}
+
+/** WebFetch and HTTP/SSE MCP servers need their hosts on the team's allowed hosts: say so, and which are missing. */
+function NetworkNote({ webFetch, servers, allowedHosts }: { webFetch: boolean; servers: readonly McpServer[]; allowedHosts: readonly string[] }) {
+  const remote = servers.filter((s) => s.transport !== 'stdio');
+  if (!webFetch && remote.length === 0) return null;
+  const missing = remote.flatMap((server) => {
+    const target = serverHost(server.url);
+    return target && !isAllowedHost(allowedHosts, target.host, target.port) ? [`${server.name} (${formatHostPort(target)})`] : [];
+  });
+  const subject = webFetch ? (remote.length > 0 ? 'WebFetch and HTTP/SSE MCP servers reach' : 'WebFetch reaches') : 'HTTP and SSE MCP servers reach';
+  return (
+    <p className="rounded-md border border-dashed px-3 py-2 text-xs text-muted-foreground" data-testid="network-note">
+      {subject} only the team's allowed hosts ({allowedHosts.length === 0 ? 'none yet' : allowedHosts.join(', ')}); edit them under Team settings →
+      Allowed hosts.
+      {missing.length > 0 && <span className="mt-1 block text-destructive">Not allowed yet: {missing.join(', ')}.</span>}
+    </p>
+  );
+}
 
 function Section({ title, children, hint }: { title: string; hint?: ReactNode; children: ReactNode }) {
   return (
@@ -49,7 +80,7 @@ function CheckboxItem({ checked, onChange, children, mono }: { checked: boolean;
 const toggle = (list: readonly string[], item: string, on: boolean) => (on ? [...new Set([...list, item])] : list.filter((x) => x !== item));
 
 /** Every setting of one stage; changes go to the pipeline draft at once, saving is the editor's. */
-export function StageEditor({ stage, onChange, skills, mcpServers, projectKeys, errors }: StageEditorProps) {
+export function StageEditor({ stage, onChange, skills, mcpServers, projectKeys, allowedHosts, errors }: StageEditorProps) {
   const id = useId();
   const org = useCurrentOrg();
   // The text as typed (blank lines included); the stage keeps the non-empty lines.
@@ -177,6 +208,7 @@ export function StageEditor({ stage, onChange, skills, mcpServers, projectKeys, 
             )}
           </div>
         )}
+        <NetworkNote webFetch={stage.allowedTools.includes('WebFetch')} servers={attachedServers} allowedHosts={allowedHosts} />
         <FormError>{errors.allowedTools}</FormError>
       </Section>
 

@@ -19,6 +19,7 @@ import { can } from '@/lib/auth/permissions';
 import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
 import type { RunnerTeam } from '@/zero/schema.gen';
+import { AllowedHostsSection } from './allowed-hosts-section';
 import { PipelineEditor } from './pipeline-editor';
 import { SettingsPage } from './settings-page';
 import { draftOf, parseTeamDraft, type TeamDraft } from './team-draft';
@@ -156,7 +157,14 @@ export function TeamDetailClient({ teamID }: { teamID: string }) {
     >
       <Tabs tabs={detailTabs} value={tab} onValueChange={show} idBase={idBase} aria-label="Runner team" />
       <div {...tabPanelProps(idBase, tab)} className="grid gap-6 outline-none">
-        {tab === 'settings' ? <TeamDetailsForm team={team} /> : <PipelineEditor team={team} />}
+        {tab === 'settings' ? (
+          <>
+            <TeamDetailsForm team={team} />
+            <AllowedHostsSection team={team} />
+          </>
+        ) : (
+          <PipelineEditor team={team} />
+        )}
       </div>
     </SettingsPage>
   );

@@ -128,6 +128,7 @@ export function claimedTestJob(input: {
   repositories: JobSnapshot['repositories'];
   ticket?: { displayId: string; title: string; description: string };
   trigger?: JobSnapshot['trigger'];
+  allowedHosts?: string[];
 }): ClaimedJob {
   const ticket = input.ticket ?? { displayId: 'SPD-42', title: 'Add a greeting script', description: 'Print a friendly greeting from hello.js.' };
   return claimedJob.parse({
@@ -145,6 +146,7 @@ export function claimedTestJob(input: {
       pipeline: { steps: input.steps.map((stages) => ({ stages })) },
       budget: { maxCostUsd: null, maxTurns: 30, warningThresholdPercent: 80, maxInputTokens: null, maxOutputTokens: null },
       repositories: input.repositories,
+      allowedHosts: input.allowedHosts ?? [],
     },
   });
 }

@@ -4,6 +4,7 @@
 // runJob the way the job lifecycle does, so its outcome is reported as in production.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { fromRoot } from '../../../stack/paths.ts';
@@ -15,6 +16,8 @@ import { startModelServer, type ModelServer } from '../../../test-kit/model-serv
 import { startProviderApi, type ProviderApi } from '../../../test-kit/provider-api/server.ts';
 import { removeOrphans } from '../../../supervisor/container/remove.ts';
 import { ContainerLabel } from '../../../supervisor/container/stage-container.ts';
+import type { ContainmentSettings } from '../../../supervisor/egress/job-sockets.ts';
+import { installRelayScript } from '../../../supervisor/egress/relay.ts';
 import type { BoardToolsMcp } from '../../../supervisor/mcp/board-tools-server.ts';
 import { claimedTestJob, FakeJobContext } from './fake-job-context.ts';
 import type { RunJobDeps } from '../../../supervisor/runner/job-run.ts';
@@ -76,13 +79,25 @@ export interface RunnerTestKit {
     files?: Record<string, string>;
     type?: JobType;
     trigger?: JobSnapshot['trigger'];
+    allowedHosts?: string[];
   }): Promise<{ ctx: FakeJobContext; fullName: string; deps: RunJobDeps }>;
   /** The test's containers still present (running or exited). */
   containersOf(jobId: string): Promise<Docker.ContainerInfo[]>;
   stop(): Promise<void>;
 }
 
-export async function startRunnerTestKit(options: { dockerSocket: string; image: string; suite: string }): Promise<RunnerTestKit> {
+/** Contained as the supervisor contains jobs, with limits small enough for tests. */
+export const testContainerLimits = { memoryMb: 1024, cpus: 1, pids: 256 };
+/** Short, whatever the checkout's depth: socket paths are limited to 107 bytes. */
+export const testSocketsDir = path.join(os.tmpdir(), 'spedy-sockets-test');
+
+export async function startRunnerTestKit(options: {
+  dockerSocket: string;
+  image: string;
+  suite: string;
+  /** The supervisor's SPEDY_ALLOWED_INTERNAL_HOSTS (a loopback test server a job's team allows). */
+  allowedInternalHosts?: string;
+}): Promise<RunnerTestKit> {
   const docker = new Docker({ socketPath: options.dockerSocket });
   const suite = `${options.suite}-${randomBytes(3).toString('hex')}`;
   const root = fromRoot('.test-data', 'runner-tests', suite);
@@ -95,6 +110,12 @@ export async function startRunnerTestKit(options: { dockerSocket: string; image:
   ]);
   const repositories: string[] = [];
   const jobIds: string[] = [];
+  const containment: ContainmentSettings = {
+    socketsDir: testSocketsDir,
+    relayScript: await installRelayScript(testSocketsDir),
+    limits: testContainerLimits,
+    allowedInternalHosts: options.allowedInternalHosts,
+  };
   // The stub stands in for the supervisor's board tools script, at the same path inside the container.
   const boardTools: BoardToolsMcp = {
     name: 'spedy',
@@ -119,6 +140,7 @@ export async function startRunnerTestKit(options: { dockerSocket: string; image:
       const id = `job_${name.replace(/-/g, '_')}`;
       jobIds.push(id);
       const job = claimedTestJob({
+        allowedHosts: input.allowedHosts,
         id,
         type: input.type,
         trigger: input.trigger,
@@ -132,6 +154,7 @@ export async function startRunnerTestKit(options: { dockerSocket: string; image:
         modelBaseUrl: model.url,
         boardToolsMcp: () => boardTools,
         providers: [{ provider: 'github', apiUrl: providerApi.githubUrl, token, username: null }],
+        containment,
       };
       return { ctx, fullName, deps };
     },

@@ -1,6 +1,6 @@
 // SPEDY_ALLOWED_INTERNAL_HOSTS: the hosts on loopback or private addresses that the address
-// guard (address-guard.ts) lets the platform fetch, such as a team's GitHub Enterprise.
-// Read from the environment only (lib/config.ts), never from a form.
+// check (address-check.ts) lets the platform fetch and the egress proxy connect to, such as a team's GitHub Enterprise.
+// Read from the environment only (lib/config.ts, supervisor/config.ts), never from a form.
 import { isIP } from 'node:net';
 
 export const allowedInternalHostsVariable = 'SPEDY_ALLOWED_INTERNAL_HOSTS';

@@ -1,4 +1,4 @@
-// What kind of address an IP is, for the address guard (address-guard.ts):
+// What kind of address an IP is, for the address check (address-check.ts):
 //   public    — fetched freely;
 //   internal  — loopback, private (RFC 1918), CGNAT, unique local IPv6: fetched only for a
 //               host the operator named in SPEDY_ALLOWED_INTERNAL_HOSTS;
