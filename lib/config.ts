@@ -40,6 +40,10 @@ export const configSchema = z.object({
     .min(0, 'SPEDY_SHUTDOWN_TIMEOUT_MS must be at least 0 (milliseconds)')
     .max(600_000, 'SPEDY_SHUTDOWN_TIMEOUT_MS must be at most 600000 (ten minutes)')
     .default(10_000),
+  /** The least severe log line written: fatal, error, warn, info, debug or trace (silent writes none). */
+  SPEDY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'SPEDY_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  /** `json` (one object a line, for collectors) or `pretty` (for people); unset: pretty when stdout is a terminal. */
+  SPEDY_LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'SPEDY_LOG_FORMAT must be "json" or "pretty"' }).optional(),
   /** Hosts on loopback or private addresses that URLs people type may reach ("host" or "host:port", comma-separated; lib/net/address-guard.ts). */
   SPEDY_ALLOWED_INTERNAL_HOSTS: z
     .string()
@@ -54,6 +58,19 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema> & { ZERO_PUBLIC_URL: string };
+
+const logSettingsSchema = configSchema.pick({ SPEDY_LOG_LEVEL: true, SPEDY_LOG_FORMAT: true });
+export type LogSettings = z.infer<typeof logSettingsSchema>;
+
+/** The logger's settings alone: scripts and tests log without the database and secret settings. */
+export function getLogSettings(env: Record<string, string | undefined> = process.env): LogSettings {
+  const parsed = logSettingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Spedy configuration is invalid: ${problems}`);
+  }
+  return parsed.data;
+}
 
 let cached: Config | undefined;
 

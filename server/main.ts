@@ -11,14 +11,17 @@ import { getDb } from '../lib/db/client.ts';
 import { runnerSocketPath } from '@spedy/protocol/wire';
 import { clientAddress, trustedProxies } from '../lib/net/client-address.ts';
 import { clientAddressHeader } from '../lib/runners/authenticate.ts';
+import { getLogger } from '../lib/log/logger.ts';
 import { heartbeatSweep } from '../lib/tasks/heartbeat-sweep.ts';
 import { startTaskQueue } from '../lib/tasks/queue.ts';
 import { installGracefulShutdown } from './graceful-shutdown.ts';
 import { startRunnerSocketServer } from './runner-socket.ts';
 import { forwardZeroSync, isZeroSyncPath } from './zero-sync-proxy.ts';
 import { countHttpRequest, createMetricsEndpoint, metricsPath } from './metrics-endpoint.ts';
+import { withRequestLog } from './request-log.ts';
 
 const dev = process.env.SPEDY_DEV === '1';
+const log = getLogger();
 const config = getConfig(); // fail fast, naming the variable
 const port = config.PORT;
 const trust = trustedProxies(config.SPEDY_TRUSTED_PROXIES);
@@ -32,29 +35,29 @@ await app.prepare();
 
 if (signUpMode(config) === 'invite') {
   const setupCode = await createSetupCodeIfUnowned(getDb());
-  if (setupCode) console.log(`No one owns this Spedy yet. Setup code for the first account (works once): ${setupCode}`);
+  if (setupCode) log.warn(`No one owns this Spedy yet. Setup code for the first account (works once): ${setupCode}`);
 }
 
-const log = (line: string) => console.log(`[runners] ${line}`);
-const runnerSockets = await startRunnerSocketServer({ db: getDb(), databaseUrl: config.DATABASE_URL, log });
+const runnersLog = getLogger('runners');
+const runnerSockets = await startRunnerSocketServer({ db: getDb(), databaseUrl: config.DATABASE_URL, log: (line) => runnersLog.warn(line) });
 const taskQueue = await startTaskQueue({
   connectionString: config.DATABASE_URL,
-  periodic: [heartbeatSweep({ db: getDb(), periodMs: config.SPEDY_HEARTBEAT_SWEEP_MS, heartbeatFloor: Date.now(), log })],
-  log: (line) => console.log(`[tasks] ${line}`),
+  periodic: [heartbeatSweep({ db: getDb(), periodMs: config.SPEDY_HEARTBEAT_SWEEP_MS, heartbeatFloor: Date.now(), log: (line) => runnersLog.info(line) })],
+  log: (line) => getLogger('tasks').warn(line),
 });
 
-const serveMetrics = createMetricsEndpoint({ db: getDb(), publicUrl: config.SPEDY_PUBLIC_URL, token: config.SPEDY_METRICS_TOKEN, log: (line) => console.error(`[metrics] ${line}`) });
+const serveMetrics = createMetricsEndpoint({ db: getDb(), publicUrl: config.SPEDY_PUBLIC_URL, token: config.SPEDY_METRICS_TOKEN, log: (line) => getLogger('metrics').warn(line) });
 
-const server = createServer((req, res) => {
+const server = createServer(withRequestLog(getLogger('http'), (req, res) => {
   // Rate limits count per client address: the socket's, or X-Forwarded-For from a trusted proxy only.
   req.headers[clientAddressHeader] = clientAddress(req, trust);
   countHttpRequest(req, res);
   if (req.url?.split('?')[0] === metricsPath) return void serveMetrics(req, res);
   handle(req, res).catch((error: unknown) => {
-    console.error('request failed', req.url, error);
+    log.error({ err: error, path: req.url?.split('?')[0] }, 'request failed');
     if (!res.headersSent) res.writeHead(500).end('Internal error');
   });
-});
+}));
 
 type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => unknown;
 // In dev, hot reload uses Next's own upgrade handler (getUpgradeHandler() does nothing in 16.4).
@@ -71,13 +74,13 @@ server.on('upgrade', (req, socket, head) => {
 
 server.once('error', (error: NodeJS.ErrnoException) => {
   const where = `${config.SPEDY_HOST}:${port}`;
-  if (error.code === 'EADDRINUSE') console.error(`Port ${port} is taken on ${config.SPEDY_HOST}: stop whatever uses it or set PORT to a free port.`);
-  else if (error.code === 'EADDRNOTAVAIL') console.error(`SPEDY_HOST=${config.SPEDY_HOST} is not an address of this machine (listening on ${where} failed).`);
-  else console.error(`Could not listen on ${where}: ${error.message}`);
+  if (error.code === 'EADDRINUSE') log.fatal(`Port ${port} is taken on ${config.SPEDY_HOST}: stop whatever uses it or set PORT to a free port.`);
+  else if (error.code === 'EADDRNOTAVAIL') log.fatal(`SPEDY_HOST=${config.SPEDY_HOST} is not an address of this machine (listening on ${where} failed).`);
+  else log.fatal(`Could not listen on ${where}: ${error.message}`);
   process.exit(1);
 });
 server.listen(port, config.SPEDY_HOST, () => {
-  console.log(`Spedy app listening on http://${config.SPEDY_HOST}:${port}`);
+  log.info(`Spedy app listening on http://${config.SPEDY_HOST}:${port}`);
 });
 
 installGracefulShutdown({
@@ -87,6 +90,6 @@ installGracefulShutdown({
     { name: 'the task queue', stop: () => taskQueue.stop() },
   ],
   timeoutMs: config.SPEDY_SHUTDOWN_TIMEOUT_MS,
-  log: (line) => console.log(`[shutdown] ${line}`),
+  log: (line) => getLogger('shutdown').info(line),
   exit: (code) => process.exit(code),
 });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { configSchema } from '../lib/config.ts';
 import { fromRoot, projectRoot } from './paths.ts';
 import { describeTail, spawnManaged, stopLeftovers } from './process-group.ts';
 import { ReadinessError, waitForHttpOk } from './wait.ts';
@@ -9,7 +10,7 @@ export interface AppServerHandle {
   port: number;
   /** The server's process (the leader of its process group), e.g. for a test to SIGKILL it. */
   pid: number;
-  /** SIGTERM to the process group, SIGKILL after 5 s. Idempotent. */
+  /** SIGTERM to the process group, SIGKILL once its shutdown timeout and a margin have passed (appStopGraceMs). Idempotent. */
   stop(): Promise<void>;
   /** Resolves if the server exits by itself (not through stop()). */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -28,6 +29,19 @@ export interface StartAppServerOptions {
   signal?: AbortSignal;
 }
 
+/** Time for exiting after the drain: stopping the task queue and Next, flushing the log. */
+const exitMarginMs = 5000;
+
+/**
+ * How long stop() waits after SIGTERM before SIGKILL: the app's own drain timeout
+ * (SPEDY_SHUTDOWN_TIMEOUT_MS in its environment, lib/config.ts's default otherwise) plus a
+ * margin, so the launcher never kills a server that is still finishing requests in time.
+ */
+export function appStopGraceMs(env: Record<string, string | undefined>): number {
+  const timeout = configSchema.shape.SPEDY_SHUTDOWN_TIMEOUT_MS.safeParse(env.SPEDY_SHUTDOWN_TIMEOUT_MS);
+  return (timeout.success ? timeout.data : configSchema.shape.SPEDY_SHUTDOWN_TIMEOUT_MS.parse(undefined)) + exitMarginMs;
+}
+
 /**
  * Runs `node --import tsx server/main.ts` in its own process group and waits
  * until `GET /api/health` answers 200.
@@ -35,14 +49,16 @@ export interface StartAppServerOptions {
 export async function startAppServer(options: StartAppServerOptions): Promise<AppServerHandle> {
   const dataDir = path.resolve(options.dataDir ?? fromRoot('.data'));
   const pidFile = path.join(dataDir, 'run', 'app.pid');
-  await stopLeftovers(pidFile);
-
   const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
   for (const [key, value] of Object.entries(options.env)) {
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
   env.PORT = String(options.port);
+  // Its log lines are copied to a person's terminal: readable ones, unless SPEDY_LOG_FORMAT says otherwise.
+  if (options.echo && process.stdout.isTTY && !env.SPEDY_LOG_FORMAT) env.SPEDY_LOG_FORMAT = 'pretty';
+  const graceMs = appStopGraceMs(env);
+  await stopLeftovers(pidFile, 'SIGTERM', graceMs);
 
   const proc = spawnManaged({
     name: 'App server',
@@ -54,7 +70,7 @@ export async function startAppServer(options: StartAppServerOptions): Promise<Ap
     echo: options.echo,
     pidFile,
     stopSignal: 'SIGTERM',
-    graceMs: 5000,
+    graceMs,
   });
 
   const url = `http://localhost:${options.port}`;

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { openLogFile } from './log-file.ts';
 import { displayPath } from './paths.ts';
 import { isAlive, processTree, signalProc, type ProcId } from './proc-tree.ts';
 import { sleep } from './time.ts';
@@ -10,7 +11,8 @@ import { sleep } from './time.ts';
  * Ctrl-C in the terminal reaches only our process and we stop children in
  * order. Stopping signals the group, and everything the child started is
  * tracked (some children detach their own children) so nothing outlives it.
- * Output goes to a log file (appended) and a small in-memory tail.
+ * Output goes to a log file (appended, rotated at a size cap: log-file.ts) and a small
+ * in-memory tail.
  */
 export interface ManagedProcess {
   readonly name: string;
@@ -32,6 +34,8 @@ export interface SpawnManagedOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   logFile: string;
+  /** Rotate the log file past this size (default: SPEDY_LOG_FILE_MAX_MB). */
+  logFileMaxBytes?: number;
   /** Also copy the child's output to our stdout. */
   echo?: boolean;
   /**
@@ -149,7 +153,10 @@ export async function stopLeftovers(
 export function spawnManaged(options: SpawnManagedOptions): ManagedProcess {
   installExitHook();
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
-  const log = fs.createWriteStream(options.logFile, { flags: 'a' });
+  const tail: string[] = [];
+  const log = openLogFile(options.logFile, options.logFileMaxBytes);
+  // A full disk or a removed folder must not end the launcher: the tail keeps the last lines.
+  log.on('error', (err) => tail.push(`(could not write ${options.logFile}: ${err.message})`));
   log.write(`\n=== ${new Date().toISOString()} ${options.name}: ${options.command} ${options.args.join(' ')}\n`);
 
   const child: ChildProcess = spawn(options.command, options.args, {
@@ -161,10 +168,9 @@ export function spawnManaged(options: SpawnManagedOptions): ManagedProcess {
     gid: options.gid,
   });
 
-  const tail: string[] = [];
   let partial = '';
   const onData = (chunk: Buffer) => {
-    log.write(chunk);
+    if (!log.writableEnded && !log.destroyed) log.write(chunk);
     if (options.echo) process.stdout.write(chunk);
     const lines = (partial + chunk.toString('utf8')).split('\n');
     partial = lines.pop() ?? '';
@@ -180,6 +186,7 @@ export function spawnManaged(options: SpawnManagedOptions): ManagedProcess {
       tail.push(`(could not start ${options.command}: ${err.message})`);
       if (child.pid === undefined) {
         done = true;
+        endLog();
         resolve({ code: null, signal: null });
       }
     });
@@ -218,8 +225,12 @@ export function spawnManaged(options: SpawnManagedOptions): ManagedProcess {
   void exited.then(() => {
     if (partial) tail.push(partial);
     partial = '';
-    log.end(`=== ${new Date().toISOString()} ${options.name} exited\n`);
   });
+  // After the exit and the last output (stdio closes once the child and whatever inherited its pipes are gone).
+  const endLog = () => {
+    if (!log.writableEnded) log.end(`=== ${new Date().toISOString()} ${options.name} exited\n`);
+  };
+  child.once('close', endLog);
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {

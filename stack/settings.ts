@@ -24,6 +24,9 @@ export const launcherSettings: Setting[] = [
   { name: 'SPEDY_AUTH_RATE_LIMIT', what: '0 turns the sign-in rate limit off (the test suite does).', fallback: '1' },
   { name: 'SPEDY_HEARTBEAT_SWEEP_MS', what: 'How often the heartbeat sweep runs (once per period across all instances, on the task queue) to find runners whose heartbeat stopped (ms).', fallback: '5000' },
   { name: 'SPEDY_SHUTDOWN_TIMEOUT_MS', what: 'On SIGTERM, how long in-flight requests may take before the server exits anyway (ms).', fallback: '10000' },
+  { name: 'SPEDY_LOG_LEVEL', what: 'The least severe app log line written: fatal, error, warn, info, debug (why runners are refused, probes) or trace.', fallback: 'info' },
+  { name: 'SPEDY_LOG_FORMAT', what: 'json (one object a line, for a log collector) or pretty (readable lines).', fallback: 'pretty on a terminal, json otherwise (so json in .data/logs/app.log)' },
+  { name: 'SPEDY_LOG_FILE_MAX_MB', what: 'Size at which the launcher rotates each log in .data/logs (app, zero-cache, postgres…); two rotated files (.1, .2) are kept.', fallback: '20' },
   { name: 'SPEDY_NEXT_DIST_DIR', what: 'Next.js output folder, so several development stacks can share one checkout.', fallback: '.next' },
 ];
 

@@ -2,14 +2,14 @@
 // by session cookie, check membership and a permission, parse the body with zod, and map
 // every failure to `{ error: "readable message" }` with a 4xx (5xx only for our bugs,
 // logged with context — never the body, which may carry a secret).
-import pino from 'pino';
 import type { z } from 'zod';
 import { SpedyError } from '@spedy/protocol/errors';
+import { getLogger } from '../log/logger.ts';
 import { assertPermission, type Permission } from './permissions.ts';
 import type { Role } from './roles.ts';
 import { buildZeroContext, getSession } from './session.ts';
 
-const log = pino({ name: 'org-api' });
+const log = getLogger('org-api');
 
 export type ApiIssue = { path: string; message: string };
 

@@ -1,6 +1,7 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { getConfig } from '../config.ts';
+import { getLogger } from '../log/logger.ts';
 import * as schema from './schema.ts';
 
 export type Db = NodePgDatabase<typeof schema>;
@@ -12,7 +13,7 @@ export function getPool(): pg.Pool {
   if (!pool) {
     pool = new pg.Pool({ connectionString: getConfig().DATABASE_URL, max: 10 });
     // An idle connection that PostgreSQL drops (restart, failover) is an 'error' on the pool; unheard, it would end the process.
-    pool.on('error', (error) => console.error(`PostgreSQL connection lost (the pool opens a new one on the next query): ${error.message}`));
+    pool.on('error', (error) => getLogger('db').warn(`PostgreSQL connection lost (the pool opens a new one on the next query): ${error.message}`));
   }
   return pool;
 }

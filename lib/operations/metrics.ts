@@ -3,7 +3,7 @@
 // load its own copy of this file and of prom-client), and both must count into the same
 // counters that server/main.ts serves at /metrics.
 import { sql } from 'drizzle-orm';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { jobStatuses } from '@spedy/protocol/job-status';
 import type { DbOrTx } from '../jobs/db.ts';
 
@@ -20,6 +20,9 @@ export type SpedyMetrics = {
 
 function createMetrics(): SpedyMetrics {
   const registry = new Registry();
+  // The process's CPU, memory, event-loop lag, GC and handles (process_*, nodejs_*). Registering
+  // them twice would throw; createMetrics runs once per process (see spedyMetrics).
+  collectDefaultMetrics({ register: registry });
   const registers = [registry];
   return {
     registry,

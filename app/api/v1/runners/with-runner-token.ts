@@ -2,10 +2,13 @@
 // here once, so each route is its own few lines. Refusals are `{ error }` with a 4xx.
 import type { z } from 'zod';
 import { getDb } from '@/lib/db/client';
+import { getLogger } from '@/lib/log/logger';
 import { authenticateRunnerToken, clientAddressHeader, resolveRunner, type RunnerAuth, type RunnerRow } from '@/lib/runners/authenticate';
 import { SpedyError, toError } from '@spedy/protocol/errors';
 import { parseRunnerJson, readRequestText } from '@/lib/runners/request-body';
 import { runnerTokenHashKey } from '@/lib/secrets/keyring';
+
+const log = getLogger('runner-api');
 
 type RouteContext = { params: Promise<Record<string, string>> };
 type TokenContext<T> = { req: Request; auth: RunnerAuth; body: T; params: Record<string, string> };
@@ -41,8 +44,10 @@ function errorResponse(req: Request, error: unknown): Response {
   if (error instanceof SpedyError) {
     const headers: Record<string, string> = { 'cache-control': 'no-store' };
     if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
+    // Why a runner was refused, for an operator who turns SPEDY_LOG_LEVEL to debug.
+    log.debug({ method: req.method, path: new URL(req.url).pathname, status: error.httpStatus }, error.message);
     return Response.json({ error: error.message }, { status: error.httpStatus, headers });
   }
-  console.error('runner API request failed', req.method, new URL(req.url).pathname, toError(error));
+  log.error({ err: toError(error), method: req.method, path: new URL(req.url).pathname }, 'runner API request failed');
   return Response.json({ error: 'The platform could not handle this request; it logged the details.' }, { status: 500 });
 }
