@@ -207,7 +207,7 @@ export function finalOutcome(end: { ended?: JobEnd; failure?: Error; abortReason
   // The platform failed the job or took it back: its outcome is the platform's.
   if (end.abortReason === AbortReason.LostOnPlatform) return null;
   // A person cancelled it: Failed with their reason, even when it was Stopped or had just finished its work.
-  if (end.cancelled !== undefined && activeJobStatuses.includes(end.status)) return { status: 'failed', reason: end.cancelled };
+  if (end.cancelled !== undefined && activeJobStatuses.includes(end.status) && end.status !== 'ready') return { status: 'failed', reason: end.cancelled };
   // Reported by the work itself, or handed back: Stopped waits for Continue, Ready for the next claim.
   if (!activeJobStatuses.includes(end.status) || end.status === 'stopped' || end.status === 'ready') return null;
   if (end.ended) return end.ended;
