@@ -1,7 +1,7 @@
 import { nanoid } from 'nanoid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../test/support/db.ts';
-import { createReadyJobs, newRunnerOrg, openRunnerSocket, registerRunner, type RunnerOrg, type RunnerSocket } from '../test/support/runners.ts';
+import { createReadyJobs, newRunnerOrg, openRunnerSocket, registerRunner, runnerApi, type RunnerOrg, type RunnerSocket } from '../test/support/runners.ts';
 import { testStack } from '../test/support/stack-env.ts';
 import { sendJobControl } from '../lib/jobs/control.ts';
 import { runnerSocketCloseCodes } from '@spedy/protocol/wire';
@@ -159,13 +159,17 @@ describe('runner socket', () => {
 
   it('closes sockets of a token as soon as it is revoked, and refuses messages once it expires', async () => {
     const revocable = await issueRunnerToken(org.db, runnerTokenHashKey(), { orgId: org.account.orgID, name: 'socket revoke', createdBy: null });
-    const runnerId = await registerRunner(org.api);
+    // A token acts only as the runner it registered.
+    const runnerId = await registerRunner(runnerApi(testStack().appUrl, revocable.token));
     const socket = await connect(runnerId, revocable.token);
     const code = closed(socket);
     await revokeRunnerToken(org.db, { orgId: org.account.orgID, tokenId: revocable.id });
     expect(await code).toBe(runnerSocketCloseCodes.tokenRefused);
 
     const expiring = await issueRunnerToken(org.db, runnerTokenHashKey(), { orgId: org.account.orgID, name: 'socket expiry', createdBy: null });
+    // The revoked token's runner moves to the new token by registering again.
+    const [{ name }] = await sql(testStack().databaseUrl, 'SELECT name FROM runner WHERE id = $1', [runnerId]);
+    expect(await registerRunner(runnerApi(testStack().appUrl, expiring.token), { name })).toBe(runnerId);
     const second = await connect(runnerId, expiring.token);
     await sql(testStack().databaseUrl, 'UPDATE runner_token SET expires_at = $2 WHERE id = $1', [expiring.id, Date.now() - 1]);
     const secondCode = closed(second);

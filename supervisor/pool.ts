@@ -93,6 +93,13 @@ export function createPool(deps: JobLifecycleDeps & { size: number }): Pool {
           .catch((error) => log.warn({ jobId: message.jobId, err: toError(error).message }, 'could not continue the job'));
         return;
       }
+      // Cancelled while nothing of it runs here (Stopped before this supervisor restarted): it fails now.
+      if (message.action === 'cancel') {
+        platform
+          .reportStatus(message.jobId, 'failed', { reason: message.text ?? 'Cancelled.' })
+          .catch((error) => log.warn({ jobId: message.jobId, err: toError(error).message }, 'could not cancel the job'));
+        return;
+      }
       log.info({ jobId: message.jobId, action: message.action }, 'control for a job not running here; ignored');
     },
 

@@ -20,6 +20,7 @@ import { RelativeTime } from '@/components/ui/relative-time';
 import { isJobStatus, JobStatusBadge } from './job-status-badge';
 import { ScriptedModelBadge } from './scripted-model-badge';
 import { FeedItemView } from '@/components/jobs/feed-item';
+import { CancelJobButton } from '@/components/jobs/cancel-job-button';
 import { JobResponse } from '@/components/jobs/job-response';
 import { pendingRequest, toFeedItems } from '@/lib/jobs/event-feed';
 
@@ -179,8 +180,9 @@ function JobDetail({ jobID }: { jobID: string }) {
 
       <JobResponse job={job} pending={pendingRequest(job.status, events)} />
 
-      {stoppable && (
-        <div className="flex justify-end">
+      <div className="flex justify-end gap-2">
+        <CancelJobButton job={job} />
+        {stoppable && (
           <ConfirmDialog
             trigger={<Button variant="outline">Stop job</Button>}
             title="Stop this job?"
@@ -188,8 +190,8 @@ function JobDetail({ jobID }: { jobID: string }) {
             confirmLabel="Stop job"
             onConfirm={() => mutate(mutators.job.stop({ id: job.id }))}
           />
-        </div>
-      )}
+        )}
+      </div>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 import { ExternalLink } from 'lucide-react';
 import Link from 'next/link';
+import { CancelJobButton } from '@/components/jobs/cancel-job-button';
 import { ScriptedModelBadge } from '@/components/jobs/scripted-model-badge';
 import { isJobStatus, JobStatusBadge } from '@/components/jobs/job-status-badge';
 import { RelativeTime } from '@/components/ui/relative-time';
@@ -28,7 +29,7 @@ export type HeaderJob = {
 
 const typeLabel: Record<string, string> = { streaming: 'Streaming', batch: 'Batch', board_interaction: 'Board interaction' };
 
-/** Status, title, ticket, runner, why it failed, its pull requests, and Stop. */
+/** Status, title, ticket, runner, why it failed, its pull requests, Stop and Cancel. */
 export function JobHeader({ job }: { job: HeaderJob }) {
   const org = useCurrentOrg();
   const mutate = useMutate();
@@ -57,6 +58,7 @@ export function JobHeader({ job }: { job: HeaderJob }) {
             onConfirm={() => mutate(mutators.job.stop({ id: job.id }))}
           />
         )}
+        <CancelJobButton job={job} size="sm" />
       </div>
       <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-muted-foreground">
         <span>

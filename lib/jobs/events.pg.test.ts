@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../test/support/db.ts';
 import { createReadyJobs, newRunnerOrg, registerRunner, type RunnerOrg } from '../../test/support/runners.ts';
 import { testStack } from '../../test/support/stack-env.ts';
+import { finalFlushGraceMs } from './events.ts';
 
 let org: RunnerOrg;
 let runnerId: string;
@@ -60,5 +61,27 @@ describe('event append', () => {
     expect(late.body).toEqual({ ackedSeq: 5 });
     const [{ n }] = await sql(testStack().databaseUrl, 'SELECT count(*)::int AS n FROM job_event WHERE job_id = $1', [jobId]);
     expect(n).toBe(4);
+  });
+
+  it('closes a final job’s stream: only its runner may add what it had not delivered, within the grace period', async () => {
+    const jobId = await claimedJob();
+    expect((await org.api.post(`jobs/${jobId}/events`, { runnerId, events: [event(1), event(2)] })).body).toEqual({ ackedSeq: 2 });
+    expect((await org.api.post(`jobs/${jobId}/status`, { runnerId, status: 'failed', reason: 'It broke.' })).status).toBe(200);
+
+    // The final flush: 3 is new; 2 was delivered already and is not rewritten.
+    const flush = await org.api.post(`jobs/${jobId}/events`, { runnerId, events: [event(2, 'rewritten'), event(3)] });
+    expect(flush.body).toEqual({ ackedSeq: 3 });
+    const other = await registerRunner(org.api);
+    const stranger = await org.api.post(`jobs/${jobId}/events`, { runnerId: other, events: [event(4)] });
+    expect(stranger.status).toBe(403);
+
+    await sql(testStack().databaseUrl, 'UPDATE job SET finished_at = $2 WHERE id = $1', [jobId, Date.now() - finalFlushGraceMs - 1000]);
+    const late = await org.api.post(`jobs/${jobId}/events`, { runnerId, events: [event(4)] });
+    expect(late.status).toBe(409);
+    expect(late.body.error).toMatch(/Failed; its events were closed/);
+
+    const rows = await sql(testStack().databaseUrl, 'SELECT seq, payload FROM job_event WHERE job_id = $1 ORDER BY seq', [jobId]);
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(rows[1].payload).toEqual({ text: 'line 2' });
   });
 });

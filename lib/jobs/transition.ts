@@ -18,7 +18,13 @@ export type StatusReport = { status: JobStatus; reason?: string; result?: Record
 /** A job as read under its row lock (SELECT … FOR UPDATE in the caller's transaction). */
 export type LockedJob = { id: string; organizationId: string; runnerId: string | null; status: JobStatus };
 
-export type StatusChange = { to: JobStatus; reason: string | null; result?: Record<string, unknown> };
+export type StatusChange = {
+  to: JobStatus;
+  reason: string | null;
+  result?: Record<string, unknown>;
+  /** The ticket stays as it is (the job is being replaced by a new one in the same transaction). */
+  keepTicket?: boolean;
+};
 
 /**
  * Moves a locked job to `change.to`; throws IllegalTransitionError when the machine forbids it.
@@ -35,7 +41,7 @@ export async function transitionJob(tx: DbOrTx, job: LockedJob, change: StatusCh
       result = COALESCE(${change.result === undefined ? null : JSON.stringify(change.result)}::jsonb, result),
       runner_id = ${released ? sql`NULL` : sql`runner_id`}, claimed_at = ${released ? sql`NULL` : sql`claimed_at`}
     WHERE id = ${job.id}`);
-  if (final) await applyOutcome(tx, job.id, change.to);
+  if (final && !change.keepTicket) await applyOutcome(tx, job.id, change.to);
   // Handed back: offered to every matching runner again.
   if (released) await notifyJobReady(tx, { jobId: job.id, organizationId: job.organizationId });
   // A slot of its runner came free: offer it what waits.

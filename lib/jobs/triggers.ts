@@ -7,6 +7,7 @@ import * as t from '../db/schema.ts';
 import type { JobSnapshot } from '@spedy/protocol/wire';
 import { SpedyError } from '@spedy/protocol/errors';
 import { buildJobSnapshot } from '../teams/snapshot.ts';
+import { cancelUnclaimedStoppedJob } from './cancel.ts';
 import { createJob, type JobRow } from './create.ts';
 import type { DbOrTx } from './db.ts';
 
@@ -76,6 +77,8 @@ export async function jobForStatusChange(tx: DbOrTx, input: { ticketId: string; 
   if (!team || team.workingStatus !== context.statusName) return null;
   // Dragging a failed ticket back into the working status clears its badge.
   if (ticket.aiFailed) await tx.update(t.ticket).set({ aiFailed: false }).where(eq(t.ticket.id, ticket.id));
+  // A job stopped before any runner claimed it would block the new one forever: it ends here.
+  await cancelUnclaimedStoppedJob(tx, { ticketId: ticket.id, userId: input.actorId, statusName: context.statusName });
   return createUnlessActive(tx, {
     organizationId: ticket.organizationId,
     type: 'streaming',

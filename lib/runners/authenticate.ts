@@ -129,12 +129,16 @@ export function assertRunnerScope(auth: RunnerAuth, runnerId: string): void {
   }
 }
 
-/** The runner a request acts as: in the token's organization and within its scope. */
+/** The runner a request acts as: in the token's organization, within its scope, and registered with this very token. */
 export async function resolveRunner(db: DbOrTx, auth: RunnerAuth, runnerId: string): Promise<RunnerRow> {
   assertRunnerScope(auth, runnerId);
   const found = await db.query.runner.findFirst({
     where: (r, { and, eq }) => and(eq(r.id, runnerId), eq(r.organizationId, auth.organizationId)),
   });
   if (!found) throw new SpedyError('notFound', 'No such runner in this organization; register it first (POST /api/v1/runners/register).');
+  // Another token of the organization must not claim, report for or read the secrets of this runner's jobs.
+  if (found.tokenId !== auth.tokenId) {
+    throw new SpedyError('forbidden', `Runner "${found.name}" registered with another token; a token acts only as the runner it registered. Register again with this token (the other one must be revoked or expired first) or use the runner's own token.`);
+  }
   return found;
 }

@@ -1,4 +1,5 @@
-// A runner's presence: registration (upsert by organization and name) and heartbeats.
+// A runner's presence: registration (upsert by organization and name; a name held by another
+// token that is still valid is refused) and heartbeats.
 // A runner that was Offline comes back Online with its next heartbeat.
 import { eq, sql } from 'drizzle-orm';
 import { nanoid } from 'nanoid';
@@ -37,7 +38,8 @@ export async function registerRunner(db: DbOrTx, auth: RunnerAuth, input: Regist
   const runnerId = await db.transaction(async (tx) => {
     let id: string | undefined;
     if (auth.scopedRunnerId !== null) {
-      // A scoped token only re-registers its own runner, under that runner's name.
+      // A scoped token only re-registers its own runner, under that runner's name; a person
+      // made it for that runner, so it may take the runner over from the runner's earlier token.
       const { rows } = await tx.execute<{ id: string }>(sql`
         UPDATE runner SET version = ${input.version}, capabilities = ${capabilities}::jsonb, labels = ${labels}::jsonb,
                pool_size = ${input.poolSize}, token_id = ${auth.tokenId}, status = 'online', last_heartbeat_at = ${now}
@@ -53,8 +55,18 @@ export async function registerRunner(db: DbOrTx, auth: RunnerAuth, input: Regist
         ON CONFLICT (organization_id, name) DO UPDATE SET
           version = EXCLUDED.version, capabilities = EXCLUDED.capabilities, labels = EXCLUDED.labels,
           pool_size = EXCLUDED.pool_size, token_id = EXCLUDED.token_id, status = 'online', last_heartbeat_at = EXCLUDED.last_heartbeat_at
+        WHERE runner.token_id = EXCLUDED.token_id OR NOT EXISTS (
+          SELECT 1 FROM runner_token t
+          WHERE t.id = runner.token_id AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ${now}))
         RETURNING id`);
-      id = rows[0].id;
+      id = rows[0]?.id;
+      // The name belongs to a runner whose token is still good: taking it over would let this token act as that runner.
+      if (!id) {
+        throw new SpedyError(
+          'conflict',
+          `A runner named "${input.name}" is registered with another token that is still valid. Revoke that token under Settings → Runners to move the runner to this one, or register under another name.`,
+        );
+      }
     }
     // Capabilities, labels or pool size may have grown: offer what waits (if its socket is open).
     await notifyRunner(tx, { kind: 'capacity', runnerId: id });

@@ -107,7 +107,8 @@ export const registerResponse = z.object({
   offlineTimeoutSeconds: z.number(),
 });
 
-export const controlActions = ['stop', 'continue', 'input', 'approve'] as const;
+/** `cancel` ends the job for good (interrupt, grace period, kill); its `text` is the Failed reason ("Cancelled by …"). */
+export const controlActions = ['stop', 'continue', 'input', 'approve', 'cancel'] as const;
 /**
  * A control for a job the runner holds. The platform keeps it until the runner acknowledges
  * its `controlId` (`control-ack`, or `ackedControlIds` in a heartbeat) and sends it again on

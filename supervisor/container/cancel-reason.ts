@@ -4,6 +4,8 @@
  */
 export const CancelReason = {
   StoppedByUser: 'stopped_by_user',
+  /** Cancel: the job ends for good (Failed), nothing is resumed. */
+  CancelledByUser: 'cancelled_by_user',
   Timeout: 'timeout',
   SupervisorShutdown: 'supervisor_shutdown',
 } as const;

@@ -1,5 +1,6 @@
-// The job's control messages (stop, continue, input, approve) as the run needs them: Stop
-// at any moment as an abort signal, the others when the run waits for them. One reader
+// The job's control messages (stop, continue, input, approve, cancel) as the run needs them:
+// Stop and Cancel at any moment as an abort signal, the others when the run waits for them.
+// Cancel also ends a wait for Continue; after it, every wait fails at once. One reader
 // takes every message from the context, so none is lost to a wait the run gave up on.
 import { CancelReason } from '../container/cancel-reason.ts';
 import { JobStopped } from './failures.ts';
@@ -13,6 +14,7 @@ export class JobControls {
   private readonly queued: ControlMessage[] = [];
   private waiter: Waiter | null = null;
   private closed = false;
+  private cancelled = false;
 
   constructor(private readonly ctx: JobContext) {
     this.segment = this.openSegment();
@@ -73,6 +75,7 @@ export class JobControls {
   }
 
   private waitFor(action: Awaited, stopSignal?: AbortSignal): Promise<ControlMessage> {
+    if (this.cancelled) return Promise.reject(new JobStopped(CancelReason.CancelledByUser));
     if (this.waiter) return Promise.reject(new Error(`The run already waits for "${this.waiter.action}".`));
     return new Promise((resolve, reject) => {
       const onStop = () => {
@@ -106,6 +109,14 @@ export class JobControls {
       if (this.closed) return;
       if (message.action === 'stop') {
         if (!this.segment.signal.aborted) this.segment.abort(CancelReason.StoppedByUser);
+        continue;
+      }
+      if (message.action === 'cancel') {
+        this.cancelled = true;
+        if (!this.segment.signal.aborted) this.segment.abort(CancelReason.CancelledByUser);
+        // A wait for Continue listens to no signal (the segment was already stopped).
+        this.waiter?.reject(new JobStopped(CancelReason.CancelledByUser));
+        this.waiter = null;
         continue;
       }
       const waiter = this.waiter;

@@ -15,7 +15,9 @@ export type ControlMessage =
   | { action: 'stop' }
   | { action: 'continue' }
   | { action: 'input'; text: string }
-  | { action: 'approve'; text?: string };
+  | { action: 'approve'; text?: string }
+  /** `reason`: the Failed reason the platform wrote ("Cancelled by …"). */
+  | { action: 'cancel'; reason: string };
 
 /** How the work says the job ended: the lifecycle reports it, after the events, last. */
 export type JobEnd = { status: 'completed'; result: Record<string, unknown> } | { status: 'failed' | 'error'; reason: string };
@@ -36,6 +38,6 @@ export interface JobContext {
   emit(event: JobEvent): void;
   /** Resolves with the next control message for this job (stop, continue, input, approve). */
   nextControl(): Promise<ControlMessage>;
-  /** Aborted when the user presses Stop or the supervisor shuts down. */
+  /** Aborted when the user presses Stop or Cancel, or the supervisor shuts down. */
   signal: AbortSignal;
 }

@@ -119,6 +119,17 @@ describe('finalOutcome: how a job ends on this supervisor', () => {
     for (const status of ['completed', 'failed', 'error', 'stopped', 'ready'] as const) expect(finalOutcome({ status, failure })).toBeNull();
   });
 
+  it('fails a cancelled job with the person’s reason, also when it was Stopped or its work had just completed', () => {
+    const cancelled = 'Cancelled by Ada.';
+    const ended = { status: 'completed' as const, result: {} };
+    for (const status of ['stopped', 'running', 'waiting_for_input'] as const) {
+      expect(finalOutcome({ status, ended, abortReason: AbortReason.CancelledByUser, cancelled })).toEqual({ status: 'failed', reason: cancelled });
+    }
+    // Already final on the platform, or failed there while the runner was away: nothing more to report.
+    expect(finalOutcome({ status: 'failed', cancelled })).toBeNull();
+    expect(finalOutcome({ status: 'running', abortReason: AbortReason.LostOnPlatform, cancelled })).toBeNull();
+  });
+
   it('takes the work’s own outcome, even during shutdown', () => {
     const ended = { status: 'failed', reason: 'Validation failed.' } as const;
     expect(finalOutcome({ status: 'running', ended, abortReason: AbortReason.SupervisorShutdown })).toEqual(ended);

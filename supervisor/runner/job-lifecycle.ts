@@ -24,6 +24,7 @@ import { JobSecrets } from './job-secrets.ts';
  */
 export const AbortReason = {
   StoppedByUser: CancelReason.StoppedByUser,
+  CancelledByUser: CancelReason.CancelledByUser,
   SupervisorShutdown: CancelReason.SupervisorShutdown,
   /** The platform no longer counts the job as this runner's (failed while the runner was away, or taken back). */
   LostOnPlatform: 'lost_on_platform',
@@ -66,6 +67,8 @@ export class JobLifecycle {
   private controller = new AbortController();
   private readonly inbox = new ControlInbox();
   private status: JobStatus;
+  /** Set by a cancel control: the job ends Failed with this reason, whatever the work was doing. */
+  private cancelled: string | null = null;
 
   constructor(
     readonly job: ClaimedJob,
@@ -92,10 +95,14 @@ export class JobLifecycle {
     this.controller.abort(reason);
   }
 
-  /** Stop aborts the job's signal; Continue after a Stop gives it a fresh one; every message reaches the work. */
+  /** Stop and Cancel abort the job's signal; Continue after a Stop gives it a fresh one; every message reaches the work. */
   control(message: Extract<ServerMessage, { type: 'control' }>): void {
     const control = toControl(message);
     if (control.action === 'stop') this.controller.abort(AbortReason.StoppedByUser);
+    if (control.action === 'cancel') {
+      this.cancelled ??= control.reason;
+      this.controller.abort(AbortReason.CancelledByUser);
+    }
     if (control.action === 'continue' && this.controller.signal.aborted && this.controller.signal.reason === AbortReason.StoppedByUser) {
       this.controller = new AbortController();
     }
@@ -152,6 +159,7 @@ export class JobLifecycle {
           return deps.runJob(ctx, { boardTools: deps.boardTools, secrets: deps.secrets, log });
         },
         log,
+        () => this.cancelled,
       );
     } finally {
       await flush(streamer, log);
@@ -167,7 +175,12 @@ export class JobLifecycle {
  * without an outcome gets one now, so the job does not stay active until the platform's
  * heartbeat monitor fails it.
  */
-export async function runToEnd(ctx: JobContext, work: () => Promise<JobEnd | undefined | void>, log: Pick<Log, 'error'>): Promise<void> {
+export async function runToEnd(
+  ctx: JobContext,
+  work: () => Promise<JobEnd | undefined | void>,
+  log: Pick<Log, 'error'>,
+  cancelled: () => string | null = () => null,
+): Promise<void> {
   let ended: JobEnd | undefined;
   let failure: Error | undefined;
   try {
@@ -176,7 +189,13 @@ export async function runToEnd(ctx: JobContext, work: () => Promise<JobEnd | und
     failure = toError(error);
     log.error({ err: failure.stack ?? failure.message }, 'job run failed');
   }
-  const outcome = finalOutcome({ ended, failure, abortReason: ctx.signal.aborted ? ctx.signal.reason : undefined, status: ctx.status });
+  const outcome = finalOutcome({
+    ended,
+    failure,
+    abortReason: ctx.signal.aborted ? ctx.signal.reason : undefined,
+    status: ctx.status,
+    cancelled: cancelled() ?? undefined,
+  });
   if (!outcome) return;
   await ctx
     .reportStatus(outcome.status, outcome.status === 'completed' ? { result: outcome.result } : { reason: outcome.reason })
@@ -184,9 +203,11 @@ export async function runToEnd(ctx: JobContext, work: () => Promise<JobEnd | und
 }
 
 /** The one decision of how a job ends on this supervisor; null when there is nothing (more) to report. */
-export function finalOutcome(end: { ended?: JobEnd; failure?: Error; abortReason?: unknown; status: JobStatus }): JobEnd | null {
+export function finalOutcome(end: { ended?: JobEnd; failure?: Error; abortReason?: unknown; status: JobStatus; cancelled?: string }): JobEnd | null {
   // The platform failed the job or took it back: its outcome is the platform's.
   if (end.abortReason === AbortReason.LostOnPlatform) return null;
+  // A person cancelled it: Failed with their reason, even when it was Stopped or had just finished its work.
+  if (end.cancelled !== undefined && activeJobStatuses.includes(end.status) && end.status !== 'ready') return { status: 'failed', reason: end.cancelled };
   // Reported by the work itself, or handed back: Stopped waits for Continue, Ready for the next claim.
   if (!activeJobStatuses.includes(end.status) || end.status === 'stopped' || end.status === 'ready') return null;
   if (end.ended) return end.ended;
@@ -205,6 +226,8 @@ function toControl(message: Extract<ServerMessage, { type: 'control' }>): Contro
       return { action: 'input', text: message.text ?? '' };
     case 'approve':
       return message.text === undefined ? { action: 'approve' } : { action: 'approve', text: message.text };
+    case 'cancel':
+      return { action: 'cancel', reason: message.text ?? 'Cancelled.' };
     default:
       return { action: message.action };
   }

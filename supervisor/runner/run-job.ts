@@ -73,6 +73,8 @@ export async function runJob(ctx: JobContext, deps: RunJobDeps): Promise<JobEnd 
     await run.status.settled();
     return { status: 'completed', result };
   } catch (error) {
+    // Cancelled (also while it was Stopped, waiting for Continue): the lifecycle reports Failed with the person's reason.
+    if (error instanceof JobStopped && error.reason === CancelReason.CancelledByUser) return undefined;
     const outcome = failureOutcome(error);
     run.emit(jobEvent.error(null, outcome.reason));
     return outcome;

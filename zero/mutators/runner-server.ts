@@ -1,12 +1,13 @@
 // Server halves of runner mutators: after the shared checks and writes, tell the runner
 // platform in the same transaction (its NOTIFY goes out only if the transaction commits).
 import { defineMutator, type Transaction } from '@rocicorp/zero';
+import { cancelJob } from '../../lib/jobs/cancel.ts';
 import { sendJobControl } from '../../lib/jobs/control.ts';
 import type { DbOrTx } from '../../lib/jobs/db.ts';
-import { stopJob } from '../../lib/jobs/stop.ts';
+import { continueJob, stopJob } from '../../lib/jobs/stop.ts';
 import { revokeRunnerToken } from '../../lib/runners/tokens.ts';
 import { zql } from '../schema.gen.ts';
-import { jobMutators, respondJobArgs, revokeRunnerTokenArgs, runnerTokenMutators, stopJobArgs, stoppedByUserReason } from './runner.ts';
+import { cancelJobArgs, jobMutators, respondJobArgs, revokeRunnerTokenArgs, runnerTokenMutators, stopJobArgs, stoppedByUserReason } from './runner.ts';
 
 function drizzleOf(tx: Transaction): DbOrTx | null {
   return tx.location === 'server' ? (tx.dbTransaction.wrappedTransaction as DbOrTx) : null;
@@ -28,7 +29,9 @@ export const runnerServerMutators = {
       await jobMutators.respond.fn(options);
       const db = drizzleOf(options.tx);
       const job = db && (await options.tx.run(zql.job.where('id', options.args.id).one()));
-      if (db && job) await sendJobControl(db, { organizationId: job.organizationId, jobId: job.id, action: options.args.action, text: options.args.text });
+      if (!db || !job) return;
+      if (options.args.action === 'continue') await continueJob(db, { organizationId: job.organizationId, jobId: job.id });
+      else await sendJobControl(db, { organizationId: job.organizationId, jobId: job.id, action: options.args.action, text: options.args.text });
     }),
     /** A job a runner holds: the runner is told to stop (interrupt → grace period → kill). */
     stop: defineMutator(stopJobArgs, async (options) => {
@@ -36,6 +39,13 @@ export const runnerServerMutators = {
       const db = drizzleOf(options.tx);
       const job = db && (await options.tx.run(zql.job.where('id', options.args.id).one()));
       if (db && job) await stopJob(db, { organizationId: job.organizationId, jobId: job.id, reason: stoppedByUserReason });
+    }),
+    /** Fails a job no runner holds at once; tells the runner holding one to cancel it (interrupt → grace period → kill). */
+    cancel: defineMutator(cancelJobArgs, async (options) => {
+      await jobMutators.cancel.fn(options);
+      const db = drizzleOf(options.tx);
+      const job = db && (await options.tx.run(zql.job.where('id', options.args.id).one()));
+      if (db && job) await cancelJob(db, { organizationId: job.organizationId, jobId: job.id, userId: options.ctx.userID });
     }),
   },
 };

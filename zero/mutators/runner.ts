@@ -36,6 +36,7 @@ export const runnerMutators = {
 
 export const revokeRunnerTokenArgs = z.object({ id: idArg });
 export const stopJobArgs = z.object({ id: idArg });
+export const cancelJobArgs = z.object({ id: idArg });
 export const stoppedByUserReason = 'Stopped by a user.';
 /** A person's answer to the agent's question, an approval of the plan, or Continue after Stop. */
 export const respondJobArgs = z.object({
@@ -111,5 +112,16 @@ export const jobMutators = {
     }
     // The browser shows it at once; the server writes it through the status machine (runner-server.ts).
     if (tx.location === 'client') await tx.mutate.job.update({ id: job.id, status: 'stopped', statusReason: stoppedByUserReason, updatedAt: Date.now() });
+  }),
+
+  /**
+   * Ends any job that is not over: it fails at once when no runner holds it, otherwise its
+   * runner stops the agent and reports Failed "Cancelled by …" (runner-server.ts).
+   */
+  cancel: defineMutator(cancelJobArgs, async ({ tx, args, ctx }) => {
+    const job = owned(await tx.run(zql.job.where('id', args.id).one()), ctx, 'Job', 'runners:manage');
+    if (!activeJobStatuses.includes(job.status)) {
+      throw new SpedyError('invalid', `The job is already ${jobStatusLabels[job.status] ?? job.status}; there is nothing to cancel.`);
+    }
   }),
 };

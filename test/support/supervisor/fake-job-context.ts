@@ -23,6 +23,8 @@ export class FakeJobContext implements JobContext {
   private readonly inbox: ControlMessage[] = [];
   private readonly readers: ((message: ControlMessage) => void)[] = [];
   private readonly watchers = new Set<() => void>();
+  /** The reason of a cancel control, as the lifecycle keeps it for finalOutcome. */
+  cancelled: string | null = null;
 
   readonly secretSet: JobSecrets;
 
@@ -63,6 +65,10 @@ export class FakeJobContext implements JobContext {
   /** What the browser's buttons do through the platform and the pool. */
   control(message: ControlMessage): void {
     if (message.action === 'stop') this.controller.abort(CancelReason.StoppedByUser);
+    if (message.action === 'cancel') {
+      this.cancelled ??= message.reason;
+      this.controller.abort(CancelReason.CancelledByUser);
+    }
     if (message.action === 'continue' && this.controller.signal.aborted) this.controller = new AbortController();
     const reader = this.readers.shift();
     if (reader) reader(message);

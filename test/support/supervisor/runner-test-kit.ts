@@ -28,7 +28,7 @@ const quietLog = { error: () => undefined };
 
 /** runJob on a fake context, its outcome reported as the job lifecycle reports it. */
 export function runToEnd(ctx: FakeJobContext, deps: RunJobDeps): Promise<void> {
-  return runToEndOf(ctx, () => runJob(ctx, deps), quietLog);
+  return runToEndOf(ctx, () => runJob(ctx, deps), quietLog, () => ctx.cancelled);
 }
 
 const stubMcpServer = fromRoot('test-kit', 'model-server', 'stub-mcp-server.mjs');
