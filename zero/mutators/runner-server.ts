@@ -1,8 +1,8 @@
 // Server halves of runner mutators: after the shared checks and writes, tell the runner
 // platform in the same transaction (its NOTIFY goes out only if the transaction commits).
 import { defineMutator, type Transaction } from '@rocicorp/zero';
-import { sendJobControl } from '../../lib/jobs/control.ts';
 import type { DbOrTx } from '../../lib/jobs/db.ts';
+import { resumeJob } from '../../lib/jobs/resume.ts';
 import { stopJob } from '../../lib/jobs/stop.ts';
 import { revokeRunnerToken } from '../../lib/runners/tokens.ts';
 import { zql } from '../schema.gen.ts';
@@ -23,12 +23,15 @@ export const runnerServerMutators = {
     }),
   },
   job: {
-    /** The runner holding the job resumes the same agent session with the answer or approval, or continues after Stop. */
+    /**
+     * The job becomes Ready for the runner holding it, which resumes the same agent session
+     * with the answer or approval, or continues after Stop, once it has a free slot.
+     */
     respond: defineMutator(respondJobArgs, async (options) => {
       await jobMutators.respond.fn(options);
       const db = drizzleOf(options.tx);
       const job = db && (await options.tx.run(zql.job.where('id', options.args.id).one()));
-      if (db && job) await sendJobControl(db, { organizationId: job.organizationId, jobId: job.id, action: options.args.action, text: options.args.text });
+      if (db && job) await resumeJob(db, { organizationId: job.organizationId, jobId: job.id, action: options.args.action, text: options.args.text });
     }),
     /** A job a runner holds: the runner is told to stop (interrupt → grace period → kill). */
     stop: defineMutator(stopJobArgs, async (options) => {
