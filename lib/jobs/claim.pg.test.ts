@@ -5,6 +5,7 @@ import { testStack } from '../../test/support/stack-env.ts';
 import { schema as zeroSchema } from '../../zero/schema.gen.ts';
 import { sweepLostRunners } from '../runners/heartbeat-monitor.ts';
 import { resumeJob } from './resume.ts';
+import { claimJob } from './claim.ts';
 
 let org: RunnerOrg;
 const orgs: RunnerOrg[] = [];
@@ -112,6 +113,30 @@ describe('claim matching', () => {
     const holder = new Map(claims.flatMap((c) => c.mine.map((id) => [id, c.runnerId] as const)));
     for (const row of rows) expect(row).toMatchObject({ status: 'claimed', runner_id: holder.get(row.id) });
   }, 90_000);
+});
+
+describe('batched claims', () => {
+  it('decides claims that arrive together in one batch: each runner gets its pool size, no job twice, an unknown runner alone refused', async () => {
+    const o = await freshOrg('Batch Owner');
+    const runnerIds = await Promise.all(Array.from({ length: 10 }, (_, i) => registerRunner(o.api, { name: `batch-${i}`, poolSize: 2 })));
+    const jobIds = await createReadyJobs(o.db, o.account.orgID, 25);
+    const unknown = claimJob(o.db, 'no-such-runner');
+    const results = await Promise.all(runnerIds.flatMap((runnerId) => Array.from({ length: 4 }, async () => ({ runnerId, job: await claimJob(o.db, runnerId) }))));
+    await expect(unknown).rejects.toThrow(/No such runner/);
+
+    const claimed = results.filter((r) => r.job !== null);
+    expect(claimed).toHaveLength(20);
+    expect(new Set(claimed.map((r) => r.job?.id)).size).toBe(20);
+    for (const runnerId of runnerIds) expect(claimed.filter((r) => r.runnerId === runnerId)).toHaveLength(2);
+    for (const r of claimed) expect(jobIds).toContain(r.job?.id);
+    const rows = await sql<{ runner_id: string; n: number }>(
+      db(),
+      "SELECT runner_id, count(*)::int AS n FROM job WHERE organization_id = $1 AND status = 'claimed' GROUP BY runner_id",
+      [o.account.orgID],
+    );
+    expect(rows).toHaveLength(10);
+    for (const row of rows) expect(row.n).toBe(2);
+  });
 });
 
 describe('job status', () => {
