@@ -30,6 +30,8 @@ export default drizzleZeroConfig(schema, {
     gitIntegration: true,
     gitIntegrationSecret: false,
     job: true,
+    // Platform-internal, in schema `secure` (never replicated): read on claim and by the job page's route.
+    jobSnapshotTable: false,
     jobEvent: true,
     runnerTeam: true,
     skill: true,

@@ -212,7 +212,7 @@ async function main(): Promise<void> {
   const perRunner = claimed.map((c) => c.length);
   console.log(
     `  2. ${all.length.toLocaleString('en')} claims in ${seconds(raceMs)}; per runner min ${Math.min(...perRunner)}, max ${Math.max(...perRunner)}; ` +
-      `each claim: token re-check, runner lock, capacity count, FOR UPDATE SKIP LOCKED update, commit (one call of spedy_claim_job)`,
+      `each claim: token re-check, runner lock, capacity count, FOR UPDATE SKIP LOCKED update; the claims that arrive while one batch runs are decided together, one call of spedy_claim_jobs and one commit per batch`,
   );
   console.log(`     ${describeCpu(cpuBefore, cpuAfter, all.length)}`);
 }

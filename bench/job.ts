@@ -49,7 +49,7 @@ function describeJob(marks: JobMarks): string {
 
 /** The floor with the command line of the job's first writing stage (the same team's pipeline). */
 async function prepareFloorFor(pool: pg.Pool, jobId: string, runner: DemoRunner, workDir: string): Promise<Floor> {
-  const { rows } = await pool.query<{ snapshot: { pipeline: { steps: { stages: StageSnapshot[] }[] } } }>('SELECT snapshot FROM job WHERE id = $1', [jobId]);
+  const { rows } = await pool.query<{ snapshot: { pipeline: { steps: { stages: StageSnapshot[] }[] } } }>('SELECT snapshot FROM secure.job_snapshot WHERE job_id = $1', [jobId]);
   const stages = rows[0].snapshot.pipeline.steps.flatMap((s) => s.stages);
   const stage = stages.find((s) => s.role === 'executor') ?? stages[0];
   return prepareFloor({ dockerSocket: runner.dockerSocket, modelUrl: runner.model.url, stage, prompt: 'Add a greeting script', workDir, signal: interrupt.signal });

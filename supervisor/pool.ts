@@ -2,8 +2,14 @@
 // slot frees), starts each claimed job's lifecycle (runner/job-lifecycle.ts), routes control
 // messages and the platform's view of our jobs to it, and on shutdown stops taking work,
 // aborts what runs and waits for it to wrap up.
+//
+// A job that is Stopped or Waiting for Input stays here (its containers' folder and agent
+// sessions are kept) but holds no slot, like on the platform (slotJobStatuses). When a
+// person continues or answers it, the platform makes it Ready again for this runner only
+// and sends the control; the control waits here until the job is claimed again (it then
+// takes a slot), and the platform offers it ahead of new work.
 import type { JobStatus } from '@spedy/protocol/job-status';
-import { isFinalJobStatus } from '@spedy/protocol/job-status';
+import { holdsPoolSlot, isFinalJobStatus } from '@spedy/protocol/job-status';
 import type { ServerMessage } from '@spedy/protocol/wire';
 import { toError } from '@spedy/protocol/errors';
 import { AbortReason, JobLifecycle, type JobLifecycleDeps } from './runner/job-lifecycle.ts';
@@ -24,25 +30,46 @@ export type Pool = {
 export function createPool(deps: JobLifecycleDeps & { size: number }): Pool {
   const { platform, log } = deps;
   const running = new Map<string, JobLifecycle>();
+  /** Continue, answers and approvals for parked jobs, applied once the job is claimed again. */
+  const awaitingClaim = new Map<string, Extract<ServerMessage, { type: 'control' }>[]>();
   let claiming = 0;
   let asking = false;
   let askAgain = false;
   let shuttingDown = false;
 
-  const freeSlots = () => deps.size - running.size - claiming;
+  const parked = (job: JobLifecycle) => !holdsPoolSlot(job.lastStatus);
+  const freeSlots = () => deps.size - [...running.values()].filter((job) => !parked(job)).length - claiming;
 
   async function claim(jobId?: string): Promise<boolean> {
-    if (shuttingDown || freeSlots() <= 0 || (jobId && running.has(jobId))) return false;
+    const known = jobId ? running.get(jobId) : undefined;
+    if (shuttingDown || freeSlots() <= 0 || (known && !parked(known))) return false;
     claiming++;
     try {
       const job = await platform.claim(jobId);
       if (!job) return false;
+      const waiting = running.get(job.id);
+      if (waiting) {
+        // Continued or answered while parked here: it takes a slot again and gets the person's action.
+        waiting.reclaimed(job.status);
+        for (const message of awaitingClaim.get(job.id) ?? []) waiting.control(message);
+        awaitingClaim.delete(job.id);
+        return true;
+      }
       running.set(
         job.id,
-        new JobLifecycle(job, deps, () => {
-          running.delete(job.id);
-          pool.askForWork();
-        }),
+        new JobLifecycle(
+          job,
+          deps,
+          () => {
+            running.delete(job.id);
+            awaitingClaim.delete(job.id);
+            pool.askForWork();
+          },
+          // Stopped or Waiting for Input: the slot is free for other work meanwhile.
+          (status) => {
+            if (!holdsPoolSlot(status)) pool.askForWork();
+          },
+        ),
       );
       return true;
     } catch (error) {
@@ -83,14 +110,21 @@ export function createPool(deps: JobLifecycleDeps & { size: number }): Pool {
 
     control(message) {
       const job = running.get(message.jobId);
+      if (job && parked(job)) {
+        if (message.action === 'stop') {
+          awaitingClaim.delete(message.jobId);
+          return job.control(message);
+        }
+        // The platform made it Ready for us: apply the action once the claim gives it a slot.
+        awaitingClaim.set(message.jobId, [...(awaitingClaim.get(message.jobId) ?? []), message]);
+        void claim(message.jobId);
+        return;
+      }
       if (job) return job.control(message);
-      // A job stopped before this supervisor (re)started: hand it back so it is claimed
-      // again (most likely here, where its workspace is) and resumes.
+      // A job stopped before this supervisor (re)started: Continue made it Ready for this
+      // runner only; claimed again, it resumes from its workspace.
       if (message.action === 'continue' && !shuttingDown) {
-        platform
-          .reportStatus(message.jobId, 'ready', { reason: 'Continued after the runner restarted.' })
-          .then(() => pool.askForWork())
-          .catch((error) => log.warn({ jobId: message.jobId, err: toError(error).message }, 'could not continue the job'));
+        pool.askForWork();
         return;
       }
       // Cancelled while nothing of it runs here (Stopped before this supervisor restarted): it fails now.

@@ -86,7 +86,8 @@ describe('controls for a runner that is away', () => {
     again.send({ type: 'control-ack', controlIds: [answer.type === 'control' ? answer.controlId : ''] });
     await until('the acknowledgement is stored', async () => (await storedControls(jobId))[0].acked);
     again.send({ type: 'heartbeat', activeJobIds: [jobId] });
-    expect(await again.next('heartbeat-ok')).toEqual({ type: 'heartbeat-ok', jobs: [{ id: jobId, status: 'waiting_for_input' }] });
+    // Answered, the job is Ready again for this runner only (it takes it back when it has a free slot).
+    expect(await again.next('heartbeat-ok')).toEqual({ type: 'heartbeat-ok', jobs: [{ id: jobId, status: 'ready' }] });
     await again.close();
 
     // Acknowledged: the next connection gets the next control (a Stop) and nothing before it.

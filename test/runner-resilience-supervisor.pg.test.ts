@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendJobControl } from '../lib/jobs/control.ts';
+import { resumeJob } from '../lib/jobs/resume.ts';
 import { createJob } from '../lib/jobs/create.ts';
 import { startSupervisor, type Supervisor } from '../supervisor/main.ts';
 import { loadSupervisorConfig } from '../supervisor/config.ts';
@@ -109,7 +110,8 @@ describe('a supervisor cut off from the platform', () => {
 
     proxy.cut();
     await until('the supervisor to notice', async () => !supervisor.socket.isOpen());
-    await org.db.transaction((tx) => sendJobControl(tx, { organizationId: org.account.orgID, jobId: job.id, action: 'input', text: 'Use PostgreSQL 16.' }));
+    // The person's answer: the job becomes Ready for this runner and the answer waits for it.
+    await org.db.transaction((tx) => resumeJob(tx, { organizationId: org.account.orgID, jobId: job.id, action: 'input', text: 'Use PostgreSQL 16.' }));
     // Cut off, nothing reaches the job.
     await sleep(1000);
     expect(received).toEqual([]);

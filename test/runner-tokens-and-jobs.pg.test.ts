@@ -136,7 +136,7 @@ describe('manual jobs', () => {
     expect(answer.status).toBe(200);
     const id = (answer.body.job as { id: string }).id;
     const [row] = await db<{ status: string; snapshot: unknown; required_capabilities: string[]; required_labels: string[]; created_by: string }>(
-      'SELECT status, snapshot, required_capabilities, required_labels, created_by FROM job WHERE id = $1',
+      'SELECT j.status, s.snapshot, j.required_capabilities, j.required_labels, j.created_by FROM job j JOIN secure.job_snapshot s ON s.job_id = j.id WHERE j.id = $1',
       [id],
     );
     expect(row).toMatchObject({ status: 'ready', required_capabilities: ['claude_code'], required_labels: ['docs'], created_by: owner.userID });
@@ -151,7 +151,7 @@ describe('manual jobs', () => {
     await createTicket(owner, project, 'Fix the login page');
     const first = await orgApi(owner, 'POST', `${owner.orgID}/jobs`, { title: 'Fix it', instructions: 'Fix the login page.', type: 'streaming', ticket: 'job-1' });
     expect(first.status).toBe(200);
-    const [row] = await db<{ snapshot: { ticket: { displayId: string; title: string } }; project_id: string }>('SELECT snapshot, project_id FROM job WHERE id = $1', [
+    const [row] = await db<{ snapshot: { ticket: { displayId: string; title: string } }; project_id: string }>('SELECT s.snapshot, j.project_id FROM job j JOIN secure.job_snapshot s ON s.job_id = j.id WHERE j.id = $1', [
       (first.body.job as { id: string }).id,
     ]);
     expect(row.snapshot.ticket).toMatchObject({ displayId: 'JOB-1', title: 'Fix the login page' });

@@ -59,7 +59,7 @@ describe('a job’s MCP credentials', () => {
         { id: attached.stdio, kind: 'env', values: { DB_PASSWORD: 'db-secret-0002' } },
       ]),
     );
-    const [job] = await sql<{ snapshot: string }>(testStack().databaseUrl, 'SELECT snapshot::text AS snapshot FROM job WHERE id = $1', [jobId]);
+    const [job] = await sql<{ snapshot: string }>(testStack().databaseUrl, 'SELECT snapshot::text AS snapshot FROM secure.job_snapshot WHERE job_id = $1', [jobId]);
     expect(job.snapshot).not.toMatch(/secret-000/);
   });
 

@@ -18,7 +18,7 @@ const statusId = (name: string) => project.statuses.find((s) => s.name === name)
 const jobsOf = (ticketId: string) =>
   sql<{ id: string; type: string; status: string; snapshot: { pipeline: { steps: { stages: { name: string }[] }[] }; trigger: { kind: string; commentBody?: string } } }>(
     testStack().databaseUrl,
-    'SELECT id, type, status, snapshot FROM job WHERE ticket_id = $1 ORDER BY created_at',
+    'SELECT j.id, j.type, j.status, s.snapshot FROM job j JOIN secure.job_snapshot s ON s.job_id = j.id WHERE j.ticket_id = $1 ORDER BY j.created_at',
     [ticketId],
   );
 const move = (member: Member, id: string, status: string) =>
@@ -102,8 +102,8 @@ describe('status triggers', () => {
     await expect(
       sql(
         testStack().databaseUrl,
-        `INSERT INTO job (id, organization_id, ticket_id, type, title, status, required_capabilities, required_labels, snapshot, last_event_seq, created_at, updated_at)
-         SELECT 'dup-' || id, organization_id, ticket_id, type, title, 'ready', required_capabilities, required_labels, snapshot, 0, created_at, updated_at FROM job WHERE id = $1`,
+        `INSERT INTO job (id, organization_id, ticket_id, type, title, status, required_capabilities, required_labels, last_event_seq, created_at, updated_at)
+         SELECT 'dup-' || id, organization_id, ticket_id, type, title, 'ready', required_capabilities, required_labels, 0, created_at, updated_at FROM job WHERE id = $1`,
         [job.id],
       ),
     ).rejects.toThrow(/job_one_active_per_ticket_idx/);

@@ -13,12 +13,12 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { formatDisplayId } from '@/lib/tickets/display-id';
 import { canTransition } from '@spedy/protocol/job-status';
 import { models } from '@spedy/protocol/models';
-import { jobSnapshot } from '@spedy/protocol/wire';
 import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { isJobStatus, JobStatusBadge } from './job-status-badge';
 import { ScriptedModelBadge } from './scripted-model-badge';
+import { useJobSnapshot } from './use-job-snapshot';
 import { FeedItemView } from '@/components/jobs/feed-item';
 import { CancelJobButton } from '@/components/jobs/cancel-job-button';
 import { JobResponse } from '@/components/jobs/job-response';
@@ -68,6 +68,7 @@ function JobDetail({ jobID }: { jobID: string }) {
   const mutate = useMutate();
   const [job, { type }] = useQuery(queries.runners.job({ orgID: org.id, jobID }));
   const [events] = useQuery(queries.runners.jobEvents({ orgID: org.id, jobID, limit: 20 }));
+  const snapshot = useJobSnapshot(org.id, jobID);
 
   if (!job) {
     return (
@@ -84,9 +85,8 @@ function JobDetail({ jobID }: { jobID: string }) {
       </>
     );
   }
-  const snapshot = jobSnapshot.safeParse(job.snapshot);
-  const stages = snapshot.success ? snapshot.data.pipeline.steps.flatMap((s) => s.stages) : [];
-  const budget = snapshot.success ? snapshot.data.budget : null;
+  const stages = snapshot?.success ? snapshot.data.pipeline.steps.flatMap((s) => s.stages) : [];
+  const budget = snapshot?.success ? snapshot.data.budget : null;
   const stoppable = isJobStatus(job.status) && canTransition(job.status, 'stopped');
   const names = new Map(stages.map((s) => [s.id, s.name]));
   const stageName = (id: string | null) => (id ? (names.get(id) ?? id) : null);
@@ -119,7 +119,7 @@ function JobDetail({ jobID }: { jobID: string }) {
         <Field label="Runner">
           {job.runner?.name ?? '—'} <ScriptedModelBadge runner={job.runner} />
         </Field>
-        <Field label="Trigger">{snapshot.success ? snapshot.data.trigger.kind : '—'}</Field>
+        <Field label="Trigger">{snapshot?.success ? snapshot.data.trigger.kind : '—'}</Field>
         <Field label="Claimed">{job.claimedAt ? format(job.claimedAt, 'PPp') : '—'}</Field>
         <Field label="Finished">{job.finishedAt ? format(job.finishedAt, 'PPp') : '—'}</Field>
         <Field label="Budget">{budget?.maxCostUsd != null ? `$${budget.maxCostUsd}` : 'No cost limit'}</Field>
@@ -135,7 +135,7 @@ function JobDetail({ jobID }: { jobID: string }) {
 
       <div className="grid gap-1.5">
         <h3 className="text-sm font-medium">Pipeline</h3>
-        {snapshot.success ? (
+        {snapshot?.success ? (
           <ol className="grid gap-1 text-sm">
             {snapshot.data.pipeline.steps.map((step, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: a pipeline step is known by its position (step 1, 2, …).
@@ -150,10 +150,12 @@ function JobDetail({ jobID }: { jobID: string }) {
             ))}
             {stages.length === 0 && <li className="text-muted-foreground">No stages.</li>}
           </ol>
+        ) : snapshot === null ? (
+          <Skeleton className="h-6" aria-label="Loading the pipeline" />
         ) : (
           <p className="text-sm text-muted-foreground">The snapshot of this job could not be read.</p>
         )}
-        {snapshot.success && snapshot.data.instructions && (
+        {snapshot?.success && snapshot.data.instructions && (
           <p className="max-h-32 overflow-y-auto rounded-md border p-2 text-sm whitespace-pre-wrap">{snapshot.data.instructions}</p>
         )}
       </div>

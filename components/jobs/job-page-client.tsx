@@ -6,7 +6,6 @@ import { useCurrentOrg } from '@/components/shell/org-context';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Skeleton } from '@/components/ui/skeleton';
 import { pendingRequest, stageStates, toFeedItems, usageTotals } from '@/lib/jobs/event-feed';
-import { jobSnapshot } from '@spedy/protocol/wire';
 import { queries } from '@/zero/queries';
 import { jobFeedCap } from '@/zero/queries/runners';
 import { JobFeed } from './job-feed';
@@ -14,6 +13,7 @@ import { JobHeader } from './job-header';
 import { JobResponse } from './job-response';
 import { JobStages } from './job-stages';
 import { UsageFigures } from './usage-figures';
+import { useJobSnapshot } from './use-job-snapshot';
 
 /** The streaming job view: everything live through Zero, no polling. */
 export function JobPageClient({ jobID }: { jobID: string }) {
@@ -24,7 +24,7 @@ export function JobPageClient({ jobID }: { jobID: string }) {
 
   const items = useMemo(() => toFeedItems(events), [events]);
   const usage = useMemo(() => usageTotals(usageEvents), [usageEvents]);
-  const snapshot = useMemo(() => (job ? jobSnapshot.safeParse(job.snapshot) : null), [job]);
+  const snapshot = useJobSnapshot(org.id, jobID);
   const status = job?.status ?? '';
   const pending = useMemo(() => pendingRequest(status, events), [status, events]);
   const steps = useMemo(() => {
@@ -51,7 +51,11 @@ export function JobPageClient({ jobID }: { jobID: string }) {
         <main className="flex min-h-[24rem] flex-col lg:min-h-0">
           {waitingForRunner && (
             <p className="flex items-center gap-2 border-b bg-muted/40 px-6 py-2 text-sm" data-testid="job-waiting-for-runner">
-              <Hourglass className="size-4" aria-hidden /> Waiting for a runner to pick this job up
+              <Hourglass className="size-4" aria-hidden />
+              {job.runner
+                ? // Continued or answered: only the runner that holds its folder may take it back.
+                  `Waiting for runner ${job.runner.name}${job.runner.status === 'online' ? ' to free a slot' : ', which is offline; the job goes on when it is back'}`
+                : 'Waiting for a runner to pick this job up'}
             </p>
           )}
           <div className="px-4 pt-3 empty:hidden">

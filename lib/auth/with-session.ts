@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { SpedyError } from '@spedy/protocol/errors';
 import { getLogger } from '../log/logger.ts';
+import { assertMember } from './context.ts';
 import { assertPermission, type Permission } from './permissions.ts';
 import type { Role } from './roles.ts';
 import { buildZeroContext, getSession } from './session.ts';
@@ -24,7 +25,8 @@ type SessionInput<P, B> = { req: Request; params: P; orgId: string; userId: stri
  * The handler returns a Response, or a value sent as JSON with 200.
  */
 export function withSession<P extends { orgId: string }, S extends z.ZodType | undefined = undefined>(
-  options: { permission: Permission; body?: S },
+  /** Without `permission`, any member of the organization may ask. */
+  options: { permission?: Permission; body?: S },
   handler: (input: SessionInput<P, S extends z.ZodType ? z.output<S> : undefined>) => Promise<unknown>,
 ) {
   return async (req: Request, context: { params: Promise<P> }): Promise<Response> => {
@@ -38,7 +40,7 @@ export function withSession<P extends { orgId: string }, S extends z.ZodType | u
       const session = await getSession(req.headers);
       if (!session) return fail(401, 'Sign in to continue.');
       const ctx = await buildZeroContext(session.user.id);
-      const role = assertPermission(ctx, params.orgId, options.permission);
+      const role = options.permission ? assertPermission(ctx, params.orgId, options.permission) : assertMember(ctx, params.orgId);
 
       let body: unknown;
       if (options.body) {

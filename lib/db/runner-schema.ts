@@ -143,8 +143,10 @@ export const job = pgTable(
     statusReason: text('status_reason'),
     requiredCapabilities: jsonb('required_capabilities').$type<string[]>().notNull(),
     requiredLabels: jsonb('required_labels').$type<string[]>().notNull(),
-    /** Pipeline, budget and repositories as they were when the job was created (protocol/src/wire.ts). */
-    snapshot: jsonb('snapshot').$type<JobSnapshot>().notNull(),
+    /**
+     * The runner that took the job. A Ready job that still names one was continued or
+     * answered after a Stop or a question: only that runner (its folder is there) may claim it.
+     */
     runnerId: text('runner_id'),
     result: jsonb('result'),
     lastEventSeq: integer('last_event_seq').notNull(),
@@ -166,6 +168,19 @@ export const job = pgTable(
       .where(sql`status NOT IN ('completed', 'failed', 'error') AND ticket_id IS NOT NULL`),
   ],
 );
+
+/**
+ * Pipeline, budget and repositories as they were when the job was created (protocol/src/wire.ts),
+ * written once with the job. Out of the job row and in schema `secure`, so that the job's
+ * status changes do not carry this large value through Zero's replication; the runner gets
+ * it on claim, the job page over HTTP.
+ */
+export const jobSnapshotTable = secureSchema.table('job_snapshot', {
+  jobId: text('job_id')
+    .primaryKey()
+    .references(() => job.id, { onDelete: 'cascade' }),
+  snapshot: jsonb('snapshot').$type<JobSnapshot>().notNull(),
+});
 
 export const jobEvent = pgTable(
   'job_event',

@@ -3,8 +3,8 @@
 // them. The offer goes out through NOTIFY, which PostgreSQL delivers only on commit.
 import { nanoid } from 'nanoid';
 import { z } from 'zod';
-import { job } from '../db/schema.ts';
-import { jobSnapshot, jobTypes, runnerTag } from '@spedy/protocol/wire';
+import { job, jobSnapshotTable } from '../db/schema.ts';
+import { jobSnapshot, jobTypes, runnerTag, type JobSnapshot } from '@spedy/protocol/wire';
 import { SpedyError } from '@spedy/protocol/errors';
 import type { DbOrTx } from './db.ts';
 import { notifyJobReady } from './notices.ts';
@@ -25,7 +25,7 @@ export const createJobInput = z.object({
   createdBy: z.string().nullish(),
 });
 export type CreateJobInput = z.input<typeof createJobInput>;
-export type JobRow = typeof job.$inferSelect;
+export type JobRow = typeof job.$inferSelect & { snapshot: JobSnapshot };
 
 const oneActivePerTicket = 'job_one_active_per_ticket_idx';
 
@@ -64,7 +64,9 @@ export async function createJob(tx: DbOrTx, input: CreateJobInput): Promise<JobR
   try {
     // A savepoint: when the ticket already has an active job, the caller's transaction survives the refusal.
     await tx.transaction(async (sp) => {
-      await sp.insert(job).values(row);
+      const { snapshot, ...jobRow } = row;
+      await sp.insert(job).values(jobRow);
+      await sp.insert(jobSnapshotTable).values({ jobId: id, snapshot });
     });
   } catch (error) {
     if (violates(error, oneActivePerTicket)) {

@@ -5,7 +5,7 @@
 // Claimed), made inside the database by spedy_claim_job (./claim.ts checks that the machine
 // allows it).
 import { eq, sql } from 'drizzle-orm';
-import { job as jobTable } from '../db/schema.ts';
+import { job as jobTable, jobSnapshotTable } from '../db/schema.ts';
 import { SpedyError } from '@spedy/protocol/errors';
 import { assertTransition, IllegalTransitionError, isFinalJobStatus, type JobStatus } from '@spedy/protocol/job-status';
 import type { DbOrTx } from './db.ts';
@@ -24,17 +24,19 @@ export type StatusChange = {
   result?: Record<string, unknown>;
   /** The ticket stays as it is (the job is being replaced by a new one in the same transaction). */
   keepTicket?: boolean;
+  /** Back to Ready for the runner that holds the job (its folder is there), not for anyone: see ./resume.ts. */
+  keepRunner?: boolean;
 };
 
 /**
  * Moves a locked job to `change.to`; throws IllegalTransitionError when the machine forbids it.
- * Handing back (→ Ready) releases the runner; a final status sets the finish time and shows
+ * Handing back (→ Ready) releases the runner unless `keepRunner`; a final status sets the finish time and shows
  * on the ticket.
  */
 export async function transitionJob(tx: DbOrTx, job: LockedJob, change: StatusChange, now = Date.now()): Promise<void> {
   assertTransition(job.status, change.to);
   const final = isFinalJobStatus(change.to);
-  const released = change.to === 'ready';
+  const released = change.to === 'ready' && !change.keepRunner;
   await tx.execute(sql`
     UPDATE job SET status = ${change.to}, status_reason = ${change.reason}, updated_at = ${now},
       finished_at = ${final ? now : null},
@@ -42,8 +44,8 @@ export async function transitionJob(tx: DbOrTx, job: LockedJob, change: StatusCh
       runner_id = ${released ? sql`NULL` : sql`runner_id`}, claimed_at = ${released ? sql`NULL` : sql`claimed_at`}
     WHERE id = ${job.id}`);
   if (final && !change.keepTicket) await applyOutcome(tx, job.id, change.to);
-  // Handed back: offered to every matching runner again.
-  if (released) await notifyJobReady(tx, { jobId: job.id, organizationId: job.organizationId });
+  // Handed back: offered to every matching runner again (a held job: to its runner only, ./offers.ts).
+  if (change.to === 'ready') await notifyJobReady(tx, { jobId: job.id, organizationId: job.organizationId });
   // A slot of its runner came free: offer it what waits.
   if ((final || released) && job.runnerId) await notifyRunner(tx, { kind: 'capacity', runnerId: job.runnerId });
 }
@@ -81,8 +83,9 @@ export async function reportJobStatus(
 /** A finished job shows on its ticket: completion status, or failure status with the AI Failed badge. */
 async function applyOutcome(tx: DbOrTx, jobId: string, status: JobStatus): Promise<void> {
   const [job] = await tx
-    .select({ type: jobTable.type, ticketId: jobTable.ticketId, projectId: jobTable.projectId, snapshot: jobTable.snapshot })
+    .select({ type: jobTable.type, ticketId: jobTable.ticketId, projectId: jobTable.projectId, snapshot: jobSnapshotTable.snapshot })
     .from(jobTable)
+    .leftJoin(jobSnapshotTable, eq(jobSnapshotTable.jobId, jobTable.id))
     .where(eq(jobTable.id, jobId));
   if (job) await applyJobOutcomeToTicket(tx, job, status);
 }

@@ -1,10 +1,12 @@
-// Runners whose heartbeats stopped turn Offline and their active jobs Failed. The task queue
+// Runners whose heartbeats stopped turn Offline and their running jobs Failed; jobs that wait
+// for a person or for that runner (Stopped, Waiting for Input, Ready again after Continue or
+// an answer) keep waiting: their folder is on that runner, and it takes them up when it is back. The task queue
 // runs the sweep once per period across instances (lib/tasks/heartbeat-sweep.ts); it is
 // still one transaction whose UPDATE only takes runners that are still Online, so two
 // overlapping sweeps (a slow run and its successor) fail a lost runner's jobs once.
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../jobs/db.ts';
-import { canTransition, jobStatuses, type JobStatus } from '@spedy/protocol/job-status';
+import { canTransition, slotJobStatuses, type JobStatus } from '@spedy/protocol/job-status';
 import { defaultOfflineTimeoutSeconds } from './presence.ts';
 import { transitionJob } from '../jobs/transition.ts';
 
@@ -12,8 +14,8 @@ export function runnerOfflineReason(runnerName: string, timeoutSeconds: number):
   return `Runner ${runnerName} went offline (no heartbeat for ${timeoutSeconds} s)`;
 }
 
-/** Jobs a lost runner may hold and that the machine lets fail: every non-final status. */
-const failableStatuses = jobStatuses.filter((s) => canTransition(s, 'failed'));
+/** Jobs a lost runner may hold and that the machine lets fail: every status that takes a pool slot. */
+const failableStatuses = slotJobStatuses.filter((s) => canTransition(s, 'failed'));
 
 export type LostRunner = { id: string; name: string; organizationId: string; timeoutSeconds: number; failedJobIds: string[] };
 

@@ -22,7 +22,7 @@ export async function openJobMcpCredentials(
   const job = await findHeldJob(db, runner, jobId);
   assertJobNotFinished(job, 'its MCP credentials are no longer handed out');
   // The snapshot is read only here: it is large, and no other runner request needs it.
-  const { rows } = await db.execute<{ snapshot: JobSnapshot }>(sql`SELECT snapshot FROM job WHERE id = ${job.id}`);
+  const { rows } = await db.execute<{ snapshot: JobSnapshot }>(sql`SELECT snapshot FROM secure.job_snapshot WHERE job_id = ${job.id}`);
   const { snapshot } = rows[0];
 
   const ids = [...new Set(snapshot.pipeline.steps.flatMap((step) => step.stages.flatMap((stage) => stage.mcpServers.map((server) => server.id))))];

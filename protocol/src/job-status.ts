@@ -37,15 +37,29 @@ export const finalJobStatuses: readonly JobStatus[] = ['completed', 'failed', 'e
 /** Statuses in which a job counts as active for its ticket and its runner. */
 export const activeJobStatuses: readonly JobStatus[] = jobStatuses.filter((s) => !finalJobStatuses.includes(s));
 
+/**
+ * Statuses in which a job takes one of its runner's pool slots. Stopped and Waiting for
+ * Input do not (they wait for a person, not for the machine), nor does Ready: a Ready job
+ * that still names its runner was continued or answered and waits for a slot there.
+ */
+export const slotJobStatuses: readonly JobStatus[] = ['claimed', 'preparing', 'executing', 'running', 'syncing'];
+
+/** Active, but waiting for a person or for a slot on its runner: no slot taken. */
+export function holdsPoolSlot(status: JobStatus): boolean {
+  return slotJobStatuses.includes(status);
+}
+
 const allowed: Record<JobStatus, readonly JobStatus[]> = {
   ready: ['claimed', 'stopped', 'failed', 'error'],
-  claimed: ['preparing', 'ready', 'stopped', 'failed', 'error'],
+  // Executing: a continued or answered job claimed again by the runner that holds it resumes where it was.
+  claimed: ['preparing', 'executing', 'ready', 'stopped', 'failed', 'error'],
   preparing: ['executing', 'stopped', 'failed', 'error'],
   executing: ['running', 'waiting_for_input', 'syncing', 'stopped', 'failed', 'error'],
   running: ['executing', 'waiting_for_input', 'syncing', 'completed', 'stopped', 'failed', 'error'],
-  waiting_for_input: ['executing', 'running', 'stopped', 'failed', 'error'],
+  // Ready: a person answered; the job waits for a free slot on the runner that holds it.
+  waiting_for_input: ['executing', 'running', 'ready', 'stopped', 'failed', 'error'],
   syncing: ['completed', 'stopped', 'failed', 'error'],
-  // Continue resumes a stopped job from where it was; the runner picks it up again.
+  // Continue resumes a stopped job from where it was: Ready again, for the runner that holds it.
   stopped: ['ready', 'executing', 'failed', 'error'],
   completed: [],
   failed: [],

@@ -75,6 +75,8 @@ export class JobLifecycle {
     deps: JobLifecycleDeps,
     /** Called last: the slot is free. */
     onEnd: () => void,
+    /** Each status the platform accepted (Stopped and Waiting for Input give the slot back). */
+    private readonly onStatus: (status: JobStatus) => void = () => {},
   ) {
     this.status = job.status;
     this.done = this.run(deps)
@@ -89,6 +91,11 @@ export class JobLifecycle {
 
   get aborted(): boolean {
     return this.controller.signal.aborted;
+  }
+
+  /** Claimed again by this runner after a person continued or answered it: its status is the claim's. */
+  reclaimed(status: JobStatus): void {
+    this.status = status;
   }
 
   abort(reason: AbortReason): void {
@@ -143,6 +150,7 @@ export class JobLifecycle {
         // Events first: a job that shows as finished has all of its events stored.
         if (isFinalJobStatus(status)) await flush(streamer, log);
         this.status = await deps.platform.reportStatus(job.id, status, secretSet.maskStatusDetails(details));
+        this.onStatus(this.status);
       },
       emit: (event) => streamer.push(event),
       nextControl: () => this.inbox.next(),

@@ -33,7 +33,8 @@ export const endedJobStatuses = ['completed', 'failed', 'error'];
 export async function latestJob(ticketId: string): Promise<JobRow | undefined> {
   const [job] = await sql<JobRow>(
     testStack().databaseUrl,
-    'SELECT id, type, status, status_reason, last_event_seq, result, snapshot FROM job WHERE ticket_id = $1 ORDER BY created_at DESC LIMIT 1',
+    `SELECT j.id, j.type, j.status, j.status_reason, j.last_event_seq, j.result, s.snapshot
+     FROM job j LEFT JOIN secure.job_snapshot s ON s.job_id = j.id WHERE j.ticket_id = $1 ORDER BY j.created_at DESC LIMIT 1`,
     [ticketId],
   );
   return job;

@@ -2,9 +2,9 @@
 // platform in the same transaction (its NOTIFY goes out only if the transaction commits).
 import { defineMutator, type Transaction } from '@rocicorp/zero';
 import { cancelJob } from '../../lib/jobs/cancel.ts';
-import { sendJobControl } from '../../lib/jobs/control.ts';
 import type { DbOrTx } from '../../lib/jobs/db.ts';
-import { continueJob, stopJob } from '../../lib/jobs/stop.ts';
+import { resumeJob } from '../../lib/jobs/resume.ts';
+import { stopJob } from '../../lib/jobs/stop.ts';
 import { revokeRunnerToken } from '../../lib/runners/tokens.ts';
 import { zql } from '../schema.gen.ts';
 import { cancelJobArgs, jobMutators, respondJobArgs, revokeRunnerTokenArgs, runnerTokenMutators, stopJobArgs, stoppedByUserReason } from './runner.ts';
@@ -24,14 +24,15 @@ export const runnerServerMutators = {
     }),
   },
   job: {
-    /** The runner holding the job resumes the same agent session with the answer or approval, or continues after Stop. */
+    /**
+     * The job becomes Ready for the runner holding it, which resumes the same agent session
+     * with the answer or approval, or continues after Stop, once it has a free slot.
+     */
     respond: defineMutator(respondJobArgs, async (options) => {
       await jobMutators.respond.fn(options);
       const db = drizzleOf(options.tx);
       const job = db && (await options.tx.run(zql.job.where('id', options.args.id).one()));
-      if (!db || !job) return;
-      if (options.args.action === 'continue') await continueJob(db, { organizationId: job.organizationId, jobId: job.id });
-      else await sendJobControl(db, { organizationId: job.organizationId, jobId: job.id, action: options.args.action, text: options.args.text });
+      if (db && job) await resumeJob(db, { organizationId: job.organizationId, jobId: job.id, action: options.args.action, text: options.args.text });
     }),
     /** A job a runner holds: the runner is told to stop (interrupt → grace period → kill). */
     stop: defineMutator(stopJobArgs, async (options) => {
