@@ -12,14 +12,15 @@ export type BoardResults = {
   tableScroll: ScrollRun[] | Error;
 };
 
-type Row = { figure: string; measured: string; target: string; met: boolean | null };
+/** One line of a bench's results table; `met: null` when the figure has no verdict (it failed, or is informational). */
+export type Row = { figure: string; measured: string; target: string; met: boolean | null };
 
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : 'n/a');
 export const seconds = (value: number) => (Number.isFinite(value) ? `${(value / 1000).toFixed(2)} s` : 'n/a');
 const median = (values: readonly number[]) => percentile(values, 50);
 const failed = (err: Error): Pick<Row, 'measured' | 'met'> => ({ measured: `failed: ${err.message.split('\n')[0].slice(0, 60)}`, met: null });
 
-function printTable(rows: readonly Row[]): void {
+export function printTable(rows: readonly Row[]): void {
   const header: Row = { figure: 'Figure', measured: 'Measured', target: 'Target', met: null };
   const all = [header, ...rows];
   const width = (key: 'figure' | 'measured' | 'target') => Math.max(...all.map((r) => r[key].length));

@@ -40,26 +40,64 @@ describe('job event streamer', () => {
     s.close();
   });
 
-  it('sends in batches of at most batchSize, waiting out the window for a partial batch', async () => {
+  it('sends the first event after a quiet window at once, and what follows within the window at its end', async () => {
     const platform = fakePlatform();
-    const s = streamer(async (events) => (platform.sends.push(events), platform.store(events)), { batchSize: 5, batchWindowMs: 80 });
-    // The window is timed with setTimeout and Date.now, so a fake clock shows its exact end.
+    const s = streamer(async (events) => (platform.sends.push(events), platform.store(events)), { batchWindowMs: 80 });
+    // The window is timed with setTimeout and Date.now, so a fake clock shows its exact edges.
     vi.useFakeTimers();
     try {
       s.push(log(1));
-      await vi.advanceTimersByTimeAsync(79);
-      expect(platform.sends).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(platform.sends.map((b) => b.map((e) => e.seq))).toEqual([[1]]);
+
+      // 30 ms after that send: within its window, so the event waits for the window's end.
+      await vi.advanceTimersByTimeAsync(30);
+      s.push(log(2));
+      s.push(log(3));
+      await vi.advanceTimersByTimeAsync(49);
+      expect(platform.sends).toHaveLength(1);
       await vi.advanceTimersByTimeAsync(1);
-      expect(platform.sends.map((b) => b.length)).toEqual([1]);
+      expect(platform.sends.map((b) => b.map((e) => e.seq))).toEqual([[1], [2, 3]]);
+
+      // A quiet window later the next event is the leading edge again.
+      await vi.advanceTimersByTimeAsync(200);
+      s.push(log(4));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(platform.sends.map((b) => b.map((e) => e.seq))).toEqual([[1], [2, 3], [4]]);
     } finally {
       vi.useRealTimers();
     }
+    s.close();
+  });
 
-    for (let i = 2; i <= 13; i++) s.push(log(i));
+  it('batches a burst: one send per window while events come faster than it', async () => {
+    const platform = fakePlatform();
+    const s = streamer(async (events) => (platform.sends.push(events), platform.store(events)), { batchWindowMs: 80 });
+    vi.useFakeTimers();
+    try {
+      // An event every 10 ms for 200 ms: the first goes alone, then each window carries what came during it.
+      for (let i = 1; i <= 20; i++) {
+        s.push(log(i));
+        await vi.advanceTimersByTimeAsync(10);
+      }
+      await vi.advanceTimersByTimeAsync(80);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(platform.sends.map((b) => b.length)).toEqual([1, 7, 8, 4]);
+    expect(platform.sends.flat().map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(s.stats).toMatchObject({ ackedSeq: 20, unacknowledged: 0 });
+    s.close();
+  });
+
+  it('sends in batches of at most batchSize', async () => {
+    const platform = fakePlatform();
+    const s = streamer(async (events) => (platform.sends.push(events), platform.store(events)), { batchSize: 5, batchWindowMs: 80 });
+    for (let i = 1; i <= 13; i++) s.push(log(i));
     expect(await s.flush(2000)).toBe(true);
-    const sizes = platform.sends.slice(1).map((b) => b.length);
+    const sizes = platform.sends.map((b) => b.length);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(5);
-    expect(sizes.reduce((a, b) => a + b, 0)).toBe(12);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(13);
     s.close();
   });
 

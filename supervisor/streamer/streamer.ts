@@ -1,7 +1,10 @@
 // One job's event stream to the platform, like buildkite/agent's log streamer: every event
 // gets the next sequence number (continuing after the job's last stored one), waits in a
-// bounded queue, and goes out in batches (by count, bytes or a short time window). One
-// batch is in flight at a time and always starts at the oldest unacknowledged event, so the
+// bounded queue, and goes out in batches (by count, bytes or a short time window). The window
+// is a throttle with a leading edge: the first event after a quiet moment (no batch sent for a
+// window) goes out at once, and only what arrives within a window of the last send waits for
+// its end (the trailing batch), so a quiet job's event is stored in a round trip while a chatty
+// one still sends at most one partial batch per window. One batch is in flight at a time and always starts at the oldest unacknowledged event, so the
 // platform never sees a gap; whatever is not acknowledged is sent again (the platform
 // stores each (job, seq) once). `flush()` waits until everything is acknowledged.
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -62,7 +65,8 @@ export function createJobStreamer(options: StreamerOptions): JobStreamer {
   let failed = false;
   let closed = false;
   let flushing = 0;
-  let firstQueuedAt = 0;
+  /** When the last batch went out: the batch window runs from here. */
+  let lastSentAt = Number.NEGATIVE_INFINITY;
   const stopped = new AbortController();
   const wakers = new Set<() => void>();
   const drainWaiters = new Set<() => void>();
@@ -79,7 +83,6 @@ export function createJobStreamer(options: StreamerOptions): JobStreamer {
   function enqueue(type: string, payload: Record<string, unknown>, bytes: number): void {
     if (lastSeq >= maxEventSeq) return;
     lastSeq++;
-    if (queue.length === 0) firstQueuedAt = Date.now();
     queue.push({ event: { seq: lastSeq, type, payload, at: Date.now() }, bytes });
     queuedBytes += bytes;
   }
@@ -105,7 +108,6 @@ export function createJobStreamer(options: StreamerOptions): JobStreamer {
   function acknowledge(seq: number): void {
     ackedSeq = Math.max(ackedSeq, seq);
     while (queue.length > 0 && queue[0].event.seq <= ackedSeq) queuedBytes -= queue.shift()!.bytes;
-    if (queue.length > 0) firstQueuedAt = queue[0].event.at;
     noteDropped();
   }
 
@@ -130,13 +132,15 @@ export function createJobStreamer(options: StreamerOptions): JobStreamer {
         await waitForWake(null);
         continue;
       }
-      // Wait for a full batch or the end of the window, unless someone is flushing.
-      const waited = Date.now() - firstQueuedAt;
-      if (flushing === 0 && queue.length < batchSize && waited < batchWindowMs) {
-        await waitForWake(batchWindowMs - waited);
+      // Within a window of the last send, a partial batch waits for the window's end (or a full
+      // batch, or a flush); after a quiet window it goes out at once.
+      const sinceLastSend = Date.now() - lastSentAt;
+      if (flushing === 0 && queue.length < batchSize && sinceLastSend < batchWindowMs) {
+        await waitForWake(batchWindowMs - sinceLastSend);
         continue;
       }
       const batch = takeBatch();
+      lastSentAt = Date.now();
       try {
         const acked = await options.send(batch, stopped.signal);
         const progressed = acked > ackedSeq;
@@ -183,7 +187,8 @@ export function createJobStreamer(options: StreamerOptions): JobStreamer {
       }
       const prepared = prepareEvent(event, options.mask);
       enqueue(prepared.type, prepared.payload, prepared.bytes);
-      // The pump sleeps on an empty queue or a batch window: a first event or a full batch wakes it.
+      // The pump sleeps on an empty queue or a batch window: a first event (sent at once after a
+      // quiet window, else at the window's end) or a full batch wakes it.
       if (queue.length === 1 || queue.length >= batchSize) wake();
     },
 
