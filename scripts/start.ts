@@ -85,6 +85,9 @@ try {
   process.exit(1);
 }
 
+// The app and sync are up: time from this process's start (performance.now()'s origin).
+console.log(`✓ Ready in ${(performance.now() / 1000).toFixed(1)} s${stack.demo ? ' (the demo runner starts next)' : ''}`);
+
 if (stack.demo) {
   demoRunner = await startDemoRunner({
     dataDir,

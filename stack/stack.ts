@@ -101,9 +101,10 @@ export interface Stack {
 
 /**
  * Starts the whole local stack: secrets → PostgreSQL (embedded, or external
- * with DATABASE_URL) → migrations → demo data → production build (unless dev)
- * → app server and zero-cache (in parallel). On failure or abort, everything
- * already started is stopped before the promise rejects.
+ * with DATABASE_URL) → migrations → demo data → zero-cache, while the production
+ * build (unless dev) runs alongside; the app server starts once the build is
+ * there. On failure or abort, everything already started is stopped before the
+ * promise rejects.
  */
 export async function startStack(options: StartStackOptions): Promise<Stack> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -124,8 +125,17 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
   let zero: ZeroCacheHandle | undefined;
   let lock: DataDirLock | undefined;
   let stopping: Promise<void> | undefined;
+  // next build needs neither the database nor the ports: it runs from the start, alongside
+  // PostgreSQL, the migrations and zero-cache (the first start used to wait for it in turn).
+  const buildAbort = new AbortController();
+  const forwardBuildAbort = () => buildAbort.abort(signal?.reason);
+  signal?.addEventListener('abort', forwardBuildAbort, { once: true });
+  let building: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      buildAbort.abort();
+      await building?.catch(() => undefined);
+      signal?.removeEventListener('abort', forwardBuildAbort);
       await Promise.all([zero?.stop(), app?.stop()].map((p) => p?.catch(() => undefined)));
       await postgres?.stop().catch(() => undefined);
       lock?.release();
@@ -150,6 +160,17 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
     const secrets = await loadOrCreateLocalSecrets(dataDir);
     log(`✓ Secrets ready (${displayPath(path.join(dataDir, 'secrets.json'))}) in ${since(t)}`);
     checkAbort();
+
+    if (!dev) {
+      const buildStarted = performance.now();
+      building = ensureAppBuilt({
+        verbose: options.verboseBuild,
+        signal: buildAbort.signal,
+        onBuildStart: (reason) => log(`… Building the app (next build, ${reason}; under a minute, alongside the next steps)`),
+      }).then((built) => log(built ? `✓ App built in ${since(buildStarted)}` : `✓ App build up to date (${since(buildStarted)})`));
+      // Awaited before the app server starts; until then a failure must not go unhandled.
+      building.catch(() => undefined);
+    }
 
     t = performance.now();
     let databaseUrl: string;
@@ -192,17 +213,6 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       checkAbort();
     }
 
-    if (!dev) {
-      t = performance.now();
-      const built = await ensureAppBuilt({
-        verbose: options.verboseBuild,
-        signal,
-        onBuildStart: (reason) => log(`… Building the app (next build, ${reason}; about a minute)`),
-      });
-      log(built ? `✓ App built in ${since(t)}` : `✓ App build up to date (${since(t)})`);
-      checkAbort();
-    }
-
     let setupCode: string | null = null;
     if (migrated.applied && signUpMode({ SPEDY_PUBLIC_URL: options.publicUrl ?? 'http://localhost', SPEDY_SIGNUP: signUpSetting() }) === 'invite') {
       setupCode = await createSetupCodeFor(databaseUrl);
@@ -224,6 +234,7 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
     signal?.addEventListener('abort', forwardAbort, { once: true });
     const failFast = (err: unknown): never => {
       services.abort();
+      buildAbort.abort();
       throw err;
     };
 
@@ -243,17 +254,22 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       ...options.extraAppEnv,
     };
     t = performance.now();
-    const appStarting = startAppServer({
-      port: appPort,
-      dataDir,
-      echo: options.echoApp ?? dev,
-      signal: services.signal,
-      env: { ...appEnv, SPEDY_DEV: dev ? '1' : undefined },
-    }).then((handle) => {
-      app = handle;
-      log(`✓ App server ready in ${since(t)}`);
-      return handle;
-    }, failFast);
+    const appStarting = (building ?? Promise.resolve())
+      .then(() => {
+        const appStarted = performance.now();
+        return startAppServer({
+          port: appPort,
+          dataDir,
+          echo: options.echoApp ?? dev,
+          signal: services.signal,
+          env: { ...appEnv, SPEDY_DEV: dev ? '1' : undefined },
+        }).then((handle) => {
+          app = handle;
+          log(`✓ App server ready in ${since(appStarted)}`);
+          return handle;
+        });
+      })
+      .catch(failFast);
     const zeroStarting = startZeroCache({
       port: zeroPort,
       upstreamUrl: databaseUrl,
@@ -272,6 +288,7 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
     lock.setAppUrl(localAppUrl);
     const results = await Promise.allSettled([appStarting, zeroStarting]);
     signal?.removeEventListener('abort', forwardAbort);
+    signal?.removeEventListener('abort', forwardBuildAbort);
     checkAbort();
     // The first real failure, not the abort it caused in the other service.
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
