@@ -101,10 +101,10 @@ export interface Stack {
 
 /**
  * Starts the whole local stack: secrets → PostgreSQL (embedded, or external
- * with DATABASE_URL) → migrations → demo data → zero-cache, while the production
- * build (unless dev) runs alongside; the app server starts once the build is
- * there. On failure or abort, everything already started is stopped before the
- * promise rejects.
+ * with DATABASE_URL) → migrations → zero-cache, with the demo data while it
+ * starts; the production build (unless dev) runs alongside all of it, and the
+ * app server starts once the build is there. On failure or abort, everything
+ * already started is stopped before the promise rejects.
  */
 export async function startStack(options: StartStackOptions): Promise<Stack> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -131,10 +131,14 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
   const forwardBuildAbort = () => buildAbort.abort(signal?.reason);
   signal?.addEventListener('abort', forwardBuildAbort, { once: true });
   let building: Promise<void> | undefined;
+  // Aborted when one service fails (or on stop), so that nobody waits for the other.
+  let services: AbortController | undefined;
+  let zeroStarting: Promise<ZeroCacheHandle> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       buildAbort.abort();
-      await building?.catch(() => undefined);
+      services?.abort();
+      await Promise.all([building, zeroStarting].map((p) => p?.catch(() => undefined)));
       signal?.removeEventListener('abort', forwardBuildAbort);
       await Promise.all([zero?.stop(), app?.stop()].map((p) => p?.catch(() => undefined)));
       await postgres?.stop().catch(() => undefined);
@@ -186,6 +190,27 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
     }
     checkAbort();
 
+    // Both URLs must be known before either service starts.
+    const appPort = options.port ?? (await findFreePort(options.preferredPort ?? 3000));
+    if (options.port !== undefined && !(await isPortFree(options.port))) {
+      throw new StackError(`Port ${options.port} is taken: stop whatever uses it, or set PORT to a free port.`);
+    }
+    const zeroPort = await findFreePort(options.preferredZeroPort ?? 4848, { count: 3, exclude: [appPort] });
+    const localAppUrl = `http://localhost:${appPort}`;
+    const appUrl = options.publicUrl?.replace(/\/+$/, '') ?? localAppUrl;
+    const zeroUrl = `http://localhost:${zeroPort}`;
+
+    // If one of the two fails, stop waiting for the other.
+    const serviceAbort = new AbortController();
+    services = serviceAbort;
+    const forwardAbort = () => serviceAbort.abort(signal?.reason);
+    signal?.addEventListener('abort', forwardAbort, { once: true });
+    const failFast = (err: unknown): never => {
+      serviceAbort.abort();
+      buildAbort.abort();
+      throw err;
+    };
+
     t = performance.now();
     let migrated: Awaited<ReturnType<typeof migrateDatabase>>;
     try {
@@ -199,6 +224,26 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
     if (migrated.applied) log(`✓ Database migrated in ${since(t)}`);
     else log(`! Database not migrated: ${migrated.reason}`);
     checkAbort();
+
+    // zero-cache needs the migrated schema, not the demo data: it starts now and replicates the rest.
+    const zeroStarted = performance.now();
+    zeroStarting = startZeroCache({
+      port: zeroPort,
+      upstreamUrl: databaseUrl,
+      dataDir,
+      // zero-cache calls the mutate and query endpoints on this machine, not through the public URL.
+      appUrl: localAppUrl,
+      adminPassword:
+        process.env.ZERO_ADMIN_PASSWORD ||
+        createHmac('sha256', secrets.betterAuthSecret).update('zero-admin-password').digest('base64url').slice(0, 24),
+      signal: serviceAbort.signal,
+    }).then((handle) => {
+      zero = handle;
+      log(`✓ zero-cache ready in ${since(zeroStarted)}`);
+      return handle;
+    }, failFast);
+    // Awaited below, after the demo data; until then a failure must not go unhandled.
+    zeroStarting.catch(() => undefined);
 
     let demo: DemoSignIn | null = null;
     if (seed && migrated.applied) {
@@ -218,26 +263,6 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       setupCode = await createSetupCodeFor(databaseUrl);
     }
 
-    // Both URLs must be known before either service starts.
-    const appPort = options.port ?? (await findFreePort(options.preferredPort ?? 3000));
-    if (options.port !== undefined && !(await isPortFree(options.port))) {
-      throw new StackError(`Port ${options.port} is taken: stop whatever uses it, or set PORT to a free port.`);
-    }
-    const zeroPort = await findFreePort(options.preferredZeroPort ?? 4848, { count: 3, exclude: [appPort] });
-    const localAppUrl = `http://localhost:${appPort}`;
-    const appUrl = options.publicUrl?.replace(/\/+$/, '') ?? localAppUrl;
-    const zeroUrl = `http://localhost:${zeroPort}`;
-
-    // If one of the two fails, stop waiting for the other.
-    const services = new AbortController();
-    const forwardAbort = () => services.abort(signal?.reason);
-    signal?.addEventListener('abort', forwardAbort, { once: true });
-    const failFast = (err: unknown): never => {
-      services.abort();
-      buildAbort.abort();
-      throw err;
-    };
-
     const appEnv: Record<string, string> = {
       DATABASE_URL: databaseUrl,
       BETTER_AUTH_SECRET: secrets.betterAuthSecret,
@@ -253,7 +278,6 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       ...(dev ? { SPEDY_DEV: '1' } : {}),
       ...options.extraAppEnv,
     };
-    t = performance.now();
     const appStarting = (building ?? Promise.resolve())
       .then(() => {
         const appStarted = performance.now();
@@ -261,7 +285,7 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
           port: appPort,
           dataDir,
           echo: options.echoApp ?? dev,
-          signal: services.signal,
+          signal: serviceAbort.signal,
           env: { ...appEnv, SPEDY_DEV: dev ? '1' : undefined },
         }).then((handle) => {
           app = handle;
@@ -270,21 +294,6 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
         });
       })
       .catch(failFast);
-    const zeroStarting = startZeroCache({
-      port: zeroPort,
-      upstreamUrl: databaseUrl,
-      dataDir,
-      // zero-cache calls the mutate and query endpoints on this machine, not through the public URL.
-      appUrl: localAppUrl,
-      adminPassword:
-        process.env.ZERO_ADMIN_PASSWORD ||
-        createHmac('sha256', secrets.betterAuthSecret).update('zero-admin-password').digest('base64url').slice(0, 24),
-      signal: services.signal,
-    }).then((handle) => {
-      zero = handle;
-      log(`✓ zero-cache ready in ${since(t)}`);
-      return handle;
-    }, failFast);
     lock.setAppUrl(localAppUrl);
     const results = await Promise.allSettled([appStarting, zeroStarting]);
     signal?.removeEventListener('abort', forwardAbort);
