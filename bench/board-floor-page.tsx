@@ -28,10 +28,15 @@ function Watch() {
   );
 }
 
-/** Page A: Enter in the input renames the ticket. */
+/**
+ * Page A: Enter in the input renames the ticket. It holds the ticket's detail query, as the
+ * app's ticket page does: the mutator reads the row on the client first ("not found" without it).
+ */
 function Edit() {
   const zero = useZero();
   const [title, setTitle] = useState('');
+  const [ticket] = useQuery(queries.ticketDetail({ orgID, projectID: setting('project'), number: Number(setting('number')) }));
+  if (!ticket) return null;
   return (
     <input
       data-testid="ticket-title-input"

@@ -55,6 +55,8 @@ async function openFloorPage(browser: Browser, stack: Stack, board: BenchBoard, 
     org: board.project.orgID,
     project: board.project.id,
     ticket: board.topTicket.id,
+    // The top ticket is the first one seeded.
+    number: '1',
     zero: stack.zeroUrl,
   });
   await page.goto(`${pageUrl}/?${query}`);
@@ -71,6 +73,11 @@ export async function measureFloorSync(stack: Stack, board: BenchBoard, teardown
       openFloorPage(browserB, stack, board, 'watch', pageUrl),
     ]);
     await pageB.getByTestId('floor-count').filter({ hasText: String(board.ticketCount) }).waitFor({ timeout: 60_000 });
+    const pageErrors: string[] = [];
+    for (const page of [pageA, pageB]) {
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
+    }
     const input = pageA.getByTestId('ticket-title-input');
     await input.waitFor({ timeout: 60_000 });
     await pageA.evaluate(() => {
@@ -94,7 +101,9 @@ export async function measureFloorSync(stack: Stack, board: BenchBoard, teardown
       }, title);
       await input.fill(title);
       await input.press('Enter');
-      await pageB.waitForFunction(() => (window.floorWatch?.seenAt ?? 0) > 0, undefined, { timeout: 10_000 });
+      await pageB.waitForFunction(() => (window.floorWatch?.seenAt ?? 0) > 0, undefined, { timeout: 10_000 }).catch((error: Error) => {
+        throw new Error(`${error.message.split('\n')[0]}${pageErrors.length ? ` (page errors: ${pageErrors.slice(-3).join(' | ')})` : ''}`);
+      });
       const [enterAt, seenAt] = await Promise.all([pageA.evaluate(() => window.floorEnterAt ?? Number.NaN), pageB.evaluate(() => window.floorWatch!.seenAt)]);
       return seenAt - enterAt;
     });
