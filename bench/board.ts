@@ -3,6 +3,7 @@
 // against their targets. It measures and prints; it never fails on a missed target.
 import os from 'node:os';
 import { startBenchStack } from './bench-stack.ts';
+import { measureFloorSync } from './board-floor.ts';
 import { measureBoardLoad } from './board-load.ts';
 import { launchBrowser } from './browser.ts';
 import { measureBrowserSync } from './browser-sync.ts';
@@ -44,23 +45,26 @@ async function main(): Promise<void> {
   console.log(`  ✓ both Node clients hold the whole board ${seconds(syncedIn)} later\n`);
 
   const loop = { warmup: 5, count: 40, signal: interrupt.signal };
-  const nodeSync = await stage('1/4 Node clients: mutation → the other client’s live query', () =>
+  const nodeSync = await stage('1/5 Node clients: mutation → the other client’s live query', () =>
     measureNodeSync(board, { ...loop, timeLimitMs: 60_000 }),
   );
   await Promise.all([board.owner.zero.close(), board.teammate.zero.close()]);
-  const browserSync = await stage('2/4 Browsers: title edit in page A → page B’s board DOM', () =>
+  const browserSync = await stage('2/5 Browsers: title edit in page A → page B’s board DOM', () =>
     measureBrowserSync(stack, board, teardown, { ...loop, timeLimitMs: 120_000 }),
   );
+  const floorSync = await stage('3/5 Floor: the same edit between two bare React + Zero pages', () =>
+    measureFloorSync(stack, board, teardown, { ...loop, timeLimitMs: 120_000 }),
+  );
   const browser = await launchBrowser(teardown, 'load and scroll');
-  const boardLoad = await stage('3/4 Fresh browser context: navigation → board interactive', () =>
+  const boardLoad = await stage('4/5 Fresh browser context: navigation → board interactive', () =>
     measureBoardLoad(browser, stack, board, { warmup: 1, count: 5, timeLimitMs: 120_000, signal: interrupt.signal }),
   );
-  const tableScroll = await stage('4/4 Table view: scrolling 10,000 rows top to bottom', () =>
+  const tableScroll = await stage('5/5 Table view: scrolling 10,000 rows top to bottom', () =>
     measureTableScroll(browser, stack, board, { runs: 3, timeLimitMs: 30_000, signal: interrupt.signal }),
   );
   await browser.close();
 
-  const results: BoardResults = { nodeSync, browserSync, boardLoad, tableScroll };
+  const results: BoardResults = { nodeSync, browserSync, floorSync, boardLoad, tableScroll };
   console.log(`\nResults (load average ${loadAverage()} at the end; other work on the machine raises every figure)\n`);
   printBoardReport(results);
 }

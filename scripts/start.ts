@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import { isLocalhostUrl } from '../lib/auth/sign-up-policy.ts';
 import { errorDetails } from '../stack/errors.ts';
 import { displayPath, fromRoot } from '../stack/paths.ts';
-import { startDemoRunner } from '../stack/demo-runner.ts';
 import { startStack, type Stack } from '../stack/stack.ts';
 import { settingsHelp } from '../stack/settings.ts';
 import { isAbortError } from '../stack/time.ts';
@@ -85,7 +84,12 @@ try {
   process.exit(1);
 }
 
+// The app and sync are up: time from this process's start (performance.now()'s origin).
+console.log(`✓ Ready in ${(performance.now() / 1000).toFixed(1)} s${stack.demo ? ' (the demo runner starts next)' : ''}`);
+
 if (stack.demo) {
+  // Loaded only now: its imports (the test kit, dockerode) took about a second before anything started.
+  const { startDemoRunner } = await import('../stack/demo-runner.ts');
   demoRunner = await startDemoRunner({
     dataDir,
     appUrl: stack.localAppUrl,

@@ -101,8 +101,9 @@ export interface Stack {
 
 /**
  * Starts the whole local stack: secrets → PostgreSQL (embedded, or external
- * with DATABASE_URL) → migrations → demo data → production build (unless dev)
- * → app server and zero-cache (in parallel). On failure or abort, everything
+ * with DATABASE_URL) → migrations → zero-cache, with the demo data while it
+ * starts; the production build (unless dev) runs alongside all of it, and the
+ * app server starts once the build is there. On failure or abort, everything
  * already started is stopped before the promise rejects.
  */
 export async function startStack(options: StartStackOptions): Promise<Stack> {
@@ -124,8 +125,21 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
   let zero: ZeroCacheHandle | undefined;
   let lock: DataDirLock | undefined;
   let stopping: Promise<void> | undefined;
+  // next build needs neither the database nor the ports: it runs from the start, alongside
+  // PostgreSQL, the migrations and zero-cache (the first start used to wait for it in turn).
+  const buildAbort = new AbortController();
+  const forwardBuildAbort = () => buildAbort.abort(signal?.reason);
+  signal?.addEventListener('abort', forwardBuildAbort, { once: true });
+  let building: Promise<void> | undefined;
+  // Aborted when one service fails (or on stop), so that nobody waits for the other.
+  let services: AbortController | undefined;
+  let zeroStarting: Promise<ZeroCacheHandle> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      buildAbort.abort();
+      services?.abort();
+      await Promise.all([building, zeroStarting].map((p) => p?.catch(() => undefined)));
+      signal?.removeEventListener('abort', forwardBuildAbort);
       await Promise.all([zero?.stop(), app?.stop()].map((p) => p?.catch(() => undefined)));
       await postgres?.stop().catch(() => undefined);
       lock?.release();
@@ -151,6 +165,17 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
     log(`✓ Secrets ready (${displayPath(path.join(dataDir, 'secrets.json'))}) in ${since(t)}`);
     checkAbort();
 
+    if (!dev) {
+      const buildStarted = performance.now();
+      building = ensureAppBuilt({
+        verbose: options.verboseBuild,
+        signal: buildAbort.signal,
+        onBuildStart: (reason) => log(`… Building the app (next build, ${reason}; under a minute, alongside the next steps)`),
+      }).then((built) => log(built ? `✓ App built in ${since(buildStarted)}` : `✓ App build up to date (${since(buildStarted)})`));
+      // Awaited before the app server starts; until then a failure must not go unhandled.
+      building.catch(() => undefined);
+    }
+
     t = performance.now();
     let databaseUrl: string;
     if (externalUrl) {
@@ -164,6 +189,27 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       log(`✓ PostgreSQL (embedded, port ${port}) ready in ${since(t)}`);
     }
     checkAbort();
+
+    // Both URLs must be known before either service starts.
+    const appPort = options.port ?? (await findFreePort(options.preferredPort ?? 3000));
+    if (options.port !== undefined && !(await isPortFree(options.port))) {
+      throw new StackError(`Port ${options.port} is taken: stop whatever uses it, or set PORT to a free port.`);
+    }
+    const zeroPort = await findFreePort(options.preferredZeroPort ?? 4848, { count: 3, exclude: [appPort] });
+    const localAppUrl = `http://localhost:${appPort}`;
+    const appUrl = options.publicUrl?.replace(/\/+$/, '') ?? localAppUrl;
+    const zeroUrl = `http://localhost:${zeroPort}`;
+
+    // If one of the two fails, stop waiting for the other.
+    const serviceAbort = new AbortController();
+    services = serviceAbort;
+    const forwardAbort = () => serviceAbort.abort(signal?.reason);
+    signal?.addEventListener('abort', forwardAbort, { once: true });
+    const failFast = (err: unknown): never => {
+      serviceAbort.abort();
+      buildAbort.abort();
+      throw err;
+    };
 
     t = performance.now();
     let migrated: Awaited<ReturnType<typeof migrateDatabase>>;
@@ -179,6 +225,26 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
     else log(`! Database not migrated: ${migrated.reason}`);
     checkAbort();
 
+    // zero-cache needs the migrated schema, not the demo data: it starts now and replicates the rest.
+    const zeroStarted = performance.now();
+    zeroStarting = startZeroCache({
+      port: zeroPort,
+      upstreamUrl: databaseUrl,
+      dataDir,
+      // zero-cache calls the mutate and query endpoints on this machine, not through the public URL.
+      appUrl: localAppUrl,
+      adminPassword:
+        process.env.ZERO_ADMIN_PASSWORD ||
+        createHmac('sha256', secrets.betterAuthSecret).update('zero-admin-password').digest('base64url').slice(0, 24),
+      signal: serviceAbort.signal,
+    }).then((handle) => {
+      zero = handle;
+      log(`✓ zero-cache ready in ${since(zeroStarted)}`);
+      return handle;
+    }, failFast);
+    // Awaited below, after the demo data; until then a failure must not go unhandled.
+    zeroStarting.catch(() => undefined);
+
     let demo: DemoSignIn | null = null;
     if (seed && migrated.applied) {
       t = performance.now();
@@ -192,40 +258,10 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       checkAbort();
     }
 
-    if (!dev) {
-      t = performance.now();
-      const built = await ensureAppBuilt({
-        verbose: options.verboseBuild,
-        signal,
-        onBuildStart: (reason) => log(`… Building the app (next build, ${reason}; about a minute)`),
-      });
-      log(built ? `✓ App built in ${since(t)}` : `✓ App build up to date (${since(t)})`);
-      checkAbort();
-    }
-
     let setupCode: string | null = null;
     if (migrated.applied && signUpMode({ SPEDY_PUBLIC_URL: options.publicUrl ?? 'http://localhost', SPEDY_SIGNUP: signUpSetting() }) === 'invite') {
       setupCode = await createSetupCodeFor(databaseUrl);
     }
-
-    // Both URLs must be known before either service starts.
-    const appPort = options.port ?? (await findFreePort(options.preferredPort ?? 3000));
-    if (options.port !== undefined && !(await isPortFree(options.port))) {
-      throw new StackError(`Port ${options.port} is taken: stop whatever uses it, or set PORT to a free port.`);
-    }
-    const zeroPort = await findFreePort(options.preferredZeroPort ?? 4848, { count: 3, exclude: [appPort] });
-    const localAppUrl = `http://localhost:${appPort}`;
-    const appUrl = options.publicUrl?.replace(/\/+$/, '') ?? localAppUrl;
-    const zeroUrl = `http://localhost:${zeroPort}`;
-
-    // If one of the two fails, stop waiting for the other.
-    const services = new AbortController();
-    const forwardAbort = () => services.abort(signal?.reason);
-    signal?.addEventListener('abort', forwardAbort, { once: true });
-    const failFast = (err: unknown): never => {
-      services.abort();
-      throw err;
-    };
 
     const appEnv: Record<string, string> = {
       DATABASE_URL: databaseUrl,
@@ -242,36 +278,26 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       ...(dev ? { SPEDY_DEV: '1' } : {}),
       ...options.extraAppEnv,
     };
-    t = performance.now();
-    const appStarting = startAppServer({
-      port: appPort,
-      dataDir,
-      echo: options.echoApp ?? dev,
-      signal: services.signal,
-      env: { ...appEnv, SPEDY_DEV: dev ? '1' : undefined },
-    }).then((handle) => {
-      app = handle;
-      log(`✓ App server ready in ${since(t)}`);
-      return handle;
-    }, failFast);
-    const zeroStarting = startZeroCache({
-      port: zeroPort,
-      upstreamUrl: databaseUrl,
-      dataDir,
-      // zero-cache calls the mutate and query endpoints on this machine, not through the public URL.
-      appUrl: localAppUrl,
-      adminPassword:
-        process.env.ZERO_ADMIN_PASSWORD ||
-        createHmac('sha256', secrets.betterAuthSecret).update('zero-admin-password').digest('base64url').slice(0, 24),
-      signal: services.signal,
-    }).then((handle) => {
-      zero = handle;
-      log(`✓ zero-cache ready in ${since(t)}`);
-      return handle;
-    }, failFast);
+    const appStarting = (building ?? Promise.resolve())
+      .then(() => {
+        const appStarted = performance.now();
+        return startAppServer({
+          port: appPort,
+          dataDir,
+          echo: options.echoApp ?? dev,
+          signal: serviceAbort.signal,
+          env: { ...appEnv, SPEDY_DEV: dev ? '1' : undefined },
+        }).then((handle) => {
+          app = handle;
+          log(`✓ App server ready in ${since(appStarted)}`);
+          return handle;
+        });
+      })
+      .catch(failFast);
     lock.setAppUrl(localAppUrl);
     const results = await Promise.allSettled([appStarting, zeroStarting]);
     signal?.removeEventListener('abort', forwardAbort);
+    signal?.removeEventListener('abort', forwardBuildAbort);
     checkAbort();
     // The first real failure, not the abort it caused in the other service.
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));

@@ -77,9 +77,9 @@ function BoardSkeleton() {
   );
 }
 
-export function BoardPageClient({ projectKey }: { projectKey: string }) {
+export function BoardPageClient({ projectKey, projectID }: { projectKey: string; projectID: string | null }) {
   const org = useCurrentOrg();
-  const { project, projectComplete, tickets, ticketsComplete, members, lookups } = useBoardData(projectKey);
+  const { project, projectComplete, tickets, ticketsComplete, members, lookups } = useBoardData(projectKey, projectID);
   const view: BoardView = useSearchParams().get('view') === 'table' ? 'table' : 'board';
   const [creating, setCreating] = useState<{ statusId?: string } | null>(null);
   const openCreate = useCallback((statusId?: string) => setCreating({ statusId }), []);

@@ -37,7 +37,8 @@ export function TicketTableGrid({
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
     getItemKey,
-    overscan: 12,
+    // A fast fling replaces every row each frame: rows rendered off screen only add to that frame.
+    overscan: 4,
     // Let React batch scroll updates instead of rendering synchronously inside the scroll event.
     useFlushSync: false,
   });

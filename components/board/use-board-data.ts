@@ -34,13 +34,15 @@ export function assigneeName(lookups: BoardLookups, assigneeId: string | null): 
   return lookups.memberNames.get(assigneeId) ?? 'Former member';
 }
 
-export function useBoardData(projectKey: string) {
+/** `projectID`: the project's id when the server found it, so the tickets are asked for together with the project. */
+export function useBoardData(projectKey: string, projectID: string | null = null) {
   const org = useCurrentOrg();
   const key = projectKey.toUpperCase();
   // A malformed key cannot match a project; asking would only fail argument validation.
   const validKey = projectKeySchema.safeParse(key).success;
   const [project, projectResult] = useQuery(validKey && queries.project({ orgID: org.id, key }));
-  const [tickets, ticketsResult] = useQuery(project && queries.boardTickets({ orgID: org.id, projectID: project.id }));
+  const ticketsProjectID = projectID ?? project?.id;
+  const [tickets, ticketsResult] = useQuery(ticketsProjectID !== undefined && queries.boardTickets({ orgID: org.id, projectID: ticketsProjectID }));
   const [members] = useQuery(queries.members({ orgID: org.id }));
   const [labels] = useQuery(queries.labels({ orgID: org.id }));
 
