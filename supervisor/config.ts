@@ -1,8 +1,10 @@
 // The supervisor's configuration: parsed once from the environment, failing fast with the
 // variable's name. Secret values (the runner token, local overrides) are never printed:
 // problems name the variable and what was expected, not what was found.
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { parseAllowedInternalHosts } from '@spedy/protocol/allowed-internal-hosts';
 import { runnerTag, runnerTokenPattern } from '@spedy/protocol/wire';
@@ -104,4 +106,24 @@ export function loadSupervisorConfig(env: Readonly<Record<string, string | undef
 export function describeConfig(config: SupervisorConfig): Record<string, unknown> {
   const { SPEDY_RUNNER_TOKEN, localEnv, ...rest } = config;
   return { ...rest, SPEDY_RUNNER_TOKEN: `${SPEDY_RUNNER_TOKEN.slice(0, 8)}…`, localOverrides: localOverrideNames.filter((n) => n in localEnv) };
+}
+
+/**
+ * The environment with a `.env` file's values under it: a variable already set in the
+ * environment wins (so `SPEDY_POOL_SIZE=1 spedy-supervisor` overrides the file). A missing
+ * file is no error when `required` is false (the environment alone may configure it).
+ */
+export function withEnvFile(
+  file: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  { required = false }: { required?: boolean } = {},
+): Record<string, string | undefined> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT') return { ...env };
+    throw new ConfigError(`Could not read the settings file ${file}: ${(error as Error).message}.`);
+  }
+  return { ...parseEnv(text), ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) };
 }
