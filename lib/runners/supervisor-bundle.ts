@@ -39,7 +39,14 @@ export type PackedWorkspace = { name: string; version: string; filename: string;
  * puts it. Follows dependencies the way Node resolves them (nearest node_modules first), and
  * optional and non-optional peer dependencies too; drops the dev flags (nothing here is dev).
  */
-export function runnerHostLock(platformLock: unknown, packed: readonly PackedWorkspace[]) {
+export type RunnerHostLock = { name: string; version: string; lockfileVersion: 3; requires: true; packages: Record<string, LockEntry> };
+
+/** The host's package.json dependencies: the tarballs beside it. */
+function tarballDependencies(packed: readonly PackedWorkspace[]): Record<string, string> {
+  return Object.fromEntries(packed.map((p) => [p.name, `file:${p.filename}`]));
+}
+
+export function runnerHostLock(platformLock: unknown, packed: readonly PackedWorkspace[]): RunnerHostLock {
   const { packages } = lockfile.parse(platformLock);
   const out: Record<string, LockEntry> = {};
   const workspaceOf = new Map<string, { folder: string; packed: PackedWorkspace }>();
@@ -98,7 +105,7 @@ export function runnerHostLock(platformLock: unknown, packed: readonly PackedWor
       out[hostLocation(target)] = rest;
     }
   }
-  const dependencies = Object.fromEntries(packed.map((p) => [p.name, `file:${p.filename}`]));
+  const dependencies = tarballDependencies(packed);
   return {
     name: 'spedy-runner',
     version: packed.find((p) => p.name === '@spedy/supervisor')?.version ?? '0.0.0',
@@ -127,7 +134,7 @@ export async function buildSupervisorBundle(root: string, outDir: string): Promi
     version: lock.version,
     private: true,
     description: 'A Spedy runner host: the supervisor and what it needs, nothing of the platform.',
-    dependencies: lock.packages[''].dependencies,
+    dependencies: tarballDependencies(packed),
   };
   fs.writeFileSync(path.join(outDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   fs.writeFileSync(path.join(outDir, 'package-lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
