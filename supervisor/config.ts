@@ -72,6 +72,11 @@ const schema = z.object({
         ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
       }
     }),
+  /**
+   * Where the model credentials come from (setup.sh asks): `key`, the organization's
+   * ANTHROPIC_API_KEY from the vault; `local`, a person's Claude Max/Pro login file.
+   */
+  SPEDY_AI_BACKEND: z.enum(['key', 'local'], { error: 'SPEDY_AI_BACKEND is key (the vault\'s ANTHROPIC_API_KEY) or local (a Claude Max/Pro login)' }).default('key'),
   SPEDY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

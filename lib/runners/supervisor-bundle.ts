@@ -117,9 +117,13 @@ export function runnerHostLock(platformLock: unknown, packed: readonly PackedWor
 
 const packOutput = z.array(z.object({ name: z.string(), version: z.string(), filename: z.string(), integrity: z.string() }));
 
+/** The installer's files (supervisor/bundle/): setup.sh, the supervisor's Dockerfile, its README. */
+const installerFiles = ['setup.sh', 'Dockerfile', 'README.md'] as const;
+
 /**
  * Writes the bundle into `outDir` (created if missing) from the checkout at `root`: the two
- * tarballs, package.json and package-lock.json. Install it with `npm ci --omit=dev`.
+ * tarballs, package.json and package-lock.json (`npm ci --omit=dev` installs them), and the
+ * installer (`./setup.sh`, then `docker compose up -d` builds the supervisor's image from them).
  */
 export async function buildSupervisorBundle(root: string, outDir: string): Promise<{ packed: PackedWorkspace[] }> {
   fs.mkdirSync(outDir, { recursive: true });
@@ -138,5 +142,6 @@ export async function buildSupervisorBundle(root: string, outDir: string): Promi
   };
   fs.writeFileSync(path.join(outDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   fs.writeFileSync(path.join(outDir, 'package-lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
+  for (const file of installerFiles) fs.copyFileSync(path.join(root, 'supervisor', 'bundle', file), path.join(outDir, file));
   return { packed };
 }
