@@ -77,6 +77,8 @@ const schema = z.object({
    * ANTHROPIC_API_KEY from the vault; `local`, a person's Claude Max/Pro login file.
    */
   SPEDY_AI_BACKEND: z.enum(['key', 'local'], { error: 'SPEDY_AI_BACKEND is key (the vault\'s ANTHROPIC_API_KEY) or local (a Claude Max/Pro login)' }).default('key'),
+  /** Local mode: the Claude login file (setup.sh mounts it at the same path inside the container). */
+  SPEDY_CLAUDE_CREDENTIALS: z.string().trim().min(1).transform((p) => path.resolve(p)).optional(),
   SPEDY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

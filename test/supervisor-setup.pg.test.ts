@@ -83,6 +83,7 @@ describe('setup.sh', () => {
     expect(config).toContain(`${path.join(out, 'jobs')}:${path.join(out, 'jobs')}`);
     expect(config).toContain('/tmp/spedy-sockets:/tmp/spedy-sockets');
     expect(config).toMatch(/stop_grace_period: 45s/);
+    expect(config).toContain('DOCKER_HOST: unix:///var/run/docker.sock');
   });
 
   it('in local mode, from stdin, mounts the Claude login', async () => {
@@ -94,7 +95,9 @@ describe('setup.sh', () => {
     expect(result.code).toBe(0);
     expect(fs.readFileSync(path.join(out, '.env'), 'utf8')).toContain('SPEDY_AI_BACKEND=local');
     const config = await composeConfig(out);
-    expect(config).toContain(`${path.join(work, '.claude', '.credentials.json')}:/home/node/.claude/.credentials.json`);
+    const credentials = path.join(work, '.claude', '.credentials.json');
+    expect(fs.readFileSync(path.join(out, '.env'), 'utf8')).toContain(`SPEDY_CLAUDE_CREDENTIALS=${credentials}`);
+    expect(config).toContain(`${credentials}:${credentials}`);
     expect(config).toContain('SPEDY_POOL_SIZE: \'3\'');
   });
 

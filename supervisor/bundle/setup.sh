@@ -148,7 +148,7 @@ umask 077
   echo "SPEDY_POOL_SIZE=$pool_size"
   echo "SPEDY_JOBS_DIR=$jobs_dir"
   echo "SPEDY_SOCKETS_DIR=$sockets_dir"
-  echo "DOCKER_HOST=unix:///var/run/docker.sock"
+  if [ "$mode" = local ]; then echo "SPEDY_CLAUDE_CREDENTIALS=$credentials"; fi
 } >"$out_dir/.env"
 umask 022
 
@@ -168,6 +168,8 @@ umask 022
   echo "    env_file: .env"
   # Longer than the supervisor's drain, so running jobs report before Docker kills it.
   echo "    stop_grace_period: $stop_grace"
+  echo "    environment:"
+  echo "      DOCKER_HOST: unix:///var/run/docker.sock"
   if [ "$loopback" = 1 ]; then
     echo "    # The platform is on this host's loopback: only the host's network reaches it."
     echo "    network_mode: host"
@@ -177,7 +179,7 @@ umask 022
   echo "      - \"$jobs_dir:$jobs_dir\""
   echo "      - \"$sockets_dir:$sockets_dir\""
   if [ "$mode" = local ]; then
-    echo "      - \"$credentials:/home/node/.claude/.credentials.json\""
+    echo "      - \"$credentials:$credentials\""
   fi
 } >"$out_dir/docker-compose.yml"
 
