@@ -78,6 +78,7 @@ describe('setup.sh', () => {
     expect(fs.statSync(path.join(out, '.env')).mode & 0o077).toBe(0);
     const config = await composeConfig(out);
     expect(config).toContain('spedy-supervisor:');
+    expect(config).toContain(`context: ${fromRoot('supervisor', 'bundle')}`);
     expect(config).toContain('network_mode: host');
     expect(config).toContain(`${engine.socketPath}:/var/run/docker.sock`);
     expect(config).toContain(`${path.join(out, 'jobs')}:${path.join(out, 'jobs')}`);

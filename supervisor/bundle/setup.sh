@@ -159,7 +159,8 @@ umask 022
   echo "services:"
   echo "  spedy-supervisor:"
   echo "    build:"
-  echo "      context: ."
+  # The bundle folder: the Dockerfile and the packed packages beside setup.sh.
+  echo "      context: \"$here\""
   echo "      dockerfile: Dockerfile"
   echo "    image: spedy-supervisor:local"
   echo "    # On Apple Silicon the runner image is amd64; uncomment to run the supervisor as amd64 too:"
