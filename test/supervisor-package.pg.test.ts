@@ -52,6 +52,9 @@ describe('the supervisor package on a runner host', () => {
       expect(names.has(platformPackage), `${platformPackage} must not be on a runner host`).toBe(false);
     }
     expect(fs.existsSync(path.join(host, 'node_modules', '@spedy', 'supervisor', 'config.test.ts'))).toBe(false);
+    // The installer comes with it, setup.sh executable.
+    for (const file of ['Dockerfile', 'README.md']) expect(fs.existsSync(path.join(host, file))).toBe(true);
+    expect(fs.statSync(path.join(host, 'setup.sh')).mode & 0o111).not.toBe(0);
   });
 
   it('answers --version and --help', async () => {
