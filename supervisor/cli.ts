@@ -1,17 +1,17 @@
 // The `spedy-supervisor` command (bin/spedy-supervisor.js loads this file): reads `.env` from
-// the supervisor's folder (or --env-file), then runs the supervisor (main.ts).
+// the supervisor's folder (or --config), then runs the supervisor (main.ts).
 import { parseArgs } from 'node:util';
 import { ConfigError, withEnvFile } from './config.ts';
 import { main, supervisorVersion } from './main.ts';
 import { defaultEnvFile } from './paths.ts';
 
-const usage = `Usage: spedy-supervisor [--env-file <file>]
+const usage = `Usage: spedy-supervisor [--config <file>]
 
 Runs a Spedy runner: registers with the platform, claims jobs and runs Claude Code for them in
 Docker containers. Settings come from the environment and from a .env file (the environment wins).
 
 Options:
-  --env-file <file>  the settings file (default: ${defaultEnvFile})
+  --config <file>    the settings file (default: ${defaultEnvFile})
   --version          print the supervisor's version
   --help             print this help
 
@@ -19,20 +19,17 @@ Required settings: SPEDY_API_URL (the platform's API URL, e.g. https://spedy.exa
 and SPEDY_RUNNER_TOKEN (from Settings → Runners). The others are listed in the README.
 `;
 
-let args: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({
-    options: { 'env-file': { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    strict: true,
-  }).values;
-}
-try {
-  args = parse();
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${usage}`);
-  process.exit(2);
+// (Not --env-file: Node 20 reads that flag anywhere on the command line, before this script runs.)
+function parseCommandLine() {
+  try {
+    return parseArgs({ options: { config: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
 }
 
+const args = parseCommandLine();
 if (args.help) {
   process.stdout.write(usage);
 } else if (args.version) {
@@ -40,7 +37,7 @@ if (args.help) {
 } else {
   let env: Record<string, string | undefined>;
   try {
-    env = withEnvFile(args['env-file'] ?? defaultEnvFile, process.env, { required: args['env-file'] !== undefined });
+    env = withEnvFile(args.config ?? defaultEnvFile, process.env, { required: args.config !== undefined });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);

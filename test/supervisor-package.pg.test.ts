@@ -81,7 +81,7 @@ describe('the supervisor package on a runner host', () => {
     } finally {
       fs.rmSync(env, { force: true });
     }
-    const named = await supervisorCommand(['--env-file', path.join(host, 'absent.env')]);
+    const named = await supervisorCommand(['--config', path.join(host, 'absent.env')]);
     expect(named).toMatchObject({ code: 2, stderr: expect.stringContaining('Could not read the settings file') });
   });
 });
