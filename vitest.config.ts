@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const exclude = ['node_modules/**', 'e2e/**', '.data/**', '.test-data/**', '.next/**'];
+const exclude = ['node_modules/**', 'e2e/**', '.data/**', '.test-data/**', '.next/**', '.next-*/**', '**/node_modules/**'];
 
 export default defineConfig({
   resolve: { alias: { '@': root } },

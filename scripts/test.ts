@@ -162,6 +162,7 @@ const systemPackages = [
   { path: '/usr/sbin/dockerd', pkg: 'docker.io', why: 'the runner container tests' },
   { path: '/usr/sbin/debootstrap', pkg: 'debootstrap', why: 'building the runner image offline' },
   { path: '/usr/sbin/ip', pkg: 'iproute2', why: 'the containment tests (a network namespace the test creates)' },
+  { path: '/usr/bin/docker-compose', pkg: 'docker-compose', why: 'the runner installer test (docker-compose config)' },
 ];
 
 function preflight(): void {

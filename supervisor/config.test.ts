@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeConfig, loadSupervisorConfig } from './config.ts';
+import { describeConfig, loadSupervisorConfig, withEnvFile } from './config.ts';
+import { installFolderOf } from './paths.ts';
 
 const token = `rnt_${'ab'.repeat(32)}`;
 const base = { SPEDY_API_URL: 'http://localhost:3000/api/v1/', SPEDY_RUNNER_TOKEN: token };
@@ -45,5 +49,25 @@ describe('supervisor configuration', () => {
     expect(described).not.toContain('sk-ant-local-value');
     expect(described).not.toContain(token);
     expect(described).toContain('ANTHROPIC_API_KEY');
+  });
+
+  it('reads a .env file under the environment, and only insists on one that was named', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spedy-env-'));
+    try {
+      const file = path.join(dir, '.env');
+      fs.writeFileSync(file, `SPEDY_API_URL=http://localhost:3000/api/v1\nSPEDY_RUNNER_TOKEN=${token}\nSPEDY_POOL_SIZE=5\n# a comment\nSPEDY_RUNNER_NAME="build box"\n`);
+      const config = loadSupervisorConfig(withEnvFile(file, { SPEDY_POOL_SIZE: '2', SPEDY_RUNNER_NAME: '' }));
+      expect(config).toMatchObject({ SPEDY_POOL_SIZE: 2, SPEDY_RUNNER_NAME: 'build box', SPEDY_RUNNER_TOKEN: token });
+      expect(withEnvFile(path.join(dir, 'absent.env'), { A: '1' })).toEqual({ A: '1' });
+      expect(() => withEnvFile(path.join(dir, 'absent.env'), {}, { required: true })).toThrow(/Could not read the settings file .*absent\.env/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('knows the install folder of a package installed with npm', () => {
+    expect(installFolderOf('/opt/spedy-runner/node_modules/@spedy/supervisor')).toBe('/opt/spedy-runner');
+    expect(installFolderOf('/opt/a/node_modules/b/node_modules/@spedy/supervisor')).toBe('/opt/a');
+    expect(installFolderOf('/work/spedy/supervisor')).toBeNull();
   });
 });

@@ -1,8 +1,10 @@
 // The supervisor's configuration: parsed once from the environment, failing fast with the
 // variable's name. Secret values (the runner token, local overrides) are never printed:
 // problems name the variable and what was expected, not what was found.
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { parseAllowedInternalHosts } from '@spedy/protocol/allowed-internal-hosts';
 import { runnerTag, runnerTokenPattern } from '@spedy/protocol/wire';
@@ -70,6 +72,13 @@ const schema = z.object({
         ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
       }
     }),
+  /**
+   * Where the model credentials come from (setup.sh asks): `key`, the organization's
+   * ANTHROPIC_API_KEY from the vault; `local`, a person's Claude Max/Pro login file.
+   */
+  SPEDY_AI_BACKEND: z.enum(['key', 'local'], { error: 'SPEDY_AI_BACKEND is key (the vault\'s ANTHROPIC_API_KEY) or local (a Claude Max/Pro login)' }).default('key'),
+  /** Local mode: the Claude login file (setup.sh mounts it at the same path inside the container). */
+  SPEDY_CLAUDE_CREDENTIALS: z.string().trim().min(1).transform((p) => path.resolve(p)).optional(),
   SPEDY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -104,4 +113,24 @@ export function loadSupervisorConfig(env: Readonly<Record<string, string | undef
 export function describeConfig(config: SupervisorConfig): Record<string, unknown> {
   const { SPEDY_RUNNER_TOKEN, localEnv, ...rest } = config;
   return { ...rest, SPEDY_RUNNER_TOKEN: `${SPEDY_RUNNER_TOKEN.slice(0, 8)}…`, localOverrides: localOverrideNames.filter((n) => n in localEnv) };
+}
+
+/**
+ * The environment with a `.env` file's values under it: a variable already set in the
+ * environment wins (so `SPEDY_POOL_SIZE=1 spedy-supervisor` overrides the file). A missing
+ * file is no error when `required` is false (the environment alone may configure it).
+ */
+export function withEnvFile(
+  file: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  { required = false }: { required?: boolean } = {},
+): Record<string, string | undefined> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT') return { ...env };
+    throw new ConfigError(`Could not read the settings file ${file}: ${(error as Error).message}.`);
+  }
+  return { ...parseEnv(text), ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) };
 }

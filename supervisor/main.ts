@@ -42,7 +42,7 @@ export type Supervisor = {
 };
 
 export function supervisorVersion(): string {
-  const pkg = z.object({ version: z.string() }).parse(JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')));
+  const pkg = z.object({ version: z.string() }).parse(JSON.parse(fs.readFileSync(new URL('./package.json', import.meta.url), 'utf8')));
   return pkg.version;
 }
 
@@ -248,10 +248,11 @@ async function removeLeftoverContainers(docker: DockerClient, jobsDir: string, l
   log.info({ containers: leftovers.length, jobs: [...new Set(leftovers.map((info) => info.Labels[ContainerLabel.job]))] }, 'removed containers a previous run of this supervisor left behind');
 }
 
-async function main(): Promise<void> {
+/** Runs the supervisor until it stops, then exits: `spedy-supervisor` (cli.ts) and `npm run supervisor`. */
+export async function main(env: Readonly<Record<string, string | undefined>> = process.env): Promise<void> {
   let config: SupervisorConfig;
   try {
-    config = loadSupervisorConfig();
+    config = loadSupervisorConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

@@ -157,6 +157,17 @@ export const bootstrapResponse = z.object({
 });
 export type BootstrapResponse = z.infer<typeof bootstrapResponse>;
 
+/**
+ * GET runners/readiness: what an installer checks before it writes a runner's settings (the
+ * token is valid: any answer but 401; which secrets the vault holds, by name only).
+ */
+export const readinessResponse = z.object({
+  organizationId: z.string(),
+  /** Whether the vault holds ANTHROPIC_API_KEY (key mode needs it). */
+  anthropicApiKey: z.boolean(),
+});
+export type ReadinessResponse = z.infer<typeof readinessResponse>;
+
 export const claimedJob = z.object({
   id: z.string(),
   organizationId: z.string(),

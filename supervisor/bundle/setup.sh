@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Spedy runner setup: asks for (or takes as flags) the platform's API URL, the runner token,
+# the AI backend, the pool size and the job folder; checks the platform and Docker; writes
+# .env and docker-compose.yml beside this script. Then: docker compose up -d
+# (Debian's docker-compose 1.29 without buildx: COMPOSE_DOCKER_CLI_BUILD=0 docker-compose up -d).
+#
+# Scripted: ./setup.sh --api-url https://spedy.example.com/api/v1 --token rnt_… --mode key --yes
+# or answers on stdin, one a line, in the order asked.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+out_dir="$here"
+api_url="" token="" mode="" pool_size="" jobs_dir="" insecure=0 assume_yes=0 credentials=""
+# Longer than the supervisor's drain (main.ts: 30 s for running jobs to flush and report).
+stop_grace="45s"
+
+usage() {
+  cat <<'EOF'
+Usage: ./setup.sh [options]
+
+  --api-url URL        the platform's runner API, e.g. https://spedy.example.com/api/v1
+  --token rnt_…        a runner token from Settings → Runners
+  --mode key|local     AI backend: key = the organization's ANTHROPIC_API_KEY from the vault;
+                       local = your Claude Max/Pro login (~/.claude/.credentials.json)
+  --pool-size N        jobs at once (default 3)
+  --jobs-dir PATH      where job folders and logs go (default ./jobs)
+  --credentials FILE   local mode: the Claude login file (default ~/.claude/.credentials.json)
+  --out DIR            where to write .env and docker-compose.yml (default: beside setup.sh)
+  --insecure           allow a plain http:// API URL on a host other than this one
+  --yes                do not ask for confirmation
+  --help               this text
+EOF
+}
+
+fail() { echo "✗ $*" >&2; exit 1; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --api-url) api_url="${2:-}"; shift 2 ;;
+    --token) token="${2:-}"; shift 2 ;;
+    --mode) mode="${2:-}"; shift 2 ;;
+    --pool-size) pool_size="${2:-}"; shift 2 ;;
+    --jobs-dir) jobs_dir="${2:-}"; shift 2 ;;
+    --credentials) credentials="${2:-}"; shift 2 ;;
+    --out) out_dir="${2:-}"; shift 2 ;;
+    --insecure) insecure=1; shift ;;
+    --yes|-y) assume_yes=1; shift ;;
+    --help|-h) usage; exit 0 ;;
+    *) usage >&2; fail "unknown option: $1" ;;
+  esac
+done
+
+# ask VAR "question" "default": a flag's value wins; else a line from stdin (a terminal or a pipe).
+ask() {
+  local var="$1" question="$2" default="${3:-}" answer=""
+  [ -n "${!var}" ] && return 0
+  if [ -t 0 ]; then printf '%s%s: ' "$question" "${default:+ [$default]}" >&2; fi
+  IFS= read -r answer || true
+  answer="${answer:-$default}"
+  [ -n "$answer" ] || fail "$question: an answer is needed (or pass it as a flag; --help lists them)"
+  printf -v "$var" '%s' "$answer"
+}
+
+echo "Spedy runner setup" >&2
+ask api_url "Platform API URL (e.g. https://spedy.example.com/api/v1)"
+ask token "Runner token (Settings → Runners)"
+ask mode "AI backend: key (the organization's Anthropic key) or local (your Claude Max/Pro login)" "key"
+ask pool_size "Jobs at once" "3"
+ask jobs_dir "Job folder" "./jobs"
+
+api_url="${api_url%/}"
+[[ "$api_url" =~ ^https?://[^/]+ ]] || fail "The API URL must start with http:// or https://, e.g. https://spedy.example.com/api/v1"
+host="$(printf '%s' "$api_url" | sed -E 's#^https?://(\[[^]]*\]|[^/:]+).*#\1#')"
+loopback=0
+case "$host" in localhost|127.*|\[::1\]) loopback=1 ;; esac
+if [[ "$api_url" == http://* ]] && [ "$loopback" = 0 ] && [ "$insecure" = 0 ]; then
+  fail "The API URL is plain http on $host: the runner token would cross the network unencrypted. Use https://, or pass --insecure if this network is trusted."
+fi
+[[ "$token" =~ ^rnt_[0-9a-f]{64}$ ]] || fail "That is not a runner token (rnt_ followed by 64 hex characters): create one under Settings → Runners."
+[[ "$mode" =~ ^(key|local)$ ]] || fail "The AI backend is key or local, not \"$mode\"."
+[[ "$pool_size" =~ ^[0-9]+$ ]] && [ "$pool_size" -ge 1 ] && [ "$pool_size" -le 64 ] || fail "The pool size is a number from 1 to 64."
+
+# The job folder at the same absolute path inside the container and out: job containers the
+# supervisor starts on the host's engine mount paths under it.
+# Nothing is created before the checks pass.
+case "$out_dir" in /*) ;; *) out_dir="$PWD/${out_dir#./}" ;; esac
+case "$jobs_dir" in /*) ;; *) jobs_dir="$out_dir/${jobs_dir#./}" ;; esac
+out_dir="${out_dir%/}" jobs_dir="${jobs_dir%/}"
+
+# The engine's actual socket: DOCKER_HOST's unix socket, else the system one, else rootless's.
+docker_socket=""
+for candidate in "${DOCKER_HOST:-}" /var/run/docker.sock "${XDG_RUNTIME_DIR:-/nonexistent}/docker.sock"; do
+  candidate="${candidate#unix://}"
+  [ -n "$candidate" ] && [[ "$candidate" != *://* ]] && [ -S "$candidate" ] || continue
+  docker_socket="$(readlink -f "$candidate")"
+  break
+done
+
+echo "Checking…" >&2
+# 1. The platform answers and knows the token.
+body="$(mktemp)"
+trap 'rm -f "$body"' EXIT
+code="$(curl -sS --max-time 15 -o "$body" -w '%{http_code}' -H "Authorization: Bearer $token" "$api_url/runners/readiness" 2>/dev/null || true)"
+case "$code" in
+  200) echo "✓ platform reachable at $api_url, token valid" >&2 ;;
+  401|403) fail "The platform refused the runner token ($(sed -E 's/.*"error":"([^"]*)".*/\1/' "$body")). Create a new one under Settings → Runners." ;;
+  000|"") fail "The platform is not reachable at $api_url (no answer). Check the URL and that this host can reach it." ;;
+  *) fail "The platform answered $code at $api_url/runners/readiness: is this the API URL (ending in /api/v1)?" ;;
+esac
+# 2. Docker answers.
+[ -n "$docker_socket" ] || fail "No Docker engine socket found (DOCKER_HOST, /var/run/docker.sock, \$XDG_RUNTIME_DIR/docker.sock). Install and start Docker, or set DOCKER_HOST=unix:///path/to/docker.sock."
+[ "$(curl -sS --max-time 5 --unix-socket "$docker_socket" http://docker/_ping 2>/dev/null || true)" = "OK" ] ||
+  fail "The Docker engine at $docker_socket does not answer: is it running, and may this user use it?"
+echo "✓ Docker engine at $docker_socket" >&2
+# 3. The AI backend.
+if [ "$mode" = key ]; then
+  grep -q '"anthropicApiKey":true' "$body" ||
+    fail "Key mode needs ANTHROPIC_API_KEY in the organization's vault (Settings → Secrets); add it, or choose --mode local."
+  echo "✓ ANTHROPIC_API_KEY is in the vault" >&2
+else
+  credentials="${credentials:-$HOME/.claude/.credentials.json}"
+  if [ ! -f "$credentials" ]; then
+    if [ "$(uname -s)" = Darwin ]; then
+      fail "No Claude login at $credentials. On macOS it is in the Keychain: export it with
+  security find-generic-password -s 'Claude Code-credentials' -w > ~/.claude/.credentials.json
+then run setup.sh again."
+    fi
+    fail "No Claude login at $credentials: run \`claude\` and log in (Max or Pro), or pass --credentials FILE."
+  fi
+  credentials="$(cd "$(dirname "$credentials")" && pwd)/$(basename "$credentials")"
+  echo "✓ Claude login at $credentials" >&2
+fi
+
+sockets_dir="/tmp/spedy-sockets"
+if [ "$assume_yes" = 0 ] && [ -t 0 ]; then
+  printf 'Write .env and docker-compose.yml in %s? [Y/n] ' "$out_dir" >&2
+  read -r confirm || true
+  [[ "${confirm:-y}" =~ ^[Yy] ]] || fail "Nothing written."
+fi
+
+mkdir -p "$out_dir" "$jobs_dir"
+umask 077
+{
+  echo "# Written by setup.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ). The supervisor's settings: see README.md."
+  echo "SPEDY_API_URL=$api_url"
+  echo "SPEDY_RUNNER_TOKEN=$token"
+  echo "SPEDY_AI_BACKEND=$mode"
+  echo "SPEDY_POOL_SIZE=$pool_size"
+  echo "SPEDY_JOBS_DIR=$jobs_dir"
+  echo "SPEDY_SOCKETS_DIR=$sockets_dir"
+  if [ "$mode" = local ]; then echo "SPEDY_CLAUDE_CREDENTIALS=$credentials"; fi
+} >"$out_dir/.env"
+umask 022
+
+{
+  echo "# Written by setup.sh. Start with: docker compose up -d"
+  echo "# (Debian's docker-compose 1.29 without buildx: COMPOSE_DOCKER_CLI_BUILD=0 docker-compose up -d)"
+  echo "version: \"2.4\""
+  echo "services:"
+  echo "  spedy-supervisor:"
+  echo "    build:"
+  # The bundle folder: the Dockerfile and the packed packages beside setup.sh.
+  echo "      context: \"$here\""
+  echo "      dockerfile: Dockerfile"
+  echo "    image: spedy-supervisor:local"
+  echo "    # On Apple Silicon the runner image is amd64; uncomment to run the supervisor as amd64 too:"
+  echo "    # platform: linux/amd64"
+  echo "    restart: unless-stopped"
+  echo "    env_file: .env"
+  # Longer than the supervisor's drain, so running jobs report before Docker kills it.
+  echo "    stop_grace_period: $stop_grace"
+  echo "    environment:"
+  echo "      DOCKER_HOST: unix:///var/run/docker.sock"
+  if [ "$loopback" = 1 ]; then
+    echo "    # The platform is on this host's loopback: only the host's network reaches it."
+    echo "    network_mode: host"
+  fi
+  echo "    volumes:"
+  echo "      - \"$docker_socket:/var/run/docker.sock\""
+  echo "      - \"$jobs_dir:$jobs_dir\""
+  echo "      - \"$sockets_dir:$sockets_dir\""
+  if [ "$mode" = local ]; then
+    echo "      - \"$credentials:$credentials\""
+  fi
+} >"$out_dir/docker-compose.yml"
+
+echo "✓ wrote $out_dir/.env and $out_dir/docker-compose.yml" >&2
+echo "Start the runner: docker compose up -d   (or: COMPOSE_DOCKER_CLI_BUILD=0 docker-compose up -d)" >&2
