@@ -90,6 +90,8 @@ export async function startRunnerSocketServer(deps: { db: Db; databaseUrl: strin
         const notice = runnerNotice.parse(JSON.parse(payload));
         if (notice.kind === 'control') {
           deliverControls(notice.runnerId);
+        } else if (notice.kind === 'ticket-changed') {
+          sendToRunner(notice.runnerId, { type: 'ticket-changed', jobId: notice.jobId });
         } else if (notice.kind === 'capacity') {
           if (local.has(notice.runnerId)) dispatcher.runnerWake(notice.runnerId);
         } else {

@@ -4,9 +4,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../test/support/db.ts';
-import { createReadyJobs, newRunnerOrg, openRunnerSocket, registerRunner, runnerApi, type RunnerOrg, type RunnerSocket } from '../test/support/runners.ts';
+import { createReadyJobs, newRunnerOrg, sampleSnapshot, openRunnerSocket, registerRunner, runnerApi, type RunnerOrg, type RunnerSocket } from '../test/support/runners.ts';
 import { testAppEnv, testStack } from '../test/support/stack-env.ts';
 import { sendJobControl } from '../lib/jobs/control.ts';
+import { createJob } from '../lib/jobs/create.ts';
+import { addComment } from '../lib/tickets/comment.ts';
+import { createBoardWithTicket } from '../test/support/board.ts';
 import { startAppServer, type AppServerHandle } from '../stack/app-server.ts';
 import { findFreePort } from '../stack/ports.ts';
 import { runnerOfflineReason } from '../lib/runners/heartbeat-monitor.ts';
@@ -79,6 +82,32 @@ describe('two platform instances on one PostgreSQL', () => {
     await org.db.transaction((tx) => sendJobControl(tx, { organizationId: org.account.orgID, jobId, action: 'stop' }));
     expect(await socketOne.next('control')).toEqual({ type: 'control', jobId, action: 'stop', controlId: expect.any(String) });
     expect(socketTwo.messages.filter((m) => m.type === 'control')).toEqual([]);
+  });
+
+  it("tells the runner on the other instance when a person comments on its job's ticket", async () => {
+    const runnerId = await registerRunner(runnerApi(second.url, org.token), { name: 'context-on-instance-2', labels: ['ticket-context'] });
+    const socket = await connect(second.url, runnerId);
+    const board = await createBoardWithTicket(testStack().databaseUrl, { orgId: org.account.orgID, creatorId: org.account.userID, key: 'CTX' });
+    const jobId = await org.db.transaction(async (tx) => {
+      const job = await createJob(tx, {
+        organizationId: org.account.orgID,
+        type: 'board_interaction',
+        title: '@team on CTX-1',
+        snapshot: sampleSnapshot(),
+        ticketId: board.ticketId,
+        projectId: board.projectId,
+        requiredLabels: ['ticket-context'],
+      });
+      return job.id;
+    });
+    socket.send({ type: 'claim', requestId: 'context', jobId });
+    expect((await socket.next('claimed')).job?.id).toBe(jobId);
+
+    // Written through this process's own connection, not instance 2's: the notice finds the socket.
+    await org.db.transaction((tx) =>
+      addComment(tx, { organizationId: org.account.orgID, ticketId: board.ticketId, authorId: org.account.userID, body: 'One more case: uppercase.' }, { trigger: false }),
+    );
+    expect(await socket.next('ticket-changed')).toEqual({ type: 'ticket-changed', jobId });
   });
 
   it("fails a lost runner's jobs once, not once per instance", async () => {

@@ -115,10 +115,15 @@ export async function startSupervisor(
   socket.onMessage((message) => {
     if (message.type === 'offer') pool.offer(message.jobId);
     else if (message.type === 'control') controls.receive(message);
+    else if (message.type === 'ticket-changed') boardTools.dropTicketContext(message.jobId);
     else if (message.type === 'error' && !message.jobId) log.warn({ message: message.message }, 'the platform reported an error');
   });
   // Connected (again): whatever waits may be ours. The platform offers too; a claim decides.
-  socket.onWelcome(() => pool.askForWork());
+  // Ticket changes announced while the socket was away were missed: read every ticket afresh.
+  socket.onWelcome(() => {
+    boardTools.dropTicketContext();
+    pool.askForWork();
+  });
 
   const heartbeatMs = deps.heartbeatIntervalMs ?? Math.min(maxHeartbeatIntervalMs, registration.heartbeatIntervalSeconds * 1000);
   let beating = false;

@@ -10,6 +10,8 @@ import { nanoid } from 'nanoid';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJob } from '../lib/jobs/create.ts';
+import { addComment } from '../lib/tickets/comment.ts';
+import { startCountingProxy, type CountingProxy } from './support/counting-proxy.ts';
 import { createBoardWithTicket, type BoardFixture } from './support/board.ts';
 import { sql } from './support/db.ts';
 import { newRunnerOrg, sampleSnapshot, type RunnerOrg } from './support/runners.ts';
@@ -26,6 +28,8 @@ let supervisor: Supervisor;
 let jobsDir: string;
 let board: BoardFixture;
 let running: { ctx: JobContext; finish: () => void } | undefined;
+/** Between the supervisor and the platform, to count the board reads that reach the platform. */
+let platform: CountingProxy;
 
 type Rpc = { call(method: string, params?: unknown): Promise<any>; close(): void };
 
@@ -58,8 +62,9 @@ beforeAll(async () => {
   org = await newRunnerOrg('Board Tools Owner');
   board = await createBoardWithTicket(testStack().databaseUrl, { orgId: org.account.orgID, creatorId: org.account.userID });
   jobsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'spedy-jobs-'));
+  platform = await startCountingProxy(testStack().appUrl);
   const config = loadSupervisorConfig({
-    SPEDY_API_URL: `${testStack().appUrl}/api/v1`,
+    SPEDY_API_URL: `${platform.url}/api/v1`,
     SPEDY_RUNNER_TOKEN: org.token,
     SPEDY_RUNNER_NAME: 'board-tools-runner',
     SPEDY_JOBS_DIR: jobsDir,
@@ -93,6 +98,7 @@ afterAll(async () => {
   running?.finish();
   await supervisor?.stop('test done');
   await org?.closeDb();
+  await platform?.close();
   if (jobsDir) await fs.rm(jobsDir, { recursive: true, force: true });
 });
 
@@ -144,6 +150,36 @@ describe('board tools over MCP', () => {
     }
     const [status] = await sql(testStack().databaseUrl, 'SELECT s.name FROM ticket t JOIN project_status s ON s.id = t.status_id WHERE t.id = $1', [board.ticketId]);
     expect(status.name).toBe('In Review');
+  });
+
+  it("serves get_ticket from its cache until a person comments or edits the ticket, then reads the change", async () => {
+    const jobId = running!.ctx.job.id;
+    const ticketReads = () => platform.count(`/api/v1/runners/jobs/${jobId}/board/ticket`);
+    const getTicket = async () => text(await mcp.call('tools/call', { name: 'get_ticket', arguments: {} }));
+    const mcp = startMcp(jobId);
+    try {
+      await mcp.call('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '1' } });
+      const first = await getTicket();
+      const reads = ticketReads();
+      expect(reads).toBeGreaterThan(0);
+      expect(await getTicket()).toBe(first);
+      expect(ticketReads()).toBe(reads);
+
+      // A person comments (the domain function the board's server mutator and routes share).
+      const body = 'Please keep + addresses working for existing accounts.';
+      await org.db.transaction((tx) =>
+        addComment(tx, { organizationId: org.account.orgID, ticketId: board.ticketId, authorId: org.account.userID, body }, { trigger: false }),
+      );
+      // The cache lives 5 minutes: only the platform's notice makes the comment show up sooner.
+      await poll('the comment in get_ticket', async () => (await getTicket()).includes(body), 10_000, 50);
+      expect(ticketReads()).toBe(reads + 1);
+
+      // Any write reaches the runner, however it was made (here plain SQL, as a script would).
+      await sql(testStack().databaseUrl, 'UPDATE ticket_description SET body = $2 WHERE ticket_id = $1', [board.ticketId, 'Plus signs are valid in e-mail addresses.']);
+      await poll('the new description in get_ticket', async () => (await getTicket()).includes('Plus signs are valid in e-mail addresses.'), 10_000, 50);
+    } finally {
+      mcp.close();
+    }
   });
 
   it('refuses callers without the job secret', async () => {

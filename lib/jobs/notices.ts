@@ -26,6 +26,12 @@ export const runnerNotice = z.discriminatedUnion('kind', [
   }),
   /** The runner may take more work (a job of its finished, or it came back online): offer waiting jobs. */
   z.object({ kind: z.literal('capacity'), runnerId: z.string() }),
+  /**
+   * A person changed what the board tools show for the job's ticket: the runner drops its
+   * cached context. Sent by the database itself (migration 0014_ticket_context_notice) on
+   * every write to the ticket, its description or its comments, whoever made it.
+   */
+  z.object({ kind: z.literal('ticket-changed'), runnerId: z.string(), jobId: z.string() }),
   /** Close every socket opened with this token. */
   z.object({ kind: z.literal('token-revoked'), tokenId: z.string() }),
 ]);

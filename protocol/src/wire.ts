@@ -214,6 +214,8 @@ export const serverMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('status-ok'), requestId: z.string(), status: z.enum(jobStatuses) }),
   /** The answer to a `heartbeat` message: the platform's status of the jobs the runner reported. */
   z.object({ type: z.literal('heartbeat-ok'), jobs: heartbeatResponse.shape.jobs, controls: heartbeatResponse.shape.controls }),
+  /** A person changed the ticket of a job the runner holds (title, description, status, comments…): drop its cached board context. */
+  z.object({ type: z.literal('ticket-changed'), jobId: z.string() }),
   z.object({ type: z.literal('error'), requestId: z.string().optional(), jobId: z.string().optional(), message: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;

@@ -2,8 +2,9 @@
 // container calls it with that job's random secret through the job's tools socket (the relay
 // in the container makes it 127.0.0.1:<port>, supervisor/egress/), and the
 // supervisor forwards to the platform with its runner token, which the container never
-// sees. It also keeps the ticket context cache (5 minutes, cleared by the job's own writes)
-// and the questions asked with ask_user until the runner takes them.
+// sees. It also keeps the ticket context cache (5 minutes, cleared by the job's own writes and
+// by the platform's `ticket-changed` message when a person edits the ticket or comments) and
+// the questions asked with ask_user until the runner takes them.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs/promises';
 import http from 'node:http';
@@ -48,6 +49,12 @@ export type BoardToolsServer = {
   close(): Promise<void>;
 };
 
+/** The server as the supervisor holds it (the runner sees only BoardToolsServer). */
+export type BoardToolsEndpoint = BoardToolsServer & {
+  /** The platform said the job's ticket changed: the next get_ticket asks it again. No job: every job's (the notices missed while the socket was away). */
+  dropTicketContext(jobId?: string): void;
+};
+
 type Log = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; debug(obj: object, msg: string): void };
 type JobTools = { jobId: string; secret: string; digest: Buffer; cache?: { ticket: BoardTicket; at: number }; questions: string[] };
 
@@ -64,7 +71,7 @@ export function takeAskedQuestion(jobId: string): string | null {
   return active?.takeQuestion(jobId) ?? null;
 }
 
-export async function startBoardToolsServer(deps: { api: BoardApi; jobsDir: string; port?: number; log: Log }): Promise<BoardToolsServer> {
+export async function startBoardToolsServer(deps: { api: BoardApi; jobsDir: string; port?: number; log: Log }): Promise<BoardToolsEndpoint> {
   // The script lives beside the jobs so a supervisor running in a container can mount it
   // by the same host path as the job folders.
   const scriptDir = path.join(deps.jobsDir, '.board-tools');
@@ -142,7 +149,7 @@ export async function startBoardToolsServer(deps: { api: BoardApi; jobsDir: stri
   const url = `http://127.0.0.1:${address.port}`;
   deps.log.info({ url }, 'board tools endpoint listening');
 
-  const instance: BoardToolsServer = {
+  const instance: BoardToolsEndpoint = {
     url,
     listener,
     openJob(jobId) {
@@ -161,6 +168,13 @@ export async function startBoardToolsServer(deps: { api: BoardApi; jobsDir: stri
         bind: { host: scriptHostPath, container: boardToolsContainerPath, readOnly: true },
         allowedTools: [...boardToolsAllowList],
       };
+    },
+    dropTicketContext(jobId) {
+      if (jobId === undefined) for (const job of jobs.values()) job.cache = undefined;
+      else {
+        const job = jobs.get(jobId);
+        if (job) job.cache = undefined;
+      }
     },
     takeQuestion(jobId) {
       const job = jobs.get(jobId);
