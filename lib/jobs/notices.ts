@@ -28,7 +28,7 @@ export const runnerNotice = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('capacity'), runnerId: z.string() }),
   /**
    * A person changed what the board tools show for the job's ticket: the runner drops its
-   * cached context. Sent by the database itself (migration 0014_ticket_context_notice) on
+   * cached context. Sent by the database itself (migration 0015_ticket_context_notice) on
    * every write to the ticket, its description or its comments, whoever made it.
    */
   z.object({ kind: z.literal('ticket-changed'), runnerId: z.string(), jobId: z.string() }),
