@@ -64,6 +64,8 @@ test('add, rotate and delete a secret without ever seeing its value again', asyn
   await openRunners(page, 'secrets');
   await expect(page.getByTestId('cost-reminder')).toContainText('Your keys, your responsibility');
   await expect(page.getByTestId('cost-reminder').getByRole('listitem')).toHaveCount(3);
+  await expect(page.getByTestId('cost-reminder')).toContainText('Every job bills your Anthropic account directly');
+  await expect(page.getByTestId('cost-reminder')).not.toContainText('does not cap, proxy');
 
   const first = `sk-ant-api03-${nanoid(24)}-AAAA`;
   const second = `sk-ant-api03-${nanoid(24)}-BBBB`;

@@ -10,11 +10,17 @@ import { parseAllowedInternalHosts } from '@spedy/protocol/allowed-internal-host
 import { runnerTag, runnerTokenPattern } from '@spedy/protocol/wire';
 
 /**
- * Names a local value overrides even when the platform's bundle lacks them (the spec's
- * migration: keep ANTHROPIC_API_KEY / GITHUB_TOKEN / BITBUCKET_* in the local .env until the
- * vault holds them). Any other name the bundle carries is overridden by a local value too.
+ * The names a value in the supervisor's own environment may override (the spec's migration:
+ * keep ANTHROPIC_API_KEY / GITHUB_TOKEN / BITBUCKET_* in the local .env until the vault holds
+ * them). Only these: a vault entry named like a host variable (AWS_SECRET_ACCESS_KEY) must
+ * not pull the host's value into a container. `*` at the end of a name matches any rest.
  */
-export const localOverrideNames = ['ANTHROPIC_API_KEY', 'GITHUB_TOKEN', 'GH_TOKEN', 'BITBUCKET_TOKEN', 'BITBUCKET_USERNAME', 'BITBUCKET_APP_PASSWORD'] as const;
+export const defaultSecretOverrides = 'ANTHROPIC_API_KEY,GITHUB_TOKEN,BITBUCKET_*';
+
+/** Whether `name` is one of `patterns` (exact, or a prefix ending in `*`). */
+export function matchesOverride(name: string, patterns: readonly string[]): boolean {
+  return patterns.some((pattern) => (pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern));
+}
 
 const tagList = (variable: string, fallback: string) =>
   z
@@ -80,10 +86,20 @@ const schema = z.object({
   /** Local mode: the Claude login file (setup.sh mounts it at the same path inside the container). */
   SPEDY_CLAUDE_CREDENTIALS: z.string().trim().min(1).transform((p) => path.resolve(p)).optional(),
   SPEDY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Which of the platform's secrets a value in this process's environment may override (see defaultSecretOverrides). */
+  SPEDY_SECRET_OVERRIDES: z
+    .string()
+    .default(defaultSecretOverrides)
+    .transform((s) => [...new Set(s.split(',').map((name) => name.trim()).filter(Boolean))])
+    .pipe(
+      z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*\*?$/, 'SPEDY_SECRET_OVERRIDES is a comma-separated list of variable names such as ANTHROPIC_API_KEY or BITBUCKET_*')),
+    ),
+  /** How long the masked event log of a finished job stays in its folder (the rest is removed when the job ends). */
+  SPEDY_JOB_LOG_RETENTION_DAYS: z.coerce.number().min(0, 'SPEDY_JOB_LOG_RETENTION_DAYS must be 0 or more').max(3650).default(14),
 });
 
 export type SupervisorConfig = z.infer<typeof schema> & {
-  /** Non-empty local values that may override the platform's secrets (see secrets.ts); never logged. */
+  /** Non-empty local values of the names SPEDY_SECRET_OVERRIDES lists, which override the platform's secrets (see secrets.ts); never logged. */
   localEnv: Readonly<Record<string, string>>;
 };
 
@@ -104,7 +120,9 @@ export function loadSupervisorConfig(env: Readonly<Record<string, string | undef
     throw new ConfigError(`The supervisor's configuration is invalid: ${problems.join('; ')}.`);
   }
   const localEnv = Object.fromEntries(
-    Object.entries(present).filter((entry): entry is [string, string] => /^[A-Z_][A-Z0-9_]*$/.test(entry[0]) && !entry[0].startsWith('SPEDY_')),
+    Object.entries(present).filter(
+      (entry): entry is [string, string] => /^[A-Z_][A-Z0-9_]*$/.test(entry[0]) && !entry[0].startsWith('SPEDY_') && matchesOverride(entry[0], parsed.data.SPEDY_SECRET_OVERRIDES),
+    ),
   );
   return { ...parsed.data, localEnv };
 }
@@ -112,7 +130,7 @@ export function loadSupervisorConfig(env: Readonly<Record<string, string | undef
 /** What may be logged about the configuration: everything but the token and the local values. */
 export function describeConfig(config: SupervisorConfig): Record<string, unknown> {
   const { SPEDY_RUNNER_TOKEN, localEnv, ...rest } = config;
-  return { ...rest, SPEDY_RUNNER_TOKEN: `${SPEDY_RUNNER_TOKEN.slice(0, 8)}…`, localOverrides: localOverrideNames.filter((n) => n in localEnv) };
+  return { ...rest, SPEDY_RUNNER_TOKEN: `${SPEDY_RUNNER_TOKEN.slice(0, 8)}…`, localOverrides: Object.keys(localEnv).sort() };
 }
 
 /**

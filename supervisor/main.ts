@@ -21,11 +21,14 @@ import type { BoardApi } from './mcp/tools.ts';
 import type { Log } from './log.ts';
 import { createPool, type Pool } from './pool.ts';
 import type { JobRunner } from './runner/job-lifecycle.ts';
+import { pruneJobLogs } from './runner/job-folder.ts';
 import { createSecretStore, type SecretStore } from './secrets.ts';
 import type { StreamerOptions } from './streamer/streamer.ts';
 
 /** Heartbeats at least this often, whatever the platform's offline timeout allows. */
 const maxHeartbeatIntervalMs = 15_000;
+/** How often finished jobs' event logs are checked against their retention. */
+const logPruneIntervalMs = 6 * 60 * 60_000;
 /** How long shutdown waits for running jobs to flush their events and report. */
 const shutdownGraceMs = 30_000;
 
@@ -148,6 +151,15 @@ export async function startSupervisor(
 
   pool.askForWork();
 
+  // What finished jobs left (their masked event logs) goes after SPEDY_JOB_LOG_RETENTION_DAYS.
+  const pruneLogs = () =>
+    pruneJobLogs(config.SPEDY_JOBS_DIR, config.SPEDY_JOB_LOG_RETENTION_DAYS, { keep: new Set(pool.activeJobIds()) })
+      .then((removed) => removed.length > 0 && log.info({ jobs: removed }, 'removed the event logs of jobs past their retention'))
+      .catch((error: unknown) => log.warn({ err: toError(error).message }, 'could not prune old job logs'));
+  void pruneLogs();
+  const pruning = setInterval(() => void pruneLogs(), logPruneIntervalMs);
+  pruning.unref();
+
   const supervisor: Supervisor = {
     runnerId,
     registration,
@@ -160,6 +172,7 @@ export async function startSupervisor(
       stopping ??= (async () => {
         log.info({ reason, jobs: pool.activeJobIds() }, 'supervisor stopping: no new work; aborting running jobs');
         clearInterval(heartbeat);
+        clearInterval(pruning);
         await pool.shutdown(shutdownGraceMs);
         await socket.close();
         await boardTools.close();
@@ -184,18 +197,19 @@ function boardApi(http: PlatformHttp, runnerId: string): BoardApi {
 
 /**
  * The real job runner: supervisor/runner/run-job.ts in Docker with the runner image (built
- * on first need, cached by the hash of its inputs), the scripted model when
- * SPEDY_MODEL_BASE_URL is set, the git hosts of the bootstrap bundle and, for a job on a
+ * on first need, cached by the hash of its inputs), the model proxy in front of the model
+ * API (the scripted model when SPEDY_MODEL_BASE_URL is set), the git hosts of the bootstrap bundle and, for a job on a
  * ticket, its board tools. Loaded here, not at import, so tests of the platform side run
  * without Docker.
  */
 async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<JobRunner> {
-  const [{ default: Docker }, { runJob }, { ensureRunnerImage }, { requireDockerEngine }, { installRelayScript }] = await Promise.all([
+  const [{ default: Docker }, { runJob }, { ensureRunnerImage }, { requireDockerEngine }, { installRelayScript }, { createModelProxy }] = await Promise.all([
     import('dockerode'),
     import('./runner/run-job.ts'),
     import('./image/runner-image.ts'),
     import('./container/docker-probe.ts'),
     import('./egress/relay.ts'),
+    import('./model-proxy/model-proxy.ts'),
   ]);
   const containment = containmentSettings(config, await installRelayScript(config.SPEDY_SOCKETS_DIR));
   const socketPath = await requireDockerEngine(config.DOCKER_HOST);
@@ -211,6 +225,8 @@ async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<JobR
     });
     return image;
   };
+  // Agents reach the model only through it (it answers each job's model socket): they get a token per stage, never the key.
+  const modelProxy = createModelProxy({ log });
   // Started now so the first job does not wait for the whole build.
   runnerImage().catch((error: unknown) => log.warn({ err: toError(error).message }, 'the runner image could not be built yet; trying again with the first job'));
 
@@ -219,6 +235,7 @@ async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<JobR
       docker,
       image: await runnerImage(),
       modelBaseUrl: config.SPEDY_MODEL_BASE_URL,
+      modelProxy,
       boardToolsMcp: ctx.job.snapshot.ticket ? () => services.boardTools.mcpConfig(ctx.job.id) : undefined,
       boardToolsListener: ctx.job.snapshot.ticket ? services.boardTools.listener : undefined,
       providers: services.secrets.current().git,

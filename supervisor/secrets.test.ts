@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BootstrapResponse } from '@spedy/protocol/wire';
+import { loadSupervisorConfig } from './config.ts';
 import { createSecretStore, mergeLocalOverrides } from './secrets.ts';
 
 const bundle: BootstrapResponse = {
@@ -10,14 +11,29 @@ const bundle: BootstrapResponse = {
 const quiet = { info: () => undefined, warn: () => undefined };
 
 describe('runner secrets', () => {
-  it('lets a local value win over the platform, for vault names and git tokens alike', () => {
-    const merged = mergeLocalOverrides(bundle, { ANTHROPIC_API_KEY: 'sk-ant-local', GITHUB_TOKEN: 'ghp-local', PATH: '/usr/bin' });
-    expect(merged.env).toEqual({ ANTHROPIC_API_KEY: 'sk-ant-local', NPM_TOKEN: 'npm-platform', GITHUB_TOKEN: 'ghp-local' });
+  it('lets a local value win over the platform, and keeps git tokens out of the agent environment', () => {
+    const merged = mergeLocalOverrides(bundle, { ANTHROPIC_API_KEY: 'sk-ant-local', GITHUB_TOKEN: 'ghp-local' });
+    expect(merged.env).toEqual({ ANTHROPIC_API_KEY: 'sk-ant-local', NPM_TOKEN: 'npm-platform' });
     expect(merged.git[0].token).toBe('ghp-local');
   });
 
-  it('offers the known local keys even when the platform has none yet (migration)', () => {
-    expect(mergeLocalOverrides({ env: {}, git: [], fetchedAt: 1 }, { ANTHROPIC_API_KEY: 'sk-ant-local', HOME: '/root' }).env).toEqual({ ANTHROPIC_API_KEY: 'sk-ant-local' });
+  it('offers the local keys even when the platform has none yet (migration)', () => {
+    expect(mergeLocalOverrides({ env: {}, git: [], fetchedAt: 1 }, { ANTHROPIC_API_KEY: 'sk-ant-local' }).env).toEqual({ ANTHROPIC_API_KEY: 'sk-ant-local' });
+  });
+
+  it('lets only the names SPEDY_SECRET_OVERRIDES lists override: a vault entry named like a host variable keeps its value', () => {
+    const hostEnv = {
+      SPEDY_API_URL: 'http://localhost:3000/api/v1',
+      SPEDY_RUNNER_TOKEN: `rnt_${'a'.repeat(64)}`,
+      ANTHROPIC_API_KEY: 'sk-ant-local',
+      AWS_SECRET_ACCESS_KEY: 'the-host-aws-secret',
+      BITBUCKET_TOKEN: 'bb-local',
+    };
+    const config = loadSupervisorConfig(hostEnv);
+    const merged = mergeLocalOverrides({ env: { AWS_SECRET_ACCESS_KEY: 'the-vault-aws-secret' }, git: [], fetchedAt: 1 }, config.localEnv);
+    expect(merged.env).toEqual({ ANTHROPIC_API_KEY: 'sk-ant-local', AWS_SECRET_ACCESS_KEY: 'the-vault-aws-secret' });
+    const widened = loadSupervisorConfig({ ...hostEnv, SPEDY_SECRET_OVERRIDES: 'AWS_*' });
+    expect(widened.localEnv).toEqual({ AWS_SECRET_ACCESS_KEY: 'the-host-aws-secret' });
   });
 
   it('keeps the last bundle when a refresh fails, and fails start when the first fetch does', async () => {

@@ -1,20 +1,27 @@
 // The runner's secrets: the platform's bootstrap bundle (vault entries and git tokens),
 // fetched at start and every 15 minutes, held in memory only (never written to disk, never
 // logged), with local overrides applied: a value in the supervisor's own environment wins
-// over the platform's ("How values travel to the runner" in the spec). A job's MCP
+// over the platform's ("How values travel to the runner" in the spec) for the names
+// SPEDY_SECRET_OVERRIDES lists (config.ts filters the local values). Git tokens are kept
+// apart from the vault entries: they serve the supervisor's own git and never reach a
+// container (agent/claude-command.ts). A job's MCP
 // credentials are fetched for that job when a stage needs them, through the job's secret
 // set (runner/job-secrets.ts), which masks them from then on.
 import type { BootstrapResponse, McpServerCredentials } from '@spedy/protocol/wire';
 import { toError } from '@spedy/protocol/errors';
-import { localOverrideNames } from './config.ts';
 
 export const bootstrapRefreshMs = 15 * 60_000;
 
 /** Which environment variable overrides a git integration's token. */
 const gitTokenEnv = { github: 'GITHUB_TOKEN', bitbucket: 'BITBUCKET_TOKEN' } as const;
 
+/** Names of git credentials: the supervisor's, never an agent's (a platform before this change still sends them in `env`). */
+export function isGitCredentialName(name: string): boolean {
+  return name === 'GITHUB_TOKEN' || name === 'GH_TOKEN' || name.startsWith('BITBUCKET_');
+}
+
 export type RunnerSecrets = {
-  /** Environment variables for job containers: vault entries and git tokens, local overrides applied. */
+  /** Environment variables for job containers: the vault entries, local overrides applied (no git credentials). */
   env: Record<string, string>;
   git: BootstrapResponse['git'];
   /** When the platform's bundle was fetched (0: not yet). */
@@ -34,11 +41,11 @@ export type SecretStore = {
 
 type Log = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 
+/** `localEnv` holds only the names the operator lets override (config.ts); each wins over the platform's value. */
 export function mergeLocalOverrides(bundle: BootstrapResponse | null, localEnv: Readonly<Record<string, string>>): RunnerSecrets {
-  const env: Record<string, string> = { ...(bundle?.env ?? {}) };
-  for (const name of new Set([...localOverrideNames, ...Object.keys(env)])) {
-    const local = localEnv[name];
-    if (local !== undefined && local !== '') env[name] = local;
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...bundle?.env, ...localEnv })) {
+    if (value !== '' && !isGitCredentialName(name)) env[name] = value;
   }
   const git = (bundle?.git ?? []).map((g) => {
     const local = localEnv[gitTokenEnv[g.provider]];

@@ -78,7 +78,8 @@ describe('git integrations', () => {
     try {
       const secrets = await loadOrCreateLocalSecrets(stackDataDir(), process.env);
       const bundle = await buildBootstrapBundle(db, createKeyring(secrets.vaultMasterKey), owner.orgID);
-      expect(bundle.env.GITHUB_TOKEN).toBe(fullPat);
+      expect(bundle.git.map((access) => access.token)).toContain(fullPat);
+      expect(bundle.env.GITHUB_TOKEN).toBeUndefined();
     } finally {
       await close();
     }

@@ -169,7 +169,9 @@ describe('bootstrap', () => {
     const res = await acme.api.get('bootstrap');
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body.env).toMatchObject({ ANTHROPIC_API_KEY: anthropicKey, DEPLOY_FLAG: customValue, GITHUB_TOKEN: githubToken });
+    expect(res.body.env).toMatchObject({ ANTHROPIC_API_KEY: anthropicKey, DEPLOY_FLAG: customValue });
+    // Git tokens travel apart, for the supervisor's own git: never in the agent's environment.
+    expect(res.body.env.GITHUB_TOKEN).toBeUndefined();
     expect(res.body.env.BITBUCKET_TOKEN).toBeUndefined();
     expect(res.body.git).toEqual([{ provider: 'github', apiUrl: 'https://api.github.example', token: githubToken, username: null }]);
   });

@@ -1,5 +1,7 @@
 // The runner bootstrap bundle: with a job's MCP credentials (mcp-credentials.ts), the only
-// place decrypted values leave the platform.
+// place decrypted values leave the platform. `env` holds the vault entries (the agent's
+// environment); the git integrations' tokens travel apart in `git`, for the supervisor's
+// own clone and push: they never enter a job's container.
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { gitIntegration, gitIntegrationSecret, vaultEntry, vaultValue } from '../db/schema.ts';
@@ -10,8 +12,6 @@ import { open, type Keyring } from './vault.ts';
 export const vaultAad = (orgId: string, entryId: string) => `vault/${orgId}/${entryId}`;
 export const integrationAad = (orgId: string, integrationId: string) => `integration/${orgId}/${integrationId}`;
 export const mcpAad = (orgId: string, mcpServerId: string) => `mcp/${orgId}/${mcpServerId}`;
-
-const gitTokenEnv = { github: 'GITHUB_TOKEN', bitbucket: 'BITBUCKET_TOKEN' } as const;
 
 export async function buildBootstrapBundle(db: Db, keyring: Keyring, orgId: string): Promise<BootstrapResponse> {
   const entries = await db
@@ -36,8 +36,6 @@ export async function buildBootstrapBundle(db: Db, keyring: Keyring, orgId: stri
     .where(and(eq(gitIntegration.organizationId, orgId), eq(gitIntegration.active, true)));
   const git = integrations.map((i) => {
     const token = open(keyring, i, integrationAad(orgId, i.id));
-    env[gitTokenEnv[i.provider]] ??= token;
-    if (i.provider === 'bitbucket' && i.username) env.BITBUCKET_USERNAME ??= i.username;
     return { provider: i.provider, apiUrl: i.apiUrl, token, username: i.username };
   });
   return { env, git, fetchedAt: Date.now() };

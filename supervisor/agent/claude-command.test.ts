@@ -49,4 +49,15 @@ describe('the claude command of a stage', () => {
     expect(env).toMatchObject({ NPM_TOKEN: 'npm_x', HOME: '/home/runner', ANTHROPIC_API_KEY: 'sk-vault', ANTHROPIC_BASE_URL: 'http://127.0.0.1:4100', ENABLE_TOOL_SEARCH: 'false', MCP_CONNECTION_NONBLOCKING: 'false', DISABLE_TELEMETRY: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' });
     expect(env).not.toHaveProperty('BAD-NAME');
   });
+
+  it('gives the agent the proxy token in place of the key, and never a git credential', () => {
+    const env = agentEnv({
+      secrets: { ANTHROPIC_API_KEY: 'sk-ant-the-key', ANTHROPIC_AUTH_TOKEN: 'sk-ant-oauth', GITHUB_TOKEN: 'ghp_x', GH_TOKEN: 'ghp_y', BITBUCKET_TOKEN: 'bb', BITBUCKET_USERNAME: 'bitty', SERVICE_TOKEN: 'svc' },
+      modelBaseUrl: 'http://127.0.0.1:5000',
+      apiKey: 'spx_stage-token',
+    });
+    expect(env).toMatchObject({ ANTHROPIC_API_KEY: 'spx_stage-token', ANTHROPIC_BASE_URL: 'http://127.0.0.1:5000', SERVICE_TOKEN: 'svc' });
+    for (const name of ['ANTHROPIC_AUTH_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN', 'BITBUCKET_TOKEN', 'BITBUCKET_USERNAME']) expect(env).not.toHaveProperty(name);
+    expect(Object.values(env)).not.toContain('sk-ant-the-key');
+  });
 });

@@ -9,6 +9,7 @@
 import type { StageSnapshot } from '@spedy/protocol/wire';
 import { RUNNER_HOME } from '../image/runner-image.ts';
 import { runnerIdentity } from '../git/git-command.ts';
+import { isGitCredentialName } from '../secrets.ts';
 import type { StageMcp } from './mcp-config.ts';
 
 /** On the runner image's PATH (/usr/local/bin/claude). */
@@ -51,19 +52,39 @@ export function claudeArgs(options: ClaudeRunOptions): string[] {
   return [claudeCommand, ...args];
 }
 
-/** Variables the runner sets for every agent; a vault entry of the same name does not replace them. */
-const runnerEnvNames = new Set(['HOME', 'PATH', 'USER', 'LANG', 'DISABLE_TELEMETRY', 'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC', 'DISABLE_AUTOUPDATER', 'ENABLE_TOOL_SEARCH', 'MCP_CONNECTION_NONBLOCKING']);
+/**
+ * Variables the runner sets for every agent; a vault entry of the same name does not replace
+ * them. The model's key and address are the runner's too: in key mode the agent gets the
+ * model proxy's token and address, never the key (model-access.ts).
+ */
+const runnerEnvNames = new Set([
+  'HOME',
+  'PATH',
+  'USER',
+  'LANG',
+  'DISABLE_TELEMETRY',
+  'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC',
+  'DISABLE_AUTOUPDATER',
+  'ENABLE_TOOL_SEARCH',
+  'MCP_CONNECTION_NONBLOCKING',
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'ANTHROPIC_BASE_URL',
+]);
 
 export interface AgentEnvOptions {
-  /** Vault entries and git tokens of the bootstrap bundle: the agent gets them as variables. */
+  /** The vault entries of the bootstrap bundle: the agent gets them as variables (git credentials never). */
   secrets: Record<string, string>;
-  /** The scripted model, the supervisor's proxy, or unset for Anthropic's API. */
+  /** The model proxy or the scripted model; unset for Anthropic's API. */
   modelBaseUrl?: string;
+  /** The model proxy's token for this stage (or, without a proxy, the key). */
   apiKey: string;
 }
 
 export function agentEnv(options: AgentEnvOptions): Record<string, string> {
-  const vault = Object.fromEntries(Object.entries(options.secrets).filter(([name]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !runnerEnvNames.has(name)));
+  const vault = Object.fromEntries(
+    Object.entries(options.secrets).filter(([name]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !runnerEnvNames.has(name) && !isGitCredentialName(name)),
+  );
   return {
     ...vault,
     HOME: RUNNER_HOME,

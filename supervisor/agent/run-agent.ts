@@ -19,6 +19,8 @@ export interface RunAgentOptions {
   stage: string;
   /** Whether this run continues an earlier session (--resume). */
   resumed: boolean;
+  /** The CLI's own count is the usage (no model proxy metering this run); default true. */
+  usageFromTranscript?: boolean;
   /** Aborting it stops the container; its reason (a CancelReason) is recorded. */
   signal: AbortSignal;
   onEvent(event: JobEvent): void;
@@ -34,7 +36,7 @@ export function cancelReasonOf(reason: unknown): CancelReason {
 
 export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> {
   const { signal } = options;
-  const transcript = new AgentTranscript(options.stage, options.resumed);
+  const transcript = new AgentTranscript(options.stage, options.resumed, options.usageFromTranscript ?? true);
   const container = await startContainer(options.docker, options.container);
   const stop = () => {
     container.interrupt(cancelReasonOf(signal.reason), stopGraceMs).catch(() => container.terminate(cancelReasonOf(signal.reason)).catch(() => undefined));

@@ -43,6 +43,14 @@ describe('reading the CLI’s stream-json', () => {
     expect(judgeOutcome(transcript, { exitCode: 143, cancelReason: CancelReason.StoppedByUser }, '')).toMatchObject({ kind: 'stopped', sessionId: 's-1' });
   });
 
+  it('emits no usage of its own when the model proxy meters the run, so nothing is counted twice', () => {
+    const transcript = new AgentTranscript('implement', false, false);
+    const events = [init, textLine, askLine, askResult, result].flatMap((line) => transcript.read(JSON.stringify(line)));
+    expect(events.map((event) => event.type)).not.toContain('usage');
+    expect(transcript.usageEvents()).toEqual([]);
+    expect(events.find((event) => event.type === 'result')?.payload).toMatchObject({ costUsd: 0.04 });
+  });
+
   it('judges an API failure by is_error, though the subtype says success', () => {
     const failed = { ...result, is_error: true, api_error_status: 500, result: 'API Error: 500 Internal server error', modelUsage: {} };
     const { transcript } = read([init, failed]);

@@ -39,6 +39,8 @@ export class AgentTranscript {
   constructor(
     private readonly stage: string,
     private readonly resumed: boolean,
+    /** False when the model proxy meters the run: its per-response events are the usage, and the CLI's would count it twice. */
+    private readonly countsUsage = true,
   ) {}
 
   /** The job events of one stdout line (none for lines the supervisor does not show). */
@@ -147,6 +149,7 @@ export class AgentTranscript {
    * container was stopped) the sum of the messages seen, marked partial.
    */
   usageEvents(): JobEvent[] {
+    if (!this.countsUsage) return [];
     if (this.result) {
       return Object.entries(this.result.modelUsage).map(([model, usage]) =>
         jobEvent.usage(this.stage, {

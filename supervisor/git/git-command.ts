@@ -57,6 +57,9 @@ export function runGit(args: string[], options: GitOptions): Promise<GitResult> 
     ['user.email', runnerIdentity.email],
     ['advice.detachedHead', 'false'],
     ['init.defaultBranch', 'main'],
+    // The agent can write the clone's .git: none of its hooks or fsmonitor commands run on the host.
+    ['core.hooksPath', '/dev/null'],
+    ['core.fsmonitor', 'false'],
     ...(options.credentials ? [['credential.helper', ''], ['credential.helper', credentialHelper]] : []),
   ].flatMap(([key, value]) => ['-c', `${key}=${value}`]);
   const env: NodeJS.ProcessEnv = {

@@ -15,6 +15,7 @@ import { toError } from '@spedy/protocol/errors';
 import { ApiError } from '../api/retry.ts';
 import type { BindMount } from '../container/stage-container.ts';
 import { boardToolsContainerUrl } from '../egress/relay.ts';
+import { maskDeep } from '../runner/mask.ts';
 import { boardTools, boardToolsAllowList, boardToolsServerName, listBoardTools, type BoardApi } from './tools.ts';
 
 /** Where the script is mounted inside a job's container. */
@@ -38,8 +39,11 @@ export type BoardToolsServer = {
   url: string;
   /** The endpoint's request listener, served on each job's tools socket as well. */
   listener: http.RequestListener;
-  /** Gives the job a fresh secret; its tools work until `closeJob`. */
-  openJob(jobId: string): void;
+  /**
+   * Gives the job a fresh secret; its tools work until `closeJob`. With `mask` (the job's
+   * secret set), what the agent writes to the board (comments, subtickets) is masked first.
+   */
+  openJob(jobId: string, mask?: (text: string) => string): void;
   closeJob(jobId: string): void;
   mcpConfig(jobId: string): BoardToolsMcp;
   /** The question the agent asked with ask_user since the last call, if any. */
@@ -56,7 +60,7 @@ export type BoardToolsEndpoint = BoardToolsServer & {
 };
 
 type Log = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; debug(obj: object, msg: string): void };
-type JobTools = { jobId: string; secret: string; digest: Buffer; cache?: { ticket: BoardTicket; at: number }; questions: string[] };
+type JobTools = { jobId: string; secret: string; digest: Buffer; cache?: { ticket: BoardTicket; at: number }; questions: string[]; mask?: (text: string) => string };
 
 let active: BoardToolsServer | null = null;
 
@@ -112,7 +116,8 @@ export async function startBoardToolsServer(deps: { api: BoardApi; jobsDir: stri
     try {
       const ctx = { jobId: job.jobId, api: cachedApi(job), ask: (q: string) => job.questions.push(q) };
       // Each tool's arguments match its own schema; the union of run signatures needs the cast.
-      const text = await (definition.run as (a: unknown, c: typeof ctx) => Promise<string>)(args.data, ctx);
+      const input = job.mask ? maskDeep(args.data, job.mask) : args.data;
+      const text = await (definition.run as (a: unknown, c: typeof ctx) => Promise<string>)(input, ctx);
       return { text, isError: false };
     } catch (error) {
       // The platform's refusals are written for people (and agents); anything else is logged.
@@ -152,9 +157,9 @@ export async function startBoardToolsServer(deps: { api: BoardApi; jobsDir: stri
   const instance: BoardToolsEndpoint = {
     url,
     listener,
-    openJob(jobId) {
+    openJob(jobId, mask) {
       const secret = randomBytes(32).toString('hex');
-      jobs.set(jobId, { jobId, secret, digest: digestOf(secret), questions: [] });
+      jobs.set(jobId, { jobId, secret, digest: digestOf(secret), questions: [], mask });
     },
     closeJob(jobId) {
       jobs.delete(jobId);

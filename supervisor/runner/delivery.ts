@@ -1,12 +1,14 @@
 // Syncing: each repository the stages changed gets one commit on the job's branch, pushed
 // to its remote, and a pull request against its base branch. A repository left unchanged
-// gets nothing.
+// gets nothing. Before anything is pushed every branch is scanned for the job's secrets
+// (git/push.ts); one finding anywhere and nothing is pushed at all.
 import { commitJob } from '../git/commit.ts';
-import { pushJobBranch } from '../git/push.ts';
+import { pushJobBranch, resetGitConfig, scanJobBranch, type SecretFinding } from '../git/push.ts';
+import type { RepositoryCheckout } from '../git/checkout.ts';
 import { gitCredentialsFor } from '@spedy/protocol/git-providers/access';
 import { providerAccessFor } from '../providers/provider-access.ts';
 import { openPullRequest } from '../providers/pull-requests.ts';
-import { InfrastructureFailure } from './failures.ts';
+import { InfrastructureFailure, WorkFailure } from './failures.ts';
 import { jobEvent } from './job-events.ts';
 import type { JobRun } from './job-run.ts';
 import { commitMessage, pullRequestBody, pullRequestTitle } from './pull-request-text.ts';
@@ -22,13 +24,22 @@ export async function deliverPullRequests(run: JobRun): Promise<DeliveredPullReq
   const { job } = run;
   const home = run.layout.home;
   const delivered: DeliveredPullRequest[] = [];
+  const changed: RepositoryCheckout[] = [];
   for (const checkout of run.checkouts) {
+    await resetGitConfig(checkout);
+    const sha = await commitJob(checkout, run.mask(commitMessage(job, run.secrets.mask)), home);
+    if (sha) changed.push(checkout);
+    else run.emit(jobEvent.notice(`No changes in ${checkout.repository.fullName}: nothing to push.`));
+  }
+  const findings = new Map<RepositoryCheckout, SecretFinding[]>();
+  for (const checkout of changed) {
+    const found = await scanJobBranch(checkout, { home, find: (text) => run.secrets.find(text) });
+    if (found.length > 0) findings.set(checkout, found);
+  }
+  if (findings.size > 0) throw new WorkFailure(secretsFoundReason(findings, run.checkouts.length > 1));
+
+  for (const checkout of changed) {
     const { repository } = checkout;
-    const sha = await commitJob(checkout, run.mask(commitMessage(job)), home);
-    if (!sha) {
-      run.emit(jobEvent.notice(`No changes in ${repository.fullName}: nothing to push.`));
-      continue;
-    }
     const access = providerAccessFor(repository, run.deps.providers);
     try {
       await pushJobBranch(checkout, { credentials: gitCredentialsFor(access), home });
@@ -44,12 +55,32 @@ export async function deliverPullRequests(run: JobRun): Promise<DeliveredPullReq
       fullName: repository.fullName,
       head: checkout.branch,
       base: repository.baseBranch,
-      title: run.mask(pullRequestTitle(job)),
-      body: run.mask(pullRequestBody(job, run.finishedStages(), checkout.branch)),
+      title: run.mask(pullRequestTitle(job, run.secrets.mask)),
+      body: run.mask(pullRequestBody(job, run.finishedStages(), checkout.branch, run.secrets.mask)),
     });
     const pullRequest = { repository: repository.fullName, url: opened.url, number: opened.number, branch: checkout.branch };
     run.emit(jobEvent.pullRequest(pullRequest));
     delivered.push(pullRequest);
   }
   return delivered;
+}
+
+/** Which secrets were found where, by name and file (never a value), and what to do. */
+export function secretsFoundReason(findings: ReadonlyMap<RepositoryCheckout, SecretFinding[]>, nameRepositories: boolean): string {
+  const parts: string[] = [];
+  for (const [checkout, found] of findings) {
+    const places = new Map<string, string[]>();
+    for (const finding of found) {
+      const where = finding.kind === 'plain' ? finding.where : `${finding.where} (${finding.kind})`;
+      const list = places.get(finding.name) ?? [];
+      if (!list.includes(where)) list.push(where);
+      places.set(finding.name, list);
+    }
+    const described = [...places].map(([name, where]) => `${name} in ${where.join(', ')}`).join('; ');
+    parts.push(nameRepositories ? `${checkout.repository.fullName}: ${described}` : described);
+  }
+  return (
+    `Nothing was pushed: the job's branch holds secret values (${parts.join('. ')}). ` +
+    'Have the agent keep secrets out of files and commit messages (read them from the environment at run time), then run the job again.'
+  );
 }

@@ -1,21 +1,16 @@
 // The events a job's run emits for the live job view, one constructor per type. Their names
 // and payload shapes are the schemas of protocol/src/job-events.ts, which the platform's feed
-// parses with; here the supervisor decides what goes in (long strings cut).
+// parses with; here the supervisor decides what goes in. Long strings are cut on the way
+// out (streamer/event-payload.ts), after masking: a secret cut in half would not be found.
 import { jobEventOf, type JobEventPayloadInput, type StagePhase, type TypedJobEvent } from '@spedy/protocol/job-events';
 
 /** Long strings (a written file, a command's output) are cut to this many characters. */
 export const maxEventTextLength = 8_000;
+/** A plan is read whole before it is approved. */
+export const maxPlanLength = 32_000;
 
 export function clip(text: string, max = maxEventTextLength): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
-}
-
-/** Tool input with long strings cut, so a Write of a large file does not make a large event. */
-function clipStrings(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return clip(value);
-  if (value === null || typeof value !== 'object' || depth > 8) return value;
-  if (Array.isArray(value)) return value.map((item) => clipStrings(item, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, clipStrings(item, depth + 1)]));
 }
 
 export interface StageUsage {
@@ -36,27 +31,27 @@ export const jobEvent = {
   // ── from the agent (agent/transcript.ts) ──
   session: (stage: string, sessionId: string, details: { model?: string; resumed: boolean; tools: string[]; mcpServers: { name: string; status: string }[]; skills: string[] }): TypedJobEvent<'session'> =>
     jobEventOf('session', { stage, sessionId, ...details }),
-  text: (stage: string, text: string): TypedJobEvent<'text'> => jobEventOf('text', { stage, text: clip(text) }),
-  toolCall: (stage: string, id: string, name: string, input: unknown): TypedJobEvent<'tool_call'> => jobEventOf('tool_call', { stage, id, name, input: clipStrings(input) }),
+  text: (stage: string, text: string): TypedJobEvent<'text'> => jobEventOf('text', { stage, text }),
+  toolCall: (stage: string, id: string, name: string, input: unknown): TypedJobEvent<'tool_call'> => jobEventOf('tool_call', { stage, id, name, input }),
   toolResult: (stage: string, toolUseId: string, content: string, isError: boolean): TypedJobEvent<'tool_result'> =>
-    jobEventOf('tool_result', { stage, toolUseId, content: clip(content), isError }),
+    jobEventOf('tool_result', { stage, toolUseId, content, isError }),
   permissionDenied: (stage: string, tool: string, toolUseId: string | undefined, input: unknown): TypedJobEvent<'permission_denied'> =>
-    jobEventOf('permission_denied', { stage, tool, toolUseId: toolUseId ?? null, input: clipStrings(input ?? null) }),
+    jobEventOf('permission_denied', { stage, tool, toolUseId: toolUseId ?? null, input: input ?? null }),
   usage: (stage: string, usage: StageUsage): TypedJobEvent<'usage'> => jobEventOf('usage', { stage, ...usage }),
   error: (stage: string | null, message: string, details: Details<'error'> = {}): TypedJobEvent<'error'> =>
-    jobEventOf('error', { stage, message: clip(message), ...details }),
+    jobEventOf('error', { stage, message, ...details }),
   result: (
     stage: string,
     result: { isError: boolean; terminalReason: string | null; numTurns: number | null; text: string; costUsd: number | null; durationMs: number | null },
-  ): TypedJobEvent<'result'> => jobEventOf('result', { stage, ...result, text: clip(result.text) }),
+  ): TypedJobEvent<'result'> => jobEventOf('result', { stage, ...result }),
 
   // ── from the runner ──
   stage: (stage: string, name: string, phase: StagePhase, details: Details<'stage'> = {}): TypedJobEvent<'stage'> => jobEventOf('stage', { stage, name, phase, ...details }),
   /** The plan a stage that requires approval waits on (the previous step's output). */
-  plan: (stage: string, plan: string, fromStages: string[]): TypedJobEvent<'plan'> => jobEventOf('plan', { stage, plan: clip(plan, 32_000), fromStages }),
-  question: (stage: string, question: string): TypedJobEvent<'question'> => jobEventOf('question', { stage, question: clip(question) }),
+  plan: (stage: string, plan: string, fromStages: string[]): TypedJobEvent<'plan'> => jobEventOf('plan', { stage, plan, fromStages }),
+  question: (stage: string, question: string): TypedJobEvent<'question'> => jobEventOf('question', { stage, question }),
   validation: (stage: string, check: { command: string; passed: boolean; exitCode: number; output: string; attempt: number }): TypedJobEvent<'validation'> =>
-    jobEventOf('validation', { stage, ...check, output: clip(check.output) }),
+    jobEventOf('validation', { stage, ...check }),
   pullRequest: (pr: { repository: string; url: string; number: number; branch: string }): TypedJobEvent<'pull_request'> => jobEventOf('pull_request', pr),
   notice: (message: string, stage: string | null = null): TypedJobEvent<'notice'> => jobEventOf('notice', { stage, message }),
 };

@@ -101,6 +101,26 @@ describe('a job’s lifecycle', () => {
     expect(boardTools).toEqual({ opened: ['job_lifecycle'], closed: ['job_lifecycle'] });
   });
 
+  it('removes a final job’s work but keeps its masked event log; a Stopped job keeps everything', async () => {
+    const jobDir = path.join(jobsDir, 'job_lifecycle');
+    const work = (status: 'failed' | 'stopped') => async (ctx: Parameters<JobRunner>[0]) => {
+      fs.mkdirSync(path.join(ctx.jobDir, 'home', '.claude', 'projects'), { recursive: true });
+      fs.writeFileSync(path.join(ctx.jobDir, 'home', '.claude', 'projects', 'session.jsonl'), vaultToken);
+      ctx.emit({ type: 'text', payload: { text: `printed ${vaultToken}` } });
+      await ctx.reportStatus('preparing');
+      await ctx.reportStatus(status, status === 'failed' ? { reason: 'it failed' } : {});
+    };
+
+    await runLifecycle(work('stopped'));
+    expect(fs.existsSync(path.join(jobDir, 'home', '.claude', 'projects', 'session.jsonl'))).toBe(true);
+
+    await runLifecycle(work('failed'));
+    expect(fs.readdirSync(jobDir)).toEqual(['events.jsonl']);
+    const log = fs.readFileSync(path.join(jobDir, 'events.jsonl'), 'utf8');
+    expect(log).toContain('printed ••••');
+    expect(log).not.toContain(vaultToken);
+  });
+
   it('leaves an outcome the work reported itself alone', async () => {
     const { left, lifecycle } = await runLifecycle(async (ctx) => {
       await ctx.reportStatus('preparing');

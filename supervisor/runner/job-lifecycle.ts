@@ -1,6 +1,7 @@
 // One claimed job on this supervisor, top to bottom: open its board tools and its secret
 // set → start its event streamer → run the work → decide how it ended → finally flush the
-// events, report the outcome last and release what the job held. The pool
+// events, report the outcome last, remove the job's work once it is final (job-folder.ts)
+// and release what the job held. The pool
 // (supervisor/pool.ts) only gives it a slot and hands it control messages; how a job ends
 // is decided in one place, finalOutcome() below.
 import fs from 'node:fs/promises';
@@ -16,7 +17,8 @@ import type { SecretStore } from '../secrets.ts';
 import { createJobStreamer, type JobStreamer, type StreamerOptions } from '../streamer/streamer.ts';
 import { failureOutcome } from './failures.ts';
 import type { ControlMessage, JobContext, JobEnd } from './job-context.ts';
-import { JobSecrets } from './job-secrets.ts';
+import { bundleSecrets, JobSecrets } from './job-secrets.ts';
+import { openEventLog, removeJobWork } from './job-folder.ts';
 
 /**
  * Why a job's signal was aborted (its `reason`): the container layer's cancel reasons
@@ -118,24 +120,32 @@ export class JobLifecycle {
 
   private async run(deps: JobLifecycleDeps): Promise<void> {
     const { job } = this;
-    deps.boardTools.openJob(job.id);
+    // What the agent writes to the board is masked with the job's secret set (made next: it holds the tools secret).
+    deps.boardTools.openJob(job.id, (text) => secretSet.mask(text));
     const bundle = deps.secrets.current();
     const secretSet = new JobSecrets({
-      values: [...Object.values(bundle.env), ...bundle.git.map((access) => access.token), deps.runnerToken, deps.boardTools.secretOf(job.id)],
+      values: [
+        ...bundleSecrets(bundle),
+        { name: 'the runner token', value: deps.runnerToken },
+        { name: 'the board tools secret', value: deps.boardTools.secretOf(job.id) },
+      ],
       current: () => deps.secrets.current(),
       fetchMcpCredentials: () => deps.secrets.mcpCredentials(job.id),
     });
     const log = secretSet.maskLog(deps.log.child?.({ jobId: job.id }) ?? deps.log);
+    const jobDir = path.join(deps.jobsDir, job.id);
+    await fs.mkdir(jobDir, { recursive: true });
+    const eventLog = openEventLog(jobDir);
     const streamer = createJobStreamer({
       jobId: job.id,
       lastSeq: job.lastEventSeq,
       send: (events, signal) => deps.platform.sendEvents(job.id, events, signal),
       mask: secretSet.mask,
+      record: (event) => eventLog.write(event),
       log,
       ...deps.streamer,
     });
     log.info({ title: job.title, type: job.type, lastEventSeq: job.lastEventSeq }, 'job claimed');
-    const jobDir = path.join(deps.jobsDir, job.id);
     const lastStatus = () => this.status;
     const signal = () => this.controller.signal;
     const ctx: JobContext = {
@@ -162,16 +172,14 @@ export class JobLifecycle {
     try {
       await runToEnd(
         ctx,
-        async () => {
-          await fs.mkdir(jobDir, { recursive: true });
-          return deps.runJob(ctx, { boardTools: deps.boardTools, secrets: deps.secrets, log });
-        },
+        () => deps.runJob(ctx, { boardTools: deps.boardTools, secrets: deps.secrets, log }),
         log,
         () => this.cancelled,
       );
     } finally {
       await flush(streamer, log);
       streamer.close();
+      await eventLog.close();
       deps.boardTools.closeJob(job.id);
       log.info({ status: this.status, events: streamer.stats }, 'job finished here');
     }
@@ -197,17 +205,17 @@ export async function runToEnd(
     failure = toError(error);
     log.error({ err: failure.stack ?? failure.message }, 'job run failed');
   }
-  const outcome = finalOutcome({
-    ended,
-    failure,
-    abortReason: ctx.signal.aborted ? ctx.signal.reason : undefined,
-    status: ctx.status,
-    cancelled: cancelled() ?? undefined,
-  });
-  if (!outcome) return;
-  await ctx
-    .reportStatus(outcome.status, outcome.status === 'completed' ? { result: outcome.result } : { reason: outcome.reason })
-    .catch((error: unknown) => log.error({ err: toError(error).message, status: outcome.status }, 'could not report the outcome'));
+  const abortReason = ctx.signal.aborted ? ctx.signal.reason : undefined;
+  const outcome = finalOutcome({ ended, failure, abortReason, status: ctx.status, cancelled: cancelled() ?? undefined });
+  if (outcome) {
+    await ctx
+      .reportStatus(outcome.status, outcome.status === 'completed' ? { result: outcome.result } : { reason: outcome.reason })
+      .catch((error: unknown) => log.error({ err: toError(error).message, status: outcome.status }, 'could not report the outcome'));
+  }
+  // Final, or no longer this runner's: nothing will continue here, so the work and its secrets go.
+  if (isFinalJobStatus(ctx.status) || abortReason === AbortReason.LostOnPlatform) {
+    await removeJobWork(ctx.jobDir).catch((error: unknown) => log.error({ err: toError(error).message }, 'could not remove the job folder'));
+  }
 }
 
 /** The one decision of how a job ends on this supervisor; null when there is nothing (more) to report. */

@@ -10,21 +10,25 @@ import type { RepositoryCheckout } from '../git/checkout.ts';
 import type { ContainmentSettings, JobSockets } from '../egress/job-sockets.ts';
 import type { Log } from '../log.ts';
 import type { BoardToolsMcp } from '../mcp/board-tools-server.ts';
+import type { ModelProxy } from '../model-proxy/model-proxy.ts';
 import type { GitProviderAccess } from '@spedy/protocol/git-providers/access';
 import { JobControls } from './controls.ts';
 import type { JobContext, JobEvent } from './job-context.ts';
 import { folderName, jobLayout, type JobLayout } from './job-layout.ts';
-import type { JobSecrets } from './job-secrets.ts';
+import { bundleSecrets, type JobSecrets } from './job-secrets.ts';
 import { JobStatusTracker } from './job-status.ts';
 
 export interface RunJobDeps {
   docker: Docker;
   /** The runner image's tag (ensureRunnerImage). */
   image: string;
-  /** The Anthropic API the model socket passes through to: the scripted model (tests, demo); unset: Anthropic's own. */
+  /** The model API the agent's requests go to: the scripted model (tests, demo); unset: the job's ANTHROPIC_BASE_URL or Anthropic's own. */
   modelBaseUrl?: string;
-  /** Answers the job's model socket instead of the pass-through (the metering model proxy). */
-  modelListener?: http.RequestListener;
+  /**
+   * The supervisor's model proxy (key mode): it answers the job's model socket, and the agent
+   * gets a token for it, never the key. Unset: the socket passes requests through unchanged.
+   */
+  modelProxy?: Pick<ModelProxy, 'grant' | 'handler'>;
   /** The job's board tools for a stage's --mcp-config (supervisor/mcp/); none when unset. */
   boardToolsMcp?: (stage: StageSnapshot) => BoardToolsMcp | undefined;
   /** Answers the job's board tools socket (the board tools server's listener). */
@@ -85,7 +89,7 @@ export class JobRun {
     const { job } = ctx;
     this.layout = jobLayout(ctx.jobDir);
     this.secrets = ctx.secretSet;
-    this.secrets.add(deps.providers.map((access) => access.token));
+    this.secrets.add(bundleSecrets({ env: {}, git: deps.providers }));
     this.status = new JobStatusTracker(ctx);
     this.controls = new JobControls(ctx);
     this.branch = jobBranchName(job, job.snapshot.ticket);

@@ -33,3 +33,17 @@ describe('a job’s secret set', () => {
     expect(JSON.stringify(lines)).not.toContain('secret-value-0123');
   });
 });
+
+describe('masking before cutting to length', () => {
+  it('hides a secret that straddles where an event’s text is cut', async () => {
+    const { prepareEvent } = await import('../streamer/event-payload.ts');
+    const { jobEvent, maxEventTextLength } = await import('./job-events.ts');
+    const secret = 'straddling-secret-0123456789';
+    const set = new JobSecrets({ values: [{ name: 'SERVICE_TOKEN', value: secret }] });
+    const text = `${'x'.repeat(maxEventTextLength - 10)}${secret} and more`;
+    const { payload } = prepareEvent(jobEvent.text('s', text), set.mask);
+    expect(String(payload.text)).not.toContain(secret.slice(0, 10));
+    expect(String(payload.text)).toContain('••••');
+    expect(set.find(`leaked ${Buffer.from(secret).toString('base64')}`)).toEqual([{ name: 'SERVICE_TOKEN', kind: 'base64' }]);
+  });
+});

@@ -2,11 +2,13 @@
 // (vault entries, git tokens, the runner token, the job's board tools secret, and the MCP
 // credentials fetched for its stages), with the one mask() that events, status reasons,
 // results, commit messages, pull request bodies and the supervisor's own log lines go
-// through. MCP credentials are fetched through the set, so a fetched value is always masked.
+// through, and the one find() the pre-push scan uses. Each value keeps a name (a vault
+// entry's, "the GitHub token"…) so a refused push can say which secret it found without
+// showing it. MCP credentials are fetched through the set, so a fetched value is always masked.
 import type { McpServerCredentials } from '@spedy/protocol/wire';
 import type { Log } from '../log.ts';
 import type { RunnerSecrets } from '../secrets.ts';
-import { maskDeep, maskSecrets } from './mask.ts';
+import { findSecrets, maskAcross, maskDeep, maskSecrets, StreamMasker, type SecretFormKind } from './mask.ts';
 
 /** A status report's details as they leave the supervisor: masked, the reason bounded. */
 export type StatusDetails = { reason?: string; result?: Record<string, unknown> };
@@ -14,9 +16,20 @@ export type StatusDetails = { reason?: string; result?: Record<string, unknown> 
 /** A reason longer than this is cut (the platform stores and shows it whole). */
 const maxReasonLength = 2000;
 
+/** A secret value and what a person calls it (a vault entry's name, "the runner token"). */
+export type NamedSecret = { name: string; value: string };
+
+/** The names of the bundle's values: its environment variables and the git hosts' tokens. */
+export function bundleSecrets(bundle: { env: Readonly<Record<string, string>>; git: readonly RunnerSecrets['git'][number][] }): NamedSecret[] {
+  return [
+    ...Object.entries(bundle.env).map(([name, value]) => ({ name, value })),
+    ...bundle.git.map((access) => ({ name: `the ${access.provider === 'github' ? 'GitHub' : 'Bitbucket'} token`, value: access.token })),
+  ];
+}
+
 export type JobSecretSources = {
   /** Known when the job starts: the vault entries it was given, tokens of the runner and its tools. */
-  values: readonly (string | undefined)[];
+  values: readonly ({ name: string; value: string | undefined } | string | undefined)[];
   /** The runner's bundle as it is now: values a refresh brings are hidden too. */
   current?: () => Pick<RunnerSecrets, 'env' | 'git'>;
   /** The job's MCP credentials from the platform (memory only); none when unset. */
@@ -24,31 +37,52 @@ export type JobSecretSources = {
 };
 
 export class JobSecrets {
-  private readonly known: string[];
-  private readonly fetched: string[] = [];
+  private readonly known: NamedSecret[];
+  private readonly fetched: NamedSecret[] = [];
   private bundle: Pick<RunnerSecrets, 'env' | 'git'> | undefined;
   private list: string[];
+  private names = new Map<string, string>();
 
   constructor(private readonly sources: JobSecretSources) {
-    this.known = sources.values.filter((value): value is string => value !== undefined);
-    this.list = [...this.known];
+    this.known = sources.values.flatMap((entry) => {
+      if (typeof entry === 'string') return [{ name: 'a secret value', value: entry }];
+      return entry?.value === undefined ? [] : [{ name: entry.name, value: entry.value }];
+    });
+    this.list = this.known.map((secret) => secret.value);
+    this.nameAll(this.known);
   }
 
   /** The decrypted credentials of the MCP servers the job's stages use; they join the set. */
   async mcpCredentials(): Promise<McpServerCredentials[]> {
     const credentials = (await this.sources.fetchMcpCredentials?.()) ?? [];
-    this.add(credentials.flatMap((server) => Object.values(server.values)));
+    this.add(credentials.flatMap((server) => Object.entries(server.values).map(([name, value]) => ({ name: `${name} of an MCP server`, value }))));
     return credentials;
   }
 
-  add(values: readonly string[]): void {
+  add(secrets: readonly NamedSecret[]): void {
     const list = this.values();
-    this.fetched.push(...values);
-    list.push(...values);
+    this.fetched.push(...secrets);
+    list.push(...secrets.map((secret) => secret.value));
+    this.nameAll(secrets);
   }
 
-  /** `text` with every value of the set replaced by `••••` (mask.ts). */
+  /** `text` with every value of the set, in any of its forms, replaced by `••••` (mask.ts). */
   readonly mask = (text: string): string => maskSecrets(text, this.values());
+
+  /** Texts that read as one (an agent's consecutive messages) masked together, each kept apart (mask.ts). */
+  maskAcross(pieces: readonly string[]): string[] {
+    return maskAcross(pieces, this.values());
+  }
+
+  /** A masker for text that arrives in chunks: a value split between two chunks is still hidden. */
+  streamMasker(): StreamMasker {
+    return new StreamMasker(() => this.values());
+  }
+
+  /** Which secrets `text` holds, in what form, by name (never the value). */
+  find(text: string): { name: string; kind: SecretFormKind }[] {
+    return findSecrets(text, this.values()).map(({ value, kind }) => ({ name: this.names.get(value) ?? 'a secret value', kind }));
+  }
 
   /** Every string in `value` masked (keys included); deeper than `maxDepth`, a placeholder. */
   maskDeep(value: unknown, maxDepth?: number): unknown {
@@ -81,9 +115,15 @@ export class JobSecrets {
     const bundle = this.sources.current?.();
     if (bundle !== this.bundle) {
       this.bundle = bundle;
-      const fromBundle = bundle ? [...Object.values(bundle.env), ...bundle.git.map((access) => access.token)] : [];
-      this.list = [...this.known, ...fromBundle, ...this.fetched];
+      const fromBundle = bundle ? bundleSecrets(bundle) : [];
+      this.nameAll(fromBundle);
+      this.list = [...this.known, ...fromBundle, ...this.fetched].map((secret) => secret.value);
     }
     return this.list;
+  }
+
+  /** The first name a value was given wins: a vault entry's name over "the GitHub token". */
+  private nameAll(secrets: readonly NamedSecret[]): void {
+    for (const { name, value } of secrets) if (!this.names.has(value)) this.names.set(value, name);
   }
 }

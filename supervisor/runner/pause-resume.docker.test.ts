@@ -73,7 +73,9 @@ describe('runJob pauses and resumes', () => {
     expect(ctx.statusList()).toEqual(['preparing', 'executing', 'running', 'stopped', 'executing', 'running', 'syncing', 'completed']);
     const [first, again] = ctx.eventsOf('session');
     expect(again).toMatchObject({ resumed: true, sessionId: first!.sessionId });
-    expect(ctx.eventsOf('usage')[0]).toMatchObject({ stage: 'wait', partial: true });
+    // The proxy counted each answered model request once, across the Stop and the resumed run.
+    const answered = kit.model.requests().filter((request) => request.scenario === 'slow' && request.status === 200);
+    expect(ctx.eventsOf('usage').filter((usage) => usage.stage === 'wait')).toHaveLength(answered.length);
     expect(ctx.eventsOf('result').at(-1)).toMatchObject({ isError: false, text: 'Done waiting.' });
     const filter = { label: [`${ContainerLabel.job}=${ctx.job.id}`] };
     expect(await kit.docker.listContainers({ all: true, filters: filter })).toEqual([]);

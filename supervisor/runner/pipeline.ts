@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { CancelReason } from '../container/cancel-reason.ts';
 import { commitAll } from '../git/commit.ts';
+import { resetGitConfig } from '../git/push.ts';
 import { addStageWorktree, MergeConflictError, mergeStageWorktrees } from '../git/worktrees.ts';
 import { JobStopped, WorkFailure } from './failures.ts';
 import { jobEvent } from './job-events.ts';
@@ -49,6 +50,8 @@ async function awaitApproval(run: JobRun, state: StageState): Promise<void> {
 
 async function runParallelStep(run: JobRun, step: StepState): Promise<void> {
   const home = run.layout.home;
+  // Host git works in clones the agents could write: their config as a fresh clone has it first.
+  for (const checkout of run.checkouts) await resetGitConfig(checkout);
   // The worktrees start from the job branch with everything earlier steps did.
   for (const checkout of run.checkouts) await commitAll(checkout.dir, `Spedy: before step ${step.index + 1}`, home);
   const places = new Map<StageState, StagePlace>();
@@ -86,6 +89,7 @@ async function runParallelStep(run: JobRun, step: StepState): Promise<void> {
   if (failure !== undefined) throw failure;
 
   for (const [index, checkout] of run.checkouts.entries()) {
+    await resetGitConfig(checkout);
     try {
       await mergeStageWorktrees(
         checkout.repository.fullName,

@@ -17,7 +17,7 @@ import type { JobContext, JobEnd } from './job-context.ts';
 import { jobEvent } from './job-events.ts';
 import { JobRun, type RunJobDeps } from './job-run.ts';
 import { runPipeline } from './pipeline.ts';
-import { agentApiKey } from './stage-run.ts';
+import { agentApiKey } from './model-access.ts';
 import { prepareWorkspace } from './workspace.ts';
 
 const silentLog = { info() {}, warn() {}, error() {}, debug() {} };
@@ -38,7 +38,7 @@ export async function runJob(ctx: JobContext, deps: RunJobDeps): Promise<JobEnd 
       settings: deps.containment,
       jobId: ctx.job.id,
       allowedHosts: ctx.job.snapshot.allowedHosts,
-      model: deps.modelListener ?? modelPassThrough(deps.modelBaseUrl ?? anthropicApiUrl),
+      model: deps.modelProxy?.handler ?? modelPassThrough(deps.modelBaseUrl ?? anthropicApiUrl),
       tools: deps.boardToolsListener,
       log: deps.log ?? silentLog,
     }).catch((error: unknown) => {

@@ -10,17 +10,13 @@ import { writeStageSkills } from '../agent/skills.ts';
 import { continuePrompt, continuePromptAfter, stagePrompt, validationFailurePrompt } from '../agent/stage-prompt.ts';
 import { InfrastructureFailure, JobStopped, WorkFailure } from './failures.ts';
 import { jobEvent } from './job-events.ts';
+import { stageModelAccess } from './model-access.ts';
 import type { JobRun, StageState } from './job-run.ts';
 import { agentContainerSpec, containerCwd, jobSockets, type StagePlace } from './stage-containers.ts';
 import { runValidation } from './validation.ts';
 
-/** The Anthropic key for the agent: the vault's, or none needed by the scripted model or the proxy. */
-export function agentApiKey(run: JobRun): string {
-  const key = run.ctx.secrets.ANTHROPIC_API_KEY;
-  if (key) return key;
-  if (run.deps.modelBaseUrl) return 'spedy-no-key';
-  throw new InfrastructureFailure('No Anthropic API key: store ANTHROPIC_API_KEY under Settings → Runners → Secrets (or in the supervisor’s .env).');
-}
+/** How many consecutive text messages of the agent are held back to be masked together. */
+const maxHeldTexts = 200;
 
 /** The stored credentials of the job's MCP servers, fetched for this stage and added to what the masker hides. */
 async function stageMcpCredentials(run: JobRun, stageName: string, needed: boolean) {
@@ -89,7 +85,10 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
   const boardTools = run.deps.boardToolsMcp?.(stage);
   const mcp = stageMcp(stage, boardTools, await stageMcpCredentials(run, stage.name, stage.mcpServers.length > 0));
   const hasSkills = await writeStageSkills(run.layout.skills(state.key), stage.skills);
-  const env = agentEnv({ secrets: run.ctx.secrets, modelBaseUrl: jobSockets(run).modelUrl, apiKey: agentApiKey(run) });
+  const model = stageModelAccess(run, stage.id, jobSockets(run).modelUrl);
+  const env = agentEnv({ secrets: run.ctx.secrets, modelBaseUrl: model.baseUrl, apiKey: model.apiKey });
+  // Validation commands have no business with the model.
+  const validationEnv = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('ANTHROPIC_')));
   const validates = stage.role !== 'planner' && stage.validationCommands.length > 0;
 
   try {
@@ -106,6 +105,15 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
       let delivered = false;
       // The last tool call of this run that has not succeeded (yet): what a Stop cuts short.
       let unfinished: { id: unknown; name: string; input: unknown } | undefined;
+      // The agent's consecutive text messages are held until the next other event (or the run's
+      // end) and masked together: a value split over several messages is hidden in each.
+      const texts: string[] = [];
+      // `keep` (masked) stay held, so a value that goes on in the next messages is still found.
+      const flushTexts = (keep = 0) => {
+        const masked = run.secrets.maskAcross(texts.splice(0));
+        texts.push(...masked.splice(masked.length - keep));
+        for (const text of masked) run.emit(jobEvent.text(stage.id, text));
+      };
       const outcome = await runAgentIn(stage.name, {
         docker: run.deps.docker,
         container: agentContainerSpec(run, state, place, {
@@ -116,9 +124,16 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
         }),
         stage: stage.id,
         resumed: turn.resumeSession !== undefined,
+        usageFromTranscript: !model.metered,
         signal,
         onEvent: (event) => {
           const { payload } = event;
+          if (event.type === 'text' && typeof payload.text === 'string') {
+            texts.push(payload.text);
+            if (texts.length >= maxHeldTexts) flushTexts(maxHeldTexts / 2);
+            return;
+          }
+          flushTexts();
           if (event.type === 'tool_call') unfinished = { id: payload.id, name: String(payload.name), input: payload.input };
           else if (event.type === 'tool_result' && payload.toolUseId === unfinished?.id && !payload.isError) unfinished = undefined;
           run.emit(event);
@@ -128,7 +143,7 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
           state.sessionId = sessionId;
           delivered = true;
         },
-      });
+      }).finally(() => flushTexts());
 
       if (outcome.kind === 'stopped') {
         // Continue resumes the session where it stopped, or sends the turn again if the agent never got it.
@@ -146,7 +161,7 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
         continue;
       }
       if (validates) {
-        const failure = await runValidation(run, state, place, { signal, env, attempt: state.retriesUsed + 1 });
+        const failure = await runValidation(run, state, place, { signal, env: validationEnv, attempt: state.retriesUsed + 1 });
         if (failure) {
           if (state.retriesUsed >= stage.maxRetries) {
             const tries = stage.maxRetries === 0 ? 'and the stage allows no retries' : `after ${stage.maxRetries} ${stage.maxRetries === 1 ? 'retry' : 'retries'}`;
@@ -170,5 +185,7 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
       run.emit(jobEvent.stage(stage.id, stage.name, 'stopped'));
     } else run.emit(jobEvent.stage(stage.id, stage.name, 'failed', { reason: error instanceof Error ? error.message : String(error) }));
     throw error;
+  } finally {
+    model.release();
   }
 }

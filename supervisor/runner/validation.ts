@@ -67,7 +67,8 @@ export async function runValidation(
       if (exit.cancelReason && exit.cancelReason !== CancelReason.Timeout) throw new JobStopped(options.signal.reason);
       if (exit.cancelReason === CancelReason.Timeout) output.push(`(stopped after ${validationTimeoutMs / 60_000} minutes)`);
       const passed = exit.exitCode === 0 && !exit.cancelReason;
-      const tail = run.mask(tailOf(output));
+      // Masked whole before the tail is cut: a value wrapped over two lines is still recognised.
+      const tail = tailOf(run.mask(output.join('\n')).split('\n'));
       run.emit(jobEvent.validation(state.stage.id, { command, passed, exitCode: exit.exitCode, output: tail, attempt: options.attempt }));
       if (!passed) return { command, exitCode: exit.exitCode, output: tail };
     } finally {

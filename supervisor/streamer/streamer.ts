@@ -24,6 +24,8 @@ export type StreamerOptions = {
   lastSeq: number;
   send: EventTransport;
   mask: Mask;
+  /** Sees each event as it leaves (numbered, masked): the runner's own event log. */
+  record?: (event: JobEventInput) => void;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   batchSize?: number;
   batchWindowMs?: number;
@@ -83,8 +85,10 @@ export function createJobStreamer(options: StreamerOptions): JobStreamer {
   function enqueue(type: string, payload: Record<string, unknown>, bytes: number): void {
     if (lastSeq >= maxEventSeq) return;
     lastSeq++;
-    queue.push({ event: { seq: lastSeq, type, payload, at: Date.now() }, bytes });
+    const event = { seq: lastSeq, type, payload, at: Date.now() };
+    queue.push({ event, bytes });
     queuedBytes += bytes;
+    options.record?.(event);
   }
 
   /** After a full queue dropped events, one event says how many, once there is room again. */

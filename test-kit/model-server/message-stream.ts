@@ -66,7 +66,7 @@ function send(res: ServerResponse, event: string, data: unknown): void {
   res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
-export function streamMessage(res: ServerResponse, message: ResponseMessage): void {
+export function streamMessage(res: ServerResponse, message: ResponseMessage, deltaSize?: number): void {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const { content, usage, ...rest } = message;
   send(res, 'message_start', {
@@ -77,13 +77,13 @@ export function streamMessage(res: ServerResponse, message: ResponseMessage): vo
   content.forEach((block, index) => {
     if (block.type === 'text') {
       send(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
-      for (const text of pieces(block.text)) {
+      for (const text of pieces(block.text, deltaSize)) {
         send(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text } });
       }
     } else {
       const start = { type: 'tool_use', id: block.id, name: block.name, input: {} };
       send(res, 'content_block_start', { type: 'content_block_start', index, content_block: start });
-      for (const partial_json of pieces(JSON.stringify(block.input))) {
+      for (const partial_json of pieces(JSON.stringify(block.input), deltaSize)) {
         send(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json } });
       }
     }

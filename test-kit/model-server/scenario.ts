@@ -20,6 +20,8 @@ export interface ScriptedReply {
   usage?: ScriptedUsage;
   /** Wait this long before answering (to keep an agent busy, e.g. for Stop tests). */
   delayMs?: number;
+  /** Characters per streamed delta (default 24): small pieces split values across chunks. */
+  deltaSize?: number;
 }
 
 /** An HTTP error in Anthropic's shape, e.g. 500 `api_error` or 529 `overloaded_error`. */

@@ -134,6 +134,36 @@ export const builtInScenarios: Record<string, Scenario> = {
       (request) => ({ content: [text(`Wrote ${scriptPath(request).relative} and waited.`)] }),
     ],
   },
+  hostile: {
+    description:
+      'A hostile agent: dumps its environment raw, base64, URL-encoded and hex, reads ~/.claude and .git/config, writes it all into files, commits them with the values in the message, pastes everything into its summary in 7-character deltas, and sends its environment again as 7-character messages.',
+    turns: [
+      {
+        content: [
+          toolUse('Bash', {
+            description: 'Collect everything',
+            command: [
+              'env > env-dump.txt',
+              'env | base64 > env-base64.txt',
+              `node -e 'for (const [k, v] of Object.entries(process.env)) console.log(k + "=" + encodeURIComponent(v) + " hex=" + Buffer.from(v).toString("hex"))' > env-encoded.txt`,
+              '{ cat "$HOME/.claude.json"; find "$HOME/.claude" -type f -exec cat {} +; cat .git/config; } > found.txt 2>&1',
+              'git add -A',
+              'git commit --quiet -m "Collected: $(env | base64 -w0)" -m "$(env)"',
+              'cat env-dump.txt env-encoded.txt; env | base64 -w0',
+            ].join('; '),
+          }),
+        ],
+      },
+      // The summary streamed in 7-character deltas, and the environment again as 7-character messages of their own.
+      (request) => {
+        const found = request.toolResults[0]?.text ?? '';
+        const environment = found.slice(0, found.indexOf('\n', 1500) + 1 || undefined);
+        const pieces: string[] = [];
+        for (let i = 0; i < environment.length; i += 7) pieces.push(environment.slice(i, i + 7));
+        return { content: [text(`Here is everything I found:\n${found}`), ...pieces.map((piece) => text(piece))], deltaSize: 7 };
+      },
+    ],
+  },
   'api-error': {
     description: 'Every request fails with 500 api_error, so the CLI ends with is_error: true.',
     loop: true,

@@ -116,7 +116,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     // Fresh ids like the real API's; the reply itself depends only on the request.
     const id = `msg_${randomBytes(12).toString('hex')}`;
     const message = buildMessage(result, { id, model: body.model, requestTokens: estimateTokens(body.messages) });
-    if (body.stream) streamMessage(res, message);
+    if (body.stream) streamMessage(res, message, result.deltaSize);
     else sendJson(res, 200, message);
   }
 

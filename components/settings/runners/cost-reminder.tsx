@@ -1,6 +1,6 @@
 import { TriangleAlert } from 'lucide-react';
 
-/** The spec's persistent reminder on the Secrets tab (its final wording comes with budget enforcement). */
+/** The Secrets tab's persistent reminder: what the runner does with these values, and what it does not. */
 export function CostReminder() {
   return (
     <aside className="grid gap-2 rounded-lg border border-warning/40 bg-warning/5 p-4 text-sm" aria-labelledby="cost-reminder-title" data-testid="cost-reminder">
@@ -9,16 +9,17 @@ export function CostReminder() {
       </h3>
       <ul className="list-disc space-y-1 pl-5 text-muted-foreground">
         <li>
-          Every job runs against your Anthropic key. Spedy does not cap, proxy, or subsidise token usage — costs bill directly to
-          your Anthropic account.
+          Every job bills your Anthropic account directly. Set account-wide spend and rate limits in the Anthropic console: they are
+          the limit that holds whatever happens on a runner.
         </li>
         <li>
-          Set budgets and rate limits in the Anthropic dashboard and per-job token budgets under Runner Teams. Agent loops can spiral
-          into six-figure cache-read counts if left uncapped.
+          With an API key the agent never sees the key: the supervisor proxies each model request, meters every job&rsquo;s tokens and
+          cost as it runs, and will cap each job at its budget (per-job caps are being added).
         </li>
         <li>
-          Never commit credentials, .env files, or private keys into repositories the runner touches. The agent reads the full
-          working tree as context and may echo committed secrets back into logs, commits, or PR descriptions.
+          Custom entries reach the agent as environment variables, which is what they are for. Spedy masks their values in
+          everything it shows and refuses to push a branch that contains one, but the agent itself can read them: store only what
+          jobs need.
         </li>
       </ul>
     </aside>

@@ -33,7 +33,7 @@ export class FakeJobContext implements JobContext {
     readonly jobDir: string,
     readonly secrets: Record<string, string> = {},
   ) {
-    this.secretSet = new JobSecrets({ values: Object.values(secrets) });
+    this.secretSet = new JobSecrets({ values: Object.entries(secrets).map(([name, value]) => ({ name, value })) });
   }
 
   get signal(): AbortSignal {

@@ -1,7 +1,9 @@
 // What runJob's Docker tests share: the scripted model, a git remote and the provider
 // stand-in, started once per suite; a fresh repository, job folder and fake context per
-// test. Containers reach the servers on 127.0.0.1 through host networking. runToEnd runs
-// runJob the way the job lifecycle does, so its outcome is reported as in production.
+// test. The agent reaches the scripted model through the supervisor's model proxy on the
+// job's model socket (key mode: the scripted model insists on the vault's key, which only
+// the proxy has). runToEnd runs runJob the way the job lifecycle does, so its outcome is
+// reported (and a final job's work removed) as in production.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,6 +25,7 @@ import { claimedTestJob, FakeJobContext } from './fake-job-context.ts';
 import type { RunJobDeps } from '../../../supervisor/runner/job-run.ts';
 import { runToEnd as runToEndOf } from '../../../supervisor/runner/job-lifecycle.ts';
 import { runJob } from '../../../supervisor/runner/run-job.ts';
+import { createModelProxy, type ModelProxy } from '../../../supervisor/model-proxy/model-proxy.ts';
 
 const quietLog = { error: () => undefined };
 
@@ -57,9 +60,9 @@ export const runnerScenarios: Record<string, Scenario> = {
     ],
   },
   'print-env': {
-    description: 'Prints two environment variables with Bash.',
+    description: 'Prints environment variables with Bash.',
     turns: [
-      { content: [toolUse('Bash', { command: 'printenv CUSTOM_GREETING GITHUB_TOKEN', description: 'Show the variables' })] },
+      { content: [toolUse('Bash', { command: 'echo "greeting=$CUSTOM_GREETING git=$GITHUB_TOKEN"', description: 'Show the variables' })] },
       (request) => ({ content: [text(`The environment says: ${request.toolResults[0]?.text.trim()}`)] }),
     ],
   },
@@ -69,6 +72,10 @@ export interface RunnerTestKit {
   docker: Docker;
   image: string;
   model: ModelServer;
+  /** The supervisor's model proxy the agents go through. */
+  modelProxy: ModelProxy;
+  /** The vault's Anthropic key: the scripted model accepts only it, and only the proxy has it. */
+  apiKey: string;
   remote: GitRemote;
   providerApi: ProviderApi;
   token: string;
@@ -77,6 +84,8 @@ export interface RunnerTestKit {
     name: string;
     steps: StageSnapshot[][];
     files?: Record<string, string>;
+    /** Vault entries besides the key and CUSTOM_GREETING. */
+    vault?: Record<string, string>;
     type?: JobType;
     trigger?: JobSnapshot['trigger'];
     allowedHosts?: string[];
@@ -103,8 +112,10 @@ export async function startRunnerTestKit(options: {
   const root = fromRoot('.test-data', 'runner-tests', suite);
   fs.mkdirSync(root, { recursive: true, mode: 0o755 });
   const token = `ghs_${randomBytes(16).toString('hex')}`;
+  const apiKey = `sk-ant-api03-${randomBytes(24).toString('base64url')}`;
+  const modelProxy = createModelProxy();
   const [model, remote, providerApi] = await Promise.all([
-    startModelServer({ scenarios: { ...builtInScenarios, ...runnerScenarios } }),
+    startModelServer({ scenarios: { ...builtInScenarios, ...runnerScenarios }, apiKey }),
     startGitRemote({ token }),
     startProviderApi(),
   ]);
@@ -128,6 +139,8 @@ export async function startRunnerTestKit(options: {
     docker,
     image: options.image,
     model,
+    modelProxy,
+    apiKey,
     remote,
     providerApi,
     token,
@@ -147,11 +160,13 @@ export async function startRunnerTestKit(options: {
         steps: input.steps,
         repositories: [{ provider: 'github', fullName, name, cloneUrl, baseBranch: 'main' }],
       });
-      const ctx = new FakeJobContext(job, path.join(root, id), { GITHUB_TOKEN: token, CUSTOM_GREETING: 'hello-from-the-vault' });
+      // GITHUB_TOKEN as an older platform sent it in the vault's environment: it must still not reach the agent.
+      const ctx = new FakeJobContext(job, path.join(root, id), { ANTHROPIC_API_KEY: apiKey, GITHUB_TOKEN: token, CUSTOM_GREETING: 'hello-from-the-vault', ...input.vault });
       const deps: RunJobDeps = {
         docker,
         image: options.image,
         modelBaseUrl: model.url,
+        modelProxy,
         boardToolsMcp: () => boardTools,
         providers: [{ provider: 'github', apiUrl: providerApi.githubUrl, token, username: null }],
         containment,
@@ -161,7 +176,7 @@ export async function startRunnerTestKit(options: {
     containersOf: (jobId) => docker.listContainers({ all: true, filters: { label: [`${ContainerLabel.job}=${jobId}`] } }),
     async stop() {
       await Promise.all(jobIds.map((id) => removeOrphans(docker, `${ContainerLabel.job}=${id}`).catch(() => undefined)));
-      await Promise.all([model.stop(), remote.stop(), providerApi.close()]);
+      await Promise.all([model.stop(), remote.stop(), providerApi.close(), modelProxy.close()]);
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
