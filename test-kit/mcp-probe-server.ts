@@ -26,7 +26,9 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export async function startMcpProbeServer(options: { header: string; expected: string }): Promise<McpProbeServer> {
+/** `host`: the loopback address to listen on (a contained agent reaches it only through the egress proxy, as an allowed host). */
+export async function startMcpProbeServer(options: { header: string; expected: string; host?: string }): Promise<McpProbeServer> {
+  const host = options.host ?? '127.0.0.1';
   const requests: ProbeRequest[] = [];
   const calls: string[] = [];
   const header = options.header.toLowerCase();
@@ -70,10 +72,10 @@ export async function startMcpProbeServer(options: { header: string; expected: s
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/mcp`,
+    url: `http://${host}:${port}/mcp`,
     requests,
     calls,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),

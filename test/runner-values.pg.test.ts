@@ -45,7 +45,9 @@ function filesUnder(dir: string): string[] {
 beforeAll(async () => {
   owner = await newMember('Values Owner');
   project = await createProject(owner, 'RVL');
-  probe = await startMcpProbeServer({ header: 'Authorization', expected: values.httpCredential });
+  // Not 127.0.0.1: the agent's container has its own loopback (and NO_PROXY for it). The
+  // probe is a loopback host the team allows and the supervisor's internal-hosts setting admits.
+  probe = await startMcpProbeServer({ header: 'Authorization', expected: values.httpCredential, host: '127.0.0.2' });
 
   for (const [name, value] of [
     ['VALUES_PROBE', values.vaultValue],
@@ -70,13 +72,18 @@ beforeAll(async () => {
   // SPEDY_SECRET_OVERRIDES lists wins; the other stays the host's own.
   const stack = testStack();
   runner = await startTestRunner(owner, 'RVL', {
-    localEnv: { SPEDY_SECRET_OVERRIDES: 'ANTHROPIC_API_KEY,VALUES_OVERRIDE', VALUES_OVERRIDE: values.localOverride, VALUES_HOST_NAMED: values.hostNamedLocal },
+    localEnv: { SPEDY_ALLOWED_INTERNAL_HOSTS: '127.0.0.2', SPEDY_SECRET_OVERRIDES: 'ANTHROPIC_API_KEY,VALUES_OVERRIDE', VALUES_OVERRIDE: values.localOverride, VALUES_HOST_NAMED: values.hostNamedLocal },
   });
 
   // One stage that may run Bash and uses both MCP servers.
   const coding = presets.code_runner.pipeline().steps.flatMap((s) => s.stages).find((s) => s.type === 'coding')!;
   const pipeline = { steps: [{ id: 'step-values', stages: [{ ...coding, id: 'values', name: 'Values', allowedTools: ['Bash'], validationCommands: [], maxRetries: 0, mcpServerIds: serverIds }] }] };
-  await sql(stack.databaseUrl, 'UPDATE runner_team SET pipeline = $1::jsonb WHERE organization_id = $2', [JSON.stringify(pipeline), owner.orgID]);
+  const probeHost = new URL(probe.url).host;
+  await sql(stack.databaseUrl, 'UPDATE runner_team SET pipeline = $1::jsonb, allowed_hosts = $2::jsonb WHERE organization_id = $3', [
+    JSON.stringify(pipeline),
+    JSON.stringify([probeHost]),
+    owner.orgID,
+  ]);
 }, 240_000);
 
 afterAll(async () => {
@@ -117,7 +124,8 @@ describe('values travel to the runner', () => {
 
     const everyValue = Object.values(values);
     for (const value of everyValue) expect(feed).not.toContain(value);
-    for (const value of everyValue) expect(JSON.stringify(job.snapshot)).not.toContain(value);
+    const [{ snapshot }] = await sql<{ snapshot: string }>(testStack().databaseUrl, 'SELECT snapshot::text AS snapshot FROM secure.job_snapshot WHERE job_id = $1', [job.id]);
+    for (const value of everyValue) expect(snapshot).not.toContain(value);
     const supervisorLog = fs.readFileSync(runner!.supervisorLog, 'utf8');
     expect(supervisorLog).toContain('job claimed');
     for (const value of everyValue) expect(supervisorLog).not.toContain(value);
