@@ -16,6 +16,7 @@ import type { JobContext, JobEvent } from './job-context.ts';
 import { folderName, jobLayout, type JobLayout } from './job-layout.ts';
 import type { JobSecrets } from './job-secrets.ts';
 import { JobStatusTracker } from './job-status.ts';
+import { JobLimits } from './limits.ts';
 
 export interface RunJobDeps {
   docker: Docker;
@@ -67,6 +68,8 @@ export class JobRun {
   readonly layout: JobLayout;
   readonly status: JobStatusTracker;
   readonly controls: JobControls;
+  /** The stage, job and idle limits; waiting for a person or stopped pauses them. */
+  readonly limits: JobLimits;
   /** The job's secret set (vault entries, tokens and, once fetched, the MCP credentials) and its masker. */
   readonly secrets: JobSecrets;
   readonly branch: string;
@@ -86,7 +89,8 @@ export class JobRun {
     this.layout = jobLayout(ctx.jobDir);
     this.secrets = ctx.secretSet;
     this.secrets.add(deps.providers.map((access) => access.token));
-    this.status = new JobStatusTracker(ctx);
+    this.limits = new JobLimits(job.snapshot.budget);
+    this.status = new JobStatusTracker(ctx, (status) => this.limits.statusChanged(status));
     this.controls = new JobControls(ctx);
     this.branch = jobBranchName(job, job.snapshot.ticket);
     const keys = new Set<string>();

@@ -33,6 +33,7 @@ export interface JobResult extends Record<string, unknown> {
 export async function runJob(ctx: JobContext, deps: RunJobDeps): Promise<JobEnd | undefined> {
   const run = new JobRun(ctx, deps);
   try {
+    run.limits.startJob();
     agentApiKey(run);
     run.sockets = await openJobSockets({
       settings: deps.containment,
@@ -78,6 +79,7 @@ export async function runJob(ctx: JobContext, deps: RunJobDeps): Promise<JobEnd 
     return outcome;
   } finally {
     run.controls.close();
+    run.limits.close();
     // Every container of the job, whatever ended the run (the workspace and HOME stay), before the outcome is reported.
     await removeOrphans(deps.docker, `${ContainerLabel.job}=${ctx.job.id}`).catch(() => undefined);
     await run.sockets?.close().catch(() => undefined);

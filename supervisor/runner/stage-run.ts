@@ -9,6 +9,7 @@ import { runAgent } from '../agent/run-agent.ts';
 import { writeStageSkills } from '../agent/skills.ts';
 import { continuePrompt, continuePromptAfter, stagePrompt, validationFailurePrompt } from '../agent/stage-prompt.ts';
 import { InfrastructureFailure, JobStopped, WorkFailure } from './failures.ts';
+import { LimitReached } from './limits.ts';
 import { jobEvent } from './job-events.ts';
 import type { JobRun, StageState } from './job-run.ts';
 import { agentContainerSpec, containerCwd, jobSockets, type StagePlace } from './stage-containers.ts';
@@ -91,6 +92,7 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
   const hasSkills = await writeStageSkills(run.layout.skills(state.key), stage.skills);
   const env = agentEnv({ secrets: run.ctx.secrets, modelBaseUrl: jobSockets(run).modelUrl, apiKey: agentApiKey(run) });
   const validates = stage.role !== 'planner' && stage.validationCommands.length > 0;
+  const endStageClock = run.limits.startStage(stage.name);
 
   try {
     for (;;) {
@@ -99,13 +101,14 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
         state.next = { prompt: answer, resumeSession: state.sessionId };
         state.question = undefined;
       }
-      const signal = cancel ? AbortSignal.any([run.controls.stopSignal, cancel]) : run.controls.stopSignal;
+      const signal = AbortSignal.any([run.controls.stopSignal, run.limits.signal, ...(cancel ? [cancel] : [])]);
       if (signal.aborted) throw new JobStopped(signal.reason);
 
       const turn = state.next ?? firstTurn(run, state, options.parallelWith, boardTools !== undefined);
       let delivered = false;
       // The last tool call of this run that has not succeeded (yet): what a Stop cuts short.
       let unfinished: { id: unknown; name: string; input: unknown } | undefined;
+      const idle = run.limits.agentRunning(stage.name);
       const outcome = await runAgentIn(stage.name, {
         docker: run.deps.docker,
         container: agentContainerSpec(run, state, place, {
@@ -118,6 +121,7 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
         resumed: turn.resumeSession !== undefined,
         signal,
         onEvent: (event) => {
+          idle.touch();
           const { payload } = event;
           if (event.type === 'tool_call') unfinished = { id: payload.id, name: String(payload.name), input: payload.input };
           else if (event.type === 'tool_result' && payload.toolUseId === unfinished?.id && !payload.isError) unfinished = undefined;
@@ -128,7 +132,7 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
           state.sessionId = sessionId;
           delivered = true;
         },
-      });
+      }).finally(idle.end);
 
       if (outcome.kind === 'stopped') {
         // Continue resumes the session where it stopped, or sends the turn again if the agent never got it.
@@ -163,12 +167,16 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
       run.emit(jobEvent.stage(stage.id, stage.name, 'completed', { sessionId: state.sessionId ?? null }));
       return;
     }
-  } catch (error) {
+  } catch (caught) {
+    // A limit reached ends the job Failed with the limit's reason, not Stopped.
+    const error = caught instanceof JobStopped && caught.reason instanceof LimitReached ? new WorkFailure(caught.reason.message) : caught;
     if (error instanceof JobStopped) {
       // Stopped between runs (during validation): Continue resumes the session instead of starting over.
       if (!state.next && state.question === undefined && state.sessionId) state.next = { prompt: continuePrompt, resumeSession: state.sessionId };
       run.emit(jobEvent.stage(stage.id, stage.name, 'stopped'));
     } else run.emit(jobEvent.stage(stage.id, stage.name, 'failed', { reason: error instanceof Error ? error.message : String(error) }));
     throw error;
+  } finally {
+    endStageClock();
   }
 }
