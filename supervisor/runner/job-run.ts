@@ -17,6 +17,7 @@ import { folderName, jobLayout, type JobLayout } from './job-layout.ts';
 import type { JobSecrets } from './job-secrets.ts';
 import { JobStatusTracker } from './job-status.ts';
 import { JobLimits } from './limits.ts';
+import { RepeatedFailures } from './no-progress.ts';
 
 export interface RunJobDeps {
   docker: Docker;
@@ -52,6 +53,8 @@ export interface StageState {
   question?: string;
   approval?: { note?: string };
   retriesUsed: number;
+  /** Identical validation failures in a row ("No progress"). */
+  repeatedFailures: RepeatedFailures;
   /** The agent's final message. */
   output?: string;
   done: boolean;
@@ -101,7 +104,7 @@ export class JobRun {
         let key = folderName(`${stepIndex + 1}-${stage.id}`);
         for (let n = 2; keys.has(key); n++) key = `${folderName(`${stepIndex + 1}-${stage.id}`)}-${n}`;
         keys.add(key);
-        return { stage, stepIndex, key, retriesUsed: 0, done: false };
+        return { stage, stepIndex, key, retriesUsed: 0, repeatedFailures: new RepeatedFailures(), done: false };
       }),
     }));
     const folders = new Set<string>();

@@ -55,13 +55,13 @@ export class JobStatusTracker {
     });
   }
 
-  /** Waiting for Input while `wait` runs; afterwards the job is Executing again (unless it was stopped). */
-  async whileWaitingForInput<T>(wait: () => Promise<T>): Promise<T> {
+  /** Waiting for Input while `wait` runs (with `reason`, if given); afterwards the job is Executing again (unless it was stopped). */
+  async whileWaitingForInput<T>(wait: () => Promise<T>, reason?: string): Promise<T> {
     if (this.status === 'preparing') await this.report('executing');
     this.waiting++;
     let stopped = false;
     try {
-      await this.report('waiting_for_input');
+      await this.report('waiting_for_input', reason === undefined ? undefined : { reason });
       return await wait();
     } catch (error) {
       stopped = error instanceof JobStopped;

@@ -54,3 +54,40 @@ describe('limits outside the agent', () => {
     expect(ctx.statuses.at(-1)?.status).toBe('completed');
   });
 });
+
+describe('no progress', () => {
+  const looping = (maxRetries: number) =>
+    stageSnapshot({ id: 'implement', name: 'Implement [scenario:fail-validation]', validationCommands: ['node hello.js'], maxRetries });
+  const reason = 'No progress: `node hello.js` failed the same way 3 times';
+
+  it('pauses on the third identical validation failure; the answer goes to the agent', async () => {
+    const { ctx, deps } = await kit.newJob({ name: 'no-progress', steps: [[looping(3)]] });
+
+    const running = runToEnd(ctx, deps);
+    await ctx.untilStatus('waiting_for_input', 120_000);
+    expect(ctx.statuses.find((entry) => entry.status === 'waiting_for_input')?.reason).toBe(reason);
+    expect(ctx.eventsOf('validation').map((check) => [check.attempt, check.passed])).toEqual([[1, false], [2, false], [3, false]]);
+    expect(ctx.eventsOf('question')).toEqual([{ stage: 'implement', question: expect.stringContaining(`${reason}. Answer to tell the agent`) }]);
+    ctx.control({ action: 'input', text: 'Close the parenthesis of console.log.' });
+    await running;
+
+    // The answer reached the same session; the loop went on failing, so the retries ran out.
+    const retry = kit.model.requests().filter((request) => request.scenario === 'fail-validation').at(-1);
+    expect(JSON.stringify(retry?.messages)).toContain('Close the parenthesis of console.log.');
+    expect(ctx.eventsOf('validation')).toHaveLength(4);
+    expect(ctx.statuses.at(-1)).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^Validation command "node hello.js" still fails/) });
+  });
+
+  it('continue anyway lets the agent try again', async () => {
+    const { ctx, deps } = await kit.newJob({ name: 'no-progress-continue', steps: [[looping(3)]] });
+
+    const running = runToEnd(ctx, deps);
+    await ctx.untilStatus('waiting_for_input', 120_000);
+    ctx.control({ action: 'continue' });
+    await running;
+
+    expect(ctx.statusList().filter((status) => status === 'waiting_for_input')).toHaveLength(1);
+    expect(ctx.eventsOf('validation')).toHaveLength(4);
+    expect(ctx.statuses.at(-1)?.status).toBe('failed');
+  });
+});

@@ -10,10 +10,11 @@ import { writeStageSkills } from '../agent/skills.ts';
 import { continuePrompt, continuePromptAfter, stagePrompt, validationFailurePrompt } from '../agent/stage-prompt.ts';
 import { InfrastructureFailure, JobStopped, WorkFailure } from './failures.ts';
 import { LimitReached } from './limits.ts';
+import { noProgressReason, noProgressRepeats } from './no-progress.ts';
 import { jobEvent } from './job-events.ts';
 import type { JobRun, StageState } from './job-run.ts';
 import { agentContainerSpec, containerCwd, jobSockets, type StagePlace } from './stage-containers.ts';
-import { runValidation } from './validation.ts';
+import { runValidation, type ValidationFailure } from './validation.ts';
 
 /** The Anthropic key for the agent: the vault's, or none needed by the scripted model or the proxy. */
 export function agentApiKey(run: JobRun): string {
@@ -70,6 +71,21 @@ async function askPerson(run: JobRun, state: StageState, question: string, cance
     run.emit(jobEvent.question(state.stage.id, question));
     const message = await run.status.whileWaitingForInput(() => answer);
     return message.action === 'input' ? message.text : '';
+  });
+}
+
+/**
+ * The same validation failure came back `noProgressRepeats` times: Waiting for Input until a
+ * person answers (the agent gets the answer), continues (the agent tries again) or ends the job.
+ */
+async function askAfterNoProgress(run: JobRun, state: StageState, failure: ValidationFailure, cancel: AbortSignal | undefined): Promise<string | null> {
+  return run.oneQuestionAtATime(async () => {
+    const reply = run.controls.expect(['input', 'continue'], cancel);
+    reply.catch(() => undefined);
+    const reason = noProgressReason(failure.command, noProgressRepeats);
+    run.emit(jobEvent.question(state.stage.id, `${reason}. Answer to tell the agent what to change, continue to let it try again, or end the job.`));
+    const message = await run.status.whileWaitingForInput(() => reply, reason);
+    return message.action === 'input' ? (message.text ?? '') : null;
   });
 }
 
@@ -152,13 +168,20 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
       if (validates) {
         const failure = await runValidation(run, state, place, { signal, env, attempt: state.retriesUsed + 1 });
         if (failure) {
+          const repeats = state.repeatedFailures.record(failure);
           if (state.retriesUsed >= stage.maxRetries) {
             const tries = stage.maxRetries === 0 ? 'and the stage allows no retries' : `after ${stage.maxRetries} ${stage.maxRetries === 1 ? 'retry' : 'retries'}`;
             throw new WorkFailure(`Validation command "${failure.command}" still fails (exit code ${failure.exitCode}) ${tries}. Its output ended with:\n${failure.output}`);
           }
+          let prompt = validationFailurePrompt(failure.command, failure.exitCode, failure.output);
+          if (repeats >= noProgressRepeats) {
+            const answer = await askAfterNoProgress(run, state, failure, cancel);
+            state.repeatedFailures.reset();
+            if (answer) prompt = `${prompt}\n\nIt failed the same way ${noProgressRepeats} times in a row. A person looked at it and says:\n\n${answer}`;
+          }
           state.retriesUsed++;
           run.emit(jobEvent.notice(`Validation failed; the agent gets the output (retry ${state.retriesUsed} of ${stage.maxRetries}).`, stage.id));
-          state.next = { prompt: validationFailurePrompt(failure.command, failure.exitCode, failure.output), resumeSession: state.sessionId };
+          state.next = { prompt, resumeSession: state.sessionId };
           continue;
         }
       }
