@@ -5,7 +5,7 @@ import { useMemo } from 'react';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Skeleton } from '@/components/ui/skeleton';
-import { pendingRequest, stageStates, toFeedItems, usageTotals } from '@/lib/jobs/event-feed';
+import { latestProgress, pendingRequest, stageStates, toFeedItems, usageTotals } from '@/lib/jobs/event-feed';
 import { jobSnapshot } from '@spedy/protocol/wire';
 import { queries } from '@/zero/queries';
 import { jobFeedCap } from '@/zero/queries/runners';
@@ -27,6 +27,7 @@ export function JobPageClient({ jobID }: { jobID: string }) {
   const snapshot = useMemo(() => (job ? jobSnapshot.safeParse(job.snapshot) : null), [job]);
   const status = job?.status ?? '';
   const pending = useMemo(() => pendingRequest(status, events), [status, events]);
+  const progress = useMemo(() => latestProgress(events), [events]);
   const steps = useMemo(() => {
     const pipeline = snapshot?.success ? snapshot.data.pipeline.steps : [];
     const states = new Map(stageStates(pipeline.flatMap((s) => s.stages), events, pending).map((s) => [s.id, s]));
@@ -52,6 +53,12 @@ export function JobPageClient({ jobID }: { jobID: string }) {
           {waitingForRunner && (
             <p className="flex items-center gap-2 border-b bg-muted/40 px-6 py-2 text-sm" data-testid="job-waiting-for-runner">
               <Hourglass className="size-4" aria-hidden /> Waiting for a runner to pick this job up
+            </p>
+          )}
+          {progress && (
+            <p className="border-b bg-muted/40 px-6 py-2 text-sm" data-testid="job-progress" aria-live="polite">
+              <span className="font-medium">Progress: </span>
+              {progress.summary}
             </p>
           )}
           <div className="px-4 pt-3 empty:hidden">

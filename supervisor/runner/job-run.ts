@@ -18,6 +18,7 @@ import type { JobSecrets } from './job-secrets.ts';
 import { JobStatusTracker } from './job-status.ts';
 import { JobLimits } from './limits.ts';
 import { RepeatedFailures } from './no-progress.ts';
+import { ProgressTracker } from './progress.ts';
 
 export interface RunJobDeps {
   docker: Docker;
@@ -37,6 +38,8 @@ export interface RunJobDeps {
   log?: Log;
   /** The bootstrap bundle's `git` entries: API URL and token per git host. */
   providers: readonly GitProviderAccess[];
+  /** How often the progress summary is sent while a stage runs (progress.ts); tests make it short. */
+  progressIntervalMs?: number;
 }
 
 export interface StageState {
@@ -82,6 +85,10 @@ export class JobRun {
   checkouts: RepositoryCheckout[] = [];
   /** The job's sockets, open while the run runs (run-job.ts). */
   sockets: JobSockets | undefined;
+  /** What the job did so far, for the progress summary. */
+  readonly progress = new ProgressTracker();
+  /** Stages running now (the progress summary is sent only then). */
+  activeStages = 0;
   private questions: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -127,6 +134,7 @@ export class JobRun {
 
   /** Events are masked on their way out (the context's streamer). */
   emit(event: JobEvent): void {
+    this.progress.observe(event);
     this.ctx.emit(event);
   }
 

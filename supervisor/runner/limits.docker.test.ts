@@ -22,11 +22,16 @@ describe('limits outside the agent', () => {
   it('ends a stage at its wall-clock limit, Failed with the reason', async () => {
     const { ctx, deps } = await kit.newJob({ name: 'wall-clock', steps: [[busy]], budget: { stageTimeLimitSeconds: 4 } });
 
-    await runToEnd(ctx, deps);
+    // The progress summary every second (30 s in production), while the agent runs its command.
+    await runToEnd(ctx, { ...deps, progressIntervalMs: 1_000 });
 
     expect(ctx.statuses.at(-1)).toMatchObject({ status: 'failed', reason: 'Stage Wait [scenario:slow] ran for 4 s, its limit.' });
     expect(ctx.eventsOf('stage').at(-1)).toMatchObject({ stage: 'wait', state: 'failed', reason: 'Stage Wait [scenario:slow] ran for 4 s, its limit.' });
     expect(await kit.containersOf(ctx.job.id)).toEqual([]);
+    expect(ctx.eventsOf('progress').at(-1)).toMatchObject({
+      summary: expect.stringMatching(/^0 files touched · 1 command run · validation not run yet · [\d,]+ input tokens, [\d,]+ output · \$\d+\.\d\d so far$/),
+      commandsRun: 1,
+    });
   });
 
   it('ends an agent that sends no event for its idle limit', async () => {

@@ -109,6 +109,7 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
   const env = agentEnv({ secrets: run.ctx.secrets, modelBaseUrl: jobSockets(run).modelUrl, apiKey: agentApiKey(run) });
   const validates = stage.role !== 'planner' && stage.validationCommands.length > 0;
   const endStageClock = run.limits.startStage(stage.name);
+  run.activeStages++;
 
   try {
     for (;;) {
@@ -200,6 +201,7 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
     } else run.emit(jobEvent.stage(stage.id, stage.name, 'failed', { reason: error instanceof Error ? error.message : String(error) }));
     throw error;
   } finally {
+    run.activeStages--;
     endStageClock();
   }
 }
