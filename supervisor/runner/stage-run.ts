@@ -203,5 +203,8 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
   } finally {
     run.activeStages--;
     endStageClock();
+    // Where the job stands as the stage ends, for the top of the job page.
+    const summary = run.progress.summaryEvent();
+    if (summary) run.emit(summary);
   }
 }
