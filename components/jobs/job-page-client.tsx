@@ -5,7 +5,7 @@ import { useMemo } from 'react';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Skeleton } from '@/components/ui/skeleton';
-import { pendingRequest, stageStates, toFeedItems, usageTotals } from '@/lib/jobs/event-feed';
+import { latestProgress, pendingRequest, stageStates, toFeedItems, usageTotals } from '@/lib/jobs/event-feed';
 import { queries } from '@/zero/queries';
 import { jobFeedCap } from '@/zero/queries/runners';
 import { JobFeed } from './job-feed';
@@ -27,6 +27,7 @@ export function JobPageClient({ jobID }: { jobID: string }) {
   const snapshot = useJobSnapshot(org.id, jobID);
   const status = job?.status ?? '';
   const pending = useMemo(() => pendingRequest(status, events), [status, events]);
+  const progress = useMemo(() => latestProgress(events), [events]);
   const steps = useMemo(() => {
     const pipeline = snapshot?.success ? snapshot.data.pipeline.steps : [];
     const states = new Map(stageStates(pipeline.flatMap((s) => s.stages), events, pending).map((s) => [s.id, s]));
@@ -56,6 +57,12 @@ export function JobPageClient({ jobID }: { jobID: string }) {
                 ? // Continued or answered: only the runner that holds its folder may take it back.
                   `Waiting for runner ${job.runner.name}${job.runner.status === 'online' ? ' to free a slot' : ', which is offline; the job goes on when it is back'}`
                 : 'Waiting for a runner to pick this job up'}
+            </p>
+          )}
+          {progress && (
+            <p className="border-b bg-muted/40 px-6 py-2 text-sm" data-testid="job-progress" aria-live="polite">
+              <span className="font-medium">Progress: </span>
+              {progress.summary}
             </p>
           )}
           <div className="px-4 pt-3 empty:hidden">

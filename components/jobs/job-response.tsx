@@ -75,7 +75,12 @@ export function JobResponse({ job, pending }: { job: { id: string; status: strin
         rows={2}
         disabled={sending}
       />
-      <div className="flex justify-end">
+      <div className="flex justify-end gap-2">
+        {pending?.kind === 'question' && pending.question.startsWith('No progress:') && (
+          <Button variant="outline" onClick={() => send('continue')} disabled={sending} data-testid="continue-anyway">
+            Continue anyway
+          </Button>
+        )}
         <Button onClick={() => void answer()} disabled={sending || !text.trim()}>
           Send answer
         </Button>

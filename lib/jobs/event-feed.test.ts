@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listPriceUsd } from '@spedy/protocol/models';
-import { cacheHitRate, pendingRequest, pullRequestsOf, stageStates, summarizeToolInput, toFeedItems, usageTotals, type JobEventRow } from './event-feed.ts';
+import { cacheHitRate, latestProgress, pendingRequest, pullRequestsOf, stageStates, summarizeToolInput, toFeedItems, usageTotals, type JobEventRow } from './event-feed.ts';
 
 let seq = 0;
 const row = (type: string, payload: Record<string, unknown>): JobEventRow => ({ seq: ++seq, type, payload });
@@ -133,5 +133,14 @@ describe('pullRequestsOf', () => {
     expect(pullRequestsOf({ pullRequests: [pr], other: 1 })).toEqual([pr]);
     expect(pullRequestsOf(null)).toEqual([]);
     expect(pullRequestsOf({ pullRequests: 'nope' })).toEqual([]);
+  });
+});
+
+describe('latestProgress', () => {
+  it('is the newest progress summary, kept out of the feed', () => {
+    const rows = [row('progress', { summary: 'first' }), row('notice', { message: 'hi' }), row('progress', { summary: 'second', commandsRun: 2 })];
+    expect(latestProgress(rows)).toMatchObject({ summary: 'second', commandsRun: 2, validation: 'not_run' });
+    expect(toFeedItems(rows).map((item) => item.kind)).toEqual(['notice']);
+    expect(latestProgress([])).toBeNull();
   });
 });

@@ -118,9 +118,18 @@ function toFeedItem(row: JobEventRow, toolNames: Map<string, string>): FeedItem 
       const p = readJobEvent('notice', payload);
       return p && { kind: 'notice', seq, stage: p.stage, message: p.message };
     }
+    case 'progress':
+      // Shown at the top of the job page (latestProgress), not in the feed.
+      return 'skip';
     default:
       return null;
   }
+}
+
+/** The newest progress summary (the runner sends one every 30 s while a stage runs). */
+export function latestProgress(rows: readonly JobEventRow[]): JobEventPayload<'progress'> | null {
+  const latest = sortedBySeq(rows).reverse().find((row) => row.type === 'progress');
+  return latest ? readJobEvent('progress', latest.payload) : null;
 }
 
 // ── Stages ─────────────────────────────────────────────────────────────────────

@@ -2,7 +2,7 @@
 // the job snapshot (protocol/src/wire.ts) is what it resolves to when a job is created.
 import { z } from 'zod';
 import { modelIds } from '@spedy/protocol/models';
-import { stageTypes } from '@spedy/protocol/wire';
+import { defaultTimeLimits, stageTypes } from '@spedy/protocol/wire';
 import { validationCommandProblem } from '@spedy/protocol/validation-commands';
 
 export const stageConfig = z.object({
@@ -42,6 +42,10 @@ export const budgetConfig = z.object({
   warningThresholdPercent: z.number().int().min(1).max(100),
   maxInputTokens: z.number().int().positive().nullable(),
   maxOutputTokens: z.number().int().positive().nullable(),
+  /** Limits outside the agent, in seconds of work (time waiting for a person or stopped does not count). */
+  stageTimeLimitSeconds: z.number().int().positive().max(7 * 86_400).default(defaultTimeLimits.stageTimeLimitSeconds),
+  jobTimeLimitSeconds: z.number().int().positive().max(7 * 86_400).default(defaultTimeLimits.jobTimeLimitSeconds),
+  idleLimitSeconds: z.number().int().positive().max(86_400).default(defaultTimeLimits.idleLimitSeconds),
 });
 export type BudgetConfig = z.infer<typeof budgetConfig>;
 
@@ -51,4 +55,5 @@ export const defaultBudget: BudgetConfig = {
   warningThresholdPercent: 80,
   maxInputTokens: null,
   maxOutputTokens: null,
+  ...defaultTimeLimits,
 };

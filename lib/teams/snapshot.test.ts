@@ -45,3 +45,15 @@ describe('job snapshot', () => {
     expect(snapshot.budget.maxTurns).toBe(200);
   });
 });
+
+describe('job snapshot time limits', () => {
+  it("carries the team's stage, job and idle limits; a team saved before they existed gets the defaults on the runner", () => {
+    const limited = { ...team, budget: { ...defaultBudget, stageTimeLimitSeconds: 600, jobTimeLimitSeconds: 3600, idleLimitSeconds: 120 } };
+    const snapshot = buildJobSnapshot({ team: limited, skills: [], mcpServers: [], repositories: [], ticket: null, trigger: { kind: 'manual' } });
+    expect(jobSnapshot.parse(snapshot).budget).toMatchObject({ stageTimeLimitSeconds: 600, jobTimeLimitSeconds: 3600, idleLimitSeconds: 120 });
+
+    const { stageTimeLimitSeconds: _s, jobTimeLimitSeconds: _j, idleLimitSeconds: _i, ...older } = defaultBudget;
+    const before = buildJobSnapshot({ team: { ...team, budget: older as typeof defaultBudget }, skills: [], mcpServers: [], repositories: [], ticket: null, trigger: { kind: 'manual' } });
+    expect(jobSnapshot.parse(before).budget).toMatchObject({ stageTimeLimitSeconds: 1800, jobTimeLimitSeconds: 7200, idleLimitSeconds: 600 });
+  });
+});

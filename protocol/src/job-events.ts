@@ -90,12 +90,22 @@ export const jobEventPayloads = {
   validation: z.object({ stage: stageId, command: z.string(), passed: z.boolean(), exitCode: z.number(), output: z.string().default(''), attempt: z.number() }),
   pull_request: pullRequestPayload,
   notice: z.object({ stage: stageId, message: z.string() }),
+  /** Every 30 s while a stage runs: what the job did so far, as one readable line and as figures. */
+  progress: z.object({
+    summary: z.string(),
+    filesTouched: z.array(z.string()).default([]),
+    commandsRun: z.number().default(0),
+    validation: z.enum(['not_run', 'passing', 'failing']).default('not_run'),
+    inputTokens: z.number().default(0),
+    outputTokens: z.number().default(0),
+    costUsd: z.number().default(0),
+  }),
 };
 
 export type JobEventType = keyof typeof jobEventPayloads;
 export const jobEventTypes = Object.keys(jobEventPayloads) as JobEventType[];
 /** Events the runner writes itself; the others come from the agent's transcript (`error` from both). */
-export const runnerEventTypes = ['stage', 'plan', 'question', 'validation', 'pull_request', 'notice'] as const satisfies readonly JobEventType[];
+export const runnerEventTypes = ['stage', 'plan', 'question', 'validation', 'pull_request', 'notice', 'progress'] as const satisfies readonly JobEventType[];
 /** A payload as a reader gets it (defaults filled, a missing stage as null). */
 export type JobEventPayload<T extends JobEventType> = z.output<(typeof jobEventPayloads)[T]>;
 /** A payload as a writer may send it. */

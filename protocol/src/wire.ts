@@ -54,12 +54,19 @@ export type StageSnapshot = z.infer<typeof stageSnapshot>;
 /** An ordered list of steps; the stages of one step run in parallel. */
 export const pipelineSnapshot = z.object({ steps: z.array(z.object({ stages: z.array(stageSnapshot).min(1) })) });
 
+/** A stage's and a job's wall-clock limits and the idle limit of an agent, in seconds (issue 14). */
+export const defaultTimeLimits = { stageTimeLimitSeconds: 30 * 60, jobTimeLimitSeconds: 2 * 3600, idleLimitSeconds: 10 * 60 } as const;
+
 export const budgetSnapshot = z.object({
   maxCostUsd: z.number().positive().nullable(),
   maxTurns: z.number().int().positive().nullable(),
   warningThresholdPercent: z.number().int().min(1).max(100),
   maxInputTokens: z.number().int().positive().nullable(),
   maxOutputTokens: z.number().int().positive().nullable(),
+  // Snapshots made before the limits existed get the defaults.
+  stageTimeLimitSeconds: z.number().int().positive().default(defaultTimeLimits.stageTimeLimitSeconds),
+  jobTimeLimitSeconds: z.number().int().positive().default(defaultTimeLimits.jobTimeLimitSeconds),
+  idleLimitSeconds: z.number().int().positive().default(defaultTimeLimits.idleLimitSeconds),
 });
 
 export const repositorySnapshot = z.object({

@@ -7,7 +7,7 @@ import { JobStopped } from './failures.ts';
 import type { ControlMessage, JobContext } from './job-context.ts';
 
 type Awaited = 'input' | 'approve' | 'continue';
-type Waiter = { action: Awaited; resolve(message: ControlMessage): void; reject(error: unknown): void };
+type Waiter = { actions: readonly Awaited[]; resolve(message: ControlMessage): void; reject(error: unknown): void };
 
 export class JobControls {
   private segment: AbortController;
@@ -38,16 +38,16 @@ export class JobControls {
    * being reported is kept); messages queued before are stale and dropped. Rejects with
    * JobStopped on Stop, or when `cancel` is aborted (a parallel stage failed).
    */
-  expect(action: 'input' | 'approve', cancel?: AbortSignal): Promise<ControlMessage> {
+  expect(action: 'input' | 'approve' | readonly Awaited[], cancel?: AbortSignal): Promise<ControlMessage> {
     this.queued.length = 0;
-    return this.waitFor(action, cancel ? AbortSignal.any([this.segment.signal, cancel]) : this.segment.signal);
+    return this.waitFor(typeof action === 'string' ? [action] : action, cancel ? AbortSignal.any([this.segment.signal, cancel]) : this.segment.signal);
   }
 
   /** After a Stop by the user: waits for Continue, then opens a fresh stop signal. */
   async waitForContinue(): Promise<void> {
     const queued = this.queued.findIndex((message) => message.action === 'continue');
     if (queued >= 0) this.queued.splice(0, queued + 1);
-    else await this.waitFor('continue');
+    else await this.waitFor(['continue']);
     this.queued.length = 0;
     this.segment = this.openSegment();
   }
@@ -74,9 +74,9 @@ export class JobControls {
     return controller;
   }
 
-  private waitFor(action: Awaited, stopSignal?: AbortSignal): Promise<ControlMessage> {
+  private waitFor(actions: readonly Awaited[], stopSignal?: AbortSignal): Promise<ControlMessage> {
     if (this.cancelled) return Promise.reject(new JobStopped(CancelReason.CancelledByUser));
-    if (this.waiter) return Promise.reject(new Error(`The run already waits for "${this.waiter.action}".`));
+    if (this.waiter) return Promise.reject(new Error(`The run already waits for "${this.waiter.actions.join('" or "')}".`));
     return new Promise((resolve, reject) => {
       const onStop = () => {
         this.waiter = null;
@@ -85,7 +85,7 @@ export class JobControls {
       if (stopSignal?.aborted) return onStop();
       stopSignal?.addEventListener('abort', onStop, { once: true });
       this.waiter = {
-        action,
+        actions,
         resolve: (message) => {
           stopSignal?.removeEventListener('abort', onStop);
           resolve(message);
@@ -120,7 +120,7 @@ export class JobControls {
         continue;
       }
       const waiter = this.waiter;
-      if (waiter && waiter.action === message.action) {
+      if (waiter && (waiter.actions as readonly string[]).includes(message.action)) {
         this.waiter = null;
         waiter.resolve(message);
       } else {

@@ -54,4 +54,6 @@ export const jobEvent = {
     jobEventOf('validation', { stage, ...check }),
   pullRequest: (pr: { repository: string; url: string; number: number; branch: string }): TypedJobEvent<'pull_request'> => jobEventOf('pull_request', pr),
   notice: (message: string, stage: string | null = null): TypedJobEvent<'notice'> => jobEventOf('notice', { stage, message }),
+  /** The progress summary (progress.ts). */
+  progress: (progress: JobEventPayloadInput<'progress'>): TypedJobEvent<'progress'> => jobEventOf('progress', progress),
 };

@@ -17,6 +17,9 @@ import type { JobContext, JobEvent } from './job-context.ts';
 import { folderName, jobLayout, type JobLayout } from './job-layout.ts';
 import { bundleSecrets, type JobSecrets } from './job-secrets.ts';
 import { JobStatusTracker } from './job-status.ts';
+import { JobLimits } from './limits.ts';
+import { RepeatedFailures } from './no-progress.ts';
+import { ProgressTracker } from './progress.ts';
 
 export interface RunJobDeps {
   docker: Docker;
@@ -39,6 +42,8 @@ export interface RunJobDeps {
   log?: Log;
   /** The bootstrap bundle's `git` entries: API URL and token per git host. */
   providers: readonly GitProviderAccess[];
+  /** How often the progress summary is sent while a stage runs (progress.ts); tests make it short. */
+  progressIntervalMs?: number;
 }
 
 export interface StageState {
@@ -55,6 +60,8 @@ export interface StageState {
   question?: string;
   approval?: { note?: string };
   retriesUsed: number;
+  /** Identical validation failures in a row ("No progress"). */
+  repeatedFailures: RepeatedFailures;
   /** The agent's final message. */
   output?: string;
   done: boolean;
@@ -71,6 +78,8 @@ export class JobRun {
   readonly layout: JobLayout;
   readonly status: JobStatusTracker;
   readonly controls: JobControls;
+  /** The stage, job and idle limits; waiting for a person or stopped pauses them. */
+  readonly limits: JobLimits;
   /** The job's secret set (vault entries, tokens and, once fetched, the MCP credentials) and its masker. */
   readonly secrets: JobSecrets;
   readonly branch: string;
@@ -80,6 +89,10 @@ export class JobRun {
   checkouts: RepositoryCheckout[] = [];
   /** The job's sockets, open while the run runs (run-job.ts). */
   sockets: JobSockets | undefined;
+  /** What the job did so far, for the progress summary. */
+  readonly progress = new ProgressTracker();
+  /** Stages running now (the progress summary is sent only then). */
+  activeStages = 0;
   private questions: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -90,7 +103,8 @@ export class JobRun {
     this.layout = jobLayout(ctx.jobDir);
     this.secrets = ctx.secretSet;
     this.secrets.add(bundleSecrets({ env: {}, git: deps.providers }));
-    this.status = new JobStatusTracker(ctx);
+    this.limits = new JobLimits(job.snapshot.budget);
+    this.status = new JobStatusTracker(ctx, (status) => this.limits.statusChanged(status));
     this.controls = new JobControls(ctx);
     this.branch = jobBranchName(job, job.snapshot.ticket);
     const keys = new Set<string>();
@@ -101,7 +115,7 @@ export class JobRun {
         let key = folderName(`${stepIndex + 1}-${stage.id}`);
         for (let n = 2; keys.has(key); n++) key = `${folderName(`${stepIndex + 1}-${stage.id}`)}-${n}`;
         keys.add(key);
-        return { stage, stepIndex, key, retriesUsed: 0, done: false };
+        return { stage, stepIndex, key, retriesUsed: 0, repeatedFailures: new RepeatedFailures(), done: false };
       }),
     }));
     const folders = new Set<string>();
@@ -124,6 +138,7 @@ export class JobRun {
 
   /** Events are masked on their way out (the context's streamer). */
   emit(event: JobEvent): void {
+    this.progress.observe(event);
     this.ctx.emit(event);
   }
 

@@ -15,7 +15,11 @@ export class JobStatusTracker {
   /** A background report that failed; thrown by the next awaited report. */
   private failure: unknown = null;
 
-  constructor(private readonly ctx: JobContext) {
+  constructor(
+    private readonly ctx: JobContext,
+    /** Told each status once reported (the job's limits pause while it waits for a person). */
+    private readonly onChange: (status: JobStatus) => void = () => {},
+  ) {
     this.status = ctx.job.status;
   }
 
@@ -31,6 +35,7 @@ export class JobStatusTracker {
       if (status === 'running' && this.waiting > 0) return;
       await this.ctx.reportStatus(status, details);
       this.status = status;
+      this.onChange(status);
     });
     this.queue = next.catch(() => undefined);
     return next;
@@ -50,13 +55,13 @@ export class JobStatusTracker {
     });
   }
 
-  /** Waiting for Input while `wait` runs; afterwards the job is Executing again (unless it was stopped). */
-  async whileWaitingForInput<T>(wait: () => Promise<T>): Promise<T> {
+  /** Waiting for Input while `wait` runs (with `reason`, if given); afterwards the job is Executing again (unless it was stopped). */
+  async whileWaitingForInput<T>(wait: () => Promise<T>, reason?: string): Promise<T> {
     if (this.status === 'preparing') await this.report('executing');
     this.waiting++;
     let stopped = false;
     try {
-      await this.report('waiting_for_input');
+      await this.report('waiting_for_input', reason === undefined ? undefined : { reason });
       return await wait();
     } catch (error) {
       stopped = error instanceof JobStopped;

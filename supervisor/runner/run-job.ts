@@ -19,6 +19,7 @@ import { JobRun, type RunJobDeps } from './job-run.ts';
 import { runPipeline } from './pipeline.ts';
 import { agentApiKey } from './model-access.ts';
 import { prepareWorkspace } from './workspace.ts';
+import { progressIntervalMs } from './progress.ts';
 
 const silentLog = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -32,7 +33,13 @@ export interface JobResult extends Record<string, unknown> {
 /** Runs the job's work; undefined when the supervisor's shutdown or the platform interrupted it. */
 export async function runJob(ctx: JobContext, deps: RunJobDeps): Promise<JobEnd | undefined> {
   const run = new JobRun(ctx, deps);
+  const progress = setInterval(() => {
+    if (run.activeStages === 0 || run.status.current === 'waiting_for_input' || run.status.current === 'stopped') return;
+    const summary = run.progress.summaryEvent();
+    if (summary) run.emit(summary);
+  }, deps.progressIntervalMs ?? progressIntervalMs);
   try {
+    run.limits.startJob();
     agentApiKey(run);
     run.sockets = await openJobSockets({
       settings: deps.containment,
@@ -80,6 +87,8 @@ export async function runJob(ctx: JobContext, deps: RunJobDeps): Promise<JobEnd 
     return outcome;
   } finally {
     run.controls.close();
+    run.limits.close();
+    clearInterval(progress);
     // Every container of the job, whatever ended the run (the workspace and HOME stay), before the outcome is reported.
     await removeOrphans(deps.docker, `${ContainerLabel.job}=${ctx.job.id}`).catch(() => undefined);
     await run.sockets?.close().catch(() => undefined);

@@ -9,11 +9,13 @@ import { runAgent } from '../agent/run-agent.ts';
 import { writeStageSkills } from '../agent/skills.ts';
 import { continuePrompt, continuePromptAfter, stagePrompt, validationFailurePrompt } from '../agent/stage-prompt.ts';
 import { InfrastructureFailure, JobStopped, WorkFailure } from './failures.ts';
+import { LimitReached } from './limits.ts';
+import { noProgressReason, noProgressRepeats } from './no-progress.ts';
 import { jobEvent } from './job-events.ts';
 import { stageModelAccess } from './model-access.ts';
 import type { JobRun, StageState } from './job-run.ts';
 import { agentContainerSpec, containerCwd, jobSockets, type StagePlace } from './stage-containers.ts';
-import { runValidation } from './validation.ts';
+import { runValidation, type ValidationFailure } from './validation.ts';
 
 /** How many consecutive text messages of the agent are held back to be masked together. */
 const maxHeldTexts = 200;
@@ -68,6 +70,21 @@ async function askPerson(run: JobRun, state: StageState, question: string, cance
   });
 }
 
+/**
+ * The same validation failure came back `noProgressRepeats` times: Waiting for Input until a
+ * person answers (the agent gets the answer), continues (the agent tries again) or ends the job.
+ */
+async function askAfterNoProgress(run: JobRun, state: StageState, failure: ValidationFailure, cancel: AbortSignal | undefined): Promise<string | null> {
+  return run.oneQuestionAtATime(async () => {
+    const reply = run.controls.expect(['input', 'continue'], cancel);
+    reply.catch(() => undefined);
+    const reason = noProgressReason(failure.command, noProgressRepeats);
+    run.emit(jobEvent.question(state.stage.id, `${reason}. Answer to tell the agent what to change, continue to let it try again, or end the job.`));
+    const message = await run.status.whileWaitingForInput(() => reply, reason);
+    return message.action === 'input' ? (message.text ?? '') : null;
+  });
+}
+
 export interface StageRunOptions {
   place: StagePlace;
   /** Names of the stages running beside this one. */
@@ -90,6 +107,8 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
   // Validation commands have no business with the model.
   const validationEnv = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('ANTHROPIC_')));
   const validates = stage.role !== 'planner' && stage.validationCommands.length > 0;
+  const endStageClock = run.limits.startStage(stage.name);
+  run.activeStages++;
 
   try {
     for (;;) {
@@ -98,7 +117,7 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
         state.next = { prompt: answer, resumeSession: state.sessionId };
         state.question = undefined;
       }
-      const signal = cancel ? AbortSignal.any([run.controls.stopSignal, cancel]) : run.controls.stopSignal;
+      const signal = AbortSignal.any([run.controls.stopSignal, run.limits.signal, ...(cancel ? [cancel] : [])]);
       if (signal.aborted) throw new JobStopped(signal.reason);
 
       const turn = state.next ?? firstTurn(run, state, options.parallelWith, boardTools !== undefined);
@@ -114,6 +133,7 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
         texts.push(...masked.splice(masked.length - keep));
         for (const text of masked) run.emit(jobEvent.text(stage.id, text));
       };
+      const idle = run.limits.agentRunning(stage.name);
       const outcome = await runAgentIn(stage.name, {
         docker: run.deps.docker,
         container: agentContainerSpec(run, state, place, {
@@ -127,6 +147,7 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
         usageFromTranscript: !model.metered,
         signal,
         onEvent: (event) => {
+          idle.touch();
           const { payload } = event;
           if (event.type === 'text' && typeof payload.text === 'string') {
             texts.push(payload.text);
@@ -143,7 +164,10 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
           state.sessionId = sessionId;
           delivered = true;
         },
-      }).finally(() => flushTexts());
+      }).finally(() => {
+        flushTexts();
+        idle.end();
+      });
 
       if (outcome.kind === 'stopped') {
         // Continue resumes the session where it stopped, or sends the turn again if the agent never got it.
@@ -163,13 +187,20 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
       if (validates) {
         const failure = await runValidation(run, state, place, { signal, env: validationEnv, attempt: state.retriesUsed + 1 });
         if (failure) {
+          const repeats = state.repeatedFailures.record(failure);
           if (state.retriesUsed >= stage.maxRetries) {
             const tries = stage.maxRetries === 0 ? 'and the stage allows no retries' : `after ${stage.maxRetries} ${stage.maxRetries === 1 ? 'retry' : 'retries'}`;
             throw new WorkFailure(`Validation command "${failure.command}" still fails (exit code ${failure.exitCode}) ${tries}. Its output ended with:\n${failure.output}`);
           }
+          let prompt = validationFailurePrompt(failure.command, failure.exitCode, failure.output);
+          if (repeats >= noProgressRepeats) {
+            const answer = await askAfterNoProgress(run, state, failure, cancel);
+            state.repeatedFailures.reset();
+            if (answer) prompt = `${prompt}\n\nIt failed the same way ${noProgressRepeats} times in a row. A person looked at it and says:\n\n${answer}`;
+          }
           state.retriesUsed++;
           run.emit(jobEvent.notice(`Validation failed; the agent gets the output (retry ${state.retriesUsed} of ${stage.maxRetries}).`, stage.id));
-          state.next = { prompt: validationFailurePrompt(failure.command, failure.exitCode, failure.output), resumeSession: state.sessionId };
+          state.next = { prompt, resumeSession: state.sessionId };
           continue;
         }
       }
@@ -178,7 +209,9 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
       run.emit(jobEvent.stage(stage.id, stage.name, 'completed', { sessionId: state.sessionId ?? null }));
       return;
     }
-  } catch (error) {
+  } catch (caught) {
+    // A limit reached ends the job Failed with the limit's reason, not Stopped.
+    const error = caught instanceof JobStopped && caught.reason instanceof LimitReached ? new WorkFailure(caught.reason.message) : caught;
     if (error instanceof JobStopped) {
       // Stopped between runs (during validation): Continue resumes the session instead of starting over.
       if (!state.next && state.question === undefined && state.sessionId) state.next = { prompt: continuePrompt, resumeSession: state.sessionId };
@@ -187,5 +220,10 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
     throw error;
   } finally {
     model.release();
+    run.activeStages--;
+    endStageClock();
+    // Where the job stands as the stage ends, for the top of the job page.
+    const summary = run.progress.summaryEvent();
+    if (summary) run.emit(summary);
   }
 }

@@ -7,7 +7,7 @@ import { nanoid } from 'nanoid';
 import WebSocket from 'ws';
 import { connectDb, type Db } from '../../lib/db/client.ts';
 import { createJob, type CreateJobInput } from '../../lib/jobs/create.ts';
-import { runnerSocketUrl, type JobSnapshot, type ServerMessage } from '@spedy/protocol/wire';
+import { defaultTimeLimits, runnerSocketUrl, type JobSnapshot, type ServerMessage } from '@spedy/protocol/wire';
 import { issueRunnerToken } from '../../lib/runners/tokens.ts';
 import { signUp, type TestAccount } from './accounts.ts';
 import { testStack } from './stack-env.ts';
@@ -197,7 +197,7 @@ export function sampleSnapshot(): JobSnapshot {
         },
       ],
     },
-    budget: { maxCostUsd: null, maxTurns: null, warningThresholdPercent: 80, maxInputTokens: null, maxOutputTokens: null },
+    budget: { maxCostUsd: null, maxTurns: null, warningThresholdPercent: 80, maxInputTokens: null, maxOutputTokens: null, ...defaultTimeLimits },
     repositories: [],
   };
 }

@@ -97,9 +97,10 @@ export const jobMutators = {
    */
   respond: defineMutator(respondJobArgs, async ({ tx, args, ctx }) => {
     const job = owned(await tx.run(zql.job.where('id', args.id).one()), ctx, 'Job', 'runners:manage');
-    const waitsFor = args.action === 'continue' ? 'stopped' : 'waiting_for_input';
-    if (job.status !== waitsFor) {
-      throw new SpedyError('invalid', args.action === 'continue' ? 'Only a stopped job can be continued.' : 'The job is not waiting for input.');
+    // Continue also answers a job paused for "No progress" (the agent tries again).
+    const waitsFor = args.action === 'continue' ? ['stopped', 'waiting_for_input'] : ['waiting_for_input'];
+    if (!waitsFor.includes(job.status)) {
+      throw new SpedyError('invalid', args.action === 'continue' ? 'Only a stopped or waiting job can be continued.' : 'The job is not waiting for input.');
     }
     if (args.action === 'input' && !args.text?.trim()) throw new SpedyError('invalid', 'Write an answer first.');
   }),

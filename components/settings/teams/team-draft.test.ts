@@ -40,6 +40,18 @@ describe('team form', () => {
     });
   });
 
+  it('shows the time limits in minutes and stores them in seconds', () => {
+    expect(newTeamDraft().budget).toMatchObject({ stageTimeLimitSeconds: '30', jobTimeLimitSeconds: '120', idleLimitSeconds: '10' });
+    const budget = { ...newTeamDraft().budget, stageTimeLimitSeconds: '45', idleLimitSeconds: '0.5' };
+    expect(parseTeamDraft({ ...newTeamDraft(), name: 'T', handle: 'tt', budget }, handles, null).fields?.budget).toMatchObject({
+      stageTimeLimitSeconds: 2700,
+      jobTimeLimitSeconds: 7200,
+      idleLimitSeconds: 30,
+    });
+    const { errors } = parseTeamDraft({ ...newTeamDraft(), name: 'T', handle: 'tt', budget: { ...budget, jobTimeLimitSeconds: '' } }, handles, null);
+    expect(errors['budget.jobTimeLimitSeconds']).toBe('The job time limit is a positive number of minutes.');
+  });
+
   it('suggests a handle from the name', () => {
     expect(suggestHandle('Support Bot 2!')).toBe('support-bot-2');
   });

@@ -1,10 +1,17 @@
 // The team form's state (strings, as typed) and its conversion to the mutator's fields,
 // checked with the mutator's own schema so the inline message is the server's.
 import { defaultBudget, type BudgetConfig } from '@/lib/teams/pipeline';
+import { defaultTimeLimits } from '@spedy/protocol/wire';
 import { teamFieldsInput } from '@/zero/mutators/team';
 import type { Handle, RunnerTeam } from '@/zero/schema.gen';
 
+/** Time limits are typed in minutes and stored in seconds. */
 export type BudgetDraft = Record<keyof BudgetConfig, string>;
+type TimeLimitKey = keyof typeof defaultTimeLimits;
+const timeLimitKeys = Object.keys(defaultTimeLimits) as TimeLimitKey[];
+const isTimeLimit = (key: keyof BudgetConfig): key is TimeLimitKey => (timeLimitKeys as string[]).includes(key);
+/** Minutes, as typed; a team saved before the limits existed shows the defaults. */
+const minutesOf = (budget: BudgetConfig, key: TimeLimitKey) => ((budget[key] ?? defaultTimeLimits[key]) / 60).toString();
 
 export type TeamDraft = {
   name: string;
@@ -30,6 +37,9 @@ const budgetDraftOf = (budget: BudgetConfig): BudgetDraft => ({
   warningThresholdPercent: budget.warningThresholdPercent.toString(),
   maxInputTokens: budget.maxInputTokens?.toString() ?? '',
   maxOutputTokens: budget.maxOutputTokens?.toString() ?? '',
+  stageTimeLimitSeconds: minutesOf(budget, 'stageTimeLimitSeconds'),
+  jobTimeLimitSeconds: minutesOf(budget, 'jobTimeLimitSeconds'),
+  idleLimitSeconds: minutesOf(budget, 'idleLimitSeconds'),
 });
 
 export function newTeamDraft(): TeamDraft {
@@ -74,13 +84,24 @@ const budgetLabels: Record<keyof BudgetConfig, string> = {
   warningThresholdPercent: 'The warning threshold',
   maxInputTokens: 'The input token limit',
   maxOutputTokens: 'The output token limit',
+  stageTimeLimitSeconds: 'The stage time limit',
+  jobTimeLimitSeconds: 'The job time limit',
+  idleLimitSeconds: 'The idle limit',
 };
+const maxMinutes: Record<TimeLimitKey, number> = { stageTimeLimitSeconds: 7 * 1440, jobTimeLimitSeconds: 7 * 1440, idleLimitSeconds: 1440 };
 
 /** Empty means "no limit" (except the warning threshold, which is required). */
 function parseBudget(draft: BudgetDraft, errors: TeamDraftErrors): BudgetConfig | null {
   const out: Partial<Record<keyof BudgetConfig, number | null>> = {};
   for (const key of Object.keys(budgetLabels) as (keyof BudgetConfig)[]) {
     const raw = draft[key].trim();
+    if (isTimeLimit(key)) {
+      const minutes = Number(raw);
+      if (raw === '' || !Number.isFinite(minutes) || minutes <= 0) errors[`budget.${key}`] = `${budgetLabels[key]} is a positive number of minutes.`;
+      else if (minutes > maxMinutes[key]) errors[`budget.${key}`] = `${budgetLabels[key]} is at most ${maxMinutes[key].toLocaleString('en-US')} minutes.`;
+      out[key] = Math.max(1, Math.round(minutes * 60));
+      continue;
+    }
     if (raw === '') {
       if (key === 'warningThresholdPercent') errors[`budget.${key}`] = 'Enter a percentage between 1 and 100.';
       out[key] = null;

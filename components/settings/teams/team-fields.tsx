@@ -47,6 +47,10 @@ const budgetFields: { key: keyof BudgetConfig; label: string; step: string; plac
   { key: 'warningThresholdPercent', label: 'Warning at (%)', step: '1', placeholder: '80' },
   { key: 'maxInputTokens', label: 'Input token limit', step: '1', placeholder: 'No limit' },
   { key: 'maxOutputTokens', label: 'Output token limit', step: '1', placeholder: 'No limit' },
+  // Minutes of work: time waiting for a person or stopped does not count.
+  { key: 'stageTimeLimitSeconds', label: 'Stage time limit (min)', step: '1', placeholder: '30' },
+  { key: 'jobTimeLimitSeconds', label: 'Job time limit (min)', step: '1', placeholder: '120' },
+  { key: 'idleLimitSeconds', label: 'Idle limit (min)', step: '1', placeholder: '10' },
 ];
 
 /** Name, handle, statuses, capabilities, labels and budget: the create dialog and the team page share them. */
@@ -169,8 +173,8 @@ export function TeamFields({ draft, onChange, errors, showAllErrors, statusSugge
       </div>
       <fieldset className="grid gap-3">
         <legend className="mb-1 text-sm font-semibold">Default budget</legend>
-        <p className="-mt-1 text-xs text-muted-foreground">Every job of this team starts with it; a job may override it. Leave a limit empty for none.</p>
-        <div className="grid gap-4 sm:grid-cols-3 lg:grid-cols-5">
+        <p className="-mt-1 text-xs text-muted-foreground">Every job of this team starts with it; a job may override it. Leave a limit empty for none. The time limits count minutes of work: time waiting for a person or stopped does not count.</p>
+        <div className="grid gap-4 sm:grid-cols-3 lg:grid-cols-4">
           {budgetFields.map((f) => {
             const field = `budget.${f.key}`;
             return (

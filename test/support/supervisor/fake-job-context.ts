@@ -135,6 +135,7 @@ export function claimedTestJob(input: {
   ticket?: { displayId: string; title: string; description: string };
   trigger?: JobSnapshot['trigger'];
   allowedHosts?: string[];
+  budget?: Partial<JobSnapshot['budget']>;
 }): ClaimedJob {
   const ticket = input.ticket ?? { displayId: 'SPD-42', title: 'Add a greeting script', description: 'Print a friendly greeting from hello.js.' };
   return claimedJob.parse({
@@ -150,7 +151,7 @@ export function claimedTestJob(input: {
       team: { id: 'team_1', name: 'Code Runner', workingStatus: 'AI Processing', completionStatus: 'Review', failureStatus: 'AI Failed' },
       instructions: '',
       pipeline: { steps: input.steps.map((stages) => ({ stages })) },
-      budget: { maxCostUsd: null, maxTurns: 30, warningThresholdPercent: 80, maxInputTokens: null, maxOutputTokens: null },
+      budget: { maxCostUsd: null, maxTurns: 30, warningThresholdPercent: 80, maxInputTokens: null, maxOutputTokens: null, ...input.budget },
       repositories: input.repositories,
       allowedHosts: input.allowedHosts ?? [],
     },

@@ -89,6 +89,8 @@ export interface RunnerTestKit {
     type?: JobType;
     trigger?: JobSnapshot['trigger'];
     allowedHosts?: string[];
+    /** Budget fields that differ from the test default (small time limits). */
+    budget?: Partial<JobSnapshot['budget']>;
   }): Promise<{ ctx: FakeJobContext; fullName: string; deps: RunJobDeps }>;
   /** The test's containers still present (running or exited). */
   containersOf(jobId: string): Promise<Docker.ContainerInfo[]>;
@@ -154,6 +156,7 @@ export async function startRunnerTestKit(options: {
       jobIds.push(id);
       const job = claimedTestJob({
         allowedHosts: input.allowedHosts,
+        budget: input.budget,
         id,
         type: input.type,
         trigger: input.trigger,
