@@ -9,7 +9,8 @@ import type { Browser, Page } from 'playwright-core';
 import { fromRoot } from '../stack/paths.ts';
 import type { Stack } from '../stack/stack.ts';
 import { launchBrowser, signedInContext } from './browser.ts';
-import { collectSamples, type SampleLoop, type SampleRun } from './samples.ts';
+import { addSyncParts, type BrowserSyncRun, clearSocketLog, recordSocketTimes, type SyncParts } from './browser-sync.ts';
+import { collectSamples, type SampleLoop } from './samples.ts';
 import type { BenchBoard } from './seed-board.ts';
 import type { Teardown } from './teardown.ts';
 
@@ -48,6 +49,7 @@ async function serveFloorPage(teardown: Teardown): Promise<string> {
 async function openFloorPage(browser: Browser, stack: Stack, board: BenchBoard, mode: 'edit' | 'watch', pageUrl: string): Promise<Page> {
   const member = mode === 'edit' ? board.owner : board.teammate;
   const context = await signedInContext(browser, stack.appUrl, member);
+  await context.addInitScript(recordSocketTimes);
   const page = await context.newPage();
   const query = new URLSearchParams({
     mode,
@@ -63,8 +65,8 @@ async function openFloorPage(browser: Browser, stack: Stack, board: BenchBoard, 
   return page;
 }
 
-/** Enter in page A (the owner renames the top ticket) → page B's DOM shows the new title. */
-export async function measureFloorSync(stack: Stack, board: BenchBoard, teardown: Teardown, loop: SampleLoop): Promise<SampleRun> {
+/** Enter in page A (the owner renames the top ticket) → page B's DOM shows the new title, split as the app's figure is. */
+export async function measureFloorSync(stack: Stack, board: BenchBoard, teardown: Teardown, loop: SampleLoop): Promise<BrowserSyncRun> {
   const pageUrl = await serveFloorPage(teardown);
   const [browserA, browserB] = await Promise.all([launchBrowser(teardown, 'floor A'), launchBrowser(teardown, 'floor B')]);
   try {
@@ -93,8 +95,10 @@ export async function measureFloorSync(stack: Stack, board: BenchBoard, teardown
         if (document.querySelector('[data-testid="ticket-card"]')?.textContent?.includes(watch.title)) watch.seenAt = performance.timeOrigin + performance.now();
       }).observe(document.body, { childList: true, subtree: true, characterData: true });
     });
-    return await collectSamples(loop, async (i) => {
+    const parts: SyncParts = { enterToPush: [], pushToPoke: [], pokeToDom: [] };
+    const run = await collectSamples(loop, async (i) => {
       const title = `Floor sync ${i} ${nanoid(6)}`;
+      await Promise.all([pageA.evaluate(clearSocketLog), pageB.evaluate(clearSocketLog)]);
       await pageB.evaluate((t) => {
         window.floorWatch!.title = t;
         window.floorWatch!.seenAt = 0;
@@ -104,9 +108,14 @@ export async function measureFloorSync(stack: Stack, board: BenchBoard, teardown
       await pageB.waitForFunction(() => (window.floorWatch?.seenAt ?? 0) > 0, undefined, { timeout: 10_000 }).catch((error: Error) => {
         throw new Error(`${error.message.split('\n')[0]}${pageErrors.length ? ` (page errors: ${pageErrors.slice(-3).join(' | ')})` : ''}`);
       });
-      const [enterAt, seenAt] = await Promise.all([pageA.evaluate(() => window.floorEnterAt ?? Number.NaN), pageB.evaluate(() => window.floorWatch!.seenAt)]);
-      return seenAt - enterAt;
+      const [a, b] = await Promise.all([
+        pageA.evaluate(() => ({ enterAt: window.floorEnterAt ?? Number.NaN, pushes: window.benchSocket!.pushes })),
+        pageB.evaluate(() => ({ seenAt: window.floorWatch!.seenAt, ...window.benchSocket! })),
+      ]);
+      if (i >= loop.warmup) addSyncParts(parts, a, b);
+      return b.seenAt - a.enterAt;
     });
+    return { ...run, parts };
   } finally {
     await Promise.all([browserA.close(), browserB.close()]);
   }

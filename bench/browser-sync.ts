@@ -7,7 +7,7 @@ import type { BenchBoard } from './seed-board.ts';
 import type { Teardown } from './teardown.ts';
 
 /** Wall-clock times (performance.timeOrigin + now(), sub-millisecond) recorded by the pages. */
-type SocketLog = { pushes: number[]; pokeStarts: number[]; pokeEnds: number[] };
+export type SocketLog = { pushes: number[]; pokeStarts: number[]; pokeEnds: number[] };
 type CardWatch = { ticketID: string; title: string | null; seenAt: number };
 declare global {
   interface Window {
@@ -18,7 +18,7 @@ declare global {
 }
 
 /** Runs at document start: notes when Zero's socket sends a push and receives pokes. */
-function recordSocketTimes() {
+export function recordSocketTimes() {
   const log: SocketLog = { pushes: [], pokeStarts: [], pokeEnds: [] };
   window.benchSocket = log;
   const now = () => performance.timeOrigin + performance.now();
@@ -39,10 +39,29 @@ function recordSocketTimes() {
   };
 }
 
+export type SyncParts = { enterToPush: number[]; pushToPoke: number[]; pokeToDom: number[] };
+
 export type BrowserSyncRun = SampleRun & {
   /** Per sample: Enter in A → A's socket sends the push; → B's socket receives the poke; poke complete → B's DOM shows it. */
-  parts: { enterToPush: number[]; pushToPoke: number[]; pokeToDom: number[] };
+  parts: SyncParts;
 };
+
+/** Empties a page's socket log before a sample (runs in the page). */
+export function clearSocketLog() {
+  const log = window.benchSocket!;
+  log.pushes.length = log.pokeStarts.length = log.pokeEnds.length = 0;
+}
+
+/** Splits one sample at A's push and B's poke; a sample whose push or poke was not seen adds nothing. */
+export function addSyncParts(parts: SyncParts, a: { enterAt: number; pushes: number[] }, b: SocketLog & { seenAt: number }): void {
+  const pushAt = a.pushes.find((t) => t >= a.enterAt);
+  const pokeAt = pushAt === undefined ? undefined : b.pokeStarts.find((t) => t >= pushAt);
+  const pokeDoneAt = b.pokeEnds.filter((t) => t <= b.seenAt).pop();
+  if (pushAt === undefined || pokeAt === undefined || pokeDoneAt === undefined) return;
+  parts.enterToPush.push(pushAt - a.enterAt);
+  parts.pushToPoke.push(pokeAt - pushAt);
+  parts.pokeToDom.push(b.seenAt - pokeDoneAt);
+}
 
 /**
  * Two Chromium instances, two members of the organization. Page A (the owner) is the top
@@ -87,11 +106,7 @@ export async function measureBrowserSync(stack: Stack, board: BenchBoard, teardo
       }).observe(document.body, { childList: true, subtree: true, characterData: true });
     }, board.topTicket.id);
 
-    const parts: BrowserSyncRun['parts'] = { enterToPush: [], pushToPoke: [], pokeToDom: [] };
-    const clearSocketLog = () => {
-      const log = window.benchSocket!;
-      log.pushes.length = log.pokeStarts.length = log.pokeEnds.length = 0;
-    };
+    const parts: SyncParts = { enterToPush: [], pushToPoke: [], pokeToDom: [] };
     const run = await collectSamples(loop, async (i) => {
       const title = `Browser sync ${i} ${nanoid(6)}`;
       await Promise.all([pageA.evaluate(clearSocketLog), pageB.evaluate(clearSocketLog)]);
@@ -107,14 +122,7 @@ export async function measureBrowserSync(stack: Stack, board: BenchBoard, teardo
         pageA.evaluate(() => ({ enterAt: window.benchEnterAt ?? Number.NaN, pushes: window.benchSocket!.pushes })),
         pageB.evaluate(() => ({ seenAt: window.benchCardWatch!.seenAt, ...window.benchSocket! })),
       ]);
-      const pushAt = a.pushes.find((t) => t >= a.enterAt);
-      const pokeAt = pushAt === undefined ? undefined : b.pokeStarts.find((t) => t >= pushAt);
-      const pokeDoneAt = b.pokeEnds.filter((t) => t <= b.seenAt).pop();
-      if (i >= loop.warmup && pushAt !== undefined && pokeAt !== undefined && pokeDoneAt !== undefined) {
-        parts.enterToPush.push(pushAt - a.enterAt);
-        parts.pushToPoke.push(pokeAt - pushAt);
-        parts.pokeToDom.push(b.seenAt - pokeDoneAt);
-      }
+      if (i >= loop.warmup) addSyncParts(parts, a, b);
       // Page A settled (its own title shows the change) before the next edit.
       await titleButton.filter({ hasText: title }).waitFor({ timeout: 10_000 });
       return b.seenAt - a.enterAt;

@@ -9,7 +9,7 @@ export type BoardResults = {
   nodeSync: NodeSyncRun | Error;
   browserSync: BrowserSyncRun | Error;
   /** The same edit between two bare React + Zero pages (no Next.js, no app shell). */
-  floorSync: SampleRun | Error;
+  floorSync: BrowserSyncRun | Error;
   boardLoad: BoardLoadRun | Error;
   tableScroll: ScrollRun[] | Error;
 };
@@ -84,6 +84,13 @@ function loadSteps(marks: readonly LoadMarks[]): string {
   return `${steps.map(([name, pick]) => `${name} ${at(pick)}`).join(' → ')}; ${at((m) => m.socketBytes / 1024)} KiB on the socket; ${tasks}`;
 }
 
+function describeSyncParts({ parts }: BrowserSyncRun): string {
+  return (
+    `median Enter → A sends the push ${ms(median(parts.enterToPush))}; → B receives the poke ${ms(median(parts.pushToPoke))}; ` +
+    `B has the whole poke → B's DOM ${ms(median(parts.pokeToDom))} (${parts.enterToPush.length} samples split)`
+  );
+}
+
 function printDetails(results: BoardResults): void {
   const { nodeSync, browserSync, floorSync, boardLoad, tableScroll } = results;
   if (!(nodeSync instanceof Error)) {
@@ -91,15 +98,12 @@ function printDetails(results: BoardResults): void {
     console.log(`     median mutate() → server mutator ran ${ms(median(nodeSync.toServer))}; the rest is commit → replication → poke → B's view`);
   }
   if (!(browserSync instanceof Error)) {
-    const { enterToPush, pushToPoke, pokeToDom } = browserSync.parts;
     console.log(`  2. ${describeRun(browserSync)}`);
-    console.log(
-      `     median Enter → A sends the push ${ms(median(enterToPush))}; → B receives the poke ${ms(median(pushToPoke))}; ` +
-        `B has the whole poke → B's DOM ${ms(median(pokeToDom))}`,
-    );
+    console.log(`     ${describeSyncParts(browserSync)}`);
   }
   if (!(floorSync instanceof Error)) {
     console.log(`  3. ${describeRun(floorSync)}; the pages talk to zero-cache directly (the app's go through its /zero forwarding)`);
+    console.log(`     ${describeSyncParts(floorSync)}`);
   }
   if (!(boardLoad instanceof Error)) {
     console.log(`  4. ${describeRun(boardLoad)}; samples ${boardLoad.samples.map(seconds).join(', ')}`);
