@@ -233,9 +233,8 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       dataDir,
       // zero-cache calls the mutate and query endpoints on this machine, not through the public URL.
       appUrl: localAppUrl,
-      adminPassword:
-        process.env.ZERO_ADMIN_PASSWORD ||
-        createHmac('sha256', secrets.betterAuthSecret).update('zero-admin-password').digest('base64url').slice(0, 24),
+      // Hex: zero-cache reads a value that starts with "-" (base64url can) as a flag.
+      adminPassword: process.env.ZERO_ADMIN_PASSWORD || createHmac('sha256', secrets.betterAuthSecret).update('zero-admin-password').digest('hex').slice(0, 32),
       signal: serviceAbort.signal,
     }).then((handle) => {
       zero = handle;
