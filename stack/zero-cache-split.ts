@@ -13,8 +13,9 @@ import { startZeroCache, type ZeroCacheHandle } from './zero-cache.ts';
 export const litestreamConfigPath = fromRoot('node_modules', '@rocicorp', 'zero', 'out', 'zero-cache', 'src', 'services', 'litestream', 'config.yml');
 
 /**
- * The Litestream binary from the npm package `@flydotio/litestream` (stock v0.3.13). Its wrapper
- * script drops the exit status, so zero-cache gets the platform binary itself.
+ * The Litestream binary (stock v0.3.13) from `@flydotio/litestream-linux-x64`, the platform package of
+ * `@flydotio/litestream` (whose other platforms are missing from the registry this machine reaches). The
+ * wrapper (not installed) drops the exit status; zero-cache gets the binary itself.
  */
 export function litestreamExecutable(): string {
   const platformPackage = `@flydotio/litestream-${process.platform}-${process.arch}`;
@@ -23,7 +24,7 @@ export function litestreamExecutable(): string {
     fs.accessSync(binary, fs.constants.X_OK);
     return binary;
   } catch {
-    throw new StackError(`No Litestream binary: ${platformPackage} is not installed. Run npm install (it comes with @flydotio/litestream).`);
+    throw new StackError(`No Litestream binary: ${platformPackage} is not installed. Run npm install (the platform's Litestream package is an optional dependency; only linux-x64 is listed).`);
   }
 }
 
