@@ -227,7 +227,7 @@ describe('answering a paused job', () => {
     expect(notices).toContainEqual(expect.objectContaining({ kind: 'control', runnerId, jobId: id, action: 'input' }));
     // The answer itself waits in PostgreSQL until the runner acknowledges it.
     expect(await db('SELECT action, text, acked_at FROM secure.job_control WHERE job_id = $1', [id])).toEqual([{ action: 'input', text: 'Use PostgreSQL 16', acked_at: null }]);
-    expect(await serverVerdict(owner.zero.mutate(mutators.job.respond({ id, action: 'continue' })))).toMatch(/Only a stopped job/);
+    expect(await serverVerdict(owner.zero.mutate(mutators.job.respond({ id, action: 'continue' })))).toMatch(/Only a stopped or waiting job/);
   });
 });
 

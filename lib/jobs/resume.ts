@@ -18,9 +18,10 @@ export async function resumeJob(
 ): Promise<void> {
   const job = await lockJob(tx, input.organizationId, input.jobId);
   if (!job) throw new SpedyError('notFound', 'No such job in this organization.');
-  const waitsFor = input.action === 'continue' ? 'stopped' : 'waiting_for_input';
+  // Continue also answers a job paused for "No progress" (it waits for input).
+  const waitsFor = input.action === 'continue' ? ['stopped', 'waiting_for_input'] : ['waiting_for_input'];
   // A second click, or the runner already resumed it: the first action stands.
-  if (job.status !== waitsFor) return;
+  if (!waitsFor.includes(job.status)) return;
   await transitionJob(tx, job, { to: 'ready', reason: null, keepRunner: true });
   if (job.runnerId) await sendJobControl(tx, { organizationId: job.organizationId, jobId: job.id, action: input.action, text: input.text });
 }

@@ -1,7 +1,6 @@
 // A person stops a job: it becomes Stopped through the status machine, and the runner
 // holding it (if any; a Ready job is simply not offered any more) is told to stop, in the
-// same transaction. Continue undoes it: a job no runner holds is Ready again, one a runner
-// holds is resumed by that runner.
+// same transaction. Continue undoes it (./resume.ts).
 import { SpedyError } from '@spedy/protocol/errors';
 import { sendJobControl } from './control.ts';
 import type { DbOrTx } from './db.ts';
@@ -12,13 +11,4 @@ export async function stopJob(tx: DbOrTx, input: { organizationId: string; jobId
   if (!job) throw new SpedyError('notFound', 'No such job in this organization.');
   await transitionJob(tx, job, { to: 'stopped', reason: input.reason });
   if (job.runnerId) await sendJobControl(tx, { organizationId: job.organizationId, jobId: job.id, action: 'stop' });
-}
-
-export async function continueJob(tx: DbOrTx, input: { organizationId: string; jobId: string }): Promise<void> {
-  const job = await lockJob(tx, input.organizationId, input.jobId);
-  if (!job) throw new SpedyError('notFound', 'No such job in this organization.');
-  if (job.status !== 'stopped') throw new SpedyError('invalid', 'Only a stopped job can be continued.');
-  // Stopped before any runner claimed it: offered to the matching runners again.
-  if (!job.runnerId) return transitionJob(tx, job, { to: 'ready', reason: null });
-  await sendJobControl(tx, { organizationId: job.organizationId, jobId: job.id, action: 'continue' });
 }
