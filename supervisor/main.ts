@@ -124,9 +124,10 @@ export async function startSupervisor(
   // Folders of jobs that ended, were cancelled or went to another runner while this
   // supervisor was away or cut off: their work (and the secrets in it) goes. One sweep at a time.
   let sweeping: Promise<void> = Promise.resolve();
+  const sweepAbort = new AbortController();
   const sweepFolders = () => {
     sweeping = sweeping.then(() =>
-      sweepJobFolders(config.SPEDY_JOBS_DIR, (jobIds) => heldJobStatuses(http, runnerId, jobIds), (jobId) => pool.activeJobIds().includes(jobId))
+      sweepJobFolders(config.SPEDY_JOBS_DIR, (jobIds) => heldJobStatuses(http, runnerId, jobIds, sweepAbort.signal), (jobId) => pool.activeJobIds().includes(jobId))
         .then((removed) => void (removed.length > 0 && log.info({ jobs: removed }, 'removed the work of jobs that are final or no longer this runner’s')))
         .catch((error: unknown) => log.warn({ err: toError(error).message }, 'could not check the job folders against the platform')),
     );
@@ -187,6 +188,7 @@ export async function startSupervisor(
         clearInterval(pruning);
         await pool.shutdown(shutdownGraceMs);
         await socket.close();
+        sweepAbort.abort();
         await sweeping;
         await boardTools.close();
         secrets.stop();
