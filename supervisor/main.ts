@@ -12,7 +12,7 @@ import { createControlReceiver } from './api/controls.ts';
 import { createPlatformHttp, type PlatformHttp } from './api/http.ts';
 import { fetchJobMcpCredentials } from './api/mcp-credentials.ts';
 import { createPlatform } from './api/platform.ts';
-import { registerRunner, type Registration } from './api/runners.ts';
+import { heldJobStatuses, registerRunner, type Registration } from './api/runners.ts';
 import { connectRunnerSocket, type RunnerSocket } from './api/socket.ts';
 import { ConfigError, describeConfig, loadSupervisorConfig, type SupervisorConfig } from './config.ts';
 import type { ContainmentSettings } from './egress/job-sockets.ts';
@@ -21,7 +21,7 @@ import type { BoardApi } from './mcp/tools.ts';
 import type { Log } from './log.ts';
 import { createPool, type Pool } from './pool.ts';
 import type { JobRunner } from './runner/job-lifecycle.ts';
-import { pruneJobLogs } from './runner/job-folder.ts';
+import { pruneJobLogs, sweepJobFolders } from './runner/job-folder.ts';
 import { createSecretStore, type SecretStore } from './secrets.ts';
 import type { StreamerOptions } from './streamer/streamer.ts';
 
@@ -121,11 +121,23 @@ export async function startSupervisor(
     else if (message.type === 'ticket-changed') boardTools.dropTicketContext(message.jobId);
     else if (message.type === 'error' && !message.jobId) log.warn({ message: message.message }, 'the platform reported an error');
   });
+  // Folders of jobs that ended, were cancelled or went to another runner while this
+  // supervisor was away or cut off: their work (and the secrets in it) goes. One sweep at a time.
+  let sweeping: Promise<void> = Promise.resolve();
+  const sweepAbort = new AbortController();
+  const sweepFolders = () => {
+    sweeping = sweeping.then(() =>
+      sweepJobFolders(config.SPEDY_JOBS_DIR, (jobIds) => heldJobStatuses(http, runnerId, jobIds, sweepAbort.signal), (jobId) => pool.activeJobIds().includes(jobId))
+        .then((removed) => void (removed.length > 0 && log.info({ jobs: removed }, 'removed the work of jobs that are final or no longer this runner’s')))
+        .catch((error: unknown) => log.warn({ err: toError(error).message }, 'could not check the job folders against the platform')),
+    );
+  };
   // Connected (again): whatever waits may be ours. The platform offers too; a claim decides.
   // Ticket changes announced while the socket was away were missed: read every ticket afresh.
   socket.onWelcome(() => {
     boardTools.dropTicketContext();
     pool.askForWork();
+    sweepFolders();
   });
 
   const heartbeatMs = deps.heartbeatIntervalMs ?? Math.min(maxHeartbeatIntervalMs, registration.heartbeatIntervalSeconds * 1000);
@@ -150,6 +162,7 @@ export async function startSupervisor(
   }, heartbeatMs);
 
   pool.askForWork();
+  sweepFolders();
 
   // What finished jobs left (their masked event logs) goes after SPEDY_JOB_LOG_RETENTION_DAYS.
   const pruneLogs = () =>
@@ -175,6 +188,8 @@ export async function startSupervisor(
         clearInterval(pruning);
         await pool.shutdown(shutdownGraceMs);
         await socket.close();
+        sweepAbort.abort();
+        await sweeping;
         await boardTools.close();
         secrets.stop();
         log.info({}, 'supervisor stopped');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventLogName, openEventLog, pruneJobLogs, removeJobWork } from './job-folder.ts';
+import { eventLogName, openEventLog, pruneJobLogs, removeJobWork, sweepJobFolders } from './job-folder.ts';
 
 const roots: string[] = [];
 function jobsDir(): string {
@@ -49,5 +49,34 @@ describe('a job’s folder on the runner', () => {
 
     expect(removed).toEqual(['job_old']);
     expect(fs.readdirSync(dir).sort()).toEqual(['job_recent', 'job_running', 'job_stopped']);
+  });
+
+  it('removes the work of jobs the platform counts as final or not this runner’s, keeping held Stopped and Waiting ones and those that run here', async () => {
+    const dir = jobsDir();
+    const ids = ['completed', 'cancelled', 'reassigned', 'stopped', 'waiting', 'running_here', 'log_only'];
+    for (const id of ids) {
+      fs.mkdirSync(path.join(dir, id, 'home', '.claude'), { recursive: true });
+      fs.writeFileSync(path.join(dir, id, eventLogName), '{}\n');
+    }
+    fs.rmSync(path.join(dir, 'log_only', 'home'), { recursive: true });
+    fs.mkdirSync(path.join(dir, '.board-tools'));
+    fs.writeFileSync(path.join(dir, '.board-tools', 'tools.mjs'), '');
+    const asked: string[][] = [];
+    // The platform's answer: the jobs this runner holds, with their status ('reassigned' is another runner's).
+    const held = { completed: 'completed', cancelled: 'failed', stopped: 'stopped', waiting: 'waiting_for_input', running_here: 'running' } as const;
+    const removed = await sweepJobFolders(
+      dir,
+      async (jobIds) => {
+        asked.push(jobIds);
+        return jobIds.flatMap((id) => (id in held ? [{ id, status: held[id as keyof typeof held] }] : []));
+      },
+      (jobId) => jobId === 'running_here',
+    );
+
+    expect(asked.map((jobIds) => [...jobIds].sort())).toEqual([['cancelled', 'completed', 'reassigned', 'stopped', 'waiting']]);
+    expect(removed.sort()).toEqual(['cancelled', 'completed', 'reassigned']);
+    for (const id of removed) expect(fs.readdirSync(path.join(dir, id))).toEqual([eventLogName]);
+    for (const id of ['stopped', 'waiting', 'running_here']) expect(fs.readdirSync(path.join(dir, id)).sort()).toEqual([eventLogName, 'home']);
+    expect(fs.readdirSync(path.join(dir, '.board-tools'))).toEqual(['tools.mjs']);
   });
 });
