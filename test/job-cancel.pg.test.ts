@@ -13,7 +13,7 @@ import { mutators } from '../zero/mutators.ts';
 import { queries } from '../zero/queries.ts';
 import { sql } from './support/db.ts';
 import { createProject, newMember, serverVerdict, type Member } from './support/fixtures.ts';
-import { containersOf, eventsOf, jobIn, latestJob, poll, startTestRunner, startTicket, ticketState, type TestRunner } from './support/jobs.ts';
+import { codingStage, containersOf, eventsOf, jobIn, latestJob, poll, startTestRunner, startTicket, ticketState, whenMemberSees, type TestRunner } from './support/jobs.ts';
 import { testStack } from './support/stack-env.ts';
 import { waitForData } from './support/zero-client.ts';
 
@@ -45,19 +45,7 @@ async function useTeam(project: Project, name: string, requiredLabels: string[],
   expect(await serverVerdict(owner.zero.mutate(mutators.buildSettings.setProjectRunner({ projectID: project.id, teamID: id, triggerOnStatus: 'auto' })))).toBeNull();
 }
 
-function stage(id: string, partial: Partial<StageConfig> & Pick<StageConfig, 'name'>): StageConfig {
-  return { ...presets.code_runner.pipeline().steps[1]!.stages[0]!, id, type: 'coding', ...partial };
-}
-
-/** The mutators check the job the member's client sees, as the job page does. */
-async function whenClientSees(jobId: string, status: string) {
-  const view = owner.zero.materialize(queries.runners.job({ orgID: owner.orgID, jobID: jobId }));
-  try {
-    await waitForData(view, (job) => job?.status === status, 30_000);
-  } finally {
-    view.destroy();
-  }
-}
+const whenClientSees = (jobId: string, status: string) => whenMemberSees(owner, jobId, status);
 
 async function moveTicket(project: Project, ticketId: string, statusName: string) {
   const status = project.statuses.find((s) => s.name === statusName)!;
@@ -69,7 +57,7 @@ beforeAll(async () => {
   idle = await createProject(owner, 'CNI');
   worked = await createProject(owner, 'CNW');
   await owner.zero.preload(queries.teams.list({ orgID: owner.orgID })).complete;
-  await useTeam(idle, 'Nobody Home', ['no-runner-has-this'], [stage('work', { name: 'Work' })]);
+  await useTeam(idle, 'Nobody Home', ['no-runner-has-this'], [codingStage('work', { name: 'Work' })]);
 }, 60_000);
 
 afterAll(async () => {
@@ -155,7 +143,7 @@ describe('jobs a runner holds', () => {
 
   it('a running job is cancelled through its runner: the container goes, the job fails with the person’s name, the ticket gets the failure status and the badge', async () => {
     if (!runner) throw new Error('the demo runner is not running');
-    await useTeam(worked, 'Slow Cancellers', ['demo'], [stage('wait', { name: 'Wait [scenario:slow]', allowedTools: ['Bash'] })]);
+    await useTeam(worked, 'Slow Cancellers', ['demo'], [codingStage('wait', { name: 'Wait [scenario:slow]', allowedTools: ['Bash'] })]);
     const ticketId = await startTicket(owner, worked, 'Cancel me while I work');
     const running = await jobIn(ticketId, ['running']);
     await poll('the agent running sleep', async () => ((await eventsOf(running.id, 'tool_call')).some((call) => call.name === 'Bash') ? true : undefined), 60_000);

@@ -8,7 +8,7 @@ import Docker from 'dockerode';
 import { nanoid } from 'nanoid';
 import { rankBetween } from '../lib/tickets/rank.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PipelineConfig, StageConfig } from '../lib/teams/pipeline.ts';
+import type { PipelineConfig } from '../lib/teams/pipeline.ts';
 import { presets, type PresetId } from '../lib/teams/presets.ts';
 import { continuePrompt } from '../supervisor/agent/stage-prompt.ts';
 import { askUserQuestion } from '../test-kit/model-server/scenarios.ts';
@@ -16,7 +16,7 @@ import { mutators } from '../zero/mutators.ts';
 import { queries } from '../zero/queries.ts';
 import { sql } from './support/db.ts';
 import { createProject, createTicket, newMember, serverVerdict, type Member } from './support/fixtures.ts';
-import { containersOf as containersOfJob, eventsOf, jobIn, latestJob, poll, startTestRunner, startTicket, ticketState, type TestRunner } from './support/jobs.ts';
+import { codingStage, containersOf as containersOfJob, eventsOf, jobIn, latestJob, poll, startTestRunner, startTicket, ticketState, whenMemberSees, type TestRunner } from './support/jobs.ts';
 import { testStack } from './support/stack-env.ts';
 import { waitForData } from './support/zero-client.ts';
 
@@ -62,19 +62,7 @@ async function useTeam(name: string, preset: PresetId, edit: (pipeline: Pipeline
   return { id, handle };
 }
 
-function stage(id: string, partial: Partial<StageConfig> & Pick<StageConfig, 'name'>): StageConfig {
-  return { ...presets.code_runner.pipeline().steps[1]!.stages[0]!, id, type: 'coding', ...partial };
-}
-
-/** The mutators check the job the member's client sees, as the job page does. */
-async function whenClientSees(jobId: string, status: string) {
-  const view = owner.zero.materialize(queries.runners.job({ orgID: owner.orgID, jobID: jobId }));
-  try {
-    await waitForData(view, (job) => job?.status === status, 30_000);
-  } finally {
-    view.destroy();
-  }
-}
+const whenClientSees = (jobId: string, status: string) => whenMemberSees(owner, jobId, status);
 
 async function respond(jobId: string, action: 'input' | 'approve' | 'continue', text?: string) {
   await whenClientSees(jobId, action === 'continue' ? 'stopped' : 'waiting_for_input');
@@ -100,7 +88,7 @@ describe('the paths of a job, through the platform', () => {
   it('fails when a validation command still fails after the retries, naming it; the ticket goes to the failure status', async () => {
     expect(runner, 'the runner (Docker, test kit, supervisor) must start').not.toBeNull();
     await useTeam('Strict Checkers', 'code_runner', (pipeline) => {
-      pipeline.steps = [{ id: 'step-implement', stages: [stage('implement', { name: 'Implement [scenario:fail-validation]', validationCommands: ['node hello.js'], maxRetries: 1 })] }];
+      pipeline.steps = [{ id: 'step-implement', stages: [codingStage('implement', { name: 'Implement [scenario:fail-validation]', validationCommands: ['node hello.js'], maxRetries: 1 })] }];
     });
     const ticketId = await startTicket(owner, project, 'Add a greeting script');
 
@@ -128,8 +116,8 @@ describe('the paths of a job, through the platform', () => {
   it('waits for approval with the plan, then carries on in the planner’s session and opens a pull request', async () => {
     await useTeam('Careful Builders', 'code_runner', (pipeline) => {
       pipeline.steps = [
-        { id: 'step-plan', stages: [stage('plan', { name: 'Plan [scenario:plan-then-build]', type: 'planning', role: 'planner', allowedTools: ['Read', 'Grep', 'Glob'] })] },
-        { id: 'step-build', stages: [stage('build', { name: 'Build', requireApproval: true })] },
+        { id: 'step-plan', stages: [codingStage('plan', { name: 'Plan [scenario:plan-then-build]', type: 'planning', role: 'planner', allowedTools: ['Read', 'Grep', 'Glob'] })] },
+        { id: 'step-build', stages: [codingStage('build', { name: 'Build', requireApproval: true })] },
       ];
     });
     const ticketId = await startTicket(owner, project, 'Greet the visitors');
@@ -156,7 +144,7 @@ describe('the paths of a job, through the platform', () => {
 
   it('waits for the answer to the agent’s question and resumes the same session with it', async () => {
     await useTeam('Curious Coders', 'code_runner', (pipeline) => {
-      pipeline.steps = [{ id: 'step-implement', stages: [stage('implement', { name: 'Implement [scenario:ask-question]' })] }];
+      pipeline.steps = [{ id: 'step-implement', stages: [codingStage('implement', { name: 'Implement [scenario:ask-question]' })] }];
     });
     const ticketId = await startTicket(owner, project, 'Pick a greeting');
 
@@ -177,7 +165,7 @@ describe('the paths of a job, through the platform', () => {
 
   it('Stop ends the stage’s container within 10 s; Continue resumes the session and the job finishes', async () => {
     await useTeam('Slow Movers', 'code_runner', (pipeline) => {
-      pipeline.steps = [{ id: 'step-wait', stages: [stage('wait', { name: 'Wait [scenario:slow]', allowedTools: ['Bash'] })] }];
+      pipeline.steps = [{ id: 'step-wait', stages: [codingStage('wait', { name: 'Wait [scenario:slow]', allowedTools: ['Bash'] })] }];
     });
     const ticketId = await startTicket(owner, project, 'Take your time');
 
@@ -206,7 +194,7 @@ describe('the paths of a job, through the platform', () => {
 
   it('Stop while waiting for an answer; Continue asks the question again, and the answer resumes the session', async () => {
     await useTeam('Patient Askers', 'code_runner', (pipeline) => {
-      pipeline.steps = [{ id: 'step-implement', stages: [stage('implement', { name: 'Implement [scenario:ask-question]' })] }];
+      pipeline.steps = [{ id: 'step-implement', stages: [codingStage('implement', { name: 'Implement [scenario:ask-question]' })] }];
     });
     const ticketId = await startTicket(owner, project, 'Pick a greeting, later');
 

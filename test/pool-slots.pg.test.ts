@@ -15,17 +15,11 @@ import { newRunnerOrg, sampleSnapshot, type RunnerOrg } from './support/runners.
 import { testStack } from './support/stack-env.ts';
 import { poll } from './support/poll.ts';
 import { loadSupervisorConfig } from '../supervisor/config.ts';
+import { plannedJobs, type Plan } from './support/supervisor/planned-jobs.ts';
 import { startSupervisor, type Supervisor } from '../supervisor/main.ts';
-import type { JobRunner } from '../supervisor/runner/job-lifecycle.ts';
-import type { JobContext } from '../supervisor/runner/job-context.ts';
 
-type Plan = (ctx: JobContext) => Promise<void>;
-const plans = new Map<string, Plan>();
-const fakeRunJob: JobRunner = async (ctx) => {
-  const plan = plans.get(ctx.job.title);
-  if (!plan) throw new Error(`no plan for ${ctx.job.title}`);
-  await plan(ctx);
-};
+/** What the fake runner does for a job, chosen by the job's title. */
+const { plans, runJob: fakeRunJob } = plannedJobs();
 
 let org: RunnerOrg;
 let jobsDir: string;

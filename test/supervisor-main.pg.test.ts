@@ -19,8 +19,8 @@ import { sql } from './support/db.ts';
 import { newRunnerOrg, sampleSnapshot, type RunnerOrg } from './support/runners.ts';
 import { testStack } from './support/stack-env.ts';
 import { loadSupervisorConfig } from '../supervisor/config.ts';
+import { plannedJobs, type Plan } from './support/supervisor/planned-jobs.ts';
 import { startSupervisor, supervisorVersion, type Supervisor } from '../supervisor/main.ts';
-import type { JobRunner } from '../supervisor/runner/job-lifecycle.ts';
 import type { JobContext } from '../supervisor/runner/job-context.ts';
 import { poll } from './support/poll.ts';
 
@@ -29,13 +29,7 @@ const localKey = 'sk-ant-api03-local-override-0123456789abcdef';
 const npmToken = 'npm-token-from-the-vault-0123456789';
 
 /** What the fake runner does for a job, chosen by the job's title. */
-type Plan = (ctx: JobContext) => Promise<void>;
-const plans = new Map<string, Plan>();
-const fakeRunJob: JobRunner = async (ctx) => {
-  const plan = plans.get(ctx.job.title);
-  if (!plan) throw new Error(`no plan for ${ctx.job.title}`);
-  await plan(ctx);
-};
+const { plans, runJob: fakeRunJob } = plannedJobs();
 
 let org: RunnerOrg;
 let supervisor: Supervisor;

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fromSupervisorRoot } from '../paths.ts';
 import { CancelReason } from './cancel-reason.ts';
 import { removeOrphans } from './remove.ts';
-import { testContainerLimits } from '../../test/support/supervisor/runner-test-kit.ts';
 import { ContainerLabel, startContainer, type StageContainerSpec } from './stage-container.ts';
+import { collectLines, testStageSpec } from '../../test/support/supervisor/stage-containers.ts';
 
 const docker = new Docker({ socketPath: inject('dockerSocket') });
 const image = inject('runnerImage');
@@ -15,25 +15,9 @@ const image = inject('runnerImage');
 const suiteJob = `test-${randomBytes(4).toString('hex')}`;
 const workDir = fromSupervisorRoot('.test-data', 'docker-tests', suiteJob);
 
-function spec(cmd: string[], overrides: Partial<StageContainerSpec> = {}): StageContainerSpec {
-  return {
-    image,
-    cmd,
-    env: {},
-    binds: [],
-    workingDir: '/workspace',
-    user: '1000:1000',
-    labels: { [ContainerLabel.job]: suiteJob, [ContainerLabel.stage]: 'test' },
-    limits: testContainerLimits,
-    ...overrides,
-  };
-}
-
-async function collect(lines: AsyncIterable<string>): Promise<string[]> {
-  const all: string[] = [];
-  for await (const line of lines) all.push(line);
-  return all;
-}
+const spec = (cmd: string[], overrides: Partial<StageContainerSpec> = {}) =>
+  testStageSpec({ image, job: suiteJob, stage: 'test', workingDir: '/workspace' }, cmd, overrides);
+const collect = collectLines;
 
 /** Runs a command to its end and returns its exit code and output. */
 async function run(cmd: string[], overrides: Partial<StageContainerSpec> = {}) {

@@ -13,6 +13,7 @@ import { removeOrphans } from '../container/remove.ts';
 import { ContainerLabel, startContainer, type StageContainerSpec } from '../container/stage-container.ts';
 import { openJobSockets, type JobSockets } from './job-sockets.ts';
 import { installRelayScript, relayPorts } from './relay.ts';
+import { collectLines, testStageSpec } from '../../test/support/supervisor/stage-containers.ts';
 
 // "Containers are contained": a stage container has no network but its own loopback, where
 // the relay gives it the job's sockets. Listeners the test starts on the host's loopback and
@@ -57,25 +58,9 @@ function tcpFromHost(host: string, port: number): Promise<string> {
   });
 }
 
-function spec(cmd: string[], overrides: Partial<StageContainerSpec> = {}): StageContainerSpec {
-  return {
-    image,
-    cmd,
-    env: {},
-    binds: [],
-    workingDir: '/tmp',
-    user: '1000:1000',
-    labels: { [ContainerLabel.job]: suiteJob, [ContainerLabel.stage]: 'contain' },
-    limits: testContainerLimits,
-    ...overrides,
-  };
-}
-
-async function collect(lines: AsyncIterable<string>): Promise<string[]> {
-  const all: string[] = [];
-  for await (const line of lines) all.push(line);
-  return all;
-}
+const spec = (cmd: string[], overrides: Partial<StageContainerSpec> = {}) =>
+  testStageSpec({ image, job: suiteJob, stage: 'contain', workingDir: '/tmp' }, cmd, overrides);
+const collect = collectLines;
 
 /** Everything the probe inside the container found, printed as one JSON line. */
 const probeScript = `

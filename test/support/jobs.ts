@@ -7,7 +7,11 @@ import { rankBetween } from '../../lib/tickets/rank.ts';
 import { startDemoRunner, type DemoRunner } from '../../stack/demo-runner.ts';
 import type { Scenario } from '../../test-kit/model-server/scenario.ts';
 import { ContainerLabel } from '../../supervisor/container/stage-container.ts';
+import type { StageConfig } from '../../lib/teams/pipeline.ts';
+import { presets } from '../../lib/teams/presets.ts';
 import { mutators } from '../../zero/mutators.ts';
+import { queries } from '../../zero/queries.ts';
+import { waitForData } from './zero-client.ts';
 import { sql } from './db.ts';
 import { poll } from './poll.ts';
 import { createTicket, serverVerdict, type createProject, type Member } from './fixtures.ts';
@@ -104,4 +108,19 @@ export function containersOf(docker: Docker, jobId: string) {
 export async function eventsOf(jobId: string, type: string): Promise<Record<string, unknown>[]> {
   const rows = await sql<{ payload: Record<string, unknown> }>(testStack().databaseUrl, 'SELECT payload FROM job_event WHERE job_id = $1 AND type = $2 ORDER BY seq', [jobId, type]);
   return rows.map((row) => row.payload);
+}
+
+/** A coding stage of the Code Runner preset, with `partial` on top. */
+export function codingStage(id: string, partial: Partial<StageConfig> & Pick<StageConfig, 'name'>): StageConfig {
+  return { ...presets.code_runner.pipeline().steps[1]!.stages[0]!, id, type: 'coding', ...partial };
+}
+
+/** Waits until the job a member's client sees has `status` (the mutators check that job, as the job page does). */
+export async function whenMemberSees(member: Member, jobId: string, status: string): Promise<void> {
+  const view = member.zero.materialize(queries.runners.job({ orgID: member.orgID, jobID: jobId }));
+  try {
+    await waitForData(view, (job) => job?.status === status, 30_000);
+  } finally {
+    view.destroy();
+  }
 }
