@@ -16,6 +16,7 @@ import { MigrationBanner } from './migration-banner';
 import { RunnerTokens } from './runner-tokens';
 import { ScriptedModelBadge } from '@/components/jobs/scripted-model-badge';
 import { SettingsTable } from '@/components/settings/settings-table';
+import { holdsPoolSlot, type JobStatus } from '@spedy/protocol/job-status';
 
 export function RunnersTab(props: { createdToken: CreatedToken | null; onCreatedTokenChange: (token: CreatedToken | null) => void }) {
   return (
@@ -88,7 +89,7 @@ function RunnerList() {
                 </div>
               </td>
               <td className="px-3 py-2 whitespace-nowrap" data-testid="runner-active-jobs">
-                {r.jobs.length} running
+                {runnerLoad(r.jobs)}
               </td>
               <td className="px-3 py-2">
                 <RelativeTime at={r.lastHeartbeatAt} />
@@ -116,4 +117,11 @@ function RunnerList() {
       )}
     </section>
   );
+}
+
+/** "2 running · 1 waiting": jobs waiting for a person or a slot take none of the runner's pool. */
+function runnerLoad(jobs: readonly { status: string }[]): string {
+  const running = jobs.filter((j) => holdsPoolSlot(j.status as JobStatus)).length;
+  const waiting = jobs.length - running;
+  return waiting > 0 ? `${running} running · ${waiting} waiting` : `${running} running`;
 }
