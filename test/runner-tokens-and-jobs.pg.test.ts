@@ -2,6 +2,7 @@ import { defineMutator, defineMutators } from '@rocicorp/zero';
 import { nanoid } from 'nanoid';
 import pg from 'pg';
 import { runnerControlChannel } from '../lib/jobs/notices.ts';
+import { poll } from './support/poll.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobSnapshot } from '@spedy/protocol/wire';
 import { mutators } from '../zero/mutators.ts';
@@ -39,8 +40,8 @@ async function asHostileMember<T>(act: (zero: ReturnType<typeof connectZero>) =>
   }
 }
 
-/** Collects the runner-control notices PostgreSQL delivers while `act` runs (they go out on commit). */
-async function noticesDuring(act: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+/** Collects the runner-control notices PostgreSQL delivers while `act` runs (they go out on commit), until one is `awaited`. */
+async function noticesDuring(act: () => Promise<unknown>, awaited: Record<string, unknown>): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: testStack().databaseUrl });
   await client.connect();
   const seen: Record<string, unknown>[] = [];
@@ -48,7 +49,7 @@ async function noticesDuring(act: () => Promise<unknown>): Promise<Record<string
   try {
     await client.query(`LISTEN ${runnerControlChannel}`);
     await act();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await poll('the notice', async () => seen.some((notice) => Object.entries(awaited).every(([key, value]) => notice[key] === value)), 10_000, 20);
     return seen;
   } finally {
     await client.end();
@@ -117,7 +118,7 @@ describe('runner tokens', () => {
     );
     expect((await db<{ revoked_at: number | null }>('SELECT revoked_at FROM runner_token WHERE id = $1', [id]))[0].revoked_at).toBeNull();
 
-    const notices = await noticesDuring(async () => expect(await serverVerdict(owner.zero.mutate(mutators.runnerToken.revoke({ id })))).toBeNull());
+    const notices = await noticesDuring(async () => expect(await serverVerdict(owner.zero.mutate(mutators.runnerToken.revoke({ id })))).toBeNull(), { kind: 'token-revoked', tokenId: id });
     // The runner platform closes the sockets opened with the token.
     expect(notices).toContainEqual({ kind: 'token-revoked', tokenId: id });
     expect((await db<{ revoked_at: number | null }>('SELECT revoked_at FROM runner_token WHERE id = $1', [id]))[0].revoked_at).toBeGreaterThan(0);
@@ -202,7 +203,7 @@ describe('manual jobs', () => {
     // The client checks the job it sees, so wait until the running job has replicated to it.
     const view = owner.zero.materialize(queries.runners.job({ orgID: owner.orgID, jobID: id }));
     await waitForData(view, (job) => job?.status === 'running');
-    const notices = await noticesDuring(async () => expect(await serverVerdict(owner.zero.mutate(mutators.job.stop({ id })))).toBeNull());
+    const notices = await noticesDuring(async () => expect(await serverVerdict(owner.zero.mutate(mutators.job.stop({ id })))).toBeNull(), { kind: 'control', jobId: id, action: 'stop' });
     expect(notices).toContainEqual({ kind: 'control', runnerId, jobId: id, action: 'stop' });
     expect((await db<{ status: string }>('SELECT status FROM job WHERE id = $1', [id]))[0].status).toBe('stopped');
   });
@@ -223,6 +224,7 @@ describe('answering a paused job', () => {
     await waitForData(view, (job) => job?.status === 'waiting_for_input');
     const notices = await noticesDuring(async () =>
       expect(await serverVerdict(owner.zero.mutate(mutators.job.respond({ id, action: 'input', text: 'Use PostgreSQL 16' })))).toBeNull(),
+      { kind: 'control', jobId: id, action: 'input' },
     );
     expect(notices).toContainEqual(expect.objectContaining({ kind: 'control', runnerId, jobId: id, action: 'input' }));
     // The answer itself waits in PostgreSQL until the runner acknowledges it.

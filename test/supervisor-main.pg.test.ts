@@ -202,11 +202,17 @@ describe('supervisor', () => {
   it('takes waiting work when a slot frees, never more jobs than its pool size', async () => {
     let running = 0;
     let most = 0;
+    // The first jobs hold their slots until the pool is full, so a pool that ran fewer at once would never finish.
+    let poolFull!: () => void;
+    const full = new Promise<void>((resolve) => {
+      poolFull = resolve;
+    });
     const plan: Plan = async (ctx) => {
       running++;
       most = Math.max(most, running);
+      if (running === 2) poolFull();
       await ctx.reportStatus('preparing');
-      await sleep(300);
+      await full;
       running--;
       await ctx.reportStatus('failed', { reason: 'done' });
     };
