@@ -8,7 +8,7 @@
 import type { McpServerCredentials } from '@spedy/protocol/wire';
 import type { Log } from '../log.ts';
 import type { RunnerSecrets } from '../secrets.ts';
-import { findSecrets, maskAcross, maskDeep, maskSecrets, StreamMasker, type SecretFormKind } from './mask.ts';
+import { findSecrets, maskAcross, maskDeep, maskSecrets, type SecretFormKind } from './mask.ts';
 
 /** A status report's details as they leave the supervisor: masked, the reason bounded. */
 export type StatusDetails = { reason?: string; result?: Record<string, unknown> };
@@ -72,11 +72,6 @@ export class JobSecrets {
   /** Texts that read as one (an agent's consecutive messages) masked together, each kept apart (mask.ts). */
   maskAcross(pieces: readonly string[]): string[] {
     return maskAcross(pieces, this.values());
-  }
-
-  /** A masker for text that arrives in chunks: a value split between two chunks is still hidden. */
-  streamMasker(): StreamMasker {
-    return new StreamMasker(() => this.values());
   }
 
   /** Which secrets `text` holds, in what form, by name (never the value). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findSecrets, maskAcross, maskSecrets, secretForms, StreamMasker } from './mask.ts';
+import { findSecrets, maskAcross, maskSecrets, secretForms } from './mask.ts';
 
 describe('maskSecrets', () => {
   it('hides every secret of 8 characters or more, wherever it appears', () => {
@@ -66,28 +66,6 @@ describe('maskSecrets in the forms an agent can turn a value into', () => {
   it('gives no forms for a value too short to mask', () => {
     expect(secretForms('short')).toEqual([]);
     expect(secretForms('long-enough').map((form) => form.kind)).toContain('base64');
-  });
-});
-
-describe('StreamMasker', () => {
-  it('hides a value split across chunks of any size, and passes everything else on unchanged', () => {
-    const secret = 'ghs_0123456789abcdefXYZ';
-    const text = `The token is ${secret} and its base64 is ${Buffer.from(secret).toString('base64')}; done.`;
-    for (const size of [1, 3, 7, 16, 1000]) {
-      const stream = new StreamMasker(() => [secret]);
-      let out = '';
-      for (let i = 0; i < text.length; i += size) out += stream.push(text.slice(i, i + size));
-      out += stream.end();
-      expect(out).toBe(maskSecrets(text, [secret]));
-      // The last base64 characters also depend on what follows the value: they stay.
-      expect(out).toMatch(/^The token is •••• and its base64 is ••••.{0,3}; done\.$/);
-    }
-  });
-
-  it('passes text on as it comes when there are no secrets', () => {
-    const stream = new StreamMasker(() => []);
-    expect(stream.push('abc')).toBe('abc');
-    expect(stream.end()).toBe('');
   });
 });
 

@@ -71,8 +71,6 @@ export interface CompiledSecrets {
   pattern: RegExp | null;
   /** Each form's text → the value it came from and how. */
   origins: Map<string, { value: string; kind: SecretFormKind }>;
-  /** The longest text a match can span (line breaks included): what a stream holds back. */
-  longestMatch: number;
 }
 
 /**
@@ -95,11 +93,9 @@ export function compileSecrets(secrets: readonly string[]): CompiledSecrets {
     }
     // Longest first, so a secret that contains another is hidden whole.
     forms.sort((a, b) => b.text.length - a.text.length);
-    const longest = forms[0]?.text.length ?? 0;
     const compiled: CompiledSecrets = {
       pattern: forms.length === 0 ? null : new RegExp(forms.map(formPattern).join('|'), 'g'),
       origins,
-      longestMatch: longest * 3,
     };
     entry = { length: secrets.length, compiled };
     prepared.set(secrets, entry);
@@ -124,47 +120,6 @@ export function findSecrets(text: string, secrets: readonly string[]): { value: 
     if (origin && !found.has(origin.value)) found.set(origin.value, origin);
   }
   return [...found.values()];
-}
-
-/**
- * Masks text that arrives in chunks (a container's output, a streamed body), where a value may
- * be split between two chunks: the end of each chunk that could still be the start of a
- * secret is held back until the next chunk, or end().
- */
-export class StreamMasker {
-  private carry = '';
-
-  constructor(private readonly secrets: () => readonly string[]) {}
-
-  /** The masked text that is safe to pass on now. */
-  push(chunk: string): string {
-    const text = this.carry + chunk;
-    const { pattern, longestMatch } = compileSecrets(this.secrets());
-    if (!pattern) {
-      this.carry = '';
-      return text;
-    }
-    // A match starting before `safeEnd` has all the text it could span; one starting later may not.
-    const safeEnd = Math.max(0, text.length - (longestMatch - 1));
-    let out = '';
-    let cut = 0;
-    for (const match of text.matchAll(pattern)) {
-      if (match.index >= safeEnd) break;
-      out += text.slice(cut, match.index) + maskedValue;
-      cut = match.index + match[0].length;
-    }
-    const ready = Math.max(cut, safeEnd);
-    out += text.slice(cut, ready);
-    this.carry = text.slice(ready);
-    return out;
-  }
-
-  /** What was held back, masked. */
-  end(): string {
-    const rest = maskSecrets(this.carry, this.secrets());
-    this.carry = '';
-    return rest;
-  }
 }
 
 /**
