@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeConfig, loadSupervisorConfig, withEnvFile } from './config.ts';
+import { describeConfig, loadSupervisorConfig, supervisorSettingNames, withEnvFile } from './config.ts';
 import { installFolderOf } from './paths.ts';
 
 const token = `rnt_${'ab'.repeat(32)}`;
@@ -63,6 +63,31 @@ describe('supervisor configuration', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('leaves the status listener off unless a port is set, on loopback unless a host is set', () => {
+    const defaults = loadSupervisorConfig(base);
+    expect(defaults.SPEDY_STATUS_PORT).toBeUndefined();
+    expect(defaults.SPEDY_LOG_FORMAT).toBeUndefined();
+    expect(defaults.SPEDY_STATUS_HOST).toBe('127.0.0.1');
+    expect(loadSupervisorConfig({ ...base, SPEDY_STATUS_PORT: '9464', SPEDY_LOG_FORMAT: 'pretty' })).toMatchObject({ SPEDY_STATUS_PORT: 9464, SPEDY_LOG_FORMAT: 'pretty' });
+    expect(loadSupervisorConfig({ ...base, SPEDY_STATUS_PORT: '0' }).SPEDY_STATUS_PORT).toBe(0);
+    expect(() => loadSupervisorConfig({ ...base, SPEDY_STATUS_PORT: '70000' })).toThrow(/SPEDY_STATUS_PORT must be a port number/);
+    expect(() => loadSupervisorConfig({ ...base, SPEDY_LOG_FORMAT: 'xml' })).toThrow(/SPEDY_LOG_FORMAT is json or pretty/);
+  });
+
+  it('documents every setting it reads in the bundle README and .env.example, and no setting it does not read', () => {
+    const bundle = path.join(import.meta.dirname, 'bundle');
+    // The README's settings table: rows starting with | `NAME` |.
+    const readme = new Set([...fs.readFileSync(path.join(bundle, 'README.md'), 'utf8').matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((m) => m[1]));
+    // .env.example: NAME= lines, commented out or not.
+    const example = new Set([...fs.readFileSync(path.join(bundle, '.env.example'), 'utf8').matchAll(/^#? ?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+    const read = new Set<string>(supervisorSettingNames);
+    expect(read.size).toBeGreaterThan(20);
+    expect([...read].filter((name) => !readme.has(name)), 'settings missing from the README table').toEqual([]);
+    expect([...read].filter((name) => !example.has(name)), 'settings missing from .env.example').toEqual([]);
+    expect([...readme].filter((name) => !read.has(name)), 'README rows for settings the supervisor does not read').toEqual([]);
+    expect([...example].filter((name) => name.startsWith('SPEDY_') && !read.has(name)), '.env.example lines for settings the supervisor does not read').toEqual([]);
   });
 
   it('knows the install folder of a package installed with npm', () => {

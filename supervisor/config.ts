@@ -86,6 +86,12 @@ const schema = z.object({
   /** Local mode: the Claude login file (setup.sh mounts it at the same path inside the container). */
   SPEDY_CLAUDE_CREDENTIALS: z.string().trim().min(1).transform((p) => path.resolve(p)).optional(),
   SPEDY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `pretty`: readable lines; `json`: one JSON object a line. Unset: pretty on a terminal, JSON otherwise. */
+  SPEDY_LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'SPEDY_LOG_FORMAT is json or pretty' }).optional(),
+  /** The status listener's port (/healthz, /metrics); unset: no listener; 0: any free port. */
+  SPEDY_STATUS_PORT: z.coerce.number().int().min(0).max(65535, 'SPEDY_STATUS_PORT must be a port number').optional(),
+  /** Where the status listener listens: loopback unless the operator opens it (0.0.0.0 for a scraper on another host). */
+  SPEDY_STATUS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   /** Which of the platform's secrets a value in this process's environment may override (see defaultSecretOverrides). */
   SPEDY_SECRET_OVERRIDES: z
     .string()
@@ -97,6 +103,9 @@ const schema = z.object({
   /** How long the masked event log of a finished job stays in its folder (the rest is removed when the job ends). */
   SPEDY_JOB_LOG_RETENTION_DAYS: z.coerce.number().min(0, 'SPEDY_JOB_LOG_RETENTION_DAYS must be 0 or more').max(3650).default(14),
 });
+
+/** Every variable the supervisor reads (the README and .env.example document each; config.test.ts checks). */
+export const supervisorSettingNames = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
 
 export type SupervisorConfig = z.infer<typeof schema> & {
   /** Non-empty local values of the names SPEDY_SECRET_OVERRIDES lists, which override the platform's secrets (see secrets.ts); never logged. */

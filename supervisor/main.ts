@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type DockerClient from 'dockerode';
-import pino from 'pino';
+import type pino from 'pino';
 import { z } from 'zod';
 import { toError } from '@spedy/protocol/errors';
 import { addBoardComment, createBoardSubticket, getBoardTicket, setBoardStatus } from './api/board.ts';
@@ -11,14 +11,18 @@ import { fetchBootstrap } from './api/bootstrap.ts';
 import { createControlReceiver } from './api/controls.ts';
 import { createPlatformHttp, type PlatformHttp } from './api/http.ts';
 import { fetchJobMcpCredentials } from './api/mcp-credentials.ts';
-import { createPlatform } from './api/platform.ts';
+import { createPlatform, type Platform } from './api/platform.ts';
 import { heldJobStatuses, registerRunner, type Registration } from './api/runners.ts';
 import { connectRunnerSocket, type RunnerSocket } from './api/socket.ts';
+import { findDockerEngine } from './container/docker-probe.ts';
 import { ConfigError, describeConfig, loadSupervisorConfig, type SupervisorConfig } from './config.ts';
 import type { ContainmentSettings } from './egress/job-sockets.ts';
 import { startBoardToolsServer, type BoardToolsServer } from './mcp/board-tools-server.ts';
 import type { BoardApi } from './mcp/tools.ts';
-import type { Log } from './log.ts';
+import { createSupervisorLog, type Log } from './log.ts';
+import { assessHealth } from './operations/health.ts';
+import { observeSupervisor, recordJobStatus } from './operations/metrics.ts';
+import { startStatusServer, type StatusServer } from './operations/status-server.ts';
 import { createPool, type Pool } from './pool.ts';
 import type { JobRunner } from './runner/job-lifecycle.ts';
 import { pruneJobLogs, sweepJobFolders } from './runner/job-folder.ts';
@@ -39,6 +43,8 @@ export type Supervisor = {
   pool: Pool;
   socket: RunnerSocket;
   boardTools: BoardToolsServer;
+  /** The status listener (/healthz, /metrics), when SPEDY_STATUS_PORT is set. */
+  statusUrl: string | null;
   /** Resolves when the supervisor stopped by itself (token refused) or through stop(). */
   stopped: Promise<{ reason: string }>;
   stop(reason?: string): Promise<void>;
@@ -49,16 +55,22 @@ export function supervisorVersion(): string {
   return pkg.version;
 }
 
-export function createLog(level: SupervisorConfig['SPEDY_LOG_LEVEL']): pino.Logger {
-  // Defence in depth: nothing logs these, and if something did they would not be written.
-  return pino({ name: 'supervisor', level, redact: { paths: ['token', 'authorization', '*.token', '*.authorization', 'headers.authorization', 'secrets', 'env'], censor: '[redacted]' } });
+export function createLog(config: Pick<SupervisorConfig, 'SPEDY_LOG_LEVEL' | 'SPEDY_LOG_FORMAT'>): pino.Logger {
+  return createSupervisorLog({ level: config.SPEDY_LOG_LEVEL, format: config.SPEDY_LOG_FORMAT });
 }
 
 export async function startSupervisor(
   config: SupervisorConfig,
-  deps: { runJob: JobRunner; log?: Log; streamer?: Partial<StreamerOptions>; heartbeatIntervalMs?: number },
+  deps: {
+    runJob: JobRunner;
+    log?: Log;
+    streamer?: Partial<StreamerOptions>;
+    heartbeatIntervalMs?: number;
+    /** Whether the engine jobs run in answers (/healthz); unset: not checked (fake jobs). */
+    dockerReachable?: () => Promise<boolean>;
+  },
 ): Promise<Supervisor> {
-  const log: Log = deps.log ?? createLog(config.SPEDY_LOG_LEVEL);
+  const log: Log = deps.log ?? createLog(config);
   log.info(describeConfig(config), 'supervisor starting');
   const http = createPlatformHttp({
     apiUrl: config.SPEDY_API_URL,
@@ -83,6 +95,7 @@ export async function startSupervisor(
     poolSize: config.SPEDY_POOL_SIZE,
   });
   const { runnerId } = registration;
+  let lastPlatformAnswerAt = Date.now();
   log.info({ runnerId, name: config.SPEDY_RUNNER_NAME, poolSize: config.SPEDY_POOL_SIZE }, 'registered; the runner is Online');
 
   const boardTools = await startBoardToolsServer({ api: boardApi(http, runnerId), jobsDir: config.SPEDY_JOBS_DIR, port: config.SPEDY_TOOLS_PORT, log });
@@ -101,7 +114,7 @@ export async function startSupervisor(
       void supervisor.stop(`token refused: ${reason}`);
     },
   });
-  const platform = createPlatform({ http, socket, runnerId });
+  const platform = observedPlatform(createPlatform({ http, socket, runnerId }));
   const pool = createPool({
     size: config.SPEDY_POOL_SIZE,
     jobsDir: config.SPEDY_JOBS_DIR,
@@ -150,6 +163,7 @@ export async function startSupervisor(
     platform
       .heartbeat(reported, acks)
       .then(({ jobs, controls: pending = [] }) => {
+        lastPlatformAnswerAt = Date.now();
         // Controls first: a stored Stop is applied here before reconcile would recover it.
         for (const control of pending) controls.receive(control);
         pool.reconcile(jobs, reported);
@@ -173,6 +187,29 @@ export async function startSupervisor(
   const pruning = setInterval(() => void pruneLogs(), logPruneIntervalMs);
   pruning.unref();
 
+  const unobserve = observeSupervisor({
+    poolSize: config.SPEDY_POOL_SIZE,
+    jobStatuses: () => pool.jobStatuses(),
+    lastHeartbeatAt: () => lastPlatformAnswerAt,
+  });
+  const statusServer: StatusServer | null =
+    config.SPEDY_STATUS_PORT === undefined
+      ? null
+      : await startStatusServer({
+          host: config.SPEDY_STATUS_HOST,
+          port: config.SPEDY_STATUS_PORT,
+          log,
+          health: async () =>
+            assessHealth({
+              stopping: stopping !== null,
+              socketOpen: socket.isOpen(),
+              lastPlatformAnswerAt,
+              heartbeatIntervalMs: heartbeatMs,
+              dockerReachable: deps.dockerReachable ? await deps.dockerReachable() : null,
+              now: Date.now(),
+            }),
+        });
+
   const supervisor: Supervisor = {
     runnerId,
     registration,
@@ -180,6 +217,7 @@ export async function startSupervisor(
     pool,
     socket,
     boardTools,
+    statusUrl: statusServer?.url ?? null,
     stopped,
     stop(reason = 'stopped') {
       stopping ??= (async () => {
@@ -192,6 +230,8 @@ export async function startSupervisor(
         await sweeping;
         await boardTools.close();
         secrets.stop();
+        await statusServer?.close();
+        unobserve();
         log.info({}, 'supervisor stopped');
         resolveStopped({ reason });
       })();
@@ -199,6 +239,23 @@ export async function startSupervisor(
     },
   };
   return supervisor;
+}
+
+/** The platform, counting each status it accepts (claims included) in the metrics. */
+function observedPlatform(platform: Platform): Platform {
+  return {
+    ...platform,
+    claim: async (jobId) => {
+      const job = await platform.claim(jobId);
+      if (job) recordJobStatus(job.status);
+      return job;
+    },
+    reportStatus: async (jobId, status, details) => {
+      const accepted = await platform.reportStatus(jobId, status, details);
+      recordJobStatus(accepted);
+      return accepted;
+    },
+  };
 }
 
 function boardApi(http: PlatformHttp, runnerId: string): BoardApi {
@@ -297,9 +354,9 @@ export async function main(env: Readonly<Record<string, string | undefined>> = p
     }
     throw error;
   }
-  const log = createLog(config.SPEDY_LOG_LEVEL);
+  const log = createLog(config);
   const supervisor = await dockerJobRunner(config, log)
-    .then((runJob) => startSupervisor(config, { runJob, log }))
+    .then((runJob) => startSupervisor(config, { runJob, log, dockerReachable: () => findDockerEngine({ DOCKER_HOST: config.DOCKER_HOST }).then(Boolean) }))
     .catch((error: unknown) => {
       log.fatal({ err: toError(error).message }, 'the supervisor could not start');
       process.exit(1);

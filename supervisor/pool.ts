@@ -16,6 +16,8 @@ import { AbortReason, JobLifecycle, type JobLifecycleDeps } from './runner/job-l
 
 export type Pool = {
   activeJobIds(): string[];
+  /** The status of each job here, slot-holding or parked (the metrics read it). */
+  jobStatuses(): JobStatus[];
   /** An offer from the platform: claim it if a slot is free. */
   offer(jobId: string): void;
   /** Claims waiting work until the slots are full or nothing matches. */
@@ -82,6 +84,7 @@ export function createPool(deps: JobLifecycleDeps & { size: number }): Pool {
 
   const pool: Pool = {
     activeJobIds: () => [...running.keys()],
+    jobStatuses: () => [...running.values()].map((job) => job.lastStatus),
 
     offer(jobId) {
       if (freeSlots() > 0) void claim(jobId);

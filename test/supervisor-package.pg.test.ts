@@ -53,7 +53,7 @@ describe('the supervisor package on a runner host', () => {
     }
     expect(fs.existsSync(path.join(host, 'node_modules', '@spedy', 'supervisor', 'config.test.ts'))).toBe(false);
     // The installer comes with it, setup.sh executable.
-    for (const file of ['Dockerfile', 'README.md']) expect(fs.existsSync(path.join(host, file))).toBe(true);
+    for (const file of ['Dockerfile', 'README.md', '.env.example']) expect(fs.existsSync(path.join(host, file))).toBe(true);
     expect(fs.statSync(path.join(host, 'setup.sh')).mode & 0o111).not.toBe(0);
   });
 

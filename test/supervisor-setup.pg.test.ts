@@ -85,6 +85,13 @@ describe('setup.sh', () => {
     expect(config).toContain('/tmp/spedy-sockets:/tmp/spedy-sockets');
     expect(config).toMatch(/stop_grace_period: 45s/);
     expect(config).toContain('DOCKER_HOST: unix:///var/run/docker.sock');
+    // The healthcheck asks the status listener, on the port .env may change.
+    expect(config).toContain("SPEDY_STATUS_PORT: '9464'");
+    expect(config).toContain('fetch("http://127.0.0.1:9464/healthz")');
+    fs.appendFileSync(path.join(out, '.env'), 'SPEDY_STATUS_PORT=9470\n');
+    const moved = await composeConfig(out);
+    expect(moved).toContain("SPEDY_STATUS_PORT: '9470'");
+    expect(moved).toContain('fetch("http://127.0.0.1:9470/healthz")');
   });
 
   it('in local mode, from stdin, mounts the Claude login', async () => {

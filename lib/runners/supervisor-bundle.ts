@@ -117,8 +117,8 @@ export function runnerHostLock(platformLock: unknown, packed: readonly PackedWor
 
 const packOutput = z.array(z.object({ name: z.string(), version: z.string(), filename: z.string(), integrity: z.string() }));
 
-/** The installer's files (supervisor/bundle/): setup.sh, the supervisor's Dockerfile, its README. */
-const installerFiles = ['setup.sh', 'Dockerfile', 'README.md'] as const;
+/** The installer's files (supervisor/bundle/): setup.sh, the supervisor's Dockerfile, its README and every setting in .env.example. */
+const installerFiles = ['setup.sh', 'Dockerfile', 'README.md', '.env.example'] as const;
 
 /**
  * Writes the bundle into `outDir` (created if missing) from the checkout at `root`: the two

@@ -171,6 +171,15 @@ umask 022
   echo "    stop_grace_period: $stop_grace"
   echo "    environment:"
   echo "      DOCKER_HOST: unix:///var/run/docker.sock"
+  # The status listener (/healthz, /metrics) on the container's loopback, or the host's with
+  # network_mode host: a second runner on this host sets another SPEDY_STATUS_PORT in .env.
+  echo '      SPEDY_STATUS_PORT: "${SPEDY_STATUS_PORT:-9464}"'
+  echo "    healthcheck:"
+  echo '      test: ["CMD", "node", "-e", "fetch(\"http://127.0.0.1:${SPEDY_STATUS_PORT:-9464}/healthz\").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]'
+  echo "      interval: 30s"
+  echo "      timeout: 10s"
+  echo "      retries: 3"
+  echo "      start_period: 60s"
   if [ "$loopback" = 1 ]; then
     echo "    # The platform is on this host's loopback: only the host's network reaches it."
     echo "    network_mode: host"

@@ -9,6 +9,7 @@ import { dockerStatusCode } from '../container/docker-status.ts';
 import { fromSupervisorRoot } from '../paths.ts';
 import { BASE_IMAGE, ensureBaseImage } from './base-image.ts';
 import { RunnerImageError } from './image-error.ts';
+import { recordImageBuild } from '../operations/metrics.ts';
 import { imageExists } from './image-exists.ts';
 import { nodePackage, npmPackage, resolveClaudeBinary, type ClaudeBinary, type PackedPackage } from './inputs.ts';
 import { followProgress } from './progress.ts';
@@ -123,7 +124,7 @@ export async function ensureRunnerImage(options: EnsureRunnerImageOptions): Prom
   building.set(options.docker, builds);
   let build = builds.get(tag);
   if (!build) {
-    build = buildRunnerImage(tag, inputs, { ...options, cacheDir });
+    build = recordImageBuild(buildRunnerImage(tag, inputs, { ...options, cacheDir }));
     builds.set(tag, build);
     build.finally(() => builds.delete(tag)).catch(() => undefined);
   }

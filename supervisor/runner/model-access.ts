@@ -8,6 +8,7 @@
 import { listPriceUsd } from '@spedy/protocol/models';
 import { anthropicApiUrl } from '../egress/model-socket.ts';
 import type { ResponseUsage } from '../model-proxy/model-proxy.ts';
+import { recordModelUsage } from '../operations/metrics.ts';
 import { jobEvent } from './job-events.ts';
 import type { JobRun } from './job-run.ts';
 import { InfrastructureFailure } from './failures.ts';
@@ -46,7 +47,10 @@ export function stageModelAccess(run: JobRun, stageId: string, modelUrl: string)
   const { token, revoke } = proxy.grant({
     apiKey: secrets.ANTHROPIC_API_KEY,
     upstream: run.deps.modelBaseUrl ?? secrets.ANTHROPIC_BASE_URL ?? anthropicApiUrl,
-    onUsage: (usage) => run.emit(responseUsageEvent(stageId, usage)),
+    onUsage: (usage) => {
+      run.emit(responseUsageEvent(stageId, usage));
+      recordModelUsage(usage);
+    },
   });
   run.secrets.add([{ name: 'the model proxy token', value: token }]);
   return { apiKey: token, baseUrl: modelUrl, metered: true, release: revoke };

@@ -13,6 +13,7 @@ import { maxEventSeq } from '@spedy/protocol/wire';
 import { toError } from '@spedy/protocol/errors';
 import { ApiError, backoffDelay, defaultRetryPolicy, isRetryable, type RetryPolicy } from '../api/retry.ts';
 import type { JobEvent } from '../runner/job-context.ts';
+import { recordEventsDelivered } from '../operations/metrics.ts';
 import { prepareEvent, type Mask } from './event-payload.ts';
 
 /** Sends one batch; resolves with the highest sequence number the platform has stored for the job. */
@@ -111,7 +112,9 @@ export function createJobStreamer(options: StreamerOptions): JobStreamer {
 
   function acknowledge(seq: number): void {
     ackedSeq = Math.max(ackedSeq, seq);
+    const queued = queue.length;
     while (queue.length > 0 && queue[0].event.seq <= ackedSeq) queuedBytes -= queue.shift()!.bytes;
+    recordEventsDelivered(queued - queue.length);
     noteDropped();
   }
 
