@@ -8,20 +8,9 @@ import { startAppServer, type AppServerHandle } from '../stack/app-server.ts';
 import { findFreePort } from '../stack/ports.ts';
 import { poll } from './support/poll.ts';
 import { createReadyJobs, newRunnerOrg, openRunnerSocket, registerRunner, type RunnerOrg, type RunnerSocket } from './support/runners.ts';
+import { metricValue } from './support/prometheus-text.ts';
 import { testAppEnv, testStack } from './support/stack-env.ts';
 import { startTcpRelay, type TcpRelay } from './support/tcp-relay.ts';
-
-/** The sum of a metric's samples whose labels include `labels`, from Prometheus' text format. */
-function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([k, v]) => found[k] === v)) sum += Number(match[3]);
-  }
-  return sum;
-}
 
 async function scrape(appUrl: string): Promise<string> {
   const response = await fetch(`${appUrl}/metrics`);

@@ -3,21 +3,10 @@ import type { JobStatus } from '@spedy/protocol/job-status';
 import { listPriceUsd } from '@spedy/protocol/models';
 import { observeSupervisor, recordEventsDelivered, recordImageBuild, recordJobStatus, recordModelUsage, supervisorMetrics } from './metrics.ts';
 import { startStatusServer, type StatusServer } from './status-server.ts';
+import { metricValue as sample } from '../../test/support/prometheus-text.ts';
 import type { Health } from './health.ts';
 
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
-
-/** The value of one sample in the exposition text (0 when absent). */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_]+)(?:\{([^}]*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const have = (match[2] ?? '').split(',').filter(Boolean);
-    if (wanted.every((w) => have.includes(w)) && have.length === wanted.length) return Number(match[3]);
-  }
-  return 0;
-}
 
 let server: StatusServer | null = null;
 afterEach(async () => {
