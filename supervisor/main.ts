@@ -192,23 +192,7 @@ export async function startSupervisor(
     jobStatuses: () => pool.jobStatuses(),
     lastHeartbeatAt: () => lastPlatformAnswerAt,
   });
-  const statusServer: StatusServer | null =
-    config.SPEDY_STATUS_PORT === undefined
-      ? null
-      : await startStatusServer({
-          host: config.SPEDY_STATUS_HOST,
-          port: config.SPEDY_STATUS_PORT,
-          log,
-          health: async () =>
-            assessHealth({
-              stopping: stopping !== null,
-              socketOpen: socket.isOpen(),
-              lastPlatformAnswerAt,
-              heartbeatIntervalMs: heartbeatMs,
-              dockerReachable: deps.dockerReachable ? await deps.dockerReachable() : null,
-              now: Date.now(),
-            }),
-        });
+  let statusServer: StatusServer | null = null;
 
   const supervisor: Supervisor = {
     runnerId,
@@ -217,7 +201,7 @@ export async function startSupervisor(
     pool,
     socket,
     boardTools,
-    statusUrl: statusServer?.url ?? null,
+    statusUrl: null,
     stopped,
     stop(reason = 'stopped') {
       stopping ??= (async () => {
@@ -238,6 +222,28 @@ export async function startSupervisor(
       return stopping;
     },
   };
+  if (config.SPEDY_STATUS_PORT !== undefined) {
+    try {
+      statusServer = await startStatusServer({
+        host: config.SPEDY_STATUS_HOST,
+        port: config.SPEDY_STATUS_PORT,
+        log,
+        health: async () =>
+          assessHealth({
+            stopping: stopping !== null,
+            socketOpen: socket.isOpen(),
+            lastPlatformAnswerAt,
+            heartbeatIntervalMs: heartbeatMs,
+            dockerReachable: deps.dockerReachable ? await deps.dockerReachable() : null,
+            now: Date.now(),
+          }),
+      });
+      supervisor.statusUrl = statusServer.url;
+    } catch (error) {
+      await supervisor.stop('the status listener could not start');
+      throw new Error(`The status listener could not listen on ${config.SPEDY_STATUS_HOST}:${config.SPEDY_STATUS_PORT} (${toError(error).message}): set SPEDY_STATUS_PORT to a free port.`);
+    }
+  }
   return supervisor;
 }
 
