@@ -3,7 +3,7 @@
 // a cap (the raise continues it). No override may go past the team's cost ceiling. Pure rules,
 // shared by the mutator (browser and server) and the server's write (./budget.ts).
 import { z } from 'zod';
-import { isBudgetReachedReason } from '@spedy/protocol/budget';
+import { isBudgetReachedReason, type BudgetFigure } from '@spedy/protocol/budget';
 import type { JobStatus } from '@spedy/protocol/job-status';
 import { jobStatusLabels } from '@spedy/protocol/job-status';
 
@@ -43,5 +43,30 @@ export function ceilingProblem(override: JobBudgetOverride, ceilingUsd: number |
   if (ceilingUsd == null || override.maxCostUsd === undefined) return null;
   if (override.maxCostUsd === null) return `The team's cost ceiling is $${ceilingUsd.toFixed(2)}; set a cost limit up to it.`;
   if (override.maxCostUsd > ceilingUsd) return `$${override.maxCostUsd.toFixed(2)} is above the team's cost ceiling of $${ceilingUsd.toFixed(2)}; ask an administrator to raise the ceiling.`;
+  return null;
+}
+
+// ── A raise at the cap (the Waiting for Input panel, components/jobs/budget-response.tsx) ─
+const limitKeys = { costUsd: 'maxCostUsd', inputTokens: 'maxInputTokens', outputTokens: 'maxOutputTokens', turns: 'maxTurns' } as const satisfies Record<BudgetFigure, keyof JobBudgetOverride>;
+
+/** The override field of the figure that reached its cap. */
+export function limitKeyOf(figure: BudgetFigure): (typeof limitKeys)[BudgetFigure] {
+  return limitKeys[figure];
+}
+
+/** What the raise field starts with: half as much again as the limit, whole for counts, never past the ceiling. */
+export function suggestedRaise(figure: BudgetFigure, limit: number, ceilingUsd: number | null | undefined): number {
+  if (figure !== 'costUsd') return Math.ceil(limit * 1.5);
+  const raised = Math.ceil(limit * 1.5 * 100) / 100;
+  return ceilingUsd == null ? raised : Math.min(raised, ceilingUsd);
+}
+
+/** Why `value` (as typed) is no raise for `figure`, or null. */
+export function raiseProblem(figure: BudgetFigure, value: number, used: number, ceilingUsd: number | null | undefined): string | null {
+  const cost = figure === 'costUsd';
+  if (!Number.isFinite(value) || value <= 0) return cost ? 'Enter a cost limit in US dollars, such as 6.00.' : 'Enter a whole number above 0.';
+  if (!cost && !Number.isInteger(value)) return 'Enter a whole number.';
+  if (value <= used) return `Raise it above what the job used: ${cost ? `$${used.toFixed(2)}` : Math.round(used).toLocaleString('en-US')}.`;
+  if (cost) return ceilingProblem({ maxCostUsd: value }, ceilingUsd);
   return null;
 }
