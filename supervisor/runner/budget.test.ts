@@ -2,6 +2,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startModelServer } from '../../test-kit/model-server/server.ts';
+import { createModelProxy } from '../model-proxy/model-proxy.ts';
+import { responseUsageEvent } from './model-access.ts';
 import { budgetReachedReason, isBudgetReachedReason, type BudgetLimits } from '@spedy/protocol/budget';
 import { BudgetMeter, BudgetReached, recordedUsage, usageOf } from './budget.ts';
 import type { JobEvent } from './job-context.ts';
@@ -113,5 +116,37 @@ describe('the job budget meter', () => {
     expect(budgetReachedReason('outputTokens', 1200, 1000)).toBe('Budget reached: 1,200 output tokens of 1,000');
     expect(isBudgetReachedReason('No progress: `npm test` failed the same way 3 times')).toBe(false);
     expect(isBudgetReachedReason(null)).toBe(false);
+  });
+
+  it('lets the answer that reaches the cap finish through the model proxy, and refuses the next request without asking the model', async () => {
+    const model = await startModelServer();
+    const proxy = createModelProxy();
+    await proxy.listen({ port: 0 });
+    try {
+      // The first edit-and-test answer costs $0.0387 at Sonnet's list prices.
+      const { meter, budgetEvents } = meterWith({ limits: limits({ maxCostUsd: 0.03 }) });
+      const { token } = proxy.grant({ upstream: model.url, admit: () => meter.admit(), onUsage: (usage) => meter.observe(responseUsageEvent('impl', usage)) });
+      const ask = () =>
+        fetch(`${proxy.url}/v1/messages?beta=true`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': token, 'anthropic-version': '2023-06-01' },
+          body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 1000, stream: true, messages: [{ role: 'user', content: '[scenario:edit-and-test] Add a greeting.' }] }),
+        });
+
+      const first = await ask();
+      expect(first.status).toBe(200);
+      expect(await first.text()).toContain('event: message_stop');
+      await expect.poll(() => meter.signal.aborted).toBe(true);
+      expect((meter.signal.reason as BudgetReached).message).toBe('Budget reached: $0.04 of $0.03');
+
+      const next = await ask();
+      expect(next.status).toBe(429);
+      expect(await next.json()).toMatchObject({ error: { message: expect.stringContaining('Budget reached: $0.04 of $0.03') } });
+      expect(model.requests().filter((request) => request.path.startsWith('/v1/messages'))).toHaveLength(1);
+      expect(budgetEvents().map((event) => event.state)).toEqual(['warning']);
+    } finally {
+      await proxy.close();
+      await model.stop();
+    }
   });
 });
