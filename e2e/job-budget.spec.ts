@@ -58,6 +58,7 @@ test('a job paused at its budget: the figures, a raise bounded by the team’s c
   await expect(panel.getByTestId('job-budget-figures')).toContainText('3 of 200');
   const limit = panel.getByLabel('New cost limit (USD)');
   await expect(limit).toHaveValue('6');
+  await expect(panel).toContainText('The team’s ceiling is $8.00.');
 
   // Keyboard only: past the ceiling, then not above what was used, then a raise that goes.
   await limit.fill('9');
