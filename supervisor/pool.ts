@@ -52,7 +52,7 @@ export function createPool(deps: JobLifecycleDeps & { size: number }): Pool {
       const waiting = running.get(job.id);
       if (waiting) {
         // Continued or answered while parked here: it takes a slot again and gets the person's action.
-        waiting.reclaimed(job.status);
+        waiting.reclaimed(job);
         for (const message of awaitingClaim.get(job.id) ?? []) waiting.control(message);
         awaitingClaim.delete(job.id);
         return true;

@@ -5,6 +5,7 @@ import { Textarea } from '@/components/ui/textarea';
 import { useMutate } from '@/components/shell/use-mutate';
 import type { PendingRequest } from '@/lib/jobs/event-feed';
 import { mutators } from '@/zero/mutators';
+import { BudgetResponse } from './budget-response';
 
 type Action = 'input' | 'approve' | 'continue';
 
@@ -12,7 +13,7 @@ type Action = 'input' | 'approve' | 'continue';
  * What a person can tell a paused job: answer the agent's question (the amber "Answers
  * required" panel, without Approve until it is answered), approve its plan, or continue after Stop.
  */
-export function JobResponse({ job, pending }: { job: { id: string; status: string }; pending: PendingRequest }) {
+export function JobResponse({ job, pending }: { job: { id: string; status: string; teamId: string | null }; pending: PendingRequest }) {
   const mutate = useMutate();
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
@@ -41,6 +42,7 @@ export function JobResponse({ job, pending }: { job: { id: string; status: strin
     );
   }
   if (job.status !== 'waiting_for_input') return null;
+  if (pending?.kind === 'budget') return <BudgetResponse job={job} pending={pending} />;
 
   if (pending?.kind === 'plan') {
     return (

@@ -5,6 +5,7 @@
 // heartbeat learns the job is over. Like any failure, the ticket gets the team's failure
 // status and the AI Failed badge.
 import { sql } from 'drizzle-orm';
+import { isBudgetReachedReason } from '@spedy/protocol/budget';
 import { SpedyError } from '@spedy/protocol/errors';
 import { isFinalJobStatus, jobStatusLabels } from '@spedy/protocol/job-status';
 import { sendJobControl } from './control.ts';
@@ -24,7 +25,8 @@ export async function cancelJob(tx: DbOrTx, input: { organizationId: string; job
   const job = await lockJob(tx, input.organizationId, input.jobId);
   if (!job) throw new SpedyError('notFound', 'No such job in this organization.');
   if (isFinalJobStatus(job.status)) throw new SpedyError('invalid', `The job is already ${jobStatusLabels[job.status]}; there is nothing to cancel.`);
-  const reason = await cancelledBy(tx, input.userId);
+  // "End the job" at a budget cap: Failed with the reason it waited with ("Budget reached: $4.02 of $4.00").
+  const reason = (await budgetCapReason(tx, job)) ?? (await cancelledBy(tx, input.userId));
   if (job.runnerId && (await runnerOnline(tx, job.runnerId))) {
     await sendJobControl(tx, { organizationId: job.organizationId, jobId: job.id, action: 'cancel', text: reason });
     return { status: 'cancelling', runnerId: job.runnerId };
@@ -47,6 +49,13 @@ export async function cancelUnclaimedStoppedJob(tx: DbOrTx, input: { ticketId: s
   const reason = `${(await cancelledBy(tx, input.userId)).slice(0, -1)}: the ticket was moved into ${input.statusName} again.`;
   await transitionJob(tx, job, { to: 'failed', reason, keepTicket: true });
   return true;
+}
+
+async function budgetCapReason(tx: DbOrTx, job: LockedJob): Promise<string | null> {
+  if (job.status !== 'waiting_for_input') return null;
+  const { rows } = await tx.execute<{ status_reason: string | null }>(sql`SELECT status_reason FROM job WHERE id = ${job.id}`);
+  const reason = rows[0]?.status_reason ?? null;
+  return isBudgetReachedReason(reason) ? reason : null;
 }
 
 async function runnerOnline(tx: DbOrTx, runnerId: string): Promise<boolean> {

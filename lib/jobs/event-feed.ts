@@ -118,6 +118,10 @@ function toFeedItem(row: JobEventRow, toolNames: Map<string, string>): FeedItem 
       const p = readJobEvent('notice', payload);
       return p && { kind: 'notice', seq, stage: p.stage, message: p.message };
     }
+    case 'budget': {
+      const p = readJobEvent('budget', payload);
+      return p && { kind: 'notice', seq, stage: null, message: p.message };
+    }
     case 'progress':
       // Shown at the top of the job page (latestProgress), not in the feed.
       return 'skip';
@@ -162,16 +166,27 @@ export function stageStates(stages: readonly { id: string; name: string }[], row
 }
 
 // ── What a paused job waits on ─────────────────────────────────────────────────
-export type PendingRequest = { kind: 'question'; question: string; stage: string | null } | { kind: 'plan'; plan: string; stage: string | null } | null;
+export type PendingRequest =
+  | { kind: 'question'; question: string; stage: string | null }
+  | { kind: 'plan'; plan: string; stage: string | null }
+  /** Paused at a budget cap: the figures, and the limits it reached. */
+  | ({ kind: 'budget'; stage: null } & Omit<JobEventPayload<'budget'>, 'state'>)
+  | null;
 
 /**
  * While a job is Waiting for Input, the latest question or plan is what it waits on. A
  * question wins the panel (the spec's amber "Answers required"): approval waits until it
- * is answered.
+ * is answered. A budget cap reached pauses the job the same way (supervisor/runner/budget.ts).
  */
 export function pendingRequest(status: string, rows: readonly JobEventRow[]): PendingRequest {
   if (status !== 'waiting_for_input') return null;
-  const latest = sortedBySeq(rows).reverse().find((row) => row.type === 'question' || row.type === 'plan');
+  const latest = sortedBySeq(rows)
+    .reverse()
+    .find((row) => row.type === 'question' || row.type === 'plan' || (row.type === 'budget' && readJobEvent('budget', row.payload)?.state === 'reached'));
+  if (latest?.type === 'budget') {
+    const { state: _state, ...p } = readJobEvent('budget', latest.payload)!;
+    return { kind: 'budget', stage: null, ...p };
+  }
   if (latest?.type === 'question') {
     const p = readJobEvent('question', latest.payload);
     return p && { kind: 'question', question: p.question, stage: p.stage };

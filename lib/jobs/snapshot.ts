@@ -1,4 +1,5 @@
-// A job's snapshot (pipeline, budget, repositories as they were when it was created). It
+// A job's snapshot (pipeline, budget, repositories as they were when it was created; only the
+// budget may change after, by an override: ./budget.ts). It
 // lives in secure.job_snapshot, outside Zero's replication (migration 0010): the runner gets
 // it with its claim (spedy_claim_jobs), the job page through this read.
 import { sql } from 'drizzle-orm';

@@ -36,8 +36,14 @@ export const pipelineConfig = z.object({
 });
 export type PipelineConfig = z.infer<typeof pipelineConfig>;
 
-export const budgetConfig = z.object({
+export const budgetConfig = z
+  .object({
   maxCostUsd: z.number().positive().max(10_000).nullable(),
+  /**
+   * The most a job of the team may cost when its budget is overridden (created by hand, Ready,
+   * or paused at its cap; lib/jobs/budget.ts); only administrators set it. Unset: no ceiling.
+   */
+  maxCostCeilingUsd: z.number().positive().max(10_000).nullable().optional(),
   maxTurns: z.number().int().positive().max(10_000).nullable(),
   warningThresholdPercent: z.number().int().min(1).max(100),
   maxInputTokens: z.number().int().positive().nullable(),
@@ -46,7 +52,11 @@ export const budgetConfig = z.object({
   stageTimeLimitSeconds: z.number().int().positive().max(7 * 86_400).default(defaultTimeLimits.stageTimeLimitSeconds),
   jobTimeLimitSeconds: z.number().int().positive().max(7 * 86_400).default(defaultTimeLimits.jobTimeLimitSeconds),
   idleLimitSeconds: z.number().int().positive().max(86_400).default(defaultTimeLimits.idleLimitSeconds),
-});
+})
+  .refine((budget) => budget.maxCostCeilingUsd == null || (budget.maxCostUsd !== null && budget.maxCostUsd <= budget.maxCostCeilingUsd), {
+    message: 'Max cost must be set and at most the cost ceiling.',
+    path: ['maxCostUsd'],
+  });
 export type BudgetConfig = z.infer<typeof budgetConfig>;
 
 export const defaultBudget: BudgetConfig = {

@@ -7,6 +7,7 @@
 // readers tolerate what older supervisors left out (a missing stage reads as null).
 // Unknown types and unreadable payloads are the reader's to show by name, never an error.
 import { z } from 'zod';
+import { budgetFigures } from './budget.ts';
 
 /** An event's type name is at most this long (`jobEventInput` in wire.ts refuses longer). */
 export const maxEventTypeLength = 40;
@@ -90,6 +91,17 @@ export const jobEventPayloads = {
   validation: z.object({ stage: stageId, command: z.string(), passed: z.boolean(), exitCode: z.number(), output: z.string().default(''), attempt: z.number() }),
   pull_request: pullRequestPayload,
   notice: z.object({ stage: stageId, message: z.string() }),
+  /**
+   * The job's budget (job-wide, supervisor/runner/budget.ts): a figure passed the warning
+   * threshold, reached its cap (the job waits for a person), or the person raised it.
+   */
+  budget: z.object({
+    state: z.enum(['warning', 'reached', 'raised']),
+    message: z.string(),
+    figure: z.enum(budgetFigures).nullish(),
+    usage: z.object({ costUsd: z.number(), inputTokens: z.number(), outputTokens: z.number(), turns: z.number() }),
+    limits: z.object({ maxCostUsd: z.number().nullable(), maxInputTokens: z.number().nullable(), maxOutputTokens: z.number().nullable(), maxTurns: z.number().nullable() }),
+  }),
   /** Every 30 s while a stage runs: what the job did so far, as one readable line and as figures. */
   progress: z.object({
     summary: z.string(),
@@ -105,7 +117,7 @@ export const jobEventPayloads = {
 export type JobEventType = keyof typeof jobEventPayloads;
 export const jobEventTypes = Object.keys(jobEventPayloads) as JobEventType[];
 /** Events the runner writes itself; the others come from the agent's transcript (`error` from both). */
-export const runnerEventTypes = ['stage', 'plan', 'question', 'validation', 'pull_request', 'notice', 'progress'] as const satisfies readonly JobEventType[];
+export const runnerEventTypes = ['stage', 'plan', 'question', 'validation', 'pull_request', 'notice', 'progress', 'budget'] as const satisfies readonly JobEventType[];
 /** A payload as a reader gets it (defaults filled, a missing stage as null). */
 export type JobEventPayload<T extends JobEventType> = z.output<(typeof jobEventPayloads)[T]>;
 /** A payload as a writer may send it. */

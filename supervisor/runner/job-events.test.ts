@@ -19,6 +19,7 @@ const built = [
   jobEvent.validation('impl', { command: 'npm test', passed: true, exitCode: 0, output: 'ok', attempt: 1 }),
   jobEvent.pullRequest({ repository: 'demo/spedy-demo', url: 'http://x/pr/1', number: 1, branch: 'spedy/x' }),
   jobEvent.notice('Budget at 80%'),
+  jobEvent.budget({ state: 'warning', message: 'Budget at 80%', figure: 'costUsd', usage: { costUsd: 3.2, inputTokens: 1, outputTokens: 1, turns: 1 }, limits: { maxCostUsd: 4, maxInputTokens: null, maxOutputTokens: null, maxTurns: null } }),
   jobEvent.progress({ summary: '0 files touched', filesTouched: [], commandsRun: 0, validation: 'not_run', inputTokens: 0, outputTokens: 0, costUsd: 0 }),
 ];
 

@@ -54,6 +54,8 @@ export const jobEvent = {
     jobEventOf('validation', { stage, ...check }),
   pullRequest: (pr: { repository: string; url: string; number: number; branch: string }): TypedJobEvent<'pull_request'> => jobEventOf('pull_request', pr),
   notice: (message: string, stage: string | null = null): TypedJobEvent<'notice'> => jobEventOf('notice', { stage, message }),
+  /** The job's budget: a warning, a cap reached, a raise (budget.ts). */
+  budget: (budget: JobEventPayloadInput<'budget'>): TypedJobEvent<'budget'> => jobEventOf('budget', budget),
   /** The progress summary (progress.ts). */
   progress: (progress: JobEventPayloadInput<'progress'>): TypedJobEvent<'progress'> => jobEventOf('progress', progress),
 };

@@ -20,7 +20,7 @@ const jobsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spedy-lifecycle-'));
 afterAll(() => fs.rmSync(jobsDir, { recursive: true, force: true }));
 
 /** A job's lifecycle against an in-memory platform, recording what leaves the supervisor in order. */
-async function runLifecycle(runJob: JobRunner) {
+async function runLifecycle(runJob: JobRunner, started: (lifecycle: JobLifecycle) => void = () => undefined) {
   const left: ({ kind: 'status'; status: JobStatus; reason?: string; result?: Record<string, unknown> } | { kind: 'events'; events: JobEventInput[] })[] = [];
   const lines: { level: string; obj: object; msg: string }[] = [];
   const boardTools = { opened: [] as string[], closed: [] as string[] };
@@ -63,6 +63,7 @@ async function runLifecycle(runJob: JobRunner) {
   const lifecycle = new JobLifecycle(job, { jobsDir, platform, secrets, boardTools: tools, runJob, log, runnerToken, streamer: { batchWindowMs: 1 } }, () => {
     ended = true;
   });
+  started(lifecycle);
   await lifecycle.done;
   expect(ended).toBe(true);
   return { left, lines, boardTools, lifecycle };
@@ -119,6 +120,28 @@ describe('a job’s lifecycle', () => {
     const log = fs.readFileSync(path.join(jobDir, 'events.jsonl'), 'utf8');
     expect(log).toContain('printed ••••');
     expect(log).not.toContain(vaultToken);
+  });
+
+  it('takes the budget a person raised while the job waited from the claim that resumes it: the run reads it', async () => {
+    let reclaim: () => void = () => undefined;
+    const seen: (number | null)[] = [];
+    await runLifecycle(
+      async (ctx) => {
+        await ctx.reportStatus('preparing');
+        seen.push(ctx.job.snapshot.budget.maxCostUsd);
+        reclaim();
+        seen.push(ctx.job.snapshot.budget.maxCostUsd);
+        return { status: 'completed', result: {} };
+      },
+      (lifecycle) => {
+        reclaim = () => {
+          const claimed = structuredClone(lifecycle.job);
+          claimed.snapshot.budget.maxCostUsd = 7.5;
+          lifecycle.reclaimed({ ...claimed, status: 'claimed' });
+        };
+      },
+    );
+    expect(seen).toEqual([null, 7.5]);
   });
 
   it('leaves an outcome the work reported itself alone', async () => {

@@ -95,9 +95,13 @@ export class JobLifecycle {
     return this.controller.signal.aborted;
   }
 
-  /** Claimed again by this runner after a person continued or answered it: its status is the claim's. */
-  reclaimed(status: JobStatus): void {
-    this.status = status;
+  /**
+   * Claimed again by this runner after a person continued or answered it: its status is the
+   * claim's, and so is its budget (a person may have raised it; the run reads it live).
+   */
+  reclaimed(claimed: Pick<ClaimedJob, 'status' | 'snapshot'>): void {
+    this.status = claimed.status;
+    this.job.snapshot.budget = claimed.snapshot.budget;
   }
 
   abort(reason: AbortReason): void {

@@ -12,6 +12,7 @@ import type { Log } from '../log.ts';
 import type { BoardToolsMcp } from '../mcp/board-tools-server.ts';
 import type { ModelProxy } from '../model-proxy/model-proxy.ts';
 import type { GitProviderAccess } from '@spedy/protocol/git-providers/access';
+import { BudgetMeter } from './budget.ts';
 import { JobControls } from './controls.ts';
 import type { JobContext, JobEvent } from './job-context.ts';
 import { folderName, jobLayout, type JobLayout } from './job-layout.ts';
@@ -80,6 +81,8 @@ export class JobRun {
   readonly controls: JobControls;
   /** The stage, job and idle limits; waiting for a person or stopped pauses them. */
   readonly limits: JobLimits;
+  /** The job's budget, job-wide: metered usage against the snapshot's limits (budget.ts). */
+  readonly budget: BudgetMeter;
   /** The job's secret set (vault entries, tokens and, once fetched, the MCP credentials) and its masker. */
   readonly secrets: JobSecrets;
   readonly branch: string;
@@ -104,6 +107,8 @@ export class JobRun {
     this.secrets = ctx.secretSet;
     this.secrets.add(bundleSecrets({ env: {}, git: deps.providers }));
     this.limits = new JobLimits(job.snapshot.budget);
+    // Read live: a raise arrives with the claim that resumes the job (job-lifecycle.ts reclaimed).
+    this.budget = new BudgetMeter(() => this.job.snapshot.budget, (event) => this.emit(event));
     this.status = new JobStatusTracker(ctx, (status) => this.limits.statusChanged(status));
     this.controls = new JobControls(ctx);
     this.branch = jobBranchName(job, job.snapshot.ticket);
@@ -140,6 +145,7 @@ export class JobRun {
   emit(event: JobEvent): void {
     this.progress.observe(event);
     this.ctx.emit(event);
+    this.budget.observe(event);
   }
 
   /** The stages that finished, in pipeline order, for the prompts of later stages and the pull request. */

@@ -47,6 +47,8 @@ export function stageModelAccess(run: JobRun, stageId: string, modelUrl: string)
   const { token, revoke } = proxy.grant({
     apiKey: secrets.ANTHROPIC_API_KEY,
     upstream: run.deps.modelBaseUrl ?? secrets.ANTHROPIC_BASE_URL ?? anthropicApiUrl,
+    // At a budget cap the next model request is refused (budget.ts).
+    admit: () => run.budget.admit(),
     onUsage: (usage) => {
       run.emit(responseUsageEvent(stageId, usage));
       recordModelUsage(usage);

@@ -20,6 +20,7 @@ import { runPipeline } from './pipeline.ts';
 import { agentApiKey } from './model-access.ts';
 import { prepareWorkspace } from './workspace.ts';
 import { progressIntervalMs } from './progress.ts';
+import { BudgetReached, recordedUsage, waitForRaise } from './budget.ts';
 
 const silentLog = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -51,14 +52,27 @@ export async function runJob(ctx: JobContext, deps: RunJobDeps): Promise<JobEnd 
     }).catch((error: unknown) => {
       throw new InfrastructureFailure(`The supervisor could not open the job's sockets in ${deps.containment.socketsDir}: ${toError(error).message}`);
     });
+    // What the job used before a restart of this supervisor still counts.
+    run.budget.seed(await recordedUsage(ctx.jobDir));
+    /** A budget cap that stopped the stages: the job waits for a person before going on. */
+    let cap: BudgetReached | null = null;
     for (;;) {
       try {
-        await run.status.report(run.status.current === 'stopped' ? 'executing' : 'preparing');
+        if (cap) {
+          const reached = cap;
+          cap = null;
+          await waitForRaise(run, reached);
+        }
+        await run.status.report(run.status.current === 'stopped' || run.status.current === 'executing' ? 'executing' : 'preparing');
         await prepareWorkspace(run);
         await runPipeline(run);
         break;
       } catch (error) {
         if (!(error instanceof JobStopped)) throw error;
+        if (error.reason instanceof BudgetReached) {
+          cap = error.reason;
+          continue;
+        }
         // The supervisor is shutting down, or the platform took the job back: the lifecycle decides the outcome.
         if (error.reason !== CancelReason.StoppedByUser) return undefined;
         await run.status.report('stopped');

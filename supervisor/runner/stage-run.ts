@@ -117,7 +117,8 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
         state.next = { prompt: answer, resumeSession: state.sessionId };
         state.question = undefined;
       }
-      const signal = AbortSignal.any([run.controls.stopSignal, run.limits.signal, ...(cancel ? [cancel] : [])]);
+      // A budget cap reached stops the stage like Stop does (budget.ts); the job then waits for a person.
+      const signal = AbortSignal.any([run.controls.stopSignal, run.limits.signal, run.budget.signal, ...(cancel ? [cancel] : [])]);
       if (signal.aborted) throw new JobStopped(signal.reason);
 
       const turn = state.next ?? firstTurn(run, state, options.parallelWith, boardTools !== undefined);
@@ -137,7 +138,8 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
       const outcome = await runAgentIn(stage.name, {
         docker: run.deps.docker,
         container: agentContainerSpec(run, state, place, {
-          cmd: claudeArgs({ stage, turn, mcp, hasSkills, maxTurns: run.job.snapshot.budget.maxTurns }),
+          // Metered by the proxy, turns are held job-wide (budget.ts); only an unmetered run gets the CLI's own per-run limit.
+          cmd: claudeArgs({ stage, turn, mcp, hasSkills, maxTurns: model.metered ? null : run.job.snapshot.budget.maxTurns }),
           env: { ...env, ...mcp.env },
           hasSkills,
           extraBinds: mcp.binds,

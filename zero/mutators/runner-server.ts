@@ -1,13 +1,23 @@
 // Server halves of runner mutators: after the shared checks and writes, tell the runner
 // platform in the same transaction (its NOTIFY goes out only if the transaction commits).
 import { defineMutator, type Transaction } from '@rocicorp/zero';
+import { overrideJobBudget } from '../../lib/jobs/budget.ts';
 import { cancelJob } from '../../lib/jobs/cancel.ts';
 import type { DbOrTx } from '../../lib/jobs/db.ts';
 import { resumeJob } from '../../lib/jobs/resume.ts';
 import { stopJob } from '../../lib/jobs/stop.ts';
 import { revokeRunnerToken } from '../../lib/runners/tokens.ts';
 import { zql } from '../schema.gen.ts';
-import { cancelJobArgs, jobMutators, respondJobArgs, revokeRunnerTokenArgs, runnerTokenMutators, stopJobArgs, stoppedByUserReason } from './runner.ts';
+import {
+  cancelJobArgs,
+  jobMutators,
+  respondJobArgs,
+  revokeRunnerTokenArgs,
+  runnerTokenMutators,
+  setJobBudgetArgs,
+  stopJobArgs,
+  stoppedByUserReason,
+} from './runner.ts';
 
 function drizzleOf(tx: Transaction): DbOrTx | null {
   return tx.location === 'server' ? (tx.dbTransaction.wrappedTransaction as DbOrTx) : null;
@@ -33,6 +43,13 @@ export const runnerServerMutators = {
       const db = drizzleOf(options.tx);
       const job = db && (await options.tx.run(zql.job.where('id', options.args.id).one()));
       if (db && job) await resumeJob(db, { organizationId: job.organizationId, jobId: job.id, action: options.args.action, text: options.args.text });
+    }),
+    /** Written into the job's snapshot (the runner's next claim brings it); a job waiting at its cap continues. */
+    setBudget: defineMutator(setJobBudgetArgs, async (options) => {
+      await jobMutators.setBudget.fn(options);
+      const db = drizzleOf(options.tx);
+      const job = db && (await options.tx.run(zql.job.where('id', options.args.id).one()));
+      if (db && job) await overrideJobBudget(db, { organizationId: job.organizationId, jobId: job.id, budget: options.args.budget });
     }),
     /** A job a runner holds: the runner is told to stop (interrupt → grace period → kill). */
     stop: defineMutator(stopJobArgs, async (options) => {

@@ -10,6 +10,7 @@ import { SpedyError } from '@spedy/protocol/errors';
 import { roleIn, type ZeroContext } from '../../lib/auth/context.ts';
 import { zql } from '../schema.gen.ts';
 import { idArg } from './args.ts';
+import { budgetOverrideRefusal, ceilingProblem, jobBudgetOverride } from '../../lib/jobs/budget-rules.ts';
 
 /** A row of the caller's organization that they may change; "not found" for anyone else's. */
 function owned<T extends { organizationId: string }>(row: T | undefined, ctx: ZeroContext | undefined, what: string, permission: Permission): T {
@@ -44,6 +45,9 @@ export const respondJobArgs = z.object({
   action: z.enum(['input', 'approve', 'continue']),
   text: z.string().max(4000, 'Answers are at most 4,000 characters.').optional(),
 });
+
+/** A job's own budget (lib/jobs/budget-rules.ts): while Ready, or a raise at its cap (which continues it). */
+export const setJobBudgetArgs = z.object({ id: idArg, budget: jobBudgetOverride });
 
 export const runnerTokenMutators = {
   /** Refused on the runner's very next request (the runner API checks revokedAt every time). */
@@ -103,6 +107,16 @@ export const jobMutators = {
       throw new SpedyError('invalid', args.action === 'continue' ? 'Only a stopped or waiting job can be continued.' : 'The job is not waiting for input.');
     }
     if (args.action === 'input' && !args.text?.trim()) throw new SpedyError('invalid', 'Write an answer first.');
+  }),
+
+  /** Overrides the job's budget up to its team's cost ceiling; the server writes it where the runner reads it (runner-server.ts). */
+  setBudget: defineMutator(setJobBudgetArgs, async ({ tx, args, ctx }) => {
+    const job = owned(await tx.run(zql.job.where('id', args.id).one()), ctx, 'Job', 'runners:manage');
+    const refusal = budgetOverrideRefusal(job);
+    if (refusal) throw new SpedyError('invalid', refusal);
+    const team = job.teamId ? await tx.run(zql.runnerTeam.where('id', job.teamId).one()) : undefined;
+    const problem = ceilingProblem(args.budget, team?.budget.maxCostCeilingUsd);
+    if (problem) throw new SpedyError('invalid', problem);
   }),
 
   stop: defineMutator(stopJobArgs, async ({ tx, args, ctx }) => {

@@ -33,6 +33,7 @@ export const defaultStatusNames = { workingStatus: 'AI Processing', completionSt
 
 const budgetDraftOf = (budget: BudgetConfig): BudgetDraft => ({
   maxCostUsd: budget.maxCostUsd?.toString() ?? '',
+  maxCostCeilingUsd: budget.maxCostCeilingUsd?.toString() ?? '',
   maxTurns: budget.maxTurns?.toString() ?? '',
   warningThresholdPercent: budget.warningThresholdPercent.toString(),
   maxInputTokens: budget.maxInputTokens?.toString() ?? '',
@@ -80,6 +81,7 @@ export function suggestHandle(name: string): string {
 
 const budgetLabels: Record<keyof BudgetConfig, string> = {
   maxCostUsd: 'Max cost',
+  maxCostCeilingUsd: 'The cost ceiling',
   maxTurns: 'Max turns',
   warningThresholdPercent: 'The warning threshold',
   maxInputTokens: 'The input token limit',
@@ -108,17 +110,21 @@ function parseBudget(draft: BudgetDraft, errors: TeamDraftErrors): BudgetConfig 
       continue;
     }
     const value = Number(raw);
-    const whole = key !== 'maxCostUsd';
+    const whole = key !== 'maxCostUsd' && key !== 'maxCostCeilingUsd';
     if (!Number.isFinite(value) || value <= 0 || (whole && !Number.isInteger(value))) {
       errors[`budget.${key}`] = `${budgetLabels[key]} must be a positive ${whole ? 'whole number' : 'number'}, or empty for no limit.`;
     } else if (key === 'warningThresholdPercent' && value > 100) {
       errors[`budget.${key}`] = 'Enter a percentage between 1 and 100.';
-    } else if (key === 'maxCostUsd' && value > 10_000) {
-      errors[`budget.${key}`] = 'Max cost is at most 10,000 USD per job.';
+    } else if ((key === 'maxCostUsd' || key === 'maxCostCeilingUsd') && value > 10_000) {
+      errors[`budget.${key}`] = `${budgetLabels[key]} is at most 10,000 USD per job.`;
     } else if (key === 'maxTurns' && value > 10_000) {
       errors[`budget.${key}`] = 'Max turns is at most 10,000.';
     }
     out[key] = value;
+  }
+  const ceiling = out.maxCostCeilingUsd;
+  if (ceiling != null && !errors['budget.maxCostUsd'] && (out.maxCostUsd == null || out.maxCostUsd > ceiling)) {
+    errors['budget.maxCostUsd'] = `Max cost must be set and at most the cost ceiling ($${ceiling}).`;
   }
   return Object.keys(errors).some((k) => k.startsWith('budget.')) ? null : (out as BudgetConfig);
 }

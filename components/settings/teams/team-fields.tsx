@@ -43,6 +43,8 @@ const statusFields = [
 
 const budgetFields: { key: keyof BudgetConfig; label: string; step: string; placeholder: string }[] = [
   { key: 'maxCostUsd', label: 'Max cost (USD)', step: '0.01', placeholder: 'No limit' },
+  // What an administrator lets a job's budget be raised to (an override on the job, or a raise at its cap).
+  { key: 'maxCostCeilingUsd', label: 'Cost ceiling (USD)', step: '0.01', placeholder: 'No ceiling' },
   { key: 'maxTurns', label: 'Max turns', step: '1', placeholder: 'No limit' },
   { key: 'warningThresholdPercent', label: 'Warning at (%)', step: '1', placeholder: '80' },
   { key: 'maxInputTokens', label: 'Input token limit', step: '1', placeholder: 'No limit' },

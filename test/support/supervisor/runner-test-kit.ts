@@ -59,6 +59,25 @@ export const runnerScenarios: Record<string, Scenario> = {
       (request) => ({ content: [text(`Writing gave: ${request.toolResults[0]?.text.trim()}`)] }),
     ],
   },
+  // Budgets (budget.docker.test.ts): turns with scripted usage, priced by the one price list (Sonnet: $15 per million output tokens).
+  'budget-steps': {
+    description: 'Writes hello.js ($1.50), runs it ($1.80), runs it again ($0.72), then ends with a summary ($0.015).',
+    turns: [
+      (request) => ({ content: [toolUse('Write', { file_path: `${request.workingDirectory}/hello.js`, content: "console.log('Hello from Spedy');\n" })], usage: { input: 0, output: 100_000, cacheRead: 0, cacheWrite: 0 } }),
+      { content: [toolUse('Bash', { command: 'node hello.js', description: 'Run it' })], usage: { input: 0, output: 120_000, cacheRead: 0, cacheWrite: 0 } },
+      { content: [toolUse('Bash', { command: 'node hello.js', description: 'Run it again' })], usage: { input: 0, output: 48_000, cacheRead: 0, cacheWrite: 0 } },
+      { content: [text('Added hello.js; it prints a greeting.')], usage: { input: 0, output: 1000, cacheRead: 0, cacheWrite: 0 } },
+    ],
+  },
+  'fix-on-retry': {
+    description: 'Writes a broken hello.js and ends; after the validation failure writes a working one and ends.',
+    turns: [
+      (request) => ({ content: [toolUse('Write', { file_path: `${request.workingDirectory}/hello.js`, content: "console.log('Hello from Spedy'\n" })], usage: { input: 100, output: 10, cacheRead: 1000, cacheWrite: 500 } }),
+      { content: [text('Wrote hello.js.')], usage: { input: 100, output: 10, cacheRead: 1500, cacheWrite: 0 } },
+      (request) => ({ content: [toolUse('Write', { file_path: `${request.workingDirectory}/hello.js`, content: "console.log('Hello from Spedy');\n" })], usage: { input: 100, output: 10, cacheRead: 1500, cacheWrite: 200 } }),
+      { content: [text('Fixed hello.js.')], usage: { input: 100, output: 10, cacheRead: 1700, cacheWrite: 0 } },
+    ],
+  },
   'print-env': {
     description: 'Prints environment variables with Bash.',
     turns: [
