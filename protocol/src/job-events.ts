@@ -7,6 +7,7 @@
 // readers tolerate what older supervisors left out (a missing stage reads as null).
 // Unknown types and unreadable payloads are the reader's to show by name, never an error.
 import { z } from 'zod';
+import { runnerImageStatus } from './runner-image.ts';
 
 /** An event's type name is at most this long (`jobEventInput` in wire.ts refuses longer). */
 export const maxEventTypeLength = 40;
@@ -90,6 +91,8 @@ export const jobEventPayloads = {
   validation: z.object({ stage: stageId, command: z.string(), passed: z.boolean(), exitCode: z.number(), output: z.string().default(''), attempt: z.number() }),
   pull_request: pullRequestPayload,
   notice: z.object({ stage: stageId, message: z.string() }),
+  /** The job waits for the runner image the supervisor is preparing (then a `ready` or `failed` one). */
+  runner_image: runnerImageStatus,
   /** Every 30 s while a stage runs: what the job did so far, as one readable line and as figures. */
   progress: z.object({
     summary: z.string(),
@@ -105,7 +108,7 @@ export const jobEventPayloads = {
 export type JobEventType = keyof typeof jobEventPayloads;
 export const jobEventTypes = Object.keys(jobEventPayloads) as JobEventType[];
 /** Events the runner writes itself; the others come from the agent's transcript (`error` from both). */
-export const runnerEventTypes = ['stage', 'plan', 'question', 'validation', 'pull_request', 'notice', 'progress'] as const satisfies readonly JobEventType[];
+export const runnerEventTypes = ['stage', 'plan', 'question', 'validation', 'pull_request', 'notice', 'progress', 'runner_image'] as const satisfies readonly JobEventType[];
 /** A payload as a reader gets it (defaults filled, a missing stage as null). */
 export type JobEventPayload<T extends JobEventType> = z.output<(typeof jobEventPayloads)[T]>;
 /** A payload as a writer may send it. */

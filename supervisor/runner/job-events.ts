@@ -56,4 +56,6 @@ export const jobEvent = {
   notice: (message: string, stage: string | null = null): TypedJobEvent<'notice'> => jobEventOf('notice', { stage, message }),
   /** The progress summary (progress.ts). */
   progress: (progress: JobEventPayloadInput<'progress'>): TypedJobEvent<'progress'> => jobEventOf('progress', progress),
+  /** The job waits for the runner image (image/preparation.ts). */
+  runnerImage: (status: JobEventPayloadInput<'runner_image'>): TypedJobEvent<'runner_image'> => jobEventOf('runner_image', status),
 };
