@@ -9,19 +9,24 @@
 # debian:bookworm-slim; on a host without one, spedy-base:bookworm, a minimal Debian that
 # setup.sh (or the supervisor run as root outside a container) makes with debootstrap.
 ARG BASE=spedy-base:bookworm
-FROM ${BASE}
-ARG RUNNER_UID=1000
-ARG RUNNER_HOME=/home/runner
-ARG RUNNER_WORKDIR=/workspace
+
+# Debian with git, Node and npm: the runner's first half, and (built alone, `--target debian-node`)
+# the supervisor's own base where no registry offers a Node image (setup.sh --base offline).
+FROM ${BASE} AS debian-node
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends git ca-certificates \
  && rm -rf /var/lib/apt/lists/*
-RUN useradd --uid ${RUNNER_UID} --user-group --create-home --home-dir ${RUNNER_HOME} --shell /bin/bash runner \
- && mkdir -p ${RUNNER_WORKDIR} && chown ${RUNNER_UID}:${RUNNER_UID} ${RUNNER_WORKDIR}
 COPY node /usr/local/bin/node
 COPY npm /usr/local/lib/node_modules/npm
 RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
  && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx
+
+FROM debian-node AS runner
+ARG RUNNER_UID=1000
+ARG RUNNER_HOME=/home/runner
+ARG RUNNER_WORKDIR=/workspace
+RUN useradd --uid ${RUNNER_UID} --user-group --create-home --home-dir ${RUNNER_HOME} --shell /bin/bash runner \
+ && mkdir -p ${RUNNER_WORKDIR} && chown ${RUNNER_UID}:${RUNNER_UID} ${RUNNER_WORKDIR}
 COPY claude /usr/local/bin/claude
 ENV HOME=${RUNNER_HOME} LANG=C.UTF-8
 USER ${RUNNER_UID}:${RUNNER_UID}
