@@ -234,8 +234,8 @@ function boardApi(http: PlatformHttp, runnerId: string): BoardApi {
 }
 
 /**
- * The real job runner: supervisor/runner/run-job.ts in Docker with the runner image (built
- * on first need, cached by the hash of its inputs), the model proxy in front of the model
+ * The real job runner: supervisor/runner/run-job.ts in Docker with the runner image (prepared
+ * from the supervisor's start, cached by the hash of its inputs; a job waits for it), the model proxy in front of the model
  * API (the scripted model when SPEDY_MODEL_BASE_URL is set), the git hosts of the bootstrap bundle and, for a job on a
  * ticket, its board tools. Loaded here, not at import, so tests of the platform side run
  * without Docker.
