@@ -11,7 +11,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out_dir="$here"
 api_url="" token="" mode="" pool_size="" jobs_dir="" insecure=0 assume_yes=0 credentials="" base="auto"
-cache_dir="$here/.data/docker-cache" debian_mirror="http://deb.debian.org/debian"
+cache_dir="$here/.data/docker-cache" debian_mirror=""
 # Longer than the supervisor's drain (main.ts: 30 s for running jobs to flush and report).
 stop_grace="45s"
 
@@ -33,7 +33,8 @@ Usage: ./setup.sh [options]
                        debootstrap (needs root and debootstrap on this host, about 3 minutes once);
                        auto (default) = registry when Docker can pull, else offline
   --cache-dir DIR      offline: where the Debian root filesystem is kept (default ./.data/docker-cache)
-  --debian-mirror URL  offline: the Debian mirror debootstrap reads (default deb.debian.org)
+  --debian-mirror URL  offline: the Debian mirror debootstrap reads (default: the one this host's
+                       apt uses, else deb.debian.org)
   --insecure           allow a plain http:// API URL on a host other than this one
   --yes                do not ask for confirmation
   --help               this text
@@ -170,12 +171,20 @@ npm_tarball() { # npm_tarball PACKAGE MAJOR DEST: the newest MAJOR.x of PACKAGE 
   [ -n "$version" ] || fail "Could not find $1@$2 on the npm registry (https://registry.npmjs.org): is it reachable from this host?"
   curl -sSf --max-time 600 -o "$3" "https://registry.npmjs.org/$1/-/$1-$version.tgz" || fail "Could not download $1@$version from the npm registry."
 }
+# The Debian mirror this host's apt reads (not the security archive), else deb.debian.org.
+host_debian_mirror() {
+  local uri
+  uri="$(grep -hsE '^(deb |URIs:)' /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
+    grep -oE 'https?://[^ ]*debian[^ ]*' | grep -v security | head -1 || true)"
+  printf '%s' "${uri:-http://deb.debian.org/debian}"
+}
 make_offline_bases() {
   if ! image_present "$offline_runner_base"; then
     local tarball="$cache_dir/rootfs-bookworm-minbase.tar"
     if [ ! -f "$tarball" ]; then
       [ "$(id -u)" = 0 ] || fail "Making the Debian base with debootstrap needs root on this host: run sudo ./setup.sh --base offline (the supervisor's container never does this itself)."
       command -v debootstrap >/dev/null || fail "debootstrap is not installed: apt-get install debootstrap, then run setup.sh again."
+      debian_mirror="${debian_mirror:-$(host_debian_mirror)}"
       echo "• bootstrapping Debian bookworm from $debian_mirror with debootstrap (about 3 minutes, once)…" >&2
       mkdir -p "$cache_dir"
       local root; root="$(mktemp -d "$cache_dir/rootfs-XXXXXX")"
