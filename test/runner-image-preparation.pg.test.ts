@@ -56,15 +56,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   hold?.release();
-  await runner?.stop();
-  await hold?.close();
-  await owner?.zero.close();
-  // The held variant is this test's alone; the real runner image stays for every other test.
+  // The held variant is this test's alone (the real runner image stays for every other test);
+  // removed while the runner's engine still runs (stop() may stop it).
   if (runner) {
     const docker = new Docker({ socketPath: runner.dockerSocket });
     const variants = await docker.listImages({ filters: { label: ['spedy.image.variant=test-hold'] } });
     for (const image of variants) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
   }
+  await runner?.stop();
+  await hold?.close();
+  await owner?.zero.close();
 });
 
 describe('the runner image', () => {
