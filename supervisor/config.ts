@@ -8,6 +8,7 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { parseAllowedInternalHosts } from '@spedy/protocol/allowed-internal-hosts';
 import { runnerTag, runnerTokenPattern } from '@spedy/protocol/wire';
+import { BASE_IMAGE } from './image/base-image.ts';
 
 /**
  * The names a value in the supervisor's own environment may override (the spec's migration:
@@ -85,6 +86,23 @@ const schema = z.object({
   SPEDY_AI_BACKEND: z.enum(['key', 'local'], { error: 'SPEDY_AI_BACKEND is key (the vault\'s ANTHROPIC_API_KEY) or local (a Claude Max/Pro login)' }).default('key'),
   /** Local mode: the Claude login file (setup.sh mounts it at the same path inside the container). */
   SPEDY_CLAUDE_CREDENTIALS: z.string().trim().min(1).transform((p) => path.resolve(p)).optional(),
+  /**
+   * The runner image's base (the BASE of supervisor/image/runner.Dockerfile): spedy-base:bookworm,
+   * a minimal Debian made on this host with debootstrap (setup.sh does it where no registry is
+   * reachable), or a published Debian bookworm image such as debian:bookworm-slim.
+   */
+  SPEDY_RUNNER_BASE_IMAGE: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9._/:@-]{0,254}$/, 'SPEDY_RUNNER_BASE_IMAGE must be an image reference such as debian:bookworm-slim')
+    .default(BASE_IMAGE),
+  /** Set by the supervisor's own image (bundle Dockerfile): a missing spedy-base is not made with debootstrap in there. */
+  SPEDY_IN_CONTAINER: z.stringbool({ error: 'SPEDY_IN_CONTAINER is true or false' }).default(false),
+  /** Tests only: the runner image is built as a variant that waits until this loopback URL answers. */
+  SPEDY_RUNNER_IMAGE_HOLD_URL: z
+    .url({ error: 'SPEDY_RUNNER_IMAGE_HOLD_URL must be a URL' })
+    .refine((u) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(u).hostname), 'SPEDY_RUNNER_IMAGE_HOLD_URL must be on loopback')
+    .optional(),
   SPEDY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `pretty`: readable lines; `json`: one JSON object a line. Unset: pretty on a terminal, JSON otherwise. */
   SPEDY_LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'SPEDY_LOG_FORMAT is json or pretty' }).optional(),

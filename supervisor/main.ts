@@ -23,6 +23,7 @@ import { createSupervisorLog, type Log } from './log.ts';
 import { assessHealth } from './operations/health.ts';
 import { observeSupervisor, recordJobStatus } from './operations/metrics.ts';
 import { startStatusServer, type StatusServer } from './operations/status-server.ts';
+import type { RunnerImagePreparation } from './image/preparation.ts';
 import { createPool, type Pool } from './pool.ts';
 import type { JobRunner } from './runner/job-lifecycle.ts';
 import { pruneJobLogs, sweepJobFolders } from './runner/job-folder.ts';
@@ -68,6 +69,8 @@ export async function startSupervisor(
     heartbeatIntervalMs?: number;
     /** Whether the engine jobs run in answers (/healthz); unset: not checked (fake jobs). */
     dockerReachable?: () => Promise<boolean>;
+    /** The runner image's preparation, reported with registration and heartbeats (dockerJobRunner starts it). */
+    runnerImage?: Pick<RunnerImagePreparation, 'status' | 'onChange'>;
   },
 ): Promise<Supervisor> {
   const log: Log = deps.log ?? createLog(config);
@@ -93,6 +96,7 @@ export async function startSupervisor(
     capabilities: config.SPEDY_RUNNER_CAPABILITIES,
     labels: config.SPEDY_RUNNER_LABELS,
     poolSize: config.SPEDY_POOL_SIZE,
+    ...(deps.runnerImage ? { image: deps.runnerImage.status() } : {}),
   });
   const { runnerId } = registration;
   let lastPlatformAnswerAt = Date.now();
@@ -155,13 +159,19 @@ export async function startSupervisor(
 
   const heartbeatMs = deps.heartbeatIntervalMs ?? Math.min(maxHeartbeatIntervalMs, registration.heartbeatIntervalSeconds * 1000);
   let beating = false;
-  const heartbeat = setInterval(() => {
-    if (beating) return;
+  /** A change while a heartbeat is under way goes out with the next one, right after it. */
+  let beatAgain = false;
+  const beat = (again = false) => {
+    if (beating) {
+      beatAgain ||= again;
+      return;
+    }
     beating = true;
+    beatAgain = false;
     const reported = pool.activeJobIds();
     const acks = controls.takeUnsent();
     platform
-      .heartbeat(reported, acks)
+      .heartbeat(reported, acks, deps.runnerImage?.status())
       .then(({ jobs, controls: pending = [] }) => {
         lastPlatformAnswerAt = Date.now();
         // Controls first: a stored Stop is applied here before reconcile would recover it.
@@ -172,8 +182,16 @@ export async function startSupervisor(
         controls.unsent(acks);
         log.warn({ err: toError(error).message }, 'heartbeat failed');
       })
-      .finally(() => (beating = false));
-  }, heartbeatMs);
+      .finally(() => {
+        beating = false;
+        if (beatAgain && !stopping) beat(true);
+      });
+  };
+  const heartbeat = setInterval(() => beat(), heartbeatMs);
+  // The Runners tab shows the image's preparation: a change goes out now, not with the next beat.
+  deps.runnerImage?.onChange(() => {
+    if (!stopping) beat(true);
+  });
 
   pool.askForWork();
   sweepFolders();
@@ -274,17 +292,18 @@ function boardApi(http: PlatformHttp, runnerId: string): BoardApi {
 }
 
 /**
- * The real job runner: supervisor/runner/run-job.ts in Docker with the runner image (built
- * on first need, cached by the hash of its inputs), the model proxy in front of the model
+ * The real job runner: supervisor/runner/run-job.ts in Docker with the runner image (prepared
+ * from the supervisor's start, cached by the hash of its inputs; a job waits for it), the model proxy in front of the model
  * API (the scripted model when SPEDY_MODEL_BASE_URL is set), the git hosts of the bootstrap bundle and, for a job on a
  * ticket, its board tools. Loaded here, not at import, so tests of the platform side run
  * without Docker.
  */
-async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<JobRunner> {
-  const [{ default: Docker }, { runJob }, { ensureRunnerImage }, { requireDockerEngine }, { installRelayScript }, { createModelProxy }] = await Promise.all([
+export async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<{ runJob: JobRunner; runnerImage: RunnerImagePreparation }> {
+  const [{ default: Docker }, { runJob }, { ensureRunnerImage }, { startRunnerImagePreparation, runnerImageForJob }, { requireDockerEngine }, { installRelayScript }, { createModelProxy }] = await Promise.all([
     import('dockerode'),
     import('./runner/run-job.ts'),
     import('./image/runner-image.ts'),
+    import('./image/preparation.ts'),
     import('./container/docker-probe.ts'),
     import('./egress/relay.ts'),
     import('./model-proxy/model-proxy.ts'),
@@ -295,23 +314,26 @@ async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<JobR
   await removeLeftoverContainers(docker, config.SPEDY_JOBS_DIR, log).catch((error: unknown) =>
     log.warn({ err: toError(error).message }, 'could not look for containers a previous run left behind'),
   );
-  let image: Promise<string> | null = null;
-  const runnerImage = () => {
-    image ??= ensureRunnerImage({ docker, log: (line) => log.info({}, line) }).catch((error: unknown) => {
-      image = null;
-      throw error;
-    });
-    return image;
-  };
+  // Started now, not on the first job: the supervisor registers and beats meanwhile, and reports it.
+  const runnerImage = startRunnerImagePreparation(() =>
+    ensureRunnerImage({
+      docker,
+      log: (line) => log.info({}, line),
+      variant: { baseImage: config.SPEDY_RUNNER_BASE_IMAGE, holdUrl: config.SPEDY_RUNNER_IMAGE_HOLD_URL },
+      inContainer: config.SPEDY_IN_CONTAINER,
+    }),
+  );
+  runnerImage.onChange((status) => {
+    if (status.state === 'failed') log.warn({ err: status.reason }, 'the runner image could not be prepared; the next job tries again');
+    else if (status.state === 'ready') log.info({ seconds: Math.round(((status.endedAt ?? status.startedAt) - status.startedAt) / 1000) }, 'the runner image is ready');
+  });
   // Agents reach the model only through it (it answers each job's model socket): they get a token per stage, never the key.
   const modelProxy = createModelProxy({ log });
-  // Started now so the first job does not wait for the whole build.
-  runnerImage().catch((error: unknown) => log.warn({ err: toError(error).message }, 'the runner image could not be built yet; trying again with the first job'));
 
-  return async (ctx, services) =>
+  const run: JobRunner = async (ctx, services) =>
     runJob(ctx, {
       docker,
-      image: await runnerImage(),
+      image: await runnerImageForJob(runnerImage, ctx),
       modelBaseUrl: config.SPEDY_MODEL_BASE_URL,
       modelProxy,
       boardToolsMcp: ctx.job.snapshot.ticket ? () => services.boardTools.mcpConfig(ctx.job.id) : undefined,
@@ -320,6 +342,7 @@ async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<JobR
       containment,
       log: services.log,
     });
+  return { runJob: run, runnerImage };
 }
 
 /** How stage containers are contained (supervisor/egress/, container/stage-container.ts). */
@@ -362,7 +385,9 @@ export async function main(env: Readonly<Record<string, string | undefined>> = p
   }
   const log = createLog(config);
   const supervisor = await dockerJobRunner(config, log)
-    .then((runJob) => startSupervisor(config, { runJob, log, dockerReachable: () => findDockerEngine({ DOCKER_HOST: config.DOCKER_HOST }).then(Boolean) }))
+    .then(({ runJob, runnerImage }) =>
+      startSupervisor(config, { runJob, runnerImage, log, dockerReachable: () => findDockerEngine({ DOCKER_HOST: config.DOCKER_HOST }).then(Boolean) }),
+    )
     .catch((error: unknown) => {
       log.fatal({ err: toError(error).message }, 'the supervisor could not start');
       process.exit(1);

@@ -5,6 +5,7 @@ import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeVaultEntry } from '../lib/secrets/entries.ts';
 import { getKeyring } from '../lib/secrets/keyring.ts';
@@ -16,6 +17,8 @@ import { testStack } from './support/stack-env.ts';
 const run = promisify(execFile);
 const setupScript = fromRoot('supervisor', 'bundle', 'setup.sh');
 const work = fromRoot('.test-data', `supervisor-setup-${process.pid}`);
+/** The Debian root filesystem the runner image's build keeps: setup.sh's offline bases import it instead of running debootstrap again. */
+const cacheDir = fromRoot('.data', 'docker-cache');
 
 /** Runs setup.sh with `args` and `stdin`; resolves with its exit code and output. */
 function setup(args: string[], { stdin = '', env = {} }: { stdin?: string; env?: Record<string, string> } = {}): Promise<{ code: number; stderr: string }> {
@@ -68,9 +71,22 @@ describe('setup.sh', () => {
 
   it('in key mode, from flags, writes a .env and a compose file docker-compose accepts', async () => {
     const out = path.join(work, 'key');
-    const result = await setup(['--api-url', apiUrl(), '--token', keyOrg.token, '--mode', 'key', '--pool-size', '2', '--out', out, '--yes'], { env: dockerEnv() });
+    const result = await setup(['--api-url', apiUrl(), '--token', keyOrg.token, '--mode', 'key', '--pool-size', '2', '--out', out, '--cache-dir', cacheDir, '--yes'], { env: dockerEnv() });
     expect(result.stderr).toContain('✓ ANTHROPIC_API_KEY is in the vault');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
+    // No registry is reachable here: the bases are made on this host, and setup.sh says so.
+    expect(result.stderr).toContain("✓ images' bases: spedy-node:bookworm for the supervisor, spedy-base:bookworm for the runner image — Docker cannot pull from a registry here");
+    expect(fs.readFileSync(path.join(out, '.env'), 'utf8')).toContain('SPEDY_RUNNER_BASE_IMAGE=spedy-base:bookworm');
+    // The supervisor's offline base runs Node 22 (runner.Dockerfile's first stage).
+    const docker = new Docker({ socketPath: engine.socketPath });
+    const probe = await docker.createContainer({ Image: 'spedy-node:bookworm', Cmd: ['node', '--version'], HostConfig: { NetworkMode: 'none' } });
+    try {
+      await probe.start();
+      await probe.wait();
+      expect((await probe.logs({ stdout: true })).toString()).toMatch(/v22\.\d+\.\d+/);
+    } finally {
+      await probe.remove({ force: true });
+    }
     const env = fs.readFileSync(path.join(out, '.env'), 'utf8');
     expect(env).toContain(`SPEDY_RUNNER_TOKEN=${keyOrg.token}`);
     expect(env).toContain('SPEDY_POOL_SIZE=2');
@@ -92,13 +108,14 @@ describe('setup.sh', () => {
     const moved = await composeConfig(out);
     expect(moved).toContain("SPEDY_STATUS_PORT: '9470'");
     expect(moved).toContain('fetch("http://127.0.0.1:9470/healthz")');
-  });
+    expect(config).toMatch(/BASE: spedy-node:bookworm/);
+  }, 900_000);
 
   it('in local mode, from stdin, mounts the Claude login', async () => {
     const out = path.join(work, 'local');
     fs.mkdirSync(path.join(work, '.claude'), { recursive: true });
     fs.writeFileSync(path.join(work, '.claude', '.credentials.json'), '{"claudeAiOauth":{"accessToken":"sk-ant-oat01-test"}}');
-    const result = await setup(['--out', out, '--yes'], { stdin: `${apiUrl()}\n${bareOrg.token}\nlocal\n\n\n`, env: dockerEnv() });
+    const result = await setup(['--out', out, '--cache-dir', cacheDir, '--yes'], { stdin: `${apiUrl()}\n${bareOrg.token}\nlocal\n\n\n`, env: dockerEnv() });
     expect(result.stderr).toContain('✓ Claude login at');
     expect(result.code).toBe(0);
     expect(fs.readFileSync(path.join(out, '.env'), 'utf8')).toContain('SPEDY_AI_BACKEND=local');
@@ -107,7 +124,7 @@ describe('setup.sh', () => {
     expect(fs.readFileSync(path.join(out, '.env'), 'utf8')).toContain(`SPEDY_CLAUDE_CREDENTIALS=${credentials}`);
     expect(config).toContain(`${credentials}:${credentials}`);
     expect(config).toContain('SPEDY_POOL_SIZE: \'3\'');
-  });
+  }, 900_000);
 
   it('refuses a wrong token, key mode without the key, and plain http to another host', async () => {
     const wrong = await setup(['--api-url', apiUrl(), '--token', `rnt_${'0'.repeat(64)}`, '--mode', 'key', '--out', path.join(work, 'wrong'), '--yes'], { env: dockerEnv() });

@@ -1,7 +1,8 @@
-import { AlertTriangle, Ban, Bell, CheckCircle2, CircleHelp, ExternalLink, FileText, GitPullRequest, Layers, ListChecks, Wrench, XCircle } from 'lucide-react';
+import { AlertTriangle, Ban, Bell, CheckCircle2, CircleHelp, ExternalLink, FileText, GitPullRequest, Layers, ListChecks, Package, Wrench, XCircle } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { FeedItem } from '@/lib/jobs/event-feed';
 import { cn } from '@/lib/cn';
+import { RunnerImageLine } from './runner-image-line';
 
 function Row({ icon, tone, children }: { icon: ReactNode; tone?: 'error' | 'warning' | 'muted'; children: ReactNode }) {
   return (
@@ -115,6 +116,14 @@ export function FeedItemView({ item, stageName }: { item: FeedItem; stageName: (
       return (
         <Row icon={<Bell />} tone="muted">
           <p data-testid="feed-notice">{item.message}</p>
+        </Row>
+      );
+    case 'runner_image':
+      return (
+        <Row icon={item.status.state === 'failed' ? <XCircle /> : <Package />} tone={item.status.state === 'failed' ? 'error' : 'muted'}>
+          <p>
+            <RunnerImageLine status={item.status} testId="feed-runner-image" className="text-sm" />
+          </p>
         </Row>
       );
     case 'other':

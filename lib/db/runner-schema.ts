@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgSchema, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { JobStatus } from '@spedy/protocol/job-status';
+import type { RunnerImageStatus } from '@spedy/protocol/runner-image';
 import { controlActions, jobTypes, type JobSnapshot } from '@spedy/protocol/wire';
 import { organization, user } from './auth-schema.ts';
 import { project, ticket } from './board-schema.ts';
@@ -39,6 +40,8 @@ export const runner = pgTable(
     status: text('status', { enum: ['online', 'offline'] }).notNull(),
     lastHeartbeatAt: millis('last_heartbeat_at').notNull(),
     createdAt: millis('created_at').notNull(),
+    /** The runner image's preparation as the runner last reported it (null: not reported). */
+    imageStatus: jsonb('image_status').$type<RunnerImageStatus>(),
   },
   (t) => [uniqueIndex('runner_org_name_idx').on(t.organizationId, t.name), index('runner_status_idx').on(t.status, t.lastHeartbeatAt)],
 );

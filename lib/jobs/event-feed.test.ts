@@ -6,6 +6,26 @@ let seq = 0;
 const row = (type: string, payload: Record<string, unknown>): JobEventRow => ({ seq: ++seq, type, payload });
 
 describe('toFeedItems', () => {
+  it('shows a wait for the runner image as one line that turns from preparing to ready (or failed) in place', () => {
+    const startedAt = 1_700_000_000_000;
+    const waited = toFeedItems([
+      row('runner_image', { state: 'preparing', startedAt }),
+      row('runner_image', { state: 'ready', startedAt, endedAt: startedAt + 52_000 }),
+      row('stage', { stage: 'impl', name: 'Implement', phase: 'started' }),
+    ]);
+    expect(waited.map((i) => i.kind)).toEqual(['runner_image', 'stage']);
+    expect(waited[0]).toMatchObject({ kind: 'runner_image', status: { state: 'ready', endedAt: startedAt + 52_000 } });
+    expect(waited[0]!.seq).toBeLessThan(waited[1]!.seq);
+
+    const failed = toFeedItems([
+      row('runner_image', { state: 'preparing', startedAt }),
+      row('runner_image', { state: 'failed', startedAt, endedAt: startedAt + 5_000, reason: 'debootstrap is not installed.' }),
+    ]);
+    expect(failed).toMatchObject([{ kind: 'runner_image', status: { state: 'failed', reason: 'debootstrap is not installed.' } }]);
+    // A second wait (the job came back after a failed preparation was tried again) is a line of its own.
+    expect(toFeedItems([row('runner_image', { state: 'failed', startedAt, reason: 'x' }), row('runner_image', { state: 'preparing', startedAt: startedAt + 60_000 })])).toHaveLength(2);
+  });
+
   it('orders by seq, keeps text as written, names tool results after their call, and leaves bookkeeping out', () => {
     const rows = [
       row('session', { stage: 'impl', sessionId: 's1', resumed: false, tools: [], mcpServers: [], skills: [] }),

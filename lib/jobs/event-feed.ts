@@ -22,6 +22,8 @@ export type FeedItem = Base &
     | ({ kind: 'validation' } & Omit<JobEventPayload<'validation'>, 'stage'>)
     | ({ kind: 'pull_request' } & JobEventPayload<'pull_request'>)
     | { kind: 'notice'; message: string }
+    /** The runner image's preparation the job waited for: its latest word (preparing, ready or failed). */
+    | { kind: 'runner_image'; status: JobEventPayload<'runner_image'> }
     /** A type this view does not know yet (or a payload it cannot read): shown by name. */
     | { kind: 'other'; type: string }
   );
@@ -60,7 +62,14 @@ export function toFeedItems(rows: readonly JobEventRow[]): FeedItem[] {
   for (const row of sortedBySeq(rows)) {
     if (hiddenTypes.has(row.type)) continue;
     const item = toFeedItem(row, toolNames);
-    if (item !== 'skip') items.push(item ?? { kind: 'other', type: row.type, seq: row.seq, stage: null });
+    if (item === 'skip') continue;
+    // "Preparing runner image — 0:41" becomes "Runner image ready after 0:52" in place: one line per wait.
+    const previous = items.at(-1);
+    if (item?.kind === 'runner_image' && previous?.kind === 'runner_image' && previous.status.startedAt === item.status.startedAt) {
+      items[items.length - 1] = { ...item, seq: previous.seq };
+      continue;
+    }
+    items.push(item ?? { kind: 'other', type: row.type, seq: row.seq, stage: null });
   }
   return items;
 }
@@ -121,6 +130,10 @@ function toFeedItem(row: JobEventRow, toolNames: Map<string, string>): FeedItem 
     case 'budget': {
       const p = readJobEvent('budget', payload);
       return p && { kind: 'notice', seq, stage: null, message: p.message };
+    }
+    case 'runner_image': {
+      const p = readJobEvent('runner_image', payload);
+      return p && { kind: 'runner_image', seq, stage: null, status: p };
     }
     case 'progress':
       // Shown at the top of the job page (latestProgress), not in the feed.

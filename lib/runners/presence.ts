@@ -8,6 +8,7 @@ import type { DbOrTx } from '../jobs/db.ts';
 import { ackControls, pendingControls } from '../jobs/control.ts';
 import { notifyRunner } from '../jobs/notices.ts';
 import type { HeartbeatResponse, RegisterRequest } from '@spedy/protocol/wire';
+import type { RunnerImageStatus } from '@spedy/protocol/runner-image';
 import type { JobStatus } from '@spedy/protocol/job-status';
 import type { RunnerAuth, RunnerRow } from './authenticate.ts';
 import { defaultRunnerSettings } from '../settings/runner-settings.ts';
@@ -35,6 +36,8 @@ export async function registerRunner(db: DbOrTx, auth: RunnerAuth, input: Regist
   const now = Date.now();
   const capabilities = JSON.stringify([...new Set(input.capabilities)]);
   const labels = JSON.stringify([...new Set(input.labels)]);
+  // A (re)started supervisor reports its image afresh; one that does not report it clears the old word.
+  const image = input.image ? JSON.stringify(input.image) : null;
   const runnerId = await db.transaction(async (tx) => {
     let id: string | undefined;
     if (auth.scopedRunnerId !== null) {
@@ -42,19 +45,21 @@ export async function registerRunner(db: DbOrTx, auth: RunnerAuth, input: Regist
       // made it for that runner, so it may take the runner over from the runner's earlier token.
       const { rows } = await tx.execute<{ id: string }>(sql`
         UPDATE runner SET version = ${input.version}, capabilities = ${capabilities}::jsonb, labels = ${labels}::jsonb,
-               pool_size = ${input.poolSize}, token_id = ${auth.tokenId}, status = 'online', last_heartbeat_at = ${now}
+               pool_size = ${input.poolSize}, token_id = ${auth.tokenId}, status = 'online', last_heartbeat_at = ${now},
+               image_status = ${image}::jsonb
         WHERE id = ${auth.scopedRunnerId} AND organization_id = ${auth.organizationId} AND name = ${input.name}
         RETURNING id`);
       id = rows[0]?.id;
       if (!id) throw new SpedyError('forbidden', `This token is scoped to another runner and cannot register "${input.name}"; use that runner's name or an unscoped token.`);
     } else {
       const { rows } = await tx.execute<{ id: string }>(sql`
-        INSERT INTO runner (id, organization_id, name, version, capabilities, labels, pool_size, token_id, status, last_heartbeat_at, created_at)
+        INSERT INTO runner (id, organization_id, name, version, capabilities, labels, pool_size, token_id, status, last_heartbeat_at, created_at, image_status)
         VALUES (${nanoid()}, ${auth.organizationId}, ${input.name}, ${input.version}, ${capabilities}::jsonb, ${labels}::jsonb,
-                ${input.poolSize}, ${auth.tokenId}, 'online', ${now}, ${now})
+                ${input.poolSize}, ${auth.tokenId}, 'online', ${now}, ${now}, ${image}::jsonb)
         ON CONFLICT (organization_id, name) DO UPDATE SET
           version = EXCLUDED.version, capabilities = EXCLUDED.capabilities, labels = EXCLUDED.labels,
-          pool_size = EXCLUDED.pool_size, token_id = EXCLUDED.token_id, status = 'online', last_heartbeat_at = EXCLUDED.last_heartbeat_at
+          pool_size = EXCLUDED.pool_size, token_id = EXCLUDED.token_id, status = 'online', last_heartbeat_at = EXCLUDED.last_heartbeat_at,
+          image_status = EXCLUDED.image_status
         WHERE runner.token_id = EXCLUDED.token_id OR NOT EXISTS (
           SELECT 1 FROM runner_token t
           WHERE t.id = runner.token_id AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ${now}))
@@ -88,11 +93,15 @@ export async function recordHeartbeat(
   runner: Pick<RunnerRow, 'id'>,
   activeJobIds: string[],
   ackedControlIds: string[] = [],
+  image?: RunnerImageStatus,
 ): Promise<Heartbeat> {
   const now = Date.now();
+  // A heartbeat without it (an older supervisor, or the folder sweep's status check) keeps the last word.
+  const imageStatus = image ? JSON.stringify(image) : null;
   return db.transaction(async (tx) => {
     const { rows } = await tx.execute<{ previous: string }>(sql`
-      UPDATE runner r SET status = 'online', last_heartbeat_at = ${now}
+      UPDATE runner r SET status = 'online', last_heartbeat_at = ${now},
+             image_status = CASE WHEN ${imageStatus}::jsonb IS NULL THEN r.image_status ELSE ${imageStatus}::jsonb END
       FROM runner old WHERE old.id = r.id AND r.id = ${runner.id}
       RETURNING old.status AS previous`);
     if (!rows[0]) throw new SpedyError('notFound', 'No such runner in this organization; register it first (POST /api/v1/runners/register).');

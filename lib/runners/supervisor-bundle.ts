@@ -2,7 +2,8 @@
 // the packed @spedy/supervisor and @spedy/protocol packages, a package.json that depends on
 // them and a package-lock.json cut from the platform's own lock, so `npm ci` on the runner host
 // installs exactly the versions the platform was tested with (and works offline from a
-// populated npm cache) — and nothing of the platform: no Next.js, React or Zero.
+// populated npm cache) — and nothing of the platform: no Next.js, React or Zero. Beside them:
+// setup.sh, the supervisor's Dockerfile, the runner image's (runner.Dockerfile) and a README.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -121,6 +122,14 @@ const packOutput = z.array(z.object({ name: z.string(), version: z.string(), fil
 const installerFiles = ['setup.sh', 'Dockerfile', 'README.md', '.env.example'] as const;
 
 /**
+ * The runner image's Dockerfile, beside the supervisor's in the bundle under this name. Its one
+ * source is supervisor/image/runner.Dockerfile, which the supervisor builds the image from (the
+ * packed package carries it too); setup.sh builds its `debian-node` stage as the supervisor's
+ * base where no registry offers a Node image.
+ */
+export const runnerDockerfileName = 'runner.Dockerfile';
+
+/**
  * Writes the bundle into `outDir` (created if missing) from the checkout at `root`: the two
  * tarballs, package.json and package-lock.json (`npm ci --omit=dev` installs them), and the
  * installer (`./setup.sh`, then `docker compose up -d` builds the supervisor's image from them).
@@ -143,5 +152,6 @@ export async function buildSupervisorBundle(root: string, outDir: string): Promi
   fs.writeFileSync(path.join(outDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   fs.writeFileSync(path.join(outDir, 'package-lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
   for (const file of installerFiles) fs.copyFileSync(path.join(root, 'supervisor', 'bundle', file), path.join(outDir, file));
+  fs.copyFileSync(path.join(root, 'supervisor', 'image', 'runner.Dockerfile'), path.join(outDir, runnerDockerfileName));
   return { packed };
 }

@@ -8,6 +8,7 @@
 // Unknown types and unreadable payloads are the reader's to show by name, never an error.
 import { z } from 'zod';
 import { budgetFigures } from './budget.ts';
+import { runnerImageStatus } from './runner-image.ts';
 
 /** An event's type name is at most this long (`jobEventInput` in wire.ts refuses longer). */
 export const maxEventTypeLength = 40;
@@ -102,6 +103,8 @@ export const jobEventPayloads = {
     usage: z.object({ costUsd: z.number(), inputTokens: z.number(), outputTokens: z.number(), turns: z.number() }),
     limits: z.object({ maxCostUsd: z.number().nullable(), maxInputTokens: z.number().nullable(), maxOutputTokens: z.number().nullable(), maxTurns: z.number().nullable() }),
   }),
+  /** The job waits for the runner image the supervisor is preparing (then a `ready` or `failed` one). */
+  runner_image: runnerImageStatus,
   /** Every 30 s while a stage runs: what the job did so far, as one readable line and as figures. */
   progress: z.object({
     summary: z.string(),
@@ -117,7 +120,7 @@ export const jobEventPayloads = {
 export type JobEventType = keyof typeof jobEventPayloads;
 export const jobEventTypes = Object.keys(jobEventPayloads) as JobEventType[];
 /** Events the runner writes itself; the others come from the agent's transcript (`error` from both). */
-export const runnerEventTypes = ['stage', 'plan', 'question', 'validation', 'pull_request', 'notice', 'progress', 'budget'] as const satisfies readonly JobEventType[];
+export const runnerEventTypes = ['stage', 'plan', 'question', 'validation', 'pull_request', 'notice', 'progress', 'budget', 'runner_image'] as const satisfies readonly JobEventType[];
 /** A payload as a reader gets it (defaults filled, a missing stage as null). */
 export type JobEventPayload<T extends JobEventType> = z.output<(typeof jobEventPayloads)[T]>;
 /** A payload as a writer may send it. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { maxEventTypeLength } from './job-events.ts';
 import { jobStatuses } from './job-status.ts';
 import { modelIds } from './models.ts';
+import { runnerImageStatus } from './runner-image.ts';
 
 export const runnerApiVersion = 'v1';
 
@@ -106,6 +107,8 @@ export const registerRequest = z.object({
   capabilities: z.array(runnerTag).max(20),
   labels: z.array(runnerTag).max(40),
   poolSize: z.number().int().min(1).max(64),
+  /** The runner image's preparation (absent from older supervisors). */
+  image: runnerImageStatus.optional(),
 });
 export type RegisterRequest = z.infer<typeof registerRequest>;
 export const registerResponse = z.object({
@@ -136,6 +139,8 @@ export const heartbeatRequest = z.object({
   activeJobIds: z.array(z.string()).max(64),
   /** Controls applied since the last acknowledgement the platform received (the HTTP fallback of `control-ack`). */
   ackedControlIds: controlIds.optional(),
+  /** The runner image's preparation, when the runner reports it. */
+  image: runnerImageStatus.optional(),
 });
 /** The platform's view of the jobs the runner reported, so a runner learns of jobs stopped or failed while it was away. */
 export const heartbeatResponse = z.object({
@@ -238,7 +243,7 @@ export const runnerMessage = z.discriminatedUnion('type', [
     reason: z.string().max(2000).optional(),
     result: z.record(z.string(), z.unknown()).optional(),
   }),
-  z.object({ type: z.literal('heartbeat'), activeJobIds: z.array(z.string()).max(64), ackedControlIds: controlIds.optional() }),
+  z.object({ type: z.literal('heartbeat'), activeJobIds: z.array(z.string()).max(64), ackedControlIds: controlIds.optional(), image: runnerImageStatus.optional() }),
   /** Controls the runner applied (or found nothing to apply for): never sent again. */
   z.object({ type: z.literal('control-ack'), controlIds: controlIds.min(1) }),
 ]);

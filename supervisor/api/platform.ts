@@ -2,6 +2,7 @@
 // go over the socket while it is open and fall back to HTTP when it is not (or when the
 // socket refused: HTTP then gives a definite status code for the retry policy to judge).
 import type { JobStatus } from '@spedy/protocol/job-status';
+import type { RunnerImageStatus } from '@spedy/protocol/runner-image';
 import type { ClaimedJob, HeartbeatResponse, JobEventInput } from '@spedy/protocol/wire';
 import type { PlatformHttp } from './http.ts';
 import { claimJobOverHttp, reportStatusOverHttp, sendEventsOverHttp, type StatusDetails } from './jobs.ts';
@@ -16,7 +17,7 @@ export type Platform = {
   /** One attempt; resolves with the platform's acknowledged sequence number for the job. */
   sendEvents(jobId: string, events: JobEventInput[], signal?: AbortSignal): Promise<number>;
   /** `ackedControlIds`: controls applied whose acknowledgement the socket could not carry. */
-  heartbeat(activeJobIds: string[], ackedControlIds?: string[]): Promise<HeartbeatAnswer>;
+  heartbeat(activeJobIds: string[], ackedControlIds?: string[], image?: RunnerImageStatus): Promise<HeartbeatAnswer>;
 };
 
 export type HeartbeatAnswer = Pick<HeartbeatResponse, 'jobs' | 'controls'>;
@@ -122,11 +123,11 @@ export function createPlatform(deps: { http: PlatformHttp; socket: RunnerSocket 
       return sendEventsOverHttp(http, runnerId, jobId, events, signal);
     },
 
-    async heartbeat(activeJobIds, ackedControlIds = []) {
-      const acks = ackedControlIds.length > 0 ? { ackedControlIds } : {};
+    async heartbeat(activeJobIds, ackedControlIds = [], image) {
+      const reported = { ...(ackedControlIds.length > 0 ? { ackedControlIds } : {}), ...(image ? { image } : {}) };
       if (socket?.isOpen()) {
         const answer = awaitAnswer(heartbeatWaiters, heartbeatAnswerMs);
-        if (socket.send({ type: 'heartbeat', activeJobIds, ...acks })) {
+        if (socket.send({ type: 'heartbeat', activeJobIds, ...reported })) {
           try {
             return await answer;
           } catch {
@@ -136,7 +137,7 @@ export function createPlatform(deps: { http: PlatformHttp; socket: RunnerSocket 
           answer.catch(() => undefined);
         }
       }
-      const { jobs, controls } = await sendHeartbeat(http, { runnerId, activeJobIds, ...acks });
+      const { jobs, controls } = await sendHeartbeat(http, { runnerId, activeJobIds, ...reported });
       return { jobs, controls };
     },
   };

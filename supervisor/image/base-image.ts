@@ -18,6 +18,8 @@ export interface EnsureBaseImageOptions {
   /** Holds the root filesystem tarball, so a fresh engine imports it in seconds instead of bootstrapping again. */
   cacheDir: string;
   log?: (line: string) => void;
+  /** The supervisor runs in its own container (SPEDY_IN_CONTAINER): it never runs debootstrap there. */
+  inContainer?: boolean;
   signal?: AbortSignal;
 }
 
@@ -27,6 +29,13 @@ function rootfsTarball(cacheDir: string): string {
 
 /** debootstrap's minbase variant (essential packages and apt) into a tarball; needs root. */
 async function bootstrapRootfs(tarball: string, options: EnsureBaseImageOptions): Promise<void> {
+  // debootstrap needs root on the host; a supervisor in its container is not given that.
+  if (options.inContainer) {
+    throw new RunnerImageError(
+      `The runner image's base ${BASE_IMAGE} is not in the Docker engine, and the supervisor does not make it inside its container. ` +
+        'Run ./setup.sh on the host (it makes the base with debootstrap, as root), or set SPEDY_RUNNER_BASE_IMAGE to a published Debian image such as debian:bookworm-slim.',
+    );
+  }
   if (process.getuid?.() !== 0) {
     throw new RunnerImageError('Building the runner base image needs root (debootstrap). Run as root, or import a base image yourself.');
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type Docker from 'dockerode';
@@ -23,26 +24,22 @@ export const RUNNER_WORKDIR = '/workspace';
 /** Where image inputs (root filesystem, Node and npm tarballs) are kept between runs. */
 export const DEFAULT_IMAGE_CACHE_DIR = fromSupervisorRoot('.data', 'docker-cache');
 
-/**
- * The runner image: git over HTTPS, Node 22 with npm, and the Claude Code
- * binary, run as `runner` (uid 1000). Layers that change least come first;
- * the Claude binary, updated most often, is the last.
- */
-export const RUNNER_DOCKERFILE = `FROM ${BASE_IMAGE}
-RUN apt-get update \\
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends git ca-certificates \\
- && rm -rf /var/lib/apt/lists/*
-RUN useradd --uid ${RUNNER_UID} --user-group --create-home --home-dir ${RUNNER_HOME} --shell /bin/bash runner \\
- && mkdir -p ${RUNNER_WORKDIR} && chown ${RUNNER_UID}:${RUNNER_UID} ${RUNNER_WORKDIR}
-COPY node /usr/local/bin/node
-COPY npm /usr/local/lib/node_modules/npm
-RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \\
- && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx
-COPY claude /usr/local/bin/claude
-ENV HOME=${RUNNER_HOME} LANG=C.UTF-8
-USER ${RUNNER_UID}:${RUNNER_UID}
-WORKDIR ${RUNNER_WORKDIR}
-`;
+/** The runner image's Dockerfile (shipped in the bundle as runner.Dockerfile): the one source of the image. */
+export const RUNNER_DOCKERFILE_PATH = fileURLToPath(new URL('./runner.Dockerfile', import.meta.url));
+
+export function runnerDockerfile(): string {
+  return fs.readFileSync(RUNNER_DOCKERFILE_PATH, 'utf8');
+}
+
+/** How this supervisor builds the image: which base, and (tests only) a build held until a URL answers. */
+export interface RunnerImageVariant {
+  /** The Dockerfile's BASE: spedy-base:bookworm (made here with debootstrap) or a published Debian image. */
+  baseImage: string;
+  /** Tests only: the build waits until this loopback URL answers (a separate tag on the same layers). */
+  holdUrl?: string;
+}
+
+const defaultVariant: RunnerImageVariant = { baseImage: BASE_IMAGE };
 
 interface RunnerImageInputs {
   node: PackedPackage;
@@ -50,12 +47,26 @@ interface RunnerImageInputs {
   claude: ClaudeBinary;
 }
 
+/** The Dockerfile's build arguments: its base, and the user the agent runs as (one source: the constants above). */
+function buildArgs(variant: RunnerImageVariant): Record<string, string> {
+  return {
+    BASE: variant.baseImage,
+    RUNNER_UID: String(RUNNER_UID),
+    RUNNER_HOME,
+    RUNNER_WORKDIR,
+    ...(variant.holdUrl ? { HOLD_URL: variant.holdUrl } : {}),
+  };
+}
+
 /** The image tag: a hash of everything that goes into the image, so it is rebuilt only when one changes. */
-export function runnerImageTag(inputs: RunnerImageInputs): string {
+export function runnerImageTag(inputs: RunnerImageInputs, variant: RunnerImageVariant = defaultVariant, dockerfile = runnerDockerfile()): string {
   const hash = createHash('sha256')
     .update(
       JSON.stringify({
-        dockerfile: RUNNER_DOCKERFILE,
+        dockerfile,
+        // Only a variant other than the default adds to what is hashed.
+        ...(variant.baseImage !== BASE_IMAGE ? { base: variant.baseImage } : {}),
+        ...(variant.holdUrl ? { hold: variant.holdUrl } : {}),
         node: inputs.node.version,
         npm: inputs.npm.version,
         claude: { version: inputs.claude.version, size: inputs.claude.size },
@@ -83,10 +94,10 @@ async function addFromTarball(pack: tar.Pack, tarball: string, rename: (name: st
 }
 
 /** The build context as a tar stream, written while the engine reads it (the binaries are ~370 MB). */
-function buildContext(inputs: RunnerImageInputs): NodeJS.ReadableStream {
+function buildContext(inputs: RunnerImageInputs, dockerfile: string): NodeJS.ReadableStream {
   const pack = tar.pack();
   void (async () => {
-    pack.entry({ name: 'Dockerfile', mode: 0o644 }, RUNNER_DOCKERFILE);
+    pack.entry({ name: 'Dockerfile', mode: 0o644 }, dockerfile);
     await addFromTarball(pack, inputs.node.tarball, (name) => (name === 'package/bin/node' ? 'node' : null));
     await addFromTarball(pack, inputs.npm.tarball, (name) => name.replace(/^package\//, 'npm/'));
     const { size, mtime } = fs.statSync(inputs.claude.path);
@@ -102,6 +113,10 @@ export interface EnsureRunnerImageOptions {
   log?: (line: string) => void;
   /** Defaults to `.data/docker-cache` in the project. */
   cacheDir?: string;
+  /** Defaults to spedy-base:bookworm, made on this host with debootstrap when missing. */
+  variant?: RunnerImageVariant;
+  /** The supervisor runs in its own container: a missing spedy-base is an error, never bootstrapped. */
+  inContainer?: boolean;
   signal?: AbortSignal;
 }
 
@@ -117,14 +132,16 @@ export async function ensureRunnerImage(options: EnsureRunnerImageOptions): Prom
   const claude = resolveClaudeBinary();
   const [node, npm] = [await nodePackage(cacheDir), await npmPackage(cacheDir)];
   const inputs: RunnerImageInputs = { node, npm, claude };
-  const tag = runnerImageTag(inputs);
+  const variant = options.variant ?? defaultVariant;
+  const dockerfile = runnerDockerfile();
+  const tag = runnerImageTag(inputs, variant, dockerfile);
   if (await imageExists(options.docker, tag)) return tag;
 
   const builds = building.get(options.docker) ?? new Map<string, Promise<string>>();
   building.set(options.docker, builds);
   let build = builds.get(tag);
   if (!build) {
-    build = recordImageBuild(buildRunnerImage(tag, inputs, { ...options, cacheDir }));
+    build = recordImageBuild(buildRunnerImage(tag, inputs, dockerfile, { ...options, variant, cacheDir }));
     builds.set(tag, build);
     build.finally(() => builds.delete(tag)).catch(() => undefined);
   }
@@ -134,24 +151,28 @@ export async function ensureRunnerImage(options: EnsureRunnerImageOptions): Prom
 async function buildRunnerImage(
   tag: string,
   inputs: RunnerImageInputs,
-  options: EnsureRunnerImageOptions & { cacheDir: string },
+  dockerfile: string,
+  options: EnsureRunnerImageOptions & { cacheDir: string; variant: RunnerImageVariant },
 ): Promise<string> {
-  const { docker, log } = options;
+  const { docker, log, variant } = options;
   let started = performance.now();
-  await ensureBaseImage({ docker, cacheDir: options.cacheDir, log, signal: options.signal });
+  // A published base is pulled by the build itself when the engine lacks it.
+  if (variant.baseImage === BASE_IMAGE) await ensureBaseImage({ docker, cacheDir: options.cacheDir, log, inContainer: options.inContainer, signal: options.signal });
   if (performance.now() - started > 1000) log?.(`  base image ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   started = performance.now();
   log?.(
-    `  building ${tag} (Node ${inputs.node.version}, npm ${inputs.npm.version}, Claude Code ${inputs.claude.version})`,
+    `  building ${tag} on ${variant.baseImage} (Node ${inputs.node.version}, npm ${inputs.npm.version}, Claude Code ${inputs.claude.version})`,
   );
-  const progress = await docker.buildImage(buildContext(inputs), {
+  const progress = await docker.buildImage(buildContext(inputs, dockerfile), {
     t: tag,
+    buildargs: buildArgs(variant),
     // apt inside the build reaches Debian's mirror only through the host's network.
     networkmode: 'host',
     rm: true,
     forcerm: true,
-    labels: { 'spedy.image': 'runner' },
+    // A test's held variant is labelled so the test can remove it again.
+    labels: { 'spedy.image': 'runner', ...(variant.holdUrl ? { 'spedy.image.variant': 'test-hold' } : {}) },
     abortSignal: options.signal,
   });
   await followProgress(progress, `Building the runner image ${tag}`);
@@ -159,7 +180,8 @@ async function buildRunnerImage(
     throw new RunnerImageError(`Building the runner image ${tag} reported success, but the image is missing.`);
   }
   log?.(`  built ${tag} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  await removeOlderRunnerImages(docker, tag, log);
+  // A test's held variant is an extra tag beside the real image, which other runs still use.
+  if (!variant.holdUrl) await removeOlderRunnerImages(docker, tag, log);
   return tag;
 }
 

@@ -58,4 +58,6 @@ export const jobEvent = {
   budget: (budget: JobEventPayloadInput<'budget'>): TypedJobEvent<'budget'> => jobEventOf('budget', budget),
   /** The progress summary (progress.ts). */
   progress: (progress: JobEventPayloadInput<'progress'>): TypedJobEvent<'progress'> => jobEventOf('progress', progress),
+  /** The job waits for the runner image (image/preparation.ts). */
+  runnerImage: (status: JobEventPayloadInput<'runner_image'>): TypedJobEvent<'runner_image'> => jobEventOf('runner_image', status),
 };

@@ -14,6 +14,7 @@ import { RelativeTime } from '@/components/ui/relative-time';
 import type { CreatedToken } from './create-token-dialog';
 import { MigrationBanner } from './migration-banner';
 import { RunnerTokens } from './runner-tokens';
+import { RunnerImageLine } from '@/components/jobs/runner-image-line';
 import { ScriptedModelBadge } from '@/components/jobs/scripted-model-badge';
 import { SettingsTable } from '@/components/settings/settings-table';
 import { holdsPoolSlot, type JobStatus } from '@spedy/protocol/job-status';
@@ -75,6 +76,12 @@ function RunnerList() {
                   <Badge variant="success" data-testid="runner-status">Online</Badge>
                 ) : (
                   <Badge variant="secondary" data-testid="runner-status">Offline</Badge>
+                )}
+                {/* Ready is the normal case and says nothing; an Offline runner prepares nothing. */}
+                {r.status === 'online' && r.imageStatus && r.imageStatus.state !== 'ready' && (
+                  <div className="mt-1 max-w-64">
+                    <RunnerImageLine status={r.imageStatus} />
+                  </div>
                 )}
               </td>
               <td className="px-3 py-2">
