@@ -85,6 +85,11 @@ describe('setup.sh', () => {
     expect(config).toContain('/tmp/spedy-sockets:/tmp/spedy-sockets');
     expect(config).toMatch(/stop_grace_period: 45s/);
     expect(config).toContain('DOCKER_HOST: unix:///var/run/docker.sock');
+    // The image builds with the host's network and the Dockerfile's base unless SPEDY_SUPERVISOR_BASE names another.
+    expect(config).toMatch(/build:\n(\s+.*\n)*?\s+network: host/);
+    expect(config).toContain('BASE: node:20-bookworm-slim');
+    const { stdout: based } = await run('docker-compose', ['config'], { cwd: out, env: { PATH: process.env.PATH ?? '', SPEDY_SUPERVISOR_BASE: 'spedy-node:offline', NODE_ENV: 'test' as const } });
+    expect(based).toContain('BASE: spedy-node:offline');
   });
 
   it('in local mode, from stdin, mounts the Claude login', async () => {
@@ -100,6 +105,15 @@ describe('setup.sh', () => {
     expect(fs.readFileSync(path.join(out, '.env'), 'utf8')).toContain(`SPEDY_CLAUDE_CREDENTIALS=${credentials}`);
     expect(config).toContain(`${credentials}:${credentials}`);
     expect(config).toContain('SPEDY_POOL_SIZE: \'3\'');
+  });
+
+  it('the readiness check refuses a wrong token and tells whether key mode has its key', async () => {
+    const wrong = await keyOrg.api.get('readiness', `rnt_${'0'.repeat(64)}`);
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).not.toHaveProperty('anthropicApiKey');
+    expect((await keyOrg.api.get('readiness', null)).status).toBe(401);
+    expect(await keyOrg.api.get('readiness')).toMatchObject({ status: 200, body: { organizationId: keyOrg.account.orgID, anthropicApiKey: true } });
+    expect(await bareOrg.api.get('readiness')).toMatchObject({ status: 200, body: { organizationId: bareOrg.account.orgID, anthropicApiKey: false } });
   });
 
   it('refuses a wrong token, key mode without the key, and plain http to another host', async () => {

@@ -162,6 +162,12 @@ umask 022
   # The bundle folder: the Dockerfile and the packed packages beside setup.sh.
   echo "      context: \"$here\""
   echo "      dockerfile: Dockerfile"
+  # apt and npm inside the build reach their registries through the host's network (an engine
+  # may run without a default bridge); BASE: a Node 20+ image with npm (the Dockerfile's default,
+  # or SPEDY_SUPERVISOR_BASE in the environment or this .env, e.g. one built on a host without a registry).
+  echo "      network: host"
+  echo "      args:"
+  echo "        BASE: \"\${SPEDY_SUPERVISOR_BASE:-node:20-bookworm-slim}\""
   echo "    image: spedy-supervisor:local"
   echo "    # On Apple Silicon the runner image is amd64; uncomment to run the supervisor as amd64 too:"
   echo "    # platform: linux/amd64"
