@@ -13,6 +13,7 @@ import { testStack } from './support/stack-env.ts';
 const run = promisify(execFile);
 const work = fromRoot('.test-data', `bundle-download-${process.pid}`);
 const { version } = JSON.parse(fs.readFileSync(fromRoot('supervisor', 'package.json'), 'utf8')) as { version: string };
+const protocolVersion = (JSON.parse(fs.readFileSync(fromRoot('protocol', 'package.json'), 'utf8')) as { version: string }).version;
 const folder = `spedy-supervisor-${version}`;
 
 function bundleRequest(account: TestAccount | null, orgId: string, method: 'GET' | 'HEAD' = 'GET'): Promise<Response> {
@@ -57,7 +58,7 @@ describe('the supervisor bundle download', () => {
         .filter(Boolean)
         .map((line) => [line.split(/\s+/).at(-1) ?? '', line.split(/\s+/)[0] ?? ''] as const),
     );
-    for (const file of ['setup.sh', 'Dockerfile', 'README.md', 'package.json', 'package-lock.json', `spedy-supervisor-${version}.tgz`, 'spedy-protocol-0.1.0.tgz']) {
+    for (const file of ['setup.sh', 'Dockerfile', 'README.md', 'package.json', 'package-lock.json', `spedy-supervisor-${version}.tgz`, `spedy-protocol-${protocolVersion}.tgz`]) {
       expect(entries.has(`${folder}/${file}`), `${file} in the bundle`).toBe(true);
     }
     expect(entries.get(`${folder}/setup.sh`)).toMatch(/^-rwx/);
