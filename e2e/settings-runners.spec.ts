@@ -153,7 +153,7 @@ test('the empty state offers the Spedy Supervisor as a versioned download and na
   await page.getByRole('button', { name: 'Create token' }).click();
   await page.getByTestId('create-token-form').getByLabel('Name').fill('Download box');
   await page.getByTestId('create-token-form').getByRole('button', { name: 'Create token' }).click();
-  await expect(page.getByTestId('token-created').getByTestId('bundle-download')).toHaveAttribute('data-version', version!);
+  await expect(page.getByTestId('token-created').getByTestId('bundle-download')).toHaveAttribute('data-version', version!, { timeout: 60_000 });
 });
 
 test('a Member sees that only administrators manage runners', async ({ browser }) => {

@@ -81,10 +81,18 @@ async function compose(args: string[], timeout = 60_000): Promise<string> {
   });
 }
 
-/** The runner image with `USER root` on top: Node and npm for the supervisor's image, which runs as root to use the engine's socket. */
+/**
+ * The runner image with `USER root` on top: Node and npm for the supervisor's image, which runs
+ * as root to use the engine's socket. The machine's extra CA certificates (an egress proxy that
+ * re-signs TLS) go in too, as a runner host behind such a proxy would add them: npm in the build
+ * and the supervisor's `npm pack` reach the registry through it.
+ */
 async function buildBaseImage(): Promise<void> {
   const context = tar.pack();
-  context.entry({ name: 'Dockerfile' }, `FROM ${runnerImage}\nUSER root\nWORKDIR /\n`);
+  const extraCa = process.env.NODE_EXTRA_CA_CERTS;
+  const caLines = extraCa && fs.existsSync(extraCa) ? ['COPY extra-ca.crt /usr/local/share/ca-certificates/spedy-extra-ca.crt', 'ENV NODE_EXTRA_CA_CERTS=/usr/local/share/ca-certificates/spedy-extra-ca.crt'] : [];
+  context.entry({ name: 'Dockerfile' }, [`FROM ${runnerImage}`, 'USER root', 'WORKDIR /', ...caLines, ''].join('\n'));
+  if (caLines.length > 0) context.entry({ name: 'extra-ca.crt' }, fs.readFileSync(extraCa!));
   context.finalize();
   const progress = await docker.buildImage(Readable.from(context), { t: baseImage, rm: true, forcerm: true, networkmode: 'host' });
   await followProgress(progress, `Building ${baseImage}`);

@@ -29,9 +29,9 @@ export function BundleDownload({ className }: { className?: string }) {
     fetch(href, { method: 'HEAD', cache: 'no-store' })
       .then((res) => {
         const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
-        const size = Number(res.headers.get('content-length'));
+        const size = Number(res.headers.get('x-spedy-bundle-size'));
         const version = res.headers.get('x-spedy-supervisor-version');
-        if (!res.ok || !filename || !version || !Number.isFinite(size)) throw new Error(`HEAD ${res.status}`);
+        if (!res.ok || !filename || !version || !(size > 0)) throw new Error(`HEAD ${res.status}`);
         if (!cancelled) setInfo({ filename, version, size });
       })
       .catch(() => {

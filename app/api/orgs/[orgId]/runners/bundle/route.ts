@@ -1,6 +1,6 @@
 // GET /api/orgs/[orgId]/runners/bundle — the runner bundle (the supervisor and its protocol
 // package, setup.sh, the Dockerfile, the README) as spedy-supervisor-<version>.tar.gz, for
-// administrators. HEAD answers its name, version and size (Settings → Runners shows them).
+// administrators. HEAD answers its name, version and size (x-spedy-bundle-size) for Settings → Runners.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -18,6 +18,8 @@ function headersOf(bundle: SupervisorBundleArchive): HeadersInit {
     'content-length': String(bundle.size),
     'content-disposition': `attachment; filename="${bundle.filename}"`,
     'x-spedy-supervisor-version': bundle.version,
+    // HEAD's content-length is not passed on by the server (the body is empty): the size travels here too.
+    'x-spedy-bundle-size': String(bundle.size),
     'cache-control': 'no-store',
   };
 }
