@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { nanoid } from 'nanoid';
 import { db, orgIdOf } from './support/database';
@@ -128,6 +129,33 @@ test('a runner going offline turns its badge without a reload', async ({ browser
   await expect(row.getByTestId('runner-status')).toHaveText('Offline');
 });
 
+test('the empty state offers the Spedy Supervisor as a versioned download and names the commands that start it', async ({ browser }) => {
+  const { page } = await signUpInBrowser(browser, 'Dora Download');
+  await openRunners(page);
+  const empty = page.getByTestId('runners-empty');
+  await expect(empty).toContainText('./setup.sh');
+  await expect(empty).toContainText('docker compose up -d');
+  await expect(empty).toContainText('COMPOSE_DOCKER_CLI_BUILD=0 docker-compose up -d');
+
+  // The version and size come from the server before anything is fetched; the preparation may take a few seconds.
+  const button = empty.getByTestId('bundle-download');
+  await expect(button).toBeVisible({ timeout: 60_000 });
+  const version = await button.getAttribute('data-version');
+  expect(version).toMatch(/^\d+\.\d+\.\d+/);
+  await expect(button).toHaveText(new RegExp(`^Download the Spedy Supervisor v${version!.replace(/\./g, '\\.')} \\(\\d+(\\.\\d)? (KB|MB)\\)$`));
+  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  expect(download.suggestedFilename()).toBe(`spedy-supervisor-${version}.tar.gz`);
+  const file = await download.path();
+  expect(fs.statSync(file).size).toBeGreaterThan(0);
+  expect(fs.readFileSync(file).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+
+  // Beside the .env snippet of a new token too.
+  await page.getByRole('button', { name: 'Create token' }).click();
+  await page.getByTestId('create-token-form').getByLabel('Name').fill('Download box');
+  await page.getByTestId('create-token-form').getByRole('button', { name: 'Create token' }).click();
+  await expect(page.getByTestId('token-created').getByTestId('bundle-download')).toHaveAttribute('data-version', version!, { timeout: 60_000 });
+});
+
 test('a Member sees that only administrators manage runners', async ({ browser }) => {
   const owner = await signUpInBrowser(browser, 'Olga Owner');
   const ownerSlug = slugOf(owner.page);
@@ -135,6 +163,9 @@ test('a Member sees that only administrators manage runners', async ({ browser }
   const [user] = await db<{ id: string }>('SELECT id FROM "user" WHERE email = $1', [member.email]);
   await db(`INSERT INTO member (id, organization_id, user_id, role) VALUES ($1, $2, $3, 'member')`, [nanoid(), await orgIdOf(ownerSlug), user.id]);
 
+  await member.page.goto(`/${ownerSlug}/settings/runners`);
+  await expect(member.page.getByTestId('admin-only')).toContainText('Only administrators can manage runners, runner tokens and jobs.');
+  await expect(member.page.getByTestId('bundle-download')).toHaveCount(0);
   await member.page.goto(`/${ownerSlug}/settings/runners?tab=secrets`);
   await expect(member.page.getByTestId('admin-only')).toContainText('Only administrators can manage runners, runner tokens and jobs.');
   await expect(member.page.getByRole('button', { name: 'Add secret' })).toHaveCount(0);

@@ -73,7 +73,8 @@ export async function startDemoRunner(options: {
     }
 
     const gitToken = `demo_${randomBytes(16).toString('hex')}`;
-    const model = await startModelServer({ scenarios: options.scenarios });
+    // first-job: each stage of the demo's Code Runner pipeline does its own part (plan, code and test, review).
+    const model = await startModelServer({ scenarios: options.scenarios, defaultScenario: 'first-job' });
     stops.push(model.stop);
     const gitRoot = path.join(dataDir, 'git-remote');
     const git = await startGitRemote({ root: gitRoot, token: gitToken });

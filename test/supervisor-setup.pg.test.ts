@@ -109,6 +109,10 @@ describe('setup.sh', () => {
     expect(moved).toContain("SPEDY_STATUS_PORT: '9470'");
     expect(moved).toContain('fetch("http://127.0.0.1:9470/healthz")');
     expect(config).toMatch(/BASE: spedy-node:bookworm/);
+    // The image builds with the host's network; SPEDY_SUPERVISOR_BASE overrides the base setup.sh chose.
+    expect(config).toMatch(/build:\n(\s+.*\n)*?\s+network: host/);
+    const { stdout: based } = await run('docker-compose', ['config'], { cwd: out, env: { PATH: process.env.PATH ?? '', SPEDY_SUPERVISOR_BASE: 'spedy-node:offline', NODE_ENV: 'test' as const } });
+    expect(based).toContain('BASE: spedy-node:offline');
   }, 900_000);
 
   it('in local mode, from stdin, mounts the Claude login', async () => {
@@ -125,6 +129,15 @@ describe('setup.sh', () => {
     expect(config).toContain(`${credentials}:${credentials}`);
     expect(config).toContain('SPEDY_POOL_SIZE: \'3\'');
   }, 900_000);
+
+  it('the readiness check refuses a wrong token and tells whether key mode has its key', async () => {
+    const wrong = await keyOrg.api.get('readiness', `rnt_${'0'.repeat(64)}`);
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).not.toHaveProperty('anthropicApiKey');
+    expect((await keyOrg.api.get('readiness', null)).status).toBe(401);
+    expect(await keyOrg.api.get('readiness')).toMatchObject({ status: 200, body: { organizationId: keyOrg.account.orgID, anthropicApiKey: true } });
+    expect(await bareOrg.api.get('readiness')).toMatchObject({ status: 200, body: { organizationId: bareOrg.account.orgID, anthropicApiKey: false } });
+  });
 
   it('refuses a wrong token, key mode without the key, and plain http to another host', async () => {
     const wrong = await setup(['--api-url', apiUrl(), '--token', `rnt_${'0'.repeat(64)}`, '--mode', 'key', '--out', path.join(work, 'wrong'), '--yes'], { env: dockerEnv() });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from './support/db.ts';
 import { createProject, newMember, type Member } from './support/fixtures.ts';
-import { endedJobStatuses, jobIn, startTestRunner, startTicket, ticketState, type TestRunner } from './support/jobs.ts';
+import { endedJobStatuses, eventsOf, jobIn, startTestRunner, startTicket, ticketState, type TestRunner } from './support/jobs.ts';
 import { testStack } from './support/stack-env.ts';
 
 let owner: Member;
@@ -45,5 +45,20 @@ describe('from a ticket to a pull request', () => {
     const events = await sql<{ type: string; n: number }>(testStack().databaseUrl, 'SELECT type, count(*)::int AS n FROM job_event WHERE job_id = $1 GROUP BY type', [job.id]);
     const types = events.map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['tool_call', 'usage']));
+
+    // A first job that reads like a real one: the planner reads and plans, Implement writes and
+    // runs the script, Review reads it and reports; no tool call ends in a (red) tool error.
+    expect((await eventsOf(job.id, 'tool_result')).filter((result) => result.isError)).toEqual([]);
+    expect(await eventsOf(job.id, 'permission_denied')).toEqual([]);
+    const calls = await eventsOf(job.id, 'tool_call');
+    const callsOf = (stage: string) => calls.filter((call) => call.stage === stage).map((call) => call.name);
+    expect(callsOf('planner')).toEqual(['Glob', 'Read']);
+    expect(callsOf('implement')).toEqual(['Write', 'Bash']);
+    expect(callsOf('review')).toEqual(['Glob', 'Read']);
+    const results = await eventsOf(job.id, 'result');
+    const resultOf = (stage: string) => results.find((result) => result.stage === stage);
+    expect(resultOf('planner')).toMatchObject({ isError: false, text: expect.stringMatching(/^## Plan for PRS-\d+: Add a greeting script\n\n1\. Add hello\.js/) });
+    expect(resultOf('implement')).toMatchObject({ isError: false, text: 'Added hello.js and ran it; it printed: Hello from Spedy' });
+    expect(resultOf('review')).toMatchObject({ isError: false, text: expect.stringContaining('## Review') });
   }, 300_000);
 });

@@ -1,5 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runnerHostLock } from './supervisor-bundle.ts';
+import { runnerHostLock, supervisorBundleArchive } from './supervisor-bundle.ts';
 
 const packed = [
   { name: '@spedy/supervisor', version: '0.2.0', filename: 'spedy-supervisor-0.2.0.tgz', integrity: 'sha512-sup' },
@@ -57,4 +62,28 @@ describe('the runner host lock', () => {
     expect(() => runnerHostLock({ ...platformLock, packages }, packed)).toThrow('zod, needed by protocol, is not in the platform');
     expect(() => runnerHostLock(platformLock, [...packed, { ...packed[0]!, name: '@spedy/other' }])).toThrow('no workspace named @spedy/other');
   });
+});
+
+describe('the downloadable bundle', () => {
+  it('is spedy-supervisor-<version>.tar.gz with the installer and both packages in a folder of that name, built once per process', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spedy-bundle-archive-'));
+    try {
+      const root = fileURLToPath(new URL('../..', import.meta.url));
+      const { version } = JSON.parse(fs.readFileSync(path.join(root, 'supervisor', 'package.json'), 'utf8')) as { version: string };
+      const first = supervisorBundleArchive(root, cacheDir);
+      expect(supervisorBundleArchive(root, cacheDir)).toBe(first);
+      const archive = await first;
+      expect(archive).toMatchObject({ filename: `spedy-supervisor-${version}.tar.gz`, version, size: fs.statSync(archive.file).size });
+      const listing = execFileSync('tar', ['-tvzf', archive.file], { encoding: 'utf8' });
+      const folder = `spedy-supervisor-${version}`;
+      for (const file of ['setup.sh', 'Dockerfile', 'README.md', 'package.json', 'package-lock.json', `spedy-supervisor-${version}.tgz`]) {
+        expect(listing).toMatch(new RegExp(` ${folder}/${file.replace(/\./g, '\\.')}\\n`));
+      }
+      expect(listing).toMatch(new RegExp(`^-rwx\\S* 0/0 .* ${folder}/setup\\.sh$`, 'm'));
+      // Nothing but the archive stays behind (the staging folder is removed).
+      expect(fs.readdirSync(cacheDir)).toEqual([archive.filename]);
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -155,3 +155,43 @@ export async function buildSupervisorBundle(root: string, outDir: string): Promi
   fs.copyFileSync(path.join(root, 'supervisor', 'image', 'runner.Dockerfile'), path.join(outDir, runnerDockerfileName));
   return { packed };
 }
+
+/** The bundle as one download: `spedy-supervisor-<version>.tar.gz`, a folder of that name inside. */
+export type SupervisorBundleArchive = { file: string; filename: string; version: string; size: number };
+
+const supervisorManifest = z.object({ version: z.string().regex(/^[0-9A-Za-z.+-]+$/) });
+const archives = new Map<string, Promise<SupervisorBundleArchive>>();
+
+/**
+ * The downloadable bundle of the checkout at `root`, written into `cacheDir` on the first call
+ * (npm pack takes seconds) and reused by this process afterwards; concurrent callers share one
+ * build, and a failed build is tried again on the next call.
+ */
+export function supervisorBundleArchive(root: string, cacheDir: string): Promise<SupervisorBundleArchive> {
+  const key = `${root}\0${cacheDir}`;
+  let pending = archives.get(key);
+  if (!pending) {
+    pending = writeBundleArchive(root, cacheDir);
+    archives.set(key, pending);
+    pending.catch(() => archives.delete(key));
+  }
+  return pending;
+}
+
+async function writeBundleArchive(root: string, cacheDir: string): Promise<SupervisorBundleArchive> {
+  const { version } = supervisorManifest.parse(JSON.parse(fs.readFileSync(path.join(root, 'supervisor', 'package.json'), 'utf8')));
+  const name = `spedy-supervisor-${version}`;
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(cacheDir, `${name}-`));
+  try {
+    await buildSupervisorBundle(root, path.join(staging, name));
+    const partial = path.join(staging, `${name}.tar.gz`);
+    await run('tar', ['-czf', partial, '-C', staging, '--owner=0', '--group=0', '--numeric-owner', name]);
+    // Renamed into place, so another instance of the platform writing the same file never serves half of it.
+    const file = path.join(cacheDir, `${name}.tar.gz`);
+    fs.renameSync(partial, file);
+    return { file, filename: `${name}.tar.gz`, version, size: fs.statSync(file).size };
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}

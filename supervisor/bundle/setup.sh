@@ -270,9 +270,12 @@ umask 022
   # The bundle folder: the Dockerfile and the packed packages beside setup.sh.
   echo "      context: \"$here\""
   echo "      dockerfile: Dockerfile"
+  # apt and npm inside the build reach their registries through the host's network (an engine
+  # may run without a default bridge); SPEDY_SUPERVISOR_BASE in the environment or .env overrides the base.
+  echo "      network: host"
   echo "      args:"
   echo "        # $base: $base_why"
-  echo "        BASE: \"$supervisor_base\""
+  echo "        BASE: \"\${SPEDY_SUPERVISOR_BASE:-$supervisor_base}\""
   echo "    image: spedy-supervisor:local"
   echo "    # On Apple Silicon the runner image is amd64; uncomment to run the supervisor as amd64 too:"
   echo "    # platform: linux/amd64"

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claudeBinaryPath, resultOf, runClaude } from './claude-cli.ts';
-import { askUserQuestion, editAndTestUsage } from './scenarios.ts';
+import { askUserQuestion, editAndTestUsage, workingScript } from './scenarios.ts';
 import { startModelServer, type ModelServer } from './server.ts';
 
 // The real Claude Code CLI, driven by the scripted model.
@@ -70,6 +70,40 @@ describe('the Claude Code CLI against the scripted model', () => {
     const turns = server.requests().filter((request) => request.scenario === 'edit-and-test');
     expect(turns.map((request) => request.turn)).toEqual([0, 1, 2]);
   }, 30_000);
+
+  /** The tool results of a run that the CLI flagged as errors (what the job feed shows in red). */
+  const toolErrors = (run: Awaited<ReturnType<typeof runClaude>>) =>
+    run.events
+      .filter((event) => event.type === 'user')
+      .flatMap((event) => ((event as { message?: { content?: unknown } }).message?.content as { type?: string; is_error?: boolean; content?: unknown }[] | undefined) ?? [])
+      .filter((block) => block.type === 'tool_result' && block.is_error === true);
+
+  it('plans in a read-only stage by reading the repository, without a refused tool call (first-job)', async () => {
+    const { cwd, home } = await workspace('plan');
+    await writeFile(join(cwd, 'README.md'), '# Demo\n');
+    const prompt = `You are the "Planner" stage (planning) of Spedy's pipeline for ticket SPD-1.\n\n## Ticket SPD-1: Add a greeting script\n\n(no description) [scenario:first-job]`;
+    const run = await runClaude({ baseUrl: server.url, cwd, home, prompt, args: ['--tools', 'Read,Grep,Glob', '--allowedTools', 'Read,Grep,Glob'] });
+
+    expect(toolErrors(run)).toEqual([]);
+    expect(resultOf(run)).toMatchObject({ is_error: false, num_turns: 3, result: expect.stringContaining('## Plan for SPD-1: Add a greeting script') });
+    expect(existsSync(join(cwd, 'hello.js'))).toBe(false);
+    const reads = server.requests().filter((request) => request.scenario === 'first-job' && request.turn === 2);
+    expect(JSON.stringify(reads.at(-1)?.messages)).toContain('# Demo');
+  }, 30_000);
+
+  it('reviews by reading the new script, and codes as edit-and-test, in stages with write tools (first-job)', async () => {
+    const { cwd, home } = await workspace('review');
+    await writeFile(join(cwd, 'hello.js'), workingScript);
+    const tools = ['--tools', 'Read,Edit,Write,Bash,Grep,Glob', '--allowedTools', 'Read,Edit,Write,Bash,Grep,Glob'];
+    const review = await runClaude({ baseUrl: server.url, cwd, home, prompt: 'You are the "Review" stage (review) of Spedy\'s pipeline. [scenario:first-job]', args: tools });
+    expect(toolErrors(review)).toEqual([]);
+    expect(resultOf(review)).toMatchObject({ is_error: false, num_turns: 3, result: expect.stringContaining('hello.js prints the greeting as planned') });
+
+    const code = await workspace('implement');
+    const implement = await runClaude({ baseUrl: server.url, ...code, prompt: 'You are the "Implement" stage (coding) of Spedy\'s pipeline. [scenario:first-job]', args: tools });
+    expect(toolErrors(implement)).toEqual([]);
+    expect(resultOf(implement)).toMatchObject({ is_error: false, result: 'Added hello.js and ran it; it printed: Hello from Spedy' });
+  }, 60_000);
 
   it('ends with is_error when the API fails (api-error)', async () => {
     const { cwd, home } = await workspace('error');

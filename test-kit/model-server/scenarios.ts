@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { text, toolUse, type Scenario, type ScriptedUsage, type TurnRequest, type TurnResult } from './scenario.ts';
+import { text, toolUse, type Scenario, type ScriptedUsage, type Turn, type TurnRequest, type TurnResult } from './scenario.ts';
 
 // The built-in scenarios used by tests, the demo and benchmarks. A prompt picks one
 // with `[scenario:<name>]`; tests may add or replace any by name.
@@ -33,26 +33,94 @@ function answerOrWait(request: TurnRequest): TurnResult {
   return { content: [text(`You answered: "${answer}". I'll go with that and finish the change.`)] };
 }
 
+const editAndTestTurns: Turn[] = [
+  (request) => ({
+    content: [
+      text(`I'll add ${scriptPath(request).relative} and run it.`),
+      toolUse('Write', { file_path: scriptPath(request).absolute, content: workingScript }),
+    ],
+    usage: editAndTestUsage[0],
+  }),
+  (request) => ({
+    content: [toolUse('Bash', { command: `node ${scriptPath(request).relative}`, description: 'Run the new script' })],
+    usage: editAndTestUsage[1],
+  }),
+  (request) => ({
+    content: [text(`Added ${scriptPath(request).relative} and ran it; it printed: ${request.toolResults[0]?.text.trim() ?? '(nothing)'}`)],
+    usage: editAndTestUsage[2],
+  }),
+];
+
+/** The stage's type as the supervisor's prompt opens: `You are the "Planner" stage (planning, …) …`. */
+function stageTypeOf(request: TurnRequest): string | undefined {
+  return / stage \((planning|coding|review|security review|custom)[,)]/.exec(request.prompt.split('\n')[0] ?? '')?.[1];
+}
+
+/** The files a Glob call listed (one a line, relative to the folder searched; or "No files found"), as absolute paths. */
+function globbed(request: TurnRequest): string[] {
+  const folder = request.workingDirectory ?? '/workspace';
+  return (request.toolResults[0]?.text ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^No files found/i.test(line))
+    .map((line) => posix.resolve(folder, line));
+}
+
+/** A numbered plan for the ticket the prompt names. */
+function planReply(request: TurnRequest): TurnResult {
+  const ticket = request.prompt.split('\n').find((line) => line.startsWith('## Ticket '));
+  const file = scriptPath(request).relative;
+  return {
+    content: [
+      text(
+        `## Plan${ticket ? ` for ${withoutMarkers(ticket.slice('## Ticket '.length))}` : ''}\n\n` +
+          `1. Add ${file} printing a greeting.\n2. Run it with \`node ${file}\` to check that it works.\n3. Leave the rest of the repository as it is.`,
+      ),
+    ],
+  };
+}
+
+/**
+ * A read-only stage (its tools offer no Write): lists the files, reads the README (or the
+ * first file), then answers with a numbered plan. Nothing it does can be refused.
+ */
+const planTurns: Turn[] = [
+  (request) => ({ content: [text("I'll look at the repository before planning."), toolUse('Glob', { pattern: '*', path: request.workingDirectory ?? '/workspace' })] }),
+  (request) => {
+    const files = globbed(request);
+    const file = files.find((f) => posix.basename(f).toLowerCase() === 'readme.md') ?? files[0];
+    return file ? { content: [toolUse('Read', { file_path: file })] } : planReply(request);
+  },
+  planReply,
+];
+
+/** A review stage: finds the script the coding stage wrote, reads it, and reports. */
+const reviewTurns: Turn[] = [
+  (request) => ({ content: [text("I'll review the change."), toolUse('Glob', { pattern: '**/*.js', path: request.workingDirectory ?? '/workspace' })] }),
+  (request) => {
+    const files = globbed(request);
+    const file = files.find((f) => f === scriptPath(request).absolute) ?? files[0];
+    return file ? { content: [toolUse('Read', { file_path: file })] } : { content: [text('## Review\n\nThere is no script to review; nothing to change.')] };
+  },
+  (request) => ({
+    content: [text(`## Review\n\n${scriptPath(request).relative} prints the greeting as planned and runs cleanly. No issues found; no changes needed.`)],
+  }),
+];
+
 export const builtInScenarios: Record<string, Scenario> = {
   'edit-and-test': {
     description: 'Writes hello.js with Write, runs `node hello.js` with Bash, then ends with a summary.',
-    turns: [
-      (request) => ({
-        content: [
-          text(`I'll add ${scriptPath(request).relative} and run it.`),
-          toolUse('Write', { file_path: scriptPath(request).absolute, content: workingScript }),
-        ],
-        usage: editAndTestUsage[0],
-      }),
-      (request) => ({
-        content: [toolUse('Bash', { command: `node ${scriptPath(request).relative}`, description: 'Run the new script' })],
-        usage: editAndTestUsage[1],
-      }),
-      (request) => ({
-        content: [text(`Added ${scriptPath(request).relative} and ran it; it printed: ${request.toolResults[0]?.text.trim() ?? '(nothing)'}`)],
-        usage: editAndTestUsage[2],
-      }),
-    ],
+    turns: editAndTestTurns,
+  },
+  'first-job': {
+    description:
+      'The demo: each stage does its own part. A read-only stage lists and reads files, then writes a plan; a review stage reads the new script and reports; any other stage is edit-and-test.',
+    turns: [0, 1, 2].map((index) => (request: TurnRequest) => {
+      const stageType = stageTypeOf(request);
+      const turns = stageType === 'review' || stageType === 'security review' ? reviewTurns : request.tools.includes('Write') ? editAndTestTurns : planTurns;
+      const turn = turns[index] ?? { content: [text('Done.')] };
+      return typeof turn === 'function' ? turn(request) : turn;
+    }),
   },
   'ask-question': {
     description: 'Asks through mcp__spedy__ask_user, ends its turn, and after the answer (via --resume) quotes it.',

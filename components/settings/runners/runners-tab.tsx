@@ -12,6 +12,7 @@ import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
 import { RelativeTime } from '@/components/ui/relative-time';
 import type { CreatedToken } from './create-token-dialog';
+import { BundleDownload } from './bundle-download';
 import { MigrationBanner } from './migration-banner';
 import { RunnerTokens } from './runner-tokens';
 import { RunnerImageLine } from '@/components/jobs/runner-image-line';
@@ -53,10 +54,13 @@ function RunnerList() {
           title="No runner has connected yet"
           description={
             <>
-              Create a runner token below, put the <code>.env</code> snippet next to the Spedy Supervisor on your machine or
-              server, and start it with <code>docker compose up -d</code>. The runner appears here with a green Online badge.
+              Download the Spedy Supervisor, unpack it on the machine or server with Docker, create a runner token below and run{' '}
+              <code>./setup.sh</code> (it asks for the API URL and the token), then <code>docker compose up -d</code> (Debian&apos;s
+              docker-compose: <code>COMPOSE_DOCKER_CLI_BUILD=0 docker-compose up -d</code>). The runner appears here with a green
+              Online badge.
             </>
           }
+          action={<BundleDownload />}
           data-testid="runners-empty"
         />
       ) : (

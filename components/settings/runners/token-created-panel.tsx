@@ -4,6 +4,7 @@ import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { CopyButton } from '@/components/ui/copy-button';
 import type { CreatedToken } from './create-token-dialog';
+import { BundleDownload } from './bundle-download';
 import { ReadinessChecklist } from './readiness-checklist';
 
 /** The only time a token is shown. Dismissing it forgets the token in this browser too. */
@@ -35,6 +36,12 @@ export function TokenCreatedPanel({ created, onDismiss }: { created: CreatedToke
         <pre aria-labelledby="env-snippet-label" className="overflow-x-auto rounded-md border bg-background p-3 font-mono text-xs" data-testid="env-snippet">
           {snippet}
         </pre>
+        <div className="flex flex-wrap items-center gap-3 text-sm text-muted-foreground">
+          <BundleDownload />
+          <span>
+            Unpack it, run <code>./setup.sh</code> with these values, then <code>docker compose up -d</code>.
+          </span>
+        </div>
       </div>
       <ReadinessChecklist />
       <div className="flex justify-end">
