@@ -12,23 +12,29 @@ import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
 import { RelativeTime } from '@/components/ui/relative-time';
 import type { CreatedToken } from './create-token-dialog';
+import { ActiveRunners } from './active-runners';
 import { MigrationBanner } from './migration-banner';
 import { RunnerTokens } from './runner-tokens';
 import { ScriptedModelBadge } from '@/components/jobs/scripted-model-badge';
 import { SettingsTable } from '@/components/settings/settings-table';
 import { holdsPoolSlot, type JobStatus } from '@spedy/protocol/job-status';
 
-export function RunnersTab(props: { createdToken: CreatedToken | null; onCreatedTokenChange: (token: CreatedToken | null) => void }) {
+/**
+ * Active Runners, the connected runners and (for those who manage runners) their tokens.
+ * Members see the runners without tokens or Delete; the server refuses both to them anyway.
+ */
+export function RunnersTab(props: { canManage: boolean; createdToken: CreatedToken | null; onCreatedTokenChange: (token: CreatedToken | null) => void }) {
   return (
     <div className="grid gap-8">
-      <MigrationBanner />
-      <RunnerList />
-      <RunnerTokens created={props.createdToken} onCreatedChange={props.onCreatedTokenChange} />
+      {props.canManage && <MigrationBanner />}
+      <ActiveRunners />
+      <RunnerList canManage={props.canManage} />
+      {props.canManage && <RunnerTokens created={props.createdToken} onCreatedChange={props.onCreatedTokenChange} />}
     </div>
   );
 }
 
-function RunnerList() {
+function RunnerList({ canManage }: { canManage: boolean }) {
   const org = useCurrentOrg();
   const mutate = useMutate();
   const [runners, { type }] = useQuery(queries.runners.list({ orgID: org.id }));
@@ -95,6 +101,7 @@ function RunnerList() {
                 <RelativeTime at={r.lastHeartbeatAt} />
               </td>
               <td className="px-3 py-2 text-right">
+                {canManage && (
                 <ConfirmDialog
                   trigger={
                     <Button variant="ghost" size="icon" aria-label={`Delete runner ${r.name}`}>
@@ -110,6 +117,7 @@ function RunnerList() {
                   confirmLabel="Delete runner"
                   onConfirm={() => mutate(mutators.runner.delete({ id: r.id }))}
                 />
+                )}
               </td>
             </tr>
           ))}
