@@ -112,12 +112,12 @@ describe('follow-up runs', () => {
 
 describe('figures of a scripted run', () => {
   it('the scripted usage reaches Active Runners while the job runs, then the runs panel and the Jobs tab, as the same totals', async () => {
-    await useTeam(worked, 'Figures Workers', ['demo'], [
-      [codingStage('implement', { name: 'Implement [scenario:edit-and-test]', allowedTools: ['Write', 'Bash'] })],
-      [codingStage('wait', { name: 'Wait [scenario:slow]', allowedTools: ['Bash'] })],
-    ]);
     runner = await startTestRunner(owner, worked.key);
     if (!runner) throw new Error('no Docker engine for the demo runner');
+    await useTeam(worked, 'Figures Workers', ['demo'], [
+      [codingStage('implement', { name: 'Implement [scenario:edit-and-test]' })],
+      [codingStage('wait', { name: 'Wait [scenario:slow]', allowedTools: ['Bash'] })],
+    ]);
     const ticketId = await startTicket(owner, worked, 'Count my tokens');
     const running = await jobIn(ticketId, ['running']);
 
