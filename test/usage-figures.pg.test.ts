@@ -121,12 +121,13 @@ describe('figures of a scripted run', () => {
     const ticketId = await startTicket(owner, worked, 'Count my tokens');
     const running = await jobIn(ticketId, ['running']);
 
-    // The first stage ended (its usage is in), the second sleeps: the job stays active.
+    // The first stage ended (all its usage is in), the second sleeps: the job stays active.
     const sum = (k: 'input' | 'output' | 'cacheRead' | 'cacheWrite') => editAndTestUsage.reduce((n, u) => n + (u[k] ?? 0), 0);
     const activeJob = <J extends { id: string }>(runners: readonly { jobs: readonly J[] }[]) => runners.flatMap((r) => r.jobs).find((j) => j.id === running.id);
     const active = await settled(
       teammate.zero.materialize(queries.runners.active({ orgID: owner.orgID })),
-      (runners) => jobUsageTotals(activeJob(runners)?.usage).inputTokens > 0,
+      // Usage arrives turn by turn; the stage's result (its turns) comes after its last turn's usage.
+      (runners) => jobUsageTotals(activeJob(runners)?.usage).turns > 0,
       240_000,
     );
     const [implementResult] = await eventsOf(running.id, 'result');
