@@ -33,6 +33,7 @@ export default drizzleZeroConfig(schema, {
     // Platform-internal, in schema `secure` (never replicated): read on claim and by the job page's route.
     jobSnapshotTable: false,
     jobEvent: true,
+    jobUsage: true,
     runnerTeam: true,
     skill: true,
     mcpServer: true,

@@ -156,23 +156,6 @@ test('the empty state offers the Spedy Supervisor as a versioned download and na
   await expect(page.getByTestId('token-created').getByTestId('bundle-download')).toHaveAttribute('data-version', version!, { timeout: 60_000 });
 });
 
-test('a Member sees that only administrators manage runners', async ({ browser }) => {
-  const owner = await signUpInBrowser(browser, 'Olga Owner');
-  const ownerSlug = slugOf(owner.page);
-  const member = await signUpInBrowser(browser, 'Mats Member');
-  const [user] = await db<{ id: string }>('SELECT id FROM "user" WHERE email = $1', [member.email]);
-  await db(`INSERT INTO member (id, organization_id, user_id, role) VALUES ($1, $2, $3, 'member')`, [nanoid(), await orgIdOf(ownerSlug), user.id]);
-
-  await member.page.goto(`/${ownerSlug}/settings/runners`);
-  await expect(member.page.getByTestId('admin-only')).toContainText('Only administrators can manage runners, runner tokens and jobs.');
-  await expect(member.page.getByTestId('bundle-download')).toHaveCount(0);
-  await member.page.goto(`/${ownerSlug}/settings/runners?tab=secrets`);
-  await expect(member.page.getByTestId('admin-only')).toContainText('Only administrators can manage runners, runner tokens and jobs.');
-  await expect(member.page.getByRole('button', { name: 'Add secret' })).toHaveCount(0);
-  await member.page.goto(`/${ownerSlug}/settings/integrations`);
-  await expect(member.page.getByTestId('admin-only')).toContainText('Only administrators can manage git integrations.');
-});
-
 test('runner settings keep the offline timeout within bounds and save', async ({ browser }) => {
   const { page } = await signUpInBrowser(browser, 'Sam Settings');
   await openRunners(page, 'settings');

@@ -78,7 +78,7 @@ export function JobPageClient({ jobID }: { jobID: string }) {
         <aside className="grid content-start gap-5 overflow-y-auto border-t p-4 lg:border-t-0 lg:border-l" aria-label="Pipeline and usage">
           <section className="grid gap-2" aria-labelledby="usage-heading">
             <h2 id="usage-heading" className="text-sm font-medium">Usage</h2>
-            <UsageFigures usage={usage.job} testId="job-usage" />
+            <UsageFigures usage={usage.job} turns={job.usage?.turns ?? 0} testId="job-usage" />
           </section>
           <section className="grid gap-2" aria-labelledby="pipeline-heading">
             <h2 id="pipeline-heading" className="text-sm font-medium">Pipeline</h2>

@@ -18,6 +18,11 @@ import { JobDetailDialog } from './job-detail-dialog';
 import { JobStatusBadge } from './job-status-badge';
 import { ScriptedModelBadge } from './scripted-model-badge';
 import { SettingsTable } from '@/components/settings/settings-table';
+import { can } from '@/lib/auth/permissions';
+import { emptyJobUsage, jobUsageTotals } from '@/lib/jobs/usage';
+import { listFigures } from './usage-figures';
+
+const figureColumns = listFigures(emptyJobUsage).map((f) => f.label);
 
 type Filter = 'all' | 'active' | JobStatus;
 
@@ -64,7 +69,7 @@ export function JobsTab() {
             </SelectContent>
           </Select>
         </div>
-        <CreateJobDialog onCreated={setOpenJobID} />
+        {can(org.role, 'runners:manage') && <CreateJobDialog onCreated={setOpenJobID} />}
       </div>
 
       {jobs.length === 0 && type !== 'complete' ? (
@@ -85,7 +90,7 @@ export function JobsTab() {
           data-testid="jobs-empty"
         />
       ) : (
-        <SettingsTable caption="Jobs" columns={['Status', 'Title', 'Ticket', 'Runner', 'Created', 'Updated']} actionsLabel="Details" footer={jobs.length === shown && <p className="border-t px-3 py-2 text-xs text-muted-foreground">Showing the newest {shown} jobs; filter by status to see others.</p>}>
+        <SettingsTable caption="Jobs" columns={['Status', 'Title', 'Ticket', 'Runner', ...figureColumns, 'Created', 'Updated']} actionsLabel="Details" footer={jobs.length === shown && <p className="border-t px-3 py-2 text-xs text-muted-foreground">Showing the newest {shown} jobs; filter by status to see others.</p>}>
           {jobs.map((job) => (
             <tr key={job.id} data-testid="job-row" className="hover:bg-muted/40">
               <td className="px-3 py-2">
@@ -102,6 +107,11 @@ export function JobsTab() {
               <td className="px-3 py-2">
                 {job.runner?.name ?? <span className="text-muted-foreground">—</span>} <ScriptedModelBadge runner={job.runner} />
               </td>
+              {listFigures(jobUsageTotals(job.usage)).map((f) => (
+                <td key={f.key} className="px-3 py-2 text-right font-mono text-xs tabular-nums whitespace-nowrap" title={f.title} data-testid={`job-${f.key}`}>
+                  {f.value}
+                </td>
+              ))}
               <td className="px-3 py-2"><RelativeTime at={job.createdAt} /></td>
               <td className="px-3 py-2"><RelativeTime at={job.updatedAt} /></td>
               <td className="px-3 py-1 text-right">

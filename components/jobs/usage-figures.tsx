@@ -1,21 +1,62 @@
 import { cacheHitRate, type UsageTotals } from '@/lib/jobs/event-feed';
 import { cn } from '@/lib/cn';
 
-const tokens = new Intl.NumberFormat('en-US');
-const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
-const usd = (value: number) => `$${value < 1 ? value.toFixed(4) : value.toFixed(2)}`;
+// The one place that formats usage figures: the job page, the ticket runs panel, the Jobs
+// tab and Active Runners all show tokens, cache figures, hit rate, cost and turns this way.
 
-/** Tokens, cache read and write, cache hit rate and cost of one usage total (a job's or a stage's). */
-export function UsageFigures({ usage, compact = false, testId }: { usage: UsageTotals; compact?: boolean; testId?: string }) {
+const count = new Intl.NumberFormat('en-US');
+const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+
+export function formatTokens(tokens: number): string {
+  return count.format(tokens);
+}
+
+/** Tokens the model read as plain input and wrote: the "Tokens" figure of the lists (cache figures stand beside it). */
+export function totalTokens(usage: Pick<UsageTotals, 'inputTokens' | 'outputTokens'>): number {
+  return usage.inputTokens + usage.outputTokens;
+}
+
+/** "—" when nothing was read yet (the denominator is zero). */
+export function formatHitRate(usage: Pick<UsageTotals, 'inputTokens' | 'cacheReadTokens' | 'cacheWriteTokens'>): string {
   const rate = cacheHitRate(usage);
-  const figures: [string, string, string][] = [
-    ['input', 'Input', tokens.format(usage.inputTokens)],
-    ['output', 'Output', tokens.format(usage.outputTokens)],
-    ['cache-read', 'Cache read', tokens.format(usage.cacheReadTokens)],
-    ['cache-write', 'Cache write', tokens.format(usage.cacheWriteTokens)],
-    ['cache-hit-rate', 'Cache hit rate', rate == null ? '—' : percent.format(rate)],
-    ['cost', 'Cost', `${usd(usage.costUsd)}${usage.costIncomplete ? '+' : ''}`],
+  return rate == null ? '—' : percent.format(rate);
+}
+
+/** Dollars; four decimals under a dollar. A trailing "+" when some usage had no price. */
+export function formatCost(usage: Pick<UsageTotals, 'costUsd' | 'costIncomplete'>): string {
+  const value = usage.costUsd;
+  return `$${value < 1 ? value.toFixed(4) : value.toFixed(2)}${usage.costIncomplete ? '+' : ''}`;
+}
+
+export function formatTurns(turns: number): string {
+  return count.format(turns);
+}
+
+type Figure = { key: string; label: string; value: string; title?: string };
+
+/** The figures of the lists, in order: tokens, cache read, cache write, hit rate, cost, turns. */
+export function listFigures(usage: UsageTotals & { turns: number }): Figure[] {
+  return [
+    { key: 'tokens', label: 'Tokens', value: formatTokens(totalTokens(usage)), title: `${formatTokens(usage.inputTokens)} input · ${formatTokens(usage.outputTokens)} output` },
+    { key: 'cache-read', label: 'Cache read', value: formatTokens(usage.cacheReadTokens) },
+    { key: 'cache-write', label: 'Cache write', value: formatTokens(usage.cacheWriteTokens) },
+    { key: 'cache-hit-rate', label: 'Hit rate', value: formatHitRate(usage) },
+    { key: 'cost', label: 'Cost', value: formatCost(usage) },
+    { key: 'turns', label: 'Turns', value: formatTurns(usage.turns) },
   ];
+}
+
+/** Tokens, cache read and write, cache hit rate and cost of one usage total (a job's or a stage's), and turns when known. */
+export function UsageFigures({ usage, turns, compact = false, testId }: { usage: UsageTotals; turns?: number; compact?: boolean; testId?: string }) {
+  const figures: [string, string, string][] = [
+    ['input', 'Input', formatTokens(usage.inputTokens)],
+    ['output', 'Output', formatTokens(usage.outputTokens)],
+    ['cache-read', 'Cache read', formatTokens(usage.cacheReadTokens)],
+    ['cache-write', 'Cache write', formatTokens(usage.cacheWriteTokens)],
+    ['cache-hit-rate', 'Cache hit rate', formatHitRate(usage)],
+    ['cost', 'Cost', formatCost(usage)],
+  ];
+  if (turns !== undefined) figures.push(['turns', 'Turns', formatTurns(turns)]);
   return (
     <dl className={cn('grid gap-x-3 gap-y-1', compact ? 'grid-cols-3 text-xs' : 'grid-cols-2 text-sm')} data-testid={testId}>
       {figures.map(([key, label, value]) => (
@@ -27,6 +68,22 @@ export function UsageFigures({ usage, compact = false, testId }: { usage: UsageT
         </div>
       ))}
       {usage.partial && <p className="col-span-full text-xs text-muted-foreground">Partly counted from messages: a run was stopped before its final count.</p>}
+    </dl>
+  );
+}
+
+/** One line of figures for a run in a list (runs panel, Active Runners). */
+export function UsageLine({ usage, testId }: { usage: UsageTotals & { turns: number }; testId?: string }) {
+  return (
+    <dl className="flex flex-wrap gap-x-4 gap-y-0.5 text-xs" data-testid={testId}>
+      {listFigures(usage).map((f) => (
+        <div key={f.key} className="flex items-baseline gap-1" title={f.title}>
+          <dt className="text-muted-foreground">{f.label}</dt>
+          <dd className="font-mono tabular-nums" data-testid={`usage-${f.key}`}>
+            {f.value}
+          </dd>
+        </div>
+      ))}
     </dl>
   );
 }

@@ -173,6 +173,31 @@ export const job = pgTable(
 );
 
 /**
+ * A job's usage totals (lib/jobs/usage.ts), updated in the transaction that stores its
+ * `usage` and `result` events: the runs panel, the Jobs tab and Active Runners read these
+ * instead of summing events. Apart from the job row, so usage does not rewrite the job.
+ */
+export const jobUsage = pgTable(
+  'job_usage',
+  {
+    jobId: text('job_id')
+      .primaryKey()
+      .references(() => job.id, { onDelete: 'cascade' }),
+    organizationId: orgId(),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull().default(0),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull().default(0),
+    cacheReadTokens: bigint('cache_read_tokens', { mode: 'number' }).notNull().default(0),
+    cacheWriteTokens: bigint('cache_write_tokens', { mode: 'number' }).notNull().default(0),
+    costUsd: doublePrecision('cost_usd').notNull().default(0),
+    costIncomplete: boolean('cost_incomplete').notNull().default(false),
+    partial: boolean('partial').notNull().default(false),
+    /** The agent's turns, summed over its runs' `result` events. */
+    turns: integer('turns').notNull().default(0),
+  },
+  (t) => [index('job_usage_org_idx').on(t.organizationId)],
+);
+
+/**
  * Pipeline, budget and repositories as they were when the job was created (protocol/src/wire.ts),
  * written once with the job. Out of the job row and in schema `secure`, so that the job's
  * status changes do not carry this large value through Zero's replication; the runner gets

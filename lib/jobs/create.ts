@@ -3,6 +3,7 @@
 // them. The offer goes out through NOTIFY, which PostgreSQL delivers only on commit.
 import { nanoid } from 'nanoid';
 import { z } from 'zod';
+import { and, eq } from 'drizzle-orm';
 import { job, jobSnapshotTable } from '../db/schema.ts';
 import { jobSnapshot, jobTypes, runnerTag, type JobSnapshot } from '@spedy/protocol/wire';
 import { SpedyError } from '@spedy/protocol/errors';
@@ -20,8 +21,11 @@ export const createJobInput = z.object({
   projectId: z.string().nullish(),
   ticketId: z.string().nullish(),
   teamId: z.string().nullish(),
-  /** Retries and follow-ups share the root run of the first job. */
-  rootJobId: z.string().nullish(),
+  /**
+   * The job this one follows up (a retry, a retry from a stage, a review retrigger, the
+   * ticket moved back into the working status): the new job joins that job's root run.
+   */
+  followUpOf: z.string().min(1).nullish(),
   createdBy: z.string().nullish(),
 });
 export type CreateJobInput = z.input<typeof createJobInput>;
@@ -38,13 +42,14 @@ export async function createJob(tx: DbOrTx, input: CreateJobInput): Promise<JobR
   const data = parsed.data;
   const now = Date.now();
   const id = data.id ?? nanoid();
+  const rootJobId = data.followUpOf ? await rootRunOf(tx, data.organizationId, data.followUpOf) : id;
   const row: JobRow = {
     id,
     organizationId: data.organizationId,
     projectId: data.projectId ?? null,
     ticketId: data.ticketId ?? null,
     teamId: data.teamId ?? null,
-    rootJobId: data.rootJobId ?? id,
+    rootJobId,
     type: data.type,
     title: data.title,
     status: 'ready',
@@ -76,6 +81,16 @@ export async function createJob(tx: DbOrTx, input: CreateJobInput): Promise<JobR
   }
   await notifyJobReady(tx, { jobId: id, organizationId: data.organizationId });
   return row;
+}
+
+/** The root run of `jobId` (its own id for a first run); a job of another organization is not found. */
+async function rootRunOf(tx: DbOrTx, organizationId: string, jobId: string): Promise<string> {
+  const [previous] = await tx
+    .select({ id: job.id, rootJobId: job.rootJobId })
+    .from(job)
+    .where(and(eq(job.id, jobId), eq(job.organizationId, organizationId)));
+  if (!previous) throw new SpedyError('notFound', 'The job this one follows up was not found.');
+  return previous.rootJobId ?? previous.id;
 }
 
 /** Drizzle wraps the driver's error; the constraint name sits on its cause. */

@@ -8,6 +8,8 @@ import { isFinalJobStatus, jobStatusLabels } from '@spedy/protocol/job-status';
 import type { JobEventInput } from '@spedy/protocol/wire';
 import type { DbOrTx } from './db.ts';
 import { findHeldJob } from './held-job.ts';
+import type { JobEventRow } from './event-feed.ts';
+import { addJobUsage } from './job-usage.ts';
 
 /** How long after a job's final status its runner may still flush events (the runner waits up to 30 s itself). */
 export const finalFlushGraceMs = 60_000;
@@ -40,7 +42,10 @@ export async function appendJobEvents(
       INSERT INTO job_event (job_id, seq, organization_id, type, payload, created_at)
       SELECT ${jobId}, e.seq, ${runner.organizationId}, e.type, e.payload, e.at
       FROM jsonb_to_recordset(${batch}::jsonb) AS e(seq integer, type text, payload jsonb, at double precision)
-      ON CONFLICT (job_id, seq) DO NOTHING`);
+      ON CONFLICT (job_id, seq) DO NOTHING
+      RETURNING seq, type, payload`);
+    // Only what was stored now counts: a resent batch adds nothing to the usage totals.
+    await addJobUsage(tx, { id: jobId, organizationId: runner.organizationId }, inserted.rows as JobEventRow[]);
     const maxSeq = Math.max(...fresh.map((e) => e.seq));
     const { rows } = await tx.execute<{ last_event_seq: number }>(sql`
       UPDATE job SET last_event_seq = GREATEST(last_event_seq, ${maxSeq}) WHERE id = ${jobId} RETURNING last_event_seq`);

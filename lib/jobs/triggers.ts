@@ -1,7 +1,7 @@
 // The rules that turn board activity into jobs. They run inside the transaction of the
 // change that triggers them (a Zero server mutator), so the one-active-job index can
 // refuse a second job atomically; offers go out on commit (NOTIFY).
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { formatDisplayId } from '../tickets/display-id.ts';
 import * as t from '../db/schema.ts';
 import type { JobSnapshot } from '@spedy/protocol/wire';
@@ -64,6 +64,20 @@ async function createUnlessActive(tx: DbOrTx, input: Parameters<typeof createJob
   }
 }
 
+/**
+ * The team's latest Streaming job for the ticket: moving the ticket back into the working
+ * status (after a failure, or for more work after a review) follows it up under its root run.
+ */
+async function previousRunId(tx: DbOrTx, ticketId: string, teamId: string): Promise<string | null> {
+  const [previous] = await tx
+    .select({ id: t.job.id })
+    .from(t.job)
+    .where(and(eq(t.job.ticketId, ticketId), eq(t.job.teamId, teamId), eq(t.job.type, 'streaming')))
+    .orderBy(desc(t.job.createdAt))
+    .limit(1);
+  return previous?.id ?? null;
+}
+
 /** A ticket entered a status: if it is the project team's working status, a Streaming job starts. */
 export async function jobForStatusChange(tx: DbOrTx, input: { ticketId: string; actorId: string }): Promise<JobRow | null> {
   const context = await ticketContext(tx, input.ticketId);
@@ -81,6 +95,7 @@ export async function jobForStatusChange(tx: DbOrTx, input: { ticketId: string; 
   await cancelUnclaimedStoppedJob(tx, { ticketId: ticket.id, userId: input.actorId, statusName: context.statusName });
   return createUnlessActive(tx, {
     organizationId: ticket.organizationId,
+    followUpOf: await previousRunId(tx, ticket.id, team.id),
     type: 'streaming',
     title: `${formatDisplayId(context.projectKey, ticket.number)} ${ticket.title}`,
     snapshot: await snapshotFor(tx, team, context, { kind: 'status' }),

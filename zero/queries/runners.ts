@@ -24,6 +24,23 @@ export const runnerQueries = {
       .orderBy('name', 'asc'),
   ),
 
+  /**
+   * Active Runners: each online runner with its active jobs, their tickets and live usage
+   * figures. Readable by every member; nothing of tokens or settings is related here.
+   */
+  active: defineQuery(orgArgs, ({ args, ctx }) =>
+    scopeToOrg(zql.runner, ctx, args.orgID)
+      .where('status', 'online')
+      .related('jobs', (j) =>
+        j
+          .where('status', 'IN', active)
+          .related('usage')
+          .related('ticket', (t) => t.related('project'))
+          .orderBy('createdAt', 'asc'),
+      )
+      .orderBy('name', 'asc'),
+  ),
+
   tokens: defineQuery(orgArgs, ({ args, ctx }) =>
     scopeToOrg(zql.runnerToken, ctx, orgIfPermitted(ctx, args.orgID, 'runners:manage')).orderBy('createdAt', 'desc'),
   ),
@@ -47,6 +64,7 @@ export const runnerQueries = {
     ({ args, ctx }) => {
       const q = scopeToOrg(zql.job, ctx, args.orgID)
         .related('runner')
+        .related('usage')
         .related('ticket', (t) => t.related('project'))
         .orderBy('createdAt', 'desc')
         .limit(args.limit);
@@ -58,6 +76,7 @@ export const runnerQueries = {
     scopeToOrg(zql.job, ctx, args.orgID)
       .where('id', args.jobID)
       .related('runner')
+      .related('usage')
       .related('ticket', (t) => t.related('project'))
       .one(),
   ),

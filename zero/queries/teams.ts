@@ -19,6 +19,6 @@ export const teamQueries = {
     scopeToOrg(zql.projectRunnerConfig, ctx, args.orgID).where('projectId', args.projectID).one(),
   ),
   ticketJobs: defineQuery(z.object({ orgID: id, ticketID: id }), ({ args, ctx }) =>
-    scopeToOrg(zql.job, ctx, args.orgID).where('ticketId', args.ticketID).orderBy('createdAt', 'desc'),
+    scopeToOrg(zql.job, ctx, args.orgID).where('ticketId', args.ticketID).related('usage').orderBy('createdAt', 'desc'),
   ),
 };

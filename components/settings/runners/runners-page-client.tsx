@@ -3,7 +3,7 @@ import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { Tabs, tabPanelProps } from '@/components/ui/tabs';
-import { can } from '@/lib/auth/permissions';
+import { can, type Permission } from '@/lib/auth/permissions';
 import { AdminOnly } from '@/components/settings/admin-only';
 import { JobsTab } from '@/components/jobs/jobs-tab';
 import type { CreatedToken } from './create-token-dialog';
@@ -11,12 +11,13 @@ import { RunnersTab } from './runners-tab';
 import { SecretsTab } from './secrets-tab';
 import { RunnerSettingsTab } from './runner-settings-tab';
 
+// Runners and Jobs are every member's; Secrets and Settings only those who manage them see.
 const tabs = [
   { value: 'runners', label: 'Runners' },
   { value: 'jobs', label: 'Jobs' },
-  { value: 'secrets', label: 'Secrets' },
-  { value: 'settings', label: 'Settings' },
-] as const;
+  { value: 'secrets', label: 'Secrets', permission: 'runners:manage-secrets' },
+  { value: 'settings', label: 'Settings', permission: 'runners:manage' },
+] as const satisfies readonly { value: string; label: string; permission?: Permission }[];
 type Tab = (typeof tabs)[number]['value'];
 
 const idBase = 'runner-settings';
@@ -39,6 +40,7 @@ export function RunnersPageClient() {
 
   const canManage = can(org.role, 'runners:manage');
   const canManageSecrets = can(org.role, 'runners:manage-secrets');
+  const shownTabs = tabs.filter((t) => !('permission' in t) || can(org.role, t.permission));
 
   return (
     <div className="min-h-0 flex-1 overflow-y-auto">
@@ -49,26 +51,18 @@ export function RunnersPageClient() {
             AI runner agents that pick up jobs from {org.name}&apos;s board, write the code and open pull requests.
           </p>
         </header>
-        {!canManage && !canManageSecrets ? (
-          <AdminOnly permission="runners:manage" />
-        ) : (
-          <>
-            <Tabs tabs={tabs} value={tab} onValueChange={show} idBase={idBase} aria-label="Runner settings" />
-            <section {...tabPanelProps(idBase, tab)} className="outline-none">
-              {tab === 'secrets' ? (
-                canManageSecrets ? <SecretsTab /> : <AdminOnly permission="runners:manage-secrets" />
-              ) : !canManage ? (
-                <AdminOnly permission="runners:manage" />
-              ) : tab === 'jobs' ? (
-                <JobsTab />
-              ) : tab === 'settings' ? (
-                <RunnerSettingsTab />
-              ) : (
-                <RunnersTab createdToken={createdToken} onCreatedTokenChange={setCreatedToken} />
-              )}
-            </section>
-          </>
-        )}
+        <Tabs tabs={shownTabs} value={tab} onValueChange={show} idBase={idBase} aria-label="Runner settings" />
+        <section {...tabPanelProps(idBase, tab)} className="outline-none">
+          {tab === 'secrets' ? (
+            canManageSecrets ? <SecretsTab /> : <AdminOnly permission="runners:manage-secrets" />
+          ) : tab === 'settings' ? (
+            canManage ? <RunnerSettingsTab /> : <AdminOnly permission="runners:manage" />
+          ) : tab === 'jobs' ? (
+            <JobsTab />
+          ) : (
+            <RunnersTab canManage={canManage} createdToken={createdToken} onCreatedTokenChange={setCreatedToken} />
+          )}
+        </section>
       </div>
     </div>
   );

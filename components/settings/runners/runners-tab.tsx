@@ -12,6 +12,7 @@ import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
 import { RelativeTime } from '@/components/ui/relative-time';
 import type { CreatedToken } from './create-token-dialog';
+import { ActiveRunners } from './active-runners';
 import { BundleDownload } from './bundle-download';
 import { MigrationBanner } from './migration-banner';
 import { RunnerTokens } from './runner-tokens';
@@ -20,17 +21,22 @@ import { ScriptedModelBadge } from '@/components/jobs/scripted-model-badge';
 import { SettingsTable } from '@/components/settings/settings-table';
 import { holdsPoolSlot, type JobStatus } from '@spedy/protocol/job-status';
 
-export function RunnersTab(props: { createdToken: CreatedToken | null; onCreatedTokenChange: (token: CreatedToken | null) => void }) {
+/**
+ * Active Runners, the connected runners and (for those who manage runners) their tokens.
+ * Members see the runners without tokens or Delete; the server refuses both to them anyway.
+ */
+export function RunnersTab(props: { canManage: boolean; createdToken: CreatedToken | null; onCreatedTokenChange: (token: CreatedToken | null) => void }) {
   return (
     <div className="grid gap-8">
-      <MigrationBanner />
-      <RunnerList />
-      <RunnerTokens created={props.createdToken} onCreatedChange={props.onCreatedTokenChange} />
+      {props.canManage && <MigrationBanner />}
+      <ActiveRunners />
+      <RunnerList canManage={props.canManage} />
+      {props.canManage && <RunnerTokens created={props.createdToken} onCreatedChange={props.onCreatedTokenChange} />}
     </div>
   );
 }
 
-function RunnerList() {
+function RunnerList({ canManage }: { canManage: boolean }) {
   const org = useCurrentOrg();
   const mutate = useMutate();
   const [runners, { type }] = useQuery(queries.runners.list({ orgID: org.id }));
@@ -53,14 +59,18 @@ function RunnerList() {
           icon={Server}
           title="No runner has connected yet"
           description={
-            <>
-              Download the Spedy Supervisor, unpack it on the machine or server with Docker, create a runner token below and run{' '}
+            canManage ? (
+              <>
+                Download the Spedy Supervisor, unpack it on the machine or server with Docker, create a runner token below and run{' '}
               <code>./setup.sh</code> (it asks for the API URL and the token), then <code>docker compose up -d</code> (Debian&apos;s
               docker-compose: <code>COMPOSE_DOCKER_CLI_BUILD=0 docker-compose up -d</code>). The runner appears here with a green
               Online badge.
-            </>
+              </>
+            ) : (
+              'An administrator installs the Spedy Supervisor on a machine with Docker; its runner appears here with a green Online badge.'
+            )
           }
-          action={<BundleDownload />}
+          action={canManage ? <BundleDownload /> : undefined}
           data-testid="runners-empty"
         />
       ) : (
@@ -106,6 +116,7 @@ function RunnerList() {
                 <RelativeTime at={r.lastHeartbeatAt} />
               </td>
               <td className="px-3 py-2 text-right">
+                {canManage && (
                 <ConfirmDialog
                   trigger={
                     <Button variant="ghost" size="icon" aria-label={`Delete runner ${r.name}`}>
@@ -121,6 +132,7 @@ function RunnerList() {
                   confirmLabel="Delete runner"
                   onConfirm={() => mutate(mutators.runner.delete({ id: r.id }))}
                 />
+                )}
               </td>
             </tr>
           ))}
