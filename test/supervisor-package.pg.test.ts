@@ -53,7 +53,7 @@ describe('the supervisor package on a runner host', () => {
     }
     expect(fs.existsSync(path.join(host, 'node_modules', '@spedy', 'supervisor', 'config.test.ts'))).toBe(false);
     // The installer comes with it, setup.sh executable.
-    for (const file of ['Dockerfile', 'runner.Dockerfile', 'README.md', '.env.example']) expect(fs.existsSync(path.join(host, file))).toBe(true);
+    for (const file of ['Dockerfile', '.dockerignore', 'runner.Dockerfile', 'README.md', '.env.example']) expect(fs.existsSync(path.join(host, file))).toBe(true);
     // One runner Dockerfile: the bundle's is the one the installed supervisor builds the image from.
     expect(fs.readFileSync(path.join(host, 'runner.Dockerfile'), 'utf8')).toBe(
       fs.readFileSync(path.join(host, 'node_modules', '@spedy', 'supervisor', 'image', 'runner.Dockerfile'), 'utf8'),

@@ -119,7 +119,7 @@ export function runnerHostLock(platformLock: unknown, packed: readonly PackedWor
 const packOutput = z.array(z.object({ name: z.string(), version: z.string(), filename: z.string(), integrity: z.string() }));
 
 /** The installer's files (supervisor/bundle/): setup.sh, the supervisor's Dockerfile, its README and every setting in .env.example. */
-const installerFiles = ['setup.sh', 'Dockerfile', 'README.md', '.env.example'] as const;
+const installerFiles = ['setup.sh', 'Dockerfile', '.dockerignore', 'README.md', '.env.example'] as const;
 
 /**
  * The runner image's Dockerfile, beside the supervisor's in the bundle under this name. Its one
