@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { parseAllowedInternalHosts } from '@spedy/protocol/allowed-internal-hosts';
-import { runnerTag, runnerTokenPattern } from '@spedy/protocol/wire';
+import { aiBackends, runnerTag, runnerTokenPattern } from '@spedy/protocol/wire';
 
 /**
  * The names a value in the supervisor's own environment may override (the spec's migration:
@@ -82,8 +82,11 @@ const schema = z.object({
    * Where the model credentials come from (setup.sh asks): `key`, the organization's
    * ANTHROPIC_API_KEY from the vault; `local`, a person's Claude Max/Pro login file.
    */
-  SPEDY_AI_BACKEND: z.enum(['key', 'local'], { error: 'SPEDY_AI_BACKEND is key (the vault\'s ANTHROPIC_API_KEY) or local (a Claude Max/Pro login)' }).default('key'),
-  /** Local mode: the Claude login file (setup.sh mounts it at the same path inside the container). */
+  SPEDY_AI_BACKEND: z.enum(aiBackends, { error: 'SPEDY_AI_BACKEND is key (the vault\'s ANTHROPIC_API_KEY) or local (a Claude Max/Pro login)' }).default('key'),
+  /**
+   * Local mode: the Claude login file (setup.sh mounts it at the same path inside the
+   * container); unset, ~/.claude/.credentials.json (see loadSupervisorConfig).
+   */
   SPEDY_CLAUDE_CREDENTIALS: z.string().trim().min(1).transform((p) => path.resolve(p)).optional(),
   SPEDY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Which of the platform's secrets a value in this process's environment may override (see defaultSecretOverrides). */
@@ -124,7 +127,13 @@ export function loadSupervisorConfig(env: Readonly<Record<string, string | undef
       (entry): entry is [string, string] => /^[A-Z_][A-Z0-9_]*$/.test(entry[0]) && !entry[0].startsWith('SPEDY_') && matchesOverride(entry[0], parsed.data.SPEDY_SECRET_OVERRIDES),
     ),
   );
-  return { ...parsed.data, localEnv };
+  const credentials = parsed.data.SPEDY_AI_BACKEND === 'local' ? (parsed.data.SPEDY_CLAUDE_CREDENTIALS ?? defaultClaudeCredentials()) : parsed.data.SPEDY_CLAUDE_CREDENTIALS;
+  return { ...parsed.data, SPEDY_CLAUDE_CREDENTIALS: credentials, localEnv };
+}
+
+/** Where `claude` keeps its login on Linux (on macOS it is in the Keychain: setup.sh says how to export it). */
+export function defaultClaudeCredentials(): string {
+  return path.join(os.homedir(), '.claude', '.credentials.json');
 }
 
 /** What may be logged about the configuration: everything but the token and the local values. */

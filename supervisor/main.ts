@@ -81,6 +81,7 @@ export async function startSupervisor(
     capabilities: config.SPEDY_RUNNER_CAPABILITIES,
     labels: config.SPEDY_RUNNER_LABELS,
     poolSize: config.SPEDY_POOL_SIZE,
+    aiBackend: config.SPEDY_AI_BACKEND,
   });
   const { runnerId } = registration;
   log.info({ runnerId, name: config.SPEDY_RUNNER_NAME, poolSize: config.SPEDY_POOL_SIZE }, 'registered; the runner is Online');
@@ -218,14 +219,21 @@ function boardApi(http: PlatformHttp, runnerId: string): BoardApi {
  * without Docker.
  */
 async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<JobRunner> {
-  const [{ default: Docker }, { runJob }, { ensureRunnerImage }, { requireDockerEngine }, { installRelayScript }, { createModelProxy }] = await Promise.all([
+  const [{ default: Docker }, { runJob }, { ensureRunnerImage }, { requireDockerEngine }, { installRelayScript }, { createModelProxy }, { readClaudeLogin }] = await Promise.all([
     import('dockerode'),
     import('./runner/run-job.ts'),
     import('./image/runner-image.ts'),
     import('./container/docker-probe.ts'),
     import('./egress/relay.ts'),
     import('./model-proxy/model-proxy.ts'),
+    import('./runner/claude-login.ts'),
   ]);
+  // Local mode: a person's Claude login instead of the vault's key; no login, no start (the message says what to do).
+  const claudeLogin = config.SPEDY_AI_BACKEND === 'local' ? config.SPEDY_CLAUDE_CREDENTIALS : undefined;
+  if (claudeLogin) {
+    await readClaudeLogin(claudeLogin);
+    log.info({ file: claudeLogin }, 'local mode: jobs use this Claude login (a copy in each job’s HOME), never an API key');
+  }
   const containment = containmentSettings(config, await installRelayScript(config.SPEDY_SOCKETS_DIR));
   const socketPath = await requireDockerEngine(config.DOCKER_HOST);
   const docker = new Docker({ socketPath });
@@ -240,7 +248,8 @@ async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<JobR
     });
     return image;
   };
-  // Agents reach the model only through it (it answers each job's model socket): they get a token per stage, never the key.
+  // Agents reach the model only through it (it answers each job's model socket): they get a token per stage, never the key
+  // (in local mode the person's login passes through it, metered the same).
   const modelProxy = createModelProxy({ log });
   // Started now so the first job does not wait for the whole build.
   runnerImage().catch((error: unknown) => log.warn({ err: toError(error).message }, 'the runner image could not be built yet; trying again with the first job'));
@@ -251,6 +260,7 @@ async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<JobR
       image: await runnerImage(),
       modelBaseUrl: config.SPEDY_MODEL_BASE_URL,
       modelProxy,
+      claudeLogin,
       boardToolsMcp: ctx.job.snapshot.ticket ? () => services.boardTools.mcpConfig(ctx.job.id) : undefined,
       boardToolsListener: ctx.job.snapshot.ticket ? services.boardTools.listener : undefined,
       providers: services.secrets.current().git,

@@ -35,6 +35,7 @@ export async function registerRunner(db: DbOrTx, auth: RunnerAuth, input: Regist
   const now = Date.now();
   const capabilities = JSON.stringify([...new Set(input.capabilities)]);
   const labels = JSON.stringify([...new Set(input.labels)]);
+  const aiBackend = input.aiBackend ?? null;
   const runnerId = await db.transaction(async (tx) => {
     let id: string | undefined;
     if (auth.scopedRunnerId !== null) {
@@ -42,19 +43,19 @@ export async function registerRunner(db: DbOrTx, auth: RunnerAuth, input: Regist
       // made it for that runner, so it may take the runner over from the runner's earlier token.
       const { rows } = await tx.execute<{ id: string }>(sql`
         UPDATE runner SET version = ${input.version}, capabilities = ${capabilities}::jsonb, labels = ${labels}::jsonb,
-               pool_size = ${input.poolSize}, token_id = ${auth.tokenId}, status = 'online', last_heartbeat_at = ${now}
+               pool_size = ${input.poolSize}, ai_backend = ${aiBackend}, token_id = ${auth.tokenId}, status = 'online', last_heartbeat_at = ${now}
         WHERE id = ${auth.scopedRunnerId} AND organization_id = ${auth.organizationId} AND name = ${input.name}
         RETURNING id`);
       id = rows[0]?.id;
       if (!id) throw new SpedyError('forbidden', `This token is scoped to another runner and cannot register "${input.name}"; use that runner's name or an unscoped token.`);
     } else {
       const { rows } = await tx.execute<{ id: string }>(sql`
-        INSERT INTO runner (id, organization_id, name, version, capabilities, labels, pool_size, token_id, status, last_heartbeat_at, created_at)
+        INSERT INTO runner (id, organization_id, name, version, capabilities, labels, pool_size, ai_backend, token_id, status, last_heartbeat_at, created_at)
         VALUES (${nanoid()}, ${auth.organizationId}, ${input.name}, ${input.version}, ${capabilities}::jsonb, ${labels}::jsonb,
-                ${input.poolSize}, ${auth.tokenId}, 'online', ${now}, ${now})
+                ${input.poolSize}, ${aiBackend}, ${auth.tokenId}, 'online', ${now}, ${now})
         ON CONFLICT (organization_id, name) DO UPDATE SET
           version = EXCLUDED.version, capabilities = EXCLUDED.capabilities, labels = EXCLUDED.labels,
-          pool_size = EXCLUDED.pool_size, token_id = EXCLUDED.token_id, status = 'online', last_heartbeat_at = EXCLUDED.last_heartbeat_at
+          pool_size = EXCLUDED.pool_size, ai_backend = EXCLUDED.ai_backend, token_id = EXCLUDED.token_id, status = 'online', last_heartbeat_at = EXCLUDED.last_heartbeat_at
         WHERE runner.token_id = EXCLUDED.token_id OR NOT EXISTS (
           SELECT 1 FROM runner_token t
           WHERE t.id = runner.token_id AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ${now}))

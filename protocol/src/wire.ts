@@ -100,12 +100,18 @@ export const jobSnapshot = z.object({
 export type JobSnapshot = z.infer<typeof jobSnapshot>;
 
 // ── HTTP bodies ─────────────────────────────────────────────────────────────────
+/** `key`: the organization's ANTHROPIC_API_KEY from the vault; `local`: a person's Claude Max/Pro login (SPEDY_AI_BACKEND). */
+export const aiBackends = ['key', 'local'] as const;
+export type AiBackend = (typeof aiBackends)[number];
+
 export const registerRequest = z.object({
   name,
   version: z.string().trim().min(1).max(40),
   capabilities: z.array(runnerTag).max(20),
   labels: z.array(runnerTag).max(40),
   poolSize: z.number().int().min(1).max(64),
+  /** Where the runner's model access comes from (optional: supervisors before it send none). */
+  aiBackend: z.enum(aiBackends).optional(),
 });
 export type RegisterRequest = z.infer<typeof registerRequest>;
 export const registerResponse = z.object({

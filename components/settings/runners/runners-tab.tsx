@@ -14,6 +14,7 @@ import { RelativeTime } from '@/components/ui/relative-time';
 import type { CreatedToken } from './create-token-dialog';
 import { MigrationBanner } from './migration-banner';
 import { RunnerTokens } from './runner-tokens';
+import { RunnerAiBackend } from './runner-ai-backend';
 import { ScriptedModelBadge } from '@/components/jobs/scripted-model-badge';
 import { SettingsTable } from '@/components/settings/settings-table';
 import { holdsPoolSlot, type JobStatus } from '@spedy/protocol/job-status';
@@ -67,7 +68,7 @@ function RunnerList() {
                   {r.name} <ScriptedModelBadge runner={r} />
                 </div>
                 <div className="text-xs text-muted-foreground">
-                  v{r.version} · pool of {r.poolSize}
+                  v{r.version} · pool of {r.poolSize} · <RunnerAiBackend aiBackend={r.aiBackend} />
                 </div>
               </td>
               <td className="px-3 py-2">
