@@ -63,7 +63,8 @@ export async function stageModelAccess(run: JobRun, stageId: string, modelUrl: s
   const { token, revoke } = proxy.grant({
     apiKey: login ? undefined : run.ctx.secrets.ANTHROPIC_API_KEY,
     passAuthorization: login && { onToken: (bearer, accepted) => void login.sawToken(bearer, accepted) },
-    upstream: run.deps.modelBaseUrl ?? run.ctx.secrets.ANTHROPIC_BASE_URL ?? anthropicApiUrl,
+    // A person's login goes only where the supervisor's own settings say, never to a base URL a vault entry names.
+    upstream: run.deps.modelBaseUrl ?? (login ? undefined : run.ctx.secrets.ANTHROPIC_BASE_URL) ?? anthropicApiUrl,
     onUsage: (usage) => run.emit(responseUsageEvent(stageId, usage)),
   });
   run.secrets.add([{ name: 'the model proxy token', value: token }]);
