@@ -177,7 +177,8 @@ describe('local Claude mode', () => {
     expect(supervisorLog).toContain('the agent refreshed the Claude login; wrote it back to the host’s file');
     expect(leaked(supervisorLog, secrets)).toEqual([]);
     const jobDir = path.join(runner!.dataDir, 'jobs', job.id);
-    for (const entry of fs.readdirSync(jobDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())) {
+    const kept = fs.existsSync(jobDir) ? fs.readdirSync(jobDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()) : [];
+    for (const entry of kept) {
       expect(leaked(fs.readFileSync(path.join(entry.parentPath, entry.name)).toString('latin1'), secrets), entry.name).toEqual([]);
     }
     const remote = path.join(runner!.git.root, `${demoRepository.fullName}.git`);
