@@ -21,7 +21,7 @@ import { mutators } from '../zero/mutators.ts';
 import { queries } from '../zero/queries.ts';
 import { sql } from './support/db.ts';
 import { createProject, newMember, serverVerdict, type Member } from './support/fixtures.ts';
-import { codingStage, endedJobStatuses, jobIn, startTestRunner, startTicket, type TestRunner } from './support/jobs.ts';
+import { codingStage, endedJobStatuses, jobIn, poll, startTestRunner, startTicket, type TestRunner } from './support/jobs.ts';
 import { testStack } from './support/stack-env.ts';
 import { waitForData } from './support/zero-client.ts';
 
@@ -108,8 +108,11 @@ describe('local Claude mode', () => {
     const docker = new Docker({ socketPath: runner!.dockerSocket });
 
     // The runner registered in local mode.
-    const [row] = await sql<{ ai_backend: string | null }>(testStack().databaseUrl, 'SELECT ai_backend FROM runner WHERE organization_id = $1', [owner.orgID]);
-    expect(row?.ai_backend).toBe('local');
+    const row = await poll('the runner registered', async () => {
+      const [registered] = await sql<{ ai_backend: string | null }>(testStack().databaseUrl, 'SELECT ai_backend FROM runner WHERE organization_id = $1', [owner.orgID]);
+      return registered;
+    }, 60_000);
+    expect(row.ai_backend).toBe('local');
 
     // Every container the job gets, as Docker holds it, from the moment it is created.
     const inspected: Docker.ContainerInspectInfo[] = [];
