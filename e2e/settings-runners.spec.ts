@@ -123,6 +123,10 @@ test('a runner going offline turns its badge without a reload', async ({ browser
   await expect(row).toContainText('claude_code');
   await expect(row).toContainText('backend');
   await expect(row.getByTestId('runner-active-jobs')).toHaveText('0 running');
+  // A supervisor that did not report its AI backend knew only key mode; one restarted in local mode says so.
+  await expect(row.getByTestId('runner-ai-backend')).toHaveText('Anthropic key');
+  await db(`UPDATE runner SET ai_backend = 'local' WHERE id = $1`, [runnerId]);
+  await expect(row.getByTestId('runner-ai-backend')).toHaveText('Local Claude');
 
   // What the heartbeat monitor does in production once the timeout passes.
   await db(`UPDATE runner SET status = 'offline' WHERE id = $1`, [runnerId]);

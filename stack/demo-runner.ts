@@ -54,6 +54,8 @@ export async function startDemoRunner(options: {
   scenarios?: Record<string, Scenario>;
   /** Values in the supervisor's own environment, as an operator's local .env would hold (tests). */
   localEnv?: Readonly<Record<string, string>>;
+  /** The scripted model accepts only these Claude login tokens (tests of local mode; see startModelServer). */
+  modelAccessTokens?: readonly string[];
 }): Promise<DemoRunner | null> {
   const { dataDir, log } = options;
   const stops: (() => Promise<void>)[] = [];
@@ -74,7 +76,7 @@ export async function startDemoRunner(options: {
 
     const gitToken = `demo_${randomBytes(16).toString('hex')}`;
     // first-job: each stage of the demo's Code Runner pipeline does its own part (plan, code and test, review).
-    const model = await startModelServer({ scenarios: options.scenarios, defaultScenario: 'first-job' });
+    const model = await startModelServer({ scenarios: options.scenarios, defaultScenario: 'first-job', accessTokens: options.modelAccessTokens });
     stops.push(model.stop);
     const gitRoot = path.join(dataDir, 'git-remote');
     const git = await startGitRemote({ root: gitRoot, token: gitToken });

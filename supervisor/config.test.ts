@@ -34,6 +34,13 @@ describe('supervisor configuration', () => {
     expect(() => loadSupervisorConfig({})).toThrow(/SPEDY_RUNNER_TOKEN is missing/);
   });
 
+  it('in local mode finds the Claude login where `claude` keeps it unless told another file', () => {
+    expect(loadSupervisorConfig(base)).toMatchObject({ SPEDY_AI_BACKEND: 'key', SPEDY_CLAUDE_CREDENTIALS: undefined });
+    expect(loadSupervisorConfig({ ...base, SPEDY_AI_BACKEND: 'local' }).SPEDY_CLAUDE_CREDENTIALS).toBe(path.join(os.homedir(), '.claude', '.credentials.json'));
+    expect(loadSupervisorConfig({ ...base, SPEDY_AI_BACKEND: 'local', SPEDY_CLAUDE_CREDENTIALS: '/srv/login.json' }).SPEDY_CLAUDE_CREDENTIALS).toBe('/srv/login.json');
+    expect(() => loadSupervisorConfig({ ...base, SPEDY_AI_BACKEND: 'oauth' })).toThrow(/SPEDY_AI_BACKEND is key .* or local/);
+  });
+
   it('refuses a sockets folder too long for unix socket paths and a malformed internal host', () => {
     expect(() => loadSupervisorConfig({ ...base, SPEDY_SOCKETS_DIR: `/srv/${'x'.repeat(90)}` })).toThrow(/SPEDY_SOCKETS_DIR must be a short path/);
     expect(() => loadSupervisorConfig({ ...base, SPEDY_ALLOWED_INTERNAL_HOSTS: 'https://x.example' })).toThrow(/SPEDY_ALLOWED_INTERNAL_HOSTS: "https:\/\/x.example" is not a host/);

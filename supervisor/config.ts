@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { parseAllowedInternalHosts } from '@spedy/protocol/allowed-internal-hosts';
-import { runnerTag, runnerTokenPattern } from '@spedy/protocol/wire';
+import { aiBackends, runnerTag, runnerTokenPattern } from '@spedy/protocol/wire';
 import { BASE_IMAGE } from './image/base-image.ts';
 
 /**
@@ -83,8 +83,11 @@ const schema = z.object({
    * Where the model credentials come from (setup.sh asks): `key`, the organization's
    * ANTHROPIC_API_KEY from the vault; `local`, a person's Claude Max/Pro login file.
    */
-  SPEDY_AI_BACKEND: z.enum(['key', 'local'], { error: 'SPEDY_AI_BACKEND is key (the vault\'s ANTHROPIC_API_KEY) or local (a Claude Max/Pro login)' }).default('key'),
-  /** Local mode: the Claude login file (setup.sh mounts it at the same path inside the container). */
+  SPEDY_AI_BACKEND: z.enum(aiBackends, { error: 'SPEDY_AI_BACKEND is key (the vault\'s ANTHROPIC_API_KEY) or local (a Claude Max/Pro login)' }).default('key'),
+  /**
+   * Local mode: the Claude login file (setup.sh mounts it at the same path inside the
+   * container); unset, ~/.claude/.credentials.json (see loadSupervisorConfig).
+   */
   SPEDY_CLAUDE_CREDENTIALS: z.string().trim().min(1).transform((p) => path.resolve(p)).optional(),
   /**
    * The runner image's base (the BASE of supervisor/image/runner.Dockerfile): spedy-base:bookworm,
@@ -151,7 +154,13 @@ export function loadSupervisorConfig(env: Readonly<Record<string, string | undef
       (entry): entry is [string, string] => /^[A-Z_][A-Z0-9_]*$/.test(entry[0]) && !entry[0].startsWith('SPEDY_') && matchesOverride(entry[0], parsed.data.SPEDY_SECRET_OVERRIDES),
     ),
   );
-  return { ...parsed.data, localEnv };
+  const credentials = parsed.data.SPEDY_AI_BACKEND === 'local' ? (parsed.data.SPEDY_CLAUDE_CREDENTIALS ?? defaultClaudeCredentials()) : parsed.data.SPEDY_CLAUDE_CREDENTIALS;
+  return { ...parsed.data, SPEDY_CLAUDE_CREDENTIALS: credentials, localEnv };
+}
+
+/** Where `claude` keeps its login on Linux (on macOS it is in the Keychain: setup.sh says how to export it). */
+export function defaultClaudeCredentials(): string {
+  return path.join(os.homedir(), '.claude', '.credentials.json');
 }
 
 /** What may be logged about the configuration: everything but the token and the local values. */

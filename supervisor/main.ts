@@ -97,6 +97,7 @@ export async function startSupervisor(
     labels: config.SPEDY_RUNNER_LABELS,
     poolSize: config.SPEDY_POOL_SIZE,
     ...(deps.runnerImage ? { image: deps.runnerImage.status() } : {}),
+    aiBackend: config.SPEDY_AI_BACKEND,
   });
   const { runnerId } = registration;
   let lastPlatformAnswerAt = Date.now();
@@ -299,7 +300,7 @@ function boardApi(http: PlatformHttp, runnerId: string): BoardApi {
  * without Docker.
  */
 export async function dockerJobRunner(config: SupervisorConfig, log: Log): Promise<{ runJob: JobRunner; runnerImage: RunnerImagePreparation }> {
-  const [{ default: Docker }, { runJob }, { ensureRunnerImage }, { startRunnerImagePreparation, runnerImageForJob }, { requireDockerEngine }, { installRelayScript }, { createModelProxy }] = await Promise.all([
+  const [{ default: Docker }, { runJob }, { ensureRunnerImage }, { startRunnerImagePreparation, runnerImageForJob }, { requireDockerEngine }, { installRelayScript }, { createModelProxy }, { readClaudeLogin }] = await Promise.all([
     import('dockerode'),
     import('./runner/run-job.ts'),
     import('./image/runner-image.ts'),
@@ -307,7 +308,14 @@ export async function dockerJobRunner(config: SupervisorConfig, log: Log): Promi
     import('./container/docker-probe.ts'),
     import('./egress/relay.ts'),
     import('./model-proxy/model-proxy.ts'),
+    import('./runner/claude-login.ts'),
   ]);
+  // Local mode: a person's Claude login instead of the vault's key; no login, no start (the message says what to do).
+  const claudeLogin = config.SPEDY_AI_BACKEND === 'local' ? config.SPEDY_CLAUDE_CREDENTIALS : undefined;
+  if (claudeLogin) {
+    await readClaudeLogin(claudeLogin);
+    log.info({ file: claudeLogin }, 'local mode: jobs use this Claude login (a copy in each job’s HOME), never an API key');
+  }
   const containment = containmentSettings(config, await installRelayScript(config.SPEDY_SOCKETS_DIR));
   const socketPath = await requireDockerEngine(config.DOCKER_HOST);
   const docker = new Docker({ socketPath });
@@ -327,7 +335,8 @@ export async function dockerJobRunner(config: SupervisorConfig, log: Log): Promi
     if (status.state === 'failed') log.warn({ err: status.reason }, 'the runner image could not be prepared; the next job tries again');
     else if (status.state === 'ready') log.info({ seconds: Math.round(((status.endedAt ?? status.startedAt) - status.startedAt) / 1000) }, 'the runner image is ready');
   });
-  // Agents reach the model only through it (it answers each job's model socket): they get a token per stage, never the key.
+  // Agents reach the model only through it (it answers each job's model socket): they get a token per stage, never the key
+  // (in local mode the person's login passes through it, metered the same).
   const modelProxy = createModelProxy({ log });
 
   const run: JobRunner = async (ctx, services) =>
@@ -336,6 +345,7 @@ export async function dockerJobRunner(config: SupervisorConfig, log: Log): Promi
       image: await runnerImageForJob(runnerImage, ctx),
       modelBaseUrl: config.SPEDY_MODEL_BASE_URL,
       modelProxy,
+      claudeLogin,
       boardToolsMcp: ctx.job.snapshot.ticket ? () => services.boardTools.mcpConfig(ctx.job.id) : undefined,
       boardToolsListener: ctx.job.snapshot.ticket ? services.boardTools.listener : undefined,
       providers: services.secrets.current().git,

@@ -139,6 +139,36 @@ describe('setup.sh', () => {
     expect(await bareOrg.api.get('readiness')).toMatchObject({ status: 200, body: { organizationId: bareOrg.account.orgID, anthropicApiKey: false } });
   });
 
+  it('in local mode, from flags, takes the login from --credentials and needs no key in the vault', async () => {
+    const out = path.join(work, 'local-flags');
+    const credentials = path.join(work, 'logins', 'max.json');
+    fs.mkdirSync(path.dirname(credentials), { recursive: true });
+    fs.writeFileSync(credentials, JSON.stringify({ claudeAiOauth: { accessToken: 'sk-ant-oat01-flag-login', refreshToken: 'sk-ant-ort01-flag-login', expiresAt: Date.now() + 3_600_000 } }));
+    const result = await setup(['--api-url', apiUrl(), '--token', bareOrg.token, '--mode', 'local', '--credentials', credentials, '--out', out, '--yes'], { env: dockerEnv() });
+    expect(result.stderr).toContain(`✓ Claude login at ${credentials}`);
+    expect(result.stderr).not.toContain('ANTHROPIC_API_KEY is in the vault');
+    expect(result.code).toBe(0);
+    const env = fs.readFileSync(path.join(out, '.env'), 'utf8');
+    expect(env).toContain('SPEDY_AI_BACKEND=local');
+    expect(env).toContain(`SPEDY_CLAUDE_CREDENTIALS=${credentials}`);
+    // The .env names the file; the login itself is in neither file.
+    const config = await composeConfig(out);
+    expect(config).toContain(`${credentials}:${credentials}`);
+    for (const written of [env, config]) expect(written).not.toContain('sk-ant-oat01-flag-login');
+
+    // No login there, or a file that is not one: nothing is written.
+    const missing = await setup(['--api-url', apiUrl(), '--token', bareOrg.token, '--mode', 'local', '--credentials', path.join(work, 'logins', 'none.json'), '--out', path.join(work, 'no-login'), '--yes'], { env: dockerEnv() });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('No Claude login at');
+    expect(missing.stderr).toContain('--credentials FILE');
+    fs.writeFileSync(path.join(work, 'logins', 'other.json'), '{"something":"else"}');
+    const other = await setup(['--api-url', apiUrl(), '--token', bareOrg.token, '--mode', 'local', '--credentials', path.join(work, 'logins', 'other.json'), '--out', path.join(work, 'not-login'), '--yes'], { env: dockerEnv() });
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('is not a Claude login');
+    expect(fs.existsSync(path.join(work, 'no-login', '.env'))).toBe(false);
+    expect(fs.existsSync(path.join(work, 'not-login', '.env'))).toBe(false);
+  });
+
   it('refuses a wrong token, key mode without the key, and plain http to another host', async () => {
     const wrong = await setup(['--api-url', apiUrl(), '--token', `rnt_${'0'.repeat(64)}`, '--mode', 'key', '--out', path.join(work, 'wrong'), '--yes'], { env: dockerEnv() });
     expect(wrong.code).toBe(1);

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgSchema, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { JobStatus } from '@spedy/protocol/job-status';
 import type { RunnerImageStatus } from '@spedy/protocol/runner-image';
-import { controlActions, jobTypes, type JobSnapshot } from '@spedy/protocol/wire';
+import { aiBackends, controlActions, jobTypes, type JobSnapshot } from '@spedy/protocol/wire';
 import { organization, user } from './auth-schema.ts';
 import { project, ticket } from './board-schema.ts';
 
@@ -36,6 +36,8 @@ export const runner = pgTable(
     capabilities: jsonb('capabilities').$type<string[]>().notNull(),
     labels: jsonb('labels').$type<string[]>().notNull(),
     poolSize: integer('pool_size').notNull(),
+    /** As the supervisor reported it at registration (SPEDY_AI_BACKEND); null: a supervisor that did not say (key mode). */
+    aiBackend: text('ai_backend', { enum: aiBackends }),
     tokenId: text('token_id').notNull(),
     status: text('status', { enum: ['online', 'offline'] }).notNull(),
     lastHeartbeatAt: millis('last_heartbeat_at').notNull(),

@@ -38,6 +38,7 @@ export async function registerRunner(db: DbOrTx, auth: RunnerAuth, input: Regist
   const labels = JSON.stringify([...new Set(input.labels)]);
   // A (re)started supervisor reports its image afresh; one that does not report it clears the old word.
   const image = input.image ? JSON.stringify(input.image) : null;
+  const aiBackend = input.aiBackend ?? null;
   const runnerId = await db.transaction(async (tx) => {
     let id: string | undefined;
     if (auth.scopedRunnerId !== null) {
@@ -46,6 +47,7 @@ export async function registerRunner(db: DbOrTx, auth: RunnerAuth, input: Regist
       const { rows } = await tx.execute<{ id: string }>(sql`
         UPDATE runner SET version = ${input.version}, capabilities = ${capabilities}::jsonb, labels = ${labels}::jsonb,
                pool_size = ${input.poolSize}, token_id = ${auth.tokenId}, status = 'online', last_heartbeat_at = ${now},
+               ai_backend = ${aiBackend},
                image_status = ${image}::jsonb
         WHERE id = ${auth.scopedRunnerId} AND organization_id = ${auth.organizationId} AND name = ${input.name}
         RETURNING id`);
@@ -53,13 +55,13 @@ export async function registerRunner(db: DbOrTx, auth: RunnerAuth, input: Regist
       if (!id) throw new SpedyError('forbidden', `This token is scoped to another runner and cannot register "${input.name}"; use that runner's name or an unscoped token.`);
     } else {
       const { rows } = await tx.execute<{ id: string }>(sql`
-        INSERT INTO runner (id, organization_id, name, version, capabilities, labels, pool_size, token_id, status, last_heartbeat_at, created_at, image_status)
+        INSERT INTO runner (id, organization_id, name, version, capabilities, labels, pool_size, token_id, status, last_heartbeat_at, created_at, image_status, ai_backend)
         VALUES (${nanoid()}, ${auth.organizationId}, ${input.name}, ${input.version}, ${capabilities}::jsonb, ${labels}::jsonb,
-                ${input.poolSize}, ${auth.tokenId}, 'online', ${now}, ${now}, ${image}::jsonb)
+                ${input.poolSize}, ${auth.tokenId}, 'online', ${now}, ${now}, ${image}::jsonb, ${aiBackend})
         ON CONFLICT (organization_id, name) DO UPDATE SET
           version = EXCLUDED.version, capabilities = EXCLUDED.capabilities, labels = EXCLUDED.labels,
           pool_size = EXCLUDED.pool_size, token_id = EXCLUDED.token_id, status = 'online', last_heartbeat_at = EXCLUDED.last_heartbeat_at,
-          image_status = EXCLUDED.image_status
+          image_status = EXCLUDED.image_status, ai_backend = EXCLUDED.ai_backend
         WHERE runner.token_id = EXCLUDED.token_id OR NOT EXISTS (
           SELECT 1 FROM runner_token t
           WHERE t.id = runner.token_id AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ${now}))

@@ -21,6 +21,13 @@ describe('parsing what runners send', () => {
     expect(parseRunnerJson(eventsRequest, event({ text: 'ünïcødé ✓ 🚀' })).events[0].payload).toEqual({ text: 'ünïcødé ✓ 🚀' });
   });
 
+  it('takes the AI backend a supervisor reports, and none from an older one', () => {
+    const body = { name: 'box', version: '1', capabilities: [], labels: [], poolSize: 2 };
+    expect(parseRunnerJson(registerRequest, JSON.stringify({ ...body, aiBackend: 'local' })).aiBackend).toBe('local');
+    expect(parseRunnerJson(registerRequest, JSON.stringify(body)).aiBackend).toBeUndefined();
+    expect(() => parseRunnerJson(registerRequest, JSON.stringify({ ...body, aiBackend: 'oauth' }))).toThrow(/aiBackend: Invalid option: expected one of "key"\|"local"/);
+  });
+
   it('says when the body is not JSON at all', () => {
     expect(() => parseRunnerJson(registerRequest, '{"name":')).toThrow('The request body is not valid JSON.');
   });

@@ -101,6 +101,10 @@ export const jobSnapshot = z.object({
 export type JobSnapshot = z.infer<typeof jobSnapshot>;
 
 // ── HTTP bodies ─────────────────────────────────────────────────────────────────
+/** `key`: the organization's ANTHROPIC_API_KEY from the vault; `local`: a person's Claude Max/Pro login (SPEDY_AI_BACKEND). */
+export const aiBackends = ['key', 'local'] as const;
+export type AiBackend = (typeof aiBackends)[number];
+
 export const registerRequest = z.object({
   name,
   version: z.string().trim().min(1).max(40),
@@ -109,6 +113,8 @@ export const registerRequest = z.object({
   poolSize: z.number().int().min(1).max(64),
   /** The runner image's preparation (absent from older supervisors). */
   image: runnerImageStatus.optional(),
+  /** Where the runner's model access comes from (optional: supervisors before it send none). */
+  aiBackend: z.enum(aiBackends).optional(),
 });
 export type RegisterRequest = z.infer<typeof registerRequest>;
 export const registerResponse = z.object({

@@ -60,4 +60,15 @@ describe('the claude command of a stage', () => {
     for (const name of ['ANTHROPIC_AUTH_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN', 'BITBUCKET_TOKEN', 'BITBUCKET_USERNAME']) expect(env).not.toHaveProperty(name);
     expect(Object.values(env)).not.toContain('sk-ant-the-key');
   });
+
+  it('in local mode gives no key at all: the proxy token travels in its own header, beside the login the CLI sends', () => {
+    const env = agentEnv({
+      secrets: { ANTHROPIC_API_KEY: 'sk-ant-the-key', ANTHROPIC_CUSTOM_HEADERS: 'x-other: planted' },
+      modelBaseUrl: 'http://127.0.0.1:5000',
+      customHeaders: 'x-spedy-proxy-token: spx_stage-token',
+    });
+    expect(env).toMatchObject({ ANTHROPIC_CUSTOM_HEADERS: 'x-spedy-proxy-token: spx_stage-token', ANTHROPIC_BASE_URL: 'http://127.0.0.1:5000' });
+    expect(env).not.toHaveProperty('ANTHROPIC_API_KEY');
+    expect(Object.values(env)).not.toContain('sk-ant-the-key');
+  });
 });

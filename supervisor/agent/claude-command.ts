@@ -70,6 +70,7 @@ const runnerEnvNames = new Set([
   'ANTHROPIC_API_KEY',
   'ANTHROPIC_AUTH_TOKEN',
   'ANTHROPIC_BASE_URL',
+  'ANTHROPIC_CUSTOM_HEADERS',
 ]);
 
 export interface AgentEnvOptions {
@@ -77,8 +78,10 @@ export interface AgentEnvOptions {
   secrets: Record<string, string>;
   /** The model proxy or the scripted model; unset for Anthropic's API. */
   modelBaseUrl?: string;
-  /** The model proxy's token for this stage (or, without a proxy, the key). */
-  apiKey: string;
+  /** The model proxy's token for this stage (or, without a proxy, the key); none with a Claude login (local mode). */
+  apiKey?: string;
+  /** Local mode: the header with the model proxy's token for this stage (`x-spedy-proxy-token: spx_…`). */
+  customHeaders?: string;
 }
 
 export function agentEnv(options: AgentEnvOptions): Record<string, string> {
@@ -89,7 +92,8 @@ export function agentEnv(options: AgentEnvOptions): Record<string, string> {
     ...vault,
     HOME: RUNNER_HOME,
     LANG: 'C.UTF-8',
-    ANTHROPIC_API_KEY: options.apiKey,
+    ...(options.apiKey ? { ANTHROPIC_API_KEY: options.apiKey } : {}),
+    ...(options.customHeaders ? { ANTHROPIC_CUSTOM_HEADERS: options.customHeaders } : {}),
     ...(options.modelBaseUrl ? { ANTHROPIC_BASE_URL: options.modelBaseUrl } : {}),
     DISABLE_TELEMETRY: '1',
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',

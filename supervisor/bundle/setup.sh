@@ -134,14 +134,16 @@ else
   credentials="${credentials:-$HOME/.claude/.credentials.json}"
   if [ ! -f "$credentials" ]; then
     if [ "$(uname -s)" = Darwin ]; then
-      fail "No Claude login at $credentials. On macOS it is in the Keychain: export it with
-  security find-generic-password -s 'Claude Code-credentials' -w > ~/.claude/.credentials.json
-then run setup.sh again."
+      fail "No Claude login at $credentials. On macOS \`claude\` keeps it in the Keychain: export it with
+  mkdir -p ~/.claude && security find-generic-password -s 'Claude Code-credentials' -w > ~/.claude/.credentials.json && chmod 600 ~/.claude/.credentials.json
+then run setup.sh again (the supervisor writes a login it refreshed back to that file, not to the Keychain)."
     fi
     fail "No Claude login at $credentials: run \`claude\` and log in (Max or Pro), or pass --credentials FILE."
   fi
+  grep -q '"accessToken"' "$credentials" ||
+    fail "$credentials is not a Claude login (no claudeAiOauth.accessToken in it): run \`claude\`, log in with Max or Pro, and try again."
   credentials="$(cd "$(dirname "$credentials")" && pwd)/$(basename "$credentials")"
-  echo "✓ Claude login at $credentials" >&2
+  echo "✓ Claude login at $credentials (each job gets a copy; no API key is needed or used)" >&2
 fi
 
 # 4. The images' bases. The supervisor's image (Dockerfile) and the runner image it builds when it

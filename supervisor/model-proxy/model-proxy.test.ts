@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editAndTestUsage } from '../../test-kit/model-server/scenarios.ts';
 import { startModelServer, type ModelServer } from '../../test-kit/model-server/server.ts';
-import { createModelProxy, type ModelProxy, type ResponseUsage } from './model-proxy.ts';
+import { createModelProxy, proxyTokenHeader, type ModelProxy, type ResponseUsage } from './model-proxy.ts';
 
 // The proxy between an agent and the model API, against the test kit's scripted model,
 // which here insists on the real key.
@@ -81,5 +81,54 @@ describe('the model proxy', () => {
     expect(refused.status).toBe(400);
     expect(await refused.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'The job reached its budget.' } });
     expect(model.requests()).toEqual([]);
+  });
+
+  it('in local mode passes the person’s login on, meters it, and says which bearer tokens the API took', async () => {
+    const login = 'sk-ant-oat01-the-persons-login-0123456789';
+    const oauth = await startModelServer({ accessTokens: [login] });
+    try {
+      const usages: ResponseUsage[] = [];
+      const tokens: [string, boolean][] = [];
+      const { token } = proxy.grant({
+        upstream: oauth.url,
+        passAuthorization: { onToken: (bearer, accepted) => tokens.push([bearer, accepted]) },
+        onUsage: (usage) => usages.push(usage),
+      });
+      // As the CLI sends it with a login: a bearer and the OAuth beta; the stage's token in its own header.
+      const send = (bearer: string) =>
+        fetch(`${proxy.url}/v1/messages?beta=true`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}`, 'anthropic-beta': 'claude-code-20250219,oauth-2025-04-20', [proxyTokenHeader]: token },
+          body: JSON.stringify(request(false)),
+        });
+      expect((await send(login)).status).toBe(200);
+      await expect.poll(() => usages.length).toBe(1);
+      expect(usages[0]!.inputTokens).toBe(editAndTestUsage[0]!.input);
+      expect((await send('sk-ant-oat01-someone-elses-0123456789')).status).toBe(401);
+      expect(tokens).toEqual([
+        [login, true],
+        ['sk-ant-oat01-someone-elses-0123456789', false],
+      ]);
+      // The login alone (no stage token) opens nothing; the stage token never goes upstream.
+      const without = await fetch(`${proxy.url}/v1/messages?beta=true`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${login}`, 'anthropic-beta': 'oauth-2025-04-20' },
+        body: JSON.stringify(request(false)),
+      });
+      expect(without.status).toBe(401);
+      expect(oauth.requests().filter((r) => r.path === '/v1/messages').map((r) => [r.status, r.accessToken])).toEqual([[200, 0], [401, undefined]]);
+    } finally {
+      await oauth.stop();
+    }
+  });
+
+  it('in key mode drops a bearer the agent sent and puts the key in', async () => {
+    const { token } = proxy.grant({ apiKey: realKey, upstream: model.url });
+    const answer = await fetch(`${proxy.url}/v1/messages?beta=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-ant-oat01-not-the-key-0123456789', [proxyTokenHeader]: token },
+      body: JSON.stringify(request(false)),
+    });
+    expect(answer.status).toBe(200);
   });
 });

@@ -6,6 +6,12 @@
 // place, forwards to the grant's upstream and streams the answer back byte for byte,
 // reading the usage from it on the way (usage.ts).
 //
+// Local mode (a person's Claude login, runner/claude-login.ts): the container has no key and
+// the CLI sends the login as `Authorization: Bearer <accessToken>` (with its OAuth beta
+// header); the stage's token then comes in its own header (ANTHROPIC_CUSTOM_HEADERS), and a
+// grant that says so passes the Authorization on instead of putting a key in. Metering,
+// admission and revocation are the same in both modes.
+//
 // Made by a factory so it can listen on a loopback TCP port or on a unix socket that is
 // mounted into the container, or serve as the request listener of another server.
 import { createHash, randomBytes } from 'node:crypto';
@@ -25,10 +31,18 @@ export interface ModelRefusal {
   message: string;
 }
 
+/** The header that carries a stage's proxy token when Authorization holds a person's login (local mode). */
+export const proxyTokenHeader = 'x-spedy-proxy-token';
+
 /** What one token may do: one stage's access to the model. */
 export interface ModelGrant {
   /** Sent upstream as `x-api-key`; none for a model server that needs none (the scripted model). */
   apiKey?: string;
+  /**
+   * Local mode: the agent's own `Authorization: Bearer …` (the person's Claude login) goes
+   * upstream; each bearer token is reported with whether the model API took it (not 401/403).
+   */
+  passAuthorization?: { onToken(token: string, accepted: boolean): void };
   /** Where requests go: Anthropic's API, the job's ANTHROPIC_BASE_URL, or the scripted model. */
   upstream: string;
   /** Asked before each request is forwarded; a refusal answers it instead (budgets, part 2b). */
@@ -40,7 +54,7 @@ export interface ModelGrant {
 export interface ModelProxy {
   /** The proxy as a request listener, to serve on any server (a job's unix socket, say). */
   readonly handler: http.RequestListener;
-  /** A new token for `grant` (the container's ANTHROPIC_API_KEY) and how to withdraw it. */
+  /** A new token for `grant` (the container's ANTHROPIC_API_KEY, or its proxyTokenHeader in local mode) and how to withdraw it. */
   grant(grant: ModelGrant): { token: string; revoke(): void };
   listen(target: { port: number; host?: string } | { path: string }): Promise<void>;
   /** http://127.0.0.1:<port> once listening on TCP. */
@@ -52,11 +66,13 @@ type Log = { warn(obj: object, msg: string): void };
 
 // Headers that belong to one connection, and those the proxy sets itself.
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
-const replaced = new Set(['x-api-key', 'authorization', 'accept-encoding']);
+const replaced = new Set(['x-api-key', 'authorization', 'accept-encoding', proxyTokenHeader]);
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 
 function tokenOf(req: IncomingMessage): string | undefined {
+  const own = req.headers[proxyTokenHeader];
+  if (typeof own === 'string' && own) return own;
   const key = req.headers['x-api-key'];
   if (typeof key === 'string' && key) return key;
   const auth = req.headers.authorization;
@@ -72,7 +88,12 @@ function sendError(res: ServerResponse, status: number, type: string, message: s
   res.end(JSON.stringify({ type: 'error', error: { type, message } }));
 }
 
-function forwardedHeaders(headers: IncomingHttpHeaders, apiKey: string | undefined): http.OutgoingHttpHeaders {
+function bearerOf(req: IncomingMessage): string | undefined {
+  const auth = req.headers.authorization;
+  return auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
+}
+
+function forwardedHeaders(headers: IncomingHttpHeaders, grant: ModelGrant): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || hopByHop.has(name) || replaced.has(name)) continue;
@@ -80,7 +101,8 @@ function forwardedHeaders(headers: IncomingHttpHeaders, apiKey: string | undefin
   }
   // Plain bytes back, so the usage can be read without decompressing.
   out['accept-encoding'] = 'identity';
-  if (apiKey) out['x-api-key'] = apiKey;
+  if (grant.apiKey) out['x-api-key'] = grant.apiKey;
+  if (grant.passAuthorization && headers.authorization) out.authorization = headers.authorization;
   return out;
 }
 
@@ -99,7 +121,9 @@ export function createModelProxy(options: { log?: Log } = {}): ModelProxy {
       const usage = reader.result();
       if (usage) grant.onUsage?.(usage);
     };
-    const upstream = client.request(target, { method: req.method, headers: forwardedHeaders(req.headers, grant.apiKey) }, (answer) => {
+    const bearer = grant.passAuthorization ? bearerOf(req) : undefined;
+    const upstream = client.request(target, { method: req.method, headers: forwardedHeaders(req.headers, grant) }, (answer) => {
+      if (bearer !== undefined) grant.passAuthorization?.onToken(bearer, answer.statusCode !== 401 && answer.statusCode !== 403);
       const headers: http.OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !hopByHop.has(name)) headers[name] = value;
       res.writeHead(answer.statusCode ?? 502, headers);

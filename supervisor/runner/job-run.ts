@@ -17,6 +17,7 @@ import { JobControls } from './controls.ts';
 import type { JobContext, JobEvent } from './job-context.ts';
 import { folderName, jobLayout, type JobLayout } from './job-layout.ts';
 import { bundleSecrets, type JobSecrets } from './job-secrets.ts';
+import { JobClaudeLogin } from './claude-login.ts';
 import { JobStatusTracker } from './job-status.ts';
 import { JobLimits } from './limits.ts';
 import { RepeatedFailures } from './no-progress.ts';
@@ -33,6 +34,11 @@ export interface RunJobDeps {
    * gets a token for it, never the key. Unset: the socket passes requests through unchanged.
    */
   modelProxy?: Pick<ModelProxy, 'grant' | 'handler'>;
+  /**
+   * Local mode: the person's Claude login file on the host (SPEDY_CLAUDE_CREDENTIALS); each job
+   * gets a copy in its HOME and no key (claude-login.ts). Unset: key mode.
+   */
+  claudeLogin?: string;
   /** The job's board tools for a stage's --mcp-config (supervisor/mcp/); none when unset. */
   boardToolsMcp?: (stage: StageSnapshot) => BoardToolsMcp | undefined;
   /** Answers the job's board tools socket (the board tools server's listener). */
@@ -96,6 +102,8 @@ export class JobRun {
   readonly progress = new ProgressTracker();
   /** Stages running now (the progress summary is sent only then). */
   activeStages = 0;
+  /** Local mode: the person's Claude login as this job uses it. */
+  readonly login: JobClaudeLogin | undefined;
   private questions: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -106,6 +114,7 @@ export class JobRun {
     this.layout = jobLayout(ctx.jobDir);
     this.secrets = ctx.secretSet;
     this.secrets.add(bundleSecrets({ env: {}, git: deps.providers }));
+    this.login = deps.claudeLogin ? new JobClaudeLogin(deps.claudeLogin, this.layout.home, this.secrets) : undefined;
     this.limits = new JobLimits(job.snapshot.budget);
     // Read live: a raise arrives with the claim that resumes the job (job-lifecycle.ts reclaimed).
     this.budget = new BudgetMeter(() => this.job.snapshot.budget, (event) => this.emit(event));

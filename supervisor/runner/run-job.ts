@@ -18,6 +18,7 @@ import { jobEvent } from './job-events.ts';
 import { JobRun, type RunJobDeps } from './job-run.ts';
 import { runPipeline } from './pipeline.ts';
 import { agentApiKey } from './model-access.ts';
+import { claudeLoginRefreshHost } from './claude-login.ts';
 import { prepareWorkspace } from './workspace.ts';
 import { progressIntervalMs } from './progress.ts';
 import { BudgetReached, recordedUsage, waitForRaise } from './budget.ts';
@@ -42,10 +43,15 @@ export async function runJob(ctx: JobContext, deps: RunJobDeps): Promise<JobEnd 
   try {
     run.limits.startJob();
     agentApiKey(run);
+    // Local mode: the login is hidden from the start, and a missing one fails before the clone.
+    await run.login?.give().catch((error: unknown) => {
+      throw new InfrastructureFailure(toError(error).message);
+    });
     run.sockets = await openJobSockets({
       settings: deps.containment,
       jobId: ctx.job.id,
-      allowedHosts: ctx.job.snapshot.allowedHosts,
+      // Local mode: the CLI may refresh the login at its token host (never the model API: that is the proxy's).
+      allowedHosts: run.login ? [...ctx.job.snapshot.allowedHosts, claudeLoginRefreshHost] : ctx.job.snapshot.allowedHosts,
       model: deps.modelProxy?.handler ?? modelPassThrough(deps.modelBaseUrl ?? anthropicApiUrl),
       tools: deps.boardToolsListener,
       log: deps.log ?? silentLog,

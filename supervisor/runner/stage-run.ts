@@ -102,8 +102,8 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
   const boardTools = run.deps.boardToolsMcp?.(stage);
   const mcp = stageMcp(stage, boardTools, await stageMcpCredentials(run, stage.name, stage.mcpServers.length > 0));
   const hasSkills = await writeStageSkills(run.layout.skills(state.key), stage.skills);
-  const model = stageModelAccess(run, stage.id, jobSockets(run).modelUrl);
-  const env = agentEnv({ secrets: run.ctx.secrets, modelBaseUrl: model.baseUrl, apiKey: model.apiKey });
+  const model = await stageModelAccess(run, stage.id, jobSockets(run).modelUrl);
+  const env = agentEnv({ secrets: run.ctx.secrets, modelBaseUrl: model.baseUrl, apiKey: model.apiKey, customHeaders: model.customHeaders });
   // Validation commands have no business with the model.
   const validationEnv = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('ANTHROPIC_')));
   const validates = stage.role !== 'planner' && stage.validationCommands.length > 0;
@@ -221,7 +221,7 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
     } else run.emit(jobEvent.stage(stage.id, stage.name, 'failed', { reason: error instanceof Error ? error.message : String(error) }));
     throw error;
   } finally {
-    model.release();
+    await model.release();
     run.activeStages--;
     endStageClock();
     // Where the job stands as the stage ends, for the top of the job page.

@@ -27,6 +27,12 @@ export interface ModelServerOptions {
   defaultScenario?: string;
   /** When set, requests must carry it as `x-api-key` or `Authorization: Bearer`. */
   apiKey?: string;
+  /**
+   * When set, requests must carry one of these as `Authorization: Bearer` with the OAuth beta
+   * header, as the CLI sends a Claude Max/Pro login (an `x-api-key` does not do): a stand-in
+   * for the API accepting a person's login and, after a refresh, its new access token.
+   */
+  accessTokens?: readonly string[];
 }
 
 export interface LoggedRequest {
@@ -38,6 +44,8 @@ export interface LoggedRequest {
   model?: string;
   stream?: boolean;
   messages?: Message[];
+  /** With `accessTokens`: the index of the one the request carried. */
+  accessToken?: number;
 }
 
 export interface ModelServer {
@@ -67,9 +75,18 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function isAuthorized(req: IncomingMessage, apiKey: string | undefined): boolean {
-  if (apiKey === undefined) return true;
-  return req.headers['x-api-key'] === apiKey || req.headers.authorization === `Bearer ${apiKey}`;
+function isAuthorized(req: IncomingMessage, options: ModelServerOptions): boolean {
+  if (options.accessTokens) return loginTokenIndex(req, options.accessTokens) !== undefined;
+  if (options.apiKey === undefined) return true;
+  return req.headers['x-api-key'] === options.apiKey || req.headers.authorization === `Bearer ${options.apiKey}`;
+}
+
+/** Which login token the request carries (as the CLI sends one: a bearer and the OAuth beta), if any. */
+function loginTokenIndex(req: IncomingMessage, accessTokens: readonly string[]): number | undefined {
+  const betas = String(req.headers['anthropic-beta'] ?? '').split(',').map((beta) => beta.trim());
+  if (!betas.includes('oauth-2025-04-20') || req.headers['x-api-key'] !== undefined) return undefined;
+  const index = accessTokens.findIndex((token) => req.headers.authorization === `Bearer ${token}`);
+  return index === -1 ? undefined : index;
 }
 
 function turnRequestOf(body: MessagesRequest, scenario: string): TurnRequest {
@@ -101,6 +118,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     const scenario = scenarios[name];
     const turnRequest = turnRequestOf(body, name);
     const entry: LoggedRequest = { method: 'POST', path, status: 200, scenario: name, turn: turnRequest.turn, model: body.model, stream: body.stream === true, messages: body.messages };
+    if (options.accessTokens) entry.accessToken = loginTokenIndex(req, options.accessTokens);
     log.push(entry);
     if (!scenario) {
       entry.status = 400;
@@ -131,7 +149,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     if (method === 'GET' && path === '/_test/scenarios') {
       return sendJson(res, 200, Object.fromEntries(Object.entries(scenarios).map(([key, value]) => [key, value.description])));
     }
-    if (!isAuthorized(req, options.apiKey)) {
+    if (!isAuthorized(req, options)) {
       log.push({ method, path, status: 401 });
       return sendError(res, 401, 'authentication_error', 'invalid x-api-key');
     }

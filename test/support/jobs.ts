@@ -83,7 +83,7 @@ export type TestRunner = DemoRunner & { dataDir: string };
 export async function startTestRunner(
   member: Member,
   projectKey: string,
-  options: { appUrl?: string; scenarios?: Record<string, Scenario>; localEnv?: Record<string, string> } = {},
+  options: { appUrl?: string; scenarios?: Record<string, Scenario>; localEnv?: Record<string, string>; modelAccessTokens?: readonly string[] } = {},
 ): Promise<TestRunner | null> {
   const stack = testStack();
   const dataDir = path.join(stack.dataDir ?? '.test-data', 'runner');
@@ -95,6 +95,7 @@ export async function startTestRunner(
     target: { orgSlug: member.orgSlug, projectKey },
     scenarios: options.scenarios,
     localEnv: options.localEnv,
+    modelAccessTokens: options.modelAccessTokens,
     log: () => {},
   });
   return runner && { ...runner, dataDir };

@@ -17,6 +17,7 @@ import { BundleDownload } from './bundle-download';
 import { MigrationBanner } from './migration-banner';
 import { RunnerTokens } from './runner-tokens';
 import { RunnerImageLine } from '@/components/jobs/runner-image-line';
+import { RunnerAiBackend } from './runner-ai-backend';
 import { ScriptedModelBadge } from '@/components/jobs/scripted-model-badge';
 import { SettingsTable } from '@/components/settings/settings-table';
 import { holdsPoolSlot, type JobStatus } from '@spedy/protocol/job-status';
@@ -82,7 +83,7 @@ function RunnerList({ canManage }: { canManage: boolean }) {
                   {r.name} <ScriptedModelBadge runner={r} />
                 </div>
                 <div className="text-xs text-muted-foreground">
-                  v{r.version} · pool of {r.poolSize}
+                  v{r.version} · pool of {r.poolSize} · <RunnerAiBackend aiBackend={r.aiBackend} />
                 </div>
               </td>
               <td className="px-3 py-2">
