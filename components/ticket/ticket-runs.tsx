@@ -22,7 +22,7 @@ export function TicketRuns({ ticketID }: { ticketID: string }) {
           const pullRequests = pullRequestsOf(job.result);
           return (
             <li key={job.id} className="flex flex-wrap items-center gap-2 rounded-md border px-3 py-2 text-sm" data-testid="ticket-run" data-type={job.type}>
-              <JobStatusBadge status={job.status} />
+              <JobStatusBadge status={job.status} diminishingReturnsAt={job.diminishingReturnsAt} />
               <Link href={`/${org.slug}/jobs/${job.id}`} className="min-w-0 flex-1 truncate hover:underline focus-visible:underline" data-testid="open-job">
                 {job.type === 'board_interaction' ? 'Board interaction' : job.title}
               </Link>

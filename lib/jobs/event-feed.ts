@@ -118,6 +118,10 @@ function toFeedItem(row: JobEventRow, toolNames: Map<string, string>): FeedItem 
       const p = readJobEvent('notice', payload);
       return p && { kind: 'notice', seq, stage: p.stage, message: p.message };
     }
+    case 'diminishing_returns': {
+      const p = readJobEvent('diminishing_returns', payload);
+      return p && { kind: 'notice', seq, stage: p.stage, message: p.message };
+    }
     case 'progress':
       // Shown at the top of the job page (latestProgress), not in the feed.
       return 'skip';

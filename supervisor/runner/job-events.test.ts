@@ -20,6 +20,7 @@ const built = [
   jobEvent.pullRequest({ repository: 'demo/spedy-demo', url: 'http://x/pr/1', number: 1, branch: 'spedy/x' }),
   jobEvent.notice('Budget at 80%'),
   jobEvent.progress({ summary: '0 files touched', filesTouched: [], commandsRun: 0, validation: 'not_run', inputTokens: 0, outputTokens: 0, costUsd: 0 }),
+  jobEvent.diminishingReturns('impl', [40, 30, 20]),
 ];
 
 describe('job events', () => {

@@ -46,7 +46,11 @@ export function stageModelAccess(run: JobRun, stageId: string, modelUrl: string)
   const { token, revoke } = proxy.grant({
     apiKey: secrets.ANTHROPIC_API_KEY,
     upstream: run.deps.modelBaseUrl ?? secrets.ANTHROPIC_BASE_URL ?? anthropicApiUrl,
-    onUsage: (usage) => run.emit(responseUsageEvent(stageId, usage)),
+    onUsage: (usage) => {
+      run.emit(responseUsageEvent(stageId, usage));
+      const streak = run.diminishingReturns.observe(stageId, usage);
+      if (streak) run.emit(jobEvent.diminishingReturns(stageId, streak));
+    },
   });
   run.secrets.add([{ name: 'the model proxy token', value: token }]);
   return { apiKey: token, baseUrl: modelUrl, metered: true, release: revoke };
