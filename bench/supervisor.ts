@@ -1,16 +1,19 @@
 // `npm run bench:supervisor`: the supervisor's own costs on a throwaway stack, one section
-// per side (bench/supervisor-section.ts says how to add one). Today: events from one job to
-// the database (stored per second; emitted → stored when idle). It measures and prints; it
-// never fails on a figure.
+// per side (bench/supervisor-section.ts says how to add one): the model proxy's added time
+// to first token; events from one job to the database (stored per second; emitted → stored
+// when idle); the supervisor's RSS with three jobs running. It measures and prints; it never
+// fails on a figure.
 import os from 'node:os';
 import { connectDb } from '../lib/db/client.ts';
 import { startBenchStack } from './bench-stack.ts';
 import { printTable, type Row } from './report.ts';
 import { eventsSection } from './supervisor-events.ts';
+import { modelProxySection } from './supervisor-model-proxy.ts';
+import { rssSection } from './supervisor-rss.ts';
 import type { SupervisorBenchSection } from './supervisor-section.ts';
 import { abortOnSignals, loadAverage, runBench, Teardown } from './teardown.ts';
 
-const sections: SupervisorBenchSection[] = [eventsSection];
+const sections: SupervisorBenchSection[] = [modelProxySection, eventsSection, rssSection];
 
 const teardown = new Teardown();
 const { interrupt, abort: abortBench } = abortOnSignals(teardown);

@@ -33,6 +33,8 @@ export type DemoRunner = {
   killSupervisor(): Promise<void>;
   /** Starts the supervisor again after killSupervisor(), with the same settings. For tests. */
   restartSupervisor(): void;
+  /** The supervisor process's id (its memory, for the supervisor bench). */
+  supervisorPid(): number;
 };
 
 const demoFiles = {
@@ -56,6 +58,8 @@ export async function startDemoRunner(options: {
   localEnv?: Readonly<Record<string, string>>;
   /** The scripted model accepts only these Claude login tokens (tests of local mode; see startModelServer). */
   modelAccessTokens?: readonly string[];
+  /** The supervisor's SPEDY_POOL_SIZE (default 2). */
+  poolSize?: number;
 }): Promise<DemoRunner | null> {
   const { dataDir, log } = options;
   const stops: (() => Promise<void>)[] = [];
@@ -121,6 +125,7 @@ export async function startDemoRunner(options: {
           modelUrl: model.url,
           dockerSocket: socketPath,
           localEnv: options.localEnv,
+          poolSize: options.poolSize,
         }),
       });
     let supervisor = spawnSupervisor();
@@ -133,7 +138,17 @@ export async function startDemoRunner(options: {
       supervisor = spawnSupervisor();
     };
     log('• Demo runner: a local supervisor with the scripted model (not Claude) works the demo tickets; move one to AI Processing.');
-    return { stop, provider, git, supervisorLog: path.join(logDir, 'supervisor.log'), model, dockerSocket: socketPath, killSupervisor, restartSupervisor };
+    return {
+      stop,
+      provider,
+      git,
+      supervisorLog: path.join(logDir, 'supervisor.log'),
+      model,
+      dockerSocket: socketPath,
+      killSupervisor,
+      restartSupervisor,
+      supervisorPid: () => supervisor.pid,
+    };
   } catch (error) {
     await stop();
     log(`• Runners: the demo runner could not start (${(error as Error).message}); the board works without it.`);

@@ -38,6 +38,8 @@ export type DemoSupervisorSettings = {
    * (they override the vault's entries of the same name); tests use this.
    */
   localEnv?: Readonly<Record<string, string>>;
+  /** Jobs at once (default 2); the supervisor bench runs three. */
+  poolSize?: number;
 };
 
 export function demoSupervisorEnv(
@@ -58,7 +60,7 @@ export function demoSupervisorEnv(
     SPEDY_RUNNER_TOKEN: settings.runnerToken,
     SPEDY_RUNNER_NAME: 'demo-runner',
     SPEDY_RUNNER_LABELS: 'demo',
-    SPEDY_POOL_SIZE: '2',
+    SPEDY_POOL_SIZE: String(settings.poolSize ?? 2),
     SPEDY_JOBS_DIR: settings.jobsDir,
     SPEDY_MODEL_BASE_URL: settings.modelUrl,
     DOCKER_HOST: `unix://${settings.dockerSocket}`,

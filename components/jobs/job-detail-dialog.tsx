@@ -96,7 +96,7 @@ function JobDetail({ jobID }: { jobID: string }) {
     <div className="grid gap-5" data-testid="job-detail">
       <DialogHeader>
         <DialogTitle className="flex flex-wrap items-center gap-2 pr-6">
-          <JobStatusBadge status={job.status} /> {job.title}
+          <JobStatusBadge status={job.status} diminishingReturnsAt={job.diminishingReturnsAt} /> {job.title}
         </DialogTitle>
         <DialogDescription className="flex flex-wrap items-center gap-x-3">
           <span>

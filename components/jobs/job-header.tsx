@@ -19,6 +19,8 @@ export type HeaderJob = {
   title: string;
   status: string;
   statusReason: string | null;
+  /** The runner's "Diminishing returns" flag (a badge beside the status). */
+  diminishingReturnsAt?: number | null;
   type: string;
   result: unknown;
   runnerId: string | null;
@@ -41,7 +43,7 @@ export function JobHeader({ job }: { job: HeaderJob }) {
   return (
     <header className="grid gap-2 border-b px-6 py-4">
       <div className="flex flex-wrap items-center gap-2">
-        <JobStatusBadge status={job.status} />
+        <JobStatusBadge status={job.status} diminishingReturnsAt={job.diminishingReturnsAt} />
         <h1 className="min-w-0 flex-1 truncate text-lg font-semibold" data-testid="job-title">
           {job.title}
         </h1>

@@ -19,12 +19,25 @@ export function isJobStatus(value: string): value is JobStatus {
   return (jobStatuses as readonly string[]).includes(value);
 }
 
-/** The spec's status names, exactly (protocol/src/job-status.ts). */
-export function JobStatusBadge({ status }: { status: string }) {
-  if (!isJobStatus(status)) return <Badge variant="outline">{status}</Badge>;
-  return (
+/**
+ * The spec's status names, exactly (protocol/src/job-status.ts), and beside the status the
+ * runner's "Diminishing returns" flag when it raised one (job.diminishingReturnsAt).
+ */
+export function JobStatusBadge({ status, diminishingReturnsAt }: { status: string; diminishingReturnsAt?: number | null }) {
+  const badge = isJobStatus(status) ? (
     <Badge variant={variantOf[status]} data-testid="job-status" data-status={status}>
       {jobStatusLabels[status]}
     </Badge>
+  ) : (
+    <Badge variant="outline">{status}</Badge>
+  );
+  if (diminishingReturnsAt == null) return badge;
+  return (
+    <span className="inline-flex flex-wrap items-center gap-1">
+      {badge}
+      <Badge variant="warning" title="Three model turns in a row each produced under 500 output tokens" data-testid="job-diminishing-returns">
+        Diminishing returns
+      </Badge>
+    </span>
   );
 }

@@ -94,7 +94,7 @@ export function JobsTab() {
           {jobs.map((job) => (
             <tr key={job.id} data-testid="job-row" className="hover:bg-muted/40">
               <td className="px-3 py-2">
-                <JobStatusBadge status={job.status} />
+                <JobStatusBadge status={job.status} diminishingReturnsAt={job.diminishingReturnsAt} />
               </td>
               <td className="max-w-80 px-3 py-2">
                 <Link href={`/${org.slug}/jobs/${job.id}`} className="block truncate font-medium hover:underline focus-visible:underline focus-visible:outline-none" data-testid="job-live-link">

@@ -61,7 +61,7 @@ function Run({ job }: { job: TicketJob }) {
   return (
     <div className={cn('grid min-w-0 flex-1 gap-1 text-sm')} data-testid="ticket-run" data-type={job.type} data-job={job.id}>
       <div className="flex flex-wrap items-center gap-2">
-        <JobStatusBadge status={job.status} />
+        <JobStatusBadge status={job.status} diminishingReturnsAt={job.diminishingReturnsAt} />
         <Link href={`/${org.slug}/jobs/${job.id}`} className="min-w-0 flex-1 truncate hover:underline focus-visible:underline" data-testid="open-job">
           {job.type === 'board_interaction' ? 'Board interaction' : job.title}
         </Link>

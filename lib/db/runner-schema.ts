@@ -160,6 +160,8 @@ export const job = pgTable(
     updatedAt: millis('updated_at').notNull(),
     claimedAt: millis('claimed_at'),
     finishedAt: millis('finished_at'),
+    /** When the runner first flagged "Diminishing returns" (a `diminishing_returns` event); a badge beside the status. */
+    diminishingReturnsAt: millis('diminishing_returns_at'),
   },
   (t) => [
     index('job_org_status_idx').on(t.organizationId, t.status),

@@ -65,6 +65,7 @@ export async function createJob(tx: DbOrTx, input: CreateJobInput): Promise<JobR
     updatedAt: now,
     claimedAt: null,
     finishedAt: null,
+    diminishingReturnsAt: null,
   };
   try {
     // A savepoint: when the ticket already has an active job, the caller's transaction survives the refusal.

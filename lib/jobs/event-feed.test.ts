@@ -50,6 +50,7 @@ describe('toFeedItems', () => {
       row('question', { stage: 'impl', question: 'Hello or Welcome?' }),
       row('validation', { stage: 'impl', command: 'npm test', passed: false, exitCode: 1, output: 'boom', attempt: 1 }),
       row('notice', { stage: null, message: 'Budget at 80%' }),
+      row('diminishing_returns', { stage: 'impl', message: 'Diminishing returns: …', outputTokens: [40, 30, 20], threshold: 500 }),
       row('pull_request', { repository: 'demo/spedy-demo', url: 'http://x/pr/1', number: 1, branch: 'spedy/x' }),
       row('result', { stage: 'impl', isError: false, terminalReason: 'completed', numTurns: 3, text: 'Done', costUsd: 0.1, durationMs: 5 }),
       row('result', { stage: 'impl', isError: true, terminalReason: 'completed', numTurns: 1, text: 'API Error: 500', costUsd: 0, durationMs: 5 }),
@@ -62,6 +63,7 @@ describe('toFeedItems', () => {
       { kind: 'question', question: 'Hello or Welcome?' },
       { kind: 'validation', command: 'npm test', passed: false, exitCode: 1, output: 'boom', attempt: 1 },
       { kind: 'notice', message: 'Budget at 80%' },
+      { kind: 'notice', stage: 'impl', message: 'Diminishing returns: …' },
       { kind: 'pull_request', repository: 'demo/spedy-demo', number: 1, url: 'http://x/pr/1' },
       { kind: 'result', isError: true, text: 'API Error: 500' },
     ]);

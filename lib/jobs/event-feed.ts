@@ -135,6 +135,10 @@ function toFeedItem(row: JobEventRow, toolNames: Map<string, string>): FeedItem 
       const p = readJobEvent('runner_image', payload);
       return p && { kind: 'runner_image', seq, stage: null, status: p };
     }
+    case 'diminishing_returns': {
+      const p = readJobEvent('diminishing_returns', payload);
+      return p && { kind: 'notice', seq, stage: p.stage, message: p.message };
+    }
     case 'progress':
       // Shown at the top of the job page (latestProgress), not in the feed.
       return 'skip';

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../test/support/db.ts';
 import { createReadyJobs, newRunnerOrg, registerRunner, type RunnerOrg } from '../../test/support/runners.ts';
 import { testStack } from '../../test/support/stack-env.ts';
+import { connectZero, waitForData } from '../../test/support/zero-client.ts';
+import { contextOf } from '../../test/support/fixtures.ts';
+import { queries } from '../../zero/queries.ts';
 import { finalFlushGraceMs } from './events.ts';
 
 let org: RunnerOrg;
@@ -83,5 +86,32 @@ describe('event append', () => {
     const rows = await sql(testStack().databaseUrl, 'SELECT seq, payload FROM job_event WHERE job_id = $1 ORDER BY seq', [jobId]);
     expect(rows.map((r) => r.seq)).toEqual([1, 2, 3]);
     expect(rows[1].payload).toEqual({ text: 'line 2' });
+  });
+
+  it('flags the job at its first diminishing-returns event, live for the organization’s members', async () => {
+    const jobId = await claimedJob();
+    const stack = testStack();
+    const zero = connectZero({ cacheURL: stack.zeroUrl, userID: org.account.userID, token: org.account.token, context: contextOf(org.account) });
+    const view = zero.materialize(queries.runners.job({ orgID: org.account.orgID, jobID: jobId }));
+    try {
+      await waitForData(view, (job) => job?.id === jobId && job.diminishingReturnsAt === null, 30_000);
+      const flag = (seq: number) => ({
+        seq,
+        type: 'diminishing_returns',
+        payload: { stage: 'implement', message: 'Diminishing returns: …', outputTokens: [40, 30, 20], threshold: 500 },
+        at: 1_700_000_000_000 + seq,
+      });
+      expect((await org.api.post(`jobs/${jobId}/events`, { runnerId, events: [event(1), flag(2)] })).body).toEqual({ ackedSeq: 2 });
+      const seen = await waitForData(view, (job) => job?.diminishingReturnsAt != null, 30_000);
+      expect(seen?.diminishingReturnsAt).toBe(1_700_000_000_002);
+
+      // Other events leave it alone; a second flag keeps the first time.
+      await org.api.post(`jobs/${jobId}/events`, { runnerId, events: [event(3), flag(4)] });
+      const [row] = await sql(stack.databaseUrl, 'SELECT diminishing_returns_at, last_event_seq FROM job WHERE id = $1', [jobId]);
+      expect(row).toEqual({ diminishing_returns_at: 1_700_000_000_002, last_event_seq: 4 });
+    } finally {
+      view.destroy();
+      await zero.close();
+    }
   });
 });

@@ -47,8 +47,12 @@ export async function appendJobEvents(
     // Only what was stored now counts: a resent batch adds nothing to the usage totals.
     await addJobUsage(tx, { id: jobId, organizationId: runner.organizationId }, inserted.rows as JobEventRow[]);
     const maxSeq = Math.max(...fresh.map((e) => e.seq));
+    // The runner flagged "Diminishing returns": the job keeps the first time, for its badge.
+    const flaggedAt = fresh.find((e) => e.type === 'diminishing_returns')?.at ?? null;
     const { rows } = await tx.execute<{ last_event_seq: number }>(sql`
-      UPDATE job SET last_event_seq = GREATEST(last_event_seq, ${maxSeq}) WHERE id = ${jobId} RETURNING last_event_seq`);
+      UPDATE job SET last_event_seq = GREATEST(last_event_seq, ${maxSeq}),
+        diminishing_returns_at = COALESCE(diminishing_returns_at, ${flaggedAt}::double precision)
+      WHERE id = ${jobId} RETURNING last_event_seq`);
     return { ackedSeq: rows[0].last_event_seq, stored: inserted.rowCount ?? 0 };
   });
   spedyMetrics().eventsStored.inc(answer.stored); // after commit: resent duplicates and rolled-back batches do not count

@@ -115,12 +115,17 @@ export const jobEventPayloads = {
     outputTokens: z.number().default(0),
     costUsd: z.number().default(0),
   }),
+  /**
+   * "Diminishing returns": the stage's last model turns each produced under `threshold` output
+   * tokens (supervisor/runner/diminishing-returns.ts). Flags the job (job.diminishing_returns_at).
+   */
+  diminishing_returns: z.object({ stage: stageId, message: z.string(), outputTokens: z.array(z.number()), threshold: z.number() }),
 };
 
 export type JobEventType = keyof typeof jobEventPayloads;
 export const jobEventTypes = Object.keys(jobEventPayloads) as JobEventType[];
 /** Events the runner writes itself; the others come from the agent's transcript (`error` from both). */
-export const runnerEventTypes = ['stage', 'plan', 'question', 'validation', 'pull_request', 'notice', 'progress', 'budget', 'runner_image'] as const satisfies readonly JobEventType[];
+export const runnerEventTypes = ['stage', 'plan', 'question', 'validation', 'pull_request', 'notice', 'progress', 'budget', 'runner_image', 'diminishing_returns'] as const satisfies readonly JobEventType[];
 /** A payload as a reader gets it (defaults filled, a missing stage as null). */
 export type JobEventPayload<T extends JobEventType> = z.output<(typeof jobEventPayloads)[T]>;
 /** A payload as a writer may send it. */

@@ -35,6 +35,8 @@ export interface GitOptions {
   signal?: AbortSignal;
   /** Exit codes that are answers rather than failures (e.g. 1 from `diff --quiet`). */
   okExitCodes?: number[];
+  /** GIT_INDEX_FILE: an index of the caller's instead of the clone's own (working-tree.ts). */
+  indexFile?: string;
 }
 
 export interface GitResult {
@@ -72,6 +74,7 @@ export function runGit(args: string[], options: GitOptions): Promise<GitResult> 
     GIT_TERMINAL_PROMPT: '0',
     GIT_ASKPASS: '',
     SSH_ASKPASS: '',
+    ...(options.indexFile ? { GIT_INDEX_FILE: options.indexFile } : {}),
     ...(options.credentials ? { SPEDY_GIT_USERNAME: options.credentials.username, SPEDY_GIT_PASSWORD: options.credentials.password } : {}),
   };
   const asRunner = process.getuid?.() === 0 ? { uid: RUNNER_UID, gid: RUNNER_UID } : {};

@@ -41,9 +41,12 @@ export async function deliverPullRequests(run: JobRun): Promise<DeliveredPullReq
   for (const checkout of changed) {
     const { repository } = checkout;
     const access = providerAccessFor(repository, run.deps.providers);
+    // The job's wall-clock limit counts pushing and opening the pull request too.
+    run.limits.throwIfReached();
     try {
-      await pushJobBranch(checkout, { credentials: gitCredentialsFor(access), home });
+      await pushJobBranch(checkout, { credentials: gitCredentialsFor(access), home, signal: run.limits.signal });
     } catch (error) {
+      run.limits.throwIfReached();
       throw new InfrastructureFailure(`Pushing ${checkout.branch} to ${repository.fullName} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (!access) {
@@ -51,12 +54,19 @@ export async function deliverPullRequests(run: JobRun): Promise<DeliveredPullReq
         `The branch ${checkout.branch} is pushed to ${repository.fullName}, but Spedy has no ${repository.provider} integration to open the pull request with: connect one under Settings → Integrations.`,
       );
     }
-    const opened = await openPullRequest(access, {
-      fullName: repository.fullName,
-      head: checkout.branch,
-      base: repository.baseBranch,
-      title: run.mask(pullRequestTitle(job, run.secrets.mask)),
-      body: run.mask(pullRequestBody(job, run.finishedStages(), checkout.branch, run.secrets.mask)),
+    const opened = await openPullRequest(
+      access,
+      {
+        fullName: repository.fullName,
+        head: checkout.branch,
+        base: repository.baseBranch,
+        title: run.mask(pullRequestTitle(job, run.secrets.mask)),
+        body: run.mask(pullRequestBody(job, run.finishedStages(), checkout.branch, run.secrets.mask)),
+      },
+      run.limits.signal,
+    ).catch((error: unknown) => {
+      run.limits.throwIfReached();
+      throw error;
     });
     const pullRequest = { repository: repository.fullName, url: opened.url, number: opened.number, branch: checkout.branch };
     run.emit(jobEvent.pullRequest(pullRequest));

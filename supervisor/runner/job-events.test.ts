@@ -22,6 +22,7 @@ const built = [
   jobEvent.budget({ state: 'warning', message: 'Budget at 80%', figure: 'costUsd', usage: { costUsd: 3.2, inputTokens: 1, outputTokens: 1, turns: 1 }, limits: { maxCostUsd: 4, maxInputTokens: null, maxOutputTokens: null, maxTurns: null } }),
   jobEvent.progress({ summary: '0 files touched', filesTouched: [], commandsRun: 0, validation: 'not_run', inputTokens: 0, outputTokens: 0, costUsd: 0 }),
   jobEvent.runnerImage({ state: 'preparing', startedAt: 1_700_000_000_000 }),
+  jobEvent.diminishingReturns('impl', [40, 30, 20]),
 ];
 
 describe('job events', () => {

@@ -2,6 +2,7 @@
 // and payload shapes are the schemas of protocol/src/job-events.ts, which the platform's feed
 // parses with; here the supervisor decides what goes in. Long strings are cut on the way
 // out (streamer/event-payload.ts), after masking: a secret cut in half would not be found.
+import { diminishingReturnsMessage, lowOutputTokens } from './diminishing-returns.ts';
 import { jobEventOf, type JobEventPayloadInput, type StagePhase, type TypedJobEvent } from '@spedy/protocol/job-events';
 
 /** Long strings (a written file, a command's output) are cut to this many characters. */
@@ -60,4 +61,7 @@ export const jobEvent = {
   progress: (progress: JobEventPayloadInput<'progress'>): TypedJobEvent<'progress'> => jobEventOf('progress', progress),
   /** The job waits for the runner image (image/preparation.ts). */
   runnerImage: (status: JobEventPayloadInput<'runner_image'>): TypedJobEvent<'runner_image'> => jobEventOf('runner_image', status),
+  /** Low-output turns in a row (diminishing-returns.ts). */
+  diminishingReturns: (stage: string, outputTokens: number[]): TypedJobEvent<'diminishing_returns'> =>
+    jobEventOf('diminishing_returns', { stage, message: diminishingReturnsMessage(outputTokens), outputTokens, threshold: lowOutputTokens }),
 };

@@ -19,8 +19,9 @@ import { folderName, jobLayout, type JobLayout } from './job-layout.ts';
 import { bundleSecrets, type JobSecrets } from './job-secrets.ts';
 import { JobClaudeLogin } from './claude-login.ts';
 import { JobStatusTracker } from './job-status.ts';
+import { DiminishingReturns } from './diminishing-returns.ts';
 import { JobLimits } from './limits.ts';
-import { RepeatedFailures } from './no-progress.ts';
+import { RepeatedChanges, RepeatedFailures } from './no-progress.ts';
 import { ProgressTracker } from './progress.ts';
 
 export interface RunJobDeps {
@@ -69,6 +70,8 @@ export interface StageState {
   retriesUsed: number;
   /** Identical validation failures in a row ("No progress"). */
   repeatedFailures: RepeatedFailures;
+  /** Attempts in a row that left the same change ("No progress"). */
+  repeatedChanges: RepeatedChanges;
   /** The agent's final message. */
   output?: string;
   done: boolean;
@@ -100,6 +103,8 @@ export class JobRun {
   sockets: JobSockets | undefined;
   /** What the job did so far, for the progress summary. */
   readonly progress = new ProgressTracker();
+  /** Low-output model turns in a row, per stage ("Diminishing returns"). */
+  readonly diminishingReturns = new DiminishingReturns();
   /** Stages running now (the progress summary is sent only then). */
   activeStages = 0;
   /** Local mode: the person's Claude login as this job uses it. */
@@ -129,7 +134,7 @@ export class JobRun {
         let key = folderName(`${stepIndex + 1}-${stage.id}`);
         for (let n = 2; keys.has(key); n++) key = `${folderName(`${stepIndex + 1}-${stage.id}`)}-${n}`;
         keys.add(key);
-        return { stage, stepIndex, key, retriesUsed: 0, repeatedFailures: new RepeatedFailures(), done: false };
+        return { stage, stepIndex, key, retriesUsed: 0, repeatedFailures: new RepeatedFailures(), repeatedChanges: new RepeatedChanges(), done: false };
       }),
     }));
     const folders = new Set<string>();

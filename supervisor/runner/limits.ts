@@ -5,6 +5,7 @@
 // into the job's failure with a reason a person can read.
 import type { JobStatus } from '@spedy/protocol/job-status';
 import type { JobSnapshot } from '@spedy/protocol/wire';
+import { WorkFailure } from './failures.ts';
 
 /** The abort reason of a limit reached; its message is the job's Failed reason. */
 export class LimitReached {
@@ -102,6 +103,15 @@ export class JobLimits {
       clock = c;
     });
     return { touch: () => clock?.restart(), end };
+  }
+
+  /**
+   * Where the supervisor's own work was cut short by `signal` (a clone, a push, a pull
+   * request): the limit reached, as the job's failure. Does nothing when no limit was reached.
+   */
+  throwIfReached(): void {
+    const { reason } = this.controller.signal;
+    if (reason instanceof LimitReached) throw new WorkFailure(reason.message);
   }
 
   /** Follows the job's status: waiting for a person or stopped pauses every clock. */

@@ -71,6 +71,8 @@ export async function stageModelAccess(run: JobRun, stageId: string, modelUrl: s
     onUsage: (usage) => {
       run.emit(responseUsageEvent(stageId, usage));
       recordModelUsage(usage);
+      const streak = run.diminishingReturns.observe(stageId, usage);
+      if (streak) run.emit(jobEvent.diminishingReturns(stageId, streak));
     },
   });
   run.secrets.add([{ name: 'the model proxy token', value: token }]);

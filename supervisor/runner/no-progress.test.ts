@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noProgressReason, RepeatedFailures } from './no-progress.ts';
+import { noProgressReason, RepeatedChanges, RepeatedFailures, sameChangeReason } from './no-progress.ts';
 
 describe('RepeatedFailures', () => {
   const failure = { command: 'npm test', exitCode: 1, output: '1 failed' };
@@ -16,5 +16,18 @@ describe('RepeatedFailures', () => {
 
   it('names the command in the reason', () => {
     expect(noProgressReason('npm test', 3)).toBe('No progress: `npm test` failed the same way 3 times');
+  });
+});
+
+describe('RepeatedChanges', () => {
+  it('counts the same change in a row; another change starts over', () => {
+    const repeats = new RepeatedChanges();
+    expect(['a', 'a', 'b', 'b', 'b'].map((tree) => repeats.record(tree))).toEqual([1, 2, 1, 2, 3]);
+    repeats.reset();
+    expect(repeats.record('b')).toBe(1);
+  });
+
+  it('says what repeated', () => {
+    expect(sameChangeReason(3)).toBe('No progress: the same change was produced 3 times');
   });
 });

@@ -10,12 +10,12 @@ import { writeStageSkills } from '../agent/skills.ts';
 import { continuePrompt, continuePromptAfter, stagePrompt, validationFailurePrompt } from '../agent/stage-prompt.ts';
 import { InfrastructureFailure, JobStopped, WorkFailure } from './failures.ts';
 import { LimitReached } from './limits.ts';
-import { noProgressReason, noProgressRepeats } from './no-progress.ts';
+import { attemptChange, noProgressReason, noProgressRepeats, sameChangeReason } from './no-progress.ts';
 import { jobEvent } from './job-events.ts';
 import { stageModelAccess } from './model-access.ts';
 import type { JobRun, StageState } from './job-run.ts';
 import { agentContainerSpec, containerCwd, jobSockets, type StagePlace } from './stage-containers.ts';
-import { runValidation, type ValidationFailure } from './validation.ts';
+import { runValidation } from './validation.ts';
 
 /** How many consecutive text messages of the agent are held back to be masked together. */
 const maxHeldTexts = 200;
@@ -71,14 +71,14 @@ async function askPerson(run: JobRun, state: StageState, question: string, cance
 }
 
 /**
- * The same validation failure came back `noProgressRepeats` times: Waiting for Input until a
- * person answers (the agent gets the answer), continues (the agent tries again) or ends the job.
+ * The same validation failure, or the same change, came back `noProgressRepeats` times: Waiting
+ * for Input until a person answers (the agent gets the answer), continues (the agent tries
+ * again) or ends the job.
  */
-async function askAfterNoProgress(run: JobRun, state: StageState, failure: ValidationFailure, cancel: AbortSignal | undefined): Promise<string | null> {
+async function askAfterNoProgress(run: JobRun, state: StageState, reason: string, cancel: AbortSignal | undefined): Promise<string | null> {
   return run.oneQuestionAtATime(async () => {
     const reply = run.controls.expect(['input', 'continue'], cancel);
     reply.catch(() => undefined);
-    const reason = noProgressReason(failure.command, noProgressRepeats);
     run.emit(jobEvent.question(state.stage.id, `${reason}. Answer to tell the agent what to change, continue to let it try again, or end the job.`));
     const message = await run.status.whileWaitingForInput(() => reply, reason);
     return message.action === 'input' ? (message.text ?? '') : null;
@@ -190,15 +190,21 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
         const failure = await runValidation(run, state, place, { signal, env: validationEnv, attempt: state.retriesUsed + 1 });
         if (failure) {
           const repeats = state.repeatedFailures.record(failure);
+          const change = await attemptChange(run, place);
+          const sameChanges = change === null ? 0 : state.repeatedChanges.record(change);
           if (state.retriesUsed >= stage.maxRetries) {
             const tries = stage.maxRetries === 0 ? 'and the stage allows no retries' : `after ${stage.maxRetries} ${stage.maxRetries === 1 ? 'retry' : 'retries'}`;
             throw new WorkFailure(`Validation command "${failure.command}" still fails (exit code ${failure.exitCode}) ${tries}. Its output ended with:\n${failure.output}`);
           }
           let prompt = validationFailurePrompt(failure.command, failure.exitCode, failure.output);
-          if (repeats >= noProgressRepeats) {
-            const answer = await askAfterNoProgress(run, state, failure, cancel);
+          if (repeats >= noProgressRepeats || sameChanges >= noProgressRepeats) {
+            const sameFailure = repeats >= noProgressRepeats;
+            const reason = sameFailure ? noProgressReason(failure.command, noProgressRepeats) : sameChangeReason(noProgressRepeats);
+            const answer = await askAfterNoProgress(run, state, reason, cancel);
             state.repeatedFailures.reset();
-            if (answer) prompt = `${prompt}\n\nIt failed the same way ${noProgressRepeats} times in a row. A person looked at it and says:\n\n${answer}`;
+            state.repeatedChanges.reset();
+            const what = sameFailure ? `It failed the same way ${noProgressRepeats} times in a row` : `Your last ${noProgressRepeats} attempts left the same change`;
+            if (answer) prompt = `${prompt}\n\n${what}. A person looked at it and says:\n\n${answer}`;
           }
           state.retriesUsed++;
           run.emit(jobEvent.notice(`Validation failed; the agent gets the output (retry ${state.retriesUsed} of ${stage.maxRetries}).`, stage.id));

@@ -13,6 +13,7 @@ export async function prepareWorkspace(run: JobRun): Promise<void> {
   const checkouts = [];
   for (const [index, repository] of run.job.snapshot.repositories.entries()) {
     run.controls.throwIfStopped();
+    run.limits.throwIfReached();
     const folder = run.repositoryFolders[index]!;
     try {
       const checkout = await checkoutRepository({
@@ -21,12 +22,14 @@ export async function prepareWorkspace(run: JobRun): Promise<void> {
         branch: run.branch,
         credentials: gitCredentialsFor(providerAccessFor(repository, run.deps.providers)),
         home: run.layout.home,
-        signal: run.controls.stopSignal,
+        // The job's wall-clock limit counts the clone too.
+        signal: AbortSignal.any([run.controls.stopSignal, run.limits.signal]),
       });
       checkouts.push(checkout);
       run.emit(jobEvent.notice(`${repository.fullName} is checked out from ${repository.baseBranch} on ${run.branch} in /workspace/${folder}.`));
     } catch (error) {
       if (run.controls.stopSignal.aborted) throw new JobStopped(run.controls.stopSignal.reason);
+      run.limits.throwIfReached();
       const message = error instanceof Error ? error.message : String(error);
       throw new InfrastructureFailure(`Cloning ${repository.fullName} at ${repository.baseBranch} failed: ${message}`);
     }

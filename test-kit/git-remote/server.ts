@@ -23,6 +23,10 @@ export interface GitRemoteRequest {
   /** The Basic-auth user, `anonymous` without a token, undefined when refused. */
   user: string | undefined;
   gzip: boolean;
+  /** The git service asked for: `git-upload-pack` (fetch, clone) or `git-receive-pack` (push). */
+  service: string | null;
+  /** Held without an answer (holdRequests). */
+  held?: boolean;
 }
 
 export interface GitRemote {
@@ -33,6 +37,11 @@ export interface GitRemote {
   branches(fullName: string): Promise<string[]>;
   readFile(fullName: string, branch: string, path: string): Promise<string | undefined>;
   requests(): GitRemoteRequest[];
+  /**
+   * From now on, requests that `match` are held open without an answer (a remote that hangs),
+   * until the client gives up or the remote stops. For tests of what a slow remote does to a job.
+   */
+  holdRequests(match: (request: { path: string; service: string | null }) => boolean): void;
   stop(): Promise<void>;
 }
 
@@ -58,10 +67,12 @@ export async function startGitRemote(options: GitRemoteOptions = {}): Promise<Gi
   const root = options.root ?? (await mkdtemp(join(tmpdir(), 'spedy-git-remote-')));
   const ownsRoot = options.root === undefined;
   const log: GitRemoteRequest[] = [];
+  const holds: ((request: { path: string; service: string | null }) => boolean)[] = [];
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const entry: GitRemoteRequest = { method: req.method ?? 'GET', path: url.pathname, user: undefined, gzip: req.headers['content-encoding'] === 'gzip' };
+    const service = url.searchParams.get('service') ?? /\/(git-(?:upload|receive)-pack)$/.exec(url.pathname)?.[1] ?? null;
+    const entry: GitRemoteRequest = { method: req.method ?? 'GET', path: url.pathname, user: undefined, gzip: req.headers['content-encoding'] === 'gzip', service };
     log.push(entry);
     const match = /^\/([^/]+)\/([^/]+?)(?:\.git)?(\/.*)$/.exec(url.pathname);
     if (!match || match[1] === '..' || match[2] === '..') return refuse(res, 404, 'Repository not found');
@@ -72,6 +83,10 @@ export async function startGitRemote(options: GitRemoteOptions = {}): Promise<Gi
       remoteUser = user;
     }
     entry.user = remoteUser;
+    if (holds.some((match) => match({ path: url.pathname, service }))) {
+      entry.held = true;
+      return;
+    }
     serveWithHttpBackend(req, res, { projectRoot: root, pathInfo: `/${match[1]}/${match[2]}.git${match[3]}`, query: url.search.slice(1), remoteUser });
   });
   await new Promise<void>((resolve, reject) => {
@@ -93,6 +108,9 @@ export async function startGitRemote(options: GitRemoteOptions = {}): Promise<Gi
     branches: (fullName) => listBranches(root, fullName),
     readFile: (fullName, branch, path) => readBranchFile(root, fullName, branch, path),
     requests: () => structuredClone(log),
+    holdRequests(match) {
+      holds.push(match);
+    },
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -11,6 +11,9 @@ export const editAndTestUsage: ScriptedUsage[] = [
   { input: 120, output: 60, cacheRead: 9350, cacheWrite: 0 },
 ];
 
+/** Output tokens of the four `low-output` turns: one long, then three under 500. */
+export const lowOutputUsage = [900, 40, 30, 20] as const;
+
 export const askUserQuestion = 'Which greeting should the page show: "Hello" or "Welcome"?';
 export const workingScript = "console.log('Hello from Spedy');\n";
 export const brokenScript = "console.log('Hello from Spedy'\n";
@@ -121,6 +124,19 @@ export const builtInScenarios: Record<string, Scenario> = {
       const turn = turns[index] ?? { content: [text('Done.')] };
       return typeof turn === 'function' ? turn(request) : turn;
     }),
+  },
+  'low-output': {
+    description:
+      'One long turn (900 output tokens) writing hello.js, then three short ones (40, 30, 20): runs it, reads it, and ends; the runner flags diminishing returns.',
+    turns: [
+      (request) => ({
+        content: [text('I will write the script first.'), toolUse('Write', { file_path: scriptPath(request).absolute, content: workingScript })],
+        usage: { output: lowOutputUsage[0] },
+      }),
+      (request) => ({ content: [toolUse('Bash', { command: `node ${scriptPath(request).relative}`, description: 'Run it' })], usage: { output: lowOutputUsage[1] } }),
+      (request) => ({ content: [toolUse('Read', { file_path: scriptPath(request).absolute })], usage: { output: lowOutputUsage[2] } }),
+      { content: [text('Done.')], usage: { output: lowOutputUsage[3] } },
+    ],
   },
   'ask-question': {
     description: 'Asks through mcp__spedy__ask_user, ends its turn, and after the answer (via --resume) quotes it.',
