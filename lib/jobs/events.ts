@@ -8,6 +8,7 @@ import { isFinalJobStatus, jobStatusLabels } from '@spedy/protocol/job-status';
 import type { JobEventInput } from '@spedy/protocol/wire';
 import type { DbOrTx } from './db.ts';
 import { findHeldJob } from './held-job.ts';
+import { countJobEvents, type StoredJobEvent } from '../analytics/rollups.ts';
 
 /** How long after a job's final status its runner may still flush events (the runner waits up to 30 s itself). */
 export const finalFlushGraceMs = 60_000;
@@ -36,11 +37,14 @@ export async function appendJobEvents(
       if (fresh.length === 0) return { ackedSeq: delivered, stored: 0 };
     }
     const batch = JSON.stringify(fresh.map((e) => ({ seq: e.seq, type: e.type, payload: e.payload, at: e.at })));
-    const inserted = await tx.execute(sql`
+    const inserted = await tx.execute<StoredJobEvent>(sql`
       INSERT INTO job_event (job_id, seq, organization_id, type, payload, created_at)
       SELECT ${jobId}, e.seq, ${runner.organizationId}, e.type, e.payload, e.at
       FROM jsonb_to_recordset(${batch}::jsonb) AS e(seq integer, type text, payload jsonb, at double precision)
-      ON CONFLICT (job_id, seq) DO NOTHING`);
+      ON CONFLICT (job_id, seq) DO NOTHING
+      RETURNING seq, type, payload, created_at AS at`);
+    // Only what was stored now: a resent event is counted once.
+    await countJobEvents(tx, jobId, inserted.rows);
     const maxSeq = Math.max(...fresh.map((e) => e.seq));
     const { rows } = await tx.execute<{ last_event_seq: number }>(sql`
       UPDATE job SET last_event_seq = GREATEST(last_event_seq, ${maxSeq}) WHERE id = ${jobId} RETURNING last_event_seq`);
