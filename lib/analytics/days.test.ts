@@ -26,3 +26,15 @@ describe('daily buckets in the organization time zone', () => {
     expect(timeZoneInput.safeParse('+01:00').success).toBe(false);
   });
 });
+
+describe('figures as they read', () => {
+  it('durations, rates and counts', async () => {
+    const { formatDuration, formatRate } = await import('./format.ts');
+    expect(formatDuration(null)).toBe('—');
+    expect(formatDuration(45_400)).toBe('45 s');
+    expect(formatDuration(185_000)).toBe('3 min 5 s');
+    expect(formatDuration(7_440_000)).toBe('2 h 4 min');
+    expect(formatRate(null)).toBe('—');
+    expect(formatRate(0.5)).toBe('50%');
+  });
+});

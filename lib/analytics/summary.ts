@@ -11,6 +11,12 @@ export type ModelDay = Tokens & Saving & { day: string; model: string };
 export type StageDay = Tokens & Priced & { day: string; stage: string; completed: number; failed: number; durationMs: number; validations: number; validationsPassed: number };
 export type CostDay = Tokens & Saving & Priced & { day: string; teamId: string; projectId: string; model: string };
 
+/** As Zero gives the rows: a column with a database default reads as number | null. */
+type Synced<T> = { readonly [K in keyof T]: T[K] extends number ? number | null : T[K] };
+function zeroed<T extends object>(rows: readonly Synced<T>[]): T[] {
+  return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v ?? 0])) as T);
+}
+
 export const periods = [7, 30, 90] as const;
 export type Period = (typeof periods)[number];
 
@@ -50,7 +56,8 @@ export type Overview = Tokens & {
   saving: CacheSaving;
 };
 
-export function overview(days: readonly JobDay[]): Overview {
+export function overview(synced: readonly Synced<JobDay>[]): Overview {
+  const days = zeroed<JobDay>(synced);
   const completed = sum(days, (d) => d.completed);
   const failed = sum(days, (d) => d.failed);
   const errored = sum(days, (d) => d.errored);
@@ -76,8 +83,8 @@ export function overview(days: readonly JobDay[]): Overview {
 export type DayPoint = { day: string; completed: number; failed: number; costUsd: number; tokens: number; savingUsd: number };
 
 /** One point per day of the window (days without a row are zeros), oldest first. */
-export function dailyTrend(window: readonly string[], days: readonly JobDay[]): DayPoint[] {
-  const byDay = new Map(days.map((d) => [d.day, d]));
+export function dailyTrend(window: readonly string[], days: readonly Synced<JobDay>[]): DayPoint[] {
+  const byDay = new Map(zeroed<JobDay>(days).map((d) => [d.day, d]));
   return window.map((day) => {
     const d = byDay.get(day);
     return d
@@ -97,8 +104,8 @@ export type StageFigures = Tokens & {
   validations: number;
 };
 
-export function byStage(rows: readonly StageDay[]): StageFigures[] {
-  return groupBy(rows, (r) => r.stage).map(([stage, group]) => {
+export function byStage(rows: readonly Synced<StageDay>[]): StageFigures[] {
+  return groupBy(zeroed<StageDay>(rows), (r) => r.stage).map(([stage, group]) => {
     const runs = sum(group, (r) => r.completed + r.failed);
     const tokens = sumTokens(group);
     const validations = sum(group, (r) => r.validations);
@@ -117,8 +124,8 @@ export function byStage(rows: readonly StageDay[]): StageFigures[] {
 
 export type ModelFigures = Tokens & { model: string; tokens: number; cacheHitRate: number | null; saving: CacheSaving };
 
-export function byModel(rows: readonly ModelDay[]): ModelFigures[] {
-  return groupBy(rows, (r) => r.model)
+export function byModel(rows: readonly Synced<ModelDay>[]): ModelFigures[] {
+  return groupBy(zeroed<ModelDay>(rows), (r) => r.model)
     .map(([model, group]) => {
       const tokens = sumTokens(group);
       return { ...tokens, model, tokens: totalTokens(tokens), cacheHitRate: cacheHitRate(tokens), saving: sumSaving(group) };
@@ -129,8 +136,8 @@ export function byModel(rows: readonly ModelDay[]): ModelFigures[] {
 export type CostLine = Tokens & { key: string; tokens: number; costUsd: number; costIncomplete: boolean; saving: CacheSaving };
 
 /** The cost summary by team, project or model, most expensive first. */
-export function costSummary(rows: readonly CostDay[], by: 'teamId' | 'projectId' | 'model'): CostLine[] {
-  return groupBy(rows, (r) => r[by])
+export function costSummary(rows: readonly Synced<CostDay>[], by: 'teamId' | 'projectId' | 'model'): CostLine[] {
+  return groupBy(zeroed<CostDay>(rows), (r) => r[by])
     .map(([key, group]) => {
       const tokens = sumTokens(group);
       return { ...tokens, key, tokens: totalTokens(tokens), costUsd: sum(group, (r) => r.costUsd), costIncomplete: group.some((r) => r.unpricedUsages > 0), saving: sumSaving(group) };

@@ -6,6 +6,7 @@ import { Tabs, tabPanelProps } from '@/components/ui/tabs';
 import { can } from '@/lib/auth/permissions';
 import { AdminOnly } from '@/components/settings/admin-only';
 import { JobsTab } from '@/components/jobs/jobs-tab';
+import { AnalyticsTab } from '@/components/analytics/analytics-tab';
 import type { CreatedToken } from './create-token-dialog';
 import { RunnersTab } from './runners-tab';
 import { SecretsTab } from './secrets-tab';
@@ -14,6 +15,7 @@ import { RunnerSettingsTab } from './runner-settings-tab';
 const tabs = [
   { value: 'runners', label: 'Runners' },
   { value: 'jobs', label: 'Jobs' },
+  { value: 'analytics', label: 'Analytics' },
   { value: 'secrets', label: 'Secrets' },
   { value: 'settings', label: 'Settings' },
 ] as const;
@@ -49,26 +51,23 @@ export function RunnersPageClient() {
             AI runner agents that pick up jobs from {org.name}&apos;s board, write the code and open pull requests.
           </p>
         </header>
-        {!canManage && !canManageSecrets ? (
-          <AdminOnly permission="runners:manage" />
-        ) : (
-          <>
-            <Tabs tabs={tabs} value={tab} onValueChange={show} idBase={idBase} aria-label="Runner settings" />
-            <section {...tabPanelProps(idBase, tab)} className="outline-none">
-              {tab === 'secrets' ? (
-                canManageSecrets ? <SecretsTab /> : <AdminOnly permission="runners:manage-secrets" />
-              ) : !canManage ? (
-                <AdminOnly permission="runners:manage" />
-              ) : tab === 'jobs' ? (
-                <JobsTab />
-              ) : tab === 'settings' ? (
-                <RunnerSettingsTab />
-              ) : (
-                <RunnersTab createdToken={createdToken} onCreatedTokenChange={setCreatedToken} />
-              )}
-            </section>
-          </>
-        )}
+        {/* Analytics is every member's; the other tabs are the administrators' (the server decides again). */}
+        <Tabs tabs={tabs} value={tab} onValueChange={show} idBase={idBase} aria-label="Runner settings" />
+        <section {...tabPanelProps(idBase, tab)} className="outline-none">
+          {tab === 'analytics' ? (
+            <AnalyticsTab />
+          ) : tab === 'secrets' ? (
+            canManageSecrets ? <SecretsTab /> : <AdminOnly permission="runners:manage-secrets" />
+          ) : !canManage ? (
+            <AdminOnly permission="runners:manage" />
+          ) : tab === 'jobs' ? (
+            <JobsTab />
+          ) : tab === 'settings' ? (
+            <RunnerSettingsTab />
+          ) : (
+            <RunnersTab createdToken={createdToken} onCreatedTokenChange={setCreatedToken} />
+          )}
+        </section>
       </div>
     </div>
   );
