@@ -17,6 +17,11 @@ describe('analytics figures from the roll-ups', () => {
     expect(o.saving.netUsd).toBeCloseTo(0.3, 10);
   });
 
+  it('reads a column Zero has not filled (null) as 0', () => {
+    const synced = { ...jobDay('2026-03-01', { completed: 1 }), failed: null, costUsd: null };
+    expect(overview([synced])).toMatchObject({ jobs: 1, successRate: 1, costUsd: 0 });
+  });
+
   it('overview of nothing: no rates, no averages (shown as —)', () => {
     expect(overview([])).toMatchObject({ jobs: 0, successRate: null, averageDurationMs: null, cacheHitRate: null, costUsd: 0 });
   });

@@ -57,7 +57,7 @@ export function RunnersPageClient() {
           {tab === 'analytics' ? (
             <AnalyticsTab />
           ) : tab === 'secrets' ? (
-            canManageSecrets ? <SecretsTab /> : <AdminOnly permission="runners:manage-secrets" />
+            canManageSecrets ? <SecretsTab /> : <AdminOnly permission={canManage ? 'runners:manage-secrets' : 'runners:manage'} />
           ) : !canManage ? (
             <AdminOnly permission="runners:manage" />
           ) : tab === 'jobs' ? (
