@@ -1,7 +1,7 @@
 'use client';
 import { useQuery } from '@rocicorp/zero/react';
 import { ChartColumn } from 'lucide-react';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -9,9 +9,8 @@ import { Tabs } from '@/components/ui/tabs';
 import { can } from '@/lib/auth/permissions';
 import { describeSaving, formatUsd } from '@/lib/analytics/cache-saving';
 import { defaultTimeZone, lastDays } from '@/lib/analytics/days';
-import { formatCount, formatDuration, formatRate } from '@/lib/analytics/format';
+import { formatCount, formatDuration, formatRate, modelLabel } from '@/lib/analytics/format';
 import { byModel, byStage, dailyTrend, overview, periods, type Period } from '@/lib/analytics/summary';
-import { models as priceList } from '@spedy/protocol/models';
 import { queries } from '@/zero/queries';
 import { StageTable, ModelTable } from './breakdown-tables';
 import { CostSummary } from './cost-summary';
@@ -19,8 +18,6 @@ import { TimeZoneSetting } from './time-zone-setting';
 import { TrendCharts } from './trend-charts';
 
 const periodTabs = periods.map((days) => ({ value: String(days) as `${Period}`, label: `${days} days` }));
-const modelLabels = new Map<string, string>(priceList.map((m) => [m.id, m.label]));
-export const modelLabel = (model: string) => modelLabels.get(model) ?? model;
 
 /**
  * Settings → Runners → Analytics: the organization's jobs, stages, models and cost over the
@@ -32,8 +29,8 @@ export function AnalyticsTab() {
   const [settings, settingsState] = useQuery(queries.analytics.settings({ orgID: org.id }));
   const timeZone = settings?.timeZone ?? defaultTimeZone;
   // The window moves on at the organization's midnight, on the next render after it.
-  const window = useMemo(() => lastDays(Date.now(), timeZone, Number(period)), [timeZone, period]);
-  const fromDay = window[0];
+  const dayWindow = lastDays(Date.now(), timeZone, Number(period));
+  const fromDay = dayWindow[0];
   const [days, daysState] = useQuery(queries.analytics.days({ orgID: org.id, fromDay }));
   const [modelRows] = useQuery(queries.analytics.models({ orgID: org.id, fromDay }));
   const [stageRows] = useQuery(queries.analytics.stages({ orgID: org.id, fromDay }));
@@ -79,7 +76,7 @@ export function AnalyticsTab() {
             <Figure label="Average duration" value={formatDuration(totals.averageDurationMs)} testId="analytics-duration" />
             <Figure label="Cache saved" value={formatUsd(totals.saving.netUsd)} testId="analytics-saving" title={describeSaving(totals.saving)} />
           </dl>
-          <TrendCharts points={dailyTrend(window, days)} />
+          <TrendCharts points={dailyTrend(dayWindow, days)} />
           <div className="grid gap-2">
             <h3 className="text-sm font-semibold">Per stage</h3>
             {stageRows.length ? <StageTable stages={byStage(stageRows)} /> : <p className="text-sm text-muted-foreground">No stage finished in this period.</p>}

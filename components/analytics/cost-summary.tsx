@@ -2,10 +2,10 @@
 import { useQuery } from '@rocicorp/zero/react';
 import { useState } from 'react';
 import { Tabs } from '@/components/ui/tabs';
+import { modelLabel } from '@/lib/analytics/format';
 import { costSummary } from '@/lib/analytics/summary';
 import { queries } from '@/zero/queries';
 import { CostTable } from './breakdown-tables';
-import { modelLabel } from './analytics-tab';
 
 const groupings = [
   { value: 'teamId', label: 'Team' },

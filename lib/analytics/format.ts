@@ -1,4 +1,5 @@
 // How analytics figures read: token counts, rates (— without a denominator) and durations.
+import { models } from '@spedy/protocol/models';
 const count = new Intl.NumberFormat('en-US');
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
@@ -16,3 +17,7 @@ export function formatDuration(ms: number | null): string {
   if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
+
+const modelLabels = new Map<string, string>(models.map((m) => [m.id, m.label]));
+/** "Sonnet 4.6" for a listed model, else the id as the usage named it. */
+export const modelLabel = (model: string) => modelLabels.get(model) ?? model;

@@ -37,8 +37,11 @@ afterAll(async () => {
   await closeDb?.();
 });
 
-const rows = (table: string, orgID: string) =>
-  sql<Record<string, unknown>>(testStack().databaseUrl, `SELECT * FROM ${table} WHERE organization_id = $1 ORDER BY 2, 3`, [orgID]);
+/** A roll-up table's rows of the organization; token counts (bigint, which pg hands over as text) as numbers. */
+const rows = async (table: string, orgID: string) =>
+  (await sql<Record<string, unknown>>(testStack().databaseUrl, `SELECT * FROM ${table} WHERE organization_id = $1 ORDER BY 2, 3`, [orgID])).map((row) =>
+    Object.fromEntries(Object.entries(row).map(([k, v]) => [k, k.endsWith('_tokens') ? Number(v) : v])),
+  );
 
 // 29 Mar 2026 21:00 UTC = 23:00 in Berlin (summer time); 90 minutes later it is the 30th there.
 const t0 = Date.UTC(2026, 2, 29, 21, 0);
