@@ -1,5 +1,6 @@
 // How analytics figures read: token counts, rates (— without a denominator) and durations.
 import { models } from '@spedy/protocol/models';
+
 const count = new Intl.NumberFormat('en-US');
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
