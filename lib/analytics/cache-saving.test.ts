@@ -72,3 +72,14 @@ describe('job and stage usage carry the saving', () => {
     expect(cacheHitRate({ inputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 })).toBeNull();
   });
 });
+
+describe('a runner’s figures as counts', () => {
+  it('drops negative, fractional and absurd values rather than failing the batch', async () => {
+    const { asCount } = await import('./rollups.ts');
+    expect(asCount(1200)).toBe(1200);
+    expect(asCount(1.6)).toBe(2);
+    expect(asCount(-5)).toBe(0);
+    expect(asCount(1e300)).toBe(1e12);
+    expect(asCount(Number.NaN)).toBe(0);
+  });
+});

@@ -127,4 +127,17 @@ describe('analytics roll-ups', () => {
       await stranger.zero.close();
     }
   });
+
+  it('takes absurd figures from a runner without failing its batch', async () => {
+    const [jobId] = await createReadyJobs(db, owner.orgID);
+    expect((await api.post('jobs/claim', { runnerId, jobId })).status).toBe(200);
+    const events = [
+      { seq: 1, type: 'usage', payload: { ...sonnet, inputTokens: 1.5, outputTokens: -3, cacheReadTokens: 1e300, cacheWriteTokens: 0 }, at: 1e20 },
+      { seq: 2, type: 'result', payload: { stage: 'code', isError: false, numTurns: 1e15 }, at: -1e300 },
+    ];
+    expect((await api.post(`jobs/${jobId}/events`, { runnerId, events })).body).toEqual({ ackedSeq: 2 });
+    const today = dayOf(Date.now(), 'Europe/Berlin');
+    const [row] = (await rows('usage_daily', owner.orgID)).filter((r) => r.day === today);
+    expect(row).toMatchObject({ input_tokens: 2, output_tokens: 0, cache_read_tokens: 1e12 });
+  });
 });

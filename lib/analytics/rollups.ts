@@ -86,6 +86,17 @@ async function stageStartedAt(tx: DbOrTx, jobId: string, stage: string, seq: num
 
 const countedTypes = new Set(['usage', 'stage', 'validation', 'result']);
 
+/**
+ * A runner's figure as a count: a negative, fractional or absurd value (the event schemas take
+ * any number) must neither fail the batch in PostgreSQL nor overflow a day's sum.
+ */
+export function asCount(value: number, max = 1e12): number {
+  return Number.isFinite(value) && value > 0 ? Math.min(Math.round(value), max) : 0;
+}
+/** The largest time a JavaScript Date holds (ECMA-262: ±100,000,000 days). */
+const maxDateMs = 8.64e15;
+const asAmount = (value: number) => (Number.isFinite(value) ? Math.max(-1e9, Math.min(value, 1e9)) : 0);
+
 /** Counts the job's newly stored events (call after inserting them, in the same transaction). */
 export async function countJobEvents(tx: DbOrTx, jobId: string, events: readonly StoredJobEvent[]): Promise<void> {
   const counted = [...events].filter((e) => countedTypes.has(e.type)).sort((a, b) => a.seq - b.seq);
@@ -98,15 +109,18 @@ export async function countJobEvents(tx: DbOrTx, jobId: string, events: readonly
   const stages = new Increments<StageKey>();
   const costs = new Increments<CostKey>();
   for (const event of counted) {
-    const dayKey: DayKey = { organization_id: job.organizationId, day: dayOf(event.at, job.timeZone) };
+    // A time no calendar has (the runner's `at` is any number) counts today.
+    const at = Number.isFinite(event.at) && Math.abs(event.at) <= maxDateMs ? event.at : Date.now();
+    const dayKey: DayKey = { organization_id: job.organizationId, day: dayOf(at, job.timeZone) };
     const stageKey = (stage: string): StageKey => ({ ...dayKey, stage: nameOf(stage) });
     if (event.type === 'usage') {
       const u = readJobEvent('usage', event.payload);
       if (!u) continue;
-      const cost = usageCostUsd(u);
-      const saving = cacheSaving(u);
-      const tokens = { input_tokens: u.inputTokens, output_tokens: u.outputTokens, cache_read_tokens: u.cacheReadTokens, cache_write_tokens: u.cacheWriteTokens };
-      const priced = { cost_usd: cost ?? 0, unpriced_usages: cost == null ? 1 : 0 };
+      const counted = { ...u, inputTokens: asCount(u.inputTokens), outputTokens: asCount(u.outputTokens), cacheReadTokens: asCount(u.cacheReadTokens), cacheWriteTokens: asCount(u.cacheWriteTokens) };
+      const cost = usageCostUsd(counted);
+      const saving = cacheSaving(counted);
+      const tokens = { input_tokens: counted.inputTokens, output_tokens: counted.outputTokens, cache_read_tokens: counted.cacheReadTokens, cache_write_tokens: counted.cacheWriteTokens };
+      const priced = { cost_usd: asAmount(cost ?? 0), unpriced_usages: cost == null ? 1 : 0 };
       const saved = { cache_read_saving_usd: saving.readSavingUsd, cache_write_premium_usd: saving.writePremiumUsd };
       days.add(dayKey, { ...tokens, ...priced, ...saved });
       models.add({ ...dayKey, model: u.model }, { ...tokens, ...saved });
@@ -118,14 +132,14 @@ export async function countJobEvents(tx: DbOrTx, jobId: string, events: readonly
       const started = await stageStartedAt(tx, jobId, s.stage, event.seq);
       stages.add(
         { ...dayKey, stage: s.name },
-        { duration_ms: started == null ? 0 : Math.max(0, event.at - started), completed: s.phase === 'completed' ? 1 : 0, failed: s.phase === 'failed' ? 1 : 0 },
+        { duration_ms: started == null ? 0 : asCount(at - started), completed: s.phase === 'completed' ? 1 : 0, failed: s.phase === 'failed' ? 1 : 0 },
       );
     } else if (event.type === 'validation') {
       const v = readJobEvent('validation', event.payload);
       if (v?.stage) stages.add(stageKey(v.stage), { validations: 1, validations_passed: v.passed ? 1 : 0 });
     } else if (event.type === 'result') {
       const r = readJobEvent('result', event.payload);
-      if (r?.numTurns) days.add(dayKey, { turns: r.numTurns });
+      if (r?.numTurns) days.add(dayKey, { turns: asCount(r.numTurns, 100_000) });
     }
   }
   await days.write(tx, 'job_daily', ['organization_id', 'day']);
