@@ -135,10 +135,12 @@ describe('analytics roll-ups', () => {
     const events = [
       { seq: 1, type: 'usage', payload: { ...sonnet, inputTokens: 1.5, outputTokens: -3, cacheReadTokens: 1e300, cacheWriteTokens: 0 }, at: 1e20 },
       { seq: 2, type: 'result', payload: { stage: 'code', isError: false, numTurns: 1e15 }, at: -1e300 },
+      { seq: 3, type: 'usage', payload: { ...sonnet, model: 'x'.repeat(5000) }, at: Date.now() },
     ];
-    expect((await api.post(`jobs/${jobId}/events`, { runnerId, events })).body).toEqual({ ackedSeq: 2 });
+    expect((await api.post(`jobs/${jobId}/events`, { runnerId, events })).body).toEqual({ ackedSeq: 3 });
     const today = dayOf(Date.now(), 'Europe/Berlin');
-    const [row] = (await rows('usage_daily', owner.orgID)).filter((r) => r.day === today);
-    expect(row).toMatchObject({ input_tokens: 2, output_tokens: 0, cache_read_tokens: 1e12 });
+    const todays = (await rows('usage_daily', owner.orgID)).filter((r) => r.day === today);
+    expect(todays.find((r) => r.model === 'claude-sonnet-4-6')).toMatchObject({ input_tokens: 2, output_tokens: 0, cache_read_tokens: 1e12 });
+    expect(todays.find((r) => r.model === 'x'.repeat(200))).toMatchObject({ input_tokens: 1000 });
   });
 });

@@ -93,6 +93,7 @@ const countedTypes = new Set(['usage', 'stage', 'validation', 'result']);
 export function asCount(value: number, max = 1e12): number {
   return Number.isFinite(value) && value > 0 ? Math.min(Math.round(value), max) : 0;
 }
+const maxNameLength = 200;
 /** The largest time a JavaScript Date holds (ECMA-262: ±100,000,000 days). */
 const maxDateMs = 8.64e15;
 const asAmount = (value: number) => (Number.isFinite(value) ? Math.max(-1e9, Math.min(value, 1e9)) : 0);
@@ -103,7 +104,8 @@ export async function countJobEvents(tx: DbOrTx, jobId: string, events: readonly
   if (counted.length === 0) return;
   const job = await jobKeys(tx, jobId);
   const names = counted.some((e) => e.type !== 'result') ? await stageNames(tx, jobId) : new Map<string, string>();
-  const nameOf = (stage: string) => names.get(stage) ?? stage;
+  // Names are part of a row's key: a runner's overlong text must not exceed an index entry.
+  const nameOf = (stage: string, fallback = stage) => (names.get(stage) ?? fallback).slice(0, maxNameLength);
   const days = new Increments<DayKey>();
   const models = new Increments<ModelKey>();
   const stages = new Increments<StageKey>();
@@ -116,22 +118,23 @@ export async function countJobEvents(tx: DbOrTx, jobId: string, events: readonly
     if (event.type === 'usage') {
       const u = readJobEvent('usage', event.payload);
       if (!u) continue;
-      const counted = { ...u, inputTokens: asCount(u.inputTokens), outputTokens: asCount(u.outputTokens), cacheReadTokens: asCount(u.cacheReadTokens), cacheWriteTokens: asCount(u.cacheWriteTokens) };
-      const cost = usageCostUsd(counted);
-      const saving = cacheSaving(counted);
-      const tokens = { input_tokens: counted.inputTokens, output_tokens: counted.outputTokens, cache_read_tokens: counted.cacheReadTokens, cache_write_tokens: counted.cacheWriteTokens };
+      const model = u.model.slice(0, maxNameLength);
+      const metered = { ...u, inputTokens: asCount(u.inputTokens), outputTokens: asCount(u.outputTokens), cacheReadTokens: asCount(u.cacheReadTokens), cacheWriteTokens: asCount(u.cacheWriteTokens) };
+      const cost = usageCostUsd(metered);
+      const saving = cacheSaving(metered);
+      const tokens = { input_tokens: metered.inputTokens, output_tokens: metered.outputTokens, cache_read_tokens: metered.cacheReadTokens, cache_write_tokens: metered.cacheWriteTokens };
       const priced = { cost_usd: asAmount(cost ?? 0), unpriced_usages: cost == null ? 1 : 0 };
       const saved = { cache_read_saving_usd: saving.readSavingUsd, cache_write_premium_usd: saving.writePremiumUsd };
       days.add(dayKey, { ...tokens, ...priced, ...saved });
-      models.add({ ...dayKey, model: u.model }, { ...tokens, ...saved });
-      costs.add({ ...dayKey, team_id: job.teamId, project_id: job.projectId, model: u.model }, { ...tokens, ...priced, ...saved });
+      models.add({ ...dayKey, model }, { ...tokens, ...saved });
+      costs.add({ ...dayKey, team_id: job.teamId, project_id: job.projectId, model }, { ...tokens, ...priced, ...saved });
       if (u.stage) stages.add(stageKey(u.stage), { ...tokens, ...priced });
     } else if (event.type === 'stage') {
       const s = readJobEvent('stage', event.payload);
       if (!s || s.phase === 'started' || s.phase === 'resumed') continue;
       const started = await stageStartedAt(tx, jobId, s.stage, event.seq);
       stages.add(
-        { ...dayKey, stage: s.name },
+        { ...dayKey, stage: nameOf(s.stage, s.name) },
         { duration_ms: started == null ? 0 : asCount(at - started), completed: s.phase === 'completed' ? 1 : 0, failed: s.phase === 'failed' ? 1 : 0 },
       );
     } else if (event.type === 'validation') {
