@@ -7,7 +7,7 @@ import { nanoid } from 'nanoid';
 import { dayOf } from '../lib/analytics/days';
 import { registerRunner, runnerApi, type RunnerApi } from '../test/support/runners';
 import { db, orgIdOf } from './support/database';
-import { signUpInBrowser, type Person } from './support/people';
+import { compileRoutes, signUpInBrowser, type Person } from './support/people';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -49,7 +49,8 @@ async function runJob(page: Page, title: string, usage: ReturnType<typeof sonnet
 }
 
 test.beforeAll(async ({ browser }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(600_000);
+  await compileRoutes(browser, ['/{org}/settings/runners?tab=analytics', '/{org}/jobs/none']);
   admin = await signUpInBrowser(browser, 'Ana Lytics');
   slug = new URL(admin.page.url()).pathname.split('/')[1];
   orgId = await orgIdOf(slug);

@@ -133,8 +133,9 @@ describe('analytics roll-ups', () => {
     const [jobId] = await createReadyJobs(db, owner.orgID);
     expect((await api.post('jobs/claim', { runnerId, jobId })).status).toBe(200);
     const events = [
-      { seq: 1, type: 'usage', payload: { ...sonnet, inputTokens: 1.5, outputTokens: -3, cacheReadTokens: 1e300, cacheWriteTokens: 0 }, at: 1e20 },
-      { seq: 2, type: 'result', payload: { stage: 'code', isError: false, numTurns: 1e15 }, at: -1e300 },
+      // Beyond what the day's sum takes, yet a safe integer: zero-cache replicates job_event's payload too.
+      { seq: 1, type: 'usage', payload: { ...sonnet, inputTokens: 1.5, outputTokens: -3, cacheReadTokens: 5e12, cacheWriteTokens: 0 }, at: 9e15 },
+      { seq: 2, type: 'result', payload: { stage: 'code', isError: false, numTurns: 1e15 }, at: -9e15 },
       { seq: 3, type: 'usage', payload: { ...sonnet, model: 'x'.repeat(5000) }, at: Date.now() },
     ];
     expect((await api.post(`jobs/${jobId}/events`, { runnerId, events })).body).toEqual({ ackedSeq: 3 });
