@@ -40,5 +40,10 @@ export default drizzleZeroConfig(schema, {
     mcpServerSecret: false,
     projectRepository: true,
     projectRunnerConfig: true,
+    organizationSettings: true,
+    jobDaily: true,
+    usageDaily: true,
+    stageDaily: true,
+    costDaily: true,
   },
 });

@@ -112,8 +112,8 @@ test('a Member and an administrator see exactly their tabs and actions on Settin
   const runnerName = 'figures-acl';
 
   const expected = {
-    admin: { tabs: ['Runners', 'Jobs', 'Secrets', 'Settings'], manage: true },
-    member: { tabs: ['Runners', 'Jobs'], manage: false },
+    admin: { tabs: ['Runners', 'Jobs', 'Analytics', 'Secrets', 'Settings'], manage: true },
+    member: { tabs: ['Runners', 'Jobs', 'Analytics'], manage: false },
   };
   for (const [role, page] of [['admin', s.owner.page], ['member', member.page]] as const) {
     const want = expected[role];

@@ -1,6 +1,7 @@
 import { defineMutators } from '@rocicorp/zero';
 import { commentMutators } from './mutators/comment.ts';
 import { labelMutators } from './mutators/label.ts';
+import { organizationSettingsMutators } from './mutators/organization.ts';
 import { projectMutators } from './mutators/project.ts';
 import {
   gitIntegrationMutators,
@@ -29,4 +30,5 @@ export const mutators = defineMutators({
   vaultEntry: vaultEntryMutators,
   gitIntegration: gitIntegrationMutators,
   job: jobMutators,
+  organizationSettings: organizationSettingsMutators,
 });

@@ -5,6 +5,7 @@ import { scopeToOrg } from './context.ts';
 import { zql } from './schema.gen.ts';
 import { runnerQueries } from './queries/runners.ts';
 import { teamQueries } from './queries/teams.ts';
+import { analyticsQueries } from './queries/analytics.ts';
 
 const id = z.string().min(1).max(100);
 const orgArgs = z.object({ orgID: id });
@@ -12,6 +13,7 @@ const orgArgs = z.object({ orgID: id });
 export const queries = defineQueries({
   teams: teamQueries,
   runners: runnerQueries,
+  analytics: analyticsQueries,
 
   organizations: defineQuery(({ ctx }) => zql.organization.where('id', 'IN', Object.keys(ctx?.orgs ?? {}))),
 

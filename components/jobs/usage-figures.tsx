@@ -1,5 +1,6 @@
 import { cacheHitRate, type UsageTotals } from '@/lib/jobs/event-feed';
 import { cn } from '@/lib/cn';
+import { describeSaving, formatUsd } from '@/lib/analytics/cache-saving';
 
 // The one place that formats usage figures: the job page, the ticket runs panel, the Jobs
 // tab and Active Runners all show tokens, cache figures, hit rate, cost and turns this way.
@@ -46,23 +47,25 @@ export function listFigures(usage: UsageTotals & { turns: number }): Figure[] {
   ];
 }
 
-/** Tokens, cache read and write, cache hit rate and cost of one usage total (a job's or a stage's), and turns when known. */
+/** Tokens, cache read and write, cache hit rate, cost and cache saving of one usage total (a job's or a stage's), and turns when known. */
 export function UsageFigures({ usage, turns, compact = false, testId }: { usage: UsageTotals; turns?: number; compact?: boolean; testId?: string }) {
-  const figures: [string, string, string][] = [
+  const figures: [string, string, string, string?][] = [
     ['input', 'Input', formatTokens(usage.inputTokens)],
     ['output', 'Output', formatTokens(usage.outputTokens)],
     ['cache-read', 'Cache read', formatTokens(usage.cacheReadTokens)],
     ['cache-write', 'Cache write', formatTokens(usage.cacheWriteTokens)],
     ['cache-hit-rate', 'Cache hit rate', formatHitRate(usage)],
     ['cost', 'Cost', formatCost(usage)],
+    // Net of the write premium; the gross figures in the tooltip.
+    ['cache-saving', 'Cache saved', formatUsd(usage.saving.netUsd), describeSaving(usage.saving)],
   ];
   if (turns !== undefined) figures.push(['turns', 'Turns', formatTurns(turns)]);
   return (
     <dl className={cn('grid gap-x-3 gap-y-1', compact ? 'grid-cols-3 text-xs' : 'grid-cols-2 text-sm')} data-testid={testId}>
-      {figures.map(([key, label, value]) => (
-        <div key={key} className="flex min-w-0 flex-col">
-          <dt className="text-xs text-muted-foreground">{label}</dt>
-          <dd className="font-mono tabular-nums" data-testid={`usage-${key}`}>
+      {figures.map(([key, label, value, detail]) => (
+        <div key={key} className="flex min-w-0 flex-col" title={detail}>
+          <dt className={cn('text-xs text-muted-foreground', detail && 'cursor-help underline decoration-dotted underline-offset-2')}>{label}</dt>
+          <dd className="font-mono tabular-nums" data-testid={`usage-${key}`} aria-description={detail}>
             {value}
           </dd>
         </div>

@@ -53,3 +53,25 @@ export async function dragCard(page: Page, title: string, toStatus: string) {
   await page.mouse.move(to.x + to.width / 2, to.y + 120, { steps: 20 });
   await page.mouse.up();
 }
+
+/**
+ * A dev server compiles each route on its first request, which on a loaded machine can take
+ * longer than an expectation waits: sign a throwaway person up and visit `paths` (under their
+ * organization, `{org}` in a path) once, with generous timeouts.
+ */
+export async function compileRoutes(browser: Browser, paths: string[]) {
+  const context = await browser.newContext();
+  const warm = await context.newPage();
+  const appUrl = process.env.SPEDY_TEST_APP_URL!;
+  await warm.goto('/sign-up', { timeout: 180_000 });
+  const email = `warm.up.${nanoid(6).toLowerCase()}@example.test`;
+  const signUp = await warm.request.post('/api/auth/sign-up/email', { data: { name: 'Warm Up', email, password: `pw-${nanoid(10)}` }, headers: { origin: appUrl }, timeout: 180_000 });
+  expect(signUp.ok()).toBe(true);
+  await warm.goto('/', { timeout: 180_000 });
+  const slug = new URL(warm.url()).pathname.split('/')[1];
+  for (const path of paths) {
+    await warm.goto(path.replace('{org}', slug), { timeout: 180_000 });
+    await warm.waitForLoadState('networkidle', { timeout: 180_000 }).catch(() => {});
+  }
+  await context.close();
+}

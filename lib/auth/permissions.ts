@@ -14,6 +14,8 @@ export const permissions = [
   'projects:create',
   'columns:manage',
   'members:invite',
+  'organization:manage',
+  'costs:view',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -26,6 +28,8 @@ const actionOf: Record<Permission, string> = {
   'projects:create': 'create projects',
   'columns:manage': 'change status columns',
   'members:invite': 'invite people and see pending invitations',
+  'organization:manage': 'change the organization’s settings, such as its time zone',
+  'costs:view': 'see the organization cost summary',
 };
 
 // Administrators have every permission by default; Members have none of these.

@@ -5,3 +5,4 @@ export * from './relations.ts';
 export * from './runner-schema.ts';
 export * from './runner-relations.ts';
 export * from './team-schema.ts';
+export * from './analytics-schema.ts';

@@ -3,6 +3,7 @@
 // the request a paused job waits on, and token usage with cache figures. No React here: the
 // runs panel and the job lists reuse the usage sums.
 import { listPriceUsd } from '@spedy/protocol/models';
+import { addSaving, cacheSaving, noSaving, type CacheSaving } from '../analytics/cache-saving.ts';
 import { jobResult, readJobEvent, type JobEventPayload, type JobEventType } from '@spedy/protocol/job-events';
 
 export type JobEventRow = { seq: number; type: string; payload: unknown };
@@ -227,12 +228,19 @@ export type UsageTotals = {
   costIncomplete: boolean;
   /** Some usage was summed from messages because the run was stopped before its final count. */
   partial: boolean;
+  /** What the prompt cache saved, priced per model (lib/analytics/cache-saving.ts). */
+  saving: CacheSaving;
 };
 
-export const emptyUsage: UsageTotals = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0, costIncomplete: false, partial: false };
+export const emptyUsage: UsageTotals = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0, costIncomplete: false, partial: false, saving: noSaving };
+
+/** A usage's cost in USD: the CLI's own figure where it gave one, else list prices; null when neither exists. */
+export function usageCostUsd(usage: JobEventPayload<'usage'>): number | null {
+  return usage.costUsd ?? listPriceUsd(usage);
+}
 
 function add(total: UsageTotals, usage: JobEventPayload<'usage'>): UsageTotals {
-  const cost = usage.costUsd ?? listPriceUsd(usage);
+  const cost = usageCostUsd(usage);
   return {
     inputTokens: total.inputTokens + usage.inputTokens,
     outputTokens: total.outputTokens + usage.outputTokens,
@@ -241,6 +249,7 @@ function add(total: UsageTotals, usage: JobEventPayload<'usage'>): UsageTotals {
     costUsd: total.costUsd + (cost ?? 0),
     costIncomplete: total.costIncomplete || cost == null,
     partial: total.partial || usage.partial === true,
+    saving: addSaving(total.saving, cacheSaving(usage)),
   };
 }
 

@@ -10,6 +10,7 @@ import type { DbOrTx } from './db.ts';
 import { findHeldJob } from './held-job.ts';
 import type { JobEventRow } from './event-feed.ts';
 import { addJobUsage } from './job-usage.ts';
+import { countJobEvents, type StoredJobEvent } from '../analytics/rollups.ts';
 
 /** How long after a job's final status its runner may still flush events (the runner waits up to 30 s itself). */
 export const finalFlushGraceMs = 60_000;
@@ -38,14 +39,15 @@ export async function appendJobEvents(
       if (fresh.length === 0) return { ackedSeq: delivered, stored: 0 };
     }
     const batch = JSON.stringify(fresh.map((e) => ({ seq: e.seq, type: e.type, payload: e.payload, at: e.at })));
-    const inserted = await tx.execute(sql`
+    const inserted = await tx.execute<StoredJobEvent>(sql`
       INSERT INTO job_event (job_id, seq, organization_id, type, payload, created_at)
       SELECT ${jobId}, e.seq, ${runner.organizationId}, e.type, e.payload, e.at
       FROM jsonb_to_recordset(${batch}::jsonb) AS e(seq integer, type text, payload jsonb, at double precision)
       ON CONFLICT (job_id, seq) DO NOTHING
-      RETURNING seq, type, payload`);
-    // Only what was stored now counts: a resent batch adds nothing to the usage totals.
+      RETURNING seq, type, payload, created_at AS at`);
+    // Only what was stored now counts: a resent batch adds nothing to the usage totals or the roll-ups.
     await addJobUsage(tx, { id: jobId, organizationId: runner.organizationId }, inserted.rows as JobEventRow[]);
+    await countJobEvents(tx, jobId, inserted.rows);
     const maxSeq = Math.max(...fresh.map((e) => e.seq));
     // The runner flagged "Diminishing returns": the job keeps the first time, for its badge.
     const flaggedAt = fresh.find((e) => e.type === 'diminishing_returns')?.at ?? null;

@@ -12,6 +12,7 @@ import type { DbOrTx } from './db.ts';
 import { findHeldJob } from './held-job.ts';
 import { notifyJobReady, notifyRunner } from './notices.ts';
 import { applyJobOutcomeToTicket } from './ticket-outcome.ts';
+import { countFinishedJob } from '../analytics/rollups.ts';
 
 export type StatusReport = { status: JobStatus; reason?: string; result?: Record<string, unknown> };
 
@@ -44,6 +45,7 @@ export async function transitionJob(tx: DbOrTx, job: LockedJob, change: StatusCh
       runner_id = ${released ? sql`NULL` : sql`runner_id`}, claimed_at = ${released ? sql`NULL` : sql`claimed_at`}
     WHERE id = ${job.id}`);
   if (final && !change.keepTicket) await applyOutcome(tx, job.id, change.to);
+  if (final) await countFinishedJob(tx, job.id, change.to, now);
   // Handed back: offered to every matching runner again (a held job: to its runner only, ./offers.ts).
   if (change.to === 'ready') await notifyJobReady(tx, { jobId: job.id, organizationId: job.organizationId });
   // A slot of its runner came free: offer it what waits.

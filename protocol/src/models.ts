@@ -12,6 +12,11 @@ export const defaultPlanningModel: ModelId = 'claude-opus-4-7';
 
 const priceOf = new Map<string, (typeof models)[number]>(models.map((m) => [m.id, m]));
 
+/** A model's list prices (USD per million tokens), or undefined for a model not on the list. */
+export function modelPrice(model: string): (typeof models)[number] | undefined {
+  return priceOf.get(model);
+}
+
 /** List-price cost of one usage, or null for a model not on the price list. */
 export function listPriceUsd(usage: { model: string; inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number }): number | null {
   const price = priceOf.get(usage.model);

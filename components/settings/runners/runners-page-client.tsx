@@ -6,15 +6,17 @@ import { Tabs, tabPanelProps } from '@/components/ui/tabs';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { AdminOnly } from '@/components/settings/admin-only';
 import { JobsTab } from '@/components/jobs/jobs-tab';
+import { AnalyticsTab } from '@/components/analytics/analytics-tab';
 import type { CreatedToken } from './create-token-dialog';
 import { RunnersTab } from './runners-tab';
 import { SecretsTab } from './secrets-tab';
 import { RunnerSettingsTab } from './runner-settings-tab';
 
-// Runners and Jobs are every member's; Secrets and Settings only those who manage them see.
+// Runners, Jobs and Analytics are every member's; Secrets and Settings only those who manage them see.
 const tabs = [
   { value: 'runners', label: 'Runners' },
   { value: 'jobs', label: 'Jobs' },
+  { value: 'analytics', label: 'Analytics' },
   { value: 'secrets', label: 'Secrets', permission: 'runners:manage-secrets' },
   { value: 'settings', label: 'Settings', permission: 'runners:manage' },
 ] as const satisfies readonly { value: string; label: string; permission?: Permission }[];
@@ -53,7 +55,9 @@ export function RunnersPageClient() {
         </header>
         <Tabs tabs={shownTabs} value={tab} onValueChange={show} idBase={idBase} aria-label="Runner settings" />
         <section {...tabPanelProps(idBase, tab)} className="outline-none">
-          {tab === 'secrets' ? (
+          {tab === 'analytics' ? (
+            <AnalyticsTab />
+          ) : tab === 'secrets' ? (
             canManageSecrets ? <SecretsTab /> : <AdminOnly permission="runners:manage-secrets" />
           ) : tab === 'settings' ? (
             canManage ? <RunnerSettingsTab /> : <AdminOnly permission="runners:manage" />
