@@ -1,4 +1,5 @@
 import { cacheHitRate, type UsageTotals } from '@/lib/jobs/event-feed';
+import type { JobUsageTotals } from '@/lib/jobs/usage';
 import { cn } from '@/lib/cn';
 import { describeSaving, formatUsd } from '@/lib/analytics/cache-saving';
 
@@ -36,7 +37,7 @@ export function formatTurns(turns: number): string {
 type Figure = { key: string; label: string; value: string; title?: string };
 
 /** The figures of the lists, in order: tokens, cache read, cache write, hit rate, cost, turns. */
-export function listFigures(usage: UsageTotals & { turns: number }): Figure[] {
+export function listFigures(usage: JobUsageTotals): Figure[] {
   return [
     { key: 'tokens', label: 'Tokens', value: formatTokens(totalTokens(usage)), title: `${formatTokens(usage.inputTokens)} input · ${formatTokens(usage.outputTokens)} output` },
     { key: 'cache-read', label: 'Cache read', value: formatTokens(usage.cacheReadTokens) },
@@ -76,7 +77,7 @@ export function UsageFigures({ usage, turns, compact = false, testId }: { usage:
 }
 
 /** One line of figures for a run in a list (runs panel, Active Runners). */
-export function UsageLine({ usage, testId }: { usage: UsageTotals & { turns: number }; testId?: string }) {
+export function UsageLine({ usage, testId }: { usage: JobUsageTotals; testId?: string }) {
   return (
     <dl className="flex flex-wrap gap-x-4 gap-y-0.5 text-xs" data-testid={testId}>
       {listFigures(usage).map((f) => (

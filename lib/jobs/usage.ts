@@ -4,14 +4,15 @@
 import { readJobEvent } from '@spedy/protocol/job-events';
 import { emptyUsage, usageTotals, type JobEventRow, type UsageTotals } from './event-feed.ts';
 
-/** A job's stored totals: the usage figures plus the agent's turns. */
-export type JobUsageTotals = UsageTotals & { turns: number };
+/** A job's stored totals: the usage figures (the cache saving is the job page's and the roll-ups', priced per model) plus the agent's turns. */
+export type JobUsageTotals = Omit<UsageTotals, 'saving'> & { turns: number };
 
-export const emptyJobUsage: JobUsageTotals = { ...emptyUsage, turns: 0 };
+const { saving: _noSaving, ...emptyTotals } = emptyUsage;
+export const emptyJobUsage: JobUsageTotals = { ...emptyTotals, turns: 0 };
 
 /** What `events` add to a job's totals (only `usage` and `result` events count). */
 export function usageOfEvents(events: readonly JobEventRow[]): JobUsageTotals {
-  const { job } = usageTotals(events);
+  const { saving: _saving, ...job } = usageTotals(events).job;
   let turns = 0;
   for (const event of events) {
     if (event.type !== 'result') continue;
