@@ -143,5 +143,11 @@ describe('analytics roll-ups', () => {
     const todays = (await rows('usage_daily', owner.orgID)).filter((r) => r.day === today);
     expect(todays.find((r) => r.model === 'claude-sonnet-4-6')).toMatchObject({ input_tokens: 2, output_tokens: 0, cache_read_tokens: 1e12 });
     expect(todays.find((r) => r.model === 'x'.repeat(200))).toMatchObject({ input_tokens: 1000 });
+
+    // A number beyond ±2^53 would stop zero-cache's replication of job_event: refused, nothing stored.
+    const unsafe = await api.post(`jobs/${jobId}/events`, { runnerId, events: [{ seq: 4, type: 'usage', payload: { ...sonnet, inputTokens: 1e300 }, at: Date.now() }] });
+    expect(unsafe.status).toBe(400);
+    expect(JSON.stringify(unsafe.body)).toContain('inputTokens is a number beyond ±9007199254740991');
+    expect(await sql(testStack().databaseUrl, 'SELECT count(*)::int AS n FROM job_event WHERE job_id = $1', [jobId])).toEqual([{ n: 3 }]);
   });
 });

@@ -1,5 +1,6 @@
 // The runner API's wire types: one file imported by the platform and the supervisor.
 import { z } from 'zod';
+import { replicatedJsonObject } from './replicated-json.ts';
 import { maxEventTypeLength } from './job-events.ts';
 import { jobStatuses } from './job-status.ts';
 import { modelIds } from './models.ts';
@@ -204,7 +205,7 @@ export const statusRequest = z.object({
   runnerId: z.string(),
   status: z.enum(jobStatuses),
   reason: z.string().max(2000).optional(),
-  result: z.record(z.string(), z.unknown()).optional(),
+  result: replicatedJsonObject.optional(),
 });
 export const statusResponse = z.object({ status: z.enum(jobStatuses) });
 
@@ -215,7 +216,7 @@ export const jobEventInput = z.object({
   seq: z.number().int().min(1).max(maxEventSeq),
   /** One of `jobEventTypes` (job-events.ts); a reader shows an unknown type by name. */
   type: z.string().min(1).max(maxEventTypeLength),
-  payload: z.record(z.string(), z.unknown()),
+  payload: replicatedJsonObject,
   at: z.number(),
 });
 export type JobEventInput = z.infer<typeof jobEventInput>;
@@ -247,7 +248,7 @@ export const runnerMessage = z.discriminatedUnion('type', [
     jobId: z.string(),
     status: z.enum(jobStatuses),
     reason: z.string().max(2000).optional(),
-    result: z.record(z.string(), z.unknown()).optional(),
+    result: replicatedJsonObject.optional(),
   }),
   z.object({ type: z.literal('heartbeat'), activeJobIds: z.array(z.string()).max(64), ackedControlIds: controlIds.optional(), image: runnerImageStatus.optional() }),
   /** Controls the runner applied (or found nothing to apply for): never sent again. */
