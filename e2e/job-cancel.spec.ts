@@ -22,6 +22,22 @@ test('a job no runner claimed: Stop, Continue back to Ready, then Cancel after a
   const status = page.getByTestId('job-status').first();
   await expect(status).toHaveAttribute('data-status', 'ready');
 
+  // Before a runner takes it, an administrator gives the job its own cost limit (the team's is $10).
+  await page.getByTestId('job-budget-button').click();
+  const budget = page.getByTestId('job-budget-form');
+  await expect(budget.getByTestId('job-budget-cost')).toHaveValue('10');
+  await budget.getByTestId('job-budget-cost').fill('0');
+  await budget.getByRole('button', { name: 'Save budget' }).click();
+  await expect(budget).toContainText('The cost limit must be above $0.');
+  await budget.getByTestId('job-budget-cost').fill('2.5');
+  await budget.getByRole('button', { name: 'Save budget' }).click();
+  await expect(budget).toHaveCount(0);
+  const costLimit = async () => (await db<{ cost: number }>("SELECT (snapshot->'budget'->>'maxCostUsd')::float AS cost FROM secure.job_snapshot WHERE job_id = $1", [jobId]))[0]?.cost;
+  await expect.poll(costLimit).toBe(2.5);
+  await page.getByTestId('job-budget-button').click();
+  await expect(budget.getByTestId('job-budget-cost')).toHaveValue('2.5');
+  await page.keyboard.press('Escape');
+
   await page.getByTestId('stop-job').click();
   await page.getByRole('dialog', { name: 'Stop this job?' }).getByRole('button', { name: 'Stop job' }).click();
   await expect(status).toHaveAttribute('data-status', 'stopped');

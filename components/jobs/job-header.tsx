@@ -2,6 +2,7 @@
 import { ExternalLink } from 'lucide-react';
 import Link from 'next/link';
 import { CancelJobButton } from '@/components/jobs/cancel-job-button';
+import { JobBudgetButton } from '@/components/jobs/job-budget-button';
 import { ScriptedModelBadge } from '@/components/jobs/scripted-model-badge';
 import { isJobStatus, JobStatusBadge } from '@/components/jobs/job-status-badge';
 import { RelativeTime } from '@/components/ui/relative-time';
@@ -24,6 +25,7 @@ export type HeaderJob = {
   type: string;
   result: unknown;
   runnerId: string | null;
+  teamId: string | null;
   createdAt: number;
   runner?: { name: string; labels: readonly string[] | null } | null | undefined;
   ticket?: { number: number | null; project?: { key: string } | null | undefined } | null | undefined;
@@ -60,6 +62,7 @@ export function JobHeader({ job }: { job: HeaderJob }) {
             onConfirm={() => mutate(mutators.job.stop({ id: job.id }))}
           />
         )}
+        <JobBudgetButton job={job} />
         <CancelJobButton job={job} size="sm" />
       </div>
       <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-muted-foreground">

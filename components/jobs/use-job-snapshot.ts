@@ -5,8 +5,16 @@ import { jobSnapshot, type JobSnapshot } from '@spedy/protocol/wire';
 /** Loading (null), read, or unreadable (missing, refused or malformed). */
 export type JobSnapshotState = null | { success: true; data: JobSnapshot } | { success: false };
 
-// A snapshot never changes once its job exists: read each one once per page load.
+// A snapshot changes only when a person overrides the job's budget: read each one once per
+// page load, and again after forgetJobSnapshot.
 const read = new Map<string, Promise<Exclude<JobSnapshotState, null>>>();
+const forgotten = new Set<() => void>();
+
+/** Reads the job's snapshot afresh wherever it is shown (after this page changed it). */
+export function forgetJobSnapshot(orgID: string, jobID: string): void {
+  read.delete(`${orgID}/${jobID}`);
+  for (const reload of forgotten) reload();
+}
 
 function load(orgID: string, jobID: string): Promise<Exclude<JobSnapshotState, null>> {
   const key = `${orgID}/${jobID}`;
@@ -34,8 +42,16 @@ function load(orgID: string, jobID: string): Promise<Exclude<JobSnapshotState, n
 export function useJobSnapshot(orgID: string, jobID: string | undefined): JobSnapshotState {
   const [state, setState] = useState<{ key: string; value: JobSnapshotState }>({ key: '', value: null });
   const key = jobID ? `${orgID}/${jobID}` : '';
+  const [version, setVersion] = useState(0);
   useEffect(() => {
-    if (!jobID) return;
+    const reload = () => setVersion((v) => v + 1);
+    forgotten.add(reload);
+    return () => {
+      forgotten.delete(reload);
+    };
+  }, []);
+  useEffect(() => {
+    if (!jobID || version < 0) return;
     let live = true;
     void load(orgID, jobID).then((value) => {
       if (live) setState({ key: `${orgID}/${jobID}`, value });
@@ -43,6 +59,6 @@ export function useJobSnapshot(orgID: string, jobID: string | undefined): JobSna
     return () => {
       live = false;
     };
-  }, [orgID, jobID]);
+  }, [orgID, jobID, version]);
   return state.key === key ? state.value : null;
 }

@@ -1,0 +1,73 @@
+'use client';
+import { useQuery } from '@rocicorp/zero/react';
+import { useId, useState } from 'react';
+import { useCurrentOrg } from '@/components/shell/org-context';
+import { useMutate } from '@/components/shell/use-mutate';
+import { Button } from '@/components/ui/button';
+import { FormDialog } from '@/components/ui/form-dialog';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { forgetJobSnapshot, useJobSnapshot } from '@/components/jobs/use-job-snapshot';
+import { can } from '@/lib/auth/permissions';
+import { ceilingProblem, jobBudgetOverride } from '@/lib/jobs/budget-rules';
+import { queries } from '@/zero/queries';
+import { mutators } from '@/zero/mutators';
+
+/**
+ * A Ready job's cost limit, overridden on the job before a runner takes it (administrators;
+ * never past the team's ceiling). A job waiting at its cap is raised from its Waiting for
+ * Input panel instead (budget-response.tsx).
+ */
+export function JobBudgetButton({ job }: { job: { id: string; status: string; teamId: string | null } }) {
+  const org = useCurrentOrg();
+  const mutate = useMutate();
+  const id = useId();
+  const snapshot = useJobSnapshot(org.id, job.id);
+  const [team] = useQuery(queries.teams.byId({ orgID: org.id, id: job.teamId ?? 'none' }), { enabled: job.teamId !== null });
+  const ceiling = job.teamId ? team?.budget.maxCostCeilingUsd : null;
+  const current = snapshot?.success ? snapshot.data.budget.maxCostUsd : null;
+  const [typed, setTyped] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  if (job.status !== 'ready' || !can(org.role, 'runners:manage')) return null;
+  const value = typed ?? (current == null ? '' : String(current));
+
+  return (
+    <FormDialog
+      trigger={
+        <Button variant="outline" size="sm" data-testid="job-budget-button">
+          Budget
+        </Button>
+      }
+      title="This job’s budget"
+      description={`Until a runner takes it, this job may get its own cost limit instead of its team’s${ceiling != null ? `, up to the team’s ceiling of $${ceiling.toFixed(2)}` : ''}.`}
+      onSubmit={async (_event, close) => {
+        const parsed = jobBudgetOverride.safeParse({ maxCostUsd: value.trim() === '' ? Number.NaN : Number(value) });
+        const problem = parsed.success ? ceilingProblem(parsed.data, ceiling) : (parsed.error.issues[0]?.message ?? 'Enter a cost limit.');
+        if (problem || !parsed.success) return setError(problem);
+        setPending(true);
+        const failure = await mutate(mutators.job.setBudget({ id: job.id, budget: parsed.data }));
+        setPending(false);
+        if (failure) return setError(failure);
+        forgetJobSnapshot(org.id, job.id);
+        close();
+      }}
+      onReset={() => {
+        setTyped(null);
+        setError(null);
+      }}
+      error={error}
+      pending={pending}
+      submitLabel="Save budget"
+      pendingLabel="Saving…"
+      testId="job-budget-form"
+      noValidate
+    >
+      <div className="grid gap-2">
+        <Label htmlFor={`${id}-cost`}>Cost limit (USD)</Label>
+        <Input id={`${id}-cost`} type="number" inputMode="decimal" min={0} step="0.01" value={value} onChange={(e) => setTyped(e.target.value)} data-testid="job-budget-cost" />
+        <p className="text-xs text-muted-foreground">{current == null ? 'The job has no cost limit now.' : `The job’s limit now: $${current.toFixed(2)}.`}</p>
+      </div>
+    </FormDialog>
+  );
+}
