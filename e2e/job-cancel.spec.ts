@@ -34,6 +34,9 @@ test('a job no runner claimed: Stop, Continue back to Ready, then Cancel after a
   await expect(budget).toHaveCount(0);
   const costLimit = async () => (await db<{ cost: number }>("SELECT (snapshot->'budget'->>'maxCostUsd')::float AS cost FROM secure.job_snapshot WHERE job_id = $1", [jobId]))[0]?.cost;
   await expect.poll(costLimit).toBe(2.5);
+  // The header's budget bar reads the job's new limit without a reload.
+  await expect(page.getByTestId('job-budget-bar')).toHaveAttribute('data-state', 'within');
+  await expect(page.getByTestId('job-budget-text')).toHaveText('$0.00 of $2.50 (0%)');
   await page.getByTestId('job-budget-button').click();
   await expect(budget.getByTestId('job-budget-cost')).toHaveValue('2.5');
   await page.keyboard.press('Escape');

@@ -9,6 +9,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { FormError } from '@/components/ui/form-error';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
+import { forgetJobSnapshot } from '@/components/jobs/use-job-snapshot';
 import { limitKeyOf, raiseProblem, suggestedRaise } from '@/lib/jobs/budget-rules';
 import type { PendingRequest } from '@/lib/jobs/event-feed';
 import { queries } from '@/zero/queries';
@@ -58,8 +59,9 @@ export function BudgetResponse({ job, pending }: { job: { id: string; teamId: st
     setTouched(true);
     if (problem || sending) return;
     setSending(true);
-    await mutate(mutators.job.setBudget({ id: job.id, budget: { [limitKeyOf(figure)]: Number(value) } }));
+    const failure = await mutate(mutators.job.setBudget({ id: job.id, budget: { [limitKeyOf(figure)]: Number(value) } }));
     setSending(false);
+    if (!failure) forgetJobSnapshot(org.id, job.id);
   };
 
   return (

@@ -8,6 +8,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { latestProgress, pendingRequest, stageStates, toFeedItems, usageTotals } from '@/lib/jobs/event-feed';
 import { queries } from '@/zero/queries';
 import { jobFeedCap } from '@/zero/queries/runners';
+import { BudgetBar } from './budget-bar';
 import { JobFeed } from './job-feed';
 import { JobHeader } from './job-header';
 import { JobResponse } from './job-response';
@@ -48,6 +49,9 @@ export function JobPageClient({ jobID }: { jobID: string }) {
   return (
     <div className="flex min-h-0 flex-1 flex-col" data-testid="job-view" data-status={job.status}>
       <JobHeader job={job} />
+      {snapshot?.success && (
+        <BudgetBar spentUsd={usage.job.costUsd} limitUsd={snapshot.data.budget.maxCostUsd} warningThresholdPercent={snapshot.data.budget.warningThresholdPercent} />
+      )}
       <div className="grid min-h-0 flex-1 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <main className="flex min-h-[24rem] flex-col lg:min-h-0">
           {waitingForRunner && (
