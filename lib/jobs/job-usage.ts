@@ -9,7 +9,20 @@ import { usageOfEvents } from './usage.ts';
 export async function addJobUsage(tx: DbOrTx, job: { id: string; organizationId: string }, stored: readonly JobEventRow[]): Promise<void> {
   const counted = stored.filter((e) => e.type === 'usage' || e.type === 'result');
   if (counted.length === 0) return;
-  const u = usageOfEvents(counted);
+  const totals = usageOfEvents(counted);
+  // A runner's figures are stored as whole, non-negative counts that fit their columns (a
+  // fractional, negative or absurd figure must not fail the runner's event batch).
+  const whole = (n: number, max: number) => (Number.isFinite(n) ? Math.min(Math.max(Math.round(n), 0), max) : 0);
+  const tokens = (n: number) => whole(n, 1e12);
+  const u = {
+    ...totals,
+    inputTokens: tokens(totals.inputTokens),
+    outputTokens: tokens(totals.outputTokens),
+    cacheReadTokens: tokens(totals.cacheReadTokens),
+    cacheWriteTokens: tokens(totals.cacheWriteTokens),
+    costUsd: Number.isFinite(totals.costUsd) ? Math.min(Math.max(totals.costUsd, 0), 1e9) : 0,
+    turns: whole(totals.turns, 100_000),
+  };
   await tx.execute(sql`
     INSERT INTO job_usage AS u (job_id, organization_id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, cost_incomplete, partial, turns)
     VALUES (${job.id}, ${job.organizationId}, ${u.inputTokens}, ${u.outputTokens}, ${u.cacheReadTokens}, ${u.cacheWriteTokens}, ${u.costUsd}, ${u.costIncomplete}, ${u.partial}, ${u.turns})
@@ -21,6 +34,6 @@ export async function addJobUsage(tx: DbOrTx, job: { id: string; organizationId:
       cost_usd = u.cost_usd + EXCLUDED.cost_usd,
       cost_incomplete = u.cost_incomplete OR EXCLUDED.cost_incomplete,
       partial = u.partial OR EXCLUDED.partial,
-      turns = u.turns + EXCLUDED.turns`);
+      turns = LEAST(u.turns::bigint + EXCLUDED.turns, 2147483647)`);
 }
 
