@@ -238,7 +238,7 @@ describe('the paths of a job, through the platform', () => {
       const [build, integrate] = pipeline.steps;
       build!.stages[0]!.name = 'Backend [file:backend.js]';
       build!.stages[1]!.name = 'Frontend [file:frontend.js]';
-      integrate!.stages[0]!.name = 'Integration Validator [file:check.js] [scenario:edit-and-test]';
+      integrate!.stages[0]!.name = 'Validator [file:check.js] [scenario:edit-and-test]';
     });
     const ticketId = await startTicket(owner, project, 'Greeting API and page');
 
