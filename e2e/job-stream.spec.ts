@@ -2,7 +2,7 @@
 // Claude Code CLI against the scripted model, git remote, provider API) works a ticket
 // the person moved on the board, and the job page shows it live through Zero.
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { nanoid } from 'nanoid';
 import { startDemoRunner, type DemoRunner } from '../stack/demo-runner';
 import { cacheHitRate, usageTotals } from '../lib/jobs/event-feed';
@@ -13,7 +13,7 @@ import { connectZero, waitForData, type NodeZero } from '../test/support/zero-cl
 import { mutators } from '../zero/mutators';
 import { queries } from '../zero/queries';
 import { db, orgIdOf } from './support/database';
-import { column, compileRoutes, createProjectInBrowser, createTicketInBrowser, dragCard, signUpInBrowser } from './support/people';
+import { column, createProjectInBrowser, createTicketInBrowser, dragCard, signUpInBrowser } from './support/people';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -25,9 +25,30 @@ let zero: NodeZero | null = null;
 let orgID: string;
 const key = 'LIVE';
 
+/**
+ * A dev server compiles each route on its first request, which on a loaded machine can take
+ * longer than an expectation waits: visit every route this spec uses once, as a throwaway member.
+ */
+async function compileRoutes(browser: Browser) {
+  const context = await browser.newContext();
+  const warm = await context.newPage();
+  const appUrl = process.env.SPEDY_TEST_APP_URL!;
+  await warm.goto('/sign-up', { timeout: 180_000 });
+  const email = `warm.up.${nanoid(6).toLowerCase()}@example.test`;
+  const signUp = await warm.request.post('/api/auth/sign-up/email', { data: { name: 'Warm Up', email, password: `pw-${nanoid(10)}` }, headers: { origin: appUrl }, timeout: 180_000 });
+  expect(signUp.ok()).toBe(true);
+  await warm.goto('/', { timeout: 180_000 });
+  const slug = new URL(warm.url()).pathname.split('/')[1];
+  for (const route of [`/${slug}/projects/NONE/board`, `/${slug}/tickets/NONE-1`, `/${slug}/jobs/none`]) {
+    await warm.goto(route, { timeout: 180_000 });
+    await warm.waitForLoadState('networkidle', { timeout: 180_000 }).catch(() => {});
+  }
+  await context.close();
+}
+
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(600_000);
-  await compileRoutes(browser, ['/{org}/projects/NONE/board', '/{org}/tickets/NONE-1', '/{org}/jobs/none']);
+  await compileRoutes(browser);
   const person = await signUpInBrowser(browser, 'Stream Watcher');
   ({ page } = person);
   orgSlug = new URL(page.url()).pathname.split('/')[1];
