@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgSchema, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { JobStatus } from '@spedy/protocol/job-status';
 import type { RunnerImageStatus } from '@spedy/protocol/runner-image';
+import type { JobCheckpoint } from '@spedy/protocol/checkpoint';
 import { aiBackends, controlActions, jobTypes, type JobSnapshot } from '@spedy/protocol/wire';
 import { organization, user } from './auth-schema.ts';
 import { project, ticket } from './board-schema.ts';
@@ -162,6 +163,8 @@ export const job = pgTable(
     finishedAt: millis('finished_at'),
     /** When the runner first flagged "Diminishing returns" (a `diminishing_returns` event); a badge beside the status. */
     diminishingReturnsAt: millis('diminishing_returns_at'),
+    /** The last checkpoint its runner saved (protocol/src/checkpoint.ts): "Retry from <stage>" and a hand-back resume from it. */
+    checkpoint: jsonb('checkpoint').$type<JobCheckpoint>(),
   },
   (t) => [
     index('job_org_status_idx').on(t.organizationId, t.status),

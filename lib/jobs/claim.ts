@@ -13,6 +13,7 @@
 // the jobs it still holds (continued or answered) first, then new work, oldest first.
 import { sql } from 'drizzle-orm';
 import type { ClaimedJob, JobSnapshot } from '@spedy/protocol/wire';
+import type { JobCheckpoint } from '@spedy/protocol/checkpoint';
 import { revokedOrExpired } from '../runners/authenticate.ts';
 import { SpedyError, toError } from '@spedy/protocol/errors';
 import type { DbOrTx } from './db.ts';
@@ -40,6 +41,7 @@ type ClaimRow = {
   job_status: JobStatus;
   job_snapshot: JobSnapshot;
   job_last_event_seq: number;
+  job_checkpoint: JobCheckpoint | null;
 };
 
 type ClaimRequest = { runnerId: string; jobId: string | null; tokenId: string | null; settle(row: ClaimRow | undefined, error?: Error): void };
@@ -81,6 +83,7 @@ export async function claimJob(db: DbOrTx, runnerId: string, options: { jobId?: 
       status: row.job_status,
       snapshot: row.job_snapshot,
       lastEventSeq: row.job_last_event_seq,
+      checkpoint: row.job_checkpoint,
     };
   }
   if (options.jobId !== undefined) await explainRefusedClaim(db, runnerId, options.jobId);

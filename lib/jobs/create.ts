@@ -7,6 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { job, jobSnapshotTable } from '../db/schema.ts';
 import { jobSnapshot, jobTypes, runnerTag, type JobSnapshot } from '@spedy/protocol/wire';
 import { SpedyError } from '@spedy/protocol/errors';
+import { jobCheckpoint } from '@spedy/protocol/checkpoint';
 import type { DbOrTx } from './db.ts';
 import { notifyJobReady } from './notices.ts';
 
@@ -26,6 +27,8 @@ export const createJobInput = z.object({
    * ticket moved back into the working status): the new job joins that job's root run.
    */
   followUpOf: z.string().min(1).nullish(),
+  /** A "Retry from <stage>": the failed job's checkpoint, so this job runs only the remaining stages. */
+  checkpoint: jobCheckpoint.nullish(),
   createdBy: z.string().nullish(),
 });
 export type CreateJobInput = z.input<typeof createJobInput>;
@@ -66,6 +69,7 @@ export async function createJob(tx: DbOrTx, input: CreateJobInput): Promise<JobR
     claimedAt: null,
     finishedAt: null,
     diminishingReturnsAt: null,
+    checkpoint: data.checkpoint ?? null,
   };
   try {
     // A savepoint: when the ticket already has an active job, the caller's transaction survives the refusal.

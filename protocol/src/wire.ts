@@ -5,6 +5,7 @@ import { maxEventTypeLength } from './job-events.ts';
 import { jobStatuses } from './job-status.ts';
 import { modelIds } from './models.ts';
 import { runnerImageStatus } from './runner-image.ts';
+import { jobCheckpoint } from './checkpoint.ts';
 
 export const runnerApiVersion = 'v1';
 
@@ -55,6 +56,7 @@ export type StageSnapshot = z.infer<typeof stageSnapshot>;
 
 /** An ordered list of steps; the stages of one step run in parallel. */
 export const pipelineSnapshot = z.object({ steps: z.array(z.object({ stages: z.array(stageSnapshot).min(1) })) });
+export type PipelineSnapshot = z.infer<typeof pipelineSnapshot>;
 
 /** A stage's and a job's wall-clock limits and the idle limit of an agent, in seconds (issue 14). */
 export const defaultTimeLimits = { stageTimeLimitSeconds: 30 * 60, jobTimeLimitSeconds: 2 * 3600, idleLimitSeconds: 10 * 60 } as const;
@@ -195,6 +197,8 @@ export const claimedJob = z.object({
   status: z.enum(jobStatuses),
   snapshot: jobSnapshot,
   lastEventSeq: z.number().int(),
+  /** The last checkpoint (checkpoint.ts): the job resumes after its last finished step. */
+  checkpoint: jobCheckpoint.nullish(),
 });
 export type ClaimedJob = z.infer<typeof claimedJob>;
 

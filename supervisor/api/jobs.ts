@@ -2,6 +2,7 @@
 // three; platform.ts picks the socket when it is open and falls back to these.)
 import type { JobStatus } from '@spedy/protocol/job-status';
 import { claimResponse, eventsResponse, statusResponse, type ClaimedJob, type JobEventInput } from '@spedy/protocol/wire';
+import { checkpointResponse, type JobCheckpoint } from '@spedy/protocol/checkpoint';
 import type { PlatformHttp } from './http.ts';
 
 export type StatusDetails = { reason?: string; result?: Record<string, unknown> };
@@ -34,4 +35,9 @@ export async function sendEventsOverHttp(http: PlatformHttp, runnerId: string, j
     retry: false,
   });
   return answer.ackedSeq;
+}
+
+/** Idempotent (the same checkpoint again changes nothing), so the usual retries apply. */
+export async function saveCheckpointOverHttp(http: PlatformHttp, runnerId: string, jobId: string, checkpoint: JobCheckpoint, signal?: AbortSignal): Promise<void> {
+  await http.request('POST', `runners/jobs/${encodeURIComponent(jobId)}/checkpoint`, { body: { runnerId, checkpoint }, response: checkpointResponse, signal });
 }

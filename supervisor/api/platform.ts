@@ -5,7 +5,8 @@ import type { JobStatus } from '@spedy/protocol/job-status';
 import type { RunnerImageStatus } from '@spedy/protocol/runner-image';
 import type { ClaimedJob, HeartbeatResponse, JobEventInput } from '@spedy/protocol/wire';
 import type { PlatformHttp } from './http.ts';
-import { claimJobOverHttp, reportStatusOverHttp, sendEventsOverHttp, type StatusDetails } from './jobs.ts';
+import type { JobCheckpoint } from '@spedy/protocol/checkpoint';
+import { claimJobOverHttp, reportStatusOverHttp, saveCheckpointOverHttp, sendEventsOverHttp, type StatusDetails } from './jobs.ts';
 import { isRetryable } from './retry.ts';
 import { sendHeartbeat } from './runners.ts';
 import { SocketDownError, SocketRefusal, type RunnerSocket } from './socket.ts';
@@ -16,6 +17,8 @@ export type Platform = {
   reportStatus(jobId: string, status: JobStatus, details?: StatusDetails): Promise<JobStatus>;
   /** One attempt; resolves with the platform's acknowledged sequence number for the job. */
   sendEvents(jobId: string, events: JobEventInput[], signal?: AbortSignal): Promise<number>;
+  /** Records the job's checkpoint after a finished step (over HTTP: rare, and larger than an event batch). */
+  saveCheckpoint(jobId: string, checkpoint: JobCheckpoint, signal?: AbortSignal): Promise<void>;
   /** `ackedControlIds`: controls applied whose acknowledgement the socket could not carry. */
   heartbeat(activeJobIds: string[], ackedControlIds?: string[], image?: RunnerImageStatus): Promise<HeartbeatAnswer>;
 };
@@ -122,6 +125,8 @@ export function createPlatform(deps: { http: PlatformHttp; socket: RunnerSocket 
       }
       return sendEventsOverHttp(http, runnerId, jobId, events, signal);
     },
+
+    saveCheckpoint: (jobId, checkpoint, signal) => saveCheckpointOverHttp(http, runnerId, jobId, checkpoint, signal),
 
     async heartbeat(activeJobIds, ackedControlIds = [], image) {
       const reported = { ...(ackedControlIds.length > 0 ? { ackedControlIds } : {}), ...(image ? { image } : {}) };

@@ -23,6 +23,8 @@ export interface CheckoutOptions {
   /** HOME for git (a folder of the job). */
   home: string;
   signal?: AbortSignal;
+  /** The job's checkpoint in this repository: a new clone starts from it (resumeFromCheckpoint). */
+  checkpoint?: { ref: string; commit: string };
 }
 
 async function existingCheckout(options: CheckoutOptions): Promise<RepositoryCheckout | null> {
@@ -40,7 +42,7 @@ async function existingCheckout(options: CheckoutOptions): Promise<RepositoryChe
 /**
  * Clones the repository at its base branch and creates the job's branch. A checkout left
  * by an earlier attempt of this job (Stop, then Continue) is reused; a half-made one is
- * cloned again.
+ * cloned again. With a checkpoint, a new clone continues from it.
  */
 export async function checkoutRepository(options: CheckoutOptions): Promise<RepositoryCheckout> {
   const existing = await existingCheckout(options);
@@ -53,7 +55,38 @@ export async function checkoutRepository(options: CheckoutOptions): Promise<Repo
     credentials,
     signal,
   });
+  if (options.checkpoint) return resumeFromCheckpoint(options, options.checkpoint);
   await runGit(['switch', '--quiet', '--create', branch], { cwd: dir, home, signal });
   const head = await runGit(['rev-parse', 'HEAD'], { cwd: dir, home });
   return { repository, dir, branch, baseSha: head.stdout.trim() };
+}
+
+/** The checkpoint's ref is gone or no longer holds its commit. */
+export class CheckpointMissingError extends Error {
+  override name = 'CheckpointMissingError';
+}
+
+/**
+ * In a fresh clone: the job's branch as it was when the checkpoint was saved. The checkpoint
+ * commit holds the working tree on top of the branch's head then (git/commit.ts
+ * commitWorkingTree), so the branch goes to its parent and the work comes back as changes in
+ * the working tree, as the next stage would have found it on the runner that saved it. The
+ * base is where the job started (the merge base; the base branch may have moved on since), so
+ * delivery still squashes the whole job into one commit on it.
+ */
+async function resumeFromCheckpoint(options: CheckoutOptions, checkpoint: { ref: string; commit: string }): Promise<RepositoryCheckout> {
+  const { repository, dir, branch, home, credentials, signal } = options;
+  try {
+    await runGit(['fetch', '--quiet', '--no-tags', repository.cloneUrl, `+${checkpoint.ref}:refs/spedy/checkpoint`], { cwd: dir, home, credentials, signal });
+    await runGit(['cat-file', '-e', `${checkpoint.commit}^{commit}`], { cwd: dir, home });
+  } catch (error) {
+    throw new CheckpointMissingError(
+      `The checkpoint ${checkpoint.commit.slice(0, 12)} is no longer at ${checkpoint.ref} in ${repository.fullName} (${error instanceof Error ? error.message : String(error)}).`,
+    );
+  }
+  await runGit(['switch', '--quiet', '--create', branch, checkpoint.commit], { cwd: dir, home, signal });
+  await runGit(['reset', '--quiet', '--mixed', `${checkpoint.commit}^`], { cwd: dir, home, signal });
+  await runGit(['update-ref', '-d', 'refs/spedy/checkpoint'], { cwd: dir, home });
+  const base = await runGit(['merge-base', 'HEAD', `refs/remotes/origin/${repository.baseBranch}`], { cwd: dir, home });
+  return { repository, dir, branch, baseSha: base.stdout.trim() };
 }

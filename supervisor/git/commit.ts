@@ -1,6 +1,7 @@
 // Turning what the stages left in a working tree into commits.
 import { runGit } from './git-command.ts';
 import type { RepositoryCheckout } from './checkout.ts';
+import { workingTreeId } from './working-tree.ts';
 
 /** Whether the index differs from HEAD (after `git add -A`). */
 async function hasStagedChanges(dir: string, home: string): Promise<boolean> {
@@ -28,4 +29,16 @@ export async function commitJob(checkout: RepositoryCheckout, message: string, h
   if (!(await hasStagedChanges(dir, home))) return null;
   await runGit(['commit', '--quiet', '--no-verify', '--message', message], { cwd: dir, home });
   return (await runGit(['rev-parse', 'HEAD'], { cwd: dir, home })).stdout.trim();
+}
+
+/**
+ * A commit of everything in `dir`'s working tree on top of HEAD, made without moving the
+ * branch, the index or any file (a checkpoint: runner/checkpoint.ts). Later stages see the
+ * clone exactly as they would without checkpoints (a reviewer's `git diff` still shows the
+ * work). Returns its id.
+ */
+export async function commitWorkingTree(dir: string, message: string, home: string): Promise<string> {
+  const tree = await workingTreeId(dir, home);
+  const commit = await runGit(['commit-tree', tree, '-p', 'HEAD', '-m', message], { cwd: dir, home });
+  return commit.stdout.trim();
 }

@@ -14,6 +14,23 @@ export async function pushJobBranch(checkout: RepositoryCheckout, options: { cre
   await runGit(['push', '--quiet', checkout.repository.cloneUrl, `HEAD:refs/heads/${checkout.branch}`], { cwd: checkout.dir, ...options });
 }
 
+/** Pushes a checkpoint commit to its hidden ref, replacing the one before (a job's next checkpoint). */
+export async function pushCheckpoint(
+  checkout: RepositoryCheckout,
+  checkpoint: { commit: string; ref: string },
+  options: { credentials?: GitCredentials; home: string; signal?: AbortSignal },
+): Promise<void> {
+  await runGit(['push', '--quiet', '--force', checkout.repository.cloneUrl, `${checkpoint.commit}:${checkpoint.ref}`], { cwd: checkout.dir, ...options });
+}
+
+/** Deletes a checkpoint ref from the remote; false when it could not (gone already, or the remote refused). */
+export async function deleteCheckpointRef(checkout: RepositoryCheckout, ref: string, options: { credentials?: GitCredentials; home: string; signal?: AbortSignal }): Promise<boolean> {
+  return runGit(['push', '--quiet', checkout.repository.cloneUrl, `:${ref}`], { cwd: checkout.dir, ...options }).then(
+    () => true,
+    () => false,
+  );
+}
+
 /**
  * The clone's .git/config as a fresh clone has it (nothing the agent added survives), and no
  * hooks. Host git calls pass core.hooksPath=/dev/null too (git-command.ts); this also drops
@@ -64,15 +81,19 @@ function addedLinesByFile(diff: string): Map<string, string> {
   return new Map([...files].map(([file, lines]) => [file, lines.join('\n')]));
 }
 
-/** Every secret on the job's branch since its base: in what the diff adds (file names included) and in each commit message. */
-export async function scanJobBranch(checkout: RepositoryCheckout, options: { home: string; find: FindSecrets }): Promise<SecretFinding[]> {
+/**
+ * Every secret on the job's branch since its base: in what the diff adds (file names included)
+ * and in each commit message. `head`: a commit other than HEAD (a checkpoint's).
+ */
+export async function scanJobBranch(checkout: RepositoryCheckout, options: { home: string; find: FindSecrets; head?: string }): Promise<SecretFinding[]> {
   const { dir, baseSha } = checkout;
+  const head = options.head ?? 'HEAD';
   const findings: SecretFinding[] = [];
-  const diff = await runGit(['diff', '--text', '--no-color', '--no-ext-diff', '--no-renames', '-U0', baseSha, 'HEAD'], { cwd: dir, home: options.home });
+  const diff = await runGit(['diff', '--text', '--no-color', '--no-ext-diff', '--no-renames', '-U0', baseSha, head], { cwd: dir, home: options.home });
   for (const [file, text] of addedLinesByFile(diff.stdout)) {
     for (const found of options.find(text)) findings.push({ name: found.name, where: file, kind: found.kind });
   }
-  const log = await runGit(['log', '--format=%H%n%B%x00', `${baseSha}..HEAD`], { cwd: dir, home: options.home });
+  const log = await runGit(['log', '--format=%H%n%B%x00', `${baseSha}..${head}`], { cwd: dir, home: options.home });
   for (const entry of log.stdout.split('\u0000')) {
     const [sha, ...message] = entry.trim().split('\n');
     if (!sha) continue;

@@ -2,6 +2,7 @@
 // the code that does one job's work (runner/, agent/, container/, git/). A job's work gets
 // one of these; the lifecycle (job-lifecycle.ts) makes it and decides how the job ended.
 import type { JobStatus } from '@spedy/protocol/job-status';
+import type { JobCheckpoint } from '@spedy/protocol/checkpoint';
 import type { ClaimedJob, JobEventInput } from '@spedy/protocol/wire';
 import type { JobSecrets, StatusDetails } from './job-secrets.ts';
 
@@ -34,6 +35,8 @@ export interface JobContext {
   readonly status: JobStatus;
   /** Moves the job through the status machine on the platform (protocol/src/job-status.ts); the reason and result are masked. */
   reportStatus(status: JobStatus, details?: StatusDetails): Promise<void>;
+  /** Records the job's checkpoint on the platform (its outputs already masked by the caller). */
+  saveCheckpoint(checkpoint: JobCheckpoint): Promise<void>;
   /** Queues an event (masked); never blocks on the network. */
   emit(event: JobEvent): void;
   /** Resolves with the next control message for this job (stop, continue, input, approve). */

@@ -35,6 +35,7 @@ async function runLifecycle(runJob: JobRunner, started: (lifecycle: JobLifecycle
       left.push({ kind: 'events', events });
       return events.at(-1)!.seq;
     },
+    saveCheckpoint: async () => undefined,
     heartbeat: async () => ({ jobs: [] }),
   };
   const secrets: SecretStore = {

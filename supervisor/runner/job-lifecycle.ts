@@ -166,6 +166,7 @@ export class JobLifecycle {
         this.status = await deps.platform.reportStatus(job.id, status, secretSet.maskStatusDetails(details));
         this.onStatus(this.status);
       },
+      saveCheckpoint: (checkpoint) => deps.platform.saveCheckpoint(job.id, checkpoint),
       emit: (event) => streamer.push(event),
       nextControl: () => this.inbox.next(),
       // A getter: after Stop, Continue gives the job a fresh signal (see control()).

@@ -4,6 +4,7 @@
 import type http from 'node:http';
 import type Docker from 'dockerode';
 import type { StageSnapshot } from '@spedy/protocol/wire';
+import { finishedStepCount, stageKeys, type JobCheckpoint } from '@spedy/protocol/checkpoint';
 import type { AgentTurn } from '../agent/claude-command.ts';
 import { jobBranchName } from '../git/branch-name.ts';
 import type { RepositoryCheckout } from '../git/checkout.ts';
@@ -99,6 +100,10 @@ export class JobRun {
   /** Folder of each repository of the snapshot under the workspace, in snapshot order. */
   readonly repositoryFolders: string[];
   checkouts: RepositoryCheckout[] = [];
+  /** The job's latest checkpoint: the claim's, then each one this run saves (checkpoint.ts). */
+  checkpoint: JobCheckpoint | null;
+  /** The claim's checkpoint, until Preparing resumes from it (once per run; checkpoint.ts). */
+  resumeFrom: JobCheckpoint | null;
   /** The job's sockets, open while the run runs (run-job.ts). */
   sockets: JobSockets | undefined;
   /** What the job did so far, for the progress summary. */
@@ -126,17 +131,22 @@ export class JobRun {
     this.status = new JobStatusTracker(ctx, (status) => this.limits.statusChanged(status));
     this.controls = new JobControls(ctx);
     this.branch = jobBranchName(job, job.snapshot.ticket);
-    const keys = new Set<string>();
+    const keys = stageKeys(job.snapshot.pipeline);
     this.steps = job.snapshot.pipeline.steps.map((step, stepIndex) => ({
       index: stepIndex,
       done: false,
-      stages: step.stages.map((stage) => {
-        let key = folderName(`${stepIndex + 1}-${stage.id}`);
-        for (let n = 2; keys.has(key); n++) key = `${folderName(`${stepIndex + 1}-${stage.id}`)}-${n}`;
-        keys.add(key);
-        return { stage, stepIndex, key, retriesUsed: 0, repeatedFailures: new RepeatedFailures(), repeatedChanges: new RepeatedChanges(), done: false };
-      }),
+      stages: step.stages.map((stage, n) => ({
+        stage,
+        stepIndex,
+        key: keys[stepIndex]![n]!,
+        retriesUsed: 0,
+        repeatedFailures: new RepeatedFailures(),
+        repeatedChanges: new RepeatedChanges(),
+        done: false,
+      })),
     }));
+    this.checkpoint = job.checkpoint ?? null;
+    this.resumeFrom = finishedStepCount(job.snapshot.pipeline, job.checkpoint) > 0 ? (job.checkpoint ?? null) : null;
     const folders = new Set<string>();
     this.repositoryFolders = job.snapshot.repositories.map((repository) => {
       let folder = folderName(repository.name);

@@ -13,6 +13,7 @@ import { ensureRunnerFolder } from './job-layout.ts';
 import type { JobRun, StageState, StepState } from './job-run.ts';
 import { mainPlace, type StagePlace } from './stage-containers.ts';
 import { runStage } from './stage-run.ts';
+import { saveCheckpoint } from './checkpoint.ts';
 
 export async function runPipeline(run: JobRun): Promise<void> {
   for (const step of run.steps) {
@@ -22,6 +23,7 @@ export async function runPipeline(run: JobRun): Promise<void> {
     if (step.stages.length === 1) await runStage(run, step.stages[0]!, { place: mainPlace(run), parallelWith: [] });
     else await runParallelStep(run, step);
     step.done = true;
+    await saveCheckpoint(run, step);
   }
 }
 
@@ -42,7 +44,9 @@ async function awaitApproval(run: JobRun, state: StageState): Promise<void> {
   const message = await run.status.whileWaitingForInput(() => approval);
   state.approval = message.action === 'approve' && message.text ? { note: message.text } : {};
   // The approved stage carries on in the session that wrote the plan, when one stage wrote it
-  // and this stage runs alone (a parallel stage works in a worktree of its own).
+  // and this stage runs alone (a parallel stage works in a worktree of its own), and that
+  // session is on this runner: resumed from another runner's checkpoint, the planner's
+  // sessionId is not restored (checkpoint.ts) and the stage starts afresh with the plan in its prompt.
   const alone = run.steps[state.stepIndex]!.stages.length === 1;
   if (alone && previous.length === 1 && previous[0]!.sessionId) state.continues = previous[0]!.sessionId;
   run.emit(jobEvent.notice(`The plan was approved; "${state.stage.name}" starts.`, state.stage.id));

@@ -11,6 +11,7 @@ import { openJobSockets } from '../egress/job-sockets.ts';
 import { anthropicApiUrl, modelPassThrough } from '../egress/model-socket.ts';
 import { ContainerLabel } from '../container/stage-container.ts';
 import { deliverPullRequests, type DeliveredPullRequest } from './delivery.ts';
+import { deleteCheckpointRefs } from './checkpoint.ts';
 import { toError } from '@spedy/protocol/errors';
 import { failureOutcome, InfrastructureFailure, JobStopped } from './failures.ts';
 import type { JobContext, JobEnd } from './job-context.ts';
@@ -94,6 +95,7 @@ export async function runJob(ctx: JobContext, deps: RunJobDeps): Promise<JobEnd 
     } else {
       await run.status.report('syncing');
       result.pullRequests = await deliverPullRequests(run);
+      await deleteCheckpointRefs(run, ctx.job.checkpoint);
       if (result.pullRequests.length === 0) run.emit(jobEvent.notice('The pipeline changed no files, so there is no pull request.'));
     }
     // A status report that failed in the background ends the run here, like any failure.

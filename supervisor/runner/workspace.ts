@@ -1,6 +1,8 @@
 // Preparing: the job's folders and a clone of every repository of the snapshot at its
-// base branch, on the job's branch. Safe to run again after Continue.
-import { checkoutRepository } from '../git/checkout.ts';
+// base branch, on the job's branch; a job claimed with a checkpoint starts from it instead
+// (checkpoint.ts). Safe to run again after Continue.
+import { checkoutRepository, CheckpointMissingError } from '../git/checkout.ts';
+import { checkpointOf, recordLocally, resumeFromCheckpoint } from './checkpoint.ts';
 import { gitCredentialsFor } from '@spedy/protocol/git-providers/access';
 import { providerAccessFor } from '../providers/provider-access.ts';
 import { InfrastructureFailure, JobStopped } from './failures.ts';
@@ -10,6 +12,7 @@ import type { JobRun } from './job-run.ts';
 
 export async function prepareWorkspace(run: JobRun): Promise<void> {
   await prepareJobLayout(run.layout);
+  const resumed = await resumeFromCheckpoint(run);
   const checkouts = [];
   for (const [index, repository] of run.job.snapshot.repositories.entries()) {
     run.controls.throwIfStopped();
@@ -24,6 +27,7 @@ export async function prepareWorkspace(run: JobRun): Promise<void> {
         home: run.layout.home,
         // The job's wall-clock limit counts the clone too.
         signal: AbortSignal.any([run.controls.stopSignal, run.limits.signal]),
+        checkpoint: checkpointOf(run, repository.fullName),
       });
       checkouts.push(checkout);
       run.emit(jobEvent.notice(`${repository.fullName} is checked out from ${repository.baseBranch} on ${run.branch} in /workspace/${folder}.`));
@@ -31,8 +35,10 @@ export async function prepareWorkspace(run: JobRun): Promise<void> {
       if (run.controls.stopSignal.aborted) throw new JobStopped(run.controls.stopSignal.reason);
       run.limits.throwIfReached();
       const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof CheckpointMissingError) throw new InfrastructureFailure(`${message} Retry the whole job instead.`);
       throw new InfrastructureFailure(`Cloning ${repository.fullName} at ${repository.baseBranch} failed: ${message}`);
     }
   }
   run.checkouts = checkouts;
+  if (resumed) await recordLocally(run, resumed);
 }

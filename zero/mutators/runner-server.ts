@@ -5,6 +5,7 @@ import { overrideJobBudget } from '../../lib/jobs/budget.ts';
 import { cancelJob } from '../../lib/jobs/cancel.ts';
 import type { DbOrTx } from '../../lib/jobs/db.ts';
 import { resumeJob } from '../../lib/jobs/resume.ts';
+import { retryJob } from '../../lib/jobs/retry.ts';
 import { stopJob } from '../../lib/jobs/stop.ts';
 import { revokeRunnerToken } from '../../lib/runners/tokens.ts';
 import { zql } from '../schema.gen.ts';
@@ -12,6 +13,7 @@ import {
   cancelJobArgs,
   jobMutators,
   respondJobArgs,
+  retryJobArgs,
   revokeRunnerTokenArgs,
   runnerTokenMutators,
   setJobBudgetArgs,
@@ -57,6 +59,16 @@ export const runnerServerMutators = {
       const db = drizzleOf(options.tx);
       const job = db && (await options.tx.run(zql.job.where('id', options.args.id).one()));
       if (db && job) await stopJob(db, { organizationId: job.organizationId, jobId: job.id, reason: stoppedByUserReason });
+    }),
+    /** A follow-up job under the same root run, with the same snapshot (and, from a stage, the checkpoint). */
+    retry: defineMutator(retryJobArgs, async (options) => {
+      await jobMutators.retry.fn(options);
+      const db = drizzleOf(options.tx);
+      const job = db && (await options.tx.run(zql.job.where('id', options.args.id).one()));
+      if (db && job) {
+        const { args, ctx } = options;
+        await retryJob(db, { organizationId: job.organizationId, jobId: job.id, newJobId: args.newID, fromCheckpoint: args.fromCheckpoint, userId: ctx.userID });
+      }
     }),
     /** Fails a job no runner holds at once; tells the runner holding one to cancel it (interrupt → grace period → kill). */
     cancel: defineMutator(cancelJobArgs, async (options) => {

@@ -11,6 +11,7 @@ import { roleIn, type ZeroContext } from '../../lib/auth/context.ts';
 import { zql } from '../schema.gen.ts';
 import { idArg } from './args.ts';
 import { budgetOverrideRefusal, ceilingProblem, jobBudgetOverride } from '../../lib/jobs/budget-rules.ts';
+import { retryRefusal } from '../../lib/jobs/retry-rules.ts';
 
 /** A row of the caller's organization that they may change; "not found" for anyone else's. */
 function owned<T extends { organizationId: string }>(row: T | undefined, ctx: ZeroContext | undefined, what: string, permission: Permission): T {
@@ -45,6 +46,9 @@ export const respondJobArgs = z.object({
   action: z.enum(['input', 'approve', 'continue']),
   text: z.string().max(4000, 'Answers are at most 4,000 characters.').optional(),
 });
+
+/** A follow-up of a Failed or Error job: the whole pipeline again, or from its checkpoint ("Retry from <stage>"). */
+export const retryJobArgs = z.object({ id: idArg, newID: idArg, fromCheckpoint: z.boolean().default(false) });
 
 /** A job's own budget (lib/jobs/budget-rules.ts): while Ready, or a raise at its cap (which continues it). */
 export const setJobBudgetArgs = z.object({ id: idArg, budget: jobBudgetOverride });
@@ -127,6 +131,13 @@ export const jobMutators = {
     }
     // The browser shows it at once; the server writes it through the status machine (runner-server.ts).
     if (tx.location === 'client') await tx.mutate.job.update({ id: job.id, status: 'stopped', statusReason: stoppedByUserReason, updatedAt: Date.now() });
+  }),
+
+  /** Checked here and in the browser; the server creates the job (runner-server.ts), since its snapshot is not replicated. */
+  retry: defineMutator(retryJobArgs, async ({ tx, args, ctx }) => {
+    const job = owned(await tx.run(zql.job.where('id', args.id).one()), ctx, 'Job', 'runners:manage');
+    const refusal = retryRefusal(job, null, args.fromCheckpoint);
+    if (refusal) throw new SpedyError('invalid', refusal);
   }),
 
   /**

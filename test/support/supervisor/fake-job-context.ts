@@ -4,6 +4,7 @@
 // are masked by the job's secret set, with the functions the streamer and the lifecycle use).
 import { claimedJob, type ClaimedJob, type JobSnapshot, type StageSnapshot } from '@spedy/protocol/wire';
 import type { JobStatus } from '@spedy/protocol/job-status';
+import type { JobCheckpoint } from '@spedy/protocol/checkpoint';
 import { CancelReason } from '../../../supervisor/container/cancel-reason.ts';
 import type { ControlMessage, JobContext, JobEvent } from '../../../supervisor/runner/job-context.ts';
 import { JobSecrets, type StatusDetails } from '../../../supervisor/runner/job-secrets.ts';
@@ -48,6 +49,13 @@ export class FakeJobContext implements JobContext {
     const { reason, result } = this.secretSet.maskStatusDetails(details);
     this.statuses.push({ status, ...(reason === undefined ? {} : { reason }), ...(result === undefined ? {} : { result }), at: performance.now() });
     this.notify();
+  }
+
+  /** The checkpoints the run saved, in order (what the platform would store). */
+  readonly checkpoints: JobCheckpoint[] = [];
+
+  async saveCheckpoint(checkpoint: JobCheckpoint): Promise<void> {
+    this.checkpoints.push(structuredClone(checkpoint));
   }
 
   emit(event: JobEvent): void {
