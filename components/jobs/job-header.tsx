@@ -2,6 +2,8 @@
 import { ExternalLink } from 'lucide-react';
 import Link from 'next/link';
 import { CancelJobButton } from '@/components/jobs/cancel-job-button';
+import { RetryJobButtons } from '@/components/jobs/retry-job-buttons';
+import type { JobCheckpoint } from '@spedy/protocol/checkpoint';
 import { JobBudgetButton } from '@/components/jobs/job-budget-button';
 import { ScriptedModelBadge } from '@/components/jobs/scripted-model-badge';
 import { isJobStatus, JobStatusBadge } from '@/components/jobs/job-status-badge';
@@ -26,6 +28,8 @@ export type HeaderJob = {
   result: unknown;
   runnerId: string | null;
   teamId: string | null;
+  /** The last checkpoint: "Retry from <stage>" resumes from it. */
+  checkpoint?: JobCheckpoint | null;
   createdAt: number;
   runner?: { name: string; labels: readonly string[] | null } | null | undefined;
   ticket?: { number: number | null; project?: { key: string } | null | undefined } | null | undefined;
@@ -33,7 +37,7 @@ export type HeaderJob = {
 
 const typeLabel: Record<string, string> = { streaming: 'Streaming', batch: 'Batch', board_interaction: 'Board interaction' };
 
-/** Status, title, ticket, runner, why it failed, its pull requests, Stop and Cancel. */
+/** Status, title, ticket, runner, why it failed, its pull requests, Stop, Cancel and Retry. */
 export function JobHeader({ job }: { job: HeaderJob }) {
   const org = useCurrentOrg();
   const mutate = useMutate();
@@ -64,6 +68,7 @@ export function JobHeader({ job }: { job: HeaderJob }) {
         )}
         <JobBudgetButton job={job} />
         <CancelJobButton job={job} size="sm" />
+        <RetryJobButtons job={job} />
       </div>
       <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-muted-foreground">
         <span>

@@ -6,10 +6,10 @@ import { fromSupervisorRoot } from '../paths.ts';
 import { startGitRemote, type GitRemote } from '../../test-kit/git-remote/server.ts';
 import { ensureRunnerFolder } from '../runner/job-layout.ts';
 import { jobBranchName } from './branch-name.ts';
-import { checkoutRepository } from './checkout.ts';
-import { commitAll, commitJob } from './commit.ts';
+import { checkoutRepository, CheckpointMissingError } from './checkout.ts';
+import { commitAll, commitJob, commitWorkingTree } from './commit.ts';
 import { runGit } from './git-command.ts';
-import { pushJobBranch } from './push.ts';
+import { deleteCheckpointRef, pushCheckpoint, pushJobBranch } from './push.ts';
 import { addStageWorktree, MergeConflictError, mergeStageWorktrees } from './worktrees.ts';
 
 // Real git against the test kit's smart-HTTP remote, which requires the token.
@@ -140,4 +140,43 @@ describe('parallel stages’ worktrees', () => {
     const status = await runGit(['status', '--porcelain'], { cwd: checkout.dir, home });
     expect(status.stdout).toBe('');
   });
+});
+
+describe('checkpoints', () => {
+  it('commits the work to a hidden ref without touching the branch; a fresh clone resumes from it, and the job is still one commit on its base', async () => {
+    const first = await freshCheckout('resume', { 'README.md': '# App\n', 'old.txt': 'old\n' });
+    fs.writeFileSync(path.join(first.dir, 'plan.md'), 'the plan\n');
+    fs.rmSync(path.join(first.dir, 'old.txt'));
+    const commit = await commitWorkingTree(first.dir, 'Spedy checkpoint: after Plan', home);
+    // The clone is as the agent left it: the branch has not moved and the work is still uncommitted.
+    expect((await runGit(['rev-parse', 'HEAD'], { cwd: first.dir, home })).stdout.trim()).toBe(first.baseSha);
+    expect((await runGit(['status', '--porcelain'], { cwd: first.dir, home })).stdout).toBe(' D old.txt\n?? plan.md\n');
+    const ref = 'refs/spedy/checkpoints/job_resume';
+    await pushCheckpoint(first, { commit, ref }, { credentials, home });
+
+    // The base branch moves on meanwhile; another runner resumes in an empty folder.
+    await ensureRunnerFolder(path.join(root, 'resume', 'elsewhere'));
+    const other = await checkoutRepository({ repository: repository('resume'), dir: path.join(root, 'resume', 'elsewhere', 'resume'), branch: 'spedy/resume-1', credentials, home });
+    fs.writeFileSync(path.join(other.dir, 'later.txt'), 'later\n');
+    await commitAll(other.dir, 'Someone else’s change', home);
+    await runGit(['push', '--quiet', other.repository.cloneUrl, 'HEAD:refs/heads/main'], { cwd: other.dir, home, credentials });
+    const workspace = path.join(root, 'resume', 'resumed');
+    await ensureRunnerFolder(workspace);
+    const resumed = await checkoutRepository({ repository: repository('resume'), dir: path.join(workspace, 'resume'), branch: 'spedy/resume-1', credentials, home, checkpoint: { ref, commit } });
+    expect(resumed.baseSha).toBe(first.baseSha);
+    expect((await runGit(['status', '--porcelain'], { cwd: resumed.dir, home })).stdout).toBe(' D old.txt\n?? plan.md\n');
+    expect(fs.readFileSync(path.join(resumed.dir, 'plan.md'), 'utf8')).toBe('the plan\n');
+
+    const sha = await commitJob(resumed, 'SPD-1: the job', home);
+    expect((await runGit(['rev-list', '--count', `${first.baseSha}..${sha}`], { cwd: resumed.dir, home })).stdout.trim()).toBe('1');
+    expect((await runGit(['show', '--name-status', '--format=', sha!], { cwd: resumed.dir, home })).stdout).toBe('D\told.txt\nA\tplan.md\n');
+
+    expect((await runGit(['ls-remote', resumed.repository.cloneUrl, ref], { cwd: resumed.dir, home, credentials })).stdout).toContain(commit);
+    expect(await deleteCheckpointRef(resumed, ref, { credentials, home })).toBe(true);
+    expect((await runGit(['ls-remote', resumed.repository.cloneUrl, ref], { cwd: resumed.dir, home, credentials })).stdout).toBe('');
+    await expect(
+      checkoutRepository({ repository: repository('resume'), dir: path.join(workspace, 'again'), branch: 'spedy/resume-1', credentials, home, checkpoint: { ref, commit } }),
+    ).rejects.toThrow(CheckpointMissingError);
+    // Many git commands on a shared machine: a ceiling, not a measurement.
+  }, 60_000);
 });

@@ -23,7 +23,7 @@ export async function pushCheckpoint(
   await runGit(['push', '--quiet', '--force', checkout.repository.cloneUrl, `${checkpoint.commit}:${checkpoint.ref}`], { cwd: checkout.dir, ...options });
 }
 
-/** Deletes a checkpoint ref from the remote; false when it could not (gone already, or the remote refused). */
+/** Deletes a checkpoint ref from the remote (one already gone is no error); false when the remote refused. */
 export async function deleteCheckpointRef(checkout: RepositoryCheckout, ref: string, options: { credentials?: GitCredentials; home: string; signal?: AbortSignal }): Promise<boolean> {
   return runGit(['push', '--quiet', checkout.repository.cloneUrl, `:${ref}`], { cwd: checkout.dir, ...options }).then(
     () => true,

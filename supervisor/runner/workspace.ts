@@ -11,8 +11,9 @@ import { prepareJobLayout } from './job-layout.ts';
 import type { JobRun } from './job-run.ts';
 
 export async function prepareWorkspace(run: JobRun): Promise<void> {
-  await prepareJobLayout(run.layout);
+  // First: it may remove a stale workspace, which the layout then creates anew.
   const resumed = await resumeFromCheckpoint(run);
+  await prepareJobLayout(run.layout);
   const checkouts = [];
   for (const [index, repository] of run.job.snapshot.repositories.entries()) {
     run.controls.throwIfStopped();
