@@ -144,6 +144,8 @@ export function claimedTestJob(input: {
   trigger?: JobSnapshot['trigger'];
   allowedHosts?: string[];
   budget?: Partial<JobSnapshot['budget']>;
+  /** The job's last checkpoint, as a claim carries it (a hand-back, or Retry from a stage). */
+  checkpoint?: JobCheckpoint | null;
 }): ClaimedJob {
   const ticket = input.ticket ?? { displayId: 'SPD-42', title: 'Add a greeting script', description: 'Print a friendly greeting from hello.js.' };
   return claimedJob.parse({
@@ -153,6 +155,7 @@ export function claimedTestJob(input: {
     title: `${ticket.displayId}: ${ticket.title}`,
     status: 'claimed',
     lastEventSeq: 0,
+    checkpoint: input.checkpoint ?? null,
     snapshot: {
       trigger: input.trigger ?? { kind: 'status' },
       ticket: { id: `ticket_${input.id}`, type: 'task', ...ticket },
