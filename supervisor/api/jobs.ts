@@ -1,5 +1,6 @@
-// The jobs resource over HTTP: claim, status and events. (The socket carries the same
-// three; platform.ts picks the socket when it is open and falls back to these.)
+// The jobs resource over HTTP: claim, status and events (the socket carries the same
+// three; platform.ts picks the socket when it is open and falls back to these), and the
+// job's checkpoint (HTTP only).
 import type { JobStatus } from '@spedy/protocol/job-status';
 import { claimResponse, eventsResponse, statusResponse, type ClaimedJob, type JobEventInput } from '@spedy/protocol/wire';
 import { checkpointResponse, type JobCheckpoint } from '@spedy/protocol/checkpoint';

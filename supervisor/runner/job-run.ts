@@ -145,8 +145,9 @@ export class JobRun {
         done: false,
       })),
     }));
-    this.checkpoint = job.checkpoint ?? null;
+    // A checkpoint of another pipeline (no finished step matches) is ignored: its work would be the wrong one.
     this.resumeFrom = finishedStepCount(job.snapshot.pipeline, job.checkpoint) > 0 ? (job.checkpoint ?? null) : null;
+    this.checkpoint = this.resumeFrom;
     const folders = new Set<string>();
     this.repositoryFolders = job.snapshot.repositories.map((repository) => {
       let folder = folderName(repository.name);
