@@ -116,8 +116,10 @@ describe('checkpoints and Retry from <stage>', () => {
 
     // Only the last stage ran: the first stage's agent was not asked again.
     expect(runner!.model.requests().filter((request) => request.scenario === 'first-stage').length).toBe(firstStageRequests);
-    const stages = (await eventsOf(retryId, 'stage')).filter((event) => event.phase === 'started').map((event) => event.stage);
-    expect(stages).toEqual(['last']);
+    const stages = (await eventsOf(retryId, 'stage')).map((event) => [event.stage, event.phase]);
+    expect(stages.filter(([, phase]) => phase === 'started' || phase === 'resumed')).toEqual([['last', 'started']]);
+    // The first stage shows as done on the job page, from the checkpoint.
+    expect(stages[0]).toEqual(['first', 'completed']);
     expect((await eventsOf(retryId, 'notice')).map((n) => n.message)).toContain('Resumed from the checkpoint after "First [scenario:first-stage] [file:first.js]".');
 
     // One commit on the base with both stages' work; the checkpoint lists both stages; its refs are gone.

@@ -79,6 +79,8 @@ export async function resumeFromCheckpoint(run: JobRun): Promise<JobCheckpoint |
       state.done = true;
       state.output = stage?.output;
       if (here) state.sessionId = stage?.sessionId;
+      // The job page shows it done (its stages panel reads stage events).
+      run.emit(jobEvent.stage(state.stage.id, state.stage.name, 'completed', { sessionId: state.sessionId ?? null }));
     }
     step.done = true;
   }
