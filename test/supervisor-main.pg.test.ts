@@ -262,6 +262,7 @@ describe('supervisor', () => {
         await ctx.reportStatus('executing');
         if (runs > 1) {
           ctx.emit({ type: 'text', payload: { text: 'taken up again' } });
+          await ctx.reportStatus('running');
           await ctx.reportStatus('completed', { result: {} });
           return;
         }
