@@ -13,45 +13,25 @@ import Docker from 'dockerode';
 import { nanoid } from 'nanoid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handedBackNotice, handedBackReason } from '@spedy/protocol/hand-back';
-import { presets } from '../lib/teams/presets.ts';
-import { text, toolUse, type Scenario } from '../test-kit/model-server/scenario.ts';
 import { mutators } from '../zero/mutators.ts';
 import { queries } from '../zero/queries.ts';
 import { sql } from './support/db.ts';
 import { createProject, newMember, serverVerdict, type Member } from './support/fixtures.ts';
-import { agentSleeping, codingStage, containersOf, eventsOf, jobIn, latestJob, poll, startTestRunner, startTicket, whenMemberSees, type JobRow, type TestRunner } from './support/jobs.ts';
+import { agentSleeping, containersOf, eventsOf, jobIn, latestJob, poll, startTestRunner, startTicket, whenMemberSees, type JobRow, type TestRunner } from './support/jobs.ts';
 import { testStack } from './support/stack-env.ts';
+import { draftRuns, twoStageJob, twoStagePipeline } from './support/two-stage-job.ts';
 import { waitForData } from './support/zero-client.ts';
 
 const repository = 'demo/spedy-demo';
 
-/** While set, the second stage's agent waits (`sleep 600`) until the drain stops it; the test clears it before the job is claimed again. */
-let holdSecondStage = true;
-
-const scenarios: Record<string, Scenario> = {
-  'drain-draft': {
-    description: 'The first stage: writes draft.txt with Bash, then ends.',
-    turns: [{ content: [toolUse('Bash', { command: 'echo drafted > draft.txt', description: 'Draft' })] }, { content: [text('Drafted.')] }],
-  },
-  'drain-finish': {
-    description: 'The second stage: held in `sleep 600` while the test holds it, otherwise writes finish.txt with Bash, then ends.',
-    turns: [
-      () =>
-        holdSecondStage
-          ? { content: [toolUse('Bash', { command: 'sleep 600', description: 'Wait', timeout: 600_000 })] }
-          : { content: [toolUse('Bash', { command: 'echo finished > finish.txt', description: 'Finish' })] },
-      { content: [text('Finished.')] },
-    ],
-  },
-};
+const twoStage = twoStageJob();
 
 let owner: Member;
 let project: Awaited<ReturnType<typeof createProject>>;
 let runner: TestRunner | null = null;
 let docker: Docker;
 
-/** How many times the first stage's agent started (its first model request). */
-const draftRuns = () => runner!.model.requests().filter((request) => request.path.startsWith('/v1/messages') && request.scenario === 'drain-draft' && request.turn === 0).length;
+const draftRunsSoFar = () => draftRuns(runner!.model);
 
 /** A team whose pipeline is the two stages above, working this project's tickets. */
 async function useTwoStageTeam(): Promise<void> {
@@ -62,18 +42,14 @@ async function useTwoStageTeam(): Promise<void> {
   const teams = owner.zero.materialize(queries.teams.list({ orgID: owner.orgID }));
   await waitForData(teams, (rows) => rows.some((row) => row.id === id));
   teams.destroy();
-  const pipeline = presets.code_runner.pipeline();
-  pipeline.steps = [
-    { id: 'step-draft', stages: [codingStage('draft', { name: 'Draft [scenario:drain-draft]', validationCommands: [], maxRetries: 0 })] },
-    { id: 'step-finish', stages: [codingStage('finish', { name: 'Finish [scenario:drain-finish]', validationCommands: [], maxRetries: 0 })] },
-  ];
+  const pipeline = twoStagePipeline();
   expect(await serverVerdict(owner.zero.mutate(mutators.team.setPipeline({ id, pipeline })))).toBeNull();
   expect(await serverVerdict(owner.zero.mutate(mutators.buildSettings.setProjectRunner({ projectID: project.id, teamID: id, triggerOnStatus: 'auto' })))).toBeNull();
 }
 
 /** A new ticket's job, once its second stage's agent is held in its container (the first stage done). */
 async function jobInSecondStage(title: string): Promise<{ ticketId: string; job: JobRow }> {
-  holdSecondStage = true;
+  twoStage.hold.second = true;
   const ticketId = await startTicket(owner, project, title);
   const job = await poll(
     'the second stage’s agent to wait in its container',
@@ -91,7 +67,7 @@ async function jobInSecondStage(title: string): Promise<{ ticketId: string; job:
 /** SIGTERM to the supervisor: it drains, hands the job back and exits by itself. */
 async function upgradeStarts(job: JobRow): Promise<void> {
   // The job goes on without the hold once it is claimed again.
-  holdSecondStage = false;
+  twoStage.hold.second = false;
   const exit = await runner!.terminateSupervisor();
   expect(exit).toEqual({ code: 0, signal: null });
   // It finished its drain: the process was not ended by the drain timeout.
@@ -127,7 +103,7 @@ beforeAll(async () => {
   owner = await newMember('Drain Owner');
   project = await createProject(owner, 'DRN');
   await owner.zero.preload(queries.teams.list({ orgID: owner.orgID })).complete;
-  runner = await startTestRunner(owner, 'DRN', { scenarios });
+  runner = await startTestRunner(owner, 'DRN', { scenarios: twoStage.scenarios });
   if (runner) docker = new Docker({ socketPath: runner.dockerSocket });
   await useTwoStageTeam();
 }, 300_000);
@@ -141,24 +117,24 @@ describe('a runner upgraded while a job runs', () => {
   it('hands the job back in its second stage, and the restarted supervisor completes it to a pull request', async () => {
     expect(runner, 'the runner (Docker, test kit, supervisor) must start').not.toBeNull();
     const { ticketId, job } = await jobInSecondStage('Draft and finish, across an upgrade');
-    const draftRunsBefore = draftRuns();
+    const draftRunsBefore = draftRunsSoFar();
     expect(draftRunsBefore).toBe(1);
 
     await upgradeStarts(job);
     runner!.restartSupervisor();
     await completedWithPullRequest(ticketId, 'demo-runner');
     // Resumed from the last finished stage, the first stage does not run again:
-    expect(draftRuns()).toBeGreaterThanOrEqual(draftRunsBefore);
+    expect(draftRunsSoFar()).toBeGreaterThanOrEqual(draftRunsBefore);
   }, 600_000);
 
   it('hands the job back, and a second runner with the same labels completes it while the first stays down', async () => {
     expect(runner, 'the runner (Docker, test kit, supervisor) must start').not.toBeNull();
     const { ticketId, job } = await jobInSecondStage('Draft and finish, on another runner');
-    const draftRunsBefore = draftRuns();
+    const draftRunsBefore = draftRunsSoFar();
 
     await upgradeStarts(job);
     runner!.startAnotherSupervisor('second-runner');
     await completedWithPullRequest(ticketId, 'second-runner');
-    expect(draftRuns()).toBeGreaterThanOrEqual(draftRunsBefore);
+    expect(draftRunsSoFar()).toBeGreaterThanOrEqual(draftRunsBefore);
   }, 600_000);
 });
