@@ -142,7 +142,7 @@ export async function startRunnerSocketServer(deps: { db: Db; databaseUrl: strin
         return send(conn, { type: 'status-ok', requestId: message.requestId, status });
       }
       case 'heartbeat': {
-        const { jobs, controls } = await recordHeartbeat(db, runner, message.activeJobIds, message.ackedControlIds, message.image);
+        const { jobs, controls } = await recordHeartbeat(db, runner, message.activeJobIds, { ackedControlIds: message.ackedControlIds, image: message.image, draining: message.draining });
         return send(conn, { type: 'heartbeat-ok', jobs, ...(controls ? { controls } : {}) });
       }
       case 'control-ack':

@@ -33,6 +33,13 @@ export type DemoRunner = {
   killSupervisor(): Promise<void>;
   /** Starts the supervisor again after killSupervisor(), with the same settings. For tests. */
   restartSupervisor(): void;
+  /** SIGTERM to the supervisor (as `docker stop` sends): it drains and exits by itself. For tests. */
+  terminateSupervisor(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Another supervisor on this host with the same token and labels, under another name and job
+   * folder (a second runner); stopped with the demo runner. For tests.
+   */
+  startAnotherSupervisor(name: string): { logFile: string };
   /** The supervisor process's id (its memory, for the supervisor bench). */
   supervisorPid(): number;
 };
@@ -111,21 +118,22 @@ export async function startDemoRunner(options: {
 
     const logDir = path.join(dataDir, 'logs');
     fs.mkdirSync(logDir, { recursive: true });
-    const spawnSupervisor = () =>
+    const spawnSupervisor = (runnerName?: string) =>
       spawnManaged({
-        name: 'demo supervisor',
+        name: `demo supervisor${runnerName ? ` ${runnerName}` : ''}`,
         command: process.execPath,
         args: ['--import', 'tsx', 'supervisor/main.ts'],
         cwd: projectRoot,
-        logFile: path.join(logDir, 'supervisor.log'),
+        logFile: path.join(logDir, runnerName ? `supervisor-${runnerName}.log` : 'supervisor.log'),
         env: demoSupervisorEnv({
           appUrl: options.appUrl,
           runnerToken: seeded.runnerToken,
-          jobsDir: path.join(dataDir, 'jobs'),
+          jobsDir: path.join(dataDir, runnerName ? `jobs-${runnerName}` : 'jobs'),
           modelUrl: model.url,
           dockerSocket: socketPath,
           localEnv: options.localEnv,
           poolSize: options.poolSize,
+          runnerName,
         }),
       });
     let supervisor = spawnSupervisor();
@@ -137,6 +145,15 @@ export async function startDemoRunner(options: {
     const restartSupervisor = () => {
       supervisor = spawnSupervisor();
     };
+    const terminateSupervisor = async () => {
+      if (!supervisor.hasExited()) process.kill(supervisor.pid, 'SIGTERM');
+      return supervisor.exited;
+    };
+    const startAnotherSupervisor = (name: string) => {
+      const another = spawnSupervisor(name);
+      stops.push(() => another.stop());
+      return { logFile: another.logFile };
+    };
     log('• Demo runner: a local supervisor with the scripted model (not Claude) works the demo tickets; move one to AI Processing.');
     return {
       stop,
@@ -147,6 +164,8 @@ export async function startDemoRunner(options: {
       dockerSocket: socketPath,
       killSupervisor,
       restartSupervisor,
+      terminateSupervisor,
+      startAnotherSupervisor,
       supervisorPid: () => supervisor.pid,
     };
   } catch (error) {

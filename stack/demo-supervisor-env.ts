@@ -40,6 +40,8 @@ export type DemoSupervisorSettings = {
   localEnv?: Readonly<Record<string, string>>;
   /** Jobs at once (default 2); the supervisor bench runs three. */
   poolSize?: number;
+  /** SPEDY_RUNNER_NAME (default demo-runner); tests start a second runner under another name. */
+  runnerName?: string;
 };
 
 export function demoSupervisorEnv(
@@ -58,7 +60,7 @@ export function demoSupervisorEnv(
     NODE_ENV: 'production',
     SPEDY_API_URL: `${settings.appUrl}/api/v1`,
     SPEDY_RUNNER_TOKEN: settings.runnerToken,
-    SPEDY_RUNNER_NAME: 'demo-runner',
+    SPEDY_RUNNER_NAME: settings.runnerName ?? 'demo-runner',
     SPEDY_RUNNER_LABELS: 'demo',
     SPEDY_POOL_SIZE: String(settings.poolSize ?? 2),
     SPEDY_JOBS_DIR: settings.jobsDir,

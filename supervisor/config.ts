@@ -121,6 +121,17 @@ const schema = z.object({
     .pipe(
       z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*\*?$/, 'SPEDY_SECRET_OVERRIDES is a comma-separated list of variable names such as ANTHROPIC_API_KEY or BITBUCKET_*')),
     ),
+  /**
+   * On SIGTERM or SIGINT the supervisor drains: it stops claiming, pauses its working jobs, hands
+   * them back (Ready for any matching runner) and exits within this many seconds. Keep it below
+   * the compose file's stop_grace_period (Docker kills the supervisor after that).
+   */
+  SPEDY_DRAIN_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(5, 'SPEDY_DRAIN_TIMEOUT_SECONDS must be at least 5 (a stage container needs a few seconds to stop)')
+    .max(3600, 'SPEDY_DRAIN_TIMEOUT_SECONDS must be at most 3600')
+    .default(20),
   /** How long the masked event log of a finished job stays in its folder (the rest is removed when the job ends). */
   SPEDY_JOB_LOG_RETENTION_DAYS: z.coerce.number().min(0, 'SPEDY_JOB_LOG_RETENTION_DAYS must be 0 or more').max(3650).default(14),
 });

@@ -34,8 +34,10 @@ import type { StreamerOptions } from './streamer/streamer.ts';
 const maxHeartbeatIntervalMs = 15_000;
 /** How often finished jobs' event logs are checked against their retention. */
 const logPruneIntervalMs = 6 * 60 * 60_000;
-/** How long shutdown waits for running jobs to flush their events and report. */
-const shutdownGraceMs = 30_000;
+/** The part of the drain timeout jobs have to be handed back; the rest closes the socket and the tools. */
+const handBackShare = 0.8;
+/** How long the platform may take to note the drain (the job hand-backs go on meanwhile). */
+const drainNoticeMs = 5_000;
 
 export type Supervisor = {
   runnerId: string;
@@ -129,6 +131,7 @@ export async function startSupervisor(
     runJob: deps.runJob,
     log,
     runnerToken: config.SPEDY_RUNNER_TOKEN,
+    runnerName: config.SPEDY_RUNNER_NAME,
     streamer: deps.streamer,
   });
 
@@ -160,6 +163,8 @@ export async function startSupervisor(
 
   const heartbeatMs = deps.heartbeatIntervalMs ?? Math.min(maxHeartbeatIntervalMs, registration.heartbeatIntervalSeconds * 1000);
   let beating = false;
+  /** Set when stop() begins: heartbeats say so until the process ends. */
+  let draining = false;
   /** A change while a heartbeat is under way goes out with the next one, right after it. */
   let beatAgain = false;
   const beat = (again = false) => {
@@ -172,7 +177,7 @@ export async function startSupervisor(
     const reported = pool.activeJobIds();
     const acks = controls.takeUnsent();
     platform
-      .heartbeat(reported, acks, deps.runnerImage?.status())
+      .heartbeat(reported, { ackedControlIds: acks, image: deps.runnerImage?.status(), draining })
       .then(({ jobs, controls: pending = [] }) => {
         lastPlatformAnswerAt = Date.now();
         // Controls first: a stored Stop is applied here before reconcile would recover it.
@@ -224,10 +229,17 @@ export async function startSupervisor(
     stopped,
     stop(reason = 'stopped') {
       stopping ??= (async () => {
-        log.info({ reason, jobs: pool.activeJobIds() }, 'supervisor stopping: no new work; aborting running jobs');
-        clearInterval(heartbeat);
+        log.info({ reason, jobs: pool.activeJobIds(), timeoutSeconds: config.SPEDY_DRAIN_TIMEOUT_SECONDS }, 'supervisor draining: no new work; handing running jobs back');
+        draining = true;
         clearInterval(pruning);
-        await pool.shutdown(shutdownGraceMs);
+        // Should this process end before every job is handed back, the platform hands back the rest.
+        // Heartbeats go on meanwhile (saying it drains), so the runner is not lost in the middle of it.
+        const noticed = withTimeout(platform.heartbeat(pool.activeJobIds(), { draining: true }), drainNoticeMs).catch((error: unknown) =>
+          log.warn({ err: toError(error).message }, 'could not tell the platform that this runner is draining'),
+        );
+        await pool.shutdown(config.SPEDY_DRAIN_TIMEOUT_SECONDS * 1000 * handBackShare);
+        clearInterval(heartbeat);
+        await noticed;
         await socket.close();
         sweepAbort.abort();
         await sweeping;
@@ -281,6 +293,12 @@ function observedPlatform(platform: Platform): Platform {
       return accepted;
     },
   };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function boardApi(http: PlatformHttp, runnerId: string): BoardApi {
@@ -402,8 +420,16 @@ export async function main(env: Readonly<Record<string, string | undefined>> = p
       log.fatal({ err: toError(error).message }, 'the supervisor could not start');
       process.exit(1);
     });
+  // SIGTERM (docker stop, compose up -d after a rebuild) and SIGINT drain: jobs are handed back, and
+  // the process exits within the drain timeout whatever still waits (the platform hands back the rest).
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => void supervisor.stop(signal));
+    process.once(signal, () => {
+      setTimeout(() => {
+        log.warn({ timeoutSeconds: config.SPEDY_DRAIN_TIMEOUT_SECONDS }, 'the drain timeout passed; exiting');
+        process.exit(0);
+      }, config.SPEDY_DRAIN_TIMEOUT_SECONDS * 1000).unref();
+      void supervisor.stop(signal);
+    });
   }
   const { reason } = await supervisor.stopped;
   process.exit(reason.startsWith('token refused') ? 1 : 0);

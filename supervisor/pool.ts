@@ -1,7 +1,7 @@
 // The runner's slots: claims work while a slot is free (on an offer, at start and whenever a
 // slot frees), starts each claimed job's lifecycle (runner/job-lifecycle.ts), routes control
-// messages and the platform's view of our jobs to it, and on shutdown stops taking work,
-// aborts what runs and waits for it to wrap up.
+// messages and the platform's view of our jobs to it, and on shutdown (a drain) stops taking
+// work, pauses what runs and waits for it to be handed back (runner/job-lifecycle.ts finalOutcome).
 //
 // A job that is Stopped or Waiting for Input stays here (its containers' folder and agent
 // sessions are kept) but holds no slot, like on the platform (slotJobStatuses). When a
@@ -25,7 +25,10 @@ export type Pool = {
   control(message: Extract<ServerMessage, { type: 'control' }>): void;
   /** The platform's view of our jobs (heartbeat answer): jobs it no longer counts as ours are aborted. */
   reconcile(jobs: { id: string; status: JobStatus }[], reported: string[]): void;
-  /** Stops taking work, aborts running jobs and waits (up to `timeoutMs`) for them to finish. */
+  /**
+   * Drains: stops taking work, pauses running jobs and waits (up to `timeoutMs`) until each is
+   * handed back or finished. Stopped jobs, and jobs Waiting for Input, stay this runner's.
+   */
   shutdown(timeoutMs: number): Promise<void>;
 };
 
@@ -161,11 +164,13 @@ export function createPool(deps: JobLifecycleDeps & { size: number }): Pool {
     async shutdown(timeoutMs) {
       shuttingDown = true;
       for (const job of running.values()) job.abort(AbortReason.SupervisorShutdown);
-      const all = Promise.all([...running.values()].map((job) => job.done));
+      // A Stopped job's run waits for Continue and keeps waiting (its signal is already aborted): it stays.
+      const draining = [...running.values()].filter((job) => job.lastStatus !== 'stopped');
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([all, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      await Promise.race([Promise.all(draining.map((job) => job.done)), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
       clearTimeout(timer);
-      if (running.size > 0) log.warn({ jobs: [...running.keys()] }, 'jobs still running at exit; the platform fails them after the heartbeat timeout');
+      const left = [...running.values()].filter((job) => holdsPoolSlot(job.lastStatus)).map((job) => job.job.id);
+      if (left.length > 0) log.warn({ jobs: left }, 'jobs not handed back in time; the platform hands them back when this runner’s heartbeats stop or it registers again');
     },
   };
   return pool;

@@ -18,7 +18,7 @@ import { builtInScenarios } from '../test-kit/model-server/scenarios.ts';
 import { mutators } from '../zero/mutators.ts';
 import { sql } from './support/db.ts';
 import { createProject, newMember, serverVerdict, type Member } from './support/fixtures.ts';
-import { containersOf as containersOfJob, latestJob, poll, startTestRunner, startTicket, ticketState, type TestRunner } from './support/jobs.ts';
+import { agentSleeping, containersOf as containersOfJob, latestJob, poll, startTestRunner, startTicket, ticketState, type TestRunner } from './support/jobs.ts';
 import { testAppEnv, testStack } from './support/stack-env.ts';
 
 /** The default scenario (write hello.js, run it, summarise), each answer 2.5 s late: a job that runs for a while. */
@@ -42,16 +42,7 @@ const db = () => testStack().databaseUrl;
 const containersOf = (jobId: string) => containersOfJob(docker, jobId);
 
 /** A running container of the job whose agent runs the slow scenario's `sleep 600`. */
-async function sleeping(jobId: string): Promise<boolean> {
-  for (const info of await containersOf(jobId)) {
-    if (info.State !== 'running') continue;
-    const top = (await docker.getContainer(info.Id).top().catch(() => null)) as { Processes: string[][] | null } | null;
-    // `ps -ef`: the command is the last column.
-    // A container that is starting or ending can answer with no process list at all.
-    if (top?.Processes?.some((p) => p.at(-1)?.startsWith('sleep 600'))) return true;
-  }
-  return false;
-}
+const sleeping = (jobId: string) => agentSleeping(docker, jobId);
 
 async function setOfflineTimeout(seconds: number): Promise<void> {
   expect(await serverVerdict(owner.zero.mutate(mutators.runnerSettings.update({ orgID: owner.orgID, offlineTimeoutSeconds: seconds })))).toBeNull();

@@ -8,6 +8,10 @@
 // This machine reaches no image registry: the runner image (Node 22, npm, git), built from the
 // host first, stands in as the supervisor image's base (SPEDY_SUPERVISOR_BASE). The supervisor in
 // the container computes the runner image's tag from its own inputs and must find the host's.
+//
+// Then an upgrade while a job is in its second stage: `docker-compose stop` (SIGTERM, then a kill
+// after stop_grace_period) drains the supervisor, which hands the job back and exits by itself;
+// `docker-compose build` and `up -d --force-recreate` start the new container, which completes it.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -18,7 +22,8 @@ import tar from 'tar-stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDb } from '../lib/db/client.ts';
-import { demoRepository, seedDemoRunner } from '../lib/demo/runner-demo-seed.ts';
+import { handedBackNotice, handedBackReason } from '@spedy/protocol/hand-back';
+import { demoRepository, demoTeamHandle, seedDemoRunner } from '../lib/demo/runner-demo-seed.ts';
 import { buildSupervisorBundle } from '../lib/runners/supervisor-bundle.ts';
 import { storeVaultEntry } from '../lib/secrets/entries.ts';
 import { getKeyring, runnerTokenHashKey } from '../lib/secrets/keyring.ts';
@@ -30,9 +35,13 @@ import { startModelServer, type ModelServer } from '../test-kit/model-server/ser
 import { startProviderApi, type ProviderApi } from '../test-kit/provider-api/server.ts';
 import { sql } from './support/db.ts';
 import { acquireTestDockerEngine, type TestDockerEngine } from './support/docker-engine.ts';
-import { createProject, newMember, type Member } from './support/fixtures.ts';
-import { endedJobStatuses, eventsOf, jobIn, poll, startTicket, ticketState } from './support/jobs.ts';
+import { createProject, newMember, serverVerdict, type Member } from './support/fixtures.ts';
+import { agentSleeping, endedJobStatuses, eventsOf, jobIn, latestJob, poll, startTicket, ticketState } from './support/jobs.ts';
 import { testStack } from './support/stack-env.ts';
+import { draftRuns, twoStageJob, twoStagePipeline } from './support/two-stage-job.ts';
+import { waitForData } from './support/zero-client.ts';
+import { mutators } from '../zero/mutators.ts';
+import { queries } from '../zero/queries.ts';
 
 const run = promisify(execFile);
 const suite = `compose-${randomBytes(3).toString('hex')}`;
@@ -53,6 +62,7 @@ let model: ModelServer;
 let git: GitRemote;
 let provider: ProviderApi;
 let composeStarted = false;
+const twoStage = twoStageJob();
 
 /** docker-compose in the bundle folder, on the test's engine, with output kept for failures. */
 async function compose(args: string[], timeout = 60_000): Promise<string> {
@@ -116,7 +126,7 @@ beforeAll(async () => {
   // supervisor's model proxy has it), a git remote with the demo repository, the provider API.
   const apiKey = `sk-ant-api03-${randomBytes(24).toString('base64url')}`;
   const gitToken = `ghs_${randomBytes(16).toString('hex')}`;
-  model = await startModelServer({ apiKey, defaultScenario: 'first-job' });
+  model = await startModelServer({ apiKey, defaultScenario: 'first-job', scenarios: twoStage.scenarios });
   git = await startGitRemote({ root: path.join(work, 'git'), token: gitToken });
   const { cloneUrl } = await git.createRepository(demoRepository.fullName, { defaultBranch: demoRepository.defaultBranch, files: { 'README.md': '# Compose demo\n' } });
   provider = await startProviderApi();
@@ -193,4 +203,46 @@ describe('a runner installed with setup.sh and docker-compose', () => {
     // The supervisor in the container computed the tag of the runner image the host built, and built no other.
     expect(await runnerImageTags()).toEqual([runnerImage]);
   }, 900_000);
+
+  it('drains on an upgrade: the job in its second stage is handed back, and the new container completes it', async () => {
+    // The demo team works in two stages now; the second waits until the test releases it.
+    const db = testStack().databaseUrl;
+    const [team] = await sql<{ id: string }>(db, 'SELECT id FROM runner_team WHERE organization_id = $1 AND handle = $2', [owner.orgID, demoTeamHandle]);
+    const teams = owner.zero.materialize(queries.teams.list({ orgID: owner.orgID }));
+    await waitForData(teams, (rows) => rows.some((row) => row.id === team!.id));
+    teams.destroy();
+    expect(await serverVerdict(owner.zero.mutate(mutators.team.setPipeline({ id: team!.id, pipeline: twoStagePipeline() })))).toBeNull();
+    twoStage.hold.second = true;
+    const ticketId = await startTicket(owner, project, 'Draft and finish, across an upgrade');
+    const job = await poll(
+      'the second stage’s agent to wait in its container',
+      async () => {
+        const row = await latestJob(ticketId);
+        return row?.status === 'running' && (await agentSleeping(docker, row.id)) && row;
+      },
+      300_000,
+    );
+    twoStage.hold.second = false;
+    const draftRunsBefore = draftRuns(model);
+
+    await compose(['stop'], 120_000);
+    // It exited by itself within its drain timeout: Docker's kill after stop_grace_period would give 137.
+    const [stopped] = await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${composeProject}`] } });
+    expect((await docker.getContainer(stopped!.Id).inspect()).State).toMatchObject({ Status: 'exited', ExitCode: 0, OOMKilled: false });
+    const [handedBack] = await sql<{ status: string; status_reason: string | null; runner_id: string | null }>(db, 'SELECT status, status_reason, runner_id FROM job WHERE id = $1', [job.id]);
+    expect(handedBack).toEqual({ status: 'ready', status_reason: handedBackReason(runnerName), runner_id: null });
+    expect((await eventsOf(job.id, 'notice')).map((notice) => notice.message)).toContain(handedBackNotice);
+
+    // The upgrade's new container (the rebuild finds every layer cached: nothing changed).
+    await compose(['build'], 600_000);
+    await compose(['up', '-d', '--force-recreate'], 300_000);
+    const done = await jobIn(ticketId, ['completed'], 600_000);
+    const [pr] = done.result?.pullRequests ?? [];
+    expect(await git.readFile(demoRepository.fullName, pr!.branch, 'draft.txt')).toBe('drafted\n');
+    expect(await git.readFile(demoRepository.fullName, pr!.branch, 'finish.txt')).toBe('finished\n');
+    expect(provider.pullRequests.list().some((p) => p.head === pr!.branch)).toBe(true);
+    expect(await ticketState(ticketId)).toEqual({ status: 'In Review', ai_failed: false });
+    // Resumed from the last finished stage, the first stage does not run again:
+    expect(draftRuns(model)).toBeGreaterThanOrEqual(draftRunsBefore);
+  }, 1_200_000);
 });

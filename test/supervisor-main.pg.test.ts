@@ -15,6 +15,7 @@ import type { DbOrTx } from '../lib/jobs/db.ts';
 import { issueRunnerToken, revokeRunnerToken } from '../lib/runners/tokens.ts';
 import { getKeyring, runnerTokenHashKey } from '../lib/secrets/keyring.ts';
 import { storeVaultEntry } from '../lib/secrets/entries.ts';
+import { handedBackNotice, handedBackReason } from '@spedy/protocol/hand-back';
 import { sql } from './support/db.ts';
 import { newRunnerOrg, sampleSnapshot, type RunnerOrg } from './support/runners.ts';
 import { testStack } from './support/stack-env.ts';
@@ -36,21 +37,21 @@ let supervisor: Supervisor;
 let jobsDir: string;
 const db = () => testStack().databaseUrl;
 
-function configEnv(name: string): Record<string, string> {
+function configEnv(name: string, labels = 'backend,typescript'): Record<string, string> {
   return {
     SPEDY_API_URL: `${testStack().appUrl}/api/v1`,
     SPEDY_RUNNER_TOKEN: org.token,
     SPEDY_RUNNER_NAME: name,
     SPEDY_POOL_SIZE: '2',
-    SPEDY_RUNNER_LABELS: 'backend,typescript',
+    SPEDY_RUNNER_LABELS: labels,
     SPEDY_JOBS_DIR: jobsDir,
     ANTHROPIC_API_KEY: localKey,
   };
 }
-const configFor = (name: string) => loadSupervisorConfig(configEnv(name));
+const configFor = (name: string, labels?: string) => loadSupervisorConfig(configEnv(name, labels));
 
-const start = (name: string) =>
-  startSupervisor(configFor(name), {
+const start = (name: string, labels?: string) =>
+  startSupervisor(configFor(name, labels), {
     runJob: fakeRunJob,
     log: pino({ level: 'silent' }),
     streamer: { batchWindowMs: 20, batchSize: 10 },
@@ -63,11 +64,11 @@ const jobRow = async (id: string) => (await sql(db(), 'SELECT status, status_rea
 const waitForStatus = (id: string, status: string) => until(`job ${id} to be ${status}`, async () => ((await jobRow(id)).status === status ? jobRow(id) : null));
 
 /** A Ready job whose run follows `plan`; `before` runs in the creating transaction (the offer goes out on commit). */
-async function jobWithPlan(plan: Plan, before?: (tx: DbOrTx, jobId: string) => Promise<void>): Promise<string> {
+async function jobWithPlan(plan: Plan, before?: (tx: DbOrTx, jobId: string) => Promise<void>, requiredLabels = ['backend']): Promise<string> {
   const title = `job ${nanoid(6)}`;
   plans.set(title, plan);
   return org.db.transaction(async (tx) => {
-    const job = await createJob(tx, { organizationId: org.account.orgID, type: 'batch', title, snapshot: sampleSnapshot(), requiredLabels: ['backend'] });
+    const job = await createJob(tx, { organizationId: org.account.orgID, type: 'batch', title, snapshot: sampleSnapshot(), requiredLabels });
     await before?.(tx, job.id);
     return job.id;
   });
@@ -248,24 +249,66 @@ describe('supervisor', () => {
     expect(reason).toMatch(/^token refused/);
   });
 
-  it('on shutdown stops taking work, aborts running jobs, flushes their events and fails them', async () => {
-    const other = await start('supervisor-shutting-down');
-    const jobId = await jobWithPlan(async (ctx) => {
-      await ctx.reportStatus('preparing');
-      await ctx.reportStatus('executing');
-      ctx.emit({ type: 'text', payload: { text: 'working' } });
-      await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
-      ctx.emit({ type: 'text', payload: { text: `aborted: ${String(ctx.signal.reason)}` } });
-    });
-    const holder = await until('a runner to hold the job', async () => (await jobRow(jobId)).runner_id as string | null);
-    const owner = holder === other.runnerId ? other : supervisor;
-    await waitForStatus(jobId, 'executing');
-    await owner.stop('SIGTERM');
-    const failed = await waitForStatus(jobId, 'failed');
-    expect(failed.status_reason).toBe('The supervisor shut down while the job was running.');
-    const texts = (await sql(db(), 'SELECT payload FROM job_event WHERE job_id = $1 ORDER BY seq', [jobId])).map((r) => r.payload.text);
-    expect(texts).toEqual(['working', 'aborted: supervisor_shutdown']);
-    if (owner === supervisor) supervisor = await start('supervisor-under-test');
-    else await other.stop();
+  it('on shutdown drains: hands running jobs back after their events, keeps a waiting job, and takes them up when it is back', async () => {
+    // Only this runner has the label, so the handed-back job waits for it (and it takes no other test's work).
+    const name = 'supervisor-draining';
+    const labels = 'drain-test';
+    let draining = await start(name, labels);
+    let runs = 0;
+    const working = await jobWithPlan(
+      async (ctx) => {
+        runs++;
+        await ctx.reportStatus('preparing');
+        await ctx.reportStatus('executing');
+        if (runs > 1) {
+          ctx.emit({ type: 'text', payload: { text: 'taken up again' } });
+          await ctx.reportStatus('running');
+          await ctx.reportStatus('completed', { result: {} });
+          return;
+        }
+        ctx.emit({ type: 'text', payload: { text: 'working' } });
+        await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+        ctx.emit({ type: 'text', payload: { text: `aborted: ${String(ctx.signal.reason)}` } });
+      },
+      undefined,
+      ['drain-test'],
+    );
+    const waiting = await jobWithPlan(
+      async (ctx) => {
+        await ctx.reportStatus('preparing');
+        await ctx.reportStatus('executing');
+        await ctx.reportStatus('waiting_for_input');
+        await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+      },
+      undefined,
+      ['drain-test'],
+    );
+    await waitForStatus(working, 'executing');
+    await waitForStatus(waiting, 'waiting_for_input');
+
+    await draining.stop('SIGTERM');
+    const handedBack = await jobRow(working);
+    expect(handedBack).toMatchObject({ status: 'ready', status_reason: handedBackReason(name), runner_id: null });
+    const events = await sql(db(), 'SELECT payload FROM job_event WHERE job_id = $1 ORDER BY seq', [working]);
+    expect(events.map((r) => r.payload.text ?? r.payload.message)).toEqual(['working', 'aborted: supervisor_shutdown', handedBackNotice]);
+    expect(await jobRow(waiting)).toMatchObject({ status: 'waiting_for_input', runner_id: draining.runnerId });
+    const [runner] = await sql(db(), 'SELECT draining_since FROM runner WHERE id = $1', [draining.runnerId]);
+    expect(runner.draining_since).not.toBeNull();
+
+    // Back (an upgrade's new supervisor): the mark goes, the handed-back job is claimed again and completes.
+    draining = await start(name, labels);
+    const [back] = await sql(db(), 'SELECT draining_since FROM runner WHERE id = $1', [draining.runnerId]);
+    expect(back.draining_since).toBeNull();
+    await waitForStatus(working, 'completed');
+    expect(runs).toBe(2);
+    const texts = (await sql(db(), 'SELECT seq, payload FROM job_event WHERE job_id = $1 ORDER BY seq', [working])).map((r) => [r.seq, r.payload.text ?? r.payload.message]);
+    expect(texts).toEqual([
+      [1, 'working'],
+      [2, 'aborted: supervisor_shutdown'],
+      [3, handedBackNotice],
+      [4, 'taken up again'],
+    ]);
+    expect(await jobRow(waiting)).toMatchObject({ status: 'waiting_for_input', runner_id: draining.runnerId });
+    await draining.stop();
   });
 });

@@ -45,6 +45,8 @@ export const runner = pgTable(
     createdAt: millis('created_at').notNull(),
     /** The runner image's preparation as the runner last reported it (null: not reported). */
     imageStatus: jsonb('image_status').$type<RunnerImageStatus>(),
+    /** When its supervisor said it is draining (handing its jobs back before it exits); null: not draining. */
+    drainingSince: millis('draining_since'),
   },
   (t) => [uniqueIndex('runner_org_name_idx').on(t.organizationId, t.name), index('runner_status_idx').on(t.status, t.lastHeartbeatAt)],
 );

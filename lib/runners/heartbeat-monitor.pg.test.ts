@@ -5,6 +5,7 @@ import { createJob } from '../jobs/create.ts';
 import { testStack } from '../../test/support/stack-env.ts';
 import { runnerOfflineReason, sweepLostRunners } from './heartbeat-monitor.ts';
 import { poll } from '../../test/support/poll.ts';
+import { drainedRunnerReason } from '@spedy/protocol/hand-back';
 
 let org: RunnerOrg;
 
@@ -92,6 +93,62 @@ describe('heartbeat monitor', () => {
     const [row] = await sql(db, 'SELECT status_id, ai_failed FROM ticket WHERE id = $1', [ticketId]);
     expect(row).toEqual({ status_id: failedColumn, ai_failed: true });
   }, 90_000);
+
+  it("hands a draining runner's working jobs back when its heartbeats stop, and keeps its Stopped and Waiting jobs its own", async () => {
+    const db = testStack().databaseUrl;
+    const runnerId = await registerRunner(org.api, { name: 'draining-runner', poolSize: 4 });
+    const [running, claimed, stopped, waiting] = await createReadyJobs(org.db, org.account.orgID, 4);
+    for (const jobId of [running, claimed, stopped, waiting]) expect((await org.api.post('jobs/claim', { runnerId, jobId })).status).toBe(200);
+    for (const status of ['preparing', 'executing', 'running']) await org.api.post(`jobs/${running}/status`, { runnerId, status });
+    for (const status of ['preparing', 'executing', 'running', 'stopped']) await org.api.post(`jobs/${stopped}/status`, { runnerId, status });
+    for (const status of ['preparing', 'executing', 'running', 'waiting_for_input']) await org.api.post(`jobs/${waiting}/status`, { runnerId, status });
+    // SIGTERM: the supervisor says it drains, then exits before it handed back two of its jobs.
+    expect((await org.api.post('heartbeat', { runnerId, activeJobIds: [running, claimed], draining: true })).status).toBe(200);
+
+    await sql(db, 'UPDATE runner SET last_heartbeat_at = $2 WHERE id = $1', [runnerId, Date.now() - 60_000]);
+    await until('the draining runner to turn Offline', async () => {
+      const [row] = await sql(db, 'SELECT status FROM runner WHERE id = $1', [runnerId]);
+      return row.status === 'offline' ? true : undefined;
+    });
+    const jobs = new Map((await sql(db, 'SELECT id, status, status_reason, runner_id FROM job WHERE id = ANY($1)', [[running, claimed, stopped, waiting]])).map((j) => [j.id, j]));
+    for (const jobId of [running, claimed]) {
+      expect(jobs.get(jobId)).toMatchObject({ status: 'ready', status_reason: drainedRunnerReason('draining-runner'), runner_id: null });
+    }
+    expect(jobs.get(stopped)).toMatchObject({ status: 'stopped', runner_id: runnerId });
+    expect(jobs.get(waiting)).toMatchObject({ status: 'waiting_for_input', runner_id: runnerId });
+
+    // Handed back means anyone with matching labels may take it.
+    const other = await registerRunner(org.api, { name: 'taking-over-runner' });
+    const claim = await org.api.post('jobs/claim', { runnerId: other, jobId: running });
+    expect(claim.body.job).toMatchObject({ id: running, status: 'claimed' });
+  }, 90_000);
+
+  it('hands back what a draining runner still held when it registers again, and clears the mark', async () => {
+    const db = testStack().databaseUrl;
+    const runnerId = await registerRunner(org.api, { name: 'restarted-runner' });
+    const [running, waiting] = await createReadyJobs(org.db, org.account.orgID, 2);
+    for (const jobId of [running, waiting]) await org.api.post('jobs/claim', { runnerId, jobId });
+    for (const status of ['preparing', 'executing', 'running']) await org.api.post(`jobs/${running}/status`, { runnerId, status });
+    for (const status of ['preparing', 'executing', 'waiting_for_input']) await org.api.post(`jobs/${waiting}/status`, { runnerId, status });
+    await org.api.post('heartbeat', { runnerId, activeJobIds: [running], draining: true });
+    const [marked] = await sql(db, 'SELECT draining_since FROM runner WHERE id = $1', [runnerId]);
+    expect(marked.draining_since).not.toBeNull();
+    // A heartbeat without the flag (the platform's view of a supervisor that still drains) keeps it.
+    await org.api.post('heartbeat', { runnerId, activeJobIds: [running] });
+
+    expect(await registerRunner(org.api, { name: 'restarted-runner' })).toBe(runnerId);
+    const [cleared] = await sql(db, 'SELECT draining_since FROM runner WHERE id = $1', [runnerId]);
+    expect(cleared.draining_since).toBeNull();
+    const rows = new Map((await sql(db, 'SELECT id, status, status_reason, runner_id FROM job WHERE id = ANY($1)', [[running, waiting]])).map((j) => [j.id, j]));
+    expect(rows.get(running)).toMatchObject({ status: 'ready', status_reason: drainedRunnerReason('restarted-runner'), runner_id: null });
+    expect(rows.get(waiting)).toMatchObject({ status: 'waiting_for_input', runner_id: runnerId });
+
+    // Registered again without having drained: nothing is handed back.
+    await org.api.post('jobs/claim', { runnerId, jobId: running });
+    expect(await registerRunner(org.api, { name: 'restarted-runner' })).toBe(runnerId);
+    const [still] = await sql(db, 'SELECT status, runner_id FROM job WHERE id = $1', [running]);
+    expect(still).toMatchObject({ status: 'claimed', runner_id: runnerId });
+  });
 
   it('does not count the time the sweeping instance was down against a runner', async () => {
     const runnerId = await registerRunner(org.api, { name: 'outlived-runner' });

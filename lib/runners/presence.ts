@@ -1,6 +1,7 @@
 // A runner's presence: registration (upsert by organization and name; a name held by another
 // token that is still valid is refused) and heartbeats.
-// A runner that was Offline comes back Online with its next heartbeat.
+// A runner that was Offline comes back Online with its next heartbeat. A draining supervisor
+// says so in its heartbeats (runner.draining_since), and its next registration clears that.
 import { eq, sql } from 'drizzle-orm';
 import { nanoid } from 'nanoid';
 import { runnerSettings } from '../db/schema.ts';
@@ -13,6 +14,7 @@ import type { JobStatus } from '@spedy/protocol/job-status';
 import type { RunnerAuth, RunnerRow } from './authenticate.ts';
 import { defaultRunnerSettings } from '../settings/runner-settings.ts';
 import { SpedyError } from '@spedy/protocol/errors';
+import { handBackRunnerJobs } from './hand-back.ts';
 
 /** Without an organization setting, a runner is Offline after this long without a heartbeat. */
 export const defaultOfflineTimeoutSeconds = defaultRunnerSettings.offlineTimeoutSeconds;
@@ -75,6 +77,11 @@ export async function registerRunner(db: DbOrTx, auth: RunnerAuth, input: Regist
         );
       }
     }
+    // Back from draining: the jobs its drain did not hand back before it exited were cut off (this
+    // supervisor holds none of them); they are handed back now, and it may claim them again.
+    const { rows: drained } = await tx.execute<{ name: string }>(sql`
+      UPDATE runner SET draining_since = NULL WHERE id = ${id} AND draining_since IS NOT NULL RETURNING name`);
+    if (drained[0]) await handBackRunnerJobs(tx, { id, name: drained[0].name }, now);
     // Capabilities, labels or pool size may have grown: offer what waits (if its socket is open).
     await notifyRunner(tx, { kind: 'capacity', runnerId: id });
     return id;
@@ -94,15 +101,17 @@ export async function recordHeartbeat(
   db: DbOrTx,
   runner: Pick<RunnerRow, 'id'>,
   activeJobIds: string[],
-  ackedControlIds: string[] = [],
-  image?: RunnerImageStatus,
+  report: { ackedControlIds?: string[]; image?: RunnerImageStatus; draining?: boolean } = {},
 ): Promise<Heartbeat> {
   const now = Date.now();
+  const { ackedControlIds = [], image, draining = false } = report;
   // A heartbeat without it (an older supervisor, or the folder sweep's status check) keeps the last word.
   const imageStatus = image ? JSON.stringify(image) : null;
   return db.transaction(async (tx) => {
+    // Draining is cleared only by the next registration (a supervisor that drains does not come back otherwise).
     const { rows } = await tx.execute<{ previous: string }>(sql`
       UPDATE runner r SET status = 'online', last_heartbeat_at = ${now},
+             draining_since = CASE WHEN ${draining}::boolean THEN COALESCE(r.draining_since, ${now}) ELSE r.draining_since END,
              image_status = CASE WHEN ${imageStatus}::jsonb IS NULL THEN r.image_status ELSE ${imageStatus}::jsonb END
       FROM runner old WHERE old.id = r.id AND r.id = ${runner.id}
       RETURNING old.status AS previous`);

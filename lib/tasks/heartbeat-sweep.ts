@@ -1,5 +1,5 @@
 // The heartbeat sweep as a periodic task: runners whose heartbeats stopped turn Offline and
-// their active jobs Failed; expired auth-failure counts and delivered controls are pruned.
+// their active jobs Failed (a draining runner's: handed back); expired auth-failure counts and delivered controls are pruned.
 import type { DbOrTx } from '../jobs/db.ts';
 import { pruneControls } from '../jobs/control.ts';
 import { pruneAuthFailures } from '../runners/authenticate.ts';
@@ -21,8 +21,9 @@ export function heartbeatSweep(deps: HeartbeatSweepDeps): PeriodicTask {
     async run() {
       const lost = await sweepLostRunners(deps.db, Date.now(), deps.heartbeatFloor);
       for (const r of lost) {
-        const shown = r.failedJobIds.slice(0, 5).join(', ') + (r.failedJobIds.length > 5 ? `, and ${r.failedJobIds.length - 5} more` : '');
-        deps.log(`${runnerOfflineReason(r.name, r.timeoutSeconds)}: runner ${r.id} is Offline; failed ${r.failedJobIds.length} active job(s)${shown ? ` (${shown})` : ''}`);
+        const [verb, ids] = r.handedBackJobIds.length > 0 ? ['handed back', r.handedBackJobIds] : ['failed', r.failedJobIds];
+        const shown = ids.slice(0, 5).join(', ') + (ids.length > 5 ? `, and ${ids.length - 5} more` : '');
+        deps.log(`${runnerOfflineReason(r.name, r.timeoutSeconds)}: runner ${r.id} is Offline; ${verb} ${ids.length} active job(s)${shown ? ` (${shown})` : ''}`);
       }
       await pruneAuthFailures(deps.db);
       await pruneControls(deps.db);

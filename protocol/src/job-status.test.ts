@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeJobStatuses, assertTransition, canTransition, isFinalJobStatus, jobStatuses } from './job-status.ts';
+import { activeJobStatuses, assertTransition, canHandBack, canTransition, isFinalJobStatus, jobStatuses } from './job-status.ts';
 
 describe('job status machine', () => {
   it('follows the happy path from Ready to Completed', () => {
@@ -11,6 +11,10 @@ describe('job status machine', () => {
     expect(canTransition('waiting_for_input', 'executing')).toBe(true);
     expect(canTransition('running', 'stopped')).toBe(true);
     expect(canTransition('stopped', 'ready')).toBe(true);
+  });
+  it('lets a working job be handed back, but not one that waits for a person', () => {
+    for (const status of ['claimed', 'preparing', 'executing', 'running', 'syncing'] as const) expect(canHandBack(status)).toBe(true);
+    for (const status of ['ready', 'stopped', 'waiting_for_input', 'completed', 'failed', 'error'] as const) expect(canHandBack(status)).toBe(false);
   });
   it('never leaves a final status', () => {
     for (const from of jobStatuses.filter(isFinalJobStatus)) {

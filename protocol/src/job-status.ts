@@ -49,16 +49,26 @@ export function holdsPoolSlot(status: JobStatus): boolean {
   return slotJobStatuses.includes(status);
 }
 
+/**
+ * Handing a job back (→ Ready, for any runner that matches) is for jobs at work: a job that
+ * waits for a person (Stopped, Waiting for Input) stays its runner's, whose folder it needs.
+ */
+export function canHandBack(status: JobStatus): boolean {
+  return holdsPoolSlot(status) && canTransition(status, 'ready');
+}
+
 const allowed: Record<JobStatus, readonly JobStatus[]> = {
   ready: ['claimed', 'stopped', 'failed', 'error'],
   // Executing: a continued or answered job claimed again by the runner that holds it resumes where it was.
+  // Ready from a working status: handed back by a draining runner (or, once it is gone, by the
+  // heartbeat monitor), for any runner that matches; the job resumes from its last checkpoint.
   claimed: ['preparing', 'executing', 'ready', 'stopped', 'failed', 'error'],
-  preparing: ['executing', 'stopped', 'failed', 'error'],
-  executing: ['running', 'waiting_for_input', 'syncing', 'stopped', 'failed', 'error'],
-  running: ['executing', 'waiting_for_input', 'syncing', 'completed', 'stopped', 'failed', 'error'],
+  preparing: ['executing', 'ready', 'stopped', 'failed', 'error'],
+  executing: ['running', 'waiting_for_input', 'syncing', 'ready', 'stopped', 'failed', 'error'],
+  running: ['executing', 'waiting_for_input', 'syncing', 'completed', 'ready', 'stopped', 'failed', 'error'],
   // Ready: a person answered; the job waits for a free slot on the runner that holds it.
   waiting_for_input: ['executing', 'running', 'ready', 'stopped', 'failed', 'error'],
-  syncing: ['completed', 'stopped', 'failed', 'error'],
+  syncing: ['completed', 'ready', 'stopped', 'failed', 'error'],
   // Continue resumes a stopped job from where it was: Ready again, for the runner that holds it.
   stopped: ['ready', 'executing', 'failed', 'error'],
   completed: [],

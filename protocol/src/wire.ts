@@ -150,6 +150,11 @@ export const heartbeatRequest = z.object({
   ackedControlIds: controlIds.optional(),
   /** The runner image's preparation, when the runner reports it. */
   image: runnerImageStatus.optional(),
+  /**
+   * The supervisor is draining (SIGTERM): it hands its working jobs back and exits. Should its
+   * heartbeats stop before it handed back all of them, the platform makes them Ready instead of Failed.
+   */
+  draining: z.boolean().optional(),
 });
 /** The platform's view of the jobs the runner reported, so a runner learns of jobs stopped or failed while it was away. */
 export const heartbeatResponse = z.object({
@@ -254,7 +259,13 @@ export const runnerMessage = z.discriminatedUnion('type', [
     reason: z.string().max(2000).optional(),
     result: replicatedJsonObject.optional(),
   }),
-  z.object({ type: z.literal('heartbeat'), activeJobIds: z.array(z.string()).max(64), ackedControlIds: controlIds.optional(), image: runnerImageStatus.optional() }),
+  z.object({
+    type: z.literal('heartbeat'),
+    activeJobIds: z.array(z.string()).max(64),
+    ackedControlIds: controlIds.optional(),
+    image: runnerImageStatus.optional(),
+    draining: z.boolean().optional(),
+  }),
   /** Controls the runner applied (or found nothing to apply for): never sent again. */
   z.object({ type: z.literal('control-ack'), controlIds: controlIds.min(1) }),
 ]);

@@ -19,11 +19,15 @@ export type Platform = {
   sendEvents(jobId: string, events: JobEventInput[], signal?: AbortSignal): Promise<number>;
   /** Records the job's checkpoint after a finished step (over HTTP: rare, and larger than an event batch). */
   saveCheckpoint(jobId: string, checkpoint: JobCheckpoint, signal?: AbortSignal): Promise<void>;
-  /** `ackedControlIds`: controls applied whose acknowledgement the socket could not carry. */
-  heartbeat(activeJobIds: string[], ackedControlIds?: string[], image?: RunnerImageStatus): Promise<HeartbeatAnswer>;
+  /**
+   * `ackedControlIds`: controls applied whose acknowledgement the socket could not carry;
+   * `draining`: this supervisor is handing its jobs back before it exits.
+   */
+  heartbeat(activeJobIds: string[], report?: HeartbeatReport): Promise<HeartbeatAnswer>;
 };
 
 export type HeartbeatAnswer = Pick<HeartbeatResponse, 'jobs' | 'controls'>;
+export type HeartbeatReport = { ackedControlIds?: string[]; image?: RunnerImageStatus; draining?: boolean };
 
 const ackTimeoutMs = 15_000;
 const heartbeatAnswerMs = 10_000;
@@ -128,8 +132,8 @@ export function createPlatform(deps: { http: PlatformHttp; socket: RunnerSocket 
 
     saveCheckpoint: (jobId, checkpoint, signal) => saveCheckpointOverHttp(http, runnerId, jobId, checkpoint, signal),
 
-    async heartbeat(activeJobIds, ackedControlIds = [], image) {
-      const reported = { ...(ackedControlIds.length > 0 ? { ackedControlIds } : {}), ...(image ? { image } : {}) };
+    async heartbeat(activeJobIds, { ackedControlIds = [], image, draining } = {}) {
+      const reported = { ...(ackedControlIds.length > 0 ? { ackedControlIds } : {}), ...(image ? { image } : {}), ...(draining ? { draining } : {}) };
       if (socket?.isOpen()) {
         const answer = awaitAnswer(heartbeatWaiters, heartbeatAnswerMs);
         if (socket.send({ type: 'heartbeat', activeJobIds, ...reported })) {

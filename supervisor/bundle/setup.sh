@@ -12,7 +12,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 out_dir="$here"
 api_url="" token="" mode="" pool_size="" jobs_dir="" insecure=0 assume_yes=0 credentials="" base="auto"
 cache_dir="$here/.data/docker-cache" debian_mirror=""
-# Longer than the supervisor's drain (main.ts: 30 s for running jobs to flush and report).
+# Longer than the supervisor's drain (SPEDY_DRAIN_TIMEOUT_SECONDS, 20 s by default): Docker kills it after this.
 stop_grace="45s"
 
 usage() {

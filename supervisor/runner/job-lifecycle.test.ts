@@ -174,16 +174,23 @@ describe('finalOutcome: how a job ends on this supervisor', () => {
     expect(finalOutcome({ status: 'running', abortReason: AbortReason.LostOnPlatform, cancelled })).toBeNull();
   });
 
-  it('takes the work’s own outcome, even during shutdown', () => {
+  it('takes the work’s own outcome, even while draining', () => {
     const ended = { status: 'failed', reason: 'Validation failed.' } as const;
     expect(finalOutcome({ status: 'running', ended, abortReason: AbortReason.SupervisorShutdown })).toEqual(ended);
+    const completed = { status: 'completed', result: { pullRequests: [] } } as const;
+    expect(finalOutcome({ status: 'syncing', ended: completed, abortReason: AbortReason.SupervisorShutdown })).toEqual(completed);
   });
 
-  it('fails a job interrupted by the shutdown, and classifies what a run threw', () => {
-    expect(finalOutcome({ status: 'executing', abortReason: AbortReason.SupervisorShutdown, failure })).toEqual({
-      status: 'failed',
-      reason: 'The supervisor shut down while the job was running.',
-    });
+  it('hands back a working job paused by the drain, and keeps one that waits for a person', () => {
+    for (const status of ['claimed', 'preparing', 'executing', 'running', 'syncing'] as const) {
+      expect(finalOutcome({ status, abortReason: AbortReason.SupervisorShutdown })).toEqual({ status: 'ready' });
+      expect(finalOutcome({ status, abortReason: AbortReason.SupervisorShutdown, failure })).toEqual({ status: 'ready' });
+    }
+    expect(finalOutcome({ status: 'waiting_for_input', abortReason: AbortReason.SupervisorShutdown })).toBeNull();
+    expect(finalOutcome({ status: 'stopped', abortReason: AbortReason.SupervisorShutdown })).toBeNull();
+  });
+
+  it('classifies what a run threw', () => {
     expect(finalOutcome({ status: 'preparing', failure })).toEqual({ status: 'error', reason: 'The runner failed: clone failed' });
     expect(finalOutcome({ status: 'preparing', failure: new WorkFailure('The stage failed.') })).toEqual({ status: 'failed', reason: 'The stage failed.' });
     expect(finalOutcome({ status: 'claimed' })).toEqual({ status: 'error', reason: 'The runner ended without reporting an outcome.' });

@@ -6,7 +6,8 @@
 // is decided in one place, finalOutcome() below.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { activeJobStatuses, isFinalJobStatus, type JobStatus } from '@spedy/protocol/job-status';
+import { handedBackNotice, handedBackReason } from '@spedy/protocol/hand-back';
+import { activeJobStatuses, canHandBack, isFinalJobStatus, type JobStatus } from '@spedy/protocol/job-status';
 import type { ClaimedJob, ServerMessage } from '@spedy/protocol/wire';
 import { toError } from '@spedy/protocol/errors';
 import type { Platform } from '../api/platform.ts';
@@ -19,6 +20,7 @@ import { failureOutcome } from './failures.ts';
 import type { ControlMessage, JobContext, JobEnd } from './job-context.ts';
 import { bundleSecrets, JobSecrets } from './job-secrets.ts';
 import { openEventLog, removeJobWork } from './job-folder.ts';
+import { jobEvent } from './job-events.ts';
 
 /**
  * Why a job's signal was aborted (its `reason`): the container layer's cancel reasons
@@ -27,6 +29,7 @@ import { openEventLog, removeJobWork } from './job-folder.ts';
 export const AbortReason = {
   StoppedByUser: CancelReason.StoppedByUser,
   CancelledByUser: CancelReason.CancelledByUser,
+  /** The supervisor drains (SIGTERM): a working job is paused and handed back, see finalOutcome. */
   SupervisorShutdown: CancelReason.SupervisorShutdown,
   /** The platform no longer counts the job as this runner's (failed while the runner was away, or taken back). */
   LostOnPlatform: 'lost_on_platform',
@@ -58,6 +61,8 @@ export type JobLifecycleDeps = {
   log: Log;
   /** Never leaves in an event or a log line (masked like the secrets). */
   runnerToken: string;
+  /** This runner's name, for the reason of a job it hands back. */
+  runnerName?: string;
   streamer?: Partial<StreamerOptions>;
 };
 
@@ -161,8 +166,9 @@ export class JobLifecycle {
         return lastStatus();
       },
       reportStatus: async (status, details) => {
-        // Events first: a job that shows as finished has all of its events stored.
-        if (isFinalJobStatus(status)) await flush(streamer, log);
+        // Events first: a job that shows as finished has all of its events stored, and one handed
+        // back has them all before another runner claims it and numbers its own after them.
+        if (isFinalJobStatus(status) || status === 'ready') await flush(streamer, log);
         this.status = await deps.platform.reportStatus(job.id, status, secretSet.maskStatusDetails(details));
         this.onStatus(this.status);
       },
@@ -180,6 +186,7 @@ export class JobLifecycle {
         () => deps.runJob(ctx, { boardTools: deps.boardTools, secrets: deps.secrets, log }),
         log,
         () => this.cancelled,
+        deps.runnerName,
       );
     } finally {
       await flush(streamer, log);
@@ -201,6 +208,7 @@ export async function runToEnd(
   work: () => Promise<JobEnd | undefined | void>,
   log: Pick<Log, 'error'>,
   cancelled: () => string | null = () => null,
+  runnerName?: string,
 ): Promise<void> {
   let ended: JobEnd | undefined;
   let failure: Error | undefined;
@@ -212,7 +220,13 @@ export async function runToEnd(
   }
   const abortReason = ctx.signal.aborted ? ctx.signal.reason : undefined;
   const outcome = finalOutcome({ ended, failure, abortReason, status: ctx.status, cancelled: cancelled() ?? undefined });
-  if (outcome) {
+  if (outcome?.status === 'ready') {
+    // The folder stays (reused if this runner claims the job again); nothing depends on it.
+    ctx.emit(jobEvent.notice(handedBackNotice));
+    await ctx
+      .reportStatus('ready', { reason: handedBackReason(runnerName) })
+      .catch((error: unknown) => log.error({ err: toError(error).message }, 'could not hand the job back; the platform does when this runner’s heartbeats stop'));
+  } else if (outcome) {
     await ctx
       .reportStatus(outcome.status, outcome.status === 'completed' ? { result: outcome.result } : { reason: outcome.reason })
       .catch((error: unknown) => log.error({ err: toError(error).message, status: outcome.status }, 'could not report the outcome'));
@@ -223,16 +237,21 @@ export async function runToEnd(
   }
 }
 
+/** How a job leaves this supervisor: its end, or handed back (Ready for any runner that matches) while draining. */
+export type JobOutcome = JobEnd | { status: 'ready' };
+
 /** The one decision of how a job ends on this supervisor; null when there is nothing (more) to report. */
-export function finalOutcome(end: { ended?: JobEnd; failure?: Error; abortReason?: unknown; status: JobStatus; cancelled?: string }): JobEnd | null {
+export function finalOutcome(end: { ended?: JobEnd; failure?: Error; abortReason?: unknown; status: JobStatus; cancelled?: string }): JobOutcome | null {
   // The platform failed the job or took it back: its outcome is the platform's.
   if (end.abortReason === AbortReason.LostOnPlatform) return null;
   // A person cancelled it: Failed with their reason, even when it was Stopped or had just finished its work.
   if (end.cancelled !== undefined && activeJobStatuses.includes(end.status) && end.status !== 'ready') return { status: 'failed', reason: end.cancelled };
   // Reported by the work itself, or handed back: Stopped waits for Continue, Ready for the next claim.
   if (!activeJobStatuses.includes(end.status) || end.status === 'stopped' || end.status === 'ready') return null;
+  // What the work finished before the drain's deadline stands (delivery does not stop for it).
   if (end.ended) return end.ended;
-  if (end.abortReason === AbortReason.SupervisorShutdown) return { status: 'failed', reason: 'The supervisor shut down while the job was running.' };
+  // Draining: a working job is handed back; one waiting for a person stays this runner's.
+  if (end.abortReason === AbortReason.SupervisorShutdown) return canHandBack(end.status) ? { status: 'ready' } : null;
   if (end.failure) return failureOutcome(end.failure);
   return { status: 'error', reason: 'The runner ended without reporting an outcome.' };
 }

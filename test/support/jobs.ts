@@ -105,6 +105,17 @@ export function containersOf(docker: Docker, jobId: string) {
   return docker.listContainers({ all: true, filters: { label: [`${ContainerLabel.job}=${jobId}`] } });
 }
 
+/** Whether a running container of the job has an agent in the scripted `sleep 600` (the slow scenarios). */
+export async function agentSleeping(docker: Docker, jobId: string): Promise<boolean> {
+  for (const info of await containersOf(docker, jobId)) {
+    if (info.State !== 'running') continue;
+    const top = (await docker.getContainer(info.Id).top().catch(() => null)) as { Processes: string[][] | null } | null;
+    // `ps -ef`: the command is the last column. A container that is starting or ending can answer with no process list at all.
+    if (top?.Processes?.some((p) => p.at(-1)?.startsWith('sleep 600'))) return true;
+  }
+  return false;
+}
+
 /** The payloads of a job's events of one type, in order. */
 export async function eventsOf(jobId: string, type: string): Promise<Record<string, unknown>[]> {
   const rows = await sql<{ payload: Record<string, unknown> }>(testStack().databaseUrl, 'SELECT payload FROM job_event WHERE job_id = $1 AND type = $2 ORDER BY seq', [jobId, type]);

@@ -7,6 +7,6 @@ export const dynamic = 'force-dynamic';
 
 // POST /api/v1/runners/heartbeat — the runner is alive (an Offline runner comes back Online).
 export const POST = withRunner(heartbeatRequest, async ({ runner, body }): Promise<HeartbeatResponse> => {
-  const { status, jobs, controls } = await recordHeartbeat(getDb(), runner, body.activeJobIds, body.ackedControlIds, body.image);
+  const { status, jobs, controls } = await recordHeartbeat(getDb(), runner, body.activeJobIds, { ackedControlIds: body.ackedControlIds, image: body.image, draining: body.draining });
   return { status, jobs, ...(controls ? { controls } : {}) };
 });
