@@ -4,7 +4,7 @@
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { nanoid } from 'nanoid';
 import { db, orgIdOf } from './support/database';
-import { createProjectInBrowser, createTicketInBrowser, signUpInBrowser, type Person } from './support/people';
+import { compileRoutes, createProjectInBrowser, createTicketInBrowser, signUpInBrowser, type Person } from './support/people';
 
 const slugOf = (page: Page) => new URL(page.url()).pathname.split('/')[1];
 
@@ -70,6 +70,11 @@ async function seed(browser: Browser, ownerName: string, key: string): Promise<S
   await setUsage(rootId, orgId, rootUsage);
   return { owner, slug, orgId, projectId: ticket.project_id, ticketId: ticket.id, displayId: `${key}-${ticket.number}`, runnerId, rootId };
 }
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(600_000);
+  await compileRoutes(browser, ['/{org}/tickets/NONE-1', '/{org}/settings/runners', '/{org}/settings/runners?tab=analytics', '/{org}/settings/integrations']);
+});
 
 test('a follow-up run appears under its root run, with figures, live in the runs panel, the Jobs tab and Active Runners', async ({ browser }) => {
   const s = await seed(browser, 'Fiona Figures', 'FIG');
