@@ -184,13 +184,12 @@ test('the budget bar turns yellow past the warning threshold and red at the cap,
   test.setTimeout(480_000);
   await useTeam('Budget Burners', ['demo'], { ...defaultBudget, maxCostUsd: 10, maxTurns: 200 }, implement('Implement [scenario:budget-ask]'));
   const displayId = await openNewTicket('Spend it all');
-  const [ticket] = await db<{ id: string }>('SELECT t.id FROM ticket t JOIN project p ON p.id = t.project_id WHERE p.organization_id = $1 AND p.key = $2 AND t.number = $3', [
-    orgID,
-    key,
-    Number(displayId.split('-')[1]),
-  ]);
   // The ticket's $4 (the team's is $10): the supervisor's meter holds the job to it.
-  expect(await serverVerdict(zero!.mutate(mutators.ticket.setAiBudget({ id: ticket!.id, budget: { maxCostUsd: 4 } })))).toBeNull();
+  await page.getByRole('button', { name: 'Edit AI budget' }).click();
+  const form = page.getByTestId('ticket-ai-budget-form');
+  await form.getByLabel('Cost limit (USD)').fill('4');
+  await form.getByRole('button', { name: 'Save budget' }).click();
+  await expect(form).toHaveCount(0);
   await expect(page.getByTestId('ticket-ai-budget-text')).toHaveText('$4.00 (this ticket)');
   await page.goto(`/${orgSlug}/projects/${key}/board`);
   await dragCard(page, 'Spend it all', 'AI Processing');
