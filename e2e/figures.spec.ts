@@ -4,11 +4,12 @@
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { nanoid } from 'nanoid';
 import { db, orgIdOf } from './support/database';
-import { createProjectInBrowser, createTicketInBrowser, signUpInBrowser, type Person } from './support/people';
+import { compileRoutes, createProjectInBrowser, createTicketInBrowser, signUpInBrowser, type Person } from './support/people';
 
 const slugOf = (page: Page) => new URL(page.url()).pathname.split('/')[1];
 
-type Usage = { input: number; output: number; cacheRead: number; cacheWrite: number; cost: number; turns: number };
+/** `readSaving` and `writePremium`: what the cache saved as job_usage stores it (priced per model as usage arrives). */
+type Usage = { input: number; output: number; cacheRead: number; cacheWrite: number; cost: number; turns: number; readSaving?: number; writePremium?: number };
 
 async function insertRunner(orgId: string, name: string): Promise<string> {
   const id = nanoid();
@@ -32,10 +33,11 @@ async function insertJob(job: { orgId: string; projectId: string; ticketId: stri
 
 async function setUsage(jobId: string, orgId: string, u: Usage) {
   await db(
-    `INSERT INTO job_usage (job_id, organization_id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, turns)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (job_id) DO UPDATE SET input_tokens = $3, output_tokens = $4, cache_read_tokens = $5, cache_write_tokens = $6, cost_usd = $7, turns = $8`,
-    [jobId, orgId, u.input, u.output, u.cacheRead, u.cacheWrite, u.cost, u.turns],
+    `INSERT INTO job_usage (job_id, organization_id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, turns, cache_read_saving_usd, cache_write_premium_usd)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (job_id) DO UPDATE SET input_tokens = $3, output_tokens = $4, cache_read_tokens = $5, cache_write_tokens = $6, cost_usd = $7, turns = $8,
+       cache_read_saving_usd = $9, cache_write_premium_usd = $10`,
+    [jobId, orgId, u.input, u.output, u.cacheRead, u.cacheWrite, u.cost, u.turns, u.readSaving ?? 0, u.writePremium ?? 0],
   );
 }
 
@@ -44,9 +46,11 @@ async function expectFigures(scope: Locator, prefix: string, figures: Record<str
   for (const [key, value] of Object.entries(figures)) await expect(scope.getByTestId(`${prefix}${key}`)).toHaveText(value);
 }
 
-// 1,200 input + 80 output; cache read 4,000 of 1,200 + 4,000 + 4,100 = 43%.
-const rootUsage: Usage = { input: 1200, output: 80, cacheRead: 4000, cacheWrite: 4100, cost: 0.0123, turns: 3 };
-const rootFigures = { tokens: '1,280', 'cache-read': '4,000', 'cache-write': '4,100', 'cache-hit-rate': '43%', cost: '$0.0123', turns: '3' };
+// 1,200 input + 80 output; cache read 4,000 of 1,200 + 4,000 + 4,100 = 43%. At Sonnet 4.6's
+// prices the reads saved 4,000 × ($3 − $0.30)/M = $0.0108, the writes cost 4,100 × ($3.75 − $3)/M
+// = $0.003075 more: net $0.007725.
+const rootUsage: Usage = { input: 1200, output: 80, cacheRead: 4000, cacheWrite: 4100, cost: 0.0123, turns: 3, readSaving: 0.0108, writePremium: 0.003075 };
+const rootFigures = { tokens: '1,280', 'cache-read': '4,000', 'cache-write': '4,100', 'cache-hit-rate': '43%', cost: '$0.0123', 'cache-saving': '$0.0077', turns: '3' };
 
 type Seeded = { owner: Person; slug: string; orgId: string; projectId: string; ticketId: string; displayId: string; runnerId: string; rootId: string };
 
@@ -57,15 +61,26 @@ async function seed(browser: Browser, ownerName: string, key: string): Promise<S
   const orgId = await orgIdOf(slug);
   await createProjectInBrowser(owner.page, `Figures ${key}`, key);
   await createTicketInBrowser(owner.page, 'Count the tokens');
-  const [ticket] = await db<{ id: string; project_id: string; number: number }>(
-    'SELECT t.id, t.project_id, t.number FROM ticket t JOIN project p ON p.id = t.project_id WHERE p.organization_id = $1 AND p.key = $2',
-    [orgId, key],
-  );
+  // The card shows at once (Zero writes it in the browser first); the server numbers it as it commits.
+  const ticketRow = async () =>
+    (
+      await db<{ id: string; project_id: string; number: number }>(
+        'SELECT t.id, t.project_id, t.number FROM ticket t JOIN project p ON p.id = t.project_id WHERE p.organization_id = $1 AND p.key = $2 AND t.number IS NOT NULL',
+        [orgId, key],
+      )
+    )[0];
+  await expect.poll(ticketRow).toBeTruthy();
+  const ticket = (await ticketRow())!;
   const runnerId = await insertRunner(orgId, `figures-${key.toLowerCase()}`);
   const rootId = await insertJob({ orgId, projectId: ticket.project_id, ticketId: ticket.id, runnerId, title: 'First run', status: 'failed', at: Date.now() - 60_000 });
   await setUsage(rootId, orgId, rootUsage);
   return { owner, slug, orgId, projectId: ticket.project_id, ticketId: ticket.id, displayId: `${key}-${ticket.number}`, runnerId, rootId };
 }
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(600_000);
+  await compileRoutes(browser, ['/{org}/tickets/NONE-1', '/{org}/settings/runners', '/{org}/settings/runners?tab=analytics', '/{org}/settings/integrations']);
+});
 
 test('a follow-up run appears under its root run, with figures, live in the runs panel, the Jobs tab and Active Runners', async ({ browser }) => {
   const s = await seed(browser, 'Fiona Figures', 'FIG');
@@ -84,8 +99,17 @@ test('a follow-up run appears under its root run, with figures, live in the runs
   await expect(page.getByTestId('ticket-run-group')).toHaveCount(1);
   // No usage yet: no hit rate ("—"), nothing spent.
   await expectFigures(followUp, 'usage-', { tokens: '0', 'cache-hit-rate': '—', cost: '$0.0000', turns: '0' });
-  await setUsage(followUpId, s.orgId, { input: 100, output: 20, cacheRead: 900, cacheWrite: 0, cost: 1.5, turns: 2 });
-  await expectFigures(followUp, 'usage-', { tokens: '120', 'cache-read': '900', 'cache-write': '0', 'cache-hit-rate': '90%', cost: '$1.50', turns: '2' });
+  await expect(page.getByTestId('ticket-cost')).toHaveText('$0.0123');
+  await expect(page.getByTestId('ticket-cache-saving')).toHaveText('$0.0077');
+  // 900 read × ($3 − $0.30)/M = $0.00243 saved.
+  await setUsage(followUpId, s.orgId, { input: 100, output: 20, cacheRead: 900, cacheWrite: 0, cost: 1.5, turns: 2, readSaving: 0.00243 });
+  await expectFigures(followUp, 'usage-', { tokens: '120', 'cache-read': '900', 'cache-write': '0', 'cache-hit-rate': '90%', cost: '$1.50', 'cache-saving': '$0.0024', turns: '2' });
+  // The ticket's figures over both runs, live: net saving, with the gross figures in its tooltip.
+  await expect(page.getByTestId('ticket-cost')).toHaveText('$1.51');
+  const ticketSaving = page.getByTestId('ticket-cache-saving');
+  await expect(ticketSaving).toHaveText('$0.0102');
+  await expect(ticketSaving.locator('..')).toHaveAttribute('title', 'Cache reads saved $0.0132 over plain input\nCache writes cost $0.0031 more than plain input\nNet $0.0102');
+  await expect(group.locator(`[data-testid="ticket-run"][data-job="${s.rootId}"]`).getByTestId('usage-cache-saving').locator('..')).toHaveAttribute('title', /^Cache reads saved \$0\.0108 over plain input\n/);
 
   // Jobs tab: the same figures as columns.
   await page.goto(`/${s.slug}/settings/runners?tab=jobs`);
@@ -104,7 +128,7 @@ test('a follow-up run appears under its root run, with figures, live in the runs
   await page.screenshot({ path: test.info().outputPath('active-runners.png') });
 });
 
-test('a Member and an administrator see exactly their tabs and actions on Settings → Runners', async ({ browser }) => {
+test('a Member and an administrator see exactly their tabs and actions on Settings → Runners and the ticket page', async ({ browser }) => {
   const s = await seed(browser, 'Ada Admin', 'ACL');
   const member = await signUpInBrowser(browser, 'Mo Member');
   const [user] = await db<{ id: string }>('SELECT id FROM "user" WHERE email = $1', [member.email]);
@@ -134,6 +158,14 @@ test('a Member and an administrator see exactly their tabs and actions on Settin
     await expectFigures(page.getByTestId('job-row').filter({ hasText: 'First run' }), 'job-', rootFigures);
     await expect(page.getByRole('button', { name: 'Create job' })).toHaveCount(want.manage ? 1 : 0);
 
+    // Analytics: the figures for both; the organization cost summary and the time zone choice for administrators only.
+    await page.getByRole('tab', { name: 'Analytics' }).click();
+    // This organization's jobs are rows written by hand here, not counted in the roll-ups: no activity.
+    await expect(page.getByTestId('analytics-empty')).toBeVisible();
+    await expect(page.getByTestId('cost-summary')).toHaveCount(want.manage ? 1 : 0);
+    await expect(page.getByRole('combobox', { name: 'Time zone' })).toHaveCount(want.manage ? 1 : 0);
+    if (!want.manage) await expect(page.getByTestId('analytics-time-zone')).toHaveText('Days in UTC');
+
     // Secrets and Settings: administrators' tabs; a member who follows a link is told why not.
     await page.goto(`/${s.slug}/settings/runners?tab=secrets`);
     if (want.manage) await expect(page.getByRole('button', { name: 'Add secret' }).first()).toBeVisible();
@@ -141,6 +173,12 @@ test('a Member and an administrator see exactly their tabs and actions on Settin
     await page.goto(`/${s.slug}/settings/runners?tab=settings`);
     if (want.manage) await expect(page.getByLabel('Offline timeout (seconds)')).toBeVisible();
     else await expect(page.getByTestId('admin-only')).toHaveText(/Only administrators can manage runners, runner tokens and jobs\./);
+
+    // The ticket page: its runs with figures and its AI budget for both; changing the budget for administrators only.
+    await page.goto(`/${s.slug}/tickets/${s.displayId}`);
+    await expectFigures(page.locator(`[data-testid="ticket-run"][data-job="${s.rootId}"]`), 'usage-', rootFigures);
+    await expect(page.getByTestId('ticket-ai-budget-text')).toHaveText('Team default');
+    await expect(page.getByRole('button', { name: 'Edit AI budget' })).toHaveCount(want.manage ? 1 : 0);
   }
 
   // The server refuses what the member's page does not offer.

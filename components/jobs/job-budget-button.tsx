@@ -8,8 +8,7 @@ import { FormDialog } from '@/components/ui/form-dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { forgetJobSnapshot, useJobSnapshot } from '@/components/jobs/use-job-snapshot';
-import { can } from '@/lib/auth/permissions';
-import { ceilingProblem, jobBudgetOverride } from '@/lib/jobs/budget-rules';
+import { ceilingProblem, jobBudgetOverride, mayOverrideBudgets } from '@/lib/jobs/budget-rules';
 import { queries } from '@/zero/queries';
 import { mutators } from '@/zero/mutators';
 
@@ -29,7 +28,7 @@ export function JobBudgetButton({ job }: { job: { id: string; status: string; te
   const [typed, setTyped] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
-  if (job.status !== 'ready' || !can(org.role, 'runners:manage')) return null;
+  if (job.status !== 'ready' || !mayOverrideBudgets(org.role)) return null;
   const value = typed ?? (current == null ? '' : String(current));
 
   return (

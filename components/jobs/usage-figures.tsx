@@ -1,7 +1,7 @@
 import { cacheHitRate, type UsageTotals } from '@/lib/jobs/event-feed';
 import type { JobUsageTotals } from '@/lib/jobs/usage';
 import { cn } from '@/lib/cn';
-import { describeSaving, formatUsd } from '@/lib/analytics/cache-saving';
+import { describeSaving, formatUsd, type CacheSaving } from '@/lib/analytics/cache-saving';
 
 // The one place that formats usage figures: the job page, the ticket runs panel, the Jobs
 // tab and Active Runners all show tokens, cache figures, hit rate, cost and turns this way.
@@ -34,9 +34,14 @@ export function formatTurns(turns: number): string {
   return count.format(turns);
 }
 
-type Figure = { key: string; label: string; value: string; title?: string };
+export type Figure = { key: string; label: string; value: string; title?: string };
 
-/** The figures of the lists, in order: tokens, cache read, cache write, hit rate, cost, turns. */
+/** What the cache saved, net of the write premium; the gross figures in its tooltip. */
+export function savingFigure(saving: CacheSaving): Figure {
+  return { key: 'cache-saving', label: 'Cache saved', value: formatUsd(saving.netUsd), title: describeSaving(saving) };
+}
+
+/** The figures of the lists, in order: tokens, cache read, cache write, hit rate, cost, cache saved, turns. */
 export function listFigures(usage: JobUsageTotals): Figure[] {
   return [
     { key: 'tokens', label: 'Tokens', value: formatTokens(totalTokens(usage)), title: `${formatTokens(usage.inputTokens)} input · ${formatTokens(usage.outputTokens)} output` },
@@ -44,6 +49,7 @@ export function listFigures(usage: JobUsageTotals): Figure[] {
     { key: 'cache-write', label: 'Cache write', value: formatTokens(usage.cacheWriteTokens) },
     { key: 'cache-hit-rate', label: 'Hit rate', value: formatHitRate(usage) },
     { key: 'cost', label: 'Cost', value: formatCost(usage) },
+    savingFigure(usage.saving),
     { key: 'turns', label: 'Turns', value: formatTurns(usage.turns) },
   ];
 }
@@ -82,8 +88,8 @@ export function UsageLine({ usage, testId }: { usage: JobUsageTotals; testId?: s
     <dl className="flex flex-wrap gap-x-4 gap-y-0.5 text-xs" data-testid={testId}>
       {listFigures(usage).map((f) => (
         <div key={f.key} className="flex items-baseline gap-1" title={f.title}>
-          <dt className="text-muted-foreground">{f.label}</dt>
-          <dd className="font-mono tabular-nums" data-testid={`usage-${f.key}`}>
+          <dt className={cn('text-muted-foreground', f.key === 'cache-saving' && 'cursor-help underline decoration-dotted underline-offset-2')}>{f.label}</dt>
+          <dd className="font-mono tabular-nums" data-testid={`usage-${f.key}`} aria-description={f.key === 'cache-saving' ? f.title : undefined}>
             {f.value}
           </dd>
         </div>

@@ -9,6 +9,7 @@ import { rankBetween } from '@/lib/tickets/rank';
 import { ticketTypes } from '@/lib/db/board-schema';
 import { mutators } from '@/zero/mutators';
 import type { Ticket } from '@/zero/schema.gen';
+import { TicketAiBudgetField } from './ticket-ai-budget';
 import { TicketLabels } from './ticket-labels';
 import { TicketLink } from './ticket-link';
 import { TicketPicker } from './ticket-picker';
@@ -145,6 +146,9 @@ export function TicketSidebar({ orgID, ticket, project, projectTickets, people }
             </Button>
           )}
         </div>
+      </Field>
+      <Field label="AI budget">
+        <TicketAiBudgetField ticket={ticket} />
       </Field>
       <Separator className="my-1" />
       <TicketRelations ticket={ticket} projectKey={project.key} projectTickets={projectTickets} />

@@ -2,6 +2,7 @@
 // Every row carries organization_id so one query transform scopes it (zero/permissions.ts).
 import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { organization, user } from './auth-schema.ts';
+import type { TicketAiBudget } from '../tickets/ai-budget.ts';
 
 const orgId = () =>
   text('organization_id')
@@ -74,6 +75,8 @@ export const ticket = pgTable(
       .notNull()
       .references(() => user.id),
     aiFailed: boolean('ai_failed').notNull(),
+    /** The ticket's own AI budget (lib/tickets/ai-budget.ts): its jobs use these limits instead of their team's. Null: the team's. */
+    aiBudget: jsonb('ai_budget').$type<TicketAiBudget>(),
     createdAt: millis('created_at'),
     updatedAt: millis('updated_at'),
   },

@@ -202,6 +202,10 @@ export const jobUsage = pgTable(
     partial: boolean('partial').notNull().default(false),
     /** The agent's turns, summed over its runs' `result` events. */
     turns: integer('turns').notNull().default(0),
+    /** What the prompt cache saved, priced per model as usage arrived (lib/analytics/cache-saving.ts). */
+    cacheReadSavingUsd: doublePrecision('cache_read_saving_usd').notNull().default(0),
+    cacheWritePremiumUsd: doublePrecision('cache_write_premium_usd').notNull().default(0),
+    savingUnpriced: boolean('saving_unpriced').notNull().default(false),
   },
   (t) => [index('job_usage_org_idx').on(t.organizationId)],
 );

@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from './db.ts';
 import type { JobEventRow } from './event-feed.ts';
-import { usageOfEvents } from './usage.ts';
+import { storedSaving, usageOfEvents } from './usage.ts';
 
 /** Adds newly stored events to the job's row in job_usage (created on its first usage). */
 export async function addJobUsage(tx: DbOrTx, job: { id: string; organizationId: string }, stored: readonly JobEventRow[]): Promise<void> {
@@ -22,10 +22,14 @@ export async function addJobUsage(tx: DbOrTx, job: { id: string; organizationId:
     cacheWriteTokens: tokens(totals.cacheWriteTokens),
     costUsd: Number.isFinite(totals.costUsd) ? Math.min(Math.max(totals.costUsd, 0), 1e9) : 0,
     turns: whole(totals.turns, 100_000),
+    ...storedSaving(totals.saving),
   };
+  const amount = (n: number) => (Number.isFinite(n) ? Math.min(Math.max(n, -1e9), 1e9) : 0);
   await tx.execute(sql`
-    INSERT INTO job_usage AS u (job_id, organization_id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, cost_incomplete, partial, turns)
-    VALUES (${job.id}, ${job.organizationId}, ${u.inputTokens}, ${u.outputTokens}, ${u.cacheReadTokens}, ${u.cacheWriteTokens}, ${u.costUsd}, ${u.costIncomplete}, ${u.partial}, ${u.turns})
+    INSERT INTO job_usage AS u (job_id, organization_id, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, cost_incomplete, partial, turns,
+      cache_read_saving_usd, cache_write_premium_usd, saving_unpriced)
+    VALUES (${job.id}, ${job.organizationId}, ${u.inputTokens}, ${u.outputTokens}, ${u.cacheReadTokens}, ${u.cacheWriteTokens}, ${u.costUsd}, ${u.costIncomplete}, ${u.partial}, ${u.turns},
+      ${amount(u.cacheReadSavingUsd)}, ${amount(u.cacheWritePremiumUsd)}, ${u.savingUnpriced})
     ON CONFLICT (job_id) DO UPDATE SET
       input_tokens = u.input_tokens + EXCLUDED.input_tokens,
       output_tokens = u.output_tokens + EXCLUDED.output_tokens,
@@ -34,6 +38,9 @@ export async function addJobUsage(tx: DbOrTx, job: { id: string; organizationId:
       cost_usd = u.cost_usd + EXCLUDED.cost_usd,
       cost_incomplete = u.cost_incomplete OR EXCLUDED.cost_incomplete,
       partial = u.partial OR EXCLUDED.partial,
-      turns = LEAST(u.turns::bigint + EXCLUDED.turns, 2147483647)`);
+      turns = LEAST(u.turns::bigint + EXCLUDED.turns, 2147483647),
+      cache_read_saving_usd = u.cache_read_saving_usd + EXCLUDED.cache_read_saving_usd,
+      cache_write_premium_usd = u.cache_write_premium_usd + EXCLUDED.cache_write_premium_usd,
+      saving_unpriced = u.saving_unpriced OR EXCLUDED.saving_unpriced`);
 }
 

@@ -7,6 +7,7 @@ import * as t from '../db/schema.ts';
 import type { JobSnapshot } from '@spedy/protocol/wire';
 import { SpedyError } from '@spedy/protocol/errors';
 import { buildJobSnapshot } from '../teams/snapshot.ts';
+import { budgetWithTicketLimits } from '../tickets/ai-budget.ts';
 import { cancelUnclaimedStoppedJob } from './cancel.ts';
 import { createJob, type JobRow } from './create.ts';
 import type { DbOrTx } from './db.ts';
@@ -38,7 +39,7 @@ async function snapshotFor(tx: DbOrTx, team: Team, context: NonNullable<Awaited<
   const skills = allSkills.filter(inProject);
   const mcpServers = allMcpServers.filter(inProject);
   const { ticket } = context;
-  return buildJobSnapshot({
+  const snapshot = buildJobSnapshot({
     team,
     skills,
     mcpServers,
@@ -52,6 +53,8 @@ async function snapshotFor(tx: DbOrTx, team: Team, context: NonNullable<Awaited<
       type: ticket.type,
     },
   });
+  // The ticket's own AI budget replaces the team's limits (read in this transaction: it was set before the move).
+  return { ...snapshot, budget: budgetWithTicketLimits(snapshot.budget, ticket.aiBudget, team.budget.maxCostCeilingUsd) };
 }
 
 async function createUnlessActive(tx: DbOrTx, input: Parameters<typeof createJob>[1]): Promise<JobRow | null> {

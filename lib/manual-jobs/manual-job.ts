@@ -1,6 +1,7 @@
 // A job created by hand (Settings → Runners → Jobs → Create job): no runner team, so its
 // snapshot carries one default Custom stage that follows the person's instructions.
 import { z } from 'zod';
+import { budgetWithTicketLimits } from '../tickets/ai-budget.ts';
 import type { TicketByDisplayId } from '../tickets/lookup.ts';
 import { modelIds, type ModelId } from '@spedy/protocol/models';
 import { builtInTools, jobSnapshot, jobTypes, runnerTag, type JobSnapshot } from '@spedy/protocol/wire';
@@ -32,7 +33,9 @@ export const manualJobInput = z.object({
 export type ManualJobInput = z.infer<typeof manualJobInput>;
 
 export function manualJobSnapshot(input: ManualJobInput, ticketForJob: TicketByDisplayId | null): JobSnapshot {
-  const { projectId: _projectId, ...ticketSnapshot } = ticketForJob ?? { projectId: null };
+  const { projectId: _projectId, aiBudget, ...ticketSnapshot } = ticketForJob ?? { projectId: null, aiBudget: null };
+  // A job for a ticket takes the ticket's AI budget; a cost limit the person typed for this job wins.
+  const ticketLimits = budgetWithTicketLimits({ maxCostUsd: null, maxTurns: null, maxInputTokens: null, maxOutputTokens: null }, aiBudget, null);
   return jobSnapshot.parse({
     trigger: { kind: 'manual' },
     ticket: ticketForJob ? ticketSnapshot : null,
@@ -60,7 +63,7 @@ export function manualJobSnapshot(input: ManualJobInput, ticketForJob: TicketByD
         },
       ],
     },
-    budget: { maxCostUsd: input.maxCostUsd, maxTurns: null, warningThresholdPercent: 80, maxInputTokens: null, maxOutputTokens: null },
+    budget: { ...ticketLimits, maxCostUsd: input.maxCostUsd ?? ticketLimits.maxCostUsd, warningThresholdPercent: 80 },
     repositories: [],
   });
 }

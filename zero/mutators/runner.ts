@@ -10,7 +10,7 @@ import { SpedyError } from '@spedy/protocol/errors';
 import { roleIn, type ZeroContext } from '../../lib/auth/context.ts';
 import { zql } from '../schema.gen.ts';
 import { idArg } from './args.ts';
-import { budgetOverrideRefusal, ceilingProblem, jobBudgetOverride } from '../../lib/jobs/budget-rules.ts';
+import { assertMayOverrideBudgets, budgetOverrideRefusal, ceilingProblem, jobBudgetOverride } from '../../lib/jobs/budget-rules.ts';
 import { retryRefusal } from '../../lib/jobs/retry-rules.ts';
 
 /** A row of the caller's organization that they may change; "not found" for anyone else's. */
@@ -115,7 +115,9 @@ export const jobMutators = {
 
   /** Overrides the job's budget up to its team's cost ceiling; the server writes it where the runner reads it (runner-server.ts). */
   setBudget: defineMutator(setJobBudgetArgs, async ({ tx, args, ctx }) => {
-    const job = owned(await tx.run(zql.job.where('id', args.id).one()), ctx, 'Job', 'runners:manage');
+    const job = await tx.run(zql.job.where('id', args.id).one());
+    if (!job || !roleIn(ctx, job.organizationId)) throw new SpedyError('notFound', 'Job not found.');
+    assertMayOverrideBudgets(ctx, job.organizationId);
     const refusal = budgetOverrideRefusal(job);
     if (refusal) throw new SpedyError('invalid', refusal);
     const team = job.teamId ? await tx.run(zql.runnerTeam.where('id', job.teamId).one()) : undefined;

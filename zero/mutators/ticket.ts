@@ -1,5 +1,7 @@
 import { defineMutator, type Transaction } from '@rocicorp/zero';
 import { z } from 'zod';
+import { assertMayOverrideBudgets } from '../../lib/jobs/budget-rules.ts';
+import { ticketAiBudgetArg, ticketAiBudgetProblem } from '../../lib/tickets/ai-budget.ts';
 import { parentProblem, parentTypeProblem, type TicketType } from '../../lib/tickets/hierarchy.ts';
 import { SpedyError } from '@spedy/protocol/errors';
 import type { ZeroContext } from '../../lib/auth/context.ts';
@@ -44,6 +46,7 @@ export const createTicketArgs = z.object({
 });
 
 export const moveTicketArgs = z.object({ id: idArg, statusID: idArg, rank: rankArg });
+export const setTicketAiBudgetArgs = z.object({ id: idArg, budget: ticketAiBudgetArg });
 
 export const ticketMutators = {
   /** The display number is assigned by the server mutator (zero/server-mutators.ts). */
@@ -111,6 +114,20 @@ export const ticketMutators = {
     const ticket = await loadTicket(tx, ctx, args.id);
     await loadStatusOfProject(tx, ctx, args.statusID, ticket.projectId);
     await tx.mutate.ticket.update({ id: ticket.id, statusId: args.statusID, rank: args.rank, updatedAt: Date.now() });
+  }),
+
+  /**
+   * The ticket's own AI budget, or null for the team's again (lib/tickets/ai-budget.ts):
+   * for those who may override budgets, never past the cost ceiling of the project's team.
+   */
+  setAiBudget: defineMutator(setTicketAiBudgetArgs, async ({ tx, args, ctx }) => {
+    const ticket = await loadTicket(tx, ctx, args.id);
+    assertMayOverrideBudgets(ctx, ticket.organizationId);
+    const config = await tx.run(zql.projectRunnerConfig.where('projectId', ticket.projectId).one());
+    const team = config?.teamId ? await tx.run(zql.runnerTeam.where('id', config.teamId).one()) : undefined;
+    const problem = ticketAiBudgetProblem(args.budget, team?.budget.maxCostCeilingUsd);
+    if (problem) throw new SpedyError('invalid', problem);
+    await tx.mutate.ticket.update({ id: ticket.id, aiBudget: args.budget, updatedAt: Date.now() });
   }),
 
   setDescription: defineMutator(z.object({ id: idArg, body: markdownArg }), async ({ tx, args, ctx }) => {
