@@ -99,6 +99,8 @@ export class JobRun {
   /** Folder of each repository of the snapshot under the workspace, in snapshot order. */
   readonly repositoryFolders: string[];
   checkouts: RepositoryCheckout[] = [];
+  /** What the stages run in: the runner image, or the job's setup layer on top of it (setup-layer.ts). */
+  image: string;
   /** The job's sockets, open while the run runs (run-job.ts). */
   sockets: JobSockets | undefined;
   /** What the job did so far, for the progress summary. */
@@ -117,6 +119,7 @@ export class JobRun {
   ) {
     const { job } = ctx;
     this.layout = jobLayout(ctx.jobDir);
+    this.image = deps.image;
     this.secrets = ctx.secretSet;
     this.secrets.add(bundleSecrets({ env: {}, git: deps.providers }));
     this.login = deps.claudeLogin ? new JobClaudeLogin(deps.claudeLogin, this.layout.home, this.secrets) : undefined;

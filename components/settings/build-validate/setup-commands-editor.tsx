@@ -86,7 +86,6 @@ export function SetupCommands({ repository }: { repository: ProjectRepository })
       {commands.length > 0 && (
         <ol className="grid gap-0.5 rounded bg-muted px-2 py-1.5 font-mono" aria-label={`Setup commands of ${repository.fullName}`}>
           {commands.map((command, index) => (
-            // Commands may repeat; their place is their identity.
             // biome-ignore lint/suspicious/noArrayIndexKey: the list is replaced whole on every save
             <li key={index}>{command}</li>
           ))}
