@@ -26,7 +26,7 @@ import { tailOf } from './validation.ts';
  * users (CHOWN), writes into folders and files root does not own, such as apt's _apt-owned
  * partial downloads (DAC_OVERRIDE), sets modes and times on them (FOWNER) and keeps their
  * setuid/setgid bits (FSETID, else silently cleared); apt drops to the _apt user to download,
- * and npm to the package's owner to run its scripts (SETUID, SETGID). Left out, among Docker's
+ * and npm to a folder's owner to run a package's scripts (SETUID, SETGID). Left out, among Docker's
  * defaults: NET_RAW, NET_BIND_SERVICE, MKNOD, SYS_CHROOT, KILL, AUDIT_WRITE, SETFCAP, SETPCAP.
  */
 export const setupCapabilities = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'SETUID', 'SETGID'] as const;
@@ -34,7 +34,7 @@ export const setupCapabilities = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', '
 /** A setup command's output goes to the feed at most this often while it runs. */
 const outputFlushMs = 1_000;
 
-/** Layers being built by this supervisor: a second job with the same inputs waits for the first. */
+/** The last job's turn at each layer this supervisor is building or reusing now. */
 const building = new Map<string, Promise<unknown>>();
 
 interface SetupCommand {
@@ -78,18 +78,20 @@ export async function prepareSetupLayer(run: JobRun): Promise<void> {
   );
   const tag = setupLayerTag({ runnerImageId: runnerImage.Id, allowedHosts: run.job.snapshot.allowedHosts, repositories });
 
-  for (let earlier = building.get(tag); earlier; earlier = building.get(tag)) await earlier.catch(() => undefined);
-  if (await imageExists(docker, tag)) {
-    const { Id } = await docker.getImage(tag).inspect();
-    run.emit(jobEvent.setupLayer({ state: 'reused', image: tag, imageId: Id, commands: commands.length }));
-  } else {
-    const build = buildLayer(run, commands, { tag, runnerImage });
-    building.set(tag, build);
-    try {
-      await build;
-    } finally {
-      building.delete(tag);
-    }
+  // Jobs with the same inputs take turns: the second finds the first one's layer and reuses it.
+  const earlier = building.get(tag);
+  const turn = (async () => {
+    await earlier?.catch(() => undefined);
+    if (await imageExists(docker, tag)) {
+      const { Id } = await docker.getImage(tag).inspect();
+      run.emit(jobEvent.setupLayer({ state: 'reused', image: tag, imageId: Id, commands: commands.length }));
+    } else await buildLayer(run, commands, { tag, runnerImage });
+  })();
+  building.set(tag, turn);
+  try {
+    await turn;
+  } finally {
+    if (building.get(tag) === turn) building.delete(tag);
   }
   run.image = tag;
 }
