@@ -58,15 +58,18 @@ const imageIdOf = async (tag: string) => (await kit.docker.getImage(tag).inspect
 
 describe('per-repository setup', () => {
   let firstTag: string;
+  /** The test host's requests after the first job (npm fetches a tarball more than once). */
+  let firstRequests: string[];
 
   it('builds the layer as root with the package managers’ capabilities, through the allowed host, and the stages run in it as uid 1000 without any', async () => {
     const ctx = await jobWithSetup('setup-first', [install('1.0.0'), capabilities]);
 
-    expect(ctx.statuses.at(-1)).toMatchObject({ status: 'completed' });
-    expect(testHost.requests).toEqual(['/greeter-1.0.0.tgz']);
     const layers = ctx.eventsOf('setup_layer');
+    firstTag = String(layers[1]?.image);
+    firstRequests = [...testHost.requests];
+    expect(ctx.statuses.at(-1)).toMatchObject({ status: 'completed' });
+    expect(new Set(firstRequests)).toEqual(new Set(['/greeter-1.0.0.tgz']));
     expect(layers.map((layer) => layer.state)).toEqual(['building', 'built']);
-    firstTag = String(layers[1]!.image);
     expect(firstTag).toMatch(/^spedy-setup:[0-9a-f]{16}$/);
     expect(layers[1]!.imageId).toBe(await imageIdOf(firstTag));
 
@@ -104,7 +107,7 @@ describe('per-repository setup', () => {
     expect(ctx.statuses.at(-1)).toMatchObject({ status: 'completed' });
     expect(ctx.eventsOf('setup')).toEqual([]);
     expect(ctx.eventsOf('setup_layer')).toEqual([expect.objectContaining({ state: 'reused', image: firstTag, imageId: await imageIdOf(firstTag) })]);
-    expect(testHost.requests).toEqual(['/greeter-1.0.0.tgz']);
+    expect(testHost.requests).toEqual(firstRequests);
     expect(ctx.eventsOf('validation')[0]).toMatchObject({ passed: true, output: 'greetings from the setup layer, version 1.0.0' });
   });
 
@@ -115,7 +118,7 @@ describe('per-repository setup', () => {
     const layers = ctx.eventsOf('setup_layer');
     expect(layers.map((layer) => layer.state)).toEqual(['building', 'built']);
     expect(layers[1]!.image).not.toBe(firstTag);
-    expect(testHost.requests).toEqual(['/greeter-1.0.0.tgz', '/greeter-2.0.0.tgz']);
+    expect(new Set(testHost.requests.slice(firstRequests.length))).toEqual(new Set(['/greeter-2.0.0.tgz']));
     expect(ctx.eventsOf('validation')[0]).toMatchObject({ passed: true, output: 'greetings from the setup layer, version 2.0.0' });
     // The first layer is still there for jobs that have its inputs.
     expect(await imageIdOf(firstTag)).toMatch(/^sha256:/);
