@@ -100,6 +100,26 @@ test('picks the runner team for a project, links repositories with their base br
     { full_name: 'tools/linter', default_branch: 'master', base_branch: 'master' },
   ]);
 
+  // Setup commands: shell syntax is refused inline, with what to do; saved ones show at once and after a reload.
+  await expect(shop.getByTestId('setup-commands')).toContainText('No setup commands');
+  await shop.getByRole('button', { name: 'Edit the setup commands of acme/shop' }).click();
+  const setup = shop.getByLabel('Setup commands of acme/shop');
+  await setup.fill('apt-get update && apt-get install -y python3-venv');
+  await expect(shop.getByTestId('setup-command-errors')).toContainText(
+    'Line 1: Setup command "apt-get update && apt-get install -y python3-venv" contains "&&"; list commands one per line instead (they run without a shell).',
+  );
+  await expect(shop.getByRole('button', { name: 'Save setup commands' })).toBeDisabled();
+  await setup.fill('apt-get install -y python3-venv\n\npip install -r requirements.txt');
+  await expect(shop.getByTestId('setup-command-errors')).toBeEmpty();
+  await shop.getByRole('button', { name: 'Save setup commands' }).click();
+  const saved = shop.getByRole('list', { name: 'Setup commands of acme/shop' });
+  await expect(saved.getByRole('listitem')).toHaveText(['apt-get install -y python3-venv', 'pip install -r requirements.txt']);
+  await page.reload();
+  await expect(saved.getByRole('listitem')).toHaveText(['apt-get install -y python3-venv', 'pip install -r requirements.txt']);
+  expect(await sql(testStack().databaseUrl, "SELECT setup_commands FROM project_repository WHERE project_id = $1 AND full_name = 'acme/shop'", [project.id])).toEqual([
+    { setup_commands: ['apt-get install -y python3-venv', 'pip install -r requirements.txt'] },
+  ]);
+
   // Remove one.
   await linter.getByRole('button', { name: 'Remove tools/linter' }).click();
   await page.getByRole('button', { name: 'Remove repository' }).click();

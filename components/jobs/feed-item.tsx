@@ -104,6 +104,33 @@ export function FeedItemView({ item, stageName }: { item: FeedItem; stageName: (
           {!item.passed && item.output && <pre className={pre}>{item.output}</pre>}
         </Row>
       );
+    case 'setup':
+      return (
+        <Row icon={item.state === 'failed' ? <XCircle /> : item.state === 'passed' ? <CheckCircle2 /> : <Package />} tone={item.state === 'failed' ? 'error' : undefined}>
+          <p data-testid="feed-setup" data-state={item.state}>
+            Setup <span className="font-mono">{item.command}</span> {item.state === 'running' ? 'running…' : item.state === 'passed' ? 'passed' : `failed (exit ${item.exitCode ?? '?'})`}
+            <span className="text-muted-foreground"> · {item.repository}</span>
+          </p>
+          {item.output && (
+            <details open={item.state !== 'passed'}>
+              <summary className="cursor-pointer text-xs text-muted-foreground">Output</summary>
+              <pre className={cn(pre, 'mt-1')}>{item.output}</pre>
+            </details>
+          )}
+        </Row>
+      );
+    case 'setup_layer':
+      return (
+        <Row icon={<Package />} tone="muted">
+          <p data-testid="feed-setup-layer" data-state={item.state}>
+            {item.state === 'building'
+              ? `Building the setup layer: ${item.commands} setup ${item.commands === 1 ? 'command' : 'commands'} on top of the runner image.`
+              : item.state === 'built'
+                ? `The setup layer is built (${item.image}); the stages run in it.`
+                : `Reusing the setup layer ${item.image}: built earlier with the same commands, files and allowed hosts; no setup command runs.`}
+          </p>
+        </Row>
+      );
     case 'pull_request':
       return (
         <Row icon={<GitPullRequest />}>

@@ -96,6 +96,8 @@ export const projectRepository = pgTable(
     cloneUrl: text('clone_url').notNull(),
     defaultBranch: text('default_branch').notNull(),
     baseBranch: text('base_branch').notNull(),
+    /** Build & Validate's setup commands (lib/repositories/setup-commands.ts): the repository's layer on top of the runner image. */
+    setupCommands: jsonb('setup_commands').$type<string[]>().notNull().default([]),
     createdAt: millis('created_at'),
   },
   (t) => [uniqueIndex('project_repository_unique_idx').on(t.projectId, t.provider, t.fullName), index('project_repository_org_idx').on(t.organizationId)],

@@ -26,6 +26,20 @@ describe('toFeedItems', () => {
     expect(toFeedItems([row('runner_image', { state: 'failed', startedAt, reason: 'x' }), row('runner_image', { state: 'preparing', startedAt: startedAt + 60_000 })])).toHaveLength(2);
   });
 
+  it("shows each setup command as one line whose output grows while it runs, then how it ended", () => {
+    const command = 'pip install -r requirements.txt';
+    const items = toFeedItems([
+      row('setup_layer', { state: 'building', image: 'spedy-setup:0123456789abcdef', commands: 2 }),
+      row('setup', { repository: 'acme/app', command, state: 'running', output: 'Collecting requests' }),
+      row('setup', { repository: 'acme/app', command, state: 'running', output: 'Downloading requests-2.32.tar.gz' }),
+      row('setup', { repository: 'acme/app', command, state: 'passed', output: 'Successfully installed requests', exitCode: 0 }),
+      row('setup', { repository: 'acme/app', command: 'false', state: 'failed', output: '', exitCode: 1 }),
+    ]);
+    expect(items.map((i) => i.kind)).toEqual(['setup_layer', 'setup', 'setup']);
+    expect(items[1]).toMatchObject({ state: 'passed', exitCode: 0, output: 'Collecting requests\nDownloading requests-2.32.tar.gz\nSuccessfully installed requests' });
+    expect(items[2]).toMatchObject({ command: 'false', state: 'failed', exitCode: 1 });
+  });
+
   it('orders by seq, keeps text as written, names tool results after their call, and leaves bookkeeping out', () => {
     const rows = [
       row('session', { stage: 'impl', sessionId: 's1', resumed: false, tools: [], mcpServers: [], skills: [] }),

@@ -22,6 +22,9 @@ export type FeedItem = Base &
     | { kind: 'question'; question: string }
     | ({ kind: 'validation' } & Omit<JobEventPayload<'validation'>, 'stage'>)
     | ({ kind: 'pull_request' } & JobEventPayload<'pull_request'>)
+    /** A setup command: its output so far (the end of it), then how it ended. */
+    | { kind: 'setup'; repository: string; command: string; state: JobEventPayload<'setup'>['state']; output: string; exitCode: number | null }
+    | ({ kind: 'setup_layer' } & JobEventPayload<'setup_layer'>)
     | { kind: 'notice'; message: string }
     /** The runner image's preparation the job waited for: its latest word (preparing, ready or failed). */
     | { kind: 'runner_image'; status: JobEventPayload<'runner_image'> }
@@ -31,6 +34,9 @@ export type FeedItem = Base &
 
 /** Event types that are bookkeeping, not part of the feed (usage has its own panel). */
 const hiddenTypes = new Set<string>(['session', 'usage'] satisfies JobEventType[]);
+
+/** How much of a setup command's output the feed keeps while it grows. */
+const setupOutputChars = 8_000;
 
 /** The fields of a tool's input worth a glance, in order of preference. */
 const summaryKeys = ['file_path', 'command', 'pattern', 'path', 'url', 'query', 'question', 'body', 'title', 'description', 'prompt'];
@@ -68,6 +74,12 @@ export function toFeedItems(rows: readonly JobEventRow[]): FeedItem[] {
     const previous = items.at(-1);
     if (item?.kind === 'runner_image' && previous?.kind === 'runner_image' && previous.status.startedAt === item.status.startedAt) {
       items[items.length - 1] = { ...item, seq: previous.seq };
+      continue;
+    }
+    // A setup command's output arrives in parts while it runs: one line per command, growing.
+    if (item?.kind === 'setup' && previous?.kind === 'setup' && previous.state === 'running' && previous.command === item.command && previous.repository === item.repository) {
+      const output = [previous.output, item.output].filter(Boolean).join('\n');
+      items[items.length - 1] = { ...item, seq: previous.seq, output: output.length <= setupOutputChars ? output : `…${output.slice(-setupOutputChars)}` };
       continue;
     }
     items.push(item ?? { kind: 'other', type: row.type, seq: row.seq, stage: null });
@@ -119,6 +131,14 @@ function toFeedItem(row: JobEventRow, toolNames: Map<string, string>): FeedItem 
     case 'validation': {
       const p = readJobEvent('validation', payload);
       return p && { ...p, kind: 'validation', seq };
+    }
+    case 'setup': {
+      const p = readJobEvent('setup', payload);
+      return p && { kind: 'setup', seq, stage: null, repository: p.repository, command: p.command, state: p.state, output: p.output, exitCode: p.exitCode ?? null };
+    }
+    case 'setup_layer': {
+      const p = readJobEvent('setup_layer', payload);
+      return p && { ...p, kind: 'setup_layer', seq, stage: null };
     }
     case 'pull_request': {
       const p = readJobEvent('pull_request', payload);

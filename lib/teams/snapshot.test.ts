@@ -24,7 +24,7 @@ describe('job snapshot', () => {
       team,
       skills: [{ id: 's1', slug: 'style', description: 'House style', body: '# Style' }],
       mcpServers: [{ id: 'm1', name: 'docs', transport: 'http', url: 'http://docs', command: null, args: [], allowedTools: [] }],
-      repositories: [{ provider: 'github', fullName: 'acme/web', name: 'web', cloneUrl: 'https://x/acme/web.git', baseBranch: 'develop' }],
+      repositories: [{ provider: 'github', fullName: 'acme/web', name: 'web', cloneUrl: 'https://x/acme/web.git', baseBranch: 'develop', setupCommands: ['pip install -r requirements.txt'] }],
       ticket: { id: 'k1', displayId: 'SPD-1', title: 'Do it', description: '', type: 'task' },
       trigger: { kind: 'status' },
     });
@@ -33,6 +33,7 @@ describe('job snapshot', () => {
     expect(snapshot.pipeline.steps[0].stages[0].skills).toEqual([{ slug: 'style', description: 'House style', body: '# Style' }]);
     expect(snapshot.pipeline.steps[1].stages[0].mcpServers[0].name).toBe('docs');
     expect(snapshot.repositories[0].baseBranch).toBe('develop');
+    expect(snapshot.repositories[0].setupCommands).toEqual(['pip install -r requirements.txt']);
   });
 
   it('is a copy: editing the team afterwards does not change it', () => {

@@ -32,6 +32,7 @@ export type RepositoryForSnapshot = {
   name: string;
   cloneUrl: string;
   baseBranch: string;
+  setupCommands: string[];
 };
 
 export function buildJobSnapshot(input: {

@@ -90,6 +90,19 @@ export const jobEventPayloads = {
   plan: z.object({ stage: stageId, plan: z.string(), fromStages: z.array(z.string()).optional() }),
   question: z.object({ stage: stageId, question: z.string() }),
   validation: z.object({ stage: stageId, command: z.string(), passed: z.boolean(), exitCode: z.number(), output: z.string().default(''), attempt: z.number() }),
+  /**
+   * A repository's setup command (supervisor/runner/setup-layer.ts): `running` events carry its
+   * output as it comes (only the lines since the last one), then one `passed` or `failed` the rest.
+   */
+  setup: z.object({
+    repository: z.string(),
+    command: z.string(),
+    state: z.enum(['running', 'passed', 'failed']),
+    output: z.string().default(''),
+    exitCode: z.number().nullish(),
+  }),
+  /** The setup layer the job's stages run in: being built, built, or reused from an earlier job with the same inputs. */
+  setup_layer: z.object({ state: z.enum(['building', 'built', 'reused']), image: z.string(), imageId: z.string().nullish(), commands: z.number() }),
   pull_request: pullRequestPayload,
   notice: z.object({ stage: stageId, message: z.string() }),
   /**
@@ -125,7 +138,7 @@ export const jobEventPayloads = {
 export type JobEventType = keyof typeof jobEventPayloads;
 export const jobEventTypes = Object.keys(jobEventPayloads) as JobEventType[];
 /** Events the runner writes itself; the others come from the agent's transcript (`error` from both). */
-export const runnerEventTypes = ['stage', 'plan', 'question', 'validation', 'pull_request', 'notice', 'progress', 'budget', 'runner_image', 'diminishing_returns'] as const satisfies readonly JobEventType[];
+export const runnerEventTypes = ['stage', 'plan', 'question', 'validation', 'setup', 'setup_layer', 'pull_request', 'notice', 'progress', 'budget', 'runner_image', 'diminishing_returns'] as const satisfies readonly JobEventType[];
 /** A payload as a reader gets it (defaults filled, a missing stage as null). */
 export type JobEventPayload<T extends JobEventType> = z.output<(typeof jobEventPayloads)[T]>;
 /** A payload as a writer may send it. */

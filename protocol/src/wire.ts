@@ -80,6 +80,8 @@ export const repositorySnapshot = z.object({
   name: z.string(),
   cloneUrl: z.string(),
   baseBranch: z.string(),
+  /** Build & Validate's setup commands: the repository's layer on top of the runner image (supervisor/runner/setup-layer.ts). */
+  setupCommands: z.array(z.string()).default([]),
 });
 
 export const jobSnapshot = z.object({

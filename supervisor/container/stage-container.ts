@@ -29,6 +29,11 @@ export interface StageContainerSpec {
   user: string;
   labels: { [ContainerLabel.job]: string; [ContainerLabel.stage]: string } & Record<string, string>;
   limits: ContainerLimits;
+  /**
+   * Setup commands only (runner/setup-layer.ts): these capabilities on a writable root
+   * filesystem, committed afterwards. Unset, as for every stage container: none, read-only.
+   */
+  setup?: { capabilities: readonly string[] };
 }
 
 /** Per container (SPEDY_CONTAINER_*): a runaway agent or fork bomb stops at its own limits. */
@@ -71,7 +76,8 @@ const tmpfs = { '/tmp': 'rw,nosuid,nodev,exec,size=1g,mode=1777' };
 /**
  * Contained: no network but loopback (the relay reaches the supervisor through the job's
  * bind-mounted sockets, supervisor/egress/), a read-only root, no capabilities, no privilege
- * gain through setuid binaries, and memory, CPU and process limits. Docker-init (tini) as
+ * gain through setuid binaries, and memory, CPU and process limits. A setup command gets
+ * its few capabilities back and a writable root; everything else stays. Docker-init (tini) as
  * PID 1 forwards SIGTERM to the command and reaps the agent's subprocesses.
  */
 function createOptions(spec: StageContainerSpec): Docker.ContainerCreateOptions {
@@ -96,9 +102,10 @@ function createOptions(spec: StageContainerSpec): Docker.ContainerCreateOptions 
         ReadOnly: bind.readOnly,
       })),
       NetworkMode: 'none',
-      ReadonlyRootfs: true,
+      ReadonlyRootfs: !spec.setup,
       Tmpfs: tmpfs,
       CapDrop: ['ALL'],
+      ...(spec.setup ? { CapAdd: [...spec.setup.capabilities] } : {}),
       SecurityOpt: ['no-new-privileges'],
       Memory: spec.limits.memoryMb * 1024 * 1024,
       // No swap beyond the memory limit.

@@ -2,9 +2,11 @@
 // (one per connected integration, local overrides applied by the supervisor's secrets).
 // How those credentials authenticate lives with the clients (@spedy/protocol/git-providers/access).
 import type { GitProviderAccess } from '@spedy/protocol/git-providers/access';
-import type { JobSnapshot } from '@spedy/protocol/wire';
+import type { z } from 'zod';
+import type { repositorySnapshot } from '@spedy/protocol/wire';
 
-export type RepositorySnapshot = JobSnapshot['repositories'][number];
+/** A repository of the job as git work needs it (its setup commands are the setup layer's, supervisor/runner/setup-layer.ts). */
+export type RepositorySnapshot = z.input<typeof repositorySnapshot>;
 
 /** The integration for the repository's provider, if the organization connected one. */
 export function providerAccessFor(repository: RepositorySnapshot, providers: readonly GitProviderAccess[]): GitProviderAccess | undefined {

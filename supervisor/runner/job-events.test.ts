@@ -17,6 +17,8 @@ const built = [
   jobEvent.plan('impl', '1. Do it', ['plan']),
   jobEvent.question('impl', 'Hello or Welcome?'),
   jobEvent.validation('impl', { command: 'npm test', passed: true, exitCode: 0, output: 'ok', attempt: 1 }),
+  jobEvent.setup({ repository: 'acme/app', command: 'pip install -r requirements.txt', state: 'running', output: 'Collecting requests' }),
+  jobEvent.setupLayer({ state: 'reused', image: 'spedy-setup:0123456789abcdef', imageId: 'sha256:abc', commands: 2 }),
   jobEvent.pullRequest({ repository: 'demo/spedy-demo', url: 'http://x/pr/1', number: 1, branch: 'spedy/x' }),
   jobEvent.notice('Budget at 80%'),
   jobEvent.budget({ state: 'warning', message: 'Budget at 80%', figure: 'costUsd', usage: { costUsd: 3.2, inputTokens: 1, outputTokens: 1, turns: 1 }, limits: { maxCostUsd: 4, maxInputTokens: null, maxOutputTokens: null, maxTurns: null } }),

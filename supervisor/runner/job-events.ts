@@ -53,6 +53,9 @@ export const jobEvent = {
   question: (stage: string, question: string): TypedJobEvent<'question'> => jobEventOf('question', { stage, question }),
   validation: (stage: string, check: { command: string; passed: boolean; exitCode: number; output: string; attempt: number }): TypedJobEvent<'validation'> =>
     jobEventOf('validation', { stage, ...check }),
+  /** A setup command's output as it comes, then how it ended (setup-layer.ts). */
+  setup: (setup: JobEventPayloadInput<'setup'>): TypedJobEvent<'setup'> => jobEventOf('setup', setup),
+  setupLayer: (layer: JobEventPayloadInput<'setup_layer'>): TypedJobEvent<'setup_layer'> => jobEventOf('setup_layer', layer),
   pullRequest: (pr: { repository: string; url: string; number: number; branch: string }): TypedJobEvent<'pull_request'> => jobEventOf('pull_request', pr),
   notice: (message: string, stage: string | null = null): TypedJobEvent<'notice'> => jobEventOf('notice', { stage, message }),
   /** The job's budget: a warning, a cap reached, a raise (budget.ts). */

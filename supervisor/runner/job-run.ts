@@ -104,6 +104,8 @@ export class JobRun {
   checkpoint: JobCheckpoint | null;
   /** The claim's checkpoint, until Preparing resumes from it (once per run; checkpoint.ts). */
   resumeFrom: JobCheckpoint | null;
+  /** What the stages run in: the runner image, or the job's setup layer on top of it (setup-layer.ts). */
+  image: string;
   /** The job's sockets, open while the run runs (run-job.ts). */
   sockets: JobSockets | undefined;
   /** What the job did so far, for the progress summary. */
@@ -122,6 +124,7 @@ export class JobRun {
   ) {
     const { job } = ctx;
     this.layout = jobLayout(ctx.jobDir);
+    this.image = deps.image;
     this.secrets = ctx.secretSet;
     this.secrets.add(bundleSecrets({ env: {}, git: deps.providers }));
     this.login = deps.claudeLogin ? new JobClaudeLogin(deps.claudeLogin, this.layout.home, this.secrets) : undefined;

@@ -1,4 +1,4 @@
-// One job's run, top to bottom: Preparing (clone) → the pipeline's stages (Executing,
+// One job's run, top to bottom: Preparing (clone, the repositories' setup layer) → the pipeline's stages (Executing,
 // Running, Waiting for Input) → Syncing (commit, push, pull request) → Completed. Stop
 // unwinds to here: Stopped, then Continue resumes the current stage's session. Work that
 // failed ends in Failed, a fault of Docker, git hosting or the model API in Error. It
@@ -21,6 +21,7 @@ import { runPipeline } from './pipeline.ts';
 import { agentApiKey } from './model-access.ts';
 import { claudeLoginRefreshHost } from './claude-login.ts';
 import { prepareWorkspace } from './workspace.ts';
+import { prepareSetupLayer } from './setup-layer.ts';
 import { progressIntervalMs } from './progress.ts';
 import { BudgetReached, recordedUsage, waitForRaise } from './budget.ts';
 
@@ -72,6 +73,7 @@ export async function runJob(ctx: JobContext, deps: RunJobDeps): Promise<JobEnd 
         }
         await run.status.report(run.status.current === 'stopped' || run.status.current === 'executing' ? 'executing' : 'preparing');
         await prepareWorkspace(run);
+        await prepareSetupLayer(run);
         await runPipeline(run);
         break;
       } catch (error) {

@@ -44,7 +44,7 @@ export function jobSockets(run: JobRun): JobSockets {
 function baseSpec(run: JobRun, state: StageState, cmd: string[], env: Record<string, string>, binds: BindMount[]): StageContainerSpec {
   const sockets = jobSockets(run);
   return {
-    image: run.deps.image,
+    image: run.image,
     cmd: sockets.command(cmd),
     // The proxy variables last: a vault entry named HTTPS_PROXY does not open another way out.
     env: { ...env, ...sockets.env },

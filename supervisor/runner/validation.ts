@@ -25,7 +25,8 @@ export interface ValidationFailure {
   output: string;
 }
 
-function tailOf(lines: string[]): string {
+/** The end of a command's output, as the agent and a failure's reason get it. */
+export function tailOf(lines: string[]): string {
   const text = lines.slice(-tailLines).join('\n');
   return text.length <= tailChars ? text : `…${text.slice(-tailChars)}`;
 }

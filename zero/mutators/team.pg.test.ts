@@ -33,6 +33,7 @@ afterAll(async () => {
   await other?.zero.close();
 });
 
+const setupCommands = async () => (await sql<{ setup_commands: string[] }>(db(), 'SELECT setup_commands FROM project_repository WHERE id = $1', [repositoryId]))[0].setup_commands;
 const baseBranch = async () => (await sql<{ base_branch: string }>(db(), 'SELECT base_branch FROM project_repository WHERE id = $1', [repositoryId]))[0].base_branch;
 
 describe('skills and MCP servers in pipelines', () => {
@@ -76,6 +77,34 @@ describe('Build & Validate mutators', () => {
     const client = await result.client;
     expect(client.type).toBe('error');
     expect(await baseBranch()).toBe('release/2.0');
+  });
+
+  it('saves setup commands trimmed, and clears them', async () => {
+    expect(await setupCommands()).toEqual([]);
+    const commands = ['  apt-get install -y python3-venv ', 'pip install -r requirements.txt'];
+    expect(await serverVerdict(owner.zero.mutate(mutators.buildSettings.setSetupCommands({ id: repositoryId, setupCommands: commands })))).toBeNull();
+    expect(await setupCommands()).toEqual(['apt-get install -y python3-venv', 'pip install -r requirements.txt']);
+    expect(await serverVerdict(owner.zero.mutate(mutators.buildSettings.setSetupCommands({ id: repositoryId, setupCommands: [] })))).toBeNull();
+    expect(await setupCommands()).toEqual([]);
+  });
+
+  it.each([
+    [['pip install -r requirements.txt && rm -rf /'], 'contains "&&"'],
+    [['echo "unclosed'], 'Unclosed "'],
+    [['   '], 'cannot be empty'],
+    [Array.from({ length: 21 }, (_, i) => `echo ${i}`), 'at most 20 setup commands'],
+  ])('refuses %j and changes nothing', async (commands, message) => {
+    const saved = ['npm install --global typescript'];
+    expect(await serverVerdict(owner.zero.mutate(mutators.buildSettings.setSetupCommands({ id: repositoryId, setupCommands: saved })))).toBeNull();
+    const result = owner.zero.mutate(mutators.buildSettings.setSetupCommands({ id: repositoryId, setupCommands: commands }));
+    expect(await result.client).toMatchObject({ type: 'error', error: { message: expect.stringContaining(message) } });
+    expect(await setupCommands()).toEqual(saved);
+  });
+
+  it("refuses to set another organization's repository's setup commands", async () => {
+    const verdict = await serverVerdict(other.zero.mutate(mutators.buildSettings.setSetupCommands({ id: repositoryId, setupCommands: ['echo hijacked'] })));
+    expect(verdict).toBe('Repository not found.');
+    expect(await setupCommands()).toEqual(['npm install --global typescript']);
   });
 
   it("refuses another organization's team for the project, even to an administrator of both", async () => {

@@ -2,6 +2,7 @@ import { defineMutator, type Transaction } from '@rocicorp/zero';
 import { z } from 'zod';
 import { assertPermission } from '../../lib/auth/permissions.ts';
 import { branchName } from '../../lib/repositories/link-input.ts';
+import { setupCommandList } from '../../lib/repositories/setup-commands.ts';
 import { allowedHostList } from '@spedy/protocol/allowed-hosts';
 import { runnerTag } from '@spedy/protocol/wire';
 import { detachMcpServer, detachSkill } from '../../lib/teams/attachments.ts';
@@ -218,6 +219,17 @@ export const buildSettingsMutators = {
       if (!repo || !roleIn(ctx, repo.organizationId)) throw new SpedyError('notFound', 'Repository not found.');
       assertPermission(ctx, repo.organizationId, 'teams:manage');
       await tx.mutate.projectRepository.update({ id: repo.id, baseBranch: args.baseBranch });
+    },
+  ),
+
+  /** The repository's setup commands: its layer on top of the runner image (jobs created from now on carry them). */
+  setSetupCommands: defineMutator(
+    z.object({ id: idArg, setupCommands: setupCommandList }),
+    async ({ tx, args, ctx }) => {
+      const repo = await tx.run(zql.projectRepository.where('id', args.id).one());
+      if (!repo || !roleIn(ctx, repo.organizationId)) throw new SpedyError('notFound', 'Repository not found.');
+      assertPermission(ctx, repo.organizationId, 'teams:manage');
+      await tx.mutate.projectRepository.update({ id: repo.id, setupCommands: args.setupCommands });
     },
   ),
 

@@ -14,6 +14,7 @@ import { branchName, repositoryProviderLabels, workingDirectoryOf } from '@/lib/
 import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
 import type { ProjectRepository } from '@/zero/schema.gen';
+import { SetupCommands } from './setup-commands-editor';
 
 function BaseBranchEditor({ repository, onDone }: { repository: ProjectRepository; onDone: () => void }) {
   const id = useId();
@@ -69,7 +70,7 @@ function BaseBranchEditor({ repository, onDone }: { repository: ProjectRepositor
   );
 }
 
-/** Linked repositories with their base branch (a badge; overridable inline) and the runner's working directory. */
+/** Linked repositories with their base branch (a badge; overridable inline), the runner's working directory and the setup commands. */
 export function RepositoryList({ projectID }: { projectID: string }) {
   const org = useCurrentOrg();
   const mutate = useMutate();
@@ -123,6 +124,7 @@ export function RepositoryList({ projectID }: { projectID: string }) {
             <span className="font-mono">{repo.cloneUrl}</span>
           </div>
           {editing === repo.id && <BaseBranchEditor repository={repo} onDone={() => setEditing(null)} />}
+          <SetupCommands repository={repo} />
         </li>
       ))}
     </ul>

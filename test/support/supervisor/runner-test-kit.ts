@@ -108,6 +108,8 @@ export interface RunnerTestKit {
     type?: JobType;
     trigger?: JobSnapshot['trigger'];
     allowedHosts?: string[];
+    /** The repository's setup commands (its layer on top of the runner image). */
+    setupCommands?: string[];
     /** Budget fields that differ from the test default (small time limits). */
     budget?: Partial<JobSnapshot['budget']>;
   }): Promise<{ ctx: FakeJobContext; fullName: string; deps: RunJobDeps }>;
@@ -180,7 +182,7 @@ export async function startRunnerTestKit(options: {
         type: input.type,
         trigger: input.trigger,
         steps: input.steps,
-        repositories: [{ provider: 'github', fullName, name, cloneUrl, baseBranch: 'main' }],
+        repositories: [{ provider: 'github', fullName, name, cloneUrl, baseBranch: 'main', setupCommands: input.setupCommands ?? [] }],
       });
       // GITHUB_TOKEN as an older platform sent it in the vault's environment: it must still not reach the agent.
       const ctx = new FakeJobContext(job, path.join(root, id), { ANTHROPIC_API_KEY: apiKey, GITHUB_TOKEN: token, CUSTOM_GREETING: 'hello-from-the-vault', ...input.vault });
