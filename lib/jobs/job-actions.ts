@@ -18,9 +18,14 @@ const sentences: Record<JobActionKind, string> = {
   set_budget: 'set the job’s budget',
 };
 
-/** "Dana approved the plan"; an action of a kind this build does not know reads as "Dana acted on the job". */
-export function jobActionSentence(actorName: string | null | undefined, action: string): string {
+/**
+ * "Dana approved the plan", "Sam answered: “Use PostgreSQL 16”", "Ann set the job’s budget: cost $12.00".
+ * An action of a kind this build does not know reads as "Dana acted on the job".
+ */
+export function jobActionSentence(actorName: string | null | undefined, action: string, text?: string | null): string {
   const who = actorName?.trim() || 'Someone';
   const what = Object.hasOwn(sentences, action) ? sentences[action as JobActionKind] : 'acted on the job';
-  return `${who} ${what}`;
+  const said = text?.trim();
+  if (!said) return `${who} ${what}`;
+  return action === 'set_budget' ? `${who} ${what}: ${said}` : `${who} ${what}: “${said}”`;
 }
