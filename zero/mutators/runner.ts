@@ -96,11 +96,9 @@ export const runnerSettingsMutators = {
   }),
 };
 
+/** Steering a job (`jobs:steer`, ./steering.ts); each action is recorded with who did it. */
 export const jobMutators = {
-  /**
-   * Stops a job by hand (a Ready job is simply not offered any more); the server mutator
-   * also tells the runner working on it (runner-server.ts).
-   */
+  /** An answer, a plan approved or sent back with changes, or Continue; the server resumes the job (runner-server.ts). */
   respond: defineMutator(respondJobArgs, async ({ tx, args, ctx }) => {
     const job = await steerableJob(tx, ctx, args.id);
     // Continue also answers a job paused for "No progress" (the agent tries again).
@@ -124,6 +122,10 @@ export const jobMutators = {
     await recordJobAction(tx, ctx, job, 'set_budget', budgetOverrideSummary(args.budget));
   }),
 
+  /**
+   * Stops a job by hand (a Ready job is simply not offered any more); the server mutator
+   * also tells the runner working on it (runner-server.ts).
+   */
   stop: defineMutator(stopJobArgs, async ({ tx, args, ctx }) => {
     const job = await steerableJob(tx, ctx, args.id);
     const status = job.status;
