@@ -45,5 +45,7 @@ export default drizzleZeroConfig(schema, {
     usageDaily: true,
     stageDaily: true,
     costDaily: true,
+    jobAction: true,
+    jobViewer: true,
   },
 });

@@ -117,7 +117,8 @@ export function createPool(deps: JobLifecycleDeps & { size: number }): Pool {
     control(message) {
       const job = running.get(message.jobId);
       if (job && parked(job)) {
-        if (message.action === 'stop') {
+        // Stop and "End the job" apply where the job waits (Stopped, Waiting for Input): no claim precedes them.
+        if (message.action === 'stop' || message.action === 'cancel') {
           awaitingClaim.delete(message.jobId);
           return job.control(message);
         }

@@ -22,7 +22,6 @@ const hostile = defineMutators({
   runnerToken: { revoke: defineMutator(async () => {}) },
   vaultEntry: { delete: defineMutator(async () => {}) },
   runnerSettings: { update: defineMutator(async () => {}) },
-  job: { stop: defineMutator(async () => {}) },
 });
 
 async function asHostileMember<T>(act: (zero: ReturnType<typeof connectZero>) => Promise<T>): Promise<T> {
@@ -185,7 +184,7 @@ describe('manual jobs', () => {
     // The client checks the job it sees, so wait until the new job has replicated to it.
     const view = owner.zero.materialize(queries.runners.job({ orgID: owner.orgID, jobID: id }));
     await waitForData(view, (job) => job?.status === 'ready');
-    expect(await asHostileMember((zero) => serverVerdict(zero.mutate(hostile.job.stop({ id }))))).toBe('Only administrators can manage runners, runner tokens and jobs.');
+    // Members may stop jobs too (`jobs:steer`); its withdrawal is job-steering.pg.test.ts's.
     expect(await serverVerdict(owner.zero.mutate(mutators.job.stop({ id })))).toBeNull();
     expect((await db<{ status: string }>('SELECT status FROM job WHERE id = $1', [id]))[0].status).toBe('stopped');
   });

@@ -2,6 +2,7 @@ import { defineMutators } from '@rocicorp/zero';
 import { commentMutators } from './mutators/comment.ts';
 import { labelMutators } from './mutators/label.ts';
 import { organizationSettingsMutators } from './mutators/organization.ts';
+import { jobViewerMutators } from './mutators/presence.ts';
 import { projectMutators } from './mutators/project.ts';
 import {
   gitIntegrationMutators,
@@ -30,5 +31,6 @@ export const mutators = defineMutators({
   vaultEntry: vaultEntryMutators,
   gitIntegration: gitIntegrationMutators,
   job: jobMutators,
+  jobViewer: jobViewerMutators,
   organizationSettings: organizationSettingsMutators,
 });

@@ -5,6 +5,7 @@ import { Button } from '@/components/ui/button';
 import { isJobStatus } from '@/components/jobs/job-status-badge';
 import { activeJobStatuses } from '@spedy/protocol/job-status';
 import { mutators } from '@/zero/mutators';
+import { useCanSteer } from './use-can-steer';
 
 /** Statuses in which the job waits for a person; there the button says "End the job". */
 const waiting = new Set(['stopped', 'waiting_for_input']);
@@ -15,7 +16,8 @@ const waiting = new Set(['stopped', 'waiting_for_input']);
  */
 export function CancelJobButton({ job, size }: { job: { id: string; status: string; runnerId: string | null }; size?: 'sm' | 'default' }) {
   const mutate = useMutate();
-  if (!isJobStatus(job.status) || !activeJobStatuses.includes(job.status)) return null;
+  const canSteer = useCanSteer();
+  if (!canSteer || !isJobStatus(job.status) || !activeJobStatuses.includes(job.status)) return null;
   const ends = waiting.has(job.status);
   return (
     <ConfirmDialog

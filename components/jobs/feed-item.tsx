@@ -1,4 +1,4 @@
-import { AlertTriangle, Ban, Bell, CheckCircle2, CircleHelp, ExternalLink, FileText, GitPullRequest, Layers, ListChecks, Package, Wrench, XCircle } from 'lucide-react';
+import { AlertTriangle, Ban, Bell, CheckCircle2, CircleHelp, ExternalLink, FileText, GitPullRequest, Layers, ListChecks, Package, UserRound, Wrench, XCircle } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { FeedItem } from '@/lib/jobs/event-feed';
 import { cn } from '@/lib/cn';
@@ -150,6 +150,14 @@ export function FeedItemView({ item, stageName }: { item: FeedItem; stageName: (
         <Row icon={item.status.state === 'failed' ? <XCircle /> : <Package />} tone={item.status.state === 'failed' ? 'error' : 'muted'}>
           <p>
             <RunnerImageLine status={item.status} testId="feed-runner-image" className="text-sm" />
+          </p>
+        </Row>
+      );
+    case 'action':
+      return (
+        <Row icon={<UserRound />}>
+          <p className="whitespace-pre-wrap" data-testid="feed-action" data-action={item.action}>
+            {item.sentence}
           </p>
         </Row>
       );

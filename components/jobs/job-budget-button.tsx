@@ -8,13 +8,14 @@ import { FormDialog } from '@/components/ui/form-dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { forgetJobSnapshot, useJobSnapshot } from '@/components/jobs/use-job-snapshot';
-import { ceilingProblem, jobBudgetOverride, mayOverrideBudgets } from '@/lib/jobs/budget-rules';
+import { ceilingProblem, jobBudgetOverride } from '@/lib/jobs/budget-rules';
 import { queries } from '@/zero/queries';
 import { mutators } from '@/zero/mutators';
+import { useCanSteer } from './use-can-steer';
 
 /**
- * A Ready job's cost limit, overridden on the job before a runner takes it (administrators;
- * never past the team's ceiling). A job waiting at its cap is raised from its Waiting for
+ * A Ready job's cost limit, overridden on the job before a runner takes it (those who may
+ * steer jobs; never past the team's ceiling, which only administrators set). A job waiting at its cap is raised from its Waiting for
  * Input panel instead (budget-response.tsx).
  */
 export function JobBudgetButton({ job }: { job: { id: string; status: string; teamId: string | null } }) {
@@ -28,7 +29,8 @@ export function JobBudgetButton({ job }: { job: { id: string; status: string; te
   const [typed, setTyped] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
-  if (job.status !== 'ready' || !mayOverrideBudgets(org.role)) return null;
+  const canSteer = useCanSteer();
+  if (job.status !== 'ready' || !canSteer) return null;
   const value = typed ?? (current == null ? '' : String(current));
 
   return (

@@ -22,6 +22,7 @@ import { useJobSnapshot } from './use-job-snapshot';
 import { FeedItemView } from '@/components/jobs/feed-item';
 import { CancelJobButton } from '@/components/jobs/cancel-job-button';
 import { JobResponse } from '@/components/jobs/job-response';
+import { useCanSteer } from '@/components/jobs/use-can-steer';
 import { pendingRequest, toFeedItems } from '@/lib/jobs/event-feed';
 
 /** How many of the newest feed items the details show; the live view has them all. */
@@ -66,6 +67,7 @@ function ResultView({ result }: { result: unknown }) {
 function JobDetail({ jobID }: { jobID: string }) {
   const org = useCurrentOrg();
   const mutate = useMutate();
+  const canSteer = useCanSteer();
   const [job, { type }] = useQuery(queries.runners.job({ orgID: org.id, jobID }));
   const [events] = useQuery(queries.runners.jobEvents({ orgID: org.id, jobID, limit: 20 }));
   const snapshot = useJobSnapshot(org.id, jobID);
@@ -184,7 +186,7 @@ function JobDetail({ jobID }: { jobID: string }) {
 
       <div className="flex justify-end gap-2">
         <CancelJobButton job={job} />
-        {stoppable && (
+        {stoppable && canSteer && (
           <ConfirmDialog
             trigger={<Button variant="outline">Stop job</Button>}
             title="Stop this job?"

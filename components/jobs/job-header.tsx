@@ -16,6 +16,9 @@ import { formatDisplayId } from '@/lib/tickets/display-id';
 import { pullRequestsOf } from '@/lib/jobs/event-feed';
 import { canTransition } from '@spedy/protocol/job-status';
 import { mutators } from '@/zero/mutators';
+import { JobWatchers } from './job-watchers';
+import { useCanSteer } from './use-can-steer';
+import type { Watcher } from '@/lib/jobs/presence';
 
 export type HeaderJob = {
   id: string;
@@ -37,13 +40,14 @@ export type HeaderJob = {
 
 const typeLabel: Record<string, string> = { streaming: 'Streaming', batch: 'Batch', board_interaction: 'Board interaction' };
 
-/** Status, title, ticket, runner, why it failed, its pull requests, Stop, Cancel and Retry. */
-export function JobHeader({ job }: { job: HeaderJob }) {
+/** Status, title, who else is watching, ticket, runner, why it failed, its pull requests, Stop, Cancel and Retry. */
+export function JobHeader({ job, watchers = [] }: { job: HeaderJob; watchers?: Watcher[] }) {
   const org = useCurrentOrg();
   const mutate = useMutate();
+  const canSteer = useCanSteer();
   const ticketId = job.ticket?.project ? formatDisplayId(job.ticket.project.key, job.ticket.number) : null;
   const pullRequests = pullRequestsOf(job.result);
-  const stoppable = isJobStatus(job.status) && canTransition(job.status, 'stopped');
+  const stoppable = canSteer && isJobStatus(job.status) && canTransition(job.status, 'stopped');
   const failed = job.status === 'failed' || job.status === 'error';
 
   return (
@@ -66,6 +70,7 @@ export function JobHeader({ job }: { job: HeaderJob }) {
             onConfirm={() => mutate(mutators.job.stop({ id: job.id }))}
           />
         )}
+        <JobWatchers watchers={watchers} />
         <JobBudgetButton job={job} />
         <CancelJobButton job={job} size="sm" />
         <RetryJobButtons job={job} />

@@ -5,7 +5,7 @@ import { useMemo } from 'react';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Skeleton } from '@/components/ui/skeleton';
-import { latestProgress, pendingRequest, stageStates, toFeedItems, usageTotals } from '@/lib/jobs/event-feed';
+import { latestProgress, pendingRequest, stageStates, toFeedItems, usageTotals, withJobActions } from '@/lib/jobs/event-feed';
 import { queries } from '@/zero/queries';
 import { jobFeedCap } from '@/zero/queries/runners';
 import { BudgetBar } from './budget-bar';
@@ -14,16 +14,19 @@ import { JobHeader } from './job-header';
 import { JobResponse } from './job-response';
 import { JobStages } from './job-stages';
 import { UsageFigures } from './usage-figures';
+import { useJobPresence } from './use-job-presence';
 import { useJobSnapshot } from './use-job-snapshot';
 
-/** The streaming job view: everything live through Zero, no polling. */
+/** The streaming job view: everything live through Zero (who did what, who is watching), no polling. */
 export function JobPageClient({ jobID }: { jobID: string }) {
   const org = useCurrentOrg();
   const [job, jobResult] = useQuery(queries.runners.job({ orgID: org.id, jobID }));
   const [events] = useQuery(queries.runners.jobFeed({ orgID: org.id, jobID }));
   const [usageEvents] = useQuery(queries.runners.jobUsage({ orgID: org.id, jobID }));
+  const [actions] = useQuery(queries.runners.jobActions({ orgID: org.id, jobID }));
+  const watchers = useJobPresence(jobID);
 
-  const items = useMemo(() => toFeedItems(events), [events]);
+  const items = useMemo(() => withJobActions(toFeedItems(events), events, actions), [events, actions]);
   const usage = useMemo(() => usageTotals(usageEvents), [usageEvents]);
   const snapshot = useJobSnapshot(org.id, jobID);
   const status = job?.status ?? '';
@@ -48,7 +51,7 @@ export function JobPageClient({ jobID }: { jobID: string }) {
 
   return (
     <div className="flex min-h-0 flex-1 flex-col" data-testid="job-view" data-status={job.status}>
-      <JobHeader job={job} />
+      <JobHeader job={job} watchers={watchers} />
       {snapshot?.success && (
         <BudgetBar spentUsd={usage.job.costUsd} limitUsd={snapshot.data.budget.maxCostUsd} warningThresholdPercent={snapshot.data.budget.warningThresholdPercent} />
       )}

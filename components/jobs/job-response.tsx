@@ -6,15 +6,19 @@ import { useMutate } from '@/components/shell/use-mutate';
 import type { PendingRequest } from '@/lib/jobs/event-feed';
 import { mutators } from '@/zero/mutators';
 import { BudgetResponse } from './budget-response';
+import { PlanReview } from './plan-review';
+import { useCanSteer } from './use-can-steer';
 
-type Action = 'input' | 'approve' | 'continue';
+type Action = 'input' | 'approve' | 'revise' | 'continue';
 
 /**
  * What a person can tell a paused job: answer the agent's question (the amber "Answers
- * required" panel, without Approve until it is answered), approve its plan, or continue after Stop.
+ * required" panel, without Approve until it is answered), approve its plan or send it back
+ * with changes, or continue after Stop. Only for those who may steer jobs (use-can-steer.ts).
  */
 export function JobResponse({ job, pending }: { job: { id: string; status: string; teamId: string | null }; pending: PendingRequest }) {
   const mutate = useMutate();
+  const canSteer = useCanSteer();
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const send = async (action: Action, body?: string) => {
@@ -31,6 +35,7 @@ export function JobResponse({ job, pending }: { job: { id: string; status: strin
     void answer();
   };
 
+  if (!canSteer) return null;
   if (job.status === 'stopped') {
     return (
       <div className="flex items-center justify-end gap-3">
@@ -46,18 +51,15 @@ export function JobResponse({ job, pending }: { job: { id: string; status: strin
 
   if (pending?.kind === 'plan') {
     return (
-      <section className="grid gap-2 rounded-md border p-3" aria-labelledby="plan-heading" data-testid="job-approval">
-        <h3 id="plan-heading" className="text-sm font-medium">The plan waits for your approval</h3>
-        <div className="max-h-80 overflow-y-auto rounded-md bg-muted/40 p-3 text-sm whitespace-pre-wrap" data-testid="job-plan">
-          {pending.plan}
-        </div>
-        <Textarea aria-label="A note for the agent (optional)" placeholder="A note for the agent (optional)" value={text} onChange={(e) => setText(e.target.value)} maxLength={4000} rows={2} />
-        <div className="flex justify-end">
-          <Button onClick={() => send('approve', text.trim() || undefined)} disabled={sending}>
-            Approve plan
-          </Button>
-        </div>
-      </section>
+      <PlanReview
+        // A new plan starts with an empty comment box.
+        key={pending.plan}
+        plan={pending.plan}
+        previous={pending.previous}
+        sending={sending}
+        onApprove={(note) => void send('approve', note)}
+        onRequestChanges={(change) => void send('revise', change)}
+      />
     );
   }
 

@@ -18,6 +18,25 @@ export async function signUpInBrowser(browser: Browser, name: string, next = '/'
   return { name, email, password, page };
 }
 
+/** `owner` invites a new person by link (no mail server) from Settings → Members; they sign up and accept, as a Member. */
+export async function inviteMemberInBrowser(browser: Browser, owner: Page, orgSlug: string, name: string): Promise<Person> {
+  await owner.goto(`/${orgSlug}/settings/members`);
+  const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${nanoid(6).toLowerCase()}@example.test`;
+  const password = `pw-${nanoid(10)}`;
+  await owner.getByPlaceholder('name@example.com').fill(email);
+  await owner.getByRole('button', { name: /Invite/ }).click();
+  const link = await owner.getByTestId('invite-link').first().inputValue();
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`/sign-up?next=${encodeURIComponent(new URL(link).pathname)}`);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByTestId('accept-invitation').click();
+  await expect(page).not.toHaveURL(/\/invite\//);
+  return { name, email, password, page };
+}
+
 export async function createProjectInBrowser(page: Page, name: string, key: string) {
   await page.getByRole('link', { name: 'Projects' }).click();
   await page.getByRole('button', { name: 'New project' }).first().click();

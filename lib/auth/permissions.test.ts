@@ -3,13 +3,27 @@ import { SpedyError } from '@spedy/protocol/errors';
 import { assertPermission, can, orgIfPermitted, permissions } from './permissions.ts';
 
 describe('permissions', () => {
-  it('gives Administrators every permission and Members none of these', () => {
+  it('gives Administrators every permission and Members only steering jobs', () => {
     for (const p of permissions) {
       expect(can('owner', p)).toBe(true);
       expect(can('admin', p)).toBe(true);
-      expect(can('member', p)).toBe(false);
+      expect(can('member', p)).toBe(p === 'jobs:steer');
       expect(can(undefined, p)).toBe(false);
     }
+  });
+
+  it('takes steering from Members of an organization that withdrew it, never from Administrators', () => {
+    const withdrawn = { withdrawnMemberPermissions: ['jobs:steer'] };
+    expect(can('member', 'jobs:steer', withdrawn)).toBe(false);
+    expect(can('member', 'jobs:steer', { withdrawnMemberPermissions: [] })).toBe(true);
+    expect(can('member', 'jobs:steer', null)).toBe(true);
+    expect(can('admin', 'jobs:steer', withdrawn)).toBe(true);
+    expect(can('owner', 'jobs:steer', withdrawn)).toBe(true);
+    const member = { userID: 'u', orgs: { org1: 'member' as const } };
+    expect(() => assertPermission(member, 'org1', 'jobs:steer', withdrawn)).toThrow(
+      'Only administrators can steer jobs here (answer, approve, request changes, stop, continue, cancel and set budgets).',
+    );
+    expect(assertPermission(member, 'org1', 'jobs:steer')).toBe('member');
   });
 
   it('tells a Member what they cannot do, and an outsider only that the organization was not found', () => {

@@ -16,8 +16,15 @@ export const permissions = [
   'members:invite',
   'organization:manage',
   'costs:view',
+  'jobs:steer',
 ] as const;
 export type Permission = (typeof permissions)[number];
+
+/** What an organization may take from its Member role (Settings → Members); Administrators keep everything. */
+export const withdrawablePermissions = ['jobs:steer'] as const satisfies readonly Permission[];
+
+/** An organization's changes to the default roles (organization_settings); null or absent: the defaults. */
+export type RolePolicy = { withdrawnMemberPermissions: readonly string[] | null };
 
 /** What a refused person is told they cannot do: "Only administrators can <action>." */
 const actionOf: Record<Permission, string> = {
@@ -30,18 +37,23 @@ const actionOf: Record<Permission, string> = {
   'members:invite': 'invite people and see pending invitations',
   'organization:manage': 'change the organization’s settings, such as its time zone',
   'costs:view': 'see the organization cost summary',
+  'jobs:steer': 'steer jobs here (answer, approve, request changes, stop, continue, cancel and set budgets)',
 };
 
-// Administrators have every permission by default; Members have none of these.
-// A Map, so that a role name read from elsewhere never finds Object.prototype's members.
+// Administrators have every permission by default; Members steer jobs unless their
+// organization withdrew it. A Map, so that a role name read from elsewhere never finds
+// Object.prototype's members.
 const rolePermissions: ReadonlyMap<Role, ReadonlySet<Permission>> = new Map([
   ['owner', new Set(permissions)],
   ['admin', new Set(permissions)],
-  ['member', new Set()],
+  ['member', new Set<Permission>(['jobs:steer'])],
 ]);
 
-export function can(role: Role | undefined, permission: Permission): boolean {
-  return role ? (rolePermissions.get(role)?.has(permission) ?? false) : false;
+/** `policy`: the organization's withdrawals from the Member role, for the permissions that can be withdrawn. */
+export function can(role: Role | undefined, permission: Permission, policy?: RolePolicy | null): boolean {
+  if (!role) return false;
+  if (role === 'member' && policy?.withdrawnMemberPermissions?.includes(permission)) return false;
+  return rolePermissions.get(role)?.has(permission) ?? false;
 }
 
 /** The message for a member without `permission` (also used by the pages that hide the controls). */
@@ -53,9 +65,9 @@ export function permissionDeniedMessage(permission: Permission): string {
  * Not a member → "Organization not found." (never reveals that it exists);
  * a member without the permission → a forbidden error naming what they cannot do.
  */
-export function assertPermission(ctx: ZeroContext | undefined, orgID: string, permission: Permission): Role {
+export function assertPermission(ctx: ZeroContext | undefined, orgID: string, permission: Permission, policy?: RolePolicy | null): Role {
   const role = assertMember(ctx, orgID);
-  if (!can(role, permission)) throw new SpedyError('forbidden', permissionDeniedMessage(permission));
+  if (!can(role, permission, policy)) throw new SpedyError('forbidden', permissionDeniedMessage(permission));
   return role;
 }
 

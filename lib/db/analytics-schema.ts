@@ -4,6 +4,7 @@
 // hundred rows rather than summing every job in the browser. A day is a calendar day in
 // the organization's time zone. Members read job_daily, usage_daily and stage_daily;
 // cost_daily (cost per team, project and model) is the administrators' cost summary.
+import { sql } from 'drizzle-orm';
 import { bigint, doublePrecision, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { organization } from './auth-schema.ts';
 
@@ -39,6 +40,8 @@ export const organizationSettings = pgTable('organization_settings', {
     .references(() => organization.id, { onDelete: 'cascade' }),
   /** IANA zone the analytics count days in (lib/analytics/days.ts). */
   timeZone: text('time_zone').notNull().default('UTC'),
+  /** Permissions taken from the Member role here (only withdrawable ones: lib/auth/permissions.ts). */
+  withdrawnMemberPermissions: text('withdrawn_member_permissions').array().notNull().default(sql`'{}'`),
 });
 
 /** The organization's day: jobs that reached a final status, by outcome, and all usage. */

@@ -6,3 +6,4 @@ export * from './runner-schema.ts';
 export * from './runner-relations.ts';
 export * from './team-schema.ts';
 export * from './analytics-schema.ts';
+export * from './job-steering-schema.ts';

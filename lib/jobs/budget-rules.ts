@@ -50,6 +50,20 @@ export const jobBudgetOverride = z
   .refine((override) => Object.keys(override).length > 0, { message: 'Change at least one limit.' });
 export type JobBudgetOverride = z.infer<typeof jobBudgetOverride>;
 
+/** The override in a few words, as the job's feed records it: "cost $12.00, 40 turns". */
+export function budgetOverrideSummary(override: JobBudgetOverride): string {
+  const limit = (value: number | null | undefined, shown: (n: number) => string) => (value === null ? 'no limit' : value === undefined ? null : shown(value));
+  return [
+    ['cost', limit(override.maxCostUsd, (n) => `$${n.toFixed(2)}`)],
+    ['turns', limit(override.maxTurns, (n) => n.toLocaleString('en-US'))],
+    ['input tokens', limit(override.maxInputTokens, (n) => n.toLocaleString('en-US'))],
+    ['output tokens', limit(override.maxOutputTokens, (n) => n.toLocaleString('en-US'))],
+  ]
+    .filter(([, value]) => value !== null)
+    .map(([what, value]) => `${what} ${value}`)
+    .join(', ');
+}
+
 /** Why the job's budget cannot be changed now, or null. */
 export function budgetOverrideRefusal(job: { status: JobStatus; statusReason: string | null }): string | null {
   if (job.status === 'ready') return null;

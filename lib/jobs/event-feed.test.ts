@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { listPriceUsd } from '@spedy/protocol/models';
-import { cacheHitRate, latestProgress, pendingRequest, pullRequestsOf, stageStates, summarizeToolInput, toFeedItems, usageTotals, type JobEventRow } from './event-feed.ts';
+import {
+  cacheHitRate,
+  latestProgress,
+  pendingRequest,
+  pullRequestsOf,
+  stageStates,
+  summarizeToolInput,
+  toFeedItems,
+  usageTotals,
+  withJobActions,
+  type JobActionRow,
+  type JobEventRow,
+} from './event-feed.ts';
 
 let seq = 0;
 const row = (type: string, payload: Record<string, unknown>): JobEventRow => ({ seq: ++seq, type, payload });
@@ -130,7 +142,7 @@ describe('pendingRequest', () => {
   const rows = [row('plan', { stage: 'impl', plan: 'the plan' }), row('question', { stage: 'impl', question: 'Hello or Welcome?' })];
   it('is the latest question or plan while Waiting for Input, and nothing otherwise', () => {
     expect(pendingRequest('waiting_for_input', rows)).toEqual({ kind: 'question', question: 'Hello or Welcome?', stage: 'impl' });
-    expect(pendingRequest('waiting_for_input', rows.slice(0, 1))).toEqual({ kind: 'plan', plan: 'the plan', stage: 'impl' });
+    expect(pendingRequest('waiting_for_input', rows.slice(0, 1))).toEqual({ kind: 'plan', plan: 'the plan', stage: 'impl', previous: null });
     expect(pendingRequest('running', rows)).toBeNull();
     expect(pendingRequest('waiting_for_input', [])).toBeNull();
   });
@@ -178,5 +190,61 @@ describe('latestProgress', () => {
     expect(latestProgress(rows)).toMatchObject({ summary: 'second', commandsRun: 2, validation: 'not_run' });
     expect(toFeedItems(rows).map((item) => item.kind)).toEqual(['notice']);
     expect(latestProgress([])).toBeNull();
+  });
+});
+
+describe('a revised plan', () => {
+  it('waits with the plan it revises, of the same stage, to show beside it', () => {
+    const rows = [
+      row('plan', { stage: 'build', plan: 'first', fromStages: ['plan'] }),
+      row('plan', { stage: 'other', plan: 'elsewhere', fromStages: [] }),
+      row('stage', { stage: 'plan', name: 'Plan', phase: 'resumed' }),
+      row('plan', { stage: 'build', plan: 'second', fromStages: ['plan'] }),
+    ];
+    expect(pendingRequest('waiting_for_input', rows)).toEqual({ kind: 'plan', plan: 'second', stage: 'build', previous: 'first' });
+    expect(pendingRequest('waiting_for_input', rows.slice(0, 1))).toMatchObject({ plan: 'first', previous: null });
+  });
+});
+
+describe('withJobActions', () => {
+  const at = (seconds: number) => 1_700_000_000_000 + seconds * 1000;
+  const events: JobEventRow[] = [
+    { seq: 1, type: 'stage', payload: { stage: 'impl', name: 'Implement', phase: 'started' }, createdAt: at(1) },
+    { seq: 2, type: 'question', payload: { stage: 'impl', question: 'Hello or Welcome?' }, createdAt: at(2) },
+    { seq: 3, type: 'text', payload: { stage: 'impl', text: 'Going on.' }, createdAt: at(10) },
+  ];
+  const action = (id: string, kind: string, seconds: number, name: string | null, text: string | null = null): JobActionRow => ({
+    id,
+    action: kind,
+    text,
+    createdAt: at(seconds),
+    actor: name === null ? null : { name },
+  });
+
+  it('places each action after the last event stored before it, oldest first, with who did it', () => {
+    const merged = withJobActions(toFeedItems(events), events, [action('b', 'stopped', 12, 'Sam'), action('a', 'answered', 5, 'Dana', 'Welcome')]);
+    expect(merged.map((item) => (item.kind === 'action' ? item.sentence : item.kind))).toEqual([
+      'stage',
+      'question',
+      'Dana answered: “Welcome”',
+      'text',
+      'Sam stopped the job',
+    ]);
+    // Between events 2 and 3, and after 3: keys and "newest" still work on seq.
+    expect(merged.map((item) => item.seq)).toEqual([1, 2, 2.001, 3, 3.001]);
+  });
+
+  it('keeps several actions between the same two events apart and in order, and names a person who left as someone', () => {
+    const merged = withJobActions(toFeedItems(events), events, [action('x', 'approved', 3, 'Ann'), action('y', 'set_budget', 4, null, 'cost $12.00'), action('z', 'teleported', 4.5, 'Ann')]);
+    const actions = merged.filter((item) => item.kind === 'action');
+    expect(actions.map((item) => item.seq)).toEqual([2.001, 2.002, 2.003]);
+    expect(actions.map((item) => item.kind === 'action' && item.sentence)).toEqual(['Ann approved the plan', 'Someone set the job’s budget: cost $12.00', 'Ann acted on the job']);
+    expect(new Set(merged.map((item) => item.seq)).size).toBe(merged.length);
+  });
+
+  it('puts actions before the first event first, and leaves the feed alone without actions', () => {
+    const merged = withJobActions(toFeedItems(events), events, [action('early', 'set_budget', 0, 'Ann', 'cost $3.00')]);
+    expect(merged[0]).toMatchObject({ kind: 'action', seq: 0.001 });
+    expect(withJobActions(toFeedItems(events), events, [])).toEqual(toFeedItems(events));
   });
 });

@@ -5,8 +5,12 @@
 import { listPriceUsd } from '@spedy/protocol/models';
 import { addSaving, cacheSaving, noSaving, type CacheSaving } from '../analytics/cache-saving.ts';
 import { jobResult, readJobEvent, type JobEventPayload, type JobEventType } from '@spedy/protocol/job-events';
+import { jobActionSentence } from './job-actions.ts';
 
-export type JobEventRow = { seq: number; type: string; payload: unknown };
+/** `createdAt`: when the platform stored it (its clock), which places people's actions among the events. */
+export type JobEventRow = { seq: number; type: string; payload: unknown; createdAt?: number | null };
+/** A person's action on the job (job_action), with its actor's name. */
+export type JobActionRow = { id: string; action: string; text: string | null; createdAt: number; actor?: { name: string | null } | null | undefined };
 
 type Base = { seq: number; stage: string | null };
 export type FeedItem = Base &
@@ -28,6 +32,11 @@ export type FeedItem = Base &
     | { kind: 'notice'; message: string }
     /** The runner image's preparation the job waited for: its latest word (preparing, ready or failed). */
     | { kind: 'runner_image'; status: JobEventPayload<'runner_image'> }
+    /**
+     * What a person did ("Dana approved the plan"): not an event of the runner, so its seq is
+     * fractional, just after the event before it (withJobActions).
+     */
+    | { kind: 'action'; id: string; action: string; sentence: string; at: number }
     /** A type this view does not know yet (or a payload it cannot read): shown by name. */
     | { kind: 'other'; type: string }
   );
@@ -168,6 +177,44 @@ function toFeedItem(row: JobEventRow, toolNames: Map<string, string>): FeedItem 
   }
 }
 
+/**
+ * The feed with people's actions merged in by time: each action goes after the last event the
+ * platform stored before it (both are the platform's clock). The supervisor's sequence stays
+ * its own; an action's seq is the event's before it plus a fraction, so keys and "newest"
+ * keep working on seq.
+ */
+export function withJobActions(items: readonly FeedItem[], events: readonly JobEventRow[], actions: readonly JobActionRow[]): FeedItem[] {
+  if (actions.length === 0) return [...items];
+  const storedAt = new Map(events.map((row) => [row.seq, row.createdAt ?? 0]));
+  const pending = [...actions].sort((a, b) => a.createdAt - b.createdAt);
+  const merged: FeedItem[] = [];
+  let next = 0;
+  const placeUntil = (time: number) => {
+    const before = merged.at(-1)?.seq ?? 0;
+    const base = Math.floor(before);
+    let placed = Math.round((before - base) * 1000);
+    while (next < pending.length && pending[next]!.createdAt < time) {
+      const action = pending[next++]!;
+      placed++;
+      merged.push({
+        kind: 'action',
+        seq: base + placed / 1000,
+        stage: null,
+        id: action.id,
+        action: action.action,
+        sentence: jobActionSentence(action.actor?.name, action.action, action.text),
+        at: action.createdAt,
+      });
+    }
+  };
+  for (const item of items) {
+    placeUntil(storedAt.get(item.seq) ?? 0);
+    merged.push(item);
+  }
+  placeUntil(Number.POSITIVE_INFINITY);
+  return merged;
+}
+
 /** The newest progress summary (the runner sends one every 30 s while a stage runs). */
 export function latestProgress(rows: readonly JobEventRow[]): JobEventPayload<'progress'> | null {
   const latest = sortedBySeq(rows).reverse().find((row) => row.type === 'progress');
@@ -206,7 +253,8 @@ export function stageStates(stages: readonly { id: string; name: string }[], row
 // ── What a paused job waits on ─────────────────────────────────────────────────
 export type PendingRequest =
   | { kind: 'question'; question: string; stage: string | null }
-  | { kind: 'plan'; plan: string; stage: string | null }
+  /** `previous`: the plan this one revises (after Request changes), to show beside it. */
+  | { kind: 'plan'; plan: string; stage: string | null; previous: string | null }
   /** Paused at a budget cap: the figures, and the limits it reached. */
   | ({ kind: 'budget'; stage: null } & Omit<JobEventPayload<'budget'>, 'state'>)
   | null;
@@ -231,9 +279,18 @@ export function pendingRequest(status: string, rows: readonly JobEventRow[]): Pe
   }
   if (latest?.type === 'plan') {
     const p = readJobEvent('plan', latest.payload);
-    return p && { kind: 'plan', plan: p.plan, stage: p.stage };
+    return p && { kind: 'plan', plan: p.plan, stage: p.stage, previous: previousPlan(rows, latest.seq, p.stage) };
   }
   return null;
+}
+
+/** The plan shown for `stage` before the one at `seq` (the one a Request changes sent back), or null. */
+function previousPlan(rows: readonly JobEventRow[], seq: number, stage: string | null): string | null {
+  const earlier = sortedBySeq(rows)
+    .filter((row) => row.type === 'plan' && row.seq < seq)
+    .map((row) => readJobEvent('plan', row.payload))
+    .filter((p) => p?.stage === stage);
+  return earlier.at(-1)?.plan ?? null;
 }
 
 // ── Usage ──────────────────────────────────────────────────────────────────────

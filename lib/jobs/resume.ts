@@ -1,5 +1,5 @@
-// A person acts on a job that waits for them: Continue after a Stop, or an answer or a plan
-// approval while it is Waiting for Input. Neither status holds a pool slot on the runner
+// A person acts on a job that waits for them: Continue after a Stop, or an answer, a plan
+// approval or a plan sent back with requested changes while it is Waiting for Input. Neither status holds a pool slot on the runner
 // (@spedy/protocol/job-status slotJobStatuses), so the job cannot simply go on: it becomes
 // Ready again, still naming its runner, and only that runner (its folder and agent sessions
 // are there) is offered it, ahead of new work, when it has a free slot (./matching.ts).

@@ -128,8 +128,11 @@ export const registerResponse = z.object({
   offlineTimeoutSeconds: z.number(),
 });
 
-/** `cancel` ends the job for good (interrupt, grace period, kill); its `text` is the Failed reason ("Cancelled by …"). */
-export const controlActions = ['stop', 'continue', 'input', 'approve', 'cancel'] as const;
+/**
+ * `cancel` ends the job for good (interrupt, grace period, kill); its `text` is the Failed reason ("Cancelled by …").
+ * `revise` sends a plan back: its `text` is the person's requested change; the planner writes the plan again.
+ */
+export const controlActions = ['stop', 'continue', 'input', 'approve', 'revise', 'cancel'] as const;
 /**
  * A control for a job the runner holds. The platform keeps it until the runner acknowledges
  * its `controlId` (`control-ack`, or `ackedControlIds` in a heartbeat) and sends it again on

@@ -32,6 +32,22 @@ export function continuePromptAfter(unfinished: { name: string; input: unknown }
   return `${continuePrompt}\n\nWhen you were paused you were running the tool ${unfinished.name} with ${shown}; it did not finish.`;
 }
 
+/**
+ * A person read the plan and asks for changes (the plan-approval panel's Request changes):
+ * the planner's session resumes with this. The change is quoted line by line, so it reads as
+ * the person's words and not as instructions of the system.
+ */
+export function planRevisionPrompt(change: string): string {
+  const quoted = change.trim().split('\n').map((line) => `> ${line}`).join('\n');
+  return [
+    'A person reviewed your plan and asks for changes before approving it:',
+    '',
+    quoted,
+    '',
+    'Write the whole plan again with these changes; it is shown to them for approval once more.',
+  ].join('\n');
+}
+
 export function validationFailurePrompt(command: string, exitCode: number, output: string): string {
   return [
     `Spedy ran the validation command \`${command}\` after your changes and it failed (exit code ${exitCode}). Its output ended with:`,

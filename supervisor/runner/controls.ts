@@ -1,4 +1,4 @@
-// The job's control messages (stop, continue, input, approve, cancel) as the run needs them:
+// The job's control messages (stop, continue, input, approve, revise, cancel) as the run needs them:
 // Stop and Cancel at any moment as an abort signal, the others when the run waits for them.
 // Cancel also ends a wait for Continue; after it, every wait fails at once. One reader
 // takes every message from the context, so none is lost to a wait the run gave up on.
@@ -6,7 +6,7 @@ import { CancelReason } from '../container/cancel-reason.ts';
 import { JobStopped } from './failures.ts';
 import type { ControlMessage, JobContext } from './job-context.ts';
 
-type Awaited = 'input' | 'approve' | 'continue';
+type Awaited = 'input' | 'approve' | 'revise' | 'continue';
 type Waiter = { actions: readonly Awaited[]; resolve(message: ControlMessage): void; reject(error: unknown): void };
 
 export class JobControls {

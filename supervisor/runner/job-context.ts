@@ -17,6 +17,8 @@ export type ControlMessage =
   | { action: 'continue' }
   | { action: 'input'; text: string }
   | { action: 'approve'; text?: string }
+  /** The plan is sent back with the person's requested change (pipeline.ts). */
+  | { action: 'revise'; text: string }
   /** `reason`: the Failed reason the platform wrote ("Cancelled by …"). */
   | { action: 'cancel'; reason: string };
 

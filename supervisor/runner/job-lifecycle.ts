@@ -266,6 +266,8 @@ function toControl(message: Extract<ServerMessage, { type: 'control' }>): Contro
       return { action: 'input', text: message.text ?? '' };
     case 'approve':
       return message.text === undefined ? { action: 'approve' } : { action: 'approve', text: message.text };
+    case 'revise':
+      return { action: 'revise', text: message.text ?? '' };
     case 'cancel':
       return { action: 'cancel', reason: message.text ?? 'Cancelled.' };
     default:

@@ -14,6 +14,7 @@ import type { JobRun, StageState, StepState } from './job-run.ts';
 import { mainPlace, type StagePlace } from './stage-containers.ts';
 import { runStage } from './stage-run.ts';
 import { saveCheckpoint } from './checkpoint.ts';
+import { planRevisionPrompt } from '../agent/stage-prompt.ts';
 
 export async function runPipeline(run: JobRun): Promise<void> {
   for (const step of run.steps) {
@@ -27,29 +28,54 @@ export async function runPipeline(run: JobRun): Promise<void> {
   }
 }
 
-/** Before a stage that requires approval: Waiting for Input with the plan, until someone approves. */
+/**
+ * Before a stage that requires approval: Waiting for Input with the plan, until someone
+ * approves. A person may instead send the plan back with a requested change: the stages
+ * that wrote it resume their sessions with it and write the plan again, which waits anew.
+ */
 async function awaitApproval(run: JobRun, state: StageState): Promise<void> {
   if (!state.stage.requireApproval || state.approval || state.done) return;
-  const previous = run.steps[state.stepIndex - 1]?.stages.filter((earlier) => earlier.done) ?? [];
-  const plan =
-    previous.length === 0
-      ? 'No earlier stage produced a plan.'
-      : previous.length === 1
-        ? (previous[0]!.output ?? '')
-        : previous.map((earlier) => `## ${earlier.stage.name}\n\n${earlier.output ?? ''}`).join('\n\n');
-  await run.status.report('executing');
-  const approval = run.controls.expect('approve');
-  approval.catch(() => undefined);
-  run.emit(jobEvent.plan(state.stage.id, plan, previous.map((earlier) => earlier.stage.id)));
-  const message = await run.status.whileWaitingForInput(() => approval);
-  state.approval = message.action === 'approve' && message.text ? { note: message.text } : {};
+  const planners = run.steps[state.stepIndex - 1]?.stages ?? [];
+  // A revision cut short by Stop goes on after Continue before the plan is shown again.
+  for (const planner of planners) if (!planner.done) await runStage(run, planner, { place: mainPlace(run), parallelWith: [] });
+  for (;;) {
+    const plan =
+      planners.length === 0
+        ? 'No earlier stage produced a plan.'
+        : planners.length === 1
+          ? (planners[0]!.output ?? '')
+          : planners.map((earlier) => `## ${earlier.stage.name}\n\n${earlier.output ?? ''}`).join('\n\n');
+    await run.status.report('executing');
+    const decision = run.controls.expect(['approve', 'revise']);
+    decision.catch(() => undefined);
+    run.emit(jobEvent.plan(state.stage.id, plan, planners.map((earlier) => earlier.stage.id)));
+    const message = await run.status.whileWaitingForInput(() => decision);
+    if (message.action === 'revise') {
+      if (planners.length > 0) await revisePlan(run, planners, message.text ?? '');
+      else run.emit(jobEvent.notice('No earlier stage wrote this plan, so there is nothing to revise; approve it or end the job.', state.stage.id));
+      continue;
+    }
+    state.approval = message.action === 'approve' && message.text ? { note: message.text } : {};
+    break;
+  }
   // The approved stage carries on in the session that wrote the plan, when one stage wrote it
   // and this stage runs alone (a parallel stage works in a worktree of its own), and that
   // session is on this runner: resumed from another runner's checkpoint, the planner's
   // sessionId is not restored (checkpoint.ts) and the stage starts afresh with the plan in its prompt.
   const alone = run.steps[state.stepIndex]!.stages.length === 1;
-  if (alone && previous.length === 1 && previous[0]!.sessionId) state.continues = previous[0]!.sessionId;
+  if (alone && planners.length === 1 && planners[0]!.sessionId) state.continues = planners[0]!.sessionId;
   run.emit(jobEvent.notice(`The plan was approved; "${state.stage.name}" starts.`, state.stage.id));
+}
+
+/** The planners resume their sessions with the person's requested change, one after the other, and write the plan again. */
+async function revisePlan(run: JobRun, planners: StageState[], change: string): Promise<void> {
+  run.emit(jobEvent.notice('Changes to the plan were requested; the planner writes it again.'));
+  for (const planner of planners) {
+    planner.done = false;
+    planner.output = undefined;
+    planner.next = planner.sessionId ? { prompt: planRevisionPrompt(change), resumeSession: planner.sessionId } : undefined;
+    await runStage(run, planner, { place: mainPlace(run), parallelWith: [] });
+  }
 }
 
 async function runParallelStep(run: JobRun, step: StepState): Promise<void> {

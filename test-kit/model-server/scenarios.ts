@@ -155,6 +155,20 @@ export const builtInScenarios: Record<string, Scenario> = {
       (request) => ({ content: [text(`Built it as planned: ${request.toolResults[0]?.text.trim()}`)] }),
     ],
   },
+  'plan-revise-build': {
+    description:
+      'Turn 0: a plan. Turn 1 (resumed with a requested change): the plan again, with the change quoted by the prompt as its step 3. Turns 2–4 (after approval): write hello.js, run it, summarise.',
+    turns: [
+      { content: [text('## Plan\n\n1. Add hello.js printing a greeting.\n2. Run it.')] },
+      (request) => {
+        const change = (request.lastUserText ?? '').split('\n').filter((line) => line.startsWith('> ')).map((line) => line.slice(2)).join(' ');
+        return { content: [text(`## Plan\n\n1. Add hello.js printing a greeting.\n2. Run it.\n3. ${change || 'No change was quoted.'}`)] };
+      },
+      (request) => ({ content: [toolUse('Write', { file_path: scriptPath(request).absolute, content: workingScript })] }),
+      (request) => ({ content: [toolUse('Bash', { command: `node ${scriptPath(request).relative}`, description: 'Run it' })] }),
+      (request) => ({ content: [text(`Built the revised plan: ${request.toolResults[0]?.text.trim()}`)] }),
+    ],
+  },
   plan: {
     description: 'Answers with a text-only plan.',
     turns: [

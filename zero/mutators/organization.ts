@@ -1,11 +1,23 @@
 // Settings of the whole organization (lib/db/analytics-schema.ts: organization_settings).
-import { defineMutator } from '@rocicorp/zero';
+import { defineMutator, type Transaction } from '@rocicorp/zero';
 import { z } from 'zod';
 import { timeZoneInput } from '../../lib/analytics/days.ts';
-import { assertPermission } from '../../lib/auth/permissions.ts';
+import { assertPermission, withdrawablePermissions } from '../../lib/auth/permissions.ts';
+import { zql } from '../schema.gen.ts';
 import { idArg } from './args.ts';
 
 export const updateOrganizationSettingsArgs = z.object({ orgID: idArg, timeZone: timeZoneInput });
+export const setMemberPermissionArgs = z.object({
+  orgID: idArg,
+  permission: z.enum(withdrawablePermissions, { message: 'Only steering jobs can be taken from Members.' }),
+  granted: z.boolean(),
+});
+
+/** An upsert writes every column: an organization without a row has the defaults. */
+async function currentSettings(tx: Transaction, orgID: string) {
+  const row = await tx.run(zql.organizationSettings.where('organizationId', orgID).one());
+  return { organizationId: orgID, timeZone: row?.timeZone ?? 'UTC', withdrawnMemberPermissions: row?.withdrawnMemberPermissions ?? [] };
+}
 
 export const organizationSettingsMutators = {
   /**
@@ -14,6 +26,14 @@ export const organizationSettingsMutators = {
    */
   update: defineMutator(updateOrganizationSettingsArgs, async ({ tx, args, ctx }) => {
     assertPermission(ctx, args.orgID, 'organization:manage');
-    await tx.mutate.organizationSettings.upsert({ organizationId: args.orgID, timeZone: args.timeZone });
+    await tx.mutate.organizationSettings.upsert({ ...(await currentSettings(tx, args.orgID)), timeZone: args.timeZone });
+  }),
+
+  /** Gives the Member role a withdrawable permission back, or takes it (Administrators keep it either way). */
+  setMemberPermission: defineMutator(setMemberPermissionArgs, async ({ tx, args, ctx }) => {
+    assertPermission(ctx, args.orgID, 'organization:manage');
+    const current = await currentSettings(tx, args.orgID);
+    const others = current.withdrawnMemberPermissions.filter((p) => p !== args.permission);
+    await tx.mutate.organizationSettings.upsert({ ...current, withdrawnMemberPermissions: args.granted ? others : [...others, args.permission] });
   }),
 };

@@ -10,8 +10,10 @@ import { SpedyError } from '@spedy/protocol/errors';
 import { roleIn, type ZeroContext } from '../../lib/auth/context.ts';
 import { zql } from '../schema.gen.ts';
 import { idArg } from './args.ts';
-import { assertMayOverrideBudgets, budgetOverrideRefusal, ceilingProblem, jobBudgetOverride } from '../../lib/jobs/budget-rules.ts';
+import { assertMayOverrideBudgets, budgetOverrideRefusal, budgetOverrideSummary, ceilingProblem, jobBudgetOverride } from '../../lib/jobs/budget-rules.ts';
 import { retryRefusal } from '../../lib/jobs/retry-rules.ts';
+import { respondActionKind } from '../../lib/jobs/job-actions.ts';
+import { recordJobAction, steerableJob } from './steering.ts';
 
 /** A row of the caller's organization that they may change; "not found" for anyone else's. */
 function owned<T extends { organizationId: string }>(row: T | undefined, ctx: ZeroContext | undefined, what: string, permission: Permission): T {
@@ -40,10 +42,10 @@ export const revokeRunnerTokenArgs = z.object({ id: idArg });
 export const stopJobArgs = z.object({ id: idArg });
 export const cancelJobArgs = z.object({ id: idArg });
 export const stoppedByUserReason = 'Stopped by a user.';
-/** A person's answer to the agent's question, an approval of the plan, or Continue after Stop. */
+/** A person's answer to the agent's question, an approval of the plan or changes to it, or Continue after Stop. */
 export const respondJobArgs = z.object({
   id: idArg,
-  action: z.enum(['input', 'approve', 'continue']),
+  action: z.enum(['input', 'approve', 'revise', 'continue']),
   text: z.string().max(4000, 'Answers are at most 4,000 characters.').optional(),
 });
 
@@ -98,41 +100,45 @@ export const runnerSettingsMutators = {
   }),
 };
 
+/** Steering a job (`jobs:steer`, ./steering.ts); each action is recorded with who did it. */
 export const jobMutators = {
-  /**
-   * Stops a job by hand (a Ready job is simply not offered any more); the server mutator
-   * also tells the runner working on it (runner-server.ts).
-   */
+  /** An answer, a plan approved or sent back with changes, or Continue; the server resumes the job (runner-server.ts). */
   respond: defineMutator(respondJobArgs, async ({ tx, args, ctx }) => {
-    const job = owned(await tx.run(zql.job.where('id', args.id).one()), ctx, 'Job', 'runners:manage');
+    const job = await steerableJob(tx, ctx, args.id);
     // Continue also answers a job paused for "No progress" (the agent tries again).
     const waitsFor = args.action === 'continue' ? ['stopped', 'waiting_for_input'] : ['waiting_for_input'];
     if (!waitsFor.includes(job.status)) {
       throw new SpedyError('invalid', args.action === 'continue' ? 'Only a stopped or waiting job can be continued.' : 'The job is not waiting for input.');
     }
     if (args.action === 'input' && !args.text?.trim()) throw new SpedyError('invalid', 'Write an answer first.');
+    if (args.action === 'revise' && !args.text?.trim()) throw new SpedyError('invalid', 'Say what should change in the plan first.');
+    await recordJobAction(tx, ctx, job, respondActionKind[args.action], args.text);
   }),
 
   /** Overrides the job's budget up to its team's cost ceiling; the server writes it where the runner reads it (runner-server.ts). */
   setBudget: defineMutator(setJobBudgetArgs, async ({ tx, args, ctx }) => {
-    const job = await tx.run(zql.job.where('id', args.id).one());
-    if (!job || !roleIn(ctx, job.organizationId)) throw new SpedyError('notFound', 'Job not found.');
-    assertMayOverrideBudgets(ctx, job.organizationId);
+    const job = await steerableJob(tx, ctx, args.id);
     const refusal = budgetOverrideRefusal(job);
     if (refusal) throw new SpedyError('invalid', refusal);
     const team = job.teamId ? await tx.run(zql.runnerTeam.where('id', job.teamId).one()) : undefined;
     const problem = ceilingProblem(args.budget, team?.budget.maxCostCeilingUsd);
     if (problem) throw new SpedyError('invalid', problem);
+    await recordJobAction(tx, ctx, job, 'set_budget', budgetOverrideSummary(args.budget));
   }),
 
+  /**
+   * Stops a job by hand (a Ready job is simply not offered any more); the server mutator
+   * also tells the runner working on it (runner-server.ts).
+   */
   stop: defineMutator(stopJobArgs, async ({ tx, args, ctx }) => {
-    const job = owned(await tx.run(zql.job.where('id', args.id).one()), ctx, 'Job', 'runners:manage');
+    const job = await steerableJob(tx, ctx, args.id);
     const status = job.status;
     if (!canTransition(status, 'stopped')) {
       throw new SpedyError('invalid', `A job that is ${jobStatusLabels[status] ?? status} cannot be stopped.`);
     }
     // The browser shows it at once; the server writes it through the status machine (runner-server.ts).
     if (tx.location === 'client') await tx.mutate.job.update({ id: job.id, status: 'stopped', statusReason: stoppedByUserReason, updatedAt: Date.now() });
+    await recordJobAction(tx, ctx, job, 'stopped');
   }),
 
   /** Checked here and in the browser; the server creates the job (runner-server.ts), since its snapshot is not replicated. */
@@ -147,9 +153,10 @@ export const jobMutators = {
    * runner stops the agent and reports Failed "Cancelled by …" (runner-server.ts).
    */
   cancel: defineMutator(cancelJobArgs, async ({ tx, args, ctx }) => {
-    const job = owned(await tx.run(zql.job.where('id', args.id).one()), ctx, 'Job', 'runners:manage');
+    const job = await steerableJob(tx, ctx, args.id);
     if (!activeJobStatuses.includes(job.status)) {
       throw new SpedyError('invalid', `The job is already ${jobStatusLabels[job.status] ?? job.status}; there is nothing to cancel.`);
     }
+    await recordJobAction(tx, ctx, job, 'cancelled');
   }),
 };

@@ -95,6 +95,16 @@ export const runnerQueries = {
     scopeToOrg(zql.jobEvent, ctx, args.orgID).where('jobId', args.jobID).where('type', 'usage').orderBy('seq', 'asc').limit(jobFeedCap),
   ),
 
+  /** What people did to the job (answered, approved, stopped…) with who did it, oldest first; merged into the feed by time. */
+  jobActions: defineQuery(z.object({ orgID: id, jobID: id }), ({ args, ctx }) =>
+    scopeToOrg(zql.jobAction, ctx, args.orgID).where('jobId', args.jobID).related('actor').orderBy('createdAt', 'asc').limit(jobFeedCap),
+  ),
+
+  /** Who has the job's page open (lib/jobs/presence.ts decides who is still there). */
+  jobViewers: defineQuery(z.object({ orgID: id, jobID: id }), ({ args, ctx }) =>
+    scopeToOrg(zql.jobViewer, ctx, args.orgID).where('jobId', args.jobID).related('user'),
+  ),
+
   /** The latest events of a job, newest first. */
   jobEvents: defineQuery(z.object({ orgID: id, jobID: id, limit: z.number().int().min(1).max(500).default(50) }), ({ args, ctx }) =>
     scopeToOrg(zql.jobEvent, ctx, args.orgID).where('jobId', args.jobID).orderBy('seq', 'desc').limit(args.limit),

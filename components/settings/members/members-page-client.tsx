@@ -7,6 +7,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { can } from '@/lib/auth/permissions';
 import { queries } from '@/zero/queries';
 import { InviteMemberForm } from './invite-member-form';
+import { MemberPermissions } from './member-permissions';
 import { PendingInvitations } from './pending-invitations';
 import { roleLabel } from './role-label';
 
@@ -30,6 +31,7 @@ export function MembersPageClient() {
         )}
         <MembersTable orgID={org.id} currentUserID={org.userID} />
         {mayInvite && <PendingInvitations organizationID={org.id} />}
+        <MemberPermissions orgID={org.id} canChange={can(org.role, 'organization:manage')} />
       </div>
     </div>
   );
