@@ -39,6 +39,8 @@ export const organizationSettings = pgTable('organization_settings', {
     .references(() => organization.id, { onDelete: 'cascade' }),
   /** IANA zone the analytics count days in (lib/analytics/days.ts). */
   timeZone: text('time_zone').notNull().default('UTC'),
+  /** Days a finished job keeps the full detail of its events before it is compacted (lib/jobs/retention.ts). */
+  eventRetentionDays: integer('event_retention_days').notNull().default(30),
 });
 
 /** The organization's day: jobs that reached a final status, by outcome, and all usage. */

@@ -66,6 +66,7 @@ export async function createJob(tx: DbOrTx, input: CreateJobInput): Promise<JobR
     claimedAt: null,
     finishedAt: null,
     diminishingReturnsAt: null,
+    compactedAt: null,
   };
   try {
     // A savepoint: when the ticket already has an active job, the caller's transaction survives the refusal.
