@@ -148,5 +148,5 @@ describe('event retention', () => {
     // Compacted once: a later run leaves it (and everything else) alone.
     expect(await compactExpiredJobs(db)).not.toContain(old);
     expect(await eventsOf(old)).toEqual(kept);
-  });
+  }, 240_000); // a development server compiles the runner API's routes on their first request
 });
