@@ -4,7 +4,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { nanoid } from 'nanoid';
 import { db, orgIdOf } from './support/database';
-import { signUpInBrowser } from './support/people';
+import { compileRoutes, signUpInBrowser } from './support/people';
 
 const total = 3000;
 /** The live query's window (lib/jobs/feed-window.ts: liveWindow). */
@@ -45,6 +45,11 @@ async function insertEvents(jobId: string, orgId: string, from: number, to: numb
 
 const text = (page: Page, n: number) => page.getByTestId('feed-text').filter({ hasText: new RegExp(`^Event ${n}$`) });
 const seqAttribute = async (feed: Locator, name: string) => Number(await feed.getAttribute(name));
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(600_000);
+  await compileRoutes(browser, ['/{org}/jobs/none']);
+});
 
 test('a job of thousands of events renders a window of rows, pages older ones in on scrolling back, and stays live', async ({ browser }) => {
   test.setTimeout(180_000);

@@ -6,21 +6,13 @@
 // `keptToolOutputChars`. The job's figures live in job_usage and its result on the job row,
 // which compaction does not touch. A job that is not final is never compacted.
 import { sql } from 'drizzle-orm';
-import { z } from 'zod';
 import { finalJobStatuses } from '@spedy/protocol/job-status';
 import type { DbOrTx } from './db.ts';
+import { defaultEventRetentionDays } from './retention-setting.ts';
 
-export const defaultEventRetentionDays = 30;
-export const maxEventRetentionDays = 3650;
 const dayMs = 86_400_000;
 /** A compacted tool result keeps this much of its output. */
 export const keptToolOutputChars = 2000;
-
-export const eventRetentionDaysInput = z
-  .number({ error: 'Give the number of days as a whole number, such as 30.' })
-  .int('Give the number of days as a whole number, such as 30.')
-  .min(1, 'Keep events at least 1 day.')
-  .max(maxEventRetentionDays, `Keep events at most ${maxEventRetentionDays} days (about ten years).`);
 
 /** How many jobs one run of the task compacts at most (each in its own transaction). */
 const jobsPerRun = 50;

@@ -1,9 +1,9 @@
 // Settings of the whole organization (lib/db/analytics-schema.ts: organization_settings).
 import { defineMutator } from '@rocicorp/zero';
 import { z } from 'zod';
-import { timeZoneInput } from '../../lib/analytics/days.ts';
+import { defaultTimeZone, timeZoneInput } from '../../lib/analytics/days.ts';
 import { assertPermission } from '../../lib/auth/permissions.ts';
-import { defaultEventRetentionDays, eventRetentionDaysInput } from '../../lib/jobs/retention.ts';
+import { defaultEventRetentionDays, eventRetentionDaysInput } from '../../lib/jobs/retention-setting.ts';
 import { zql } from '../schema.gen.ts';
 import { idArg } from './args.ts';
 
@@ -21,7 +21,7 @@ export const organizationSettingsMutators = {
     const current = await tx.run(zql.organizationSettings.where('organizationId', args.orgID).one());
     await tx.mutate.organizationSettings.upsert({
       organizationId: args.orgID,
-      timeZone: args.timeZone ?? current?.timeZone ?? 'UTC',
+      timeZone: args.timeZone ?? current?.timeZone ?? defaultTimeZone,
       eventRetentionDays: args.eventRetentionDays ?? current?.eventRetentionDays ?? defaultEventRetentionDays,
     });
   }),
