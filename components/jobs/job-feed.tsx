@@ -65,6 +65,8 @@ const FeedList = memo(function FeedList({ items, boxRef: ref, following, onScrol
     paddingEnd: 12,
   });
   const total = virtualizer.getTotalSize();
+  // A folded result can be newer than the row after its call: the newest shown is the largest.
+  const latestSeq = useMemo(() => items.reduce((latest, item) => Math.max(latest, lastSeqOf(item)), 0), [items]);
   const rendered = virtualizer.getVirtualItems();
 
   // Older rows put above: the rows in view stay where they were.
@@ -100,7 +102,7 @@ const FeedList = memo(function FeedList({ items, boxRef: ref, following, onScrol
       className="h-full overflow-y-auto px-4 focus-visible:outline-2 focus-visible:outline-ring"
       data-testid="job-feed"
       data-first-seq={firstSeq}
-      data-latest-seq={lastSeqOf(items.at(-1)!)}
+      data-latest-seq={latestSeq}
     >
       <ol className="relative" style={{ height: total }}>
         <li className="absolute inset-x-0 top-0 flex h-7 items-center justify-center text-xs text-muted-foreground" data-testid={startReached ? 'job-feed-start' : 'job-feed-earlier'}>
