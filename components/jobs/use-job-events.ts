@@ -15,13 +15,14 @@ const maxGapPage = 500;
 export function useJobEvents(orgID: string, jobID: string, following: boolean) {
   const zero = useZero();
   const [liveRows, liveResult] = useQuery(queries.runners.jobFeed({ orgID, jobID }));
-  const live = useFrameBatched(liveRows as readonly JobEventRow[]);
+  const complete = liveResult.type === 'complete';
+  const live = useFrameBatched(useMemo(() => ({ rows: liveRows as readonly JobEventRow[], complete }), [liveRows, complete]));
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const held = useRef<{ key: string; events: HeldEvents; live: unknown }>({ key: '', events: noEvents, live: null });
   const key = `${orgID}/${jobID}`;
   if (held.current.key !== key) held.current = { key, events: noEvents, live: null };
   // Derived during render (no extra pass per frame): withLive is a no-op for the rows it already took.
-  if (held.current.live !== live) held.current = { key, events: withLive(held.current.events, live, following), live };
+  if (held.current.live !== live) held.current = { key, events: withLive(held.current.events, live.rows, following, live.complete), live };
   const events = held.current.events;
 
   const update = useCallback(
@@ -59,5 +60,5 @@ export function useJobEvents(orgID: string, jobID: string, following: boolean) {
   }, [zero, orgID, jobID, gap, update]);
 
   const rows = useMemo(() => heldRows(events), [events]);
-  return { rows, startReached: events.startReached, loaded: liveResult.type === 'complete' || live.length > 0, loadingOlder, loadOlder };
+  return { rows, startReached: events.startReached, loadingOlder, loadOlder };
 }

@@ -12,6 +12,10 @@ describe('the events the job page holds', () => {
     const held = withLive(noEvents, rows(1, 5).reverse(), true);
     expect(seqs(heldRows(held))).toEqual([1, 2, 3, 4, 5]);
     expect(held.startReached).toBe(true);
+    // Rows the client had before the server's answer say nothing about the start.
+    const early = withLive(noEvents, rows(2995, 3000).reverse(), true, false);
+    expect(early.startReached).toBe(false);
+    expect(withLive(early, window(3000), true).startReached).toBe(false);
   });
 
   it('keeps what slides out of the live window while the person reads back, and cuts it while they follow', () => {

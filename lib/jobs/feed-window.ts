@@ -40,15 +40,16 @@ function union(a: readonly JobEventRow[], b: readonly JobEventRow[]): JobEventRo
 }
 
 /**
- * The live query's new rows. Rows that left the window (older than its oldest row now) move to
+ * The live query's new rows (`complete` once the server answered in full). Rows that left the window (older than its oldest row now) move to
  * `older`; while following, `older` is cut to what `keepWhileFollowing` allows.
  */
-export function withLive(held: HeldEvents, rows: readonly JobEventRow[], following: boolean): HeldEvents {
+export function withLive(held: HeldEvents, rows: readonly JobEventRow[], following: boolean, complete = true): HeldEvents {
   const live = ascending(rows);
   const from = live[0]?.seq ?? Number.POSITIVE_INFINITY;
   const slid = held.live.filter((row) => row.seq < from);
   let older = slid.length > 0 ? union(held.older, slid) : held.older;
-  let startReached = held.startReached || (older.length === 0 && live.length < liveWindow);
+  // Only the server's complete answer tells a short job from rows still on their way.
+  let startReached = held.startReached || (complete && older.length === 0 && live.length < liveWindow);
   let gap = held.gap;
   const lastSeen = held.live.at(-1)?.seq;
   if (lastSeen !== undefined && from > lastSeen + 1 && from !== Number.POSITIVE_INFINITY) {
