@@ -20,6 +20,8 @@ type JobFeedProps = {
 const headerPx = 28;
 /** Rows from the top at which the next older page is read. */
 const pageInAt = 5;
+/** A short feed is all in the DOM (the browser's find, tests that read any row); a longer one is windowed. */
+const mountAllUpTo = 100;
 
 /**
  * The job's events in order, following the newest while the person is at the bottom. Only the
@@ -60,7 +62,7 @@ const FeedList = memo(function FeedList({ items, boxRef: ref, following, onScrol
     getScrollElement: () => ref.current,
     estimateSize: () => 36,
     getItemKey: (index) => items[index]!.seq,
-    overscan: 8,
+    overscan: items.length <= mountAllUpTo ? items.length : 8,
     paddingStart: headerPx,
     paddingEnd: 12,
   });
