@@ -36,7 +36,7 @@ async function insertEvents(jobId: string, orgId: string, from: number, to: numb
        CASE WHEN n % 10 = 3 THEN jsonb_build_object('stage', 'code', 'id', 'tu' || n, 'name', 'Bash', 'input', jsonb_build_object('command', 'echo ' || n))
             WHEN n % 10 = 4 THEN jsonb_build_object('stage', 'code', 'toolUseId', 'tu' || (n - 1), 'content', 'out ' || (n - 1), 'isError', false)
             ELSE jsonb_build_object('stage', 'code', 'text', 'Event ' || n) END,
-       $5 + n
+       $5::double precision + n
      FROM generate_series($3::int, $4::int) AS n`,
     [jobId, orgId, from, to, Date.now()],
   );
