@@ -14,6 +14,7 @@ import { clientAddressHeader } from '../lib/runners/authenticate.ts';
 import { getLogger } from '../lib/log/logger.ts';
 import { heartbeatSweep } from '../lib/tasks/heartbeat-sweep.ts';
 import { startTaskQueue } from '../lib/tasks/queue.ts';
+import { eventRetention } from '../lib/tasks/event-retention.ts';
 import { installGracefulShutdown } from './graceful-shutdown.ts';
 import { startRunnerSocketServer } from './runner-socket.ts';
 import { forwardZeroSync, isZeroSyncPath } from './zero-sync-proxy.ts';
@@ -42,7 +43,10 @@ const runnersLog = getLogger('runners');
 const runnerSockets = await startRunnerSocketServer({ db: getDb(), databaseUrl: config.DATABASE_URL, log: (line) => runnersLog.warn(line) });
 const taskQueue = await startTaskQueue({
   connectionString: config.DATABASE_URL,
-  periodic: [heartbeatSweep({ db: getDb(), periodMs: config.SPEDY_HEARTBEAT_SWEEP_MS, heartbeatFloor: Date.now(), log: (line) => runnersLog.info(line) })],
+  periodic: [
+    heartbeatSweep({ db: getDb(), periodMs: config.SPEDY_HEARTBEAT_SWEEP_MS, heartbeatFloor: Date.now(), log: (line) => runnersLog.info(line) }),
+    eventRetention({ db: getDb(), log: (line) => getLogger('tasks').info(line) }),
+  ],
   log: (line) => getLogger('tasks').warn(line),
 });
 

@@ -9,11 +9,13 @@ import { Tabs } from '@/components/ui/tabs';
 import { can } from '@/lib/auth/permissions';
 import { describeSaving, formatUsd } from '@/lib/analytics/cache-saving';
 import { defaultTimeZone, lastDays } from '@/lib/analytics/days';
+import { defaultEventRetentionDays } from '@/lib/jobs/retention-setting';
 import { formatCount, formatDuration, formatRate, modelLabel } from '@/lib/analytics/format';
 import { byModel, byStage, dailyTrend, overview, periods, type Period } from '@/lib/analytics/summary';
 import { queries } from '@/zero/queries';
 import { StageTable, ModelTable } from './breakdown-tables';
 import { CostSummary } from './cost-summary';
+import { EventRetentionSetting } from './event-retention-setting';
 import { TimeZoneSetting } from './time-zone-setting';
 import { TrendCharts } from './trend-charts';
 
@@ -49,7 +51,12 @@ export function AnalyticsTab() {
           <p className="text-sm text-muted-foreground">How {org.name}&apos;s runner jobs went, what they used and what the prompt cache saved.</p>
         </div>
         <div className="flex flex-wrap items-center gap-3">
-          {settingsState.type === 'complete' || settings ? <TimeZoneSetting orgID={org.id} timeZone={timeZone} canChange={can(org.role, 'organization:manage')} /> : null}
+          {settingsState.type === 'complete' || settings ? (
+            <>
+              <TimeZoneSetting orgID={org.id} timeZone={timeZone} canChange={can(org.role, 'organization:manage')} />
+              <EventRetentionSetting orgID={org.id} days={settings?.eventRetentionDays ?? defaultEventRetentionDays} canChange={can(org.role, 'organization:manage')} />
+            </>
+          ) : null}
           <Tabs tabs={periodTabs} value={period} onValueChange={setPeriod} aria-label="Period" idBase="analytics-period" />
         </div>
       </div>

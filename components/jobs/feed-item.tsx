@@ -1,6 +1,6 @@
 import { AlertTriangle, Ban, Bell, CheckCircle2, CircleHelp, ExternalLink, FileText, GitPullRequest, Layers, ListChecks, Package, UserRound, Wrench, XCircle } from 'lucide-react';
 import type { ReactNode } from 'react';
-import type { FeedItem } from '@/lib/jobs/event-feed';
+import type { FeedItem, ToolResultView } from '@/lib/jobs/event-feed';
 import { cn } from '@/lib/cn';
 import { RunnerImageLine } from './runner-image-line';
 
@@ -24,12 +24,25 @@ function Row({ icon, tone, children }: { icon: ReactNode; tone?: 'error' | 'warn
 
 const pre = 'max-h-72 overflow-auto rounded bg-muted/50 p-2 font-mono text-xs whitespace-pre-wrap break-words';
 
+/** A tool's output, folded: one line until the person opens it. */
+function ToolResult({ result, toolName }: { result: ToolResultView; toolName?: string | null }) {
+  return (
+    <details className={cn('rounded-md border px-2 py-1 text-sm', result.isError && 'border-destructive/50 bg-destructive/5')} data-testid="feed-tool-result" data-error={result.isError || undefined}>
+      <summary className={cn('cursor-pointer text-xs text-muted-foreground', result.isError && 'font-medium text-destructive')}>
+        {result.isError ? 'Tool error' : 'Tool result'}
+        {toolName && ` · ${toolName}`}
+      </summary>
+      <pre className={cn(pre, 'mt-1')}>{result.content || '(empty)'}</pre>
+    </details>
+  );
+}
+
 /** One event of the live feed, as a person reads it. */
 export function FeedItemView({ item, stageName }: { item: FeedItem; stageName: (id: string | null) => string | null }) {
   switch (item.kind) {
     case 'text':
       return (
-        <div className="px-2 py-1.5 text-sm whitespace-pre-wrap break-words" data-testid="feed-text">
+        <div className="px-2 py-1.5 text-sm whitespace-pre-wrap break-words" data-testid="feed-text" data-streaming={item.streaming || undefined}>
           {item.text}
         </div>
       );
@@ -39,18 +52,11 @@ export function FeedItemView({ item, stageName }: { item: FeedItem; stageName: (
           <p className="min-w-0 truncate" data-testid="feed-tool-call">
             <span className="font-mono font-semibold">{item.name}</span> {item.summary && <span className="font-mono text-muted-foreground">{item.summary}</span>}
           </p>
+          {item.result && <ToolResult result={item.result} />}
         </Row>
       );
     case 'tool_result':
-      return (
-        <details className={cn('rounded-md border px-2 py-1 text-sm', item.isError && 'border-destructive/50 bg-destructive/5')} data-testid="feed-tool-result" data-error={item.isError || undefined}>
-          <summary className={cn('cursor-pointer text-xs text-muted-foreground', item.isError && 'font-medium text-destructive')}>
-            {item.isError ? 'Tool error' : 'Tool result'}
-            {item.toolName && ` · ${item.toolName}`}
-          </summary>
-          <pre className={cn(pre, 'mt-1')}>{item.content || '(empty)'}</pre>
-        </details>
-      );
+      return <ToolResult result={item} toolName={item.toolName} />;
     case 'permission_denied':
       return (
         <Row icon={<Ban />} tone="warning">

@@ -1,13 +1,12 @@
 'use client';
 import { useQuery } from '@rocicorp/zero/react';
-import { Hourglass, SearchX } from 'lucide-react';
-import { useMemo } from 'react';
+import { Archive, Hourglass, SearchX } from 'lucide-react';
+import { useCallback, useMemo } from 'react';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Skeleton } from '@/components/ui/skeleton';
-import { latestProgress, pendingRequest, stageStates, toFeedItems, usageTotals, withJobActions } from '@/lib/jobs/event-feed';
+import { latestProgress, pendingRequest, stageStates, usageTotals } from '@/lib/jobs/event-feed';
 import { queries } from '@/zero/queries';
-import { jobFeedCap } from '@/zero/queries/runners';
 import { BudgetBar } from './budget-bar';
 import { JobFeed } from './job-feed';
 import { JobHeader } from './job-header';
@@ -21,22 +20,26 @@ import { useJobSnapshot } from './use-job-snapshot';
 export function JobPageClient({ jobID }: { jobID: string }) {
   const org = useCurrentOrg();
   const [job, jobResult] = useQuery(queries.runners.job({ orgID: org.id, jobID }));
-  const [events] = useQuery(queries.runners.jobFeed({ orgID: org.id, jobID }));
+  // The feed reads its own window of events (job-feed.tsx); the stages, what the job waits on and
+  // its progress read the few events that set them, however many events the job has.
+  const [milestones] = useQuery(queries.runners.jobMilestones({ orgID: org.id, jobID }));
+  const [progressEvents] = useQuery(queries.runners.jobProgress({ orgID: org.id, jobID }));
   const [usageEvents] = useQuery(queries.runners.jobUsage({ orgID: org.id, jobID }));
   const [actions] = useQuery(queries.runners.jobActions({ orgID: org.id, jobID }));
   const watchers = useJobPresence(jobID);
 
-  const items = useMemo(() => withJobActions(toFeedItems(events), events, actions), [events, actions]);
   const usage = useMemo(() => usageTotals(usageEvents), [usageEvents]);
   const snapshot = useJobSnapshot(org.id, jobID);
   const status = job?.status ?? '';
-  const pending = useMemo(() => pendingRequest(status, events), [status, events]);
-  const progress = useMemo(() => latestProgress(events), [events]);
+  const pending = useMemo(() => pendingRequest(status, milestones), [status, milestones]);
+  const progress = useMemo(() => latestProgress(progressEvents), [progressEvents]);
   const steps = useMemo(() => {
     const pipeline = snapshot?.success ? snapshot.data.pipeline.steps : [];
-    const states = new Map(stageStates(pipeline.flatMap((s) => s.stages), events, pending).map((s) => [s.id, s]));
+    const states = new Map(stageStates(pipeline.flatMap((s) => s.stages), milestones, pending).map((s) => [s.id, s]));
     return pipeline.map((step) => step.stages.map((s) => states.get(s.id)!));
-  }, [snapshot, events, pending]);
+  }, [snapshot, milestones, pending]);
+  const names = useMemo(() => new Map(steps.flat().map((s) => [s.id, s.name])), [steps]);
+  const stageName = useCallback((id: string | null) => (id ? (names.get(id) ?? id) : null), [names]);
 
   if (!job) {
     if (jobResult.type === 'complete') {
@@ -45,8 +48,6 @@ export function JobPageClient({ jobID }: { jobID: string }) {
     return <JobSkeleton />;
   }
 
-  const names = new Map(steps.flat().map((s) => [s.id, s.name]));
-  const stageName = (id: string | null) => (id ? (names.get(id) ?? id) : null);
   const waitingForRunner = job.status === 'ready';
 
   return (
@@ -75,11 +76,19 @@ export function JobPageClient({ jobID }: { jobID: string }) {
           <div className="px-4 pt-3 empty:hidden">
             <JobResponse job={job} pending={pending} />
           </div>
+          {job.compactedAt != null && (
+            <p className="flex items-center gap-2 border-b bg-muted/40 px-6 py-2 text-sm" data-testid="job-compacted">
+              <Archive className="size-4" aria-hidden />
+              Detail compacted on {new Date(job.compactedAt).toLocaleDateString('en-US', { dateStyle: 'medium' })}: streamed text and long tool output were dropped after the
+              organization’s retention; the summary, usage, results, pull requests and errors are kept.
+            </p>
+          )}
           <JobFeed
-            items={items}
-            capped={events.length >= jobFeedCap ? jobFeedCap : null}
+            orgID={org.id}
+            jobID={jobID}
             emptyText={waitingForRunner ? 'Events appear here as soon as a runner starts the job.' : 'The runner has not reported anything yet.'}
             stageName={stageName}
+            actions={actions}
           />
         </main>
         <aside className="grid content-start gap-5 overflow-y-auto border-t p-4 lg:border-t-0 lg:border-l" aria-label="Pipeline and usage">

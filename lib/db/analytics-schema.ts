@@ -42,6 +42,8 @@ export const organizationSettings = pgTable('organization_settings', {
   timeZone: text('time_zone').notNull().default('UTC'),
   /** Permissions taken from the Member role here (only withdrawable ones: lib/auth/permissions.ts). */
   withdrawnMemberPermissions: text('withdrawn_member_permissions').array().notNull().default(sql`'{}'`),
+  /** Days a finished job keeps the full detail of its events before it is compacted (lib/jobs/retention.ts). */
+  eventRetentionDays: integer('event_retention_days').notNull().default(30),
 });
 
 /** The organization's day: jobs that reached a final status, by outcome, and all usage. */

@@ -167,6 +167,8 @@ export const job = pgTable(
     diminishingReturnsAt: millis('diminishing_returns_at'),
     /** The last checkpoint its runner saved (protocol/src/checkpoint.ts): "Retry from <stage>" and a hand-back resume from it. */
     checkpoint: jsonb('checkpoint').$type<JobCheckpoint>(),
+    /** When its events were compacted after the organization's retention (lib/jobs/retention.ts); null while whole. */
+    compactedAt: millis('compacted_at'),
   },
   (t) => [
     index('job_org_status_idx').on(t.organizationId, t.status),
@@ -174,6 +176,7 @@ export const job = pgTable(
     // Claims and offers take an organization's oldest Ready job: an ordered scan of this small index.
     index('job_ready_org_idx').on(t.organizationId, t.createdAt).where(sql`status = 'ready'`),
     index('job_runner_idx').on(t.runnerId),
+    index('job_compaction_idx').on(t.finishedAt).where(sql`compacted_at IS NULL AND finished_at IS NOT NULL`),
     // Never two active jobs for one ticket, enforced by PostgreSQL itself.
     uniqueIndex('job_one_active_per_ticket_idx')
       .on(t.ticketId)

@@ -70,6 +70,7 @@ export async function createJob(tx: DbOrTx, input: CreateJobInput): Promise<JobR
     finishedAt: null,
     diminishingReturnsAt: null,
     checkpoint: data.checkpoint ?? null,
+    compactedAt: null,
   };
   try {
     // A savepoint: when the ticket already has an active job, the caller's transaction survives the refusal.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { listPriceUsd } from '@spedy/protocol/models';
 import {
   cacheHitRate,
+  lastSeqOf,
   latestProgress,
   pendingRequest,
   pullRequestsOf,
@@ -61,10 +62,52 @@ describe('toFeedItems', () => {
       row('usage', { stage: 'impl', model: 'claude-sonnet-4-6', inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 }),
     ];
     const items = toFeedItems([...rows].reverse());
-    expect(items.map((i) => i.kind)).toEqual(['text', 'tool_call', 'tool_result']);
+    expect(items.map((i) => i.kind)).toEqual(['text', 'tool_call']);
     expect(items[0]).toMatchObject({ kind: 'text', text: "I'll add hello.js\n  and run it.", stage: 'impl' });
-    expect(items[1]).toMatchObject({ kind: 'tool_call', name: 'Write', summary: '/workspace/hello.js' });
-    expect(items[2]).toMatchObject({ kind: 'tool_result', toolName: 'Write', content: 'File created', isError: false });
+    expect(items[1]).toMatchObject({ kind: 'tool_call', name: 'Write', summary: '/workspace/hello.js', result: { content: 'File created', isError: false } });
+  });
+
+  it('folds a tool’s result into its call’s row, and shows a result whose call it does not hold on its own', () => {
+    const call = row('tool_call', { stage: 'impl', id: 'tu9', name: 'Bash', input: { command: 'npm test' } });
+    const text = row('text', { stage: 'impl', text: 'Running the tests' });
+    const result = row('tool_result', { stage: 'impl', toolUseId: 'tu9', content: 'FAIL', isError: true });
+    const folded = toFeedItems([call, text, result]);
+    expect(folded).toMatchObject([
+      { kind: 'tool_call', seq: call.seq, lastSeq: result.seq, name: 'Bash', result: { content: 'FAIL', isError: true } },
+      { kind: 'text', seq: text.seq },
+    ]);
+    expect(lastSeqOf(folded[0]!)).toBe(result.seq);
+    expect(lastSeqOf(folded[1]!)).toBe(text.seq);
+    // The call is older than the rows held: the result stands alone.
+    expect(toFeedItems([text, result])).toMatchObject([{ kind: 'text' }, { kind: 'tool_result', toolName: null, content: 'FAIL', isError: true }]);
+    // A second result for the same call (a resent tool use) does not overwrite the first.
+    const again = row('tool_result', { stage: 'impl', toolUseId: 'tu9', content: 'PASS', isError: false });
+    expect(toFeedItems([call, result, again])).toMatchObject([{ kind: 'tool_call', result: { content: 'FAIL' } }, { kind: 'tool_result', content: 'PASS' }]);
+  });
+
+  it('coalesces a message’s streamed deltas into one text, which its whole text then replaces in place', () => {
+    const deltas = ['Hel', 'lo ', 'wor'].map((text) => row('text_delta', { stage: 'impl', message: 'm1', text }));
+    const other = row('text_delta', { stage: 'impl', message: 'm2', text: 'Second' });
+    const late = row('text_delta', { stage: 'impl', message: 'm1', text: 'ld' });
+    const streaming = toFeedItems([...deltas, other, late].reverse());
+    expect(streaming).toEqual([
+      { kind: 'text', seq: deltas[0]!.seq, lastSeq: late.seq, stage: 'impl', text: 'Hello world', streaming: true },
+      { kind: 'text', seq: other.seq, stage: 'impl', text: 'Second', streaming: true },
+    ]);
+    const whole = row('text', { stage: 'impl', message: 'm1', text: 'Hello world!' });
+    expect(toFeedItems([...deltas, other, late, whole])[0]).toEqual({ kind: 'text', seq: deltas[0]!.seq, lastSeq: whole.seq, stage: 'impl', text: 'Hello world!' });
+    // Texts without a message id are blocks of their own, as before.
+    expect(toFeedItems([row('text', { stage: 'impl', text: 'a' }), row('text', { stage: 'impl', text: 'b' })]).map((i) => i.kind === 'text' && i.text)).toEqual(['a', 'b']);
+  });
+
+  it('reads each stored row once, however often the live view asks again', () => {
+    const rows = Array.from({ length: 3 }, (_, i) => row('text_delta', { stage: 'impl', message: 'm3', text: String(i) }));
+    const first = toFeedItems(rows);
+    const again = toFeedItems([...rows, row('text_delta', { stage: 'impl', message: 'm3', text: '3' })]);
+    expect(first[0]).toMatchObject({ text: '012' });
+    expect(again[0]).toMatchObject({ text: '0123' });
+    // The merge never wrote into a row's cached item.
+    expect(toFeedItems(rows.slice(0, 1))[0]).toMatchObject({ text: '0' });
   });
 
   it('maps every event type the runner emits (a successful result only repeats the last text)', () => {

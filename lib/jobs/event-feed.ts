@@ -12,11 +12,20 @@ export type JobEventRow = { seq: number; type: string; payload: unknown; created
 /** A person's action on the job (job_action), with its actor's name. */
 export type JobActionRow = { id: string; action: string; text: string | null; createdAt: number; actor?: { name: string | null } | null | undefined };
 
-type Base = { seq: number; stage: string | null };
+type Base = {
+  seq: number;
+  stage: string | null;
+  /** The newest event this item shows when it coalesces several (a message's deltas, a call and its result); its seq otherwise. */
+  lastSeq?: number;
+};
+/** What a tool answered, shown folded inside its call's row. */
+export type ToolResultView = { content: string; isError: boolean };
 export type FeedItem = Base &
   (
-    | { kind: 'text'; text: string }
-    | { kind: 'tool_call'; name: string; summary: string }
+    /** `streaming` while the text is built from the message's deltas, before its whole `text` arrived. */
+    | { kind: 'text'; text: string; streaming?: boolean }
+    | { kind: 'tool_call'; name: string; summary: string; result?: ToolResultView }
+    /** A result whose call is not in the feed (older than what it holds). */
     | { kind: 'tool_result'; toolName: string | null; content: string; isError: boolean }
     | { kind: 'permission_denied'; tool: string; summary: string }
     | { kind: 'error'; message: string }
@@ -40,6 +49,11 @@ export type FeedItem = Base &
     /** A type this view does not know yet (or a payload it cannot read): shown by name. */
     | { kind: 'other'; type: string }
   );
+
+/** The newest event an item shows. */
+export function lastSeqOf(item: FeedItem): number {
+  return item.lastSeq ?? item.seq;
+}
 
 /** Event types that are bookkeeping, not part of the feed (usage has its own panel). */
 const hiddenTypes = new Set<string>(['session', 'usage'] satisfies JobEventType[]);
@@ -71,103 +85,152 @@ function sortedBySeq(rows: readonly JobEventRow[]): JobEventRow[] {
   return [...rows].sort((a, b) => a.seq - b.seq);
 }
 
-/** The feed, oldest first, whatever order the rows came in. */
+/** One row read on its own; how it joins its neighbours is toFeedItems's business. */
+type ReadRow =
+  | { item: FeedItem; toolUseId?: string; message?: string; delta?: true }
+  | 'skip'
+  | null;
+
+// A row never changes once stored, and the live view reads the same rows again on every
+// update: each is parsed once.
+const readRows = new WeakMap<JobEventRow, ReadRow>();
+
+function readRow(row: JobEventRow): ReadRow {
+  let read = readRows.get(row);
+  if (read === undefined) {
+    read = toFeedItem(row);
+    readRows.set(row, read);
+  }
+  return read;
+}
+
+/**
+ * The feed, oldest first, whatever order the rows came in. Events that arrive faster than a
+ * person reads are coalesced: a message's streamed deltas are one text item (its whole
+ * `text`, once it arrives, takes their place), and a tool's result is folded into its call.
+ */
 export function toFeedItems(rows: readonly JobEventRow[]): FeedItem[] {
-  const toolNames = new Map<string, string>();
   const items: FeedItem[] = [];
+  const calls = new Map<string, number>(); // tool use id → index of its call
+  const messages = new Map<string, number>(); // message id → index of its text
   for (const row of sortedBySeq(rows)) {
     if (hiddenTypes.has(row.type)) continue;
-    const item = toFeedItem(row, toolNames);
-    if (item === 'skip') continue;
-    // "Preparing runner image — 0:41" becomes "Runner image ready after 0:52" in place: one line per wait.
+    const read = readRow(row);
+    if (read === 'skip') continue;
+    if (read === null) {
+      items.push({ kind: 'other', type: row.type, seq: row.seq, stage: null });
+      continue;
+    }
+    const { item } = read;
     const previous = items.at(-1);
-    if (item?.kind === 'runner_image' && previous?.kind === 'runner_image' && previous.status.startedAt === item.status.startedAt) {
-      items[items.length - 1] = { ...item, seq: previous.seq };
+    const at = read.message === undefined ? undefined : messages.get(read.message);
+    const earlier = at === undefined ? undefined : items[at];
+    if (earlier?.kind === 'text' && item.kind === 'text') {
+      items[at!] = read.delta
+        ? { ...earlier, text: earlier.text + item.text, lastSeq: row.seq }
+        : { ...item, seq: earlier.seq, lastSeq: row.seq };
+      continue;
+    }
+    const callAt = item.kind === 'tool_result' && read.toolUseId ? calls.get(read.toolUseId) : undefined;
+    const call = callAt === undefined ? undefined : items[callAt];
+    if (call?.kind === 'tool_call' && item.kind === 'tool_result' && !call.result) {
+      items[callAt!] = { ...call, result: { content: item.content, isError: item.isError }, lastSeq: row.seq };
       continue;
     }
     // A setup command's output arrives in parts while it runs: one line per command, growing.
-    if (item?.kind === 'setup' && previous?.kind === 'setup' && previous.state === 'running' && previous.command === item.command && previous.repository === item.repository) {
+    if (item.kind === 'setup' && previous?.kind === 'setup' && previous.state === 'running' && previous.command === item.command && previous.repository === item.repository) {
       const output = [previous.output, item.output].filter(Boolean).join('\n');
-      items[items.length - 1] = { ...item, seq: previous.seq, output: output.length <= setupOutputChars ? output : `…${output.slice(-setupOutputChars)}` };
+      items[items.length - 1] = { ...item, seq: previous.seq, lastSeq: row.seq, output: output.length <= setupOutputChars ? output : `…${output.slice(-setupOutputChars)}` };
       continue;
     }
-    items.push(item ?? { kind: 'other', type: row.type, seq: row.seq, stage: null });
+    // "Preparing runner image — 0:41" becomes "Runner image ready after 0:52" in place: one line per wait.
+    if (item.kind === 'runner_image' && previous?.kind === 'runner_image' && previous.status.startedAt === item.status.startedAt) {
+      items[items.length - 1] = { ...item, seq: previous.seq, lastSeq: row.seq };
+      continue;
+    }
+    if (read.message !== undefined) messages.set(read.message, items.length);
+    if (item.kind === 'tool_call' && read.toolUseId) calls.set(read.toolUseId, items.length);
+    items.push(item);
   }
   return items;
 }
 
-function toFeedItem(row: JobEventRow, toolNames: Map<string, string>): FeedItem | 'skip' | null {
+function toFeedItem(row: JobEventRow): ReadRow {
   const { seq, type, payload } = row;
+  const plain = (item: FeedItem | null) => item && { item };
   switch (type) {
     case 'text': {
       const p = readJobEvent('text', payload);
-      return p && { kind: 'text', seq, stage: p.stage, text: p.text };
+      return p && { item: { kind: 'text', seq, stage: p.stage, text: p.text }, message: p.message };
+    }
+    case 'text_delta': {
+      const p = readJobEvent('text_delta', payload);
+      return p && { item: { kind: 'text', seq, stage: p.stage, text: p.text, streaming: true }, message: p.message, delta: true };
     }
     case 'tool_call': {
       const p = readJobEvent('tool_call', payload);
-      if (p?.id) toolNames.set(p.id, p.name);
-      return p && { kind: 'tool_call', seq, stage: p.stage, name: p.name, summary: summarizeToolInput(p.input) };
+      return p && { item: { kind: 'tool_call', seq, stage: p.stage, name: p.name, summary: summarizeToolInput(p.input) }, toolUseId: p.id ?? undefined };
     }
     case 'tool_result': {
       const p = readJobEvent('tool_result', payload);
-      return p && { kind: 'tool_result', seq, stage: p.stage, toolName: (p.toolUseId && toolNames.get(p.toolUseId)) || null, content: p.content, isError: p.isError };
+      return p && { item: { kind: 'tool_result', seq, stage: p.stage, toolName: null, content: p.content, isError: p.isError }, toolUseId: p.toolUseId ?? undefined };
     }
     case 'permission_denied': {
       const p = readJobEvent('permission_denied', payload);
-      return p && { kind: 'permission_denied', seq, stage: p.stage, tool: p.tool, summary: summarizeToolInput(p.input) };
+      return plain(p && { kind: 'permission_denied', seq, stage: p.stage, tool: p.tool, summary: summarizeToolInput(p.input) });
     }
     case 'error': {
       const p = readJobEvent('error', payload);
-      return p && { kind: 'error', seq, stage: p.stage, message: p.message };
+      return plain(p && { kind: 'error', seq, stage: p.stage, message: p.message });
     }
     case 'result': {
       // A successful result repeats the agent's last text; only a failed one is news.
       const p = readJobEvent('result', payload);
-      return p && (p.isError ? { kind: 'result', seq, stage: p.stage, isError: true, text: p.text } : 'skip');
+      return p && (p.isError ? { item: { kind: 'result', seq, stage: p.stage, isError: true, text: p.text } } : 'skip');
     }
     case 'stage': {
       const p = readJobEvent('stage', payload);
-      return p && { kind: 'stage', seq, stage: p.stage, name: p.name, phase: p.phase, reason: p.reason ?? null };
+      return plain(p && { kind: 'stage', seq, stage: p.stage, name: p.name, phase: p.phase, reason: p.reason ?? null });
     }
     case 'plan': {
       const p = readJobEvent('plan', payload);
-      return p && { kind: 'plan', seq, stage: p.stage, plan: p.plan };
+      return plain(p && { kind: 'plan', seq, stage: p.stage, plan: p.plan });
     }
     case 'question': {
       const p = readJobEvent('question', payload);
-      return p && { kind: 'question', seq, stage: p.stage, question: p.question };
+      return plain(p && { kind: 'question', seq, stage: p.stage, question: p.question });
     }
     case 'validation': {
       const p = readJobEvent('validation', payload);
-      return p && { ...p, kind: 'validation', seq };
+      return plain(p && { ...p, kind: 'validation', seq });
     }
     case 'setup': {
       const p = readJobEvent('setup', payload);
-      return p && { kind: 'setup', seq, stage: null, repository: p.repository, command: p.command, state: p.state, output: p.output, exitCode: p.exitCode ?? null };
+      return plain(p && { kind: 'setup', seq, stage: null, repository: p.repository, command: p.command, state: p.state, output: p.output, exitCode: p.exitCode ?? null });
     }
     case 'setup_layer': {
       const p = readJobEvent('setup_layer', payload);
-      return p && { ...p, kind: 'setup_layer', seq, stage: null };
+      return plain(p && { ...p, kind: 'setup_layer', seq, stage: null });
     }
     case 'pull_request': {
       const p = readJobEvent('pull_request', payload);
-      return p && { ...p, kind: 'pull_request', seq, stage: null };
+      return plain(p && { ...p, kind: 'pull_request', seq, stage: null });
     }
     case 'notice': {
       const p = readJobEvent('notice', payload);
-      return p && { kind: 'notice', seq, stage: p.stage, message: p.message };
+      return plain(p && { kind: 'notice', seq, stage: p.stage, message: p.message });
     }
     case 'budget': {
       const p = readJobEvent('budget', payload);
-      return p && { kind: 'notice', seq, stage: null, message: p.message };
+      return plain(p && { kind: 'notice', seq, stage: null, message: p.message });
     }
     case 'runner_image': {
       const p = readJobEvent('runner_image', payload);
-      return p && { kind: 'runner_image', seq, stage: null, status: p };
+      return plain(p && { kind: 'runner_image', seq, stage: null, status: p });
     }
     case 'diminishing_returns': {
       const p = readJobEvent('diminishing_returns', payload);
-      return p && { kind: 'notice', seq, stage: p.stage, message: p.message };
+      return plain(p && { kind: 'notice', seq, stage: p.stage, message: p.message });
     }
     case 'progress':
       // Shown at the top of the job page (latestProgress), not in the feed.

@@ -50,7 +50,13 @@ export const jobEventPayloads = {
     mcpServers: z.array(z.object({ name: z.string(), status: z.string() })),
     skills: z.array(z.string()),
   }),
-  text: z.object({ stage: stageId, text: z.string() }),
+  /** A whole text block of the agent; `message` names the streamed message it completes (its `text_delta`s). */
+  text: z.object({ stage: stageId, text: z.string(), message: z.string().optional() }),
+  /**
+   * A piece of a message as the model streams it (`--include-partial-messages`); the message's
+   * `text` event repeats it whole. The feed merges a message's deltas; compaction drops them.
+   */
+  text_delta: z.object({ stage: stageId, message: z.string(), text: z.string() }),
   tool_call: z.object({ stage: stageId, id: z.string().nullish(), name: z.string(), input: z.unknown() }),
   tool_result: z.object({ stage: stageId, toolUseId: z.string().nullish(), content: z.string(), isError: z.boolean().default(false) }),
   permission_denied: z.object({ stage: stageId, tool: z.string(), toolUseId: z.string().nullish(), input: z.unknown() }),

@@ -6,6 +6,7 @@ const usage = { model: 'claude-sonnet-4-6', inputTokens: 3, outputTokens: 2, cac
 const built = [
   jobEvent.session('impl', 's-1', { model: 'claude-sonnet-4-6', resumed: false, tools: ['Read'], mcpServers: [{ name: 'spedy', status: 'connected' }], skills: [] }),
   jobEvent.text('impl', 'Hello'),
+  jobEvent.textDelta('impl', 'msg-1', 'Hel'),
   jobEvent.toolCall('impl', 'tu1', 'Write', { file_path: 'a.js', content: 'x' }),
   jobEvent.toolResult('impl', 'tu1', 'File created', false),
   jobEvent.permissionDenied('impl', 'Bash', undefined, { command: 'rm -rf /' }),

@@ -33,6 +33,8 @@ export const jobEvent = {
   session: (stage: string, sessionId: string, details: { model?: string; resumed: boolean; tools: string[]; mcpServers: { name: string; status: string }[]; skills: string[] }): TypedJobEvent<'session'> =>
     jobEventOf('session', { stage, sessionId, ...details }),
   text: (stage: string, text: string): TypedJobEvent<'text'> => jobEventOf('text', { stage, text }),
+  /** A streamed piece of message `message` (nothing emits these yet: the CLI runs without --include-partial-messages). */
+  textDelta: (stage: string, message: string, text: string): TypedJobEvent<'text_delta'> => jobEventOf('text_delta', { stage, message, text: clip(text) }),
   toolCall: (stage: string, id: string, name: string, input: unknown): TypedJobEvent<'tool_call'> => jobEventOf('tool_call', { stage, id, name, input }),
   toolResult: (stage: string, toolUseId: string, content: string, isError: boolean): TypedJobEvent<'tool_result'> =>
     jobEventOf('tool_result', { stage, toolUseId, content, isError }),

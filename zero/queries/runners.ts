@@ -2,14 +2,19 @@ import { defineQuery } from '@rocicorp/zero';
 import { z } from 'zod';
 import { orgIfPermitted } from '../../lib/auth/permissions.ts';
 import { activeJobStatuses, jobStatuses } from '@spedy/protocol/job-status';
+import { liveWindow } from '../../lib/jobs/feed-window.ts';
 import { scopeToOrg } from '../context.ts';
 import { zql } from '../schema.gen.ts';
 
 const id = z.string().min(1).max(100);
 const orgArgs = z.object({ orgID: id });
 const active = [...activeJobStatuses];
-/** How many of a job's latest events the live view keeps. */
-export const jobFeedCap = 1000;
+/** A job's usage events the live view sums (one per model per agent run). */
+const jobUsageCap = 1000;
+/** A job's recorded actions held live (people act a handful of times per job). */
+const jobActionsCap = 1000;
+/** Events that set a job's stages and what it waits on: a few per stage. */
+const milestoneTypes = ['stage', 'plan', 'question', 'budget'];
 
 /**
  * Settings → Runners and Settings → Integrations. Runners and jobs are visible to every
@@ -82,22 +87,39 @@ export const runnerQueries = {
   ),
 
   /**
-   * The live job view's feed: the job's latest `jobFeedCap` events. ZQL's limit takes from the
-   * front of the order, so the newest come first here and lib/jobs/event-feed.ts puts them
-   * in ascending seq order.
+   * The live job view's feed: the job's newest `liveWindow` events (lib/jobs/feed-window.ts).
+   * ZQL's limit takes from the front of the order, so the newest come first here and
+   * lib/jobs/event-feed.ts puts them in ascending seq order. Older ones: jobEventsBefore.
    */
   jobFeed: defineQuery(z.object({ orgID: id, jobID: id }), ({ args, ctx }) =>
-    scopeToOrg(zql.jobEvent, ctx, args.orgID).where('jobId', args.jobID).orderBy('seq', 'desc').limit(jobFeedCap),
+    scopeToOrg(zql.jobEvent, ctx, args.orgID).where('jobId', args.jobID).orderBy('seq', 'desc').limit(liveWindow),
   ),
 
-  /** Every usage event of a job (one per model per agent run), so totals stay whole when the feed is capped. */
+  /** A page of a job's events before `beforeSeq`, newest first: read as the person scrolls back. */
+  jobEventsBefore: defineQuery(
+    z.object({ orgID: id, jobID: id, beforeSeq: z.number().int().min(1), limit: z.number().int().min(1).max(500) }),
+    ({ args, ctx }) =>
+      scopeToOrg(zql.jobEvent, ctx, args.orgID).where('jobId', args.jobID).where('seq', '<', args.beforeSeq).orderBy('seq', 'desc').limit(args.limit),
+  ),
+
+  /** The events the stages and the waiting panel read, whatever the feed's window holds. */
+  jobMilestones: defineQuery(z.object({ orgID: id, jobID: id }), ({ args, ctx }) =>
+    scopeToOrg(zql.jobEvent, ctx, args.orgID).where('jobId', args.jobID).where('type', 'IN', milestoneTypes).orderBy('seq', 'desc').limit(500),
+  ),
+
+  /** The job's newest progress summary. */
+  jobProgress: defineQuery(z.object({ orgID: id, jobID: id }), ({ args, ctx }) =>
+    scopeToOrg(zql.jobEvent, ctx, args.orgID).where('jobId', args.jobID).where('type', 'progress').orderBy('seq', 'desc').limit(1),
+  ),
+
+  /** Every usage event of a job (one per model per agent run), so totals stay whole whatever the feed holds. */
   jobUsage: defineQuery(z.object({ orgID: id, jobID: id }), ({ args, ctx }) =>
-    scopeToOrg(zql.jobEvent, ctx, args.orgID).where('jobId', args.jobID).where('type', 'usage').orderBy('seq', 'asc').limit(jobFeedCap),
+    scopeToOrg(zql.jobEvent, ctx, args.orgID).where('jobId', args.jobID).where('type', 'usage').orderBy('seq', 'asc').limit(jobUsageCap),
   ),
 
   /** What people did to the job (answered, approved, stopped…) with who did it, oldest first; merged into the feed by time. */
   jobActions: defineQuery(z.object({ orgID: id, jobID: id }), ({ args, ctx }) =>
-    scopeToOrg(zql.jobAction, ctx, args.orgID).where('jobId', args.jobID).related('actor').orderBy('createdAt', 'asc').limit(jobFeedCap),
+    scopeToOrg(zql.jobAction, ctx, args.orgID).where('jobId', args.jobID).related('actor').orderBy('createdAt', 'asc').limit(jobActionsCap),
   ),
 
   /** Who has the job's page open (lib/jobs/presence.ts decides who is still there). */
