@@ -129,6 +129,8 @@ test('a follow-up run appears under its root run, with figures, live in the runs
 });
 
 test('a Member and an administrator see exactly their tabs and actions on Settings → Runners and the ticket page', async ({ browser }) => {
+  // Two people, every tab and the ticket page each, then the server's refusals: more than the default minute on a dev server.
+  test.setTimeout(180_000);
   const s = await seed(browser, 'Ada Admin', 'ACL');
   const member = await signUpInBrowser(browser, 'Mo Member');
   const [user] = await db<{ id: string }>('SELECT id FROM "user" WHERE email = $1', [member.email]);
