@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSnapshot } from '@spedy/protocol/wire';
 import { defaultBudget } from '../lib/teams/pipeline.ts';
 import { rankBetween } from '../lib/tickets/rank.ts';
+import { permissionDeniedMessage } from '../lib/auth/permissions.ts';
 import { mutators } from '../zero/mutators.ts';
 import { queries } from '../zero/queries.ts';
 import { sql } from './support/db.ts';
@@ -90,7 +91,7 @@ describe('setting a ticket’s AI budget', () => {
     expect(await aiBudgetOf(ticketId)).toBeNull();
   });
 
-  it('refuses past the team’s ceiling, no cost limit under a ceiling, bad figures, members and other organizations, writing nothing', async () => {
+  it('refuses past the team’s ceiling, no cost limit under a ceiling, bad figures, other organizations and members without steering, writing nothing', async () => {
     const ticketId = await createTicket(owner, project, 'Guarded');
     expect(await setAiBudget(ticketId, { maxCostUsd: 5 })).toBeNull();
     const refused = (budget: Record<string, number | string | null> | null, who: Member = owner) => setAiBudget(ticketId, budget, who);
@@ -100,9 +101,19 @@ describe('setting a ticket’s AI budget', () => {
     expect(await refused({ maxCostUsd: '4' })).toContain('The cost limit is a number of US dollars.');
     expect(await refused({ maxTurns: 2.5 })).toContain('The turn limit is a whole number.');
     expect(await refused({})).toContain('Change at least one limit.');
-    expect(await refused({ maxCostUsd: 3 }, member)).toBe('Only administrators can manage runners, runner tokens and jobs.');
     expect(await refused({ maxCostUsd: 3 }, stranger)).toBe('Ticket not found.');
     expect(await aiBudgetOf(ticketId)).toEqual({ maxCostUsd: 5 });
+    // Members steer jobs by default, budgets included; with steering withdrawn from them, they may not.
+    expect(await refused({ maxCostUsd: 4 }, member)).toBeNull();
+    expect(await aiBudgetOf(ticketId)).toEqual({ maxCostUsd: 4 });
+    const steering = (granted: boolean) => serverVerdict(owner.zero.mutate(mutators.organizationSettings.setMemberPermission({ orgID: owner.orgID, permission: 'jobs:steer', granted })));
+    expect(await steering(false)).toBeNull();
+    try {
+      expect(await refused({ maxCostUsd: 3 }, member)).toBe(permissionDeniedMessage('jobs:steer'));
+      expect(await aiBudgetOf(ticketId)).toEqual({ maxCostUsd: 4 });
+    } finally {
+      expect(await steering(true)).toBeNull();
+    }
   });
 });
 

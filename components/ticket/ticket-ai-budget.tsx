@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
-import { mayOverrideBudgets } from '@/lib/jobs/budget-rules';
+import { useCanSteer } from '@/components/jobs/use-can-steer';
 import { describeBudgetLimits, ticketAiBudgetFromForm, ticketAiBudgetProblem, type TicketAiBudget } from '@/lib/tickets/ai-budget';
 import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
@@ -30,6 +30,7 @@ function useProjectTeamBudget(orgID: string, projectID: string): { name: string;
  */
 export function TicketAiBudgetField({ ticket }: { ticket: { id: string; projectId: string; aiBudget: TicketAiBudget | null } }) {
   const org = useCurrentOrg();
+  const canSteer = useCanSteer();
   const team = useProjectTeamBudget(org.id, ticket.projectId);
   const own = ticket.aiBudget;
   const teamText = team ? describeBudgetLimits({ maxCostUsd: team.budget.maxCostUsd, maxTurns: team.budget.maxTurns }) : null;
@@ -48,7 +49,7 @@ export function TicketAiBudgetField({ ticket }: { ticket: { id: string; projectI
           <span className="text-muted-foreground">Team default</span>
         )}
       </span>
-      {mayOverrideBudgets(org.role) && <EditTicketAiBudget ticket={ticket} team={team} />}
+      {canSteer && <EditTicketAiBudget ticket={ticket} team={team} />}
     </div>
   );
 }

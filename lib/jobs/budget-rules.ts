@@ -7,23 +7,19 @@ import { isBudgetReachedReason, type BudgetFigure } from '@spedy/protocol/budget
 import type { JobStatus } from '@spedy/protocol/job-status';
 import { jobStatusLabels } from '@spedy/protocol/job-status';
 import type { ZeroContext } from '../auth/context.ts';
-import { assertPermission, can, type Permission } from '../auth/permissions.ts';
-import type { Role } from '../auth/roles.ts';
+import { assertPermission, type Permission, type RolePolicy } from '../auth/permissions.ts';
 
 /**
- * The right to override a budget, a job's or a ticket's (lib/tickets/ai-budget.ts):
- * administrators' today; `jobs:steer` is to take it over. Switch it here, nowhere else.
+ * The right to override a budget, a job's or a ticket's (lib/tickets/ai-budget.ts): steering
+ * jobs, which an organization may withdraw from its Members (`policy`). The ceiling itself
+ * is a team setting only administrators change.
  */
-const overrideBudgetPermission: Permission = 'runners:manage';
+const overrideBudgetPermission: Permission = 'jobs:steer';
 
-/** Whether `role` may override budgets (the UI: show the controls; the server decides again). */
-export function mayOverrideBudgets(role: Role | undefined): boolean {
-  return can(role, overrideBudgetPermission);
-}
 
 /** Refuses (forbidden, or "not found" outside the organization) anyone who may not override budgets in `orgID`. */
-export function assertMayOverrideBudgets(ctx: ZeroContext | undefined, orgID: string): void {
-  assertPermission(ctx, orgID, overrideBudgetPermission);
+export function assertMayOverrideBudgets(ctx: ZeroContext | undefined, orgID: string, policy: RolePolicy | null | undefined): void {
+  assertPermission(ctx, orgID, overrideBudgetPermission, policy);
 }
 
 const tokens = (what: string) =>

@@ -10,7 +10,7 @@ import { SpedyError } from '@spedy/protocol/errors';
 import { roleIn, type ZeroContext } from '../../lib/auth/context.ts';
 import { zql } from '../schema.gen.ts';
 import { idArg } from './args.ts';
-import { assertMayOverrideBudgets, budgetOverrideRefusal, budgetOverrideSummary, ceilingProblem, jobBudgetOverride } from '../../lib/jobs/budget-rules.ts';
+import { budgetOverrideRefusal, budgetOverrideSummary, ceilingProblem, jobBudgetOverride } from '../../lib/jobs/budget-rules.ts';
 import { retryRefusal } from '../../lib/jobs/retry-rules.ts';
 import { respondActionKind } from '../../lib/jobs/job-actions.ts';
 import { recordJobAction, steerableJob } from './steering.ts';

@@ -1,6 +1,7 @@
 import { defineMutator, type Transaction } from '@rocicorp/zero';
 import { z } from 'zod';
 import { assertMayOverrideBudgets } from '../../lib/jobs/budget-rules.ts';
+import { rolePolicyOf } from './steering.ts';
 import { ticketAiBudgetArg, ticketAiBudgetProblem } from '../../lib/tickets/ai-budget.ts';
 import { parentProblem, parentTypeProblem, type TicketType } from '../../lib/tickets/hierarchy.ts';
 import { SpedyError } from '@spedy/protocol/errors';
@@ -122,7 +123,7 @@ export const ticketMutators = {
    */
   setAiBudget: defineMutator(setTicketAiBudgetArgs, async ({ tx, args, ctx }) => {
     const ticket = await loadTicket(tx, ctx, args.id);
-    assertMayOverrideBudgets(ctx, ticket.organizationId);
+    assertMayOverrideBudgets(ctx, ticket.organizationId, await rolePolicyOf(tx, ticket.organizationId));
     const config = await tx.run(zql.projectRunnerConfig.where('projectId', ticket.projectId).one());
     const team = config?.teamId ? await tx.run(zql.runnerTeam.where('id', config.teamId).one()) : undefined;
     const problem = ticketAiBudgetProblem(args.budget, team?.budget.maxCostCeilingUsd);
