@@ -1,19 +1,13 @@
-// Budgets you can see, with real parts: a ticket's own AI budget set in its sidebar is the
-// budget of the job its move triggers, and the job header's budget bar turns yellow past the
-// warning threshold and red at the cap while the real supervisor (startDemoRunner: Docker,
-// Claude Code against the scripted model, its model proxy metering usage) runs the job.
-import path from 'node:path';
+
 import { expect, test, type Page } from '@playwright/test';
-import { nanoid } from 'nanoid';
-import { startDemoRunner, type DemoRunner } from '../stack/demo-runner';
+import type { DemoRunner } from '../stack/demo-runner';
 import type { BudgetConfig, StageConfig } from '../lib/teams/pipeline';
 import { defaultBudget } from '../lib/teams/pipeline';
 import { presets } from '../lib/teams/presets';
 import { text, toolUse, type Scenario, type TurnRequest, type TurnResult } from '../test-kit/model-server/scenario';
-import { connectZero, waitForData, type NodeZero } from '../test/support/zero-client';
-import { mutators } from '../zero/mutators';
-import { queries } from '../zero/queries';
-import { db, orgIdOf } from './support/database';
+import type { NodeZero } from '../test/support/zero-client';
+import { db, } from './support/database';
+import { ownerZero, startScriptedRunner, useScriptedTeam } from './support/scripted-runner';
 import { column, compileRoutes, createProjectInBrowser, createTicketInBrowser, dragCard, signUpInBrowser } from './support/people';
 
 test.describe.configure({ mode: 'serial' });
@@ -61,30 +55,8 @@ test.beforeAll(async ({ browser }) => {
   ({ page } = person);
   orgSlug = new URL(page.url()).pathname.split('/')[1]!;
   await createProjectInBrowser(page, 'Budgets', key);
-  const dataDir = process.env.SPEDY_TEST_DATA_DIR;
-  const databaseUrl = process.env.SPEDY_TEST_DATABASE_URL;
-  const appUrl = process.env.SPEDY_TEST_APP_URL;
-  if (!dataDir || !databaseUrl || !appUrl) throw new Error('This spec runs under `npm test`, which starts the stack and sets SPEDY_TEST_*.');
-  runner = await startDemoRunner({
-    dataDir: path.join(dataDir, 'runner'),
-    appUrl,
-    databaseUrl,
-    appEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
-    target: { orgSlug, projectKey: key },
-    scenarios,
-    log: () => {},
-  });
-  expect(runner, 'the demo runner (Docker, test kit, supervisor) must start').not.toBeNull();
-  const signIn = await fetch(`${appUrl}/api/auth/sign-in/email`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: appUrl },
-    body: JSON.stringify({ email: person.email, password: person.password }),
-  });
-  expect(signIn.ok).toBe(true);
-  const { user } = (await signIn.json()) as { user: { id: string } };
-  orgID = await orgIdOf(orgSlug);
-  zero = connectZero({ cacheURL: process.env.SPEDY_TEST_ZERO_URL!, userID: user.id, token: signIn.headers.get('set-auth-token')!, context: { userID: user.id, orgs: { [orgID]: 'owner' } } });
-  await Promise.all([zero.preload(queries.teams.list({ orgID })).complete, zero.preload(queries.project({ orgID, key })).complete]);
+  runner = await startScriptedRunner({ orgSlug, projectKey: key }, scenarios);
+  ({ zero, orgID } = await ownerZero(person, orgSlug, key));
 });
 
 test.afterAll(async () => {
@@ -93,25 +65,10 @@ test.afterAll(async () => {
   await page?.context().close();
 });
 
-async function serverVerdict(result: { server: Promise<{ type: string; error?: { message: string } }> }) {
-  const outcome = await result.server;
-  return outcome.type === 'error' ? (outcome.error?.message ?? 'error') : null;
-}
 
 /** Has the project's tickets worked by a new team with `budget` whose one stage is `stage` (its `[scenario:…]` picks the scripted behaviour). */
 async function useTeam(name: string, requiredLabels: string[], budget: BudgetConfig, stage: StageConfig) {
-  const id = nanoid();
-  const handle = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-  const fields = { description: 'Budget tests', workingStatus: 'AI Processing', completionStatus: 'In Review', failureStatus: 'Todo', requiredCapabilities: ['claude_code'], requiredLabels };
-  expect(await serverVerdict(zero!.mutate(mutators.team.create({ id, orgID, preset: 'code_runner', name, handle, budget, ...fields })))).toBeNull();
-  const teams = zero!.materialize(queries.teams.list({ orgID }));
-  await waitForData(teams, (rows) => rows.some((row) => row.id === id));
-  teams.destroy();
-  const pipeline = presets.code_runner.pipeline();
-  pipeline.steps = [{ id: 'step-implement', stages: [stage] }];
-  expect(await serverVerdict(zero!.mutate(mutators.team.setPipeline({ id, pipeline })))).toBeNull();
-  const [project] = await db<{ id: string }>('SELECT id FROM project WHERE organization_id = $1 AND key = $2', [orgID, key]);
-  expect(await serverVerdict(zero!.mutate(mutators.buildSettings.setProjectRunner({ projectID: project!.id, teamID: id, triggerOnStatus: 'auto' })))).toBeNull();
+  await useScriptedTeam({ zero: zero!, orgID, projectKey: key }, name, { description: 'Budget tests', steps: [{ id: 'step-implement', stages: [stage] }], requiredLabels, budget });
 }
 
 const implement = (name: string): StageConfig => ({ ...presets.code_runner.pipeline().steps[1]!.stages[0]!, id: 'implement', type: 'coding', name, model: 'claude-sonnet-4-6' });

@@ -1,20 +1,12 @@
-// A run the whole team steers (issue 18), with real parts: the real supervisor (Docker,
-// Claude Code CLI against the scripted model) works tickets; an administrator and a Member
-// each have the job page open in their own browser. The Member answers and stops; the
-// administrator sees who did it, live; with steering withdrawn from Members their controls
-// go. Each sees the other watching. A plan sent back with a comment comes back revised,
-// beside the first, and approving it finishes the job.
-import path from 'node:path';
+
 import { expect, test, type Page } from '@playwright/test';
 import { nanoid } from 'nanoid';
-import { startDemoRunner, type DemoRunner } from '../stack/demo-runner';
-import type { PipelineConfig, StageConfig } from '../lib/teams/pipeline';
-import { presets } from '../lib/teams/presets';
+import type { DemoRunner } from '../stack/demo-runner';
+import type { PipelineConfig, } from '../lib/teams/pipeline';
 import { askUserQuestion } from '../test-kit/model-server/scenarios';
-import { connectZero, waitForData, type NodeZero } from '../test/support/zero-client';
-import { mutators } from '../zero/mutators';
-import { queries } from '../zero/queries';
+import type { NodeZero } from '../test/support/zero-client';
 import { db, orgIdOf } from './support/database';
+import { codingStage, ownerZero, startScriptedRunner, useScriptedTeam } from './support/scripted-runner';
 import { column, compileRoutes, createProjectInBrowser, createTicketInBrowser, dragCard, inviteMemberInBrowser, signUpInBrowser, type Person } from './support/people';
 
 test.describe.configure({ mode: 'serial' });
@@ -39,29 +31,8 @@ test.beforeAll(async ({ browser }) => {
   const [role] = await db<{ role: string }>('SELECT m.role FROM member m JOIN "user" u ON u.id = m.user_id WHERE m.organization_id = $1 AND u.email = $2', [orgID, member.email]);
   expect(role!.role).toBe('member');
 
-  const dataDir = process.env.SPEDY_TEST_DATA_DIR;
-  const databaseUrl = process.env.SPEDY_TEST_DATABASE_URL;
-  const appUrl = process.env.SPEDY_TEST_APP_URL;
-  if (!dataDir || !databaseUrl || !appUrl) throw new Error('This spec runs under `npm test`, which starts the stack and sets SPEDY_TEST_*.');
-  runner = await startDemoRunner({
-    dataDir: path.join(dataDir, 'runner'),
-    appUrl,
-    databaseUrl,
-    appEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
-    target: { orgSlug, projectKey: key },
-    log: () => {},
-  });
-  expect(runner, 'the demo runner (Docker, test kit, supervisor) must start').not.toBeNull();
-
-  const signIn = await fetch(`${appUrl}/api/auth/sign-in/email`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: appUrl },
-    body: JSON.stringify({ email: admin.email, password: admin.password }),
-  });
-  expect(signIn.ok).toBe(true);
-  const { user } = (await signIn.json()) as { user: { id: string } };
-  zero = connectZero({ cacheURL: process.env.SPEDY_TEST_ZERO_URL!, userID: user.id, token: signIn.headers.get('set-auth-token')!, context: { userID: user.id, orgs: { [orgID]: 'owner' } } });
-  await Promise.all([zero.preload(queries.teams.list({ orgID })).complete, zero.preload(queries.project({ orgID, key })).complete]);
+  runner = await startScriptedRunner({ orgSlug, projectKey: key });
+  ({ zero, orgID } = await ownerZero(admin, orgSlug, key));
 });
 
 test.afterAll(async () => {
@@ -71,30 +42,13 @@ test.afterAll(async () => {
   await member?.page.context().close();
 });
 
-async function serverVerdict(result: { server: Promise<{ type: string; error?: { message: string } }> }) {
-  const outcome = await result.server;
-  return outcome.type === 'error' ? (outcome.error?.message ?? 'error') : null;
-}
 
 /** Has the project's tickets worked by a new team of the demo runner's kind with pipeline `steps`; `[scenario:…]` in a stage's name scripts it. */
 async function useTeam(name: string, steps: PipelineConfig['steps']) {
-  const id = nanoid();
-  const handle = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-  const fields = { description: 'Steering tests', workingStatus: 'AI Processing', completionStatus: 'In Review', failureStatus: 'Todo', requiredCapabilities: ['claude_code'], requiredLabels: ['demo'] };
-  expect(await serverVerdict(zero!.mutate(mutators.team.create({ id, orgID, preset: 'code_runner', name, handle, ...fields })))).toBeNull();
-  const teams = zero!.materialize(queries.teams.list({ orgID }));
-  await waitForData(teams, (rows) => rows.some((row) => row.id === id));
-  teams.destroy();
-  const pipeline = presets.code_runner.pipeline();
-  pipeline.steps = steps;
-  expect(await serverVerdict(zero!.mutate(mutators.team.setPipeline({ id, pipeline })))).toBeNull();
-  const [project] = await db<{ id: string }>('SELECT id FROM project WHERE organization_id = $1 AND key = $2', [orgID, key]);
-  expect(await serverVerdict(zero!.mutate(mutators.buildSettings.setProjectRunner({ projectID: project!.id, teamID: id, triggerOnStatus: 'auto' })))).toBeNull();
+  await useScriptedTeam({ zero: zero!, orgID, projectKey: key }, name, { description: 'Steering tests', steps });
 }
 
-function stage(id: string, partial: Partial<StageConfig> & Pick<StageConfig, 'name'>): StageConfig {
-  return { ...presets.code_runner.pipeline().steps[1]!.stages[0]!, id, type: 'coding', ...partial };
-}
+const stage = codingStage;
 
 /** The administrator moves a new ticket into AI Processing; both people open its job's page. */
 async function startJobAndOpenIt(title: string): Promise<string> {
