@@ -47,6 +47,7 @@ const taskQueue = await startTaskQueue({
     heartbeatSweep({ db: getDb(), periodMs: config.SPEDY_HEARTBEAT_SWEEP_MS, heartbeatFloor: Date.now(), log: (line) => runnersLog.info(line) }),
     eventRetention({ db: getDb(), log: (line) => getLogger('tasks').info(line) }),
   ],
+  tasks: [],
   log: (line) => getLogger('tasks').warn(line),
 });
 

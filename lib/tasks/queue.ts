@@ -19,6 +19,15 @@ export type PeriodicTask = {
   run: () => Promise<void>;
 };
 
+/**
+ * A task run once per enqueue (lib/tasks/enqueue.ts), retried with graphile-worker's backoff when
+ * it throws, and locked by one instance at a time. Its payload is what was enqueued: parse it.
+ */
+export type OneOffTask = {
+  identifier: string;
+  run: (payload: unknown) => Promise<void>;
+};
+
 export type TaskQueue = {
   /** graphile-worker's typed lifecycle events (`job:success`, `job:error`, …). */
   events: Runner['events'];
@@ -73,8 +82,9 @@ async function ensureScheduled(helpers: JobHelpers, tasks: PeriodicTask[]): Prom
   }
 }
 
-export async function startTaskQueue(deps: { connectionString: string; periodic: PeriodicTask[]; log: (line: string) => void }): Promise<TaskQueue> {
+export async function startTaskQueue(deps: { connectionString: string; periodic: PeriodicTask[]; tasks?: OneOffTask[]; log: (line: string) => void }): Promise<TaskQueue> {
   const taskList: TaskList = {
+    ...Object.fromEntries((deps.tasks ?? []).map((task) => [task.identifier, (payload: unknown) => task.run(payload)])),
     ...Object.fromEntries(deps.periodic.map((task) => [task.identifier, periodicJob(task)])),
     [ensureSchedules]: (_payload, helpers) => ensureScheduled(helpers, deps.periodic),
   };

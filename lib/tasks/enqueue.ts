@@ -1,0 +1,43 @@
+// Enqueueing a one-off task (lib/tasks/queue.ts) inside the caller's transaction: the task exists
+// exactly when the change that asks for it commits, and graphile-worker's insert trigger wakes a
+// worker at once (LISTEN/NOTIFY), on whichever instance is free.
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../jobs/db.ts';
+
+export type EnqueueOptions = {
+  /** At most one waiting task per key: enqueueing again replaces it (graphile-worker's job key). */
+  jobKey?: string;
+  runAt?: Date;
+  /** Attempts before the task is left failed (graphile-worker's default is 25). */
+  maxAttempts?: number;
+};
+
+/** Adds a task run by the worker whose identifier matches; returns graphile-worker's job id. */
+export async function enqueueTask(db: DbOrTx, identifier: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<string> {
+  const result = await db.execute<{ id: string }>(sql`
+    SELECT id::text AS id FROM graphile_worker.add_job(
+      ${identifier},
+      ${JSON.stringify(payload)}::json,
+      run_at => ${options.runAt?.toISOString() ?? null}::timestamptz,
+      max_attempts => ${options.maxAttempts ?? null}::int,
+      job_key => ${options.jobKey ?? null}::text
+    )`);
+  const id = result.rows[0]?.id;
+  if (!id) throw new Error(`graphile-worker did not add the task ${identifier}`);
+  return id;
+}
+
+export type TaskState = 'waiting' | 'running' | 'failed' | 'done';
+
+/**
+ * Where an enqueued task stands. graphile-worker deletes a task once it succeeds, so a task it no
+ * longer holds is done; one that used all its attempts is failed for good.
+ */
+export async function taskState(db: DbOrTx, jobId: string): Promise<TaskState> {
+  const result = await db.execute<{ attempts: number; max_attempts: number; locked_at: string | null }>(sql`
+    SELECT attempts, max_attempts, locked_at FROM graphile_worker.jobs WHERE id = ${jobId}::bigint`);
+  const row = result.rows[0];
+  if (!row) return 'done';
+  if (row.locked_at) return 'running';
+  return row.attempts >= row.max_attempts ? 'failed' : 'waiting';
+}
