@@ -84,6 +84,27 @@ export const repositorySnapshot = z.object({
   setupCommands: z.array(z.string()).default([]),
 });
 
+/** A pull request a runner opened, as a later job continues it (a review retrigger). */
+export const pullRequestTarget = z.object({
+  /** The repository's full name, as in `repositories`. */
+  repository: z.string().min(1),
+  number: z.number().int().positive(),
+  url: z.string().url(),
+  branch: z.string().min(1),
+  /** Open: push to its branch. Merged or closed: a fresh branch from the base and a new pull request. */
+  state: z.enum(['open', 'merged', 'closed']),
+});
+export type PullRequestTarget = z.infer<typeof pullRequestTarget>;
+
+/** What a reviewer asked for, as a retriggered job's prompt holds it. */
+export const reviewFeedback = z.object({
+  pullRequest: pullRequestTarget,
+  reviewer: z.string(),
+  summary: z.string(),
+  comments: z.array(z.object({ path: z.string(), line: z.number().int().nullable(), body: z.string() })).max(500),
+});
+export type ReviewFeedback = z.infer<typeof reviewFeedback>;
+
 export const jobSnapshot = z.object({
   trigger: z.object({
     kind: z.enum(['status', 'mention', 'manual', 'review']),
@@ -102,6 +123,8 @@ export const jobSnapshot = z.object({
   repositories: z.array(repositorySnapshot),
   /** The team's allowed hosts (host:port, allowed-hosts.ts): all the job's containers reach besides the model and the board tools. */
   allowedHosts: z.array(z.string()).default([]),
+  /** A review retrigger's feedback and the pull request it revises (trigger kind `review`). */
+  review: reviewFeedback.optional(),
 });
 export type JobSnapshot = z.infer<typeof jobSnapshot>;
 
