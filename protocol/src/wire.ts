@@ -105,6 +105,22 @@ export const reviewFeedback = z.object({
 });
 export type ReviewFeedback = z.infer<typeof reviewFeedback>;
 
+/**
+ * A job's part in an epic run (lib/epics). All of a run's work goes to one branch, `epic/<display-id>`,
+ * in every repository:
+ * - `reset`: no agent stage; the branch is set to the repository's base branch (a run's start, a restart);
+ * - `sub-run`: the ticket's stages run on the branch and land one commit on it (rebased onto it, never
+ *   force-pushed); no pull request;
+ * - `closing`: no agent stage; one pull request per repository from the branch to its base.
+ */
+export const epicRunPart = z.object({
+  runId: z.string().min(1),
+  epicTicketId: z.string().min(1),
+  branch: z.string().min(1),
+  role: z.enum(['reset', 'sub-run', 'closing']),
+});
+export type EpicRunPart = z.infer<typeof epicRunPart>;
+
 export const jobSnapshot = z.object({
   trigger: z.object({
     kind: z.enum(['status', 'mention', 'manual', 'review']),
@@ -125,6 +141,8 @@ export const jobSnapshot = z.object({
   allowedHosts: z.array(z.string()).default([]),
   /** A review retrigger's feedback and the pull request it revises (trigger kind `review`). */
   review: reviewFeedback.optional(),
+  /** The job's part in an epic run. */
+  epic: epicRunPart.optional(),
 });
 export type JobSnapshot = z.infer<typeof jobSnapshot>;
 
