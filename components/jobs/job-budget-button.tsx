@@ -5,12 +5,11 @@ import { useCurrentOrg } from '@/components/shell/org-context';
 import { useMutate } from '@/components/shell/use-mutate';
 import { Button } from '@/components/ui/button';
 import { FormDialog } from '@/components/ui/form-dialog';
-import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 import { forgetJobSnapshot, useJobSnapshot } from '@/components/jobs/use-job-snapshot';
 import { ceilingProblem, jobBudgetOverride } from '@/lib/jobs/budget-rules';
 import { queries } from '@/zero/queries';
 import { mutators } from '@/zero/mutators';
+import { BudgetLimitInput } from './budget-limit-input';
 import { useCanSteer } from './use-can-steer';
 
 /**
@@ -64,11 +63,15 @@ export function JobBudgetButton({ job }: { job: { id: string; status: string; te
       testId="job-budget-form"
       noValidate
     >
-      <div className="grid gap-2">
-        <Label htmlFor={`${id}-cost`}>Cost limit (USD)</Label>
-        <Input id={`${id}-cost`} type="number" inputMode="decimal" min={0} step="0.01" value={value} onChange={(e) => setTyped(e.target.value)} data-testid="job-budget-cost" />
-        <p className="text-xs text-muted-foreground">{current == null ? 'The job has no cost limit now.' : `The job’s limit now: $${current.toFixed(2)}.`}</p>
-      </div>
+      <BudgetLimitInput
+        id={`${id}-cost`}
+        kind="cost"
+        value={value}
+        onChange={setTyped}
+        invalid={error !== null}
+        hint={current == null ? 'The job has no cost limit now.' : `The job’s limit now: $${current.toFixed(2)}.`}
+        testId="job-budget-cost"
+      />
     </FormDialog>
   );
 }

@@ -6,8 +6,7 @@ import { useCurrentOrg } from '@/components/shell/org-context';
 import { useMutate } from '@/components/shell/use-mutate';
 import { Button } from '@/components/ui/button';
 import { FormDialog } from '@/components/ui/form-dialog';
-import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
+import { BudgetLimitInput } from '@/components/jobs/budget-limit-input';
 import { useCanSteer } from '@/components/jobs/use-can-steer';
 import { describeBudgetLimits, ticketAiBudgetFromForm, ticketAiBudgetProblem, type TicketAiBudget } from '@/lib/tickets/ai-budget';
 import { mutators } from '@/zero/mutators';
@@ -100,36 +99,24 @@ function EditTicketAiBudget({ ticket, team }: { ticket: { id: string; aiBudget: 
       testId="ticket-ai-budget-form"
       noValidate
     >
-      <div className="grid gap-2">
-        <Label htmlFor={`${id}-cost`}>Cost limit (USD)</Label>
-        <Input
-          id={`${id}-cost`}
-          type="number"
-          inputMode="decimal"
-          min={0}
-          step="0.01"
-          placeholder={team?.budget.maxCostUsd != null ? String(team.budget.maxCostUsd) : 'The team’s'}
-          value={form.costUsd}
-          onChange={(e) => setTyped({ ...form, costUsd: e.target.value })}
-          aria-invalid={error !== null}
-          data-testid="ticket-ai-budget-cost"
-        />
-      </div>
-      <div className="grid gap-2">
-        <Label htmlFor={`${id}-turns`}>Turn limit</Label>
-        <Input
-          id={`${id}-turns`}
-          type="number"
-          inputMode="numeric"
-          min={1}
-          step="1"
-          placeholder={team?.budget.maxTurns != null ? String(team.budget.maxTurns) : 'The team’s'}
-          value={form.turns}
-          onChange={(e) => setTyped({ ...form, turns: e.target.value })}
-          aria-invalid={error !== null}
-          data-testid="ticket-ai-budget-turns"
-        />
-      </div>
+      <BudgetLimitInput
+        id={`${id}-cost`}
+        kind="cost"
+        placeholder={team?.budget.maxCostUsd != null ? String(team.budget.maxCostUsd) : 'The team’s'}
+        value={form.costUsd}
+        onChange={(costUsd) => setTyped({ ...form, costUsd })}
+        invalid={error !== null}
+        testId="ticket-ai-budget-cost"
+      />
+      <BudgetLimitInput
+        id={`${id}-turns`}
+        kind="turns"
+        placeholder={team?.budget.maxTurns != null ? String(team.budget.maxTurns) : 'The team’s'}
+        value={form.turns}
+        onChange={(turns) => setTyped({ ...form, turns })}
+        invalid={error !== null}
+        testId="ticket-ai-budget-turns"
+      />
       {ticket.aiBudget && (
         <Button type="button" variant="outline" size="sm" className="justify-self-start" disabled={pending} onClick={() => setTyped({ costUsd: '', turns: '' })} data-testid="ticket-ai-budget-clear">
           Use the team’s budget
