@@ -13,8 +13,12 @@ import { providerReader, type ProviderReader } from './provider-reviews.ts';
 export const reviewPollPeriodMs = 60_000;
 /** Pull requests read per run, least recently read first. */
 const batchSize = 20;
+/** Reviews younger than this are left to their webhook, which usually arrives within seconds. */
+export const webhookGraceMs = 120_000;
 
-export function reviewPoller(deps: ReviewDeps & { periodMs?: number; log: (line: string) => void }): PeriodicTask {
+type PollerDeps = ReviewDeps & { log: (line: string) => void; webhookGraceMs?: number };
+
+export function reviewPoller(deps: PollerDeps & { periodMs?: number }): PeriodicTask {
   return {
     identifier: 'review-poller',
     periodMs: deps.periodMs ?? reviewPollPeriodMs,
@@ -26,7 +30,7 @@ export function reviewPoller(deps: ReviewDeps & { periodMs?: number; log: (line:
 }
 
 /** One round over the open linked pull requests; returns how many deliveries it made. */
-export async function pollReviews(deps: ReviewDeps & { log: (line: string) => void }): Promise<number> {
+export async function pollReviews(deps: PollerDeps): Promise<number> {
   const open = await deps.db
     .select({ pr: t.pullRequest, integrationId: t.gitIntegration.id })
     .from(t.pullRequest)
@@ -51,10 +55,11 @@ export async function pollReviews(deps: ReviewDeps & { log: (line: string) => vo
   return made;
 }
 
-async function pollOne(deps: ReviewDeps, reader: ProviderReader, pr: typeof t.pullRequest.$inferSelect, integrationId: string): Promise<number> {
+async function pollOne(deps: PollerDeps, reader: ProviderReader, pr: typeof t.pullRequest.$inferSelect, integrationId: string): Promise<number> {
   const target = { provider: pr.provider === 'bitbucket' ? ('bitbucket' as const) : ('github' as const), repository: pr.repository, number: pr.number };
   const base = { organizationId: pr.organizationId, integrationId, source: 'poller' as const };
-  const reviews = await reader.reviews(pr.repository, pr.number);
+  const settled = Date.now() - (deps.webhookGraceMs ?? webhookGraceMs);
+  const reviews = (await reader.reviews(pr.repository, pr.number)).filter((r) => r.submittedAt === null || r.submittedAt <= settled);
   const known = reviews.length
     ? await deps.db
         .select({ key: t.pullRequestReview.reviewKey })

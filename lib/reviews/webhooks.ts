@@ -1,12 +1,11 @@
 // Receiving a git host's webhook at /api/webhooks/<provider>/<integrationId>: the signature
-// first (HMAC-SHA256 of the raw body with the integration's secret, `sha256=<hex>`, compared in
-// constant time by @octokit/webhooks-methods), then the delivery's headers and payload; only a
+// first (./signature.ts), then the delivery's headers and payload; only a
 // delivery that passes all of them is stored (./deliveries.ts). Refusals write nothing.
-import { verify } from '@octokit/webhooks-methods';
 import type { Db } from '../db/client.ts';
 import { openWebhookTarget } from '../secrets/webhook-secrets.ts';
 import type { Keyring } from '../secrets/vault.ts';
 import { receiveDelivery } from './deliveries.ts';
+import { verifyWebhookSignature } from './signature.ts';
 import { parseBitbucketDelivery, parseGithubDelivery, type ParsedDelivery } from './host-events.ts';
 
 export type WebhookProvider = 'github' | 'bitbucket';
@@ -36,8 +35,7 @@ export async function receiveWebhook(
   if (!target || target.provider !== request.provider) return { status: 404, message: 'No webhook is set up at this address.' };
   const signature = request.headers.get(names.signature);
   if (!signature) return { status: 401, message: `The delivery is not signed: set the webhook secret shown in Settings → Integrations (${names.signature}).` };
-  const valid = await verify(target.secret, request.rawBody, signature).catch(() => false);
-  if (!valid) return { status: 401, message: 'The signature does not match: the webhook secret differs from the one shown in Settings → Integrations.' };
+  if (!(await verifyWebhookSignature(target.secret, request.rawBody, signature))) return { status: 401, message: 'The signature does not match: the webhook secret differs from the one shown in Settings → Integrations.' };
   const deliveryId = request.headers.get(names.delivery)?.trim();
   const event = request.headers.get(names.event)?.trim();
   if (!deliveryId || deliveryId.length > 200) return { status: 400, message: `The delivery has no ${names.delivery} header.` };
