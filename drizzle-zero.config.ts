@@ -47,5 +47,11 @@ export default drizzleZeroConfig(schema, {
     costDaily: true,
     jobAction: true,
     jobViewer: true,
+    pullRequest: true,
+    webhookDelivery: true,
+    pullRequestReview: true,
+    reviewRetrigger: true,
+    gitWebhook: true,
+    gitWebhookSecret: false,
   },
 });

@@ -15,6 +15,10 @@ import { getLogger } from '../lib/log/logger.ts';
 import { heartbeatSweep } from '../lib/tasks/heartbeat-sweep.ts';
 import { startTaskQueue } from '../lib/tasks/queue.ts';
 import { eventRetention } from '../lib/tasks/event-retention.ts';
+import { processReviewDeliveries } from '../lib/reviews/process-delivery.ts';
+import { reviewPoller } from '../lib/reviews/poller.ts';
+import { platformProviderTransport } from '../lib/integrations/provider-transport.ts';
+import { getKeyring } from '../lib/secrets/keyring.ts';
 import { installGracefulShutdown } from './graceful-shutdown.ts';
 import { startRunnerSocketServer } from './runner-socket.ts';
 import { forwardZeroSync, isZeroSyncPath } from './zero-sync-proxy.ts';
@@ -46,8 +50,9 @@ const taskQueue = await startTaskQueue({
   periodic: [
     heartbeatSweep({ db: getDb(), periodMs: config.SPEDY_HEARTBEAT_SWEEP_MS, heartbeatFloor: Date.now(), log: (line) => runnersLog.info(line) }),
     eventRetention({ db: getDb(), log: (line) => getLogger('tasks').info(line) }),
+    reviewPoller({ db: getDb(), keyring: getKeyring(), transport: platformProviderTransport(), log: (line) => getLogger('reviews').info(line) }),
   ],
-  tasks: [],
+  tasks: [processReviewDeliveries({ db: getDb(), keyring: getKeyring(), transport: platformProviderTransport() })],
   log: (line) => getLogger('tasks').warn(line),
 });
 

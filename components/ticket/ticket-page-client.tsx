@@ -17,6 +17,7 @@ import { queries } from '@/zero/queries';
 import { CommentComposer } from './comment-composer';
 import { CommentList } from './comment-list';
 import { TicketRuns } from './ticket-runs';
+import { TicketPullRequests } from './ticket-pull-requests';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { TicketDescription } from './ticket-description';
 import { TicketSidebar } from './ticket-sidebar';
@@ -99,6 +100,7 @@ function TicketView({ ticket, project, onDelete }: TicketViewProps) {
           <TicketTitle key={ticket.id} ticketID={ticket.id} title={ticket.title} />
           <TicketDescription key={`${ticket.id}-description`} ticketID={ticket.id} body={ticket.description?.body ?? ''} />
           <TicketRuns ticketID={ticket.id} />
+          <TicketPullRequests ticketID={ticket.id} />
           <section className="grid gap-4" aria-labelledby="comments-heading">
             <h2 id="comments-heading" className="text-sm font-medium text-muted-foreground">
               Comments

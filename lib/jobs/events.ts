@@ -11,6 +11,8 @@ import { findHeldJob } from './held-job.ts';
 import type { JobEventRow } from './event-feed.ts';
 import { addJobUsage } from './job-usage.ts';
 import { countJobEvents, type StoredJobEvent } from '../analytics/rollups.ts';
+import { linkPullRequests } from '../reviews/pull-requests.ts';
+import { readJobEvent } from '@spedy/protocol/job-events';
 
 /** How long after a job's final status its runner may still flush events (the runner waits up to 30 s itself). */
 export const finalFlushGraceMs = 60_000;
@@ -48,6 +50,9 @@ export async function appendJobEvents(
     // Only what was stored now counts: a resent batch adds nothing to the usage totals or the roll-ups.
     await addJobUsage(tx, { id: jobId, organizationId: runner.organizationId }, inserted.rows as JobEventRow[]);
     await countJobEvents(tx, jobId, inserted.rows);
+    // A pull request the runner opened is linked to the job's ticket as it arrives.
+    const opened = inserted.rows.filter((e) => e.type === 'pull_request').map((e) => readJobEvent('pull_request', e.payload));
+    await linkPullRequests(tx, { id: jobId, organizationId: runner.organizationId }, opened.filter((p) => p !== null));
     const maxSeq = Math.max(...fresh.map((e) => e.seq));
     // The runner flagged "Diminishing returns": the job keeps the first time, for its badge.
     const flaggedAt = fresh.find((e) => e.type === 'diminishing_returns')?.at ?? null;

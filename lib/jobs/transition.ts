@@ -13,6 +13,8 @@ import { findHeldJob } from './held-job.ts';
 import { notifyJobReady, notifyRunner } from './notices.ts';
 import { applyJobOutcomeToTicket } from './ticket-outcome.ts';
 import { countFinishedJob } from '../analytics/rollups.ts';
+import { linkPullRequests } from '../reviews/pull-requests.ts';
+import { pullRequestsOf } from './event-feed.ts';
 
 export type StatusReport = { status: JobStatus; reason?: string; result?: Record<string, unknown> };
 
@@ -44,6 +46,8 @@ export async function transitionJob(tx: DbOrTx, job: LockedJob, change: StatusCh
       result = COALESCE(${change.result === undefined ? null : JSON.stringify(change.result)}::jsonb, result),
       runner_id = ${released ? sql`NULL` : sql`runner_id`}, claimed_at = ${released ? sql`NULL` : sql`claimed_at`}
     WHERE id = ${job.id}`);
+  // The result lists the pull requests the job opened (an event lost on the way is linked here).
+  if (change.result) await linkPullRequests(tx, job, pullRequestsOf(change.result));
   if (final && !change.keepTicket) await applyOutcome(tx, job.id, change.to);
   if (final) await countFinishedJob(tx, job.id, change.to, now);
   // Handed back: offered to every matching runner again (a held job: to its runner only, ./offers.ts).

@@ -14,7 +14,7 @@ import type { DbOrTx } from './db.ts';
 
 type Team = typeof t.runnerTeam.$inferSelect;
 
-async function ticketContext(tx: DbOrTx, ticketId: string) {
+export async function ticketContext(tx: DbOrTx, ticketId: string) {
   const [row] = await tx
     .select({ ticket: t.ticket, projectKey: t.project.key, statusName: t.projectStatus.name, description: t.ticketDescription.body })
     .from(t.ticket)
@@ -25,7 +25,7 @@ async function ticketContext(tx: DbOrTx, ticketId: string) {
   return row ?? null;
 }
 
-async function snapshotFor(tx: DbOrTx, team: Team, context: NonNullable<Awaited<ReturnType<typeof ticketContext>>>, trigger: JobSnapshot['trigger']) {
+export async function snapshotFor(tx: DbOrTx, team: Team, context: NonNullable<Awaited<ReturnType<typeof ticketContext>>>, trigger: JobSnapshot['trigger']) {
   const stages = team.pipeline.steps.flatMap((s) => s.stages);
   const skillIds = [...new Set(stages.flatMap((s) => s.skillIds))];
   const mcpIds = [...new Set(stages.flatMap((s) => s.mcpServerIds))];

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createPullRequestStore, type PullRequestStore } from './pulls.ts';
 import { createRepositoryRegistry, type RepositoryRegistry } from './repositories.ts';
+import { createReviewStore, type ReviewStore } from './reviews.ts';
 
 export type GithubPermission = 'contents' | 'pull_requests' | 'metadata';
 type Access = 'read' | 'write';
@@ -33,6 +34,8 @@ export type ProviderApi = {
   repositories: RepositoryRegistry;
   /** Pull requests opened through the GitHub and Bitbucket routes (pulls.ts). */
   pullRequests: PullRequestStore;
+  /** Reviews on those pull requests, their states, and the hosts' signed review webhooks (reviews.ts). */
+  reviews: ReviewStore;
   /** Method and path of every request, oldest first. */
   requests: { method: string; path: string }[];
   close(): Promise<void>;
@@ -73,6 +76,7 @@ export async function startProviderApi(): Promise<ProviderApi> {
   // Filled in once the server listens: the pull requests' links point at it.
   const urls = { url: '', githubUrl: '' };
   const pullRequests = createPullRequestStore(urls);
+  const reviewStore = createReviewStore(pullRequests, urls);
 
   async function github(req: IncomingMessage, res: ServerResponse, path: string) {
     const auth = /^(?:Bearer|token) (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -115,6 +119,7 @@ export async function startProviderApi(): Promise<ProviderApi> {
       if (req.method === 'GET' && rest === '') return need('metadata', 'read') ? send(res, 200, { ...repoJson(fullName), ...repositoryRegistry.github(fullName) }, scopeHeaders) : notAccessible('metadata', 'read');
       if (req.method === 'GET' && rest === '/commits') return need('contents', 'read') ? send(res, 200, []) : notAccessible('contents', 'read');
       if (req.method === 'GET' && rest === '/pulls') return need('pull_requests', 'read') ? pullRequests.githubList(res, fullName, new URL(req.url ?? '/', 'http://stand-in').searchParams) : notAccessible('pull_requests', 'read');
+      if (rest.startsWith('/pulls/') && (need('pull_requests', 'read') ? reviewStore.github(req, res, fullName, rest) : (notAccessible('pull_requests', 'read'), true))) return;
       if (req.method === 'PUT' && rest.startsWith('/contents/')) {
         if (!need('contents', 'write')) return notAccessible('contents', 'write');
         const body = (await readJson(req)) as { message?: unknown; content?: unknown } | null | undefined;
@@ -144,6 +149,7 @@ export async function startProviderApi(): Promise<ProviderApi> {
         { 'x-oauth-scopes': spec.scopes.join(', '), 'x-credential-type': 'apppassword' },
       );
     }
+    if (reviewStore.bitbucket(req, res, path)) return;
     if (pullRequests.bitbucket(req, res, path, { username: spec.username, scopes: spec.scopes })) return;
     if (repositoryRegistry.bitbucket(req, res, path)) return;
     return send(res, 404, { type: 'error', error: { message: `Resource not found: ${path}` } });
@@ -173,6 +179,7 @@ export async function startProviderApi(): Promise<ProviderApi> {
     addToken: (token, spec) => void tokens.set(token, spec),
     repositories: repositoryRegistry,
     pullRequests,
+    reviews: reviewStore,
     requests,
     close: () =>
       new Promise((resolve) => {

@@ -7,8 +7,9 @@ import { gitProviders } from '@/lib/integrations/providers';
 import { queries } from '@/zero/queries';
 import { AdminOnly } from '../admin-only';
 import { IntegrationCard } from './integration-card';
+import { ReviewWebhooks } from './review-webhooks';
 
-export function IntegrationsPageClient() {
+export function IntegrationsPageClient({ publicUrl }: { publicUrl: string }) {
   const org = useCurrentOrg();
   const allowed = can(org.role, 'integrations:manage');
   return (
@@ -22,6 +23,7 @@ export function IntegrationsPageClient() {
           </p>
         </header>
         {allowed ? <IntegrationCards /> : <AdminOnly permission="integrations:manage" />}
+        {allowed && <ReviewWebhooks publicUrl={publicUrl} />}
       </div>
     </div>
   );

@@ -7,6 +7,16 @@ import { nonEmptyString, type OpenedPullRequest, type ProviderRepository, type P
 
 const pullRequest = z.object({ id: z.number().int(), links: z.object({ html: z.object({ href: z.string() }) }) });
 
+const bitbucketPullRequestState = z.object({
+  state: z.string(),
+  participants: z
+    .array(z.object({ state: z.string().nullish(), participated_on: z.string().nullish(), user: z.object({ display_name: z.string().optional(), uuid: z.string().optional() }).nullish() }))
+    .optional(),
+});
+const bitbucketComments = z.object({
+  values: z.array(z.object({ content: z.object({ raw: z.string().nullish() }).nullish(), inline: z.object({ path: z.string(), to: z.number().int().nullish() }).nullish() })),
+});
+
 export function bitbucketClient(access: { apiUrl: string; token: string; username: string | null }, transport: ProviderTransport) {
   const base = apiBase(access.apiUrl);
   const authorization = apiAuthorization({ provider: 'bitbucket', ...access });
@@ -34,6 +44,22 @@ export function bitbucketClient(access: { apiUrl: string; token: string; usernam
         cloneUrl: https ? https.replace(/^(https?:\/\/)[^@/]+@/, '$1') : `https://bitbucket.org/${name}.git`,
         defaultBranch: nonEmptyString(body.mainbranch?.name) ?? null,
       };
+    },
+
+    // GET {apiUrl}/repositories/{workspace}/{slug}/pullrequests/{id}: state and who requested changes (the review loop's poller).
+    async pullRequestReviewState(fullName: string, id: number): Promise<{ state: 'open' | 'merged' | 'closed'; changesRequested: { reviewer: string; uuid: string; at: string | null }[] }> {
+      const body = bitbucketPullRequestState.parse((await get(`/repositories/${encodePath(fullName)}/pullrequests/${id}`)).body);
+      const state = body.state === 'MERGED' ? 'merged' : body.state === 'OPEN' ? 'open' : 'closed';
+      const changesRequested = (body.participants ?? [])
+        .filter((p) => p.state === 'changes_requested')
+        .map((p) => ({ reviewer: p.user?.display_name ?? 'unknown', uuid: p.user?.uuid ?? p.user?.display_name ?? 'unknown', at: p.participated_on ?? null }));
+      return { state, changesRequested };
+    },
+
+    // GET {apiUrl}/repositories/{workspace}/{slug}/pullrequests/{id}/comments: inline ones carry `inline.path` and `inline.to`.
+    async pullRequestComments(fullName: string, id: number): Promise<{ path: string | null; line: number | null; body: string }[]> {
+      const body = bitbucketComments.parse((await get(`/repositories/${encodePath(fullName)}/pullrequests/${id}/comments?pagelen=100`)).body);
+      return body.values.map((c) => ({ path: c.inline?.path ?? null, line: c.inline?.to ?? null, body: c.content?.raw ?? '' }));
     },
 
     // POST {apiUrl}/repositories/{workspace}/{slug}/pullrequests

@@ -103,6 +103,24 @@ export function githubClient(access: { apiUrl: string; token: string }, transpor
       };
     },
 
+    // GET {apiUrl}/repos/{owner}/{repo}/pulls/{number}: open, merged or closed (the review loop's poller).
+    async pullRequestState(fullName: string, number: number): Promise<'open' | 'merged' | 'closed'> {
+      const { data } = await call(() => octokit.rest.pulls.get({ ...split(fullName), pull_number: number }));
+      return data.state === 'open' ? 'open' : data.merged || data.merged_at ? 'merged' : 'closed';
+    },
+
+    // GET {apiUrl}/repos/{owner}/{repo}/pulls/{number}/reviews (oldest first).
+    async reviews(fullName: string, number: number): Promise<PullRequestReviewRead[]> {
+      const { data } = await call(() => octokit.rest.pulls.listReviews({ ...split(fullName), pull_number: number, per_page: 100 }));
+      return data.map((r) => ({ id: r.id, reviewer: r.user?.login ?? 'unknown', state: r.state, body: r.body ?? '', submittedAt: r.submitted_at ?? null }));
+    },
+
+    // GET {apiUrl}/repos/{owner}/{repo}/pulls/{number}/comments: every inline comment, with the review it belongs to.
+    async reviewComments(fullName: string, number: number): Promise<PullRequestReviewCommentRead[]> {
+      const { data } = await call(() => octokit.rest.pulls.listReviewComments({ ...split(fullName), pull_number: number, per_page: 100 }));
+      return data.map((c) => ({ reviewId: c.pull_request_review_id ?? null, path: c.path, line: c.line ?? c.original_line ?? null, body: c.body }));
+    },
+
     // POST {apiUrl}/repos/{owner}/{repo}/pulls (https://docs.github.com/rest/pulls/pulls#create-a-pull-request).
     async openPullRequest(draft: PullRequestDraft): Promise<OpenedPullRequest> {
       const { owner, repo } = split(draft.fullName);
@@ -122,3 +140,7 @@ export function githubClient(access: { apiUrl: string; token: string }, transpor
 }
 
 export type GithubClient = ReturnType<typeof githubClient>;
+
+/** A review as GitHub lists it; `state` is GitHub's (`CHANGES_REQUESTED`, `COMMENTED`, `APPROVED`, …). */
+export type PullRequestReviewRead = { id: number; reviewer: string; state: string; body: string; submittedAt: string | null };
+export type PullRequestReviewCommentRead = { reviewId: number | null; path: string; line: number | null; body: string };

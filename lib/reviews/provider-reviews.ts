@@ -1,0 +1,68 @@
+// Reading reviews, inline comments and pull request states from the git host with the
+// integration's stored token (the platform's own calls, through the address guard).
+import { and, eq } from 'drizzle-orm';
+import { bitbucketClient } from '@spedy/protocol/git-providers/bitbucket';
+import { githubClient } from '@spedy/protocol/git-providers/github';
+import type { ProviderTransport } from '@spedy/protocol/git-providers/http';
+import type { Db } from '../db/client.ts';
+import { gitIntegration } from '../db/schema.ts';
+import type { PullRequestState, ReviewComment } from '../db/review-schema.ts';
+import { openIntegrationToken } from '../secrets/entries.ts';
+import type { Keyring } from '../secrets/vault.ts';
+import type { HostReview } from './host-events.ts';
+
+export type ProviderReader = {
+  state(repository: string, number: number): Promise<PullRequestState>;
+  /** Every review, oldest first, with its inline comments. */
+  reviews(repository: string, number: number): Promise<HostReview[]>;
+  /** The inline comments of one review (`key` as in HostReview). */
+  reviewComments(repository: string, number: number, key: string): Promise<{ comments: ReviewComment[]; summary?: string }>;
+};
+
+export async function providerReader(deps: { db: Db; keyring: Keyring; transport: ProviderTransport }, organizationId: string, integrationId: string): Promise<ProviderReader | null> {
+  const [integration] = await deps.db
+    .select()
+    .from(gitIntegration)
+    .where(and(eq(gitIntegration.id, integrationId), eq(gitIntegration.organizationId, organizationId)));
+  const token = integration ? await openIntegrationToken(deps.db, deps.keyring, organizationId, integrationId) : null;
+  if (!integration || token === null) return null;
+  if (integration.provider === 'github') {
+    const github = githubClient({ apiUrl: integration.apiUrl, token }, deps.transport);
+    const commentsOf = async (repository: string, number: number) => github.reviewComments(repository, number);
+    return {
+      state: (repository, number) => github.pullRequestState(repository, number),
+      async reviews(repository, number) {
+        const [reviews, comments] = await Promise.all([github.reviews(repository, number), commentsOf(repository, number)]);
+        return reviews.flatMap((r) => {
+          const state = r.state.toLowerCase();
+          if (state !== 'changes_requested' && state !== 'commented' && state !== 'approved') return [];
+          const own = comments.filter((c) => c.reviewId === r.id).map(({ path, line, body }) => ({ path, line, body }));
+          return [{ key: String(r.id), reviewer: r.reviewer, state, summary: r.body, submittedAt: r.submittedAt ? Date.parse(r.submittedAt) : null, comments: own }];
+        });
+      },
+      async reviewComments(repository, number, key) {
+        const comments = await commentsOf(repository, number);
+        return { comments: comments.filter((c) => String(c.reviewId) === key).map(({ path, line, body }) => ({ path, line, body })) };
+      },
+    };
+  }
+  const bitbucket = bitbucketClient({ apiUrl: integration.apiUrl, token, username: integration.username }, deps.transport);
+  // A Bitbucket change request has no text of its own: its inline comments are the feedback, the others its summary.
+  const feedback = async (repository: string, number: number) => {
+    const all = await bitbucket.pullRequestComments(repository, number);
+    return {
+      comments: all.flatMap((c) => (c.path ? [{ path: c.path, line: c.line, body: c.body }] : [])),
+      summary: all.filter((c) => !c.path).map((c) => c.body).join('\n\n'),
+    };
+  };
+  return {
+    state: async (repository, number) => (await bitbucket.pullRequestReviewState(repository, number)).state,
+    async reviews(repository, number) {
+      const { changesRequested } = await bitbucket.pullRequestReviewState(repository, number);
+      if (changesRequested.length === 0) return [];
+      const { comments, summary } = await feedback(repository, number);
+      return changesRequested.map((r) => ({ key: `${r.uuid}@${r.at ?? ''}`, reviewer: r.reviewer, state: 'changes_requested' as const, summary, submittedAt: r.at ? Date.parse(r.at) : null, comments }));
+    },
+    reviewComments: (repository, number) => feedback(repository, number),
+  };
+}
