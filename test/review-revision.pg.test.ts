@@ -20,8 +20,9 @@ const revisedGreeting = "console.log(`Hello, ${process.argv[2] ?? 'world'}`);\n"
 const scenarios: Record<string, Scenario> = {
   'address-review': {
     description: 'Rewrites hello.js to greet the name given on the command line, then ends.',
+    // With Bash: Claude Code's Write refuses to replace a file the session has not read (the revised branch has hello.js, the base has not).
     turns: [
-      (request) => ({ content: [toolUse('Write', { file_path: `${request.workingDirectory}/hello.js`, content: revisedGreeting })] }),
+      { content: [toolUse('Bash', { command: `cat > hello.js <<'JS'\n${revisedGreeting}JS`, description: 'Rewrite hello.js' })] },
       { content: [text('hello.js now greets the name given on the command line, as the review asked.')] },
     ],
   },
@@ -118,6 +119,7 @@ describe('a review retrigger on the supervisor', () => {
     expect(prompt).toContain('`README.md` line 3:\\n\\n> Say how to run hello.js with a name.');
     expect(prompt).toContain(`pull request #${opened.number} (${opened.url}), branch \`${opened.branch}\``);
     expect(prompt).toContain('## Ticket REV-');
+    expect((await eventsOf(job.id, 'tool_result')).filter((result) => result.isError)).toEqual([]);
 
     // One new commit on the pull request's branch, on top of the first job's.
     const revision = await commitOf(opened.branch);
