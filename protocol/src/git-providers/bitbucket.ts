@@ -7,13 +7,13 @@ import { nonEmptyString, type OpenedPullRequest, type ProviderRepository, type P
 
 const pullRequest = z.object({ id: z.number().int(), links: z.object({ html: z.object({ href: z.string() }) }) });
 
-export function bitbucketClient(access: { apiUrl: string; token: string; username: string | null }, transport: ProviderTransport) {
+export function bitbucketClient(access: { apiUrl: string; token: string; username: string | null; email?: string | null }, transport: ProviderTransport) {
   const base = apiBase(access.apiUrl);
   const authorization = apiAuthorization({ provider: 'bitbucket', ...access });
   const get = (path: string) => requestJson('Bitbucket', transport, `${base}${path}`, { authorization });
 
   return {
-    /** Who the credential is; Bitbucket lists an app password's scopes in `X-OAuth-Scopes` (null when it does not). */
+    /** Who the credential is; Bitbucket lists a credential's scopes in `X-OAuth-Scopes` (null when it does not). */
     async user(): Promise<{ account?: string; scopes: string[] | null }> {
       const res = await get('/user');
       const body = res.body as { username?: string; display_name?: string } | null;
