@@ -192,7 +192,7 @@ export async function startRunnerTestKit(options: {
         modelBaseUrl: model.url,
         modelProxy,
         boardToolsMcp: () => boardTools,
-        providers: [{ provider: 'github', apiUrl: providerApi.githubUrl, token, username: null }],
+        gitAccess: async () => ({ git: [{ provider: 'github', apiUrl: providerApi.githubUrl, token, username: null }], refused: [] }),
         containment,
       };
       return { ctx, fullName, deps };
