@@ -12,7 +12,6 @@ test.beforeAll(async () => {
   provider = await startProviderApi();
   provider.addToken(githubToken, { kind: 'github-classic', login: 'octo', scopes: ['repo'], repositories: ['acme/shop'] });
   provider.repositories.add('github', 'acme/shop', { defaultBranch: 'develop', cloneUrl: 'https://github.com/acme/shop.git' });
-  provider.repositories.add('gitlab', 'tools/linter', { defaultBranch: 'master' });
 });
 
 test.afterAll(() => provider?.close());
@@ -66,14 +65,18 @@ test('picks the runner team for a project, links repositories with their base br
   await expect(shop.getByTestId('base-branch')).toHaveText('develop');
   await expect(shop.getByTestId('working-directory')).toHaveText('/workspace/shop');
 
-  // GitLab by URL through its REST API.
+  // GitLab is no longer offered; a GitLab link made before stays listed, explained (it appears live).
   await form.getByRole('combobox', { name: 'Provider' }).click();
-  await page.getByRole('option', { name: 'GitLab' }).click();
-  await form.getByLabel('Project URL').fill(`${provider.url}/tools/linter`);
-  await form.getByRole('button', { name: 'Link repository' }).click();
+  await expect(page.getByRole('option')).toHaveText(['GitHub', 'Bitbucket']);
+  await page.keyboard.press('Escape');
+  await sql(
+    testStack().databaseUrl,
+    `INSERT INTO project_repository (id, organization_id, project_id, provider, full_name, name, clone_url, default_branch, base_branch, setup_commands, created_at)
+     VALUES ('repo_linter_' || $1, $2, $1, 'gitlab', 'tools/linter', 'linter', 'https://gitlab.com/tools/linter.git', 'master', 'master', '[]', $3)`,
+    [project.id, org.id, Date.now()],
+  );
   const linter = page.locator('[data-testid="repository-row"][data-repository="tools/linter"]');
-  await expect(linter.getByTestId('base-branch')).toHaveText('master');
-  await expect(linter.getByTestId('working-directory')).toHaveText('/workspace/linter');
+  await expect(linter.getByTestId('gitlab-not-delivered')).toContainText('GitLab is not offered: the runner can neither push to GitLab nor open a merge request there.');
 
   // Bitbucket is not connected: the form says so, and so does the server.
   await form.getByRole('combobox', { name: 'Provider' }).click();
@@ -81,7 +84,7 @@ test('picks the runner team for a project, links repositories with their base br
   await expect(form).toContainText('Bitbucket is not connected.');
   await form.getByLabel('Repository (workspace/name)').fill('team/web');
   await form.getByRole('button', { name: 'Link repository' }).click();
-  await expect(form.getByTestId('link-repository-error')).toContainText('Connect Bitbucket under Settings → Integrations first');
+  await expect(form.getByTestId('link-repository-error')).toContainText('Connect Bitbucket under Settings → Integrations');
 
   // Override the base branch; an invalid name is refused inline.
   await shop.getByRole('button', { name: 'Override the base branch of acme/shop' }).click();

@@ -10,6 +10,7 @@ import { addBoardComment, createBoardSubticket, getBoardTicket, setBoardStatus }
 import { fetchBootstrap } from './api/bootstrap.ts';
 import { createControlReceiver } from './api/controls.ts';
 import { createPlatformHttp, type PlatformHttp } from './api/http.ts';
+import { fetchJobGitAccess } from './api/git-access.ts';
 import { fetchJobMcpCredentials } from './api/mcp-credentials.ts';
 import { createPlatform, type Platform } from './api/platform.ts';
 import { heldJobStatuses, registerRunner, type Registration } from './api/runners.ts';
@@ -87,6 +88,7 @@ export async function startSupervisor(
     fetchBundle: () => fetchBootstrap(http),
     // Asked only for a claimed job's stage, so after registration.
     fetchMcpCredentials: (jobId) => fetchJobMcpCredentials(http, registration.runnerId, jobId),
+    fetchGitAccess: (jobId) => fetchJobGitAccess(http, registration.runnerId, jobId),
     localEnv: config.localEnv,
     log,
   });
@@ -366,7 +368,7 @@ export async function dockerJobRunner(config: SupervisorConfig, log: Log): Promi
       claudeLogin,
       boardToolsMcp: ctx.job.snapshot.ticket ? () => services.boardTools.mcpConfig(ctx.job.id) : undefined,
       boardToolsListener: ctx.job.snapshot.ticket ? services.boardTools.listener : undefined,
-      providers: services.secrets.current().git,
+      gitAccess: () => services.secrets.gitAccess(ctx.job.id),
       containment,
       log: services.log,
     });

@@ -54,4 +54,32 @@ describe('runner secrets', () => {
     const failing = createSecretStore({ localEnv: {}, log: quiet, fetchBundle: async () => Promise.reject(new Error('401 revoked')) });
     await expect(failing.start()).rejects.toThrow('401 revoked');
   });
+
+  it('asks the platform for a job’s git access each time, a local token still winning for its host', async () => {
+    const asked: string[] = [];
+    let minted = 0;
+    const store = createSecretStore({
+      fetchBundle: async () => bundle,
+      fetchGitAccess: async (jobId) => {
+        asked.push(jobId);
+        minted += 1;
+        return {
+          git: [
+            { provider: 'github', apiUrl: 'https://api.github.com', token: `ghs_minted_${minted}`, username: null },
+            { provider: 'bitbucket', apiUrl: 'https://api.bitbucket.org/2.0', token: 'ATATT-platform', username: null, email: 'bitty@example.com' },
+          ],
+          refused: [{ repository: 'group/tool', reason: 'GitLab' }],
+        };
+      },
+      localEnv: { BITBUCKET_TOKEN: 'ATATT-local' },
+      log: quiet,
+    });
+    const first = await store.gitAccess('job_1');
+    const second = await store.gitAccess('job_1');
+    expect(asked).toEqual(['job_1', 'job_1']);
+    expect(first.git.map((g) => g.token)).toEqual(['ghs_minted_1', 'ATATT-local']);
+    expect(second.git[0]?.token).toBe('ghs_minted_2');
+    expect(second.git[1]).toMatchObject({ email: 'bitty@example.com' });
+    expect(first.refused).toEqual([{ repository: 'group/tool', reason: 'GitLab' }]);
+  });
 });

@@ -7,7 +7,7 @@
 // container (agent/claude-command.ts). A job's MCP
 // credentials are fetched for that job when a stage needs them, through the job's secret
 // set (runner/job-secrets.ts), which masks them from then on.
-import type { BootstrapResponse, McpServerCredentials } from '@spedy/protocol/wire';
+import type { BootstrapResponse, JobGitAccess, McpServerCredentials } from '@spedy/protocol/wire';
 import { toError } from '@spedy/protocol/errors';
 
 export const bootstrapRefreshMs = 15 * 60_000;
@@ -37,6 +37,8 @@ export type SecretStore = {
   stop(): void;
   /** The decrypted credentials of the MCP servers the job's stages use (fetched each time, never stored). */
   mcpCredentials(jobId: string): Promise<McpServerCredentials[]>;
+  /** The job's git access, fresh from the platform each time (never stored), local overrides applied. */
+  gitAccess(jobId: string): Promise<JobGitAccess>;
 };
 
 type Log = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
@@ -47,17 +49,23 @@ export function mergeLocalOverrides(bundle: BootstrapResponse | null, localEnv: 
   for (const [name, value] of Object.entries({ ...bundle?.env, ...localEnv })) {
     if (value !== '' && !isGitCredentialName(name)) env[name] = value;
   }
-  const git = (bundle?.git ?? []).map((g) => {
+  return { env, git: withLocalGitTokens(bundle?.git ?? [], localEnv), fetchedAt: bundle?.fetchedAt ?? 0 };
+}
+
+/** A local GITHUB_TOKEN or BITBUCKET_TOKEN wins over the platform's token for that host. */
+function withLocalGitTokens(git: BootstrapResponse['git'], localEnv: Readonly<Record<string, string>>): BootstrapResponse['git'] {
+  return git.map((g) => {
     const local = localEnv[gitTokenEnv[g.provider]];
     return local ? { ...g, token: local } : g;
   });
-  return { env, git, fetchedAt: bundle?.fetchedAt ?? 0 };
 }
 
 export function createSecretStore(deps: {
   fetchBundle: () => Promise<BootstrapResponse>;
   /** The platform's per-job MCP credentials; without it jobs get none. */
   fetchMcpCredentials?: (jobId: string) => Promise<McpServerCredentials[]>;
+  /** The platform's per-job git access; without it a job gets the bundle's git entries and no refusals. */
+  fetchGitAccess?: (jobId: string) => Promise<JobGitAccess>;
   localEnv: Readonly<Record<string, string>>;
   log: Log;
   intervalMs?: number;
@@ -91,6 +99,11 @@ export function createSecretStore(deps: {
     },
     async mcpCredentials(jobId) {
       return deps.fetchMcpCredentials ? deps.fetchMcpCredentials(jobId) : [];
+    },
+    async gitAccess(jobId) {
+      if (!deps.fetchGitAccess) return { git: secrets.git, refused: [] };
+      const access = await deps.fetchGitAccess(jobId);
+      return { ...access, git: withLocalGitTokens(access.git, deps.localEnv) };
     },
   };
   return store;

@@ -30,7 +30,7 @@ beforeAll(async () => {
   provider = await startProviderApi();
   provider.addToken(readOnlyPat, { kind: 'github-fine-grained', login: 'octo', permissions: { contents: 'read' }, repositories: ['acme/api'] });
   provider.addToken(fullPat, { kind: 'github-fine-grained', login: 'octo', permissions: { contents: 'write', pull_requests: 'write' }, repositories: ['acme/api'] });
-  provider.addToken('bbAppPassword123', { kind: 'bitbucket-app-password', username: 'bitty', scopes: ['account', 'repository:write'] });
+  provider.addToken('ATATTbbApiToken123', { kind: 'bitbucket-api-token', email: 'bitty@example.com', username: 'bitty', scopes: ['read:user:bitbucket', 'write:repository:bitbucket'] });
   await warmUp(['x/integrations', 'x/integrations/y/test']);
   owner = await signUp(appUrl, databaseUrl, 'Greta Git');
   member = await memberOf(owner, 'Mia Member');
@@ -85,9 +85,10 @@ describe('git integrations', () => {
     }
   });
 
-  it('connects Bitbucket with a username and lists the scope it lacks', async () => {
-    const answer = await orgApi(owner, 'POST', `${owner.orgID}/integrations`, { provider: 'bitbucket', username: 'bitty', token: 'bbAppPassword123', apiUrl: provider.bitbucketUrl });
+  it('connects Bitbucket with an API token and the account email, and lists the scope it lacks', async () => {
+    const answer = await orgApi(owner, 'POST', `${owner.orgID}/integrations`, { provider: 'bitbucket', email: 'bitty@example.com', token: 'ATATTbbApiToken123', apiUrl: provider.bitbucketUrl });
     expect(answer.status).toBe(200);
+    expect(answer.body.integration).toMatchObject({ tokenKind: 'api_token', accountEmail: 'bitty@example.com', username: null });
     const id = (answer.body.integration as { id: string }).id;
     const tested = await orgApi(owner, 'POST', `${owner.orgID}/integrations/${id}/test`);
     expect(tested.body.result).toMatchObject({ ok: false, account: 'bitty', missing: ['Pull requests: Write'] });
@@ -110,9 +111,18 @@ describe('git integrations', () => {
   it.each([
     ['an API URL that is not http(s)', { provider: 'github', tokenKind: 'personal', token: 'ghp_x', apiUrl: 'ftp://example.com' }, /https:\/\//],
     ['credentials inside the API URL', { provider: 'github', tokenKind: 'personal', token: 'ghp_x', apiUrl: 'https://me:pw@example.com' }, /Leave credentials out/],
-    ['Bitbucket without a username', { provider: 'bitbucket', token: 'x' }, /username/],
+    ['Bitbucket without an email', { provider: 'bitbucket', token: 'x' }, /Atlassian account email/],
+    ['a Bitbucket app password', { provider: 'bitbucket', tokenKind: 'app_password', email: 'bitty@example.com', token: 'x' }, /Atlassian retired Bitbucket app passwords in 2026\. Create an API token/],
+    ['a pasted installation token', { provider: 'github', tokenKind: 'app_installation', token: 'ghs_x' }, /Connect the GitHub App instead/],
+    ['a GitHub App without its installation ID', { provider: 'github', tokenKind: 'github_app', appId: '1', privateKey: 'x' }, /installation ID/],
+    ['a GitHub App key that is not PEM', { provider: 'github', tokenKind: 'github_app', appId: '1', installationId: '2', privateKey: 'ssh-rsa AAAA' }, /Paste the whole private key/],
+    [
+      'a GitHub App key node cannot read',
+      { provider: 'github', tokenKind: 'github_app', appId: '1', installationId: '2', privateKey: '-----BEGIN RSA PRIVATE KEY-----\nbroken\n-----END RSA PRIVATE KEY-----' },
+      /The private key could not be read/,
+    ],
     ['a token with spaces', { provider: 'github', tokenKind: 'personal', token: 'ghp x y' }, /spaces/],
-    ['an unknown token kind', { provider: 'github', tokenKind: 'oauth', token: 'ghp_x' }, /"personal" or "app_installation"/],
+    ['an unknown token kind', { provider: 'github', tokenKind: 'oauth', token: 'ghp_x' }, /"personal" \(a token\) or "github_app"/],
   ])('refuses %s with a 400', async (_what, body, message) => {
     const before = await integrations(owner.orgID);
     const answer = await orgApi(owner, 'POST', `${owner.orgID}/integrations`, body);

@@ -113,11 +113,22 @@ export const gitIntegration = pgTable(
     id: text('id').primaryKey(),
     organizationId: orgId(),
     provider: text('provider', { enum: ['github', 'bitbucket'] }).notNull(),
-    tokenKind: text('token_kind', { enum: ['personal', 'app_installation', 'app_password'] }).notNull(),
+    /**
+     * GitHub: `personal` token or `github_app` (the sealed secret is the App's private key; the
+     * platform mints installation tokens, lib/integrations/github-app.ts). Bitbucket: `api_token`
+     * (email for REST). `app_installation` (a pasted installation token) and `app_password`
+     * (retired by Atlassian in 2026) are only ever read from older rows.
+     */
+    tokenKind: text('token_kind', { enum: ['personal', 'github_app', 'app_installation', 'api_token', 'app_password'] }).notNull(),
     /** The provider's REST base URL (GitHub Enterprise, or the test kit's stand-in). */
     apiUrl: text('api_url').notNull(),
     /** Bitbucket app passwords authenticate as username:password. */
     username: text('username'),
+    /** Bitbucket API token: the Atlassian account's email (REST authenticates as email:token). */
+    accountEmail: text('account_email'),
+    /** GitHub App: its App ID and the installation on the account that owns the repositories. */
+    githubAppId: text('github_app_id'),
+    githubInstallationId: text('github_installation_id'),
     maskedPreview: text('masked_preview').notNull(),
     active: boolean('active').notNull(),
     lastTestedAt: millis('last_tested_at'),

@@ -27,8 +27,8 @@ beforeAll(async () => {
   });
   api.addToken('github_pat_norepo', { kind: 'github-fine-grained', login: 'octo', permissions: { contents: 'write' }, repositories: [] });
   api.addToken('ghs_install', { kind: 'github-installation', owner: 'acme', permissions: { contents: 'write', pull_requests: 'read' }, repositories: ['acme/web'] });
-  api.addToken('bb_full', { kind: 'bitbucket-app-password', username: 'bitty', scopes: ['account', 'repository:admin', 'pullrequest:write'] });
-  api.addToken('bb_read', { kind: 'bitbucket-app-password', username: 'bitty', scopes: ['account', 'repository', 'pullrequest'] });
+  api.addToken('ATATT_full', { kind: 'bitbucket-api-token', email: 'bitty@example.com', username: 'bitty', scopes: ['read:user:bitbucket', 'admin:repository:bitbucket', 'write:pullrequest:bitbucket'] });
+  api.addToken('ATATT_read', { kind: 'bitbucket-api-token', email: 'bitty@example.com', username: 'bitty', scopes: ['read:user:bitbucket', 'read:repository:bitbucket', 'read:pullrequest:bitbucket'] });
 });
 
 afterAll(() => api?.close());
@@ -74,19 +74,21 @@ describe('GitHub test connection', () => {
 });
 
 describe('Bitbucket test connection', () => {
-  it('accepts an app password whose scopes imply write access', async () => {
-    const result = await testBitbucketConnection({ apiUrl: api.bitbucketUrl, username: 'bitty', token: 'bb_full' }, transport);
+  const apiToken = (email: string, token: string) => ({ apiUrl: api.bitbucketUrl, email, username: null, token });
+
+  it('accepts an API token (with the account email) whose scopes imply write access', async () => {
+    const result = await testBitbucketConnection(apiToken('bitty@example.com', 'ATATT_full'), transport);
     expect(result).toMatchObject({ ok: true, account: 'bitty', missing: [] });
   });
 
   it('lists the missing write scopes', async () => {
-    const result = await testBitbucketConnection({ apiUrl: api.bitbucketUrl, username: 'bitty', token: 'bb_read' }, transport);
+    const result = await testBitbucketConnection(apiToken('bitty@example.com', 'ATATT_read'), transport);
     expect(result).toMatchObject({ ok: false, missing: ['Repositories: Write', 'Pull requests: Write'] });
   });
 
-  it('refuses a wrong username', async () => {
-    const result = await testBitbucketConnection({ apiUrl: api.bitbucketUrl, username: 'someone', token: 'bb_full' }, transport);
+  it('refuses an API token sent with the username instead of the email', async () => {
+    const result = await testBitbucketConnection(apiToken('bitty', 'ATATT_full'), transport);
     expect(result.ok).toBe(false);
-    expect(result.message).toMatch(/refused the username/);
+    expect(result.message).toMatch(/refused the email and API token/);
   });
 });

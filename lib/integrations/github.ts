@@ -7,6 +7,7 @@
 import { ProviderApiError } from '@spedy/protocol/git-providers/errors';
 import { githubClient, type GithubPermissionProbe } from '@spedy/protocol/git-providers/github';
 import type { ProviderTransport } from '@spedy/protocol/git-providers/http';
+import { mintInstallationToken, type GithubAppCredentials } from './github-app.ts';
 import { unansweredMessage } from './provider-transport.ts';
 import { githubPermissions, permissionLabel, type GithubPermissionKey, type IntegrationTestResult } from './providers.ts';
 
@@ -71,4 +72,24 @@ export async function testGithubConnection(
     if (error instanceof ProviderApiError) return refused(error);
     throw error;
   }
+}
+
+/** A GitHub App: mint an installation token with the key, then check it as any installation token. */
+export async function testGithubAppConnection(app: GithubAppCredentials, transport: ProviderTransport): Promise<IntegrationTestResult> {
+  let token: string;
+  try {
+    token = (await mintInstallationToken(app, transport, Date.now())).token;
+  } catch (error) {
+    if (!(error instanceof ProviderApiError)) throw error;
+    if (error.status === 0) return { ok: false, missing: [], message: unansweredMessage(error) };
+    if (error.status === 401) {
+      return { ok: false, missing: [], message: `GitHub refused the App's signed request (${error.said ?? 'bad credentials'}). Check the App ID and that the private key is one of this App's keys.` };
+    }
+    if (error.status === 404) {
+      return { ok: false, missing: [], message: `App ${app.appId} has no installation ${app.installationId}. Install the App on the account that owns the repositories and copy the ID from the installation's URL.` };
+    }
+    return refused(error);
+  }
+  const result = await testGithubConnection({ apiUrl: app.apiUrl, tokenKind: 'app_installation', token }, transport);
+  return result.ok ? { ...result, message: `${result.message} Spedy mints a fresh installation token for every job.` } : result;
 }

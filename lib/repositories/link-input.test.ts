@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { branchName, linkRepositoryInput, ownerSlashName, parseGitlabProjectUrl } from './link-input.ts';
+import { branchName, gitlabNotOffered, linkRepositoryInput, ownerSlashName } from './link-input.ts';
 
 describe('linking input', () => {
   it.each([
@@ -15,16 +15,9 @@ describe('linking input', () => {
     expect(ownerSlashName.safeParse(raw).success).toBe(false);
   });
 
-  it('derives the GitLab API from the project address, nested groups and web paths included', () => {
-    expect(parseGitlabProjectUrl('https://gitlab.com/group/sub/tool/-/tree/main')).toEqual({ apiUrl: 'https://gitlab.com/api/v4', path: 'group/sub/tool' });
-    expect(parseGitlabProjectUrl('http://127.0.0.1:4000/acme/api.git')).toEqual({ apiUrl: 'http://127.0.0.1:4000/api/v4', path: 'acme/api' });
-    expect(parseGitlabProjectUrl('https://gitlab.com/only')).toBeNull();
-    expect(parseGitlabProjectUrl('ftp://gitlab.com/a/b')).toBeNull();
-    expect(parseGitlabProjectUrl('https://user:pw@gitlab.com/a/b')).toBeNull();
-  });
-
-  it('names the accepted providers when another is sent', () => {
-    expect(linkRepositoryInput.safeParse({ provider: 'svn', fullName: 'a/b' }).error?.issues[0].message).toBe('Choose the provider: "github", "bitbucket" or "gitlab".');
+  it('names the accepted providers when another is sent, and says why GitLab is not offered', () => {
+    expect(linkRepositoryInput.safeParse({ provider: 'svn', fullName: 'a/b' }).error?.issues[0].message).toBe('Choose the provider: "github" or "bitbucket".');
+    expect(linkRepositoryInput.safeParse({ provider: 'gitlab', url: 'https://gitlab.com/acme/api' }).error?.issues[0].message).toBe(gitlabNotOffered);
   });
 
   it.each(['main', 'develop', 'release/2.0', 'feature/ABC-12_x'])('accepts the branch %s', (name) => {

@@ -26,38 +26,24 @@ export const ownerSlashName = z
   }, 'Enter the repository as owner/name (on Bitbucket: workspace/repository), e.g. acme/api.');
 
 /**
- * A GitLab project's web address → its REST API base and project path. GitLab serves its API
- * at /api/v4 on the same host (gitlab.com and self-managed alike).
+ * Where a repository can be linked: the hosts the runner can push to and open a pull request
+ * on. GitLab links made before stay listed (and a job on them is refused before its agent
+ * runs, lib/secrets/git-access.ts), but no new ones are made.
  */
-export function parseGitlabProjectUrl(raw: string): { apiUrl: string; path: string } | null {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    return null;
-  }
-  if (!/^https?:$/.test(url.protocol) || url.username || url.password) return null;
-  // Web URLs of files and branches continue after "/-/": /group/project/-/tree/main.
-  const path = url.pathname.split('/-/')[0].replace(/\/+$/, '').replace(/\.git$/i, '').replace(/^\/+/, '');
-  const parts = path.split('/');
-  if (parts.length < 2 || !parts.every((p) => segment.test(p))) return null;
-  return { apiUrl: `${url.origin}/api/v4`, path };
-}
+export const linkableProviders = ['github', 'bitbucket'] as const;
+export type LinkableProvider = (typeof linkableProviders)[number];
 
-export const gitlabProjectUrl = z
-  .string({ message: 'Enter the GitLab project URL.' })
-  .trim()
-  .max(500, 'The URL is at most 500 characters.')
-  .refine((v) => parseGitlabProjectUrl(v) !== null, 'Enter the project’s address, e.g. https://gitlab.com/acme/api.');
+export const gitlabNotOffered = 'GitLab is not offered: the runner can neither push to GitLab nor open a merge request there. Link a GitHub or Bitbucket repository (a mirror, for one).';
 
 export const linkRepositoryInput = z.discriminatedUnion(
   'provider',
-  [
-    z.object({ provider: z.literal('github'), fullName: ownerSlashName }),
-    z.object({ provider: z.literal('bitbucket'), fullName: ownerSlashName }),
-    z.object({ provider: z.literal('gitlab'), url: gitlabProjectUrl }),
-  ],
-  { message: 'Choose the provider: "github", "bitbucket" or "gitlab".' },
+  [z.object({ provider: z.literal('github'), fullName: ownerSlashName }), z.object({ provider: z.literal('bitbucket'), fullName: ownerSlashName })],
+  {
+    error: (issue) =>
+      typeof issue.input === 'object' && issue.input !== null && (issue.input as { provider?: unknown }).provider === 'gitlab'
+        ? gitlabNotOffered
+        : 'Choose the provider: "github" or "bitbucket".',
+  },
 );
 export type LinkRepositoryInput = z.infer<typeof linkRepositoryInput>;
 

@@ -5,6 +5,7 @@ import { signUp, type TestAccount } from '../../test/support/accounts.ts';
 import { sql } from '../../test/support/db.ts';
 import { memberOf, orgApi, warmUp } from '../../test/support/org-api.ts';
 import { testStack } from '../../test/support/stack-env.ts';
+import { gitlabNotOffered } from './link-input.ts';
 
 let provider: ProviderApi;
 let owner: TestAccount;
@@ -41,11 +42,10 @@ beforeAll(async () => {
   const { appUrl, databaseUrl } = testStack();
   provider = await startProviderApi();
   provider.addToken(githubToken, { kind: 'github-classic', login: 'octo', scopes: ['repo'], repositories: ['acme/api', 'acme/empty'] });
-  provider.addToken(bitbucketPassword, { kind: 'bitbucket-app-password', username: 'bitty', scopes: ['repository:write', 'pullrequest:write'] });
+  provider.addToken(bitbucketPassword, { kind: 'bitbucket-api-token', email: 'bitty@example.com', username: 'bitty', scopes: ['write:repository:bitbucket', 'write:pullrequest:bitbucket'] });
   provider.repositories.add('github', 'acme/api', { defaultBranch: 'develop', cloneUrl: 'https://github.com/acme/api.git' });
   provider.repositories.add('github', 'acme/empty', { defaultBranch: null });
   provider.repositories.add('bitbucket', 'team/web', { defaultBranch: 'trunk', cloneUrl: 'https://bitbucket.org/team/web.git' });
-  provider.repositories.add('gitlab', 'group/sub/tool', { defaultBranch: 'master', cloneUrl: 'https://gitlab.example.test/group/sub/tool.git' });
   await warmUp(['x/projects/y/repositories', 'x/integrations']);
   owner = await signUp(appUrl, databaseUrl, 'Rita Repo');
   member = await memberOf(owner, 'Max Member');
@@ -53,7 +53,7 @@ beforeAll(async () => {
   projectId = await createProject(owner, 'REPO');
   for (const body of [
     { provider: 'github', tokenKind: 'personal', token: githubToken, apiUrl: provider.githubUrl },
-    { provider: 'bitbucket', username: 'bitty', token: bitbucketPassword, apiUrl: provider.bitbucketUrl },
+    { provider: 'bitbucket', email: 'bitty@example.com', token: bitbucketPassword, apiUrl: provider.bitbucketUrl },
   ]) {
     const connected = await orgApi(owner, 'POST', `${owner.orgID}/integrations`, body);
     expect(connected.status).toBe(200);
@@ -86,11 +86,13 @@ describe('POST /api/orgs/[orgId]/projects/[projectId]/repositories', () => {
     expect(provider.requests).toContainEqual({ method: 'GET', path: '/bitbucket/2.0/repositories/team/web' });
   });
 
-  it('links a GitLab project by its URL through the public REST API', async () => {
-    const answer = await link(owner, { provider: 'gitlab', url: `${provider.url}/group/sub/tool/-/tree/master` });
-    expect(answer.status).toBe(200);
-    expect(answer.body.repository).toMatchObject({ provider: 'gitlab', fullName: 'group/sub/tool', name: 'tool', defaultBranch: 'master', baseBranch: 'master' });
-    expect(provider.requests).toContainEqual({ method: 'GET', path: '/api/v4/projects/group%2Fsub%2Ftool' });
+  it('no longer links GitLab projects, and says why', async () => {
+    const before = await repositories(projectId);
+    const answer = await link(owner, { provider: 'gitlab', url: `${provider.url}/group/sub/tool` });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toBe(gitlabNotOffered);
+    expect(await repositories(projectId)).toEqual(before);
+    expect(provider.requests.some((r) => r.path.startsWith('/api/v4/'))).toBe(false);
   });
 
   it('refuses linking the same repository twice (409)', async () => {
@@ -104,18 +106,16 @@ describe('POST /api/orgs/[orgId]/projects/[projectId]/repositories', () => {
     const project = await createProject(lonely, 'LONE');
     const answer = await link(lonely, { provider: 'github', fullName: 'acme/api' }, project, lonely.orgID);
     expect(answer.status).toBe(400);
-    expect(answer.body.error).toMatch(/^Connect GitHub under Settings → Integrations first/);
+    expect(answer.body.error).toBe('Connect GitHub under Settings → Integrations: Spedy clones, pushes and opens pull requests with that integration.');
     expect(await repositories(project)).toEqual([]);
   });
 
   it.each([
     ['a repository the token cannot reach', () => ({ provider: 'github', fullName: 'acme/secret' }), /GitHub has no repository acme\/secret that the GitHub integration's token can reach/],
     ['an unknown Bitbucket repository', () => ({ provider: 'bitbucket', fullName: 'team/nope' }), /Bitbucket has no repository team\/nope/],
-    ['an unknown GitLab project', () => ({ provider: 'gitlab', url: `${provider.url}/group/nope` }), /GitLab has no repository group\/nope that Spedy can read/],
-    ['a GitLab server that does not answer', () => ({ provider: 'gitlab', url: 'http://127.0.0.1:9/group/nope' }), /Could not reach http:\/\/127\.0\.0\.1:9/],
     ['an empty repository', () => ({ provider: 'github', fullName: 'acme/empty' }), /no default branch for acme\/empty/],
     ['a name that is not owner/name', () => ({ provider: 'github', fullName: 'just-a-name' }), /owner\/name/],
-    ['an unknown provider', () => ({ provider: 'svn', fullName: 'a/b' }), /"github", "bitbucket" or "gitlab"/],
+    ['an unknown provider', () => ({ provider: 'svn', fullName: 'a/b' }), /"github" or "bitbucket"/],
   ])('refuses %s with a 400 and writes nothing', async (_what, body, message) => {
     const before = await repositories(projectId);
     const answer = await link(owner, body());
@@ -133,7 +133,7 @@ describe('POST /api/orgs/[orgId]/projects/[projectId]/repositories', () => {
     const byOutsider = await link(outsider, { provider: 'github', fullName: 'acme/api' });
     expect(byOutsider.status).toBe(404);
     expect(byOutsider.body.error).toBe('Organization not found.');
-    const intoForeignProject = await link(outsider, { provider: 'gitlab', url: `${provider.url}/group/sub/tool` }, projectId, outsider.orgID);
+    const intoForeignProject = await link(outsider, { provider: 'github', fullName: 'acme/api' }, projectId, outsider.orgID);
     expect(intoForeignProject.status).toBe(404);
     expect(intoForeignProject.body.error).toBe('Project not found.');
     expect(await repositories(projectId)).toEqual(before);

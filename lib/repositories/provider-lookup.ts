@@ -5,11 +5,10 @@
 import { bitbucketClient } from '@spedy/protocol/git-providers/bitbucket';
 import { ProviderApiError } from '@spedy/protocol/git-providers/errors';
 import { githubClient } from '@spedy/protocol/git-providers/github';
-import { gitlabClient } from '@spedy/protocol/git-providers/gitlab';
 import type { ProviderRepository } from '@spedy/protocol/git-providers/repository';
 import { SpedyError } from '@spedy/protocol/errors';
 import { platformProviderTransport, unansweredMessage } from '../integrations/provider-transport.ts';
-import { repositoryProviderLabels, type RepositoryProvider } from './link-input.ts';
+import { repositoryProviderLabels, type LinkableProvider as RepositoryProvider } from './link-input.ts';
 
 export type RepositoryFacts = Omit<ProviderRepository, 'defaultBranch'> & { provider: RepositoryProvider; defaultBranch: string };
 
@@ -18,17 +17,9 @@ const refused = (message: string) => new SpedyError('invalid', message);
 function explainRefusal(provider: RepositoryProvider, fullName: string, error: ProviderApiError, where: string): SpedyError {
   const label = repositoryProviderLabels[provider];
   if (error.status === 0) return refused(unansweredMessage(error));
-  if (error.status === 401) {
-    return refused(
-      provider === 'gitlab'
-        ? `GitLab asks for a sign-in to read ${fullName}. Spedy reads GitLab projects without a token, so the project must be public (or internal to an instance Spedy can reach).`
-        : `${label} refused the integration's token (${error.said ?? 'bad credentials'}). Replace the token under Settings → Integrations.`,
-    );
-  }
+  if (error.status === 401) return refused(`${label} refused the integration's token (${error.said ?? 'bad credentials'}). Replace the token under Settings → Integrations.`);
   if (error.status === 404 || error.status === 403) {
-    return refused(
-      `${label} has no repository ${fullName} that ${provider === 'gitlab' ? 'Spedy can read' : `the ${label} integration's token can reach`}. Check the name${provider === 'gitlab' ? ' and that the project is public' : ', and that the token has access to the repository'}.`,
-    );
+    return refused(`${label} has no repository ${fullName} that the ${label} integration's token can reach. Check the name, and that the token has access to the repository.`);
   }
   return refused(`${label} answered ${error.status} for ${fullName}${error.said ? `: ${error.said}` : ''} (${where}). Try again in a moment.`);
 }
@@ -51,11 +42,6 @@ export function lookUpGithubRepository(input: { apiUrl: string; token: string; f
   return lookUp('github', input.fullName, input.apiUrl, () => githubClient(input, platformProviderTransport()).repository(input.fullName));
 }
 
-export function lookUpBitbucketRepository(input: { apiUrl: string; username: string; token: string; fullName: string }): Promise<RepositoryFacts> {
+export function lookUpBitbucketRepository(input: { apiUrl: string; username: string | null; email?: string | null; token: string; fullName: string }): Promise<RepositoryFacts> {
   return lookUp('bitbucket', input.fullName, input.apiUrl, () => bitbucketClient(input, platformProviderTransport()).repository(input.fullName));
-}
-
-/** An unauthenticated read: there is no GitLab integration to take a token from. */
-export function lookUpGitlabProject(input: { apiUrl: string; path: string }): Promise<RepositoryFacts> {
-  return lookUp('gitlab', input.path, input.apiUrl, () => gitlabClient(input, platformProviderTransport()).project(input.path));
 }

@@ -28,15 +28,21 @@ export async function buildBootstrapBundle(db: Db, keyring: Keyring, orgId: stri
       provider: gitIntegration.provider,
       apiUrl: gitIntegration.apiUrl,
       username: gitIntegration.username,
+      email: gitIntegration.accountEmail,
+      tokenKind: gitIntegration.tokenKind,
       ciphertext: gitIntegrationSecret.ciphertext,
       keyVersion: gitIntegrationSecret.keyVersion,
     })
     .from(gitIntegration)
     .innerJoin(gitIntegrationSecret, eq(gitIntegrationSecret.integrationId, gitIntegration.id))
     .where(and(eq(gitIntegration.organizationId, orgId), eq(gitIntegration.active, true)));
-  const git = integrations.map((i) => {
-    const token = open(keyring, i, integrationAad(orgId, i.id));
-    return { provider: i.provider, apiUrl: i.apiUrl, token, username: i.username };
-  });
+  // A GitHub App's sealed secret is its private key: it never leaves. Runners get the App's
+  // installation tokens per job (git-access.ts).
+  const git = integrations
+    .filter((i) => i.tokenKind !== 'github_app')
+    .map((i) => {
+      const token = open(keyring, i, integrationAad(orgId, i.id));
+      return { provider: i.provider, apiUrl: i.apiUrl, token, username: i.username, ...(i.email ? { email: i.email } : {}) };
+    });
   return { env, git, fetchedAt: Date.now() };
 }

@@ -214,17 +214,24 @@ export type HeartbeatResponse = z.infer<typeof heartbeatResponse>;
 /** Every refused request answers with this body (and a 4xx status). */
 export const errorResponse = z.object({ error: z.string() });
 
+/**
+ * One git host's credentials for the supervisor's own clone, push and pull requests (never a
+ * container's): see @spedy/protocol/git-providers/access for how each host takes them.
+ */
+export const gitProviderAccess = z.object({
+  provider: z.enum(['github', 'bitbucket']),
+  apiUrl: z.string(),
+  token: z.string(),
+  /** Bitbucket app password: the account's username (REST and git). */
+  username: z.string().nullable(),
+  /** Bitbucket API token: the Atlassian account's email (REST); git uses the static user x-bitbucket-api-token-auth. */
+  email: z.string().nullish(),
+});
+
 export const bootstrapResponse = z.object({
   /** Vault entries by env var name, merged with git tokens (GITHUB_TOKEN, BITBUCKET_TOKEN…). */
   env: z.record(z.string(), z.string()),
-  git: z.array(
-    z.object({
-      provider: z.enum(['github', 'bitbucket']),
-      apiUrl: z.string(),
-      token: z.string(),
-      username: z.string().nullable(),
-    }),
-  ),
+  git: z.array(gitProviderAccess),
   fetchedAt: z.number(),
 });
 export type BootstrapResponse = z.infer<typeof bootstrapResponse>;
@@ -379,3 +386,15 @@ export const mcpServerCredentials = z.object({ id: z.string(), kind: z.enum(['en
 export type McpServerCredentials = z.infer<typeof mcpServerCredentials>;
 export const jobMcpCredentialsResponse = z.object({ servers: z.array(mcpServerCredentials) });
 export type JobMcpCredentialsResponse = z.infer<typeof jobMcpCredentialsResponse>;
+
+export const jobGitAccessQuery = z.object({ runnerId: z.string().min(1) });
+/**
+ * GET runners/jobs/:id/git-access: the credentials for the job's repositories' hosts, fresh
+ * (a GitHub App's installation token is minted by the platform and lasts an hour, so the
+ * runner asks before each clone and push), and the repositories it cannot deliver to, with why.
+ */
+export const jobGitAccessResponse = z.object({
+  git: z.array(gitProviderAccess),
+  refused: z.array(z.object({ repository: z.string(), reason: z.string() })),
+});
+export type JobGitAccess = z.infer<typeof jobGitAccessResponse>;

@@ -10,6 +10,7 @@ beforeAll(async () => {
   api.addToken('ghp_runner_token_1', { kind: 'github-classic', login: 'spedy-bot', scopes: ['repo'], repositories: ['acme/app'] });
   api.addToken('ghp_read_only_tok', { kind: 'github-fine-grained', login: 'reader', permissions: { contents: 'read', pull_requests: 'read' }, repositories: ['acme/app'] });
   api.addToken('bb_app_password_1', { kind: 'bitbucket-app-password', username: 'spedy', scopes: ['repository:write', 'pullrequest:write'] });
+  api.addToken('ATATT_api_token_1', { kind: 'bitbucket-api-token', email: 'spedy@example.com', username: 'spedy-bot', scopes: ['write:repository:bitbucket', 'write:pullrequest:bitbucket'] });
 });
 
 afterAll(() => api?.close());
@@ -42,5 +43,12 @@ describe('opening pull requests', () => {
     expect(api.pullRequests.list({ provider: 'bitbucket', repository: 'acme/site' })[0]).toMatchObject({ head: draft.head, base: 'main', author: 'spedy' });
     const page = await fetch(opened.url);
     expect(await page.text()).toContain('SPD-1: Fix');
+  });
+
+  it('opens a Bitbucket pull request with an API token, as the account email (the username is refused)', async () => {
+    const access = { provider: 'bitbucket' as const, apiUrl: api.bitbucketUrl, token: 'ATATT_api_token_1', username: null, email: 'spedy@example.com' };
+    const opened = await openPullRequest(access, { ...draft, fullName: 'acme/docs' });
+    expect(api.pullRequests.list({ provider: 'bitbucket', repository: 'acme/docs' })[0]).toMatchObject({ number: opened.number, author: 'spedy-bot' });
+    await expect(openPullRequest({ ...access, email: 'spedy-bot' }, { ...draft, fullName: 'acme/docs', head: 'other' })).rejects.toThrow('Bitbucket answered 401');
   });
 });

@@ -13,7 +13,6 @@ import { toError } from '@spedy/protocol/errors';
 import { commitWorkingTree } from '../git/commit.ts';
 import type { RepositoryCheckout } from '../git/checkout.ts';
 import { deleteCheckpointRef, pushCheckpoint, resetGitConfig, scanJobBranch, type SecretFinding } from '../git/push.ts';
-import { providerAccessFor } from '../providers/provider-access.ts';
 import { secretsFoundReason } from './delivery.ts';
 import { jobEvent } from './job-events.ts';
 import type { JobRun, StepState } from './job-run.ts';
@@ -44,10 +43,10 @@ function stageNames(step: StepState): string {
   return step.stages.map((state) => `"${state.stage.name}"`).join(' and ');
 }
 
-/** The credentials and signal host git uses for a repository of the job. */
-function gitAccess(run: JobRun, checkout: RepositoryCheckout) {
+/** The credentials (fresh) and signal host git uses for a repository of the job. */
+async function gitAccess(run: JobRun, checkout: RepositoryCheckout) {
   return {
-    credentials: gitCredentialsFor(providerAccessFor(checkout.repository, run.deps.providers)),
+    credentials: gitCredentialsFor(await run.providerAccess(checkout.repository)),
     home: run.layout.home,
     signal: AbortSignal.any([run.controls.stopSignal, run.limits.signal]),
   };
@@ -116,7 +115,7 @@ export async function saveCheckpoint(run: JobRun, step: StepState): Promise<void
       run.emit(jobEvent.notice(`The checkpoint after ${after} was not saved. ${secretsFoundReason(findings, run.checkouts.length > 1)}`));
       return;
     }
-    for (const [checkout, commit] of commits) await pushCheckpoint(checkout, { commit, ref }, gitAccess(run, checkout));
+    for (const [checkout, commit] of commits) await pushCheckpoint(checkout, { commit, ref }, await gitAccess(run, checkout));
     const checkpoint: JobCheckpoint = {
       stages: run.finishedStages().map((state) => ({
         key: state.key,
@@ -140,6 +139,6 @@ export async function saveCheckpoint(run: JobRun, step: StepState): Promise<void
 export async function deleteCheckpointRefs(run: JobRun, resumedFrom: JobCheckpoint | null | undefined): Promise<void> {
   for (const checkout of run.checkouts) {
     const refs = new Set([checkpointRef(run.job.id), ...(resumedFrom?.repositories.filter((r) => r.fullName === checkout.repository.fullName).map((r) => r.ref) ?? [])]);
-    for (const ref of refs) await deleteCheckpointRef(checkout, ref, gitAccess(run, checkout));
+    for (const ref of refs) await deleteCheckpointRef(checkout, ref, await gitAccess(run, checkout));
   }
 }

@@ -7,7 +7,6 @@ import { commitJob } from '../git/commit.ts';
 import { pushJobBranch, resetGitConfig, scanJobBranch, type SecretFinding } from '../git/push.ts';
 import type { RepositoryCheckout } from '../git/checkout.ts';
 import { gitCredentialsFor } from '@spedy/protocol/git-providers/access';
-import { providerAccessFor } from '../providers/provider-access.ts';
 import { openPullRequest } from '../providers/pull-requests.ts';
 import { InfrastructureFailure, WorkFailure } from './failures.ts';
 import { jobEvent } from './job-events.ts';
@@ -47,7 +46,7 @@ export async function deliverPullRequests(run: JobRun): Promise<DeliveredPullReq
   for (const [checkout, sha] of changed) {
     const { repository } = checkout;
     const target = repositoryTarget(job.snapshot, repository.fullName);
-    const access = providerAccessFor(repository, run.deps.providers);
+    const access = await run.providerAccess(repository);
     // The job's wall-clock limit counts pushing and opening the pull request too.
     run.limits.throwIfReached();
     try {

@@ -44,6 +44,7 @@ async function runLifecycle(runJob: JobRunner, started: (lifecycle: JobLifecycle
     start: async () => undefined,
     stop: () => undefined,
     mcpCredentials: async () => [{ id: 'mcp_1', kind: 'headers', values: { Authorization: mcpKey } }],
+    gitAccess: async () => ({ git: [], refused: [] }),
   };
   const tools: BoardToolsServer = {
     url: 'http://127.0.0.1:9',

@@ -13,6 +13,8 @@ import type { Log } from '../log.ts';
 import type { BoardToolsMcp } from '../mcp/board-tools-server.ts';
 import type { ModelProxy } from '../model-proxy/model-proxy.ts';
 import type { GitProviderAccess } from '@spedy/protocol/git-providers/access';
+import type { JobGitAccess } from '@spedy/protocol/wire';
+import { providerAccessFor, type RepositorySnapshot } from '../providers/provider-access.ts';
 import { BudgetMeter } from './budget.ts';
 import { JobControls } from './controls.ts';
 import type { JobContext, JobEvent } from './job-context.ts';
@@ -49,8 +51,11 @@ export interface RunJobDeps {
   containment: ContainmentSettings;
   /** The job's log (refused egress, for one); silent when unset. */
   log?: Log;
-  /** The bootstrap bundle's `git` entries: API URL and token per git host. */
-  providers: readonly GitProviderAccess[];
+  /**
+   * The job's git access from the platform, asked before each clone and push (a GitHub App's
+   * token lasts an hour): API URL and token per git host, and the repositories it cannot deliver to.
+   */
+  gitAccess: () => Promise<JobGitAccess>;
   /** How often the progress summary is sent while a stage runs (progress.ts); tests make it short. */
   progressIntervalMs?: number;
 }
@@ -126,7 +131,6 @@ export class JobRun {
     this.layout = jobLayout(ctx.jobDir);
     this.image = deps.image;
     this.secrets = ctx.secretSet;
-    this.secrets.add(bundleSecrets({ env: {}, git: deps.providers }));
     this.login = deps.claudeLogin ? new JobClaudeLogin(deps.claudeLogin, this.layout.home, this.secrets) : undefined;
     this.limits = new JobLimits(job.snapshot.budget);
     // Read live: a raise arrives with the claim that resumes the job (job-lifecycle.ts reclaimed).
@@ -162,6 +166,18 @@ export class JobRun {
 
   get job() {
     return this.ctx.job;
+  }
+
+  /** The job's git access as the platform gives it now; its tokens join the job's secret set. */
+  async gitAccess(): Promise<JobGitAccess> {
+    const access = await this.deps.gitAccess();
+    this.secrets.add(bundleSecrets({ env: {}, git: access.git }));
+    return access;
+  }
+
+  /** The credentials for one repository's host, fresh (undefined: the organization connected none). */
+  async providerAccess(repository: RepositorySnapshot): Promise<GitProviderAccess | undefined> {
+    return providerAccessFor(repository, (await this.gitAccess()).git);
   }
 
   /** For what leaves through other doors than the context: commit messages, pull requests, validation output. */

@@ -1,7 +1,8 @@
 // Preparing: the job's folders and a clone of every repository of the snapshot at its
 // base branch, on the job's branch (a review retrigger's open pull request: on its branch,
 // review-target.ts); a job claimed with a checkpoint starts from it instead (checkpoint.ts).
-// Safe to run again after Continue.
+// Safe to run again after Continue. A job whose repositories the runner cannot deliver to
+// (no integration for the host, GitLab) is refused first: no agent runs.
 import { checkoutRepository, CheckpointMissingError, StartBranchMissingError } from '../git/checkout.ts';
 import { checkpointOf, recordLocally, resumeFromCheckpoint } from './checkpoint.ts';
 import { gitCredentialsFor } from '@spedy/protocol/git-providers/access';
@@ -13,6 +14,8 @@ import type { JobRun } from './job-run.ts';
 import { branchOfRepository } from './review-target.ts';
 
 export async function prepareWorkspace(run: JobRun): Promise<void> {
+  const access = await run.gitAccess();
+  if (access.refused.length > 0) throw new WorkFailure(undeliverableReason(access.refused));
   // First: it may remove a stale workspace, which the layout then creates anew.
   const resumed = await resumeFromCheckpoint(run);
   await prepareJobLayout(run.layout);
@@ -28,7 +31,7 @@ export async function prepareWorkspace(run: JobRun): Promise<void> {
         dir: run.layout.repository(folder),
         branch,
         startFrom,
-        credentials: gitCredentialsFor(providerAccessFor(repository, run.deps.providers)),
+        credentials: gitCredentialsFor(providerAccessFor(repository, access.git)),
         home: run.layout.home,
         // The job's wall-clock limit counts the clone too.
         signal: AbortSignal.any([run.controls.stopSignal, run.limits.signal]),
@@ -55,4 +58,11 @@ export async function prepareWorkspace(run: JobRun): Promise<void> {
   }
   run.checkouts = checkouts;
   if (resumed) await recordLocally(run, resumed);
+}
+
+/** Why nothing runs: each repository the runner could not deliver to, and what to do. */
+export function undeliverableReason(refused: readonly { repository: string; reason: string }[]): string {
+  const reasons = [...new Set(refused.map((r) => r.reason))];
+  const names = refused.map((r) => r.repository).join(', ');
+  return `Nothing ran: the runner could not deliver a pull request to ${names}. ${reasons.join(' ')}`;
 }

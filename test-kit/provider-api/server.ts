@@ -8,6 +8,8 @@
 //   Tests:     {url}/_test/…        (merge or close a pull request: pull-request-comments.ts)
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { bitbucketAccount, type BitbucketCredential } from './bitbucket-auth.ts';
+import { createGithubAppRegistry, type GithubAppRegistry, type StandInInstallationToken } from './github-app.ts';
 import { createPullRequestStore, type PullRequestStore } from './pulls.ts';
 import { createPullRequestCommentStore, type PullRequestCommentStore } from './pull-request-comments.ts';
 import { createRepositoryRegistry, type RepositoryRegistry } from './repositories.ts';
@@ -21,10 +23,10 @@ export type StandInToken =
   | { kind: 'github-classic'; login: string; scopes: string[]; repositories?: string[] }
   /** A fine-grained PAT: no scopes header; permissions per resource (metadata is always read). */
   | { kind: 'github-fine-grained'; login: string; permissions: Partial<Record<GithubPermission, Access>>; repositories: string[] }
-  /** A GitHub App installation token: cannot call /user; lists its repositories under /installation. */
-  | { kind: 'github-installation'; owner: string; permissions: Partial<Record<GithubPermission, Access>>; repositories: string[] }
-  /** A Bitbucket app password: Basic username:password; scopes in X-OAuth-Scopes. */
-  | { kind: 'bitbucket-app-password'; username: string; scopes: string[] };
+  /** A GitHub App installation token: cannot call /user; lists its repositories under /installation (minted: github-app.ts). */
+  | StandInInstallationToken
+  /** Bitbucket API tokens and app passwords (bitbucket-auth.ts); scopes in X-OAuth-Scopes. */
+  | BitbucketCredential;
 
 export type ProviderApi = {
   url: string;
@@ -34,6 +36,8 @@ export type ProviderApi = {
   addToken(token: string, spec: StandInToken): void;
   /** Repository metadata (default branch, clone URL) for GitHub, Bitbucket and GitLab (repositories.ts). */
   repositories: RepositoryRegistry;
+  /** GitHub Apps whose installation tokens the stand-in mints (github-app.ts). */
+  githubApps: GithubAppRegistry;
   /** Pull requests opened through the GitHub and Bitbucket routes (pulls.ts). */
   pullRequests: PullRequestStore;
   /** Reviews on those pull requests, their states, and the hosts' signed review webhooks (reviews.ts). */
@@ -82,11 +86,13 @@ export async function startProviderApi(): Promise<ProviderApi> {
   const pullRequests = createPullRequestStore(urls);
   const reviewStore = createReviewStore(pullRequests, urls);
   const pullRequestComments = createPullRequestCommentStore(pullRequests);
+  const githubApps = createGithubAppRegistry((token, spec) => tokens.set(token, spec));
 
   async function github(req: IncomingMessage, res: ServerResponse, path: string) {
+    if (githubApps.handle(req, res, path)) return;
     const auth = /^(?:Bearer|token) (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const spec = auth ? tokens.get(auth) : undefined;
-    if (!spec || spec.kind === 'bitbucket-app-password') {
+    if (!spec || spec.kind === 'bitbucket-app-password' || spec.kind === 'bitbucket-api-token' || (spec.kind === 'github-installation' && githubApps.expired(spec))) {
       return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
     }
     const scopeHeaders: Record<string, string> = spec.kind === 'github-classic' ? { 'x-oauth-scopes': spec.scopes.join(', ') } : {};
@@ -145,23 +151,20 @@ export async function startProviderApi(): Promise<ProviderApi> {
   }
 
   function bitbucket(req: IncomingMessage, res: ServerResponse, path: string) {
-    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const [username, password] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(/:(.*)/s) : [];
-    const spec = password ? tokens.get(password) : undefined;
-    if (!spec || spec.kind !== 'bitbucket-app-password' || spec.username !== username) {
-      return send(res, 401, { type: 'error', error: { message: 'Invalid credentials' } });
-    }
+    const account = bitbucketAccount(req.headers.authorization, (token) => tokens.get(token));
+    if (!account) return send(res, 401, { type: 'error', error: { message: 'Invalid credentials' } });
+    const spec = account.credential;
     if (req.method === 'GET' && path === '/user') {
       return send(
         res,
         200,
         { type: 'user', username: spec.username, display_name: spec.username, account_id: `acc-${spec.username}` },
-        { 'x-oauth-scopes': spec.scopes.join(', '), 'x-credential-type': 'apppassword' },
+        { 'x-oauth-scopes': spec.scopes.join(', '), 'x-credential-type': spec.kind === 'bitbucket-api-token' ? 'api_token' : 'apppassword' },
       );
     }
     if (reviewStore.bitbucket(req, res, path)) return;
-    if (pullRequests.bitbucket(req, res, path, { username: spec.username, scopes: spec.scopes })) return;
-    if (pullRequestComments.bitbucket(req, res, path, { username: spec.username, scopes: spec.scopes })) return;
+    if (pullRequests.bitbucket(req, res, path, account)) return;
+    if (pullRequestComments.bitbucket(req, res, path, account)) return;
     if (repositoryRegistry.bitbucket(req, res, path)) return;
     return send(res, 404, { type: 'error', error: { message: `Resource not found: ${path}` } });
   }
@@ -190,6 +193,7 @@ export async function startProviderApi(): Promise<ProviderApi> {
     githubUrl: `${url}/github`,
     bitbucketUrl: `${url}/bitbucket/2.0`,
     addToken: (token, spec) => void tokens.set(token, spec),
+    githubApps,
     repositories: repositoryRegistry,
     pullRequests,
     reviews: reviewStore,

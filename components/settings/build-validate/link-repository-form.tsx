@@ -10,7 +10,7 @@ import { FormError } from '@/components/ui/form-error';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
-import { gitlabProjectUrl, ownerSlashName, repositoryProviderLabels, repositoryProviders, type RepositoryProvider } from '@/lib/repositories/link-input';
+import { linkableProviders, ownerSlashName, repositoryProviderLabels, type LinkableProvider } from '@/lib/repositories/link-input';
 import { queries } from '@/zero/queries';
 import type { ProjectRepository } from '@/zero/schema.gen';
 
@@ -20,22 +20,20 @@ export function LinkRepositoryForm({ projectID }: { projectID: string }) {
   const org = useCurrentOrg();
   const api = useOrgApi();
   const [integrations] = useQuery(queries.runners.gitIntegrations({ orgID: org.id }));
-  const [provider, setProvider] = useState<RepositoryProvider>('github');
+  const [provider, setProvider] = useState<LinkableProvider>('github');
   const [target, setTarget] = useState('');
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const integration = provider === 'gitlab' ? null : integrations.find((i) => i.provider === provider);
-  const schema = provider === 'gitlab' ? gitlabProjectUrl : ownerSlashName;
-  const targetProblem = target.trim() ? (schema.safeParse(target).error?.issues[0]?.message ?? null) : null;
+  const integration = integrations.find((i) => i.provider === provider);
+  const targetProblem = target.trim() ? (ownerSlashName.safeParse(target).error?.issues[0]?.message ?? null) : null;
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    if (!target.trim() || targetProblem) return setError(targetProblem ?? (provider === 'gitlab' ? 'Enter the GitLab project URL.' : 'Enter the repository as owner/name.'));
+    if (!target.trim() || targetProblem) return setError(targetProblem ?? 'Enter the repository as owner/name.');
     setPending(true);
     setError(null);
-    const body = provider === 'gitlab' ? { provider, url: target } : { provider, fullName: target };
-    const result = await api<{ repository: ProjectRepository }>('POST', `projects/${encodeURIComponent(projectID)}/repositories`, body);
+    const result = await api<{ repository: ProjectRepository }>('POST', `projects/${encodeURIComponent(projectID)}/repositories`, { provider, fullName: target });
     setPending(false);
     if (!result.ok) return setError(result.error);
     toast.success(`Linked ${result.data.repository.fullName}; the runner branches from ${result.data.repository.baseBranch}.`);
@@ -51,7 +49,7 @@ export function LinkRepositoryForm({ projectID }: { projectID: string }) {
           <Select
             value={provider}
             onValueChange={(v) => {
-              setProvider(v as RepositoryProvider);
+              setProvider(v === 'bitbucket' ? 'bitbucket' : 'github');
               setError(null);
             }}
           >
@@ -59,7 +57,7 @@ export function LinkRepositoryForm({ projectID }: { projectID: string }) {
               <SelectValue />
             </SelectTrigger>
             <SelectContent>
-              {repositoryProviders.map((p) => (
+              {linkableProviders.map((p) => (
                 <SelectItem key={p} value={p}>
                   {repositoryProviderLabels[p]}
                 </SelectItem>
@@ -68,7 +66,7 @@ export function LinkRepositoryForm({ projectID }: { projectID: string }) {
           </Select>
         </div>
         <div className="grid gap-1.5">
-          <Label htmlFor={`${id}-target`}>{provider === 'gitlab' ? 'Project URL' : provider === 'bitbucket' ? 'Repository (workspace/name)' : 'Repository (owner/name)'}</Label>
+          <Label htmlFor={`${id}-target`}>{provider === 'bitbucket' ? 'Repository (workspace/name)' : 'Repository (owner/name)'}</Label>
           <Input
             id={`${id}-target`}
             value={target}
@@ -76,7 +74,7 @@ export function LinkRepositoryForm({ projectID }: { projectID: string }) {
               setTarget(e.target.value);
               setError(null);
             }}
-            placeholder={provider === 'gitlab' ? 'https://gitlab.com/acme/api' : 'acme/api'}
+            placeholder="acme/api"
             className="font-mono"
             spellCheck={false}
             autoComplete="off"
@@ -84,9 +82,7 @@ export function LinkRepositoryForm({ projectID }: { projectID: string }) {
             aria-describedby={`${id}-target-hint`}
           />
           <p id={`${id}-target-hint`} className="text-xs text-muted-foreground">
-            {provider === 'gitlab' ? (
-              'Read through GitLab’s REST API without a token: the project must be public.'
-            ) : integration ? (
+            {integration ? (
               <>
                 Read with the {repositoryProviderLabels[provider]} integration ({integration.maskedPreview}){integration.active ? '' : ', which is turned off'}.
               </>

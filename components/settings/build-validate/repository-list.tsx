@@ -10,7 +10,7 @@ import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { FormError } from '@/components/ui/form-error';
 import { Input } from '@/components/ui/input';
-import { branchName, repositoryProviderLabels, workingDirectoryOf } from '@/lib/repositories/link-input';
+import { branchName, gitlabNotOffered, repositoryProviderLabels, workingDirectoryOf } from '@/lib/repositories/link-input';
 import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
 import type { ProjectRepository } from '@/zero/schema.gen';
@@ -123,6 +123,11 @@ export function RepositoryList({ projectID }: { projectID: string }) {
             <span className="mx-1.5">·</span>
             <span className="font-mono">{repo.cloneUrl}</span>
           </div>
+          {repo.provider === 'gitlab' && (
+            <p role="note" data-testid="gitlab-not-delivered" className="rounded-md border border-warning/40 bg-warning/5 p-2 text-xs">
+              {gitlabNotOffered} Jobs of this project are refused before their agent runs while it is linked: remove it.
+            </p>
+          )}
           {editing === repo.id && <BaseBranchEditor repository={repo} onDone={() => setEditing(null)} />}
           <SetupCommands repository={repo} />
         </li>

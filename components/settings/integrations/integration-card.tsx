@@ -14,6 +14,7 @@ import {
   githubPermissions,
   permissionLabel,
   providerLabels,
+  retiredTokenKinds,
   tokenKindLabels,
   type GitProvider,
   type IntegrationTestResult,
@@ -25,8 +26,9 @@ import { useOrgApi } from '../use-org-api';
 import { ConnectForm } from './connect-form';
 
 const descriptions: Record<GitProvider, string> = {
-  github: 'A fine-grained personal access token or a Spedy GitHub App installation token, scoped to the repositories the runner should touch.',
-  bitbucket: 'An app password with the Repositories: Write and Pull requests: Write scopes, and the username it belongs to.',
+  github:
+    'A fine-grained personal access token, or a GitHub App (App ID, installation ID and private key: Spedy mints a fresh installation token for every job), scoped to the repositories the runner should touch.',
+  bitbucket: 'An API token with the Repositories: Write and Pull requests: Write scopes, and the email of the Atlassian account it belongs to.',
 };
 
 function PermissionTable({ provider, result }: { provider: GitProvider; result: IntegrationTestResult | null }) {
@@ -132,9 +134,14 @@ export function IntegrationCard({ provider, integration }: { provider: GitProvid
           <ConnectForm provider={provider} current={integration} onDone={integration ? () => setReplacing(false) : undefined} />
         ) : (
           <>
+            {retiredTokenKinds[integration.tokenKind] && (
+              <p role="alert" data-testid="retired-credential" className="rounded-md border border-warning/40 bg-warning/5 p-3 text-sm">
+                {retiredTokenKinds[integration.tokenKind]} Until you do, jobs on {label} repositories are refused before their agent runs.
+              </p>
+            )}
             <dl className="grid gap-3 text-sm sm:grid-cols-2">
               <div>
-                <dt className="text-xs text-muted-foreground">Token</dt>
+                <dt className="text-xs text-muted-foreground">{integration.tokenKind === 'github_app' ? 'GitHub App' : 'Token'}</dt>
                 <dd>
                   <span className="font-mono text-xs" data-testid="integration-preview">{integration.maskedPreview}</span>{' '}
                   <span className="text-muted-foreground">· {tokenKindLabels[integration.tokenKind]}</span>
@@ -150,6 +157,12 @@ export function IntegrationCard({ provider, integration }: { provider: GitProvid
                   <dd>{integration.username}</dd>
                 </div>
               )}
+              {integration.accountEmail && (
+                <div>
+                  <dt className="text-xs text-muted-foreground">Atlassian account email</dt>
+                  <dd>{integration.accountEmail}</dd>
+                </div>
+              )}
               <div>
                 <dt className="text-xs text-muted-foreground">Token saved</dt>
                 <dd><RelativeTime at={integration.rotatedAt} /></dd>
@@ -162,7 +175,7 @@ export function IntegrationCard({ provider, integration }: { provider: GitProvid
                 onCheckedChange={(active) => mutate(mutators.gitIntegration.setActive({ id: integration.id, active }))}
               />
               <Label htmlFor={`integration-${provider}-active`} className="font-normal">
-                Runners receive this token {integration.active ? '' : '(off: left out of the runner bootstrap)'}
+                Runners receive {integration.tokenKind === 'github_app' ? 'installation tokens of this App' : 'this token'} {integration.active ? '' : '(off: jobs on its repositories are refused)'}
               </Label>
             </div>
             <TestResultView integration={integration} />
@@ -172,7 +185,7 @@ export function IntegrationCard({ provider, integration }: { provider: GitProvid
                 {testing ? 'Testing…' : 'Test connection'}
               </Button>
               <Button type="button" variant="outline" onClick={() => setReplacing(true)}>
-                Replace token
+                {integration.tokenKind === 'github_app' ? 'Replace App credentials' : 'Replace token'}
               </Button>
               <ConfirmDialog
                 trigger={<Button variant="ghost">Disconnect</Button>}

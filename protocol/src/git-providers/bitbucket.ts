@@ -18,13 +18,13 @@ const bitbucketComments = z.object({
   values: z.array(z.object({ content: z.object({ raw: z.string().nullish() }).nullish(), inline: z.object({ path: z.string(), to: z.number().int().nullish() }).nullish() })),
 });
 
-export function bitbucketClient(access: { apiUrl: string; token: string; username: string | null }, transport: ProviderTransport) {
+export function bitbucketClient(access: { apiUrl: string; token: string; username: string | null; email?: string | null }, transport: ProviderTransport) {
   const base = apiBase(access.apiUrl);
   const authorization = apiAuthorization({ provider: 'bitbucket', ...access });
   const get = (path: string) => requestJson('Bitbucket', transport, `${base}${path}`, { authorization });
 
   return {
-    /** Who the credential is; Bitbucket lists an app password's scopes in `X-OAuth-Scopes` (null when it does not). */
+    /** Who the credential is; Bitbucket lists a credential's scopes in `X-OAuth-Scopes` (null when it does not). */
     async user(): Promise<{ account?: string; scopes: string[] | null }> {
       const res = await get('/user');
       const body = res.body as { username?: string; display_name?: string } | null;

@@ -92,6 +92,15 @@ export function githubClient(access: { apiUrl: string; token: string }, transpor
       return { metadata, contentsRead, contentsWrite, pullsRead, pullsWrite };
     },
 
+    /**
+     * POST {apiUrl}/app/installations/{id}/access_tokens, authenticated with the App's JWT as
+     * the token (https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app).
+     */
+    async createInstallationToken(installationId: number): Promise<{ token: string; expiresAt: number }> {
+      const { data } = await call(() => octokit.rest.apps.createInstallationAccessToken({ installation_id: installationId }));
+      return { token: data.token, expiresAt: Date.parse(data.expires_at) };
+    },
+
     async repository(fullName: string): Promise<ProviderRepository> {
       const { data } = await call(() => octokit.rest.repos.get(split(fullName)));
       const name = nonEmptyString(data.full_name) ?? fullName;

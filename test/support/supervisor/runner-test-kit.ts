@@ -78,6 +78,17 @@ export const runnerScenarios: Record<string, Scenario> = {
       { content: [text('Fixed hello.js.')], usage: { input: 100, output: 10, cacheRead: 1700, cacheWrite: 0 } },
     ],
   },
+  // A job on several repositories (git-hosts.docker.test.ts): one file in each repository the prompt lists.
+  'write-each-repository': {
+    description: 'Writes from-spedy.txt into the first and the second repository the prompt lists, then ends.',
+    turns: [0, 1, 2].map((index) => (request: TurnRequest) => {
+      const folders = [...request.prompt.matchAll(/^- (\/workspace\/[^:\s]+): /gm)].map((match) => match[1]!);
+      const folder = folders[index];
+      return folder
+        ? { content: [toolUse('Write', { file_path: `${folder}/from-spedy.txt`, content: `Written in ${folder}\n` })] }
+        : { content: [text(`Wrote from-spedy.txt in ${folders.length} repositories.`)] };
+    }),
+  },
   'print-env': {
     description: 'Prints environment variables with Bash.',
     turns: [
@@ -192,7 +203,7 @@ export async function startRunnerTestKit(options: {
         modelBaseUrl: model.url,
         modelProxy,
         boardToolsMcp: () => boardTools,
-        providers: [{ provider: 'github', apiUrl: providerApi.githubUrl, token, username: null }],
+        gitAccess: async () => ({ git: [{ provider: 'github', apiUrl: providerApi.githubUrl, token, username: null }], refused: [] }),
         containment,
       };
       return { ctx, fullName, deps };

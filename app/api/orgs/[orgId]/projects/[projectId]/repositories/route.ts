@@ -1,6 +1,6 @@
 // POST /api/orgs/[orgId]/projects/[projectId]/repositories — link a repository to the
 // project: GitHub/Bitbucket `{ provider, fullName: "owner/name" }` through the org's
-// integration, GitLab `{ provider: "gitlab", url }`. Answers with the stored row, its base
+// integration (GitLab is not offered: link-input.ts). Answers with the stored row, its base
 // branch detected from the provider's default branch. Base-branch overrides and removal
 // are the Zero mutators buildSettings.setBaseBranch / removeRepository.
 import { withSession } from '@/lib/auth/with-session';
