@@ -47,5 +47,8 @@ export default drizzleZeroConfig(schema, {
     costDaily: true,
     jobAction: true,
     jobViewer: true,
+    knowledgeEntry: true,
+    knowledgeEvidence: true,
+    knowledgeUse: true,
   },
 });

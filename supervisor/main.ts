@@ -7,6 +7,7 @@ import type pino from 'pino';
 import { z } from 'zod';
 import { toError } from '@spedy/protocol/errors';
 import { addBoardComment, createBoardSubticket, getBoardTicket, setBoardStatus } from './api/board.ts';
+import { preloadKnowledge, recallKnowledge } from './api/knowledge.ts';
 import { fetchBootstrap } from './api/bootstrap.ts';
 import { createControlReceiver } from './api/controls.ts';
 import { createPlatformHttp, type PlatformHttp } from './api/http.ts';
@@ -307,6 +308,8 @@ function boardApi(http: PlatformHttp, runnerId: string): BoardApi {
     addComment: (jobId, body) => addBoardComment(http, runnerId, jobId, body),
     setStatus: (jobId, status) => setBoardStatus(http, runnerId, jobId, status),
     createSubticket: (jobId, input) => createBoardSubticket(http, runnerId, jobId, input),
+    preloadKnowledge: (jobId, input) => preloadKnowledge(http, runnerId, jobId, input),
+    recallKnowledge: (jobId, input) => recallKnowledge(http, runnerId, jobId, input),
   };
 }
 
@@ -366,6 +369,7 @@ export async function dockerJobRunner(config: SupervisorConfig, log: Log): Promi
       claudeLogin,
       boardToolsMcp: ctx.job.snapshot.ticket ? () => services.boardTools.mcpConfig(ctx.job.id) : undefined,
       boardToolsListener: ctx.job.snapshot.ticket ? services.boardTools.listener : undefined,
+      preloadKnowledge: ctx.job.snapshot.ticket ? (input) => services.boardTools.preloadKnowledge(ctx.job.id, input) : undefined,
       providers: services.secrets.current().git,
       containment,
       log: services.log,

@@ -16,6 +16,7 @@ import { stageModelAccess } from './model-access.ts';
 import type { JobRun, StageState } from './job-run.ts';
 import { agentContainerSpec, containerCwd, jobSockets, type StagePlace } from './stage-containers.ts';
 import { runValidation } from './validation.ts';
+import { preloadStageKnowledge } from './stage-knowledge.ts';
 
 /** How many consecutive text messages of the agent are held back to be masked together. */
 const maxHeldTexts = 200;
@@ -30,8 +31,10 @@ async function stageMcpCredentials(run: JobRun, stageName: string, needed: boole
   }
 }
 
-function firstTurn(run: JobRun, state: StageState, parallelWith: string[], boardTools: boolean): AgentTurn {
+async function firstTurn(run: JobRun, state: StageState, parallelWith: string[], boardTools: boolean): Promise<AgentTurn> {
   const step = run.steps[state.stepIndex]!;
+  const earlierStages = run.finishedStages().filter((earlier) => earlier.stepIndex < state.stepIndex).map((earlier) => ({ name: earlier.stage.name, output: earlier.output ?? '' }));
+  const knowledge = await preloadStageKnowledge(run, state, earlierStages.map((earlier) => earlier.output).join('\n\n'));
   const prompt = stagePrompt({
     job: run.job,
     stage: state.stage,
@@ -43,9 +46,10 @@ function firstTurn(run: JobRun, state: StageState, parallelWith: string[], board
       baseBranch: repository.baseBranch,
     })),
     branch: run.job.snapshot.repositories.length > 0 ? run.branch : null,
-    earlierStages: run.finishedStages().filter((earlier) => earlier.stepIndex < state.stepIndex).map((earlier) => ({ name: earlier.stage.name, output: earlier.output ?? '' })),
+    earlierStages,
     approval: state.approval,
     boardTools,
+    knowledge,
   });
   return { prompt, resumeSession: state.continues };
 }
@@ -121,7 +125,7 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
       const signal = AbortSignal.any([run.controls.stopSignal, run.limits.signal, run.budget.signal, ...(cancel ? [cancel] : [])]);
       if (signal.aborted) throw new JobStopped(signal.reason);
 
-      const turn = state.next ?? firstTurn(run, state, options.parallelWith, boardTools !== undefined);
+      const turn = state.next ?? (await firstTurn(run, state, options.parallelWith, boardTools !== undefined));
       let delivered = false;
       // The last tool call of this run that has not succeeded (yet): what a Stop cuts short.
       let unfinished: { id: unknown; name: string; input: unknown } | undefined;
