@@ -210,13 +210,25 @@ describe('pre-selection and knowledge_recall', () => {
     await finish(acme, acmeRunner, jobId);
   });
 
-  it("pre-loads the project's own lessons by the paths its plan names", async () => {
+  it("pre-loads the project's own lessons by the paths its plan names and the files earlier jobs on the ticket edited", async () => {
     const jobId = await claimedTicketJob(acme, acmeRunner, payments);
     const bare = await acme.api.post(`jobs/${jobId}/knowledge/preload`, { runnerId: acmeRunner, stageId: 'plan', plan: '' });
     expect(bare.body.entries.map((e: { id: string }) => e.id)).not.toContain(local);
     const planned = await acme.api.post(`jobs/${jobId}/knowledge/preload`, { runnerId: acmeRunner, stageId: 'implement', plan: 'Change src/payments/refund.ts to add the order number.' });
     expect(planned.body.entries.map((e: { id: string }) => e.id)).toContain(local);
+
+    // The agent of this job edited the file; the next job on the ticket gets the lesson without a plan.
+    await sql(db(), `INSERT INTO job_event (job_id, seq, organization_id, type, payload, created_at) VALUES ($1, 1000, $2, 'tool_call', $3, $4)`, [
+      jobId,
+      acme.account.orgID,
+      JSON.stringify({ stage: 'implement', id: 'tu-1', name: 'Edit', input: { file_path: '/workspace/shop/src/payments/refund.ts', old_string: 'a', new_string: 'b' } }),
+      Date.now(),
+    ]);
     await finish(acme, acmeRunner, jobId);
+    const next = await claimedTicketJob(acme, acmeRunner, payments);
+    const edited = await acme.api.post(`jobs/${next}/knowledge/preload`, { runnerId: acmeRunner, stageId: 'plan', plan: '' });
+    expect(edited.body.entries.map((e: { id: string }) => e.id)).toContain(local);
+    await finish(acme, acmeRunner, next);
   });
 
   it("knowledge_recall finds any entry of the organization and never another organization's", async () => {
