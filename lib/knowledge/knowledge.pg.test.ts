@@ -15,7 +15,10 @@ const db = () => testStack().databaseUrl;
 
 const convention = 'Always log errors with the shared logger instead of console.error; console output is lost in production.';
 const rewordedRepeat = 'Please log errors through the shared logger rather than console.error, production loses console output.';
-const nearMiss = 'Log the payment id with these errors so production incidents can be traced.';
+const webhookRule = 'Always validate webhook signatures with the shared verifier before parsing the body.';
+const webhookReworded = 'Please check webhook signatures through the shared verifier before the body is parsed.';
+/** Shares "parse", "webhook" and "shared" with the rule (similarity 0.46): close, but another lesson. */
+const webhookNearMiss = 'Parse the webhook payload with the shared schema.';
 const oneSpotFix = 'Typo: `recieveAmount` should be receiveAmount.';
 const hunk = '@@ -10,4 +10,6 @@ export async function charge(amount: number) {\n   try {\n     await recieveAmount(amount);\n   } catch (err) {\n+    console.error(err);\n   }';
 
@@ -125,18 +128,18 @@ describe('learning from reviews', () => {
   });
 
   it('counts a reworded repeat as a recurrence and a near miss on the same file as a new lesson', async () => {
-    const { created } = await learnFromReview(acme.db, review(acme, payments, [{ path: 'src/payments/charge.ts', body: convention }]));
+    const { created } = await learnFromReview(acme.db, review(acme, payments, [{ path: 'src/webhooks/stripe.ts', body: webhookRule }]));
     const id = created[0]!;
-    const miss = await learnFromReview(acme.db, review(acme, payments, [{ path: 'src/payments/charge.ts', body: nearMiss }]));
+    const miss = await learnFromReview(acme.db, review(acme, payments, [{ path: 'src/webhooks/stripe.ts', body: webhookNearMiss }]));
     expect(miss.recurred).toEqual([]);
     expect(miss.created).toHaveLength(1);
     expect(await evidenceKinds(id)).toEqual([]);
 
-    // Same words on a file of another kind in another folder: the path rule says no.
-    const otherKind = await learnFromReview(acme.db, review(acme, payments, [{ path: 'docs/errors.md', body: rewordedRepeat }]));
+    // The same words on a file of another kind in another folder: the path rule says no.
+    const otherKind = await learnFromReview(acme.db, review(acme, payments, [{ path: 'docs/webhooks.md', body: webhookReworded }]));
     expect(otherKind.recurred).toEqual([]);
 
-    const repeat = await learnFromReview(acme.db, review(acme, payments, [{ path: 'src/payments/refund.ts', body: rewordedRepeat }]));
+    const repeat = await learnFromReview(acme.db, review(acme, payments, [{ path: 'src/webhooks/github.ts', body: webhookReworded }]));
     expect(repeat.recurred).toEqual([id]);
     expect(await evidenceKinds(id)).toEqual(['recurrence']);
   });

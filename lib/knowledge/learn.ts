@@ -107,7 +107,7 @@ async function sameKindEntry(tx: DbOrTx, lesson: z.infer<typeof reviewLesson>, l
     FROM knowledge_entry e
     WHERE e.organization_id = ${lesson.organizationId}
       AND e.pull_request_url <> ${lesson.pullRequest.url}
-      AND ${commentLexemes('e')} && ${later.lexemes}::text[]`);
+      AND ${commentLexemes('e')} && ${sql.param(later.lexemes)}::text[]`);
   let best: { id: string; verdict: 'recurrence' | 'contradiction'; similarity: number } | null = null;
   for (const row of rows) {
     const { verdict, similarity } = judgeSameKind({ filePath: row.file_path, lexemes: row.lexemes }, later);

@@ -43,8 +43,8 @@ export async function preselectKnowledge(tx: DbOrTx, input: PreselectInput): Pro
     WITH scored AS (
       SELECT e.*,
         ts_rank(${entryDocument('e')}, ${anyWordQuery(input.text)}) +
-        CASE WHEN EXISTS (SELECT 1 FROM unnest(${paths}::text[]) p WHERE e.file_path = p OR e.file_path LIKE '%/' || p OR p LIKE '%/' || e.file_path) THEN ${samePathBonus}
-             WHEN regexp_replace(e.file_path, '/?[^/]*$', '') = ANY(${folders}::text[]) THEN ${sameFolderBonus}
+        CASE WHEN EXISTS (SELECT 1 FROM unnest(${sql.param(paths)}::text[]) p WHERE e.file_path = p OR e.file_path LIKE '%/' || p OR p LIKE '%/' || e.file_path) THEN ${samePathBonus}::float8
+             WHEN regexp_replace(e.file_path, '/?[^/]*$', '') = ANY(${sql.param(folders)}::text[]) THEN ${sameFolderBonus}::float8
              ELSE 0 END AS score
       FROM knowledge_entry e
       WHERE e.organization_id = ${input.organizationId}
@@ -74,7 +74,7 @@ export async function recallKnowledge(tx: DbOrTx, input: { organizationId: strin
   const { rows } = await tx.execute<HitRow>(sql`
     WITH scored AS (
       SELECT e.*, ts_rank(${entryDocument('e')}, ${anyWordQuery(input.query)}) +
-        CASE WHEN ${path} <> '' AND (e.file_path = ${path} OR e.file_path LIKE '%/' || ${path} OR ${path} LIKE '%/' || e.file_path) THEN ${samePathBonus} ELSE 0 END AS score
+        CASE WHEN ${path} <> '' AND (e.file_path = ${path} OR e.file_path LIKE '%/' || ${path} OR ${path} LIKE '%/' || e.file_path) THEN ${samePathBonus}::float8 ELSE 0 END AS score
       FROM knowledge_entry e WHERE e.organization_id = ${input.organizationId}
     )
     SELECT id, project_id, file_path, comment, reviewer, evergreen, confidence FROM scored

@@ -28,7 +28,7 @@ export async function pathsEditedOnTicket(tx: DbOrTx, organizationId: string, ti
     SELECT DISTINCT coalesce(ev.payload->'input'->>'file_path', ev.payload->'input'->>'notebook_path') AS path
     FROM job j JOIN job_event ev ON ev.job_id = j.id
     WHERE j.organization_id = ${organizationId} AND j.ticket_id = ${ticketId}
-      AND ev.type = 'tool_call' AND ev.payload->>'name' = ANY(${editTools}::text[])
+      AND ev.type = 'tool_call' AND ev.payload->>'name' = ANY(${sql.param(editTools)}::text[])
     LIMIT ${maxPaths}`);
   return [...new Set(rows.flatMap((row) => (row.path ? [repositoryPath(row.path)] : [])))];
 }
