@@ -18,8 +18,8 @@ const diffContextLines = 12;
 
 export const reviewLesson = z.object({
   organizationId: z.string().min(1),
-  projectId: z.string().min(1).nullable(),
-  ticketId: z.string().min(1).nullable(),
+  projectId: z.string().min(1).nullish(),
+  ticketId: z.string().min(1).nullish(),
   pullRequest: z.object({ repository: z.string().min(1), number: z.number().int().positive(), url: z.string().url() }),
   reviewer: z.string().min(1).max(200),
   reviewId: z.string().min(1).max(200),
@@ -61,8 +61,8 @@ export async function learnFromReview(tx: DbOrTx, input: ReviewLesson, now = Dat
     await tx.insert(knowledgeEntry).values({
       id,
       organizationId: lesson.organizationId,
-      projectId: lesson.projectId,
-      ticketId: lesson.ticketId,
+      projectId: lesson.projectId ?? null,
+      ticketId: lesson.ticketId ?? null,
       filePath: comment.path,
       line: comment.line ?? null,
       diffContext,
