@@ -53,5 +53,8 @@ export default drizzleZeroConfig(schema, {
     reviewRetrigger: true,
     gitWebhook: true,
     gitWebhookSecret: false,
+    knowledgeEntry: true,
+    knowledgeEvidence: true,
+    knowledgeUse: true,
   },
 });

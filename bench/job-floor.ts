@@ -62,7 +62,14 @@ export type Floor = { image: string; sample(): Promise<FloorSample>; close(): Pr
 
 const floorJobId = 'bench-floor';
 const notInTheFloor = () => Promise.reject(new Error('the floor has no board'));
-const noBoard: BoardApi = { getTicket: notInTheFloor, addComment: notInTheFloor, setStatus: notInTheFloor, createSubticket: notInTheFloor };
+const noBoard: BoardApi = {
+  getTicket: notInTheFloor,
+  addComment: notInTheFloor,
+  setStatus: notInTheFloor,
+  createSubticket: notInTheFloor,
+  preloadKnowledge: notInTheFloor,
+  recallKnowledge: notInTheFloor,
+};
 const quiet = { info() {}, warn() {}, debug() {} };
 
 async function runCli(docker: Docker, spec: StageContainerSpec) {

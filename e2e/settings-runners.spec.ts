@@ -207,3 +207,29 @@ test('create a job by hand, filter the list and stop it from its details', async
   await page.getByRole('option', { name: 'Stopped' }).click();
   await expect(row).toBeVisible();
 });
+
+test('the migration banner names the bundle’s commands and disappears live when the Anthropic key is stored', async ({ browser }) => {
+  const { page } = await signUpInBrowser(browser, 'Mia Migrate');
+  await openRunners(page);
+  const orgId = await orgIdOf(slugOf(page));
+  const now = Date.now();
+  // A runner that connected before the vault held the key.
+  await db(
+    `INSERT INTO runner (id, organization_id, name, version, capabilities, labels, pool_size, token_id, status, last_heartbeat_at, created_at)
+     VALUES ($1, $2, 'old-box', '0.0.5', '["claude_code"]', '[]', 1, 'token', 'online', $3, $3)`,
+    [nanoid(), orgId, now],
+  );
+  const banner = page.getByTestId('migration-banner');
+  await expect(banner).toBeVisible();
+  await expect(banner.getByTestId('migration-command')).toHaveText('docker compose build spedy-supervisor && docker compose up -d spedy-supervisor');
+  await expect(banner.getByRole('link', { name: 'Secrets' })).toBeVisible();
+
+  // Another administrator stores the key: the banner goes without a reload.
+  const stored = await page.request.put(`/api/orgs/${orgId}/secrets`, {
+    data: { preset: 'anthropic', value: 'sk-ant-api03-banner-0123456789abcdef' },
+    headers: { origin: new URL(page.url()).origin },
+  });
+  expect(stored.status()).toBe(200);
+  await expect(banner).toBeHidden();
+  await expect(page.getByTestId('runner-row').filter({ hasText: 'old-box' })).toBeVisible();
+});

@@ -7,6 +7,7 @@ import type pino from 'pino';
 import { z } from 'zod';
 import { toError } from '@spedy/protocol/errors';
 import { addBoardComment, createBoardSubticket, getBoardTicket, setBoardStatus } from './api/board.ts';
+import { preloadKnowledge, recallKnowledge } from './api/knowledge.ts';
 import { fetchBootstrap } from './api/bootstrap.ts';
 import { createControlReceiver } from './api/controls.ts';
 import { createPlatformHttp, type PlatformHttp } from './api/http.ts';
@@ -309,6 +310,8 @@ function boardApi(http: PlatformHttp, runnerId: string): BoardApi {
     addComment: (jobId, body) => addBoardComment(http, runnerId, jobId, body),
     setStatus: (jobId, status) => setBoardStatus(http, runnerId, jobId, status),
     createSubticket: (jobId, input) => createBoardSubticket(http, runnerId, jobId, input),
+    preloadKnowledge: (jobId, input) => preloadKnowledge(http, runnerId, jobId, input),
+    recallKnowledge: (jobId, input) => recallKnowledge(http, runnerId, jobId, input),
   };
 }
 
@@ -369,6 +372,7 @@ export async function dockerJobRunner(config: SupervisorConfig, log: Log): Promi
       boardToolsMcp: ctx.job.snapshot.ticket ? () => services.boardTools.mcpConfig(ctx.job.id) : undefined,
       boardToolsListener: ctx.job.snapshot.ticket ? services.boardTools.listener : undefined,
       gitAccess: () => services.secrets.gitAccess(ctx.job.id),
+      preloadKnowledge: ctx.job.snapshot.ticket ? (input) => services.boardTools.preloadKnowledge(ctx.job.id, input) : undefined,
       containment,
       log: services.log,
     });

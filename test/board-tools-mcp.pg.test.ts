@@ -110,7 +110,7 @@ describe('board tools over MCP', () => {
       server: { command: 'node', args: ['/spedy/board-tools.mjs'], env: { SPEDY_TOOLS_URL: boardToolsContainerUrl } },
       bind: { host: path.join(jobsDir, '.board-tools', 'board-tools.mjs'), container: '/spedy/board-tools.mjs', readOnly: true },
     });
-    expect(entry.allowedTools).toEqual(['mcp__spedy__get_ticket', 'mcp__spedy__add_comment', 'mcp__spedy__update_status', 'mcp__spedy__create_subticket', 'mcp__spedy__ask_user']);
+    expect(entry.allowedTools).toEqual(['mcp__spedy__get_ticket', 'mcp__spedy__add_comment', 'mcp__spedy__update_status', 'mcp__spedy__create_subticket', 'mcp__spedy__knowledge_recall', 'mcp__spedy__ask_user']);
     expect(entry.server.env.SPEDY_TOOLS_SECRET).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(entry)).not.toContain(org.token);
   });
@@ -122,7 +122,7 @@ describe('board tools over MCP', () => {
       const init = await mcp.call('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '1' } });
       expect(init.result).toMatchObject({ protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'spedy-board-tools' } });
       const list = await mcp.call('tools/list');
-      expect(list.result.tools.map((t: { name: string }) => t.name)).toEqual(['get_ticket', 'add_comment', 'update_status', 'create_subticket', 'ask_user']);
+      expect(list.result.tools.map((t: { name: string }) => t.name)).toEqual(['get_ticket', 'add_comment', 'update_status', 'create_subticket', 'knowledge_recall', 'ask_user']);
       expect(list.result.tools[1].inputSchema).toMatchObject({ type: 'object', required: ['body'] });
 
       const ticket = text(await mcp.call('tools/call', { name: 'get_ticket', arguments: {} }));
@@ -141,6 +141,19 @@ describe('board tools over MCP', () => {
 
       const invalid = await mcp.call('tools/call', { name: 'add_comment', arguments: {} });
       expect(invalid.result.isError).toBe(true);
+
+      // What a reviewer taught on an earlier pull request of the organization (lib/knowledge/learn.ts writes these).
+      await sql(
+        testStack().databaseUrl,
+        `INSERT INTO knowledge_entry (id, organization_id, project_id, ticket_id, file_path, line, diff_context, comment, reviewer, review_id, pull_request_url, confidence, evergreen, evergreen_set_by, created_at, updated_at)
+         VALUES ($1, $2, NULL, NULL, 'src/email.ts', NULL, '', 'Never strip the + from e-mail addresses; it is part of the local part.', 'octo', 'review-1', 'https://github.com/acme/shop/pull/1', 0.5, true, NULL, $3, $3)`,
+        [`k-${jobId}`, org.account.orgID, Date.now()],
+      );
+      const recalled = text(await mcp.call('tools/call', { name: 'knowledge_recall', arguments: { query: 'e-mail address plus sign', path: 'src/email.ts' } }));
+      expect(recalled).toContain('src/email.ts (convention, confidence 0.50, from octo)');
+      expect(recalled).toContain('Never strip the + from e-mail addresses');
+      const uses = await sql(testStack().databaseUrl, "SELECT entry_id FROM knowledge_use WHERE job_id = $1 AND kind = 'recalled'", [jobId]);
+      expect(uses.map((use) => use.entry_id)).toEqual([`k-${jobId}`]);
 
       expect(text(await mcp.call('tools/call', { name: 'ask_user', arguments: { question: 'Should + addresses be allowed?' } }))).toMatch(/End your turn/);
       expect(takeAskedQuestion(jobId)).toBe('Should + addresses be allowed?');

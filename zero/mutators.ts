@@ -14,6 +14,7 @@ import {
 } from './mutators/runner.ts';
 import { teamMutators, skillMutators, buildSettingsMutators, mcpServerMutators } from './mutators/team.ts';
 import { ticketMutators } from './mutators/ticket.ts';
+import { knowledgeMutators } from './mutators/knowledge.ts';
 
 /** Shared by the browser (optimistic) and the server (authoritative, see server-mutators.ts). */
 export const mutators = defineMutators({
@@ -33,4 +34,5 @@ export const mutators = defineMutators({
   job: jobMutators,
   jobViewer: jobViewerMutators,
   organizationSettings: organizationSettingsMutators,
+  knowledge: knowledgeMutators,
 });

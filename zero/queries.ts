@@ -7,6 +7,7 @@ import { runnerQueries } from './queries/runners.ts';
 import { teamQueries } from './queries/teams.ts';
 import { analyticsQueries } from './queries/analytics.ts';
 import { reviewQueries } from './queries/reviews.ts';
+import { knowledgeQueries } from './queries/knowledge.ts';
 
 const id = z.string().min(1).max(100);
 const orgArgs = z.object({ orgID: id });
@@ -16,6 +17,7 @@ export const queries = defineQueries({
   runners: runnerQueries,
   analytics: analyticsQueries,
   reviews: reviewQueries,
+  knowledge: knowledgeQueries,
 
   organizations: defineQuery(({ ctx }) => zql.organization.where('id', 'IN', Object.keys(ctx?.orgs ?? {}))),
 

@@ -10,6 +10,7 @@ import { queries } from '@/zero/queries';
 import { BudgetBar } from './budget-bar';
 import { JobFeed } from './job-feed';
 import { JobHeader } from './job-header';
+import { JobKnowledge } from './job-knowledge';
 import { JobResponse } from './job-response';
 import { JobStages } from './job-stages';
 import { UsageFigures } from './usage-figures';
@@ -104,6 +105,7 @@ export function JobPageClient({ jobID }: { jobID: string }) {
               <JobStages steps={steps} usage={usage.byStage} />
             )}
           </section>
+          <JobKnowledge orgID={org.id} jobID={jobID} stageName={stageName} />
         </aside>
       </div>
     </div>

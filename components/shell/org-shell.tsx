@@ -1,6 +1,6 @@
 'use client';
 import { useQuery } from '@rocicorp/zero/react';
-import { BookOpen, Bot, ChevronsUpDown, FolderKanban, GitBranch, LogOut, Plug, Plus, Users, Workflow } from 'lucide-react';
+import { BookOpen, Bot, ChevronsUpDown, FolderKanban, GitBranch, GraduationCap, LogOut, Plug, Plus, Users, Workflow } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
@@ -105,6 +105,9 @@ export function OrgShell({ userName, children }: { userName: string; children: R
           </NavLink>
           <NavLink href={`/${org.slug}/settings/mcp-servers`} icon={Plug}>
             MCP Servers
+          </NavLink>
+          <NavLink href={`/${org.slug}/settings/knowledge`} icon={GraduationCap}>
+            Knowledge
           </NavLink>
         </nav>
         <div className="mt-auto flex items-center gap-2 px-1">

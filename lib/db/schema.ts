@@ -8,3 +8,4 @@ export * from './team-schema.ts';
 export * from './analytics-schema.ts';
 export * from './job-steering-schema.ts';
 export * from './review-schema.ts';
+export * from './knowledge-schema.ts';

@@ -12,6 +12,8 @@ import { boardToolsServerName } from '../mcp/tools.ts';
 
 /** The board tool an agent asks a person with; the runner waits for the answer when it was called. */
 export const askUserTool = `mcp__${boardToolsServerName}__ask_user`;
+/** The board tools' knowledge search (supervisor/mcp/tools.ts). */
+export const knowledgeRecallTool = `mcp__${boardToolsServerName}__knowledge_recall`;
 
 export type McpServerEntry =
   | { type?: 'stdio'; command: string; args: string[]; env?: Record<string, string> }

@@ -2,7 +2,9 @@
 // ticket, what triggered the job, what earlier stages produced, and where it works. The
 // stage's own instructions go in --append-system-prompt (claude-command.ts).
 import type { ClaimedJob, StageSnapshot } from '@spedy/protocol/wire';
-import { askUserTool } from './mcp-config.ts';
+import type { KnowledgeEntryWire } from '@spedy/protocol/knowledge-wire';
+import { preloadedKnowledgeSection } from './knowledge-text.ts';
+import { askUserTool, knowledgeRecallTool } from './mcp-config.ts';
 import { reviewFeedbackPrompt } from './review-prompt.ts';
 
 export interface StagePromptInput {
@@ -18,6 +20,8 @@ export interface StagePromptInput {
   /** Set when a person approved the plan before this stage ran. */
   approval?: { note?: string };
   boardTools: boolean;
+  /** Entries from earlier reviews, pre-selected for the ticket (runner/stage-knowledge.ts). */
+  knowledge?: KnowledgeEntryWire[];
 }
 
 /** Sent to resume a session after Stop → Continue. */
@@ -85,6 +89,8 @@ export function stagePrompt(input: StagePromptInput): string {
     );
   }
   for (const earlier of input.earlierStages) parts.push(`## Output of the earlier stage "${earlier.name}"\n\n${earlier.output.trim() || '(no output)'}`);
+  const knowledge = preloadedKnowledgeSection(input.knowledge ?? [], input.boardTools ? knowledgeRecallTool : null);
+  if (knowledge) parts.push(knowledge);
   if (input.approval) {
     const note = input.approval.note?.trim();
     parts.push(`## Approval\n\nA person approved the plan above; carry it out.${note ? `\n\nTheir note: ${note}` : ''}`);

@@ -50,6 +50,8 @@ export type BoardToolsServer = {
   takeQuestion(jobId: string): string | null;
   /** Every job's tools secret, for the masker. */
   secretOf(jobId: string): string | undefined;
+  /** The knowledge entries for a stage's context before it starts (the platform records them as pre-loaded). */
+  preloadKnowledge: BoardApi['preloadKnowledge'];
   close(): Promise<void>;
 };
 
@@ -106,6 +108,8 @@ export async function startBoardToolsServer(deps: { api: BoardApi; jobsDir: stri
     addComment: (jobId, body) => invalidating(job, deps.api.addComment(jobId, body)),
     setStatus: (jobId, status) => invalidating(job, deps.api.setStatus(jobId, status)),
     createSubticket: (jobId, input) => invalidating(job, deps.api.createSubticket(jobId, input)),
+    preloadKnowledge: (jobId, input) => deps.api.preloadKnowledge(jobId, input),
+    recallKnowledge: (jobId, input) => deps.api.recallKnowledge(jobId, input),
   });
 
   async function callTool(job: JobTools, name: string, body: unknown): Promise<{ text: string; isError: boolean }> {
@@ -189,6 +193,7 @@ export async function startBoardToolsServer(deps: { api: BoardApi; jobsDir: stri
       return question;
     },
     secretOf: (jobId) => jobs.get(jobId)?.secret,
+    preloadKnowledge: (jobId, input) => deps.api.preloadKnowledge(jobId, input),
     async close() {
       if (active === instance) active = null;
       server.closeAllConnections();

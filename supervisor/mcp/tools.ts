@@ -2,6 +2,8 @@
 // script lists), and how each call turns into a platform request and a text answer.
 import { z } from 'zod';
 import type { BoardTicket } from '@spedy/protocol/wire';
+import type { KnowledgeEntryWire } from '@spedy/protocol/knowledge-wire';
+import { renderKnowledgeEntries } from '../agent/knowledge-text.ts';
 
 /** The MCP server's key in --mcp-config; the CLI names its tools mcp__spedy__<tool>. */
 export const boardToolsServerName = 'spedy';
@@ -12,6 +14,9 @@ export type BoardApi = {
   addComment(jobId: string, body: string): Promise<{ comment: { id: string; ticketId: string } }>;
   setStatus(jobId: string, status: string): Promise<{ ticketId: string; status: string }>;
   createSubticket(jobId: string, input: { title: string; description?: string; type?: 'story' | 'task' | 'bug' }): Promise<{ ticket: { displayId: string; title: string; type: string; status: string } }>;
+  /** Entries for a stage's context before it starts (api/knowledge.ts). */
+  preloadKnowledge(jobId: string, input: { stageId: string; plan: string }): Promise<KnowledgeEntryWire[]>;
+  recallKnowledge(jobId: string, input: { query: string; path?: string }): Promise<KnowledgeEntryWire[]>;
 };
 
 export type ToolContext = {
@@ -68,6 +73,17 @@ export const boardTools = [
     run: async (args, ctx) => {
       const { ticket } = await ctx.api.createSubticket(ctx.jobId, args);
       return `Created ${ticket.displayId} (${ticket.type}, ${ticket.status}): ${ticket.title}`;
+    },
+  }),
+  tool({
+    name: 'knowledge_recall',
+    description:
+      "Search what reviewers taught on earlier pull requests in this organization (every project): conventions and fixes, each with its file and the reviewer's words. " +
+      'Pass what you are about to do or the topic in query, and optionally the file path you are changing.',
+    args: z.object({ query: z.string().trim().min(1, 'Say what to look for in query.').max(2000), path: z.string().trim().max(1000).optional() }),
+    run: async (args, ctx) => {
+      const entries = await ctx.api.recallKnowledge(ctx.jobId, { query: args.query, path: args.path || undefined });
+      return entries.length === 0 ? 'No lessons from earlier reviews match this.' : renderKnowledgeEntries(entries);
     },
   }),
   tool({

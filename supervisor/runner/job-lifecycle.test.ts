@@ -56,6 +56,7 @@ async function runLifecycle(runJob: JobRunner, started: (lifecycle: JobLifecycle
     },
     takeQuestion: () => null,
     secretOf: () => 'board-tools-secret-of-the-job-0123',
+    preloadKnowledge: async () => [],
     close: async () => undefined,
   };
   const record = (level: string) => (obj: object, msg: string) => lines.push({ level, obj, msg });

@@ -39,7 +39,7 @@ export type AbortReason = (typeof AbortReason)[keyof typeof AbortReason];
 /** The supervisor's services a job's work may use besides its context. */
 export type JobServices = {
   /** The job's `--mcp-config` entry: `boardTools.mcpConfig(ctx.job.id)`. */
-  boardTools: Pick<BoardToolsServer, 'mcpConfig' | 'takeQuestion' | 'listener'>;
+  boardTools: Pick<BoardToolsServer, 'mcpConfig' | 'takeQuestion' | 'listener' | 'preloadKnowledge'>;
   secrets: SecretStore;
   /** The job's log lines, masked by its secret set. */
   log: Log;

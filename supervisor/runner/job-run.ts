@@ -4,6 +4,7 @@
 import type http from 'node:http';
 import type Docker from 'dockerode';
 import type { StageSnapshot } from '@spedy/protocol/wire';
+import type { KnowledgeEntryWire } from '@spedy/protocol/knowledge-wire';
 import { finishedStepCount, stageKeys, type JobCheckpoint } from '@spedy/protocol/checkpoint';
 import type { AgentTurn } from '../agent/claude-command.ts';
 import { jobBranchName } from '../git/branch-name.ts';
@@ -45,6 +46,8 @@ export interface RunJobDeps {
   claudeLogin?: string;
   /** The job's board tools for a stage's --mcp-config (supervisor/mcp/); none when unset. */
   boardToolsMcp?: (stage: StageSnapshot) => BoardToolsMcp | undefined;
+  /** The knowledge entries for a stage's context before it starts (a job on a ticket; none when unset). */
+  preloadKnowledge?: (input: { stageId: string; plan: string }) => Promise<KnowledgeEntryWire[]>;
   /** Answers the job's board tools socket (the board tools server's listener). */
   boardToolsListener?: http.RequestListener;
   /** Limits, the sockets folder and the egress proxy's internal hosts. */

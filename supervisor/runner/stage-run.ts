@@ -17,6 +17,7 @@ import type { JobRun, StageState } from './job-run.ts';
 import { agentContainerSpec, containerCwd, jobSockets, type StagePlace } from './stage-containers.ts';
 import { runValidation } from './validation.ts';
 import { repositoryTarget } from './review-target.ts';
+import { preloadStageKnowledge } from './stage-knowledge.ts';
 
 /** How many consecutive text messages of the agent are held back to be masked together. */
 const maxHeldTexts = 200;
@@ -31,8 +32,10 @@ async function stageMcpCredentials(run: JobRun, stageName: string, needed: boole
   }
 }
 
-function firstTurn(run: JobRun, state: StageState, parallelWith: string[], boardTools: boolean): AgentTurn {
+async function firstTurn(run: JobRun, state: StageState, parallelWith: string[], boardTools: boolean): Promise<AgentTurn> {
   const step = run.steps[state.stepIndex]!;
+  const earlierStages = run.finishedStages().filter((earlier) => earlier.stepIndex < state.stepIndex).map((earlier) => ({ name: earlier.stage.name, output: earlier.output ?? '' }));
+  const knowledge = await preloadStageKnowledge(run, state, earlierStages.map((earlier) => earlier.output).join('\n\n'));
   const prompt = stagePrompt({
     job: run.job,
     stage: state.stage,
@@ -48,9 +51,10 @@ function firstTurn(run: JobRun, state: StageState, parallelWith: string[], board
       };
     }),
     branch: run.job.snapshot.repositories.length > 0 ? run.branch : null,
-    earlierStages: run.finishedStages().filter((earlier) => earlier.stepIndex < state.stepIndex).map((earlier) => ({ name: earlier.stage.name, output: earlier.output ?? '' })),
+    earlierStages,
     approval: state.approval,
     boardTools,
+    knowledge,
   });
   return { prompt, resumeSession: state.continues };
 }
@@ -126,7 +130,7 @@ export async function runStage(run: JobRun, state: StageState, options: StageRun
       const signal = AbortSignal.any([run.controls.stopSignal, run.limits.signal, run.budget.signal, ...(cancel ? [cancel] : [])]);
       if (signal.aborted) throw new JobStopped(signal.reason);
 
-      const turn = state.next ?? firstTurn(run, state, options.parallelWith, boardTools !== undefined);
+      const turn = state.next ?? (await firstTurn(run, state, options.parallelWith, boardTools !== undefined));
       let delivered = false;
       // The last tool call of this run that has not succeeded (yet): what a Stop cuts short.
       let unfinished: { id: unknown; name: string; input: unknown } | undefined;

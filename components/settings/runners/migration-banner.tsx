@@ -3,6 +3,7 @@ import { useQuery } from '@rocicorp/zero/react';
 import { Info } from 'lucide-react';
 import Link from 'next/link';
 import { useCurrentOrg } from '@/components/shell/org-context';
+import { legacyRebuildSupervisorCommand, rebuildSupervisorCommand } from '@/lib/runners/bundle-commands';
 import { anthropicEnvName } from '@/lib/secrets/entry-input';
 import { queries } from '@/zero/queries';
 
@@ -27,8 +28,12 @@ export function MigrationBanner() {
             .
           </li>
           <li>
-            Restart the supervisor once:{' '}
-            <code className="rounded bg-muted px-1 py-0.5 text-xs">docker compose pull && docker compose up -d --force-recreate spedy-supervisor</code>
+            Rebuild and restart the supervisor once, in the folder where <code className="rounded bg-muted px-1 py-0.5 text-xs">setup.sh</code> wrote its{' '}
+            <code className="rounded bg-muted px-1 py-0.5 text-xs">docker-compose.yml</code>:{' '}
+            <code className="rounded bg-muted px-1 py-0.5 text-xs" data-testid="migration-command">
+              {rebuildSupervisorCommand}
+            </code>{' '}
+            (Debian&apos;s docker-compose 1.29: <code className="rounded bg-muted px-1 py-0.5 text-xs">{legacyRebuildSupervisorCommand}</code>)
           </li>
         </ol>
       </div>
