@@ -138,7 +138,7 @@ export function EpicRunPanel({ epicID, project }: { epicID: string; project: { i
           {nodes.map((n) => (
             <tr key={n.ticketId} className="border-t" data-testid="epic-run-node" data-ticket={n.label} data-status={n.status}>
               <td className="py-1.5 pr-2">
-                <Link href={`/${org.slug}/projects/${project.key}/tickets/${n.label}`} className="font-mono hover:underline">
+                <Link href={`/${org.slug}/tickets/${n.label}`} className="font-mono hover:underline">
                   {n.label}
                 </Link>{' '}
                 <span className="text-muted-foreground">{n.ticket?.title}</span>

@@ -107,7 +107,7 @@ export async function epicJobs(epicId: string, status: string): Promise<EpicJob[
 }
 
 /** Waits until exactly the jobs of `ticketIds` (null: the reset) of the Epic's run wait Ready, none else. */
-export async function readyFor(epicId: string, ticketIds: (string | null)[]): Promise<EpicJob[]> {
+export async function readyFor(epicId: string, ticketIds: (string | null)[], timeoutMs = 20_000): Promise<EpicJob[]> {
   const want = [...ticketIds].map(String).sort();
   let seen: EpicJob[] = [];
   try {
@@ -117,7 +117,7 @@ export async function readyFor(epicId: string, ticketIds: (string | null)[]): Pr
         seen = await epicJobs(epicId, 'ready');
         return JSON.stringify(seen.map((j) => String(j.ticketId)).sort()) === JSON.stringify(want) && seen;
       },
-      20_000,
+      timeoutMs,
       100,
     );
   } catch (error) {
