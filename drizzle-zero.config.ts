@@ -56,5 +56,7 @@ export default drizzleZeroConfig(schema, {
     knowledgeEntry: true,
     knowledgeEvidence: true,
     knowledgeUse: true,
+    epicRun: true,
+    epicRunNode: true,
   },
 });

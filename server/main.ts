@@ -19,6 +19,7 @@ import { processReviewDeliveries } from '../lib/reviews/process-delivery.ts';
 import { reviewPoller } from '../lib/reviews/poller.ts';
 import { platformProviderTransport } from '../lib/integrations/provider-transport.ts';
 import { getKeyring } from '../lib/secrets/keyring.ts';
+import { epicRunStepTask, epicRunSweep } from '../lib/epics/task.ts';
 import { installGracefulShutdown } from './graceful-shutdown.ts';
 import { startRunnerSocketServer } from './runner-socket.ts';
 import { forwardZeroSync, isZeroSyncPath } from './zero-sync-proxy.ts';
@@ -51,8 +52,9 @@ const taskQueue = await startTaskQueue({
     heartbeatSweep({ db: getDb(), periodMs: config.SPEDY_HEARTBEAT_SWEEP_MS, heartbeatFloor: Date.now(), log: (line) => runnersLog.info(line) }),
     eventRetention({ db: getDb(), log: (line) => getLogger('tasks').info(line) }),
     reviewPoller({ db: getDb(), keyring: getKeyring(), transport: platformProviderTransport(), log: (line) => getLogger('reviews').info(line) }),
+    epicRunSweep({ db: getDb(), log: (line) => getLogger('epics').warn(line) }),
   ],
-  tasks: [processReviewDeliveries({ db: getDb(), keyring: getKeyring(), transport: platformProviderTransport() })],
+  tasks: [processReviewDeliveries({ db: getDb(), keyring: getKeyring(), transport: platformProviderTransport() }), epicRunStepTask({ db: getDb() })],
   log: (line) => getLogger('tasks').warn(line),
 });
 

@@ -1,5 +1,6 @@
 import { defineMutators } from '@rocicorp/zero';
 import { commentMutators } from './mutators/comment.ts';
+import { epicRunMutators } from './mutators/epic-run.ts';
 import { labelMutators } from './mutators/label.ts';
 import { organizationSettingsMutators } from './mutators/organization.ts';
 import { jobViewerMutators } from './mutators/presence.ts';
@@ -35,4 +36,5 @@ export const mutators = defineMutators({
   jobViewer: jobViewerMutators,
   organizationSettings: organizationSettingsMutators,
   knowledge: knowledgeMutators,
+  epicRun: epicRunMutators,
 });

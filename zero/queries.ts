@@ -8,6 +8,7 @@ import { teamQueries } from './queries/teams.ts';
 import { analyticsQueries } from './queries/analytics.ts';
 import { reviewQueries } from './queries/reviews.ts';
 import { knowledgeQueries } from './queries/knowledge.ts';
+import { epicQueries } from './queries/epics.ts';
 
 const id = z.string().min(1).max(100);
 const orgArgs = z.object({ orgID: id });
@@ -18,6 +19,7 @@ export const queries = defineQueries({
   analytics: analyticsQueries,
   reviews: reviewQueries,
   knowledge: knowledgeQueries,
+  epics: epicQueries,
 
   organizations: defineQuery(({ ctx }) => zql.organization.where('id', 'IN', Object.keys(ctx?.orgs ?? {}))),
 

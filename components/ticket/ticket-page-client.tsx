@@ -18,6 +18,7 @@ import { CommentComposer } from './comment-composer';
 import { CommentList } from './comment-list';
 import { TicketRuns } from './ticket-runs';
 import { TicketPullRequests } from './ticket-pull-requests';
+import { EpicRunPanel } from '@/components/epics/epic-run-panel';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { TicketDescription } from './ticket-description';
 import { TicketSidebar } from './ticket-sidebar';
@@ -99,6 +100,7 @@ function TicketView({ ticket, project, onDelete }: TicketViewProps) {
         <div className="grid min-w-0 content-start gap-8">
           <TicketTitle key={ticket.id} ticketID={ticket.id} title={ticket.title} />
           <TicketDescription key={`${ticket.id}-description`} ticketID={ticket.id} body={ticket.description?.body ?? ''} />
+          {ticket.type === 'epic' && <EpicRunPanel epicID={ticket.id} project={project} />}
           <TicketRuns ticketID={ticket.id} />
           <TicketPullRequests ticketID={ticket.id} />
           <section className="grid gap-4" aria-labelledby="comments-heading">

@@ -9,3 +9,4 @@ export * from './analytics-schema.ts';
 export * from './job-steering-schema.ts';
 export * from './review-schema.ts';
 export * from './knowledge-schema.ts';
+export * from './epic-schema.ts';

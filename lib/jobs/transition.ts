@@ -15,6 +15,7 @@ import { applyJobOutcomeToTicket } from './ticket-outcome.ts';
 import { countFinishedJob } from '../analytics/rollups.ts';
 import { linkPullRequests } from '../reviews/pull-requests.ts';
 import { pullRequestsOf } from './event-feed.ts';
+import { epicJobFinished } from '../epics/job-finished.ts';
 
 export type StatusReport = { status: JobStatus; reason?: string; result?: Record<string, unknown> };
 
@@ -50,6 +51,8 @@ export async function transitionJob(tx: DbOrTx, job: LockedJob, change: StatusCh
   if (change.result) await linkPullRequests(tx, job, pullRequestsOf(change.result));
   if (final && !change.keepTicket) await applyOutcome(tx, job.id, change.to);
   if (final) await countFinishedJob(tx, job.id, change.to, now);
+  // A job of an epic run: the run's next step, committed with this end (lib/epics).
+  if (final) await epicJobFinished(tx, job.id);
   // Handed back: offered to every matching runner again (a held job: to its runner only, ./offers.ts).
   if (change.to === 'ready') await notifyJobReady(tx, { jobId: job.id, organizationId: job.organizationId });
   // A slot of its runner came free: offer it what waits.
