@@ -43,6 +43,10 @@ const scenarios: Record<string, Scenario> = {
       done,
     ],
   },
+  'epic-leak': {
+    description: 'Writes a vault value into leak.txt with Bash, then ends.',
+    turns: [{ content: [toolUse('Bash', { command: 'echo "greeting=$CUSTOM_GREETING" > leak.txt', description: 'Leak' })] }, done],
+  },
 };
 
 let kit: RunnerTestKit;
@@ -88,7 +92,7 @@ describe('an epic run’s jobs', () => {
   const onRemote = async (...args: string[]) => (await git(args, repositoryPath(kit.remote.root, reset.fullName))).trim();
 
   it('resets: the branch is created at the base branch, with no agent', async () => {
-    reset = await kit.newJob({ name: 'epic', ticket: epicTicket, epic: part('reset'), steps: [[stage('never')]], files: { 'README.md': '# App\n', 'hello.js': 'console.log("base");\n' } });
+    reset = await kit.newJob({ name: 'epic', ticket: epicTicket, epic: part('reset'), steps: [[stage('never')]] });
 
     await runToEnd(reset.ctx, reset.deps);
 
@@ -150,6 +154,20 @@ describe('an epic run’s jobs', () => {
     );
     expect(await onRemote('rev-parse', branch)).toBe(landed);
     expect(await kit.remote.readFile(reset.fullName, branch, 'hello.js')).toContain('Implement one');
+  });
+
+  it('scans a sub-run’s commit for the job’s secrets before landing it: one found, nothing is pushed', async () => {
+    const before = await onRemote('rev-parse', branch);
+    const leak = jobOnRepository(reset, 'job_epic_leak', {
+      epic: part('sub-run'),
+      steps: [[stageSnapshot({ id: 'implement', name: 'Leak [scenario:epic-leak]' })]],
+      ticket: { displayId: 'SPD-12', title: 'Leak', description: 'Leak.' },
+    });
+
+    await runToEnd(leak, reset.deps);
+
+    expect(leak.statuses.at(-1)).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^Nothing was pushed: the job's branch holds secret values \(CUSTOM_GREETING in leak\.txt\)\./) });
+    expect(await onRemote('rev-parse', branch)).toBe(before);
   });
 
   it('closes: one pull request from the branch to the base, with the epic’s title and each ticket’s commit', async () => {
