@@ -7,7 +7,7 @@ import { git, repositoryPath } from '../../test-kit/git-remote/repositories.ts';
 import { startGitRemote, type GitRemote } from '../../test-kit/git-remote/server.ts';
 import { ensureRunnerFolder } from '../runner/job-layout.ts';
 import { checkoutRepository } from './checkout.ts';
-import { commitAll, commitJob } from './commit.ts';
+import { commitAll, commitJob, commitWorkingTree } from './commit.ts';
 import { runGit } from './git-command.ts';
 import { EpicBranchConflictError, landOnBranch, resetBranchToBase } from './epic-branch.ts';
 
@@ -154,5 +154,29 @@ describe('an epic run’s branch', { timeout: 60_000 }, () => {
     // The clone is left clean, on its own commit (no rebase in progress).
     expect((await runGit(['status', '--porcelain'], { cwd: second.dir, home })).stdout).toBe('');
     expect((await runGit(['log', '-1', '--format=%s'], { cwd: second.dir, home })).stdout.trim()).toBe('SPD-9: shout too');
+  });
+
+  it('resumes a sub-run from its checkpoint in a fresh clone of the branch, and lands its work as one commit on what landed since', async () => {
+    await epicRepository('resume');
+    const first = await subRun('resume', 'first');
+    fs.writeFileSync(path.join(first.dir, 'plan.md'), 'the plan\n');
+    const commit = await commitWorkingTree(first.dir, 'Spedy checkpoint: after Plan', home);
+    const ref = 'refs/spedy/checkpoints/job_resume';
+    await runGit(['push', '--quiet', first.repository.cloneUrl, `${commit}:${ref}`], { cwd: first.dir, home, credentials });
+    // Another sub-run lands meanwhile.
+    const other = await subRun('resume', 'other');
+    await work(other, { 'other.txt': 'other\n' }, 'SPD-9: other');
+    await landOnBranch(other, access);
+
+    const workspace = path.join(root, 'resume', 'resumed');
+    await ensureRunnerFolder(workspace);
+    const resumed = await checkoutRepository({ repository: repository('resume'), dir: path.join(workspace, 'resume'), branch, from: branch, credentials, home, checkpoint: { ref, commit } });
+    expect(resumed.baseSha).toBe(first.baseSha);
+    expect(fs.readFileSync(path.join(resumed.dir, 'plan.md'), 'utf8')).toBe('the plan\n');
+    await work(resumed, { 'a.txt': 'a\n' }, 'SPD-8: a');
+
+    expect(await landOnBranch(resumed, access)).toMatchObject({ attempts: 1 });
+    expect((await onRemote('resume', 'log', '--format=%s', `main..${branch}`)).split('\n')).toEqual(['SPD-8: a', 'SPD-9: other']);
+    expect(await remote.readFile('acme/resume', branch, 'plan.md')).toBe('the plan\n');
   });
 });
