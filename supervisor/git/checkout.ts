@@ -42,7 +42,8 @@ async function existingCheckout(options: CheckoutOptions): Promise<RepositoryChe
 }
 
 /**
- * Clones the repository at its base branch and creates the job's branch. A checkout left
+ * Clones the repository at its base branch and creates the job's branch (an epic run's job
+ * clones the run's branch and works on it: `from` is `branch`). A checkout left
  * by an earlier attempt of this job (Stop, then Continue) is reused; a half-made one is
  * cloned again. With a checkpoint, a new clone continues from it.
  */
