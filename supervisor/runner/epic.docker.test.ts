@@ -133,7 +133,7 @@ describe('an epic run’s jobs', () => {
     expect(await onRemote('for-each-ref', 'refs/spedy/')).toBe('');
   });
 
-  it('fails a sub-run whose work changes the lines another one landed first, naming the file, and leaves the branch as it was', async () => {
+  it('fails a sub-run whose work conflicts with what another one landed first (both wrote hello.js), naming the file, and leaves the branch as it was', async () => {
     const ticket = (n: number) => ({ displayId: `SPD-${n}`, title: `Shout ${n}`, description: 'Shout.' });
     const first = jobOnRepository(reset, 'job_epic_shout_1', { epic: part('sub-run'), steps: [[stage('one')]], ticket: ticket(10) });
     const second = jobOnRepository(reset, 'job_epic_shout_2', { epic: part('sub-run'), steps: [[stage('two [held]')]], ticket: ticket(11) });
