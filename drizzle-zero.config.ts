@@ -47,5 +47,7 @@ export default drizzleZeroConfig(schema, {
     costDaily: true,
     jobAction: true,
     jobViewer: true,
+    epicRun: true,
+    epicRunNode: true,
   },
 });

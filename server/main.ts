@@ -15,6 +15,7 @@ import { getLogger } from '../lib/log/logger.ts';
 import { heartbeatSweep } from '../lib/tasks/heartbeat-sweep.ts';
 import { startTaskQueue } from '../lib/tasks/queue.ts';
 import { eventRetention } from '../lib/tasks/event-retention.ts';
+import { epicRunStepTask, epicRunSweep } from '../lib/epics/task.ts';
 import { installGracefulShutdown } from './graceful-shutdown.ts';
 import { startRunnerSocketServer } from './runner-socket.ts';
 import { forwardZeroSync, isZeroSyncPath } from './zero-sync-proxy.ts';
@@ -46,8 +47,9 @@ const taskQueue = await startTaskQueue({
   periodic: [
     heartbeatSweep({ db: getDb(), periodMs: config.SPEDY_HEARTBEAT_SWEEP_MS, heartbeatFloor: Date.now(), log: (line) => runnersLog.info(line) }),
     eventRetention({ db: getDb(), log: (line) => getLogger('tasks').info(line) }),
+    epicRunSweep({ db: getDb(), log: (line) => getLogger('epics').warn(line) }),
   ],
-  tasks: [],
+  tasks: [epicRunStepTask({ db: getDb() })],
   log: (line) => getLogger('tasks').warn(line),
 });
 

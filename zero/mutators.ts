@@ -1,5 +1,6 @@
 import { defineMutators } from '@rocicorp/zero';
 import { commentMutators } from './mutators/comment.ts';
+import { epicRunMutators } from './mutators/epic-run.ts';
 import { labelMutators } from './mutators/label.ts';
 import { organizationSettingsMutators } from './mutators/organization.ts';
 import { jobViewerMutators } from './mutators/presence.ts';
@@ -33,4 +34,5 @@ export const mutators = defineMutators({
   job: jobMutators,
   jobViewer: jobViewerMutators,
   organizationSettings: organizationSettingsMutators,
+  epicRun: epicRunMutators,
 });

@@ -6,6 +6,7 @@ import { zql } from './schema.gen.ts';
 import { runnerQueries } from './queries/runners.ts';
 import { teamQueries } from './queries/teams.ts';
 import { analyticsQueries } from './queries/analytics.ts';
+import { epicQueries } from './queries/epics.ts';
 
 const id = z.string().min(1).max(100);
 const orgArgs = z.object({ orgID: id });
@@ -14,6 +15,7 @@ export const queries = defineQueries({
   teams: teamQueries,
   runners: runnerQueries,
   analytics: analyticsQueries,
+  epics: epicQueries,
 
   organizations: defineQuery(({ ctx }) => zql.organization.where('id', 'IN', Object.keys(ctx?.orgs ?? {}))),
 

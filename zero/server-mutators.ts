@@ -5,6 +5,7 @@ import { finishTicketCreate } from '../lib/tickets/create.ts';
 import { finishTicketMove } from '../lib/tickets/move.ts';
 import { mutators } from './mutators.ts';
 import { runnerServerMutators } from './mutators/runner-server.ts';
+import { epicRunServerMutators } from './mutators/epic-run-server.ts';
 import { createTicketArgs, moveTicketArgs, ticketMutators } from './mutators/ticket.ts';
 import { addCommentArgs, commentMutators } from './mutators/comment.ts';
 import { zql } from './schema.gen.ts';
@@ -22,6 +23,7 @@ function drizzleOf(tx: Transaction): DbOrTx {
  */
 export const serverMutators = defineMutators(mutators, {
   ...runnerServerMutators,
+  epicRun: epicRunServerMutators,
   ticket: {
     create: defineMutator(createTicketArgs, async (options) => {
       await ticketMutators.create.fn(options);

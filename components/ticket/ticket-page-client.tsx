@@ -17,6 +17,7 @@ import { queries } from '@/zero/queries';
 import { CommentComposer } from './comment-composer';
 import { CommentList } from './comment-list';
 import { TicketRuns } from './ticket-runs';
+import { EpicRunPanel } from '@/components/epics/epic-run-panel';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { TicketDescription } from './ticket-description';
 import { TicketSidebar } from './ticket-sidebar';
@@ -98,6 +99,7 @@ function TicketView({ ticket, project, onDelete }: TicketViewProps) {
         <div className="grid min-w-0 content-start gap-8">
           <TicketTitle key={ticket.id} ticketID={ticket.id} title={ticket.title} />
           <TicketDescription key={`${ticket.id}-description`} ticketID={ticket.id} body={ticket.description?.body ?? ''} />
+          {ticket.type === 'epic' && <EpicRunPanel epicID={ticket.id} project={project} />}
           <TicketRuns ticketID={ticket.id} />
           <section className="grid gap-4" aria-labelledby="comments-heading">
             <h2 id="comments-heading" className="text-sm font-medium text-muted-foreground">

@@ -10,6 +10,7 @@ import { ticketTypes } from '@/lib/db/board-schema';
 import { mutators } from '@/zero/mutators';
 import type { Ticket } from '@/zero/schema.gen';
 import { TicketAiBudgetField } from './ticket-ai-budget';
+import { EpicTeamField } from '@/components/epics/epic-team-field';
 import { TicketLabels } from './ticket-labels';
 import { TicketLink } from './ticket-link';
 import { TicketPicker } from './ticket-picker';
@@ -147,6 +148,11 @@ export function TicketSidebar({ orgID, ticket, project, projectTickets, people }
           )}
         </div>
       </Field>
+      {ticket.type === 'epic' && (
+        <Field label="Runner team" htmlFor={`${id}-runner-team`}>
+          <EpicTeamField epic={ticket} id={`${id}-runner-team`} />
+        </Field>
+      )}
       <Field label="AI budget">
         <TicketAiBudgetField ticket={ticket} />
       </Field>

@@ -77,6 +77,8 @@ export const ticket = pgTable(
     aiFailed: boolean('ai_failed').notNull(),
     /** The ticket's own AI budget (lib/tickets/ai-budget.ts): its jobs use these limits instead of their team's. Null: the team's. */
     aiBudget: jsonb('ai_budget').$type<TicketAiBudget>(),
+    /** An Epic's "Runner team" (lib/epics): null is the project's team. References runner_team in SQL (0032). */
+    runnerTeamId: text('runner_team_id'),
     createdAt: millis('created_at'),
     updatedAt: millis('updated_at'),
   },

@@ -7,3 +7,4 @@ export * from './runner-relations.ts';
 export * from './team-schema.ts';
 export * from './analytics-schema.ts';
 export * from './job-steering-schema.ts';
+export * from './epic-schema.ts';

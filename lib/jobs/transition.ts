@@ -13,6 +13,7 @@ import { findHeldJob } from './held-job.ts';
 import { notifyJobReady, notifyRunner } from './notices.ts';
 import { applyJobOutcomeToTicket } from './ticket-outcome.ts';
 import { countFinishedJob } from '../analytics/rollups.ts';
+import { epicJobFinished } from '../epics/job-finished.ts';
 
 export type StatusReport = { status: JobStatus; reason?: string; result?: Record<string, unknown> };
 
@@ -46,6 +47,8 @@ export async function transitionJob(tx: DbOrTx, job: LockedJob, change: StatusCh
     WHERE id = ${job.id}`);
   if (final && !change.keepTicket) await applyOutcome(tx, job.id, change.to);
   if (final) await countFinishedJob(tx, job.id, change.to, now);
+  // A job of an epic run: the run's next step, committed with this end (lib/epics).
+  if (final) await epicJobFinished(tx, job.id);
   // Handed back: offered to every matching runner again (a held job: to its runner only, ./offers.ts).
   if (change.to === 'ready') await notifyJobReady(tx, { jobId: job.id, organizationId: job.organizationId });
   // A slot of its runner came free: offer it what waits.

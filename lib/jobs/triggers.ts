@@ -10,11 +10,15 @@ import { buildJobSnapshot } from '../teams/snapshot.ts';
 import { budgetWithTicketLimits } from '../tickets/ai-budget.ts';
 import { cancelUnclaimedStoppedJob } from './cancel.ts';
 import { createJob, type JobRow } from './create.ts';
+import { activeEpicRunOfTicket, epicRunActive } from '../epics/membership.ts';
+import { startEpicRun } from '../epics/start.ts';
 import type { DbOrTx } from './db.ts';
 
-type Team = typeof t.runnerTeam.$inferSelect;
+export type Team = typeof t.runnerTeam.$inferSelect;
+export type TicketContext = NonNullable<Awaited<ReturnType<typeof ticketContext>>>;
 
-async function ticketContext(tx: DbOrTx, ticketId: string) {
+/** The ticket with its project key, status name and description (null when it is gone). */
+export async function ticketContext(tx: DbOrTx, ticketId: string) {
   const [row] = await tx
     .select({ ticket: t.ticket, projectKey: t.project.key, statusName: t.projectStatus.name, description: t.ticketDescription.body })
     .from(t.ticket)
@@ -25,7 +29,8 @@ async function ticketContext(tx: DbOrTx, ticketId: string) {
   return row ?? null;
 }
 
-async function snapshotFor(tx: DbOrTx, team: Team, context: NonNullable<Awaited<ReturnType<typeof ticketContext>>>, trigger: JobSnapshot['trigger']) {
+/** What a job of `team` for the ticket carries (lib/teams/snapshot.ts), with the ticket's own AI budget. */
+export async function snapshotFor(tx: DbOrTx, team: Team, context: TicketContext, trigger: JobSnapshot['trigger']) {
   const stages = team.pipeline.steps.flatMap((s) => s.stages);
   const skillIds = [...new Set(stages.flatMap((s) => s.skillIds))];
   const mcpIds = [...new Set(stages.flatMap((s) => s.mcpServerIds))];
@@ -92,6 +97,13 @@ export async function jobForStatusChange(tx: DbOrTx, input: { ticketId: string; 
   if (settings && !settings.autoCreateJobs) return null;
   const [team] = await tx.select().from(t.runnerTeam).where(eq(t.runnerTeam.id, config.teamId));
   if (!team || team.workingStatus !== context.statusName) return null;
+  // Part of an active epic run: the orchestrator moves its tickets and dispatches their sub-runs.
+  if (await activeEpicRunOfTicket(tx, ticket.id)) return null;
+  // An Epic runs as a whole (lib/epics), unless its own "Runner team" field runs it.
+  if (ticket.type === 'epic') {
+    if (!ticket.runnerTeamId && !(await epicRunActive(tx, ticket.id))) await startEpicRun(tx, { epicTicketId: ticket.id, team, actorId: input.actorId, moveIntoWorking: false });
+    return null;
+  }
   // Dragging a failed ticket back into the working status clears its badge.
   if (ticket.aiFailed) await tx.update(t.ticket).set({ aiFailed: false }).where(eq(t.ticket.id, ticket.id));
   // A job stopped before any runner claimed it would block the new one forever: it ends here.

@@ -1,0 +1,101 @@
+// `npm run bench:epic`: the Epic Orchestrator's scheduling on a throwaway stack. A 100-ticket
+// Epic (12 waves, 8–9 wide, each ticket blocked by two of the wave before) runs on a pool of 4
+// runner slots that claim through the real runner API; each sub-run "works" a fixed time, so
+// the figures are the platform's: the scheduling overhead (a ticket's job ended → the job of a
+// dependant it released created, p50/p95) and the run's wall time beside the ideal (critical
+// path, or total work ÷ pool, whichever is longer). The runner side is simulated, not the real
+// supervisor with the scripted model (supervisor/runner/epic.docker.test.ts covers that part).
+// It measures and prints; it never fails on a missed target.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { addBlock, addTicket, epicHarness, type EpicHarness } from '../test/support/epics.ts';
+import { sql } from '../test/support/db.ts';
+import { mutators } from '../zero/mutators.ts';
+import { startBenchStack } from './bench-stack.ts';
+import { printTable, seconds } from './report.ts';
+import { percentile } from './samples.ts';
+import { abortOnSignals, loadAverage, runBench, Teardown } from './teardown.ts';
+
+const widths = [9, 9, 9, 9, 8, 8, 8, 8, 8, 8, 8, 8];
+const pool = 4;
+const workMs = 400;
+
+const teardown = new Teardown();
+const { interrupt, abort: abortBench } = abortOnSignals(teardown);
+
+async function buildEpic(h: EpicHarness): Promise<{ epic: string; tickets: number }> {
+  const epic = await addTicket(h, 'Bench epic', 'epic', null);
+  const layers: string[][] = [];
+  for (const [layer, width] of widths.entries()) {
+    const ids: string[] = [];
+    for (let i = 0; i < width; i++) ids.push(await addTicket(h, `L${layer + 1}.${i + 1}`, 'task', epic));
+    const before = layers.at(-1);
+    if (before) for (const [i, id] of ids.entries()) for (const k of [i, i + 3]) await addBlock(h, before[k % before.length]!, id);
+    layers.push(ids);
+  }
+  return { epic, tickets: layers.flat().length };
+}
+
+/** One runner slot: claims the oldest Ready job, reports it through, completes it after `workMs` (reset and closing at once). */
+async function slot(h: EpicHarness, done: () => boolean): Promise<void> {
+  while (!done() && !interrupt.signal.aborted) {
+    const claimed = await h.api.post('jobs/claim', { runnerId: h.runnerId });
+    const job = claimed.body?.job as { id: string; snapshot: { epic?: { role: string } } } | null;
+    if (!job) {
+      await sleep(10);
+      continue;
+    }
+    for (const status of ['preparing', 'executing', 'running']) await h.api.post(`jobs/${job.id}/status`, { runnerId: h.runnerId, status });
+    if (job.snapshot.epic?.role === 'sub-run') await sleep(workMs);
+    await h.api.post(`jobs/${job.id}/status`, { runnerId: h.runnerId, status: 'completed', result: { pullRequests: [] } });
+  }
+}
+
+async function main(): Promise<void> {
+  const stack = await startBenchStack({ name: 'bench-epic', dev: true, preferredPort: 3470, preferredZeroPort: 5268, teardown, interrupt, abort: abortBench });
+  const h = await epicHarness('Epic Bench', 'BEN', { maxCostUsd: null });
+  teardown.add('the bench clients', () => h.close());
+  console.log('\n▶ Writing a 100-ticket Epic (12 waves)');
+  const { epic, tickets } = await buildEpic(h);
+
+  console.log(`▶ Running it on ${pool} slots, ${workMs} ms of work per sub-run`);
+  const started = performance.now();
+  const verdict = await h.owner.zero.mutate(mutators.epicRun.setTeam({ ticketID: epic, teamID: h.teamId })).server;
+  if (verdict.type === 'error') throw new Error(`The run did not start: ${JSON.stringify(verdict)}`);
+  let finished = false;
+  const slots = Array.from({ length: pool }, () => slot(h, () => finished));
+  for (;;) {
+    const [run] = await sql<{ status: string; status_reason: string | null }>(stack.databaseUrl, 'SELECT status, status_reason FROM epic_run WHERE epic_ticket_id = $1', [epic]);
+    if (run?.status === 'completed') break;
+    if (run && run.status !== 'running') throw new Error(`The run ${run.status}: ${run.status_reason}`);
+    await sleep(20);
+  }
+  const wallMs = performance.now() - started;
+  finished = true;
+  await Promise.all(slots);
+
+  // A released ticket's job was created by the step its last dependency's end enqueued.
+  const released = await sql<{ overhead: number }>(
+    stack.databaseUrl,
+    `SELECT j.created_at - max(dj.finished_at) AS overhead
+     FROM epic_run_node n JOIN epic_run r ON r.id = n.run_id JOIN job j ON j.id = n.job_id
+     JOIN epic_run_node d ON d.run_id = n.run_id AND n.depends_on ? d.ticket_id JOIN job dj ON dj.id = d.job_id
+     WHERE r.epic_ticket_id = $1 GROUP BY n.ticket_id, j.created_at`,
+    [epic],
+  );
+  const overheads = released.map((r) => Number(r.overhead));
+  const p50 = percentile(overheads, 50);
+  const p95 = percentile(overheads, 95);
+  const criticalPathMs = widths.length * workMs;
+  const perSlotMs = (tickets * workMs) / pool;
+  const idealMs = Math.max(criticalPathMs, perSlotMs);
+  console.log(`\nResults (load average ${loadAverage()} at the end; other work on the machine skews them)\n`);
+  printTable([
+    { figure: 'Scheduling overhead: dependency ended → dependant dispatched, p50 / p95', measured: `${p50.toFixed(0)} / ${p95.toFixed(0)} ms`, target: 'p95 ≤ 1,000 ms', met: p95 <= 1000 },
+    { figure: 'Wall time: run started → completed', measured: seconds(wallMs), target: `≤ 1.2 × ideal (${seconds(1.2 * idealMs)})`, met: wallMs <= 1.2 * idealMs },
+  ]);
+  console.log('\nDetails');
+  console.log(`  1. ${overheads.length} released tickets measured; ideal ${seconds(idealMs)} = max(critical path ${widths.length} × ${workMs} ms = ${seconds(criticalPathMs)}, ${tickets} × ${workMs} ms ÷ ${pool} = ${seconds(perSlotMs)})`);
+  console.log(`  2. Wall time includes the reset and closing jobs and the simulated runner's claim polling (10 ms when idle); ratio to ideal ${(wallMs / idealMs).toFixed(2)}`);
+}
+
+await runBench(main, teardown, interrupt);

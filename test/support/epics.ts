@@ -1,0 +1,185 @@
+// For tests of epic runs (lib/epics): an organization with a project, a runner team whose label
+// only this harness's runner has, and that runner driven through the real runner API (claim,
+// status, events) as a supervisor would, without Docker.
+import { nanoid } from 'nanoid';
+import { expect } from 'vitest';
+import { connectDb, type Db } from '../../lib/db/client.ts';
+import { issueRunnerToken } from '../../lib/runners/tokens.ts';
+import { runnerTokenHashKey } from '../../lib/secrets/keyring.ts';
+import { presets } from '../../lib/teams/presets.ts';
+import { createTicket } from '../../lib/tickets/create.ts';
+import type { TicketType } from '../../lib/tickets/hierarchy.ts';
+import { mutators } from '../../zero/mutators.ts';
+import { queries } from '../../zero/queries.ts';
+import { sql } from './db.ts';
+import { createProject, newMember, serverVerdict, type Member } from './fixtures.ts';
+import { poll } from './poll.ts';
+import { registerRunner, runnerApi, type RunnerApi } from './runners.ts';
+import { testStack } from './stack-env.ts';
+import { waitForData } from './zero-client.ts';
+import { codingStage } from './jobs.ts';
+
+export type EpicJob = { id: string; ticketId: string | null; role: string | null; status: string };
+
+export type EpicHarness = {
+  owner: Member;
+  db: Db;
+  api: RunnerApi;
+  runnerId: string;
+  project: Awaited<ReturnType<typeof createProject>>;
+  teamId: string;
+  close(): Promise<void>;
+};
+
+const url = () => testStack().databaseUrl;
+
+export async function epicHarness(name: string, key: string, budget: { maxCostUsd: number | null } = { maxCostUsd: 10 }): Promise<EpicHarness> {
+  const owner = await newMember(name);
+  const project = await createProject(owner, key);
+  const label = `epic-${nanoid(8).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+  const teamId = nanoid();
+  const fields = { description: 'Epic tests', workingStatus: 'AI Processing', completionStatus: 'In Review', failureStatus: 'Todo', requiredCapabilities: ['claude_code'], requiredLabels: [label] };
+  expect(await serverVerdict(owner.zero.mutate(mutators.team.create({ id: teamId, orgID: owner.orgID, preset: 'code_runner', name: `${key} team`, handle: `${key.toLowerCase()}-team`, ...fields })))).toBeNull();
+  const teams = owner.zero.materialize(queries.teams.list({ orgID: owner.orgID }));
+  await waitForData(teams, (rows) => rows.some((row) => row.id === teamId));
+  teams.destroy();
+  const pipeline = presets.code_runner.pipeline();
+  pipeline.steps = [{ id: 'step-only', stages: [codingStage('work', { name: 'Work' })] }];
+  expect(await serverVerdict(owner.zero.mutate(mutators.team.setPipeline({ id: teamId, pipeline })))).toBeNull();
+  await sql(url(), `UPDATE runner_team SET budget = budget || $2::jsonb WHERE id = $1`, [teamId, JSON.stringify(budget)]);
+  expect(await serverVerdict(owner.zero.mutate(mutators.buildSettings.setProjectRunner({ projectID: project.id, teamID: teamId, triggerOnStatus: 'auto' })))).toBeNull();
+  const { db, close } = connectDb(url());
+  const issued = await issueRunnerToken(db, runnerTokenHashKey(), { orgId: owner.orgID, name: `${name} token`, createdBy: owner.userID });
+  const api = runnerApi(testStack().appUrl, issued.token);
+  const runnerId = await registerRunner(api, { labels: [label], poolSize: 64 });
+  return {
+    owner,
+    db,
+    api,
+    runnerId,
+    project,
+    teamId,
+    close: async () => {
+      await owner.zero.close();
+      await close();
+    },
+  };
+}
+
+/** A ticket written on the server without a trigger (as a test fixture). */
+export async function addTicket(h: EpicHarness, title: string, type: TicketType, parentId: string | null, statusName = 'Todo'): Promise<string> {
+  const statusId = h.project.statuses.find((s) => s.name === statusName)!.id;
+  const created = await h.db.transaction((tx) =>
+    createTicket(tx, { organizationId: h.owner.orgID, projectId: h.project.id, statusId, title, type, creatorId: h.owner.userID, parentId }, { trigger: false }),
+  );
+  // The owner's client checks what it has synced before the server decides: let it see the ticket.
+  const view = h.owner.zero.materialize(queries.boardTickets({ orgID: h.owner.orgID, projectID: h.project.id }));
+  try {
+    await waitForData(view, (rows) => rows.some((row) => row.id === created.id));
+  } finally {
+    view.destroy();
+  }
+  return created.id;
+}
+
+/** Waits until the owner's client has the Epic's run (the panel's query), so its checks see what the server sees. */
+export async function clientSeesRun(h: EpicHarness, epicId: string, status?: string): Promise<void> {
+  const view = h.owner.zero.materialize(queries.epics.run({ orgID: h.owner.orgID, epicTicketID: epicId }));
+  try {
+    await waitForData(view, (run) => !!run && (status === undefined || run.status === status));
+  } finally {
+    view.destroy();
+  }
+}
+
+export async function addBlock(h: EpicHarness, blockerId: string, blockedId: string): Promise<void> {
+  await sql(url(), 'INSERT INTO ticket_block (blocker_id, blocked_id, organization_id) VALUES ($1, $2, $3)', [blockerId, blockedId, h.owner.orgID]);
+}
+
+/** The jobs of the Epic's run in `status`. */
+export async function epicJobs(epicId: string, status: string): Promise<EpicJob[]> {
+  return sql<EpicJob>(
+    url(),
+    `SELECT j.id, j.ticket_id AS "ticketId", s.snapshot->'epic'->>'role' AS role, j.status FROM job j JOIN secure.job_snapshot s ON s.job_id = j.id
+     WHERE s.snapshot->'epic'->>'epicTicketId' = $1 AND j.status = $2 ORDER BY j.created_at`,
+    [epicId, status],
+  );
+}
+
+/** Waits until exactly the jobs of `ticketIds` (null: the reset) of the Epic's run wait Ready, none else. */
+export async function readyFor(epicId: string, ticketIds: (string | null)[], timeoutMs = 20_000): Promise<EpicJob[]> {
+  const want = [...ticketIds].map(String).sort();
+  let seen: EpicJob[] = [];
+  try {
+    return await poll(
+      `Ready jobs for ${want.join(', ')}`,
+      async () => {
+        seen = await epicJobs(epicId, 'ready');
+        return JSON.stringify(seen.map((j) => String(j.ticketId)).sort()) === JSON.stringify(want) && seen;
+      },
+      timeoutMs,
+      100,
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; Ready: ${seen.map((j) => j.ticketId).join(', ')}`);
+  }
+}
+
+/** Claims the job and reports it through to `outcome`, as the supervisor would. */
+export async function runJob(h: EpicHarness, jobId: string, outcome: 'completed' | 'failed', options: { reason?: string; result?: Record<string, unknown>; costly?: boolean } = {}) {
+  const claimed = await h.api.post('jobs/claim', { runnerId: h.runnerId, jobId });
+  expect(claimed.status, JSON.stringify(claimed.body)).toBe(200);
+  for (const status of ['preparing', 'executing', 'running']) expect((await h.api.post(`jobs/${jobId}/status`, { runnerId: h.runnerId, status })).status).toBe(200);
+  if (options.costly) {
+    // Sonnet 4.6 at list prices: $1.0605 (lib/analytics/rollups.pg.test.ts).
+    const usage = { stage: 'work', model: 'claude-sonnet-4-6', inputTokens: 1000, outputTokens: 500, cacheReadTokens: 1_000_000, cacheWriteTokens: 200_000 };
+    expect((await h.api.post(`jobs/${jobId}/events`, { runnerId: h.runnerId, events: [{ seq: 1, type: 'usage', payload: usage, at: Date.now() }] })).status).toBe(200);
+  }
+  const final = await h.api.post(`jobs/${jobId}/status`, { runnerId: h.runnerId, status: outcome, reason: options.reason, result: options.result });
+  expect(final.status, JSON.stringify(final.body)).toBe(200);
+}
+
+export type RunRow = { id: string; status: string; status_reason: string | null; budget_usd: number | null; cost_usd: number; pull_requests: unknown[]; branch: string };
+
+export async function runOf(epicId: string): Promise<RunRow | undefined> {
+  const [run] = await sql<RunRow>(url(), 'SELECT id, status, status_reason, budget_usd, cost_usd, pull_requests, branch FROM epic_run WHERE epic_ticket_id = $1', [epicId]);
+  return run;
+}
+
+export function runIn(epicId: string, status: string): Promise<RunRow> {
+  return poll(`the epic run ${status}`, async () => {
+    const run = await runOf(epicId);
+    return run?.status === status && run;
+  }, 20_000, 100);
+}
+
+export async function nodesOf(runId: string): Promise<Record<string, { status: string; wave: number; skip_reason: string | null }>> {
+  const rows = await sql<{ ticket_id: string; status: string; wave: number; skip_reason: string | null }>(url(), 'SELECT ticket_id, status, wave, skip_reason FROM epic_run_node WHERE run_id = $1', [runId]);
+  return Object.fromEntries(rows.map((r) => [r.ticket_id, { status: r.status, wave: r.wave, skip_reason: r.skip_reason }]));
+}
+
+/** How many jobs each ticket of the Epic got (of any kind: an ordinary job would count too). */
+export async function jobsPerTicket(ticketIds: string[]): Promise<Record<string, number>> {
+  const rows = await sql<{ ticket_id: string; n: number }>(
+    url(),
+    'SELECT ticket_id, count(*)::int AS n FROM job WHERE ticket_id = ANY($1) GROUP BY ticket_id',
+    [ticketIds],
+  );
+  return Object.fromEntries(rows.map((r) => [r.ticket_id, r.n]));
+}
+
+export async function ticketStatus(ticketId: string): Promise<string> {
+  const [row] = await sql<{ name: string }>(url(), 'SELECT s.name FROM ticket t JOIN project_status s ON s.id = t.status_id WHERE t.id = $1', [ticketId]);
+  return row!.name;
+}
+
+/** Steers a run as the owner would from the panel; the server's verdict (null when it committed). */
+export function steer(h: EpicHarness, mutation: Parameters<Member['zero']['mutate']>[0]) {
+  return serverVerdict(h.owner.zero.mutate(mutation));
+}
+
+/** Steers the Epic's run once the owner's client has it. */
+export async function steerRun(h: EpicHarness, epicId: string, mutation: Parameters<Member['zero']['mutate']>[0]) {
+  await clientSeesRun(h, epicId);
+  return steer(h, mutation);
+}
