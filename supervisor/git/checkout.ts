@@ -20,7 +20,7 @@ export interface CheckoutOptions {
   repository: RepositorySnapshot;
   dir: string;
   branch: string;
-  /** The remote branch the job's branch starts from; the base branch when unset (a pull request's branch when revising it). */
+  /** The remote branch the job's branch starts from; the base branch when unset (a pull request's branch when revising it, an epic run's branch, which is then `branch` itself). */
   startFrom?: string;
   credentials?: GitCredentials;
   /** HOME for git (a folder of the job). */
@@ -51,9 +51,9 @@ async function existingCheckout(options: CheckoutOptions): Promise<RepositoryChe
 
 /**
  * Clones the repository at its base branch and creates the job's branch (at the head of
- * `startFrom` when given). A checkout left by an earlier attempt of this job (Stop, then
- * Continue) is reused; a half-made one is cloned again. With a checkpoint, a new clone
- * continues from it.
+ * `startFrom` when given: a pull request's branch when revising it, an epic run's branch).
+ * A checkout left by an earlier attempt of this job (Stop, then Continue) is reused; a
+ * half-made one is cloned again. With a checkpoint, a new clone continues from it.
  */
 export async function checkoutRepository(options: CheckoutOptions): Promise<RepositoryCheckout> {
   const existing = await existingCheckout(options);
@@ -101,7 +101,8 @@ async function resumeFromCheckpoint(options: CheckoutOptions, checkpoint: { ref:
       `The checkpoint ${checkpoint.commit.slice(0, 12)} is no longer at ${checkpoint.ref} in ${repository.fullName} (${error instanceof Error ? error.message : String(error)}).`,
     );
   }
-  await runGit(['switch', '--quiet', '--create', branch, checkpoint.commit], { cwd: dir, home, signal });
+  // --force-create: a clone of an epic run's branch has it already.
+  await runGit(['switch', '--quiet', '--force-create', branch, checkpoint.commit], { cwd: dir, home, signal });
   await runGit(['reset', '--quiet', '--mixed', `${checkpoint.commit}^`], { cwd: dir, home, signal });
   await runGit(['update-ref', '-d', 'refs/spedy/checkpoint'], { cwd: dir, home });
   const base = await runGit(['merge-base', 'HEAD', `refs/remotes/origin/${startBranch(options)}`], { cwd: dir, home });

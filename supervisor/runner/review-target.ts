@@ -36,10 +36,12 @@ export function repositoryBranch(target: RepositoryTarget, jobBranch: string, ba
 
 /** A repository of the snapshot: its target and branch in this job. */
 export function branchOfRepository(
-  snapshot: Pick<JobSnapshot, 'review'>,
+  snapshot: Pick<JobSnapshot, 'review' | 'epic'>,
   repository: { fullName: string; baseBranch: string },
   jobBranch: string,
 ): RepositoryBranch & { target: RepositoryTarget } {
+  // An epic run's jobs all work on the run's one branch, with what other tickets landed on it (epic-delivery.ts).
+  if (snapshot.epic) return { target: { kind: 'new-branch' }, branch: snapshot.epic.branch, startFrom: snapshot.epic.branch };
   const target = repositoryTarget(snapshot, repository.fullName);
   return { target, ...repositoryBranch(target, jobBranch, repository.baseBranch) };
 }

@@ -42,7 +42,9 @@ export async function prepareWorkspace(run: JobRun): Promise<void> {
         jobEvent.notice(
           target.kind === 'revise'
             ? `${repository.fullName} is checked out on ${branch}, the branch of pull request #${target.pullRequest.number}, in /workspace/${folder}.`
-            : `${repository.fullName} is checked out from ${repository.baseBranch} on ${branch} in /workspace/${folder}.`,
+            : startFrom === branch
+              ? `${repository.fullName} is checked out from ${branch} in /workspace/${folder}.`
+              : `${repository.fullName} is checked out from ${repository.baseBranch} on ${branch} in /workspace/${folder}.`,
         ),
       );
     } catch (error) {
@@ -51,9 +53,13 @@ export async function prepareWorkspace(run: JobRun): Promise<void> {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof CheckpointMissingError) throw new InfrastructureFailure(`${message} Retry the whole job instead.`);
       if (error instanceof StartBranchMissingError) {
-        throw new WorkFailure(`${message} The pull request cannot be revised without its branch: restore the branch, or close the pull request so that a follow-up opens a new one.`);
+        throw new WorkFailure(
+          run.job.snapshot.epic
+            ? `${message} Restart the epic run to create its branch again from ${repository.baseBranch}.`
+            : `${message} The pull request cannot be revised without its branch: restore the branch, or close the pull request so that a follow-up opens a new one.`,
+        );
       }
-      throw new InfrastructureFailure(`Cloning ${repository.fullName} at ${repository.baseBranch} failed: ${message}`);
+      throw new InfrastructureFailure(`Cloning ${repository.fullName} at ${startFrom} failed: ${message}`);
     }
   }
   run.checkouts = checkouts;

@@ -2,7 +2,7 @@
 // lets the test send control messages, with the job lifecycle's behaviour (Stop aborts the
 // signal with `stopped_by_user`, Continue hands out a fresh one; events, reasons and results
 // are masked by the job's secret set, with the functions the streamer and the lifecycle use).
-import { claimedJob, type ClaimedJob, type JobSnapshot, type StageSnapshot } from '@spedy/protocol/wire';
+import { claimedJob, type ClaimedJob, type EpicRunPart, type JobSnapshot, type StageSnapshot } from '@spedy/protocol/wire';
 import type { JobStatus } from '@spedy/protocol/job-status';
 import type { JobCheckpoint } from '@spedy/protocol/checkpoint';
 import { CancelReason } from '../../../supervisor/container/cancel-reason.ts';
@@ -148,6 +148,8 @@ export function claimedTestJob(input: {
   checkpoint?: JobCheckpoint | null;
   /** A review retrigger's feedback and the pull request it revises. */
   review?: JobSnapshot['review'];
+  /** The job's part in an epic run. */
+  epic?: EpicRunPart;
 }): ClaimedJob {
   const ticket = input.ticket ?? { displayId: 'SPD-42', title: 'Add a greeting script', description: 'Print a friendly greeting from hello.js.' };
   return claimedJob.parse({
@@ -168,6 +170,7 @@ export function claimedTestJob(input: {
       repositories: input.repositories,
       allowedHosts: input.allowedHosts ?? [],
       ...(input.review ? { review: input.review } : {}),
+      ...(input.epic ? { epic: input.epic } : {}),
     },
   });
 }
