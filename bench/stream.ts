@@ -16,6 +16,7 @@ import { createReadyJobs, registerRunner, runnerApi, type RunnerApi } from '../t
 import { startBenchStack } from './bench-stack.ts';
 import { launchBrowser, signedInContext } from './browser.ts';
 import { percentile } from './samples.ts';
+import { describeReplication, replicatedWrites, watchFeedInNode } from './stream-probes.ts';
 import { abortOnSignals, loadAverage, runBench, Teardown } from './teardown.ts';
 
 const wholeNumber = (name: string, fallback: number) => {
@@ -92,37 +93,32 @@ async function heapOf(page: Page): Promise<number> {
 }
 
 /** Sends the job's events as a supervisor would; returns each seq's send time (our clock). */
-async function drive(api: RunnerApi, runnerId: string, jobId: string): Promise<{ sentAt: Float64Array; lastSeq: number; posts: number[] }> {
+async function drive(api: RunnerApi, runnerId: string, jobId: string): Promise<{ sentAt: Float64Array; lastSeq: number; posts: number[]; seconds: number }> {
   const total = SECONDS * RATE + 1;
   const sentAt = new Float64Array(total + 1);
   const posts: number[] = [];
   const source = agentEvents();
-  const heartbeat = setInterval(() => void api.post('heartbeat', { runnerId, activeJobIds: [jobId] }).catch(() => {}), 5_000);
   let seq = 0;
   const start = performance.now();
-  try {
-    while (seq < total) {
-      interrupt.signal.throwIfAborted();
-      const due = Math.min(total, 1 + Math.floor(((performance.now() - start) / 1000) * RATE));
-      if (due <= seq) {
-        await new Promise((resolve) => setTimeout(resolve, BATCH_EVERY_MS));
-        continue;
-      }
-      const batch: BenchEvent[] = [];
-      while (seq < due && batch.length < MAX_BATCH) batch.push({ seq: ++seq, ...source.next().value!, at: Date.now() });
-      const sent = performance.timeOrigin + performance.now();
-      for (const event of batch) sentAt[event.seq] = sent;
-      const res = await api.post(`jobs/${jobId}/events`, { runnerId, events: batch });
-      if (res.status !== 200) throw new Error(`the events endpoint answered ${res.status}: ${JSON.stringify(res.body)}`);
-      posts.push(performance.timeOrigin + performance.now() - sent);
-      if (seq % (RATE * 10) < batch.length) console.log(`  … ${seq.toLocaleString('en')} events sent in ${((performance.now() - start) / 1000).toFixed(1)} s (load average ${loadAverage()})`);
+  while (seq < total) {
+    interrupt.signal.throwIfAborted();
+    const due = Math.min(total, 1 + Math.floor(((performance.now() - start) / 1000) * RATE));
+    if (due <= seq) {
+      await new Promise((resolve) => setTimeout(resolve, BATCH_EVERY_MS));
+      continue;
     }
-  } finally {
-    clearInterval(heartbeat);
+    const batch: BenchEvent[] = [];
+    while (seq < due && batch.length < MAX_BATCH) batch.push({ seq: ++seq, ...source.next().value!, at: Date.now() });
+    const sent = performance.timeOrigin + performance.now();
+    for (const event of batch) sentAt[event.seq] = sent;
+    const res = await api.post(`jobs/${jobId}/events`, { runnerId, events: batch });
+    if (res.status !== 200) throw new Error(`the events endpoint answered ${res.status}: ${JSON.stringify(res.body)}`);
+    posts.push(performance.timeOrigin + performance.now() - sent);
+    if (seq % (RATE * 10) < batch.length) console.log(`  … ${seq.toLocaleString('en')} events sent in ${((performance.now() - start) / 1000).toFixed(1)} s (load average ${loadAverage()})`);
   }
   const took = (performance.now() - start) / 1000;
   console.log(`  ✓ ${seq.toLocaleString('en')} events in ${took.toFixed(1)} s (${Math.round(seq / took)} per second)`);
-  return { sentAt, lastSeq: seq, posts };
+  return { sentAt, lastSeq: seq, posts, seconds: took };
 }
 
 /** Each sent event's time to render: when the page first showed a newest seq at or past it. */
@@ -158,6 +154,9 @@ async function main(): Promise<void> {
   const runnerId = await registerRunner(api, { name: 'stream-bench', poolSize: 1 });
   const [jobId] = await createReadyJobs(db, owner.orgID, 1, { type: 'streaming' });
   if ((await api.post('jobs/claim', { runnerId, jobId })).status !== 200) throw new Error('the runner could not claim the job');
+  // From the claim on, as a supervisor does: a job whose runner goes quiet is failed (a dev server's first page load takes minutes).
+  const heartbeat = setInterval(() => void api.post('heartbeat', { runnerId, activeJobIds: [jobId] }).catch(() => {}), 5_000);
+  teardown.add("the runner's heartbeat", () => clearInterval(heartbeat));
   for (const status of ['preparing', 'executing', 'running']) {
     const res = await api.post(`jobs/${jobId}/status`, { runnerId, status });
     if (res.status !== 200) throw new Error(`reporting ${status} answered ${res.status}`);
@@ -176,9 +175,19 @@ async function main(): Promise<void> {
   }
   console.log(`  ✓ both pages show the job (clock offsets ${pages.map((p) => ms(p.offset)).join(', ')})`);
 
+  // The same live query in a Node client: what zero-cache delivers, apart from what a page renders.
+  const node = watchFeedInNode(watcher.zero, owner.orgID, jobId);
+  teardown.add("the Node client's feed query", node.stop);
+
   console.log(`\n▶ Streaming ${(SECONDS * RATE).toLocaleString('en')} events through the runner events endpoint`);
-  const { sentAt, lastSeq, posts } = await drive(api, runnerId, jobId);
+  const writesBefore = await replicatedWrites(stack.databaseUrl);
+  const { sentAt, lastSeq, posts, seconds } = await drive(api, runnerId, jobId);
   const caughtUp = performance.now();
+  while ((node.marks.at(-1)?.[0] ?? 0) < lastSeq) {
+    if (performance.now() - caughtUp > 120_000) throw new Error(`the Node client's feed query did not reach event ${lastSeq} within 120 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  console.log(`  ✓ the Node client's feed query shows event ${lastSeq.toLocaleString('en')} ${ms(performance.now() - caughtUp)} after it was sent`);
   for (const { page } of pages) {
     await page.waitForFunction((seq) => Number(document.querySelector('[data-testid="job-feed"]')?.getAttribute('data-latest-seq')) >= seq, lastSeq, { timeout: 120_000, polling: 100 });
   }
@@ -187,6 +196,8 @@ async function main(): Promise<void> {
   const stored = (await sql<{ n: string }>(stack.databaseUrl, 'SELECT count(*) AS n FROM job_event WHERE job_id = $1', [jobId]))[0]!.n;
   console.log(`\nResults (${Number(stored).toLocaleString('en')} events in the job; load average ${loadAverage()} at the end, ${os.cpus().length} cores)`);
   console.log(`  events endpoint, one batch: ${describe(posts)}`);
+  for (const line of describeReplication(writesBefore, await replicatedWrites(stack.databaseUrl), seconds)) console.log(`  ${line}`);
+  console.log(`  Node Zero client: sent → zero-cache delivered ${describe(latencies(node.marks, sentAt, lastSeq, 0))}; ${node.marks.length.toLocaleString('en')} updates`);
   const all: number[] = [];
   for (const { name, page, offset } of pages) {
     const marks = await page.evaluate(() => (window as unknown as { __feedMarks: [number, number][] }).__feedMarks);

@@ -118,3 +118,45 @@ test('a member sees the analytics but not the organization cost summary', async 
   await admin.page.goto(`/${slug}/settings/runners?tab=analytics`);
   await expect(admin.page.getByTestId('cost-summary')).toBeVisible({ timeout: 60_000 });
 });
+
+test('an administrator sets how long finished jobs keep their detail: bad input is refused with its reason, a saved value shows live to a member', async ({ browser }) => {
+  const reader = await signUpInBrowser(browser, 'Rita Reader');
+  const [user] = await db<{ id: string }>('SELECT id FROM "user" WHERE email = $1', [reader.email]);
+  await db(`INSERT INTO member (id, organization_id, user_id, role) VALUES ($1, $2, $3, 'member')`, [nanoid(), orgId, user.id]);
+  await reader.page.goto(`/${slug}/settings/runners?tab=analytics`);
+  // A member reads the setting; only an administrator has the field.
+  const readOnly = reader.page.getByTestId('event-retention');
+  await expect(readOnly).toHaveText('Job detail kept 30 days', { timeout: 120_000 });
+  await expect(reader.page.getByLabel('Keep job detail (days)')).toHaveCount(0);
+
+  const { page } = admin;
+  await page.goto(`/${slug}/settings/runners?tab=analytics`);
+  const field = page.getByLabel('Keep job detail (days)');
+  await expect(field).toHaveValue('30', { timeout: 120_000 });
+  const stored = async () => (await db<{ days: number }>('SELECT event_retention_days AS days FROM organization_settings WHERE organization_id = $1', [orgId]))[0]?.days ?? null;
+  const before = await stored();
+  expect([null, 30]).toContain(before);
+
+  for (const [typed, reason] of [
+    ['0', 'Keep events at least 1 day.'],
+    ['2.5', 'Give the number of days as a whole number, such as 30.'],
+    ['4000', 'Keep events at most 3650 days (about ten years).'],
+  ] as const) {
+    await field.fill(typed);
+    await field.press('Enter');
+    await expect(page.getByText(reason)).toBeVisible();
+    // Refused: the field shows the organization's setting again, and nothing was written.
+    await expect(field).toHaveValue('30');
+    expect(await stored()).toBe(before);
+  }
+  await expect(readOnly).toHaveText('Job detail kept 30 days');
+
+  await field.fill('45');
+  await field.press('Enter');
+  await expect(page.getByText('Finished jobs keep their full detail for 45 days from now on.')).toBeVisible();
+  await expect(field).toHaveValue('45');
+  await expect.poll(stored).toBe(45);
+  // The member's open page follows without a reload.
+  await expect(readOnly).toHaveText('Job detail kept 45 days');
+  await reader.page.context().close();
+});

@@ -1,19 +1,16 @@
 // The streaming job view with real parts: the real supervisor (startDemoRunner: Docker,
 // Claude Code CLI against the scripted model, git remote, provider API) works a ticket
 // the person moved on the board, and the job page shows it live through Zero.
-import path from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { nanoid } from 'nanoid';
-import { startDemoRunner, type DemoRunner } from '../stack/demo-runner';
+import type { DemoRunner } from '../stack/demo-runner';
 import { cacheHitRate, usageTotals } from '../lib/jobs/event-feed';
-import type { PipelineConfig, StageConfig } from '../lib/teams/pipeline';
-import { presets } from '../lib/teams/presets';
+import type { PipelineConfig } from '../lib/teams/pipeline';
 import { askUserQuestion, editAndTestUsage } from '../test-kit/model-server/scenarios';
-import { connectZero, waitForData, type NodeZero } from '../test/support/zero-client';
-import { mutators } from '../zero/mutators';
-import { queries } from '../zero/queries';
-import { db, orgIdOf } from './support/database';
-import { column, createProjectInBrowser, createTicketInBrowser, dragCard, signUpInBrowser } from './support/people';
+import type { NodeZero } from '../test/support/zero-client';
+import { db } from './support/database';
+import { column, compileRoutes, createProjectInBrowser, createTicketInBrowser, dragCard, signUpInBrowser } from './support/people';
+import { codingStage, ownerZero, startScriptedRunner, useScriptedTeam } from './support/scripted-runner';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -25,66 +22,20 @@ let zero: NodeZero | null = null;
 let orgID: string;
 const key = 'LIVE';
 
-/**
- * A dev server compiles each route on its first request, which on a loaded machine can take
- * longer than an expectation waits: visit every route this spec uses once, as a throwaway member.
- */
-async function compileRoutes(browser: Browser) {
-  const context = await browser.newContext();
-  const warm = await context.newPage();
-  const appUrl = process.env.SPEDY_TEST_APP_URL!;
-  await warm.goto('/sign-up', { timeout: 180_000 });
-  const email = `warm.up.${nanoid(6).toLowerCase()}@example.test`;
-  const signUp = await warm.request.post('/api/auth/sign-up/email', { data: { name: 'Warm Up', email, password: `pw-${nanoid(10)}` }, headers: { origin: appUrl }, timeout: 180_000 });
-  expect(signUp.ok()).toBe(true);
-  await warm.goto('/', { timeout: 180_000 });
-  const slug = new URL(warm.url()).pathname.split('/')[1];
-  for (const route of [`/${slug}/projects/NONE/board`, `/${slug}/tickets/NONE-1`, `/${slug}/jobs/none`]) {
-    await warm.goto(route, { timeout: 180_000 });
-    await warm.waitForLoadState('networkidle', { timeout: 180_000 }).catch(() => {});
-  }
-  await context.close();
-}
-
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(600_000);
-  await compileRoutes(browser);
+  await compileRoutes(browser, ['/{org}/projects/NONE/board', '/{org}/tickets/NONE-1', '/{org}/jobs/none']);
   const person = await signUpInBrowser(browser, 'Stream Watcher');
   ({ page } = person);
-  orgSlug = new URL(page.url()).pathname.split('/')[1];
+  orgSlug = new URL(page.url()).pathname.split('/')[1]!;
   await createProjectInBrowser(page, 'Live', key);
   // A job id that does not exist (this also has the dev server compile the job page before the clock matters).
   await page.goto(`/${orgSlug}/jobs/no-such-job`);
   await expect(page.getByTestId('job-missing')).toContainText('This job no longer exists', { timeout: 120_000 });
   await page.goto(`/${orgSlug}/tickets/${key}-999`);
   await expect(page.getByText('Ticket not found')).toBeVisible({ timeout: 120_000 });
-  const dataDir = process.env.SPEDY_TEST_DATA_DIR;
-  const databaseUrl = process.env.SPEDY_TEST_DATABASE_URL;
-  const appUrl = process.env.SPEDY_TEST_APP_URL;
-  if (!dataDir || !databaseUrl || !appUrl) throw new Error('This spec runs under `npm test`, which starts the stack and sets SPEDY_TEST_*.');
-  runner = await startDemoRunner({
-    // The integration tests' runner folder: its Docker engine keeps the runner image.
-    dataDir: path.join(dataDir, 'runner'),
-    appUrl,
-    databaseUrl,
-    appEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string')),
-    target: { orgSlug, projectKey: key },
-    log: () => {},
-  });
-  expect(runner, 'the demo runner (Docker, test kit, supervisor) must start').not.toBeNull();
-
-  const signIn = await fetch(`${appUrl}/api/auth/sign-in/email`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: appUrl },
-    body: JSON.stringify({ email: person.email, password: person.password }),
-  });
-  expect(signIn.ok).toBe(true);
-  const token = signIn.headers.get('set-auth-token');
-  const { user } = (await signIn.json()) as { user: { id: string } };
-  orgID = await orgIdOf(orgSlug);
-  zero = connectZero({ cacheURL: process.env.SPEDY_TEST_ZERO_URL!, userID: user.id, token: token!, context: { userID: user.id, orgs: { [orgID]: 'owner' } } });
-  // Mutators run on the client's synced rows first: the teams and the project they change.
-  await Promise.all([zero.preload(queries.teams.list({ orgID })).complete, zero.preload(queries.project({ orgID, key })).complete]);
+  runner = await startScriptedRunner({ orgSlug, projectKey: key });
+  ({ zero, orgID } = await ownerZero(person, orgSlug, key));
 });
 
 test.afterAll(async () => {
@@ -93,33 +44,12 @@ test.afterAll(async () => {
   await page?.context().close();
 });
 
-async function serverVerdict(result: { server: Promise<{ type: string; error?: { message: string } }> }) {
-  const outcome = await result.server;
-  return outcome.type === 'error' ? (outcome.error?.message ?? 'error') : null;
-}
-
-/**
- * Has this project's tickets worked by a new team of the demo runner's kind whose pipeline is
- * `steps` (as job-paths.pg.test.ts does); a stage picks its scripted behaviour with `[scenario:…]` in its name.
- */
+/** Has this project's tickets worked by a new team of the demo runner's kind with pipeline `steps`; `[scenario:…]` in a stage's name scripts it. */
 async function useTeam(name: string, steps: PipelineConfig['steps']) {
-  const id = nanoid();
-  const handle = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-  const fields = { description: 'Job page tests', workingStatus: 'AI Processing', completionStatus: 'In Review', failureStatus: 'Todo', requiredCapabilities: ['claude_code'], requiredLabels: ['demo'] };
-  expect(await serverVerdict(zero!.mutate(mutators.team.create({ id, orgID, preset: 'code_runner', name, handle, ...fields })))).toBeNull();
-  const teams = zero!.materialize(queries.teams.list({ orgID }));
-  await waitForData(teams, (rows) => rows.some((row) => row.id === id));
-  teams.destroy();
-  const pipeline = presets.code_runner.pipeline();
-  pipeline.steps = steps;
-  expect(await serverVerdict(zero!.mutate(mutators.team.setPipeline({ id, pipeline })))).toBeNull();
-  const [project] = await db<{ id: string }>('SELECT id FROM project WHERE organization_id = $1 AND key = $2', [orgID, key]);
-  expect(await serverVerdict(zero!.mutate(mutators.buildSettings.setProjectRunner({ projectID: project!.id, teamID: id, triggerOnStatus: 'auto' })))).toBeNull();
+  await useScriptedTeam({ zero: zero!, orgID, projectKey: key }, name, { description: 'Job page tests', steps });
 }
 
-function stage(id: string, partial: Partial<StageConfig> & Pick<StageConfig, 'name'>): StageConfig {
-  return { ...presets.code_runner.pipeline().steps[1]!.stages[0]!, id, type: 'coding', ...partial };
-}
+const stage = codingStage;
 
 const tokens = (n: number) => n.toLocaleString('en-US');
 const percent = (rate: number | null) => (rate == null ? '—' : new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 }).format(rate));

@@ -285,6 +285,8 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
           dataDir,
           echo: options.echoApp ?? dev,
           signal: serviceAbort.signal,
+          // A dev server compiles its health route on the first request: minutes on a loaded machine.
+          ...(dev ? { timeoutMs: 180_000 } : {}),
           env: { ...appEnv, SPEDY_DEV: dev ? '1' : undefined },
         }).then((handle) => {
           app = handle;

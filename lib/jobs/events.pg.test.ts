@@ -88,6 +88,25 @@ describe('event append', () => {
     expect(rows[1].payload).toEqual({ text: 'line 2' });
   });
 
+  it('stores a batch’s streamed text deltas as few rows, acknowledges every event, and stores a resend once', async () => {
+    const jobId = await claimedJob();
+    const delta = (seq: number, message: string, text: string) => ({ seq, type: 'text_delta', payload: { stage: 'code', message, text }, at: 1_700_000_000_000 + seq });
+    const whole = { seq: 4, type: 'text', payload: { stage: 'code', message: 'm1', text: 'Hello there' }, at: 1_700_000_000_004 };
+    const batch = { runnerId, events: [delta(1, 'm1', 'Hel'), delta(2, 'm1', 'lo '), delta(3, 'm1', 'there'), whole, delta(5, 'm2', 'Now '), delta(6, 'm2', 'tests'), event(7)] };
+    expect((await org.api.post(`jobs/${jobId}/events`, batch)).body).toEqual({ ackedSeq: 7 });
+    expect((await org.api.post(`jobs/${jobId}/events`, batch)).body).toEqual({ ackedSeq: 7 });
+    // The deltas of m1 are in its whole text; those of m2 are one row under the last one's number.
+    const stored = () => sql(testStack().databaseUrl, 'SELECT seq, type, payload->>\'text\' AS text FROM job_event WHERE job_id = $1 ORDER BY seq', [jobId]);
+    expect(await stored()).toEqual([
+      { seq: 4, type: 'text', text: 'Hello there' },
+      { seq: 6, type: 'text_delta', text: 'Now tests' },
+      { seq: 7, type: 'log', text: 'line 7' },
+    ]);
+    // The next batch goes on from there.
+    expect((await org.api.post(`jobs/${jobId}/events`, { runnerId, events: [delta(8, 'm2', '!'), delta(9, 'm2', '!')] })).body).toEqual({ ackedSeq: 9 });
+    expect((await stored()).at(-1)).toEqual({ seq: 9, type: 'text_delta', text: '!!' });
+  });
+
   it('flags the job at its first diminishing-returns event, live for the organization’s members', async () => {
     const jobId = await claimedJob();
     const stack = testStack();

@@ -1,6 +1,6 @@
 // A job's event stream: batches numbered per job by the runner, resent until acknowledged.
 // (job_id, seq) is the key and the insert skips what is already there, so a resent batch
-// is stored once. Once the job is final its stream is closed: only the runner that held it
+// is stored once; a batch's new text deltas are stored as few rows (delta-coalescing.ts). Once the job is final its stream is closed: only the runner that held it
 // may still deliver what it had not delivered, for a short while (its final flush).
 import { sql } from 'drizzle-orm';
 import { SpedyError } from '@spedy/protocol/errors';
@@ -9,6 +9,7 @@ import type { JobEventInput } from '@spedy/protocol/wire';
 import type { DbOrTx } from './db.ts';
 import { findHeldJob } from './held-job.ts';
 import type { JobEventRow } from './event-feed.ts';
+import { coalesceTextDeltas } from './delta-coalescing.ts';
 import { addJobUsage } from './job-usage.ts';
 import { countJobEvents, type StoredJobEvent } from '../analytics/rollups.ts';
 import { linkPullRequests } from '../reviews/pull-requests.ts';
@@ -27,12 +28,12 @@ export async function appendJobEvents(
 ): Promise<{ ackedSeq: number }> {
   const answer = await db.transaction(async (tx) => {
     const job = await findHeldJob(tx, runner, jobId, { lock: true });
+    const { rows: stored } = await tx.execute<{ ended_at: number; last_event_seq: number }>(
+      sql`SELECT COALESCE(finished_at, updated_at) AS ended_at, last_event_seq FROM job WHERE id = ${jobId}`,
+    );
+    const { ended_at: endedAt, last_event_seq: delivered } = stored[0];
     let fresh = events;
     if (isFinalJobStatus(job.status)) {
-      const { rows } = await tx.execute<{ ended_at: number; last_event_seq: number }>(
-        sql`SELECT COALESCE(finished_at, updated_at) AS ended_at, last_event_seq FROM job WHERE id = ${jobId}`,
-      );
-      const { ended_at: endedAt, last_event_seq: delivered } = rows[0];
       if (Date.now() - endedAt > finalFlushGraceMs) {
         throw new SpedyError('conflict', `The job is ${jobStatusLabels[job.status]}; its events were closed ${Math.round(finalFlushGraceMs / 1000)} s after it ended.`);
       }
@@ -40,7 +41,7 @@ export async function appendJobEvents(
       fresh = events.filter((e) => e.seq > delivered);
       if (fresh.length === 0) return { ackedSeq: delivered, stored: 0 };
     }
-    const batch = JSON.stringify(fresh.map((e) => ({ seq: e.seq, type: e.type, payload: e.payload, at: e.at })));
+    const batch = JSON.stringify(coalesceTextDeltas(fresh, delivered).map((e) => ({ seq: e.seq, type: e.type, payload: e.payload, at: e.at })));
     const inserted = await tx.execute<StoredJobEvent>(sql`
       INSERT INTO job_event (job_id, seq, organization_id, type, payload, created_at)
       SELECT ${jobId}, e.seq, ${runner.organizationId}, e.type, e.payload, e.at

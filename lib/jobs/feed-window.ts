@@ -22,7 +22,8 @@ export type HeldEvents = {
   /**
    * Events the live window skipped (it moved past them between two updates) while the person
    * reads back: seqs after `after` and before `before` are to be read (a runner numbers a job's
-   * events 1, 2, 3…, so a hole is a skip).
+   * events 1, 2, 3…, so a hole may be a skip; it may also be text deltas stored as one row
+   * (delta-coalescing.ts), which the gap's read then finds and closes it).
    */
   gap: { after: number; before: number } | null;
 };
