@@ -3,6 +3,7 @@
 // stage's own instructions go in --append-system-prompt (claude-command.ts).
 import type { ClaimedJob, StageSnapshot } from '@spedy/protocol/wire';
 import { askUserTool } from './mcp-config.ts';
+import { reviewFeedbackPrompt } from './review-prompt.ts';
 
 export interface StagePromptInput {
   job: ClaimedJob;
@@ -10,7 +11,8 @@ export interface StagePromptInput {
   step: { index: number; count: number; parallelWith: string[] };
   /** The agent's working directory inside the container. */
   cwd: string;
-  repositories: { path: string; fullName: string; baseBranch: string }[];
+  /** `revises`: the pull request whose branch the repository is checked out on (a review retrigger). */
+  repositories: { path: string; fullName: string; baseBranch: string; revises?: { number: number; branch: string } }[];
   branch: string | null;
   earlierStages: { name: string; output: string }[];
   /** Set when a person approved the plan before this stage ran. */
@@ -70,7 +72,8 @@ export function stagePrompt(input: StagePromptInput): string {
 
   if (ticket) parts.push(`## Ticket ${ticket.displayId}: ${ticket.title}\n\n${ticket.description.trim() || '(no description)'}`);
   if (job.snapshot.instructions.trim()) parts.push(`## Instructions for this job\n\n${job.snapshot.instructions.trim()}`);
-  if (trigger.commentBody && (trigger.kind === 'mention' || trigger.kind === 'review')) {
+  if (job.snapshot.review) parts.push(reviewFeedbackPrompt(job.snapshot.review));
+  else if (trigger.commentBody && (trigger.kind === 'mention' || trigger.kind === 'review')) {
     const what = trigger.kind === 'mention' ? 'You were mentioned in this comment on the ticket' : 'A reviewer left this comment';
     parts.push(`## ${what}\n\n${trigger.commentBody.trim()}`);
   }
@@ -89,9 +92,14 @@ export function stagePrompt(input: StagePromptInput): string {
 
   const workspace: string[] = [`Your working directory is ${input.cwd}.`];
   if (input.repositories.length > 0) {
+    const onJobBranch = input.branch !== null && input.repositories.some((repo) => !repo.revises);
     workspace.push(
-      input.branch ? `Repositories, checked out on the job's branch \`${input.branch}\`:` : 'Repositories:',
-      ...input.repositories.map((repo) => `- ${repo.path}: ${repo.fullName} (from \`${repo.baseBranch}\`)`),
+      onJobBranch ? `Repositories, checked out on the job's branch \`${input.branch}\`:` : 'Repositories:',
+      ...input.repositories.map((repo) =>
+        repo.revises
+          ? `- ${repo.path}: ${repo.fullName} (on \`${repo.revises.branch}\`, the branch of pull request #${repo.revises.number})`
+          : `- ${repo.path}: ${repo.fullName} (from \`${repo.baseBranch}\`)`,
+      ),
     );
   }
   if (stage.role === 'planner') {

@@ -1,5 +1,6 @@
 // A job's repositories on the host: cloned at their base branch, with the job's branch
-// created on top. Credentials are given to each git command alone (git-command.ts).
+// created on top (or, revising a pull request, on its branch's head: runner/review-target.ts).
+// Credentials are given to each git command alone (git-command.ts).
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { RepositorySnapshot } from '../providers/provider-access.ts';
@@ -11,7 +12,7 @@ export interface RepositoryCheckout {
   dir: string;
   /** The job's branch, checked out in `dir`. */
   branch: string;
-  /** The base branch's commit the job started from. */
+  /** The commit the job started from (the base branch's, or the head of the branch it revises): delivery's one commit goes on top of it. */
   baseSha: string;
 }
 
@@ -19,6 +20,8 @@ export interface CheckoutOptions {
   repository: RepositorySnapshot;
   dir: string;
   branch: string;
+  /** The remote branch the job's branch starts from; the base branch when unset (a pull request's branch when revising it). */
+  startFrom?: string;
   credentials?: GitCredentials;
   /** HOME for git (a folder of the job). */
   home: string;
@@ -27,12 +30,19 @@ export interface CheckoutOptions {
   checkpoint?: { ref: string; commit: string };
 }
 
+const startBranch = (options: CheckoutOptions) => options.startFrom ?? options.repository.baseBranch;
+
+/** The remote branch to start from is not there (a pull request's branch deleted since). */
+export class StartBranchMissingError extends Error {
+  override name = 'StartBranchMissingError';
+}
+
 async function existingCheckout(options: CheckoutOptions): Promise<RepositoryCheckout | null> {
   const { dir, branch, repository, home } = options;
   try {
     await fs.access(path.join(dir, '.git'));
     await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { cwd: dir, home });
-    const base = await runGit(['rev-parse', `refs/remotes/origin/${repository.baseBranch}`], { cwd: dir, home });
+    const base = await runGit(['rev-parse', `refs/remotes/origin/${startBranch(options)}`], { cwd: dir, home });
     return { repository, dir, branch, baseSha: base.stdout.trim() };
   } catch {
     return null;
@@ -40,9 +50,10 @@ async function existingCheckout(options: CheckoutOptions): Promise<RepositoryChe
 }
 
 /**
- * Clones the repository at its base branch and creates the job's branch. A checkout left
- * by an earlier attempt of this job (Stop, then Continue) is reused; a half-made one is
- * cloned again. With a checkpoint, a new clone continues from it.
+ * Clones the repository at its base branch and creates the job's branch (at the head of
+ * `startFrom` when given). A checkout left by an earlier attempt of this job (Stop, then
+ * Continue) is reused; a half-made one is cloned again. With a checkpoint, a new clone
+ * continues from it.
  */
 export async function checkoutRepository(options: CheckoutOptions): Promise<RepositoryCheckout> {
   const existing = await existingCheckout(options);
@@ -56,7 +67,13 @@ export async function checkoutRepository(options: CheckoutOptions): Promise<Repo
     signal,
   });
   if (options.checkpoint) return resumeFromCheckpoint(options, options.checkpoint);
-  await runGit(['switch', '--quiet', '--create', branch], { cwd: dir, home, signal });
+  const start = startBranch(options);
+  if (start !== repository.baseBranch) {
+    // A clone fetches every branch: the one to start from is a remote-tracking ref already.
+    const found = await runGit(['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${start}^{commit}`], { cwd: dir, home, okExitCodes: [1] });
+    if (found.exitCode !== 0) throw new StartBranchMissingError(`The branch ${start} is no longer in ${repository.fullName}.`);
+  }
+  await runGit(['switch', '--quiet', '--create', branch, ...(start === repository.baseBranch ? [] : [`refs/remotes/origin/${start}`])], { cwd: dir, home, signal });
   const head = await runGit(['rev-parse', 'HEAD'], { cwd: dir, home });
   return { repository, dir, branch, baseSha: head.stdout.trim() };
 }
@@ -87,6 +104,6 @@ async function resumeFromCheckpoint(options: CheckoutOptions, checkpoint: { ref:
   await runGit(['switch', '--quiet', '--create', branch, checkpoint.commit], { cwd: dir, home, signal });
   await runGit(['reset', '--quiet', '--mixed', `${checkpoint.commit}^`], { cwd: dir, home, signal });
   await runGit(['update-ref', '-d', 'refs/spedy/checkpoint'], { cwd: dir, home });
-  const base = await runGit(['merge-base', 'HEAD', `refs/remotes/origin/${repository.baseBranch}`], { cwd: dir, home });
+  const base = await runGit(['merge-base', 'HEAD', `refs/remotes/origin/${startBranch(options)}`], { cwd: dir, home });
   return { repository, dir, branch, baseSha: base.stdout.trim() };
 }

@@ -1,7 +1,8 @@
 // Syncing: each repository the stages changed gets one commit on the job's branch, pushed
 // to its remote, and a pull request against its base branch. A repository left unchanged
 // gets nothing. Before anything is pushed every branch is scanned for the job's secrets
-// (git/push.ts); one finding anywhere and nothing is pushed at all.
+// (git/push.ts); one finding anywhere and nothing is pushed at all. A review retrigger's
+// open pull request gets its commit on its own branch instead (revision-delivery.ts).
 import { commitJob } from '../git/commit.ts';
 import { pushJobBranch, resetGitConfig, scanJobBranch, type SecretFinding } from '../git/push.ts';
 import type { RepositoryCheckout } from '../git/checkout.ts';
@@ -12,6 +13,9 @@ import { InfrastructureFailure, WorkFailure } from './failures.ts';
 import { jobEvent } from './job-events.ts';
 import type { JobRun } from './job-run.ts';
 import { commitMessage, pullRequestBody, pullRequestTitle } from './pull-request-text.ts';
+import { repositoryTarget } from './review-target.ts';
+import { pushFailure, reportRevision } from './revision-delivery.ts';
+import { revisionCommitMessage, withFollowUpNote } from './revision-text.ts';
 
 export interface DeliveredPullRequest {
   repository: string;
@@ -24,22 +28,25 @@ export async function deliverPullRequests(run: JobRun): Promise<DeliveredPullReq
   const { job } = run;
   const home = run.layout.home;
   const delivered: DeliveredPullRequest[] = [];
-  const changed: RepositoryCheckout[] = [];
+  const changed = new Map<RepositoryCheckout, string>();
   for (const checkout of run.checkouts) {
     await resetGitConfig(checkout);
-    const sha = await commitJob(checkout, run.mask(commitMessage(job, run.secrets.mask)), home);
-    if (sha) changed.push(checkout);
+    const revising = repositoryTarget(job.snapshot, checkout.repository.fullName).kind === 'revise' ? job.snapshot.review : undefined;
+    const message = revising ? revisionCommitMessage(job, revising, run.secrets.mask) : commitMessage(job, run.secrets.mask);
+    const sha = await commitJob(checkout, run.mask(message), home);
+    if (sha) changed.set(checkout, sha);
     else run.emit(jobEvent.notice(`No changes in ${checkout.repository.fullName}: nothing to push.`));
   }
   const findings = new Map<RepositoryCheckout, SecretFinding[]>();
-  for (const checkout of changed) {
+  for (const checkout of changed.keys()) {
     const found = await scanJobBranch(checkout, { home, find: (text) => run.secrets.find(text) });
     if (found.length > 0) findings.set(checkout, found);
   }
   if (findings.size > 0) throw new WorkFailure(secretsFoundReason(findings, run.checkouts.length > 1));
 
-  for (const checkout of changed) {
+  for (const [checkout, sha] of changed) {
     const { repository } = checkout;
+    const target = repositoryTarget(job.snapshot, repository.fullName);
     const access = providerAccessFor(repository, run.deps.providers);
     // The job's wall-clock limit counts pushing and opening the pull request too.
     run.limits.throwIfReached();
@@ -47,13 +54,18 @@ export async function deliverPullRequests(run: JobRun): Promise<DeliveredPullReq
       await pushJobBranch(checkout, { credentials: gitCredentialsFor(access), home, signal: run.limits.signal });
     } catch (error) {
       run.limits.throwIfReached();
-      throw new InfrastructureFailure(`Pushing ${checkout.branch} to ${repository.fullName} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw pushFailure(checkout, target, error);
     }
     if (!access) {
       throw new InfrastructureFailure(
         `The branch ${checkout.branch} is pushed to ${repository.fullName}, but Spedy has no ${repository.provider} integration to open the pull request with: connect one under Settings → Integrations.`,
       );
     }
+    if (target.kind === 'revise' && job.snapshot.review) {
+      delivered.push(await reportRevision(run, access, job.snapshot.review, sha));
+      continue;
+    }
+    const body = pullRequestBody(job, run.finishedStages(), checkout.branch, run.secrets.mask);
     const opened = await openPullRequest(
       access,
       {
@@ -61,7 +73,7 @@ export async function deliverPullRequests(run: JobRun): Promise<DeliveredPullReq
         head: checkout.branch,
         base: repository.baseBranch,
         title: run.mask(pullRequestTitle(job, run.secrets.mask)),
-        body: run.mask(pullRequestBody(job, run.finishedStages(), checkout.branch, run.secrets.mask)),
+        body: run.mask(target.kind === 'follow-up' ? withFollowUpNote(target.pullRequest, body) : body),
       },
       run.limits.signal,
     ).catch((error: unknown) => {

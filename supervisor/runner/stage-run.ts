@@ -16,6 +16,7 @@ import { stageModelAccess } from './model-access.ts';
 import type { JobRun, StageState } from './job-run.ts';
 import { agentContainerSpec, containerCwd, jobSockets, type StagePlace } from './stage-containers.ts';
 import { runValidation } from './validation.ts';
+import { repositoryTarget } from './review-target.ts';
 
 /** How many consecutive text messages of the agent are held back to be masked together. */
 const maxHeldTexts = 200;
@@ -37,11 +38,15 @@ function firstTurn(run: JobRun, state: StageState, parallelWith: string[], board
     stage: state.stage,
     step: { index: step.index, count: run.steps.length, parallelWith },
     cwd: containerCwd(run),
-    repositories: run.job.snapshot.repositories.map((repository, index) => ({
-      path: `/workspace/${run.repositoryFolders[index]}`,
-      fullName: repository.fullName,
-      baseBranch: repository.baseBranch,
-    })),
+    repositories: run.job.snapshot.repositories.map((repository, index) => {
+      const target = repositoryTarget(run.job.snapshot, repository.fullName);
+      return {
+        path: `/workspace/${run.repositoryFolders[index]}`,
+        fullName: repository.fullName,
+        baseBranch: repository.baseBranch,
+        ...(target.kind === 'revise' ? { revises: { number: target.pullRequest.number, branch: target.pullRequest.branch } } : {}),
+      };
+    }),
     branch: run.job.snapshot.repositories.length > 0 ? run.branch : null,
     earlierStages: run.finishedStages().filter((earlier) => earlier.stepIndex < state.stepIndex).map((earlier) => ({ name: earlier.stage.name, output: earlier.output ?? '' })),
     approval: state.approval,

@@ -1,14 +1,16 @@
 // Preparing: the job's folders and a clone of every repository of the snapshot at its
-// base branch, on the job's branch; a job claimed with a checkpoint starts from it instead
-// (checkpoint.ts). Safe to run again after Continue.
-import { checkoutRepository, CheckpointMissingError } from '../git/checkout.ts';
+// base branch, on the job's branch (a review retrigger's open pull request: on its branch,
+// review-target.ts); a job claimed with a checkpoint starts from it instead (checkpoint.ts).
+// Safe to run again after Continue.
+import { checkoutRepository, CheckpointMissingError, StartBranchMissingError } from '../git/checkout.ts';
 import { checkpointOf, recordLocally, resumeFromCheckpoint } from './checkpoint.ts';
 import { gitCredentialsFor } from '@spedy/protocol/git-providers/access';
 import { providerAccessFor } from '../providers/provider-access.ts';
-import { InfrastructureFailure, JobStopped } from './failures.ts';
+import { InfrastructureFailure, JobStopped, WorkFailure } from './failures.ts';
 import { jobEvent } from './job-events.ts';
 import { prepareJobLayout } from './job-layout.ts';
 import type { JobRun } from './job-run.ts';
+import { branchOfRepository } from './review-target.ts';
 
 export async function prepareWorkspace(run: JobRun): Promise<void> {
   // First: it may remove a stale workspace, which the layout then creates anew.
@@ -19,11 +21,13 @@ export async function prepareWorkspace(run: JobRun): Promise<void> {
     run.controls.throwIfStopped();
     run.limits.throwIfReached();
     const folder = run.repositoryFolders[index]!;
+    const { target, branch, startFrom } = branchOfRepository(run.job.snapshot, repository, run.branch);
     try {
       const checkout = await checkoutRepository({
         repository,
         dir: run.layout.repository(folder),
-        branch: run.branch,
+        branch,
+        startFrom,
         credentials: gitCredentialsFor(providerAccessFor(repository, run.deps.providers)),
         home: run.layout.home,
         // The job's wall-clock limit counts the clone too.
@@ -31,12 +35,21 @@ export async function prepareWorkspace(run: JobRun): Promise<void> {
         checkpoint: checkpointOf(run, repository.fullName),
       });
       checkouts.push(checkout);
-      run.emit(jobEvent.notice(`${repository.fullName} is checked out from ${repository.baseBranch} on ${run.branch} in /workspace/${folder}.`));
+      run.emit(
+        jobEvent.notice(
+          target.kind === 'revise'
+            ? `${repository.fullName} is checked out on ${branch}, the branch of pull request #${target.pullRequest.number}, in /workspace/${folder}.`
+            : `${repository.fullName} is checked out from ${repository.baseBranch} on ${branch} in /workspace/${folder}.`,
+        ),
+      );
     } catch (error) {
       if (run.controls.stopSignal.aborted) throw new JobStopped(run.controls.stopSignal.reason);
       run.limits.throwIfReached();
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof CheckpointMissingError) throw new InfrastructureFailure(`${message} Retry the whole job instead.`);
+      if (error instanceof StartBranchMissingError) {
+        throw new WorkFailure(`${message} The pull request cannot be revised without its branch: restore the branch, or close the pull request so that a follow-up opens a new one.`);
+      }
       throw new InfrastructureFailure(`Cloning ${repository.fullName} at ${repository.baseBranch} failed: ${message}`);
     }
   }

@@ -14,7 +14,8 @@ export type StandInPullRequest = {
   body: string;
   head: string;
   base: string;
-  state: 'open';
+  /** Tests merge or close one with setState (or the test-only route in pull-request-comments.ts). */
+  state: 'open' | 'merged' | 'closed';
   author: string;
   url: string;
   createdAt: string;
@@ -30,6 +31,10 @@ export type PullRequestStore = {
   bitbucket(req: IncomingMessage, res: ServerResponse, path: string, account: { username: string; scopes: string[] }): boolean;
   /** The html_url pages; false when `path` is not one. */
   web(res: ServerResponse, path: string): boolean;
+  /** One pull request, or undefined. */
+  find(provider: StandInPullRequest['provider'], repository: string, number: number): StandInPullRequest | undefined;
+  /** Merges or closes (or reopens) a pull request, as a person would on the host; false when there is none. */
+  setState(provider: StandInPullRequest['provider'], repository: string, number: number, state: StandInPullRequest['state']): boolean;
 };
 
 function send(res: ServerResponse, status: number, body: unknown) {
@@ -56,7 +61,10 @@ function githubJson(pr: StandInPullRequest, apiUrl: string) {
     number: pr.number,
     url: `${apiUrl}/repos/${pr.repository}/pulls/${pr.number}`,
     html_url: pr.url,
-    state: pr.state,
+    // GitHub has no "merged" state: a merged pull request is closed with merged_at set.
+    state: pr.state === 'open' ? 'open' : 'closed',
+    merged: pr.state === 'merged',
+    merged_at: pr.state === 'merged' ? pr.createdAt : null,
     title: pr.title,
     body: pr.body,
     user: { login: pr.author },
@@ -72,7 +80,7 @@ function bitbucketJson(pr: StandInPullRequest) {
     id: pr.number,
     title: pr.title,
     description: pr.body,
-    state: 'OPEN',
+    state: ({ open: 'OPEN', merged: 'MERGED', closed: 'DECLINED' } as const)[pr.state],
     author: { display_name: pr.author },
     source: { branch: { name: pr.head } },
     destination: { branch: { name: pr.base } },
@@ -115,7 +123,7 @@ export function createPullRequestStore(urls: { url: string; githubUrl: string })
       const head = query.get('head')?.replace(new RegExp(`^${owner}:`), '');
       const base = query.get('base');
       const matching = find('github', fullName).filter(
-        (pr) => (state === 'all' || pr.state === state) && (!head || pr.head === head) && (!base || pr.base === base),
+        (pr) => (state === 'all' || (pr.state === 'open' ? 'open' : 'closed') === state) && (!head || pr.head === head) && (!base || pr.base === base),
       );
       send(res, 200, matching.map((pr) => githubJson(pr, urls.githubUrl)));
     },
@@ -177,6 +185,14 @@ export function createPullRequestStore(urls: { url: string; githubUrl: string })
         send(res, 201, bitbucketJson(pr));
       });
       return true;
+    },
+
+    find: (provider, repository, number) => find(provider, repository).find((pr) => pr.number === number),
+
+    setState(provider, repository, number, state) {
+      const pr = find(provider, repository).find((p) => p.number === number);
+      if (pr) pr.state = state;
+      return pr !== undefined;
     },
 
     web(res, path) {

@@ -5,9 +5,11 @@
 //   GitHub:    {url}/github         (like https://api.github.com)
 //   Bitbucket: {url}/bitbucket/2.0  (like https://api.bitbucket.org/2.0)
 //   GitLab:    {url}/api/v4         (repository lookups only, see repositories.ts)
+//   Tests:     {url}/_test/…        (merge or close a pull request: pull-request-comments.ts)
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPullRequestStore, type PullRequestStore } from './pulls.ts';
+import { createPullRequestCommentStore, type PullRequestCommentStore } from './pull-request-comments.ts';
 import { createRepositoryRegistry, type RepositoryRegistry } from './repositories.ts';
 import { createReviewStore, type ReviewStore } from './reviews.ts';
 
@@ -36,6 +38,8 @@ export type ProviderApi = {
   pullRequests: PullRequestStore;
   /** Reviews on those pull requests, their states, and the hosts' signed review webhooks (reviews.ts). */
   reviews: ReviewStore;
+  /** Comments posted on those pull requests, and the test-only route that merges or closes one (pull-request-comments.ts). */
+  pullRequestComments: PullRequestCommentStore;
   /** Method and path of every request, oldest first. */
   requests: { method: string; path: string }[];
   close(): Promise<void>;
@@ -77,6 +81,7 @@ export async function startProviderApi(): Promise<ProviderApi> {
   const urls = { url: '', githubUrl: '' };
   const pullRequests = createPullRequestStore(urls);
   const reviewStore = createReviewStore(pullRequests, urls);
+  const pullRequestComments = createPullRequestCommentStore(pullRequests);
 
   async function github(req: IncomingMessage, res: ServerResponse, path: string) {
     const auth = /^(?:Bearer|token) (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -133,6 +138,11 @@ export async function startProviderApi(): Promise<ProviderApi> {
         if (!need('pull_requests', 'write')) return notAccessible('pull_requests', 'write');
         return pullRequests.githubCreate(res, fullName, await readJson(req), spec.kind === 'github-installation' ? `${spec.owner}-app[bot]` : spec.login);
       }
+      if (/^\/issues\/\d+\/comments$/.test(rest)) {
+        const access = req.method === 'POST' ? 'write' : 'read';
+        if (!need('pull_requests', access)) return notAccessible('pull_requests', access);
+        if (pullRequestComments.github(req, res, fullName, rest, spec.kind === 'github-installation' ? `${spec.owner}-app[bot]` : spec.login)) return;
+      }
     }
     return send(res, 404, { message: 'Not Found', status: '404' });
   }
@@ -154,6 +164,7 @@ export async function startProviderApi(): Promise<ProviderApi> {
     }
     if (reviewStore.bitbucket(req, res, path)) return;
     if (pullRequests.bitbucket(req, res, path, { username: spec.username, scopes: spec.scopes })) return;
+    if (pullRequestComments.bitbucket(req, res, path, { username: spec.username, scopes: spec.scopes })) return;
     if (repositoryRegistry.bitbucket(req, res, path)) return;
     return send(res, 404, { type: 'error', error: { message: `Resource not found: ${path}` } });
   }
@@ -169,7 +180,9 @@ export async function startProviderApi(): Promise<ProviderApi> {
           ? repositoryRegistry.gitlab(req, res, pathname.slice('/api/v4'.length))
           : pathname.startsWith('/web/') && pullRequests.web(res, pathname)
             ? undefined
-            : send(res, 404, { message: 'Not Found' });
+            : pathname.startsWith('/_test/') && pullRequestComments.testRoute(req, res, pathname)
+              ? undefined
+              : send(res, 404, { message: 'Not Found' });
     Promise.resolve(handle).catch((error: unknown) => send(res, 500, { message: String(error) }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -183,6 +196,7 @@ export async function startProviderApi(): Promise<ProviderApi> {
     repositories: repositoryRegistry,
     pullRequests,
     reviews: reviewStore,
+    pullRequestComments,
     requests,
     close: () =>
       new Promise((resolve) => {

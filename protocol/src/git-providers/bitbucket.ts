@@ -3,9 +3,10 @@
 import { z } from 'zod';
 import { apiAuthorization } from './access.ts';
 import { apiBase, encodePath, requestJson, type ProviderTransport } from './http.ts';
-import { nonEmptyString, type OpenedPullRequest, type ProviderRepository, type PullRequestDraft } from './repository.ts';
+import { nonEmptyString, type OpenedPullRequest, type PostedComment, type ProviderRepository, type PullRequestDraft } from './repository.ts';
 
 const pullRequest = z.object({ id: z.number().int(), links: z.object({ html: z.object({ href: z.string() }) }) });
+const pullRequestComment = z.object({ id: z.number().int(), links: z.object({ html: z.object({ href: z.string() }).optional() }) });
 
 const bitbucketPullRequestState = z.object({
   state: z.string(),
@@ -77,6 +78,17 @@ export function bitbucketClient(access: { apiUrl: string; token: string; usernam
       });
       const created = pullRequest.parse(res.body);
       return { number: created.id, url: created.links.html.href };
+    },
+
+    // POST {apiUrl}/repositories/{workspace}/{slug}/pullrequests/{id}/comments
+    async commentOnPullRequest(fullName: string, number: number, body: string): Promise<PostedComment> {
+      const res = await requestJson('Bitbucket', transport, `${base}/repositories/${encodePath(fullName)}/pullrequests/${number}/comments`, {
+        method: 'POST',
+        authorization,
+        body: { content: { raw: body } },
+      });
+      const posted = pullRequestComment.parse(res.body);
+      return { id: posted.id, url: posted.links.html?.href ?? '' };
     },
   };
 }

@@ -6,7 +6,7 @@ import { Octokit } from '@octokit/rest';
 import { RequestError } from '@octokit/request-error';
 import { answeredError, ProviderApiError } from './errors.ts';
 import { apiBase, providerFetch, type ProviderTransport } from './http.ts';
-import { nonEmptyString, type OpenedPullRequest, type ProviderRepository, type PullRequestDraft } from './repository.ts';
+import { nonEmptyString, type OpenedPullRequest, type PostedComment, type ProviderRepository, type PullRequestDraft } from './repository.ts';
 
 /** Statuses of the requests that tell which permissions a token has on one repository. */
 export type GithubPermissionProbe = { metadata: number; contentsRead: number; contentsWrite: number; pullsRead: number; pullsWrite: number };
@@ -135,6 +135,13 @@ export function githubClient(access: { apiUrl: string; token: string }, transpor
         if (!data[0]) throw error;
         return { number: data[0].number, url: data[0].html_url };
       }
+    },
+
+    // POST {apiUrl}/repos/{owner}/{repo}/issues/{number}/comments: a pull request's conversation is its issue's
+    // (https://docs.github.com/rest/issues/comments#create-an-issue-comment).
+    async commentOnPullRequest(fullName: string, number: number, body: string): Promise<PostedComment> {
+      const { data } = await call(() => octokit.rest.issues.createComment({ ...split(fullName), issue_number: number, body }));
+      return { id: data.id, url: data.html_url };
     },
   };
 }

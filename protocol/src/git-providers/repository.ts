@@ -26,4 +26,10 @@ export interface OpenedPullRequest {
   url: string;
 }
 
+/** A comment Spedy left on a pull request (a revision it pushed). */
+export interface PostedComment {
+  id: number;
+  url: string;
+}
+
 export const nonEmptyString = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);

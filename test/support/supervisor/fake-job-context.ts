@@ -146,6 +146,8 @@ export function claimedTestJob(input: {
   budget?: Partial<JobSnapshot['budget']>;
   /** The job's last checkpoint, as a claim carries it (a hand-back, or Retry from a stage). */
   checkpoint?: JobCheckpoint | null;
+  /** A review retrigger's feedback and the pull request it revises. */
+  review?: JobSnapshot['review'];
 }): ClaimedJob {
   const ticket = input.ticket ?? { displayId: 'SPD-42', title: 'Add a greeting script', description: 'Print a friendly greeting from hello.js.' };
   return claimedJob.parse({
@@ -165,6 +167,7 @@ export function claimedTestJob(input: {
       budget: { maxCostUsd: null, maxTurns: 30, warningThresholdPercent: 80, maxInputTokens: null, maxOutputTokens: null, ...input.budget },
       repositories: input.repositories,
       allowedHosts: input.allowedHosts ?? [],
+      ...(input.review ? { review: input.review } : {}),
     },
   });
 }
