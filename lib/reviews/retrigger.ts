@@ -21,6 +21,7 @@ export const retriggerGuards = {
   disabled: 'Retrigger on review is off (Settings → Runners → Settings)',
   noTicket: 'the pull request is not linked to an active ticket',
   noTeam: "the ticket's project has no runner team",
+  noBranch: "the runner did not report the pull request's branch",
   activeJob: 'the ticket already has an active job',
   lastJobNotCompleted: "the ticket's last job did not complete",
   reviewHasJob: 'a job for this review already exists',
@@ -74,10 +75,11 @@ async function decide(tx: DbOrTx, pr: PullRequestRow, review: StoredReview, now:
   if (lastHour.n > 0) return refusal('hourlyLimit');
   const team = await teamFor(tx, pr, context.ticket.projectId);
   if (!team) return refusal('noTeam');
+  if (!pr.branch) return refusal('noBranch');
 
   const displayId = formatDisplayId(context.projectKey, context.ticket.number);
   const feedback: ReviewFeedback = {
-    pullRequest: { repository: pr.repository, number: pr.number, url: pr.url, branch: pr.branch ?? '', state: pr.state },
+    pullRequest: { repository: pr.repository, number: pr.number, url: pr.url, branch: pr.branch, state: pr.state },
     reviewer: review.reviewer,
     summary: review.summary,
     comments: review.comments,

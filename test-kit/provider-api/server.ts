@@ -130,7 +130,10 @@ export async function startProviderApi(): Promise<ProviderApi> {
       if (req.method === 'GET' && rest === '') return need('metadata', 'read') ? send(res, 200, { ...repoJson(fullName), ...repositoryRegistry.github(fullName) }, scopeHeaders) : notAccessible('metadata', 'read');
       if (req.method === 'GET' && rest === '/commits') return need('contents', 'read') ? send(res, 200, []) : notAccessible('contents', 'read');
       if (req.method === 'GET' && rest === '/pulls') return need('pull_requests', 'read') ? pullRequests.githubList(res, fullName, new URL(req.url ?? '/', 'http://stand-in').searchParams) : notAccessible('pull_requests', 'read');
-      if (rest.startsWith('/pulls/') && (need('pull_requests', 'read') ? reviewStore.github(req, res, fullName, rest) : (notAccessible('pull_requests', 'read'), true))) return;
+      if (req.method === 'GET' && rest.startsWith('/pulls/')) {
+        if (!need('pull_requests', 'read')) return notAccessible('pull_requests', 'read');
+        if (reviewStore.github(req, res, fullName, rest)) return;
+      }
       if (req.method === 'PUT' && rest.startsWith('/contents/')) {
         if (!need('contents', 'write')) return notAccessible('contents', 'write');
         const body = (await readJson(req)) as { message?: unknown; content?: unknown } | null | undefined;
