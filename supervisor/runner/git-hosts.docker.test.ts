@@ -73,9 +73,10 @@ describe('git hosts', () => {
     const branch = String(ctx.eventsOf('pull_request')[0]?.branch);
     expect(await bitbucketGit.branches('team/web')).toContain(branch);
     expect(await bitbucketGit.readFile('team/web', branch, 'hello.js')).toContain('Hello from Spedy');
-    // Clone and push both authenticated with Bitbucket's static user for API tokens.
-    const users = new Set(bitbucketGit.requests().filter((r) => r.service !== null).map((r) => r.user));
-    expect(users).toEqual(new Set(['x-bitbucket-api-token-auth']));
+    // Clone and push both authenticated with Bitbucket's static user for API tokens (git asks without credentials first: refused, user undefined).
+    const admitted = bitbucketGit.requests().filter((r) => r.service !== null && r.user !== undefined);
+    expect(new Set(admitted.map((r) => r.user))).toEqual(new Set(['x-bitbucket-api-token-auth']));
+    expect(new Set(admitted.map((r) => r.service))).toEqual(new Set(['git-upload-pack', 'git-receive-pack']));
     const [pr] = kit.providerApi.pullRequests.list({ provider: 'bitbucket', repository: 'team/web' });
     expect(pr).toMatchObject({ head: branch, base: 'main', author: 'bitty', title: 'SPD-42: Add a greeting script' });
     // Asked before the clone and again before the push: a token handed out then may be a fresh one.

@@ -125,6 +125,8 @@ export class JobRun {
   /** Local mode: the person's Claude login as this job uses it. */
   readonly login: JobClaudeLogin | undefined;
   private questions: Promise<unknown> = Promise.resolve();
+  /** The git tokens the job's secret set already holds. */
+  private readonly gitTokens = new Set<string>();
 
   constructor(
     readonly ctx: JobContext,
@@ -175,7 +177,10 @@ export class JobRun {
   /** The job's git access as the platform gives it now; its tokens join the job's secret set. */
   async gitAccess(): Promise<JobGitAccess> {
     const access = await this.deps.gitAccess();
-    this.secrets.add(bundleSecrets({ env: {}, git: access.git }));
+    // Asked before each clone and push: only a token not seen yet (a freshly minted one) is added.
+    const fresh = access.git.filter((entry) => !this.gitTokens.has(entry.token));
+    for (const entry of fresh) this.gitTokens.add(entry.token);
+    if (fresh.length > 0) this.secrets.add(bundleSecrets({ env: {}, git: fresh }));
     return access;
   }
 
