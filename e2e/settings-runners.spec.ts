@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { nanoid } from 'nanoid';
 import { db, orgIdOf } from './support/database';
-import { signUpInBrowser } from './support/people';
+import { compileRoutes, signUpInBrowser } from './support/people';
 
 const slugOf = (page: Page) => new URL(page.url()).pathname.split('/')[1];
 
@@ -10,6 +10,12 @@ async function openRunners(page: Page, tab?: string) {
   await page.goto(`/${slugOf(page)}/settings/runners${tab ? `?tab=${tab}` : ''}`);
   await expect(page.getByRole('heading', { name: 'Runners', level: 1 })).toBeVisible();
 }
+
+// The dev server compiles a route on its first request; on a loaded machine that outlasts an expectation.
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(300_000);
+  await compileRoutes(browser, ['/{org}/settings/runners', '/{org}/settings/runners?tab=secrets']);
+});
 
 test('create a token and see the .env snippet and a live readiness checklist', async ({ browser, baseURL }) => {
   const admin = await signUpInBrowser(browser, 'Tara Token');

@@ -57,7 +57,7 @@ async function evidenceKinds(id: string): Promise<string[]> {
 /** The owner's Zero client has the entries (its mutators read them first, as Settings → Knowledge does). */
 async function synced(ids: string[]) {
   const view = owner.materialize(queries.knowledge.entries({ orgID: acme.account.orgID }));
-  await waitForData(view, (rows) => ids.every((id) => rows.some((row) => row.id === id)));
+  await waitForData(view, (rows) => ids.every((id) => rows.some((row) => row.id === id)), 30_000);
   view.destroy();
 }
 
@@ -95,6 +95,8 @@ beforeAll(async () => {
   globexBoard = await createBoardWithTicket(db(), { orgId: globex.account.orgID, creatorId: globex.account.userID, key: 'GLX', title: 'Globex refunds' });
   const stack = testStack();
   owner = connectZero({ cacheURL: stack.zeroUrl, userID: acme.account.userID, token: acme.account.token, context: contextOf(acme.account) });
+  // Connected and subscribed before the first mutation needs the rows.
+  await owner.preload(queries.knowledge.entries({ orgID: acme.account.orgID })).complete;
 });
 
 afterAll(async () => {
