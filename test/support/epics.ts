@@ -125,8 +125,16 @@ export async function readyFor(epicId: string, ticketIds: (string | null)[], tim
   }
 }
 
+/** A heartbeat naming the jobs the runner holds, as the supervisor sends (a silent runner turns Offline after 90 s). */
+export async function heartbeat(h: EpicHarness): Promise<void> {
+  const held = await sql<{ id: string }>(url(), "SELECT id FROM job WHERE runner_id = $1 AND status NOT IN ('completed', 'failed', 'error')", [h.runnerId]);
+  const res = await h.api.post('heartbeat', { runnerId: h.runnerId, activeJobIds: held.map((j) => j.id) });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+}
+
 /** Claims the job and reports it through to `outcome`, as the supervisor would. */
 export async function runJob(h: EpicHarness, jobId: string, outcome: 'completed' | 'failed', options: { reason?: string; result?: Record<string, unknown>; costly?: boolean } = {}) {
+  await heartbeat(h);
   const claimed = await h.api.post('jobs/claim', { runnerId: h.runnerId, jobId });
   expect(claimed.status, JSON.stringify(claimed.body)).toBe(200);
   for (const status of ['preparing', 'executing', 'running']) expect((await h.api.post(`jobs/${jobId}/status`, { runnerId: h.runnerId, status })).status).toBe(200);
