@@ -18,6 +18,7 @@ import { CommentComposer } from './comment-composer';
 import { CommentList } from './comment-list';
 import { TicketRuns } from './ticket-runs';
 import { EpicRunPanel } from '@/components/epics/epic-run-panel';
+import { EpicRunBadge } from '@/components/epics/epic-run-badge';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { TicketDescription } from './ticket-description';
 import { TicketSidebar } from './ticket-sidebar';
@@ -77,6 +78,7 @@ function TicketView({ ticket, project, onDelete }: TicketViewProps) {
             {displayId}
           </span>
         </nav>
+        <EpicRunBadge ticketID={ticket.id} projectKey={project.key} />
         {ticket.aiFailed && (
           <Badge variant="destructive" data-testid="ai-failed-badge">
             AI Failed
