@@ -2,7 +2,6 @@
 // only this harness's runner has, and that runner driven through the real runner API (claim,
 // status, events) as a supervisor would, without Docker.
 import { nanoid } from 'nanoid';
-import { expect } from 'vitest';
 import { connectDb, type Db } from '../../lib/db/client.ts';
 import { issueRunnerToken } from '../../lib/runners/tokens.ts';
 import { runnerTokenHashKey } from '../../lib/secrets/keyring.ts';
@@ -17,7 +16,21 @@ import { poll } from './poll.ts';
 import { registerRunner, runnerApi, type RunnerApi } from './runners.ts';
 import { testStack } from './stack-env.ts';
 import { waitForData } from './zero-client.ts';
-import { codingStage } from './jobs.ts';
+
+/** Shared by vitest and Playwright specs (and the bench), so it checks with plain errors. */
+function must(ok: boolean, what: string): void {
+  if (!ok) throw new Error(what);
+}
+
+async function applied(what: string, result: Promise<string | null>): Promise<void> {
+  const verdict = await result;
+  must(verdict === null, `${what} refused: ${verdict}`);
+}
+
+/** A runner API answer that must be 200. */
+function ok(what: string, res: { status: number; body: unknown }): void {
+  must(res.status === 200, `${what}: ${res.status} ${JSON.stringify(res.body)}`);
+}
 
 export type EpicJob = { id: string; ticketId: string | null; role: string | null; status: string };
 
@@ -39,15 +52,15 @@ export async function epicHarness(name: string, key: string, budget: { maxCostUs
   const label = `epic-${nanoid(8).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
   const teamId = nanoid();
   const fields = { description: 'Epic tests', workingStatus: 'AI Processing', completionStatus: 'In Review', failureStatus: 'Todo', requiredCapabilities: ['claude_code'], requiredLabels: [label] };
-  expect(await serverVerdict(owner.zero.mutate(mutators.team.create({ id: teamId, orgID: owner.orgID, preset: 'code_runner', name: `${key} team`, handle: `${key.toLowerCase()}-team`, ...fields })))).toBeNull();
+  await applied('team.create', serverVerdict(owner.zero.mutate(mutators.team.create({ id: teamId, orgID: owner.orgID, preset: 'code_runner', name: `${key} team`, handle: `${key.toLowerCase()}-team`, ...fields }))));
   const teams = owner.zero.materialize(queries.teams.list({ orgID: owner.orgID }));
   await waitForData(teams, (rows) => rows.some((row) => row.id === teamId));
   teams.destroy();
   const pipeline = presets.code_runner.pipeline();
-  pipeline.steps = [{ id: 'step-only', stages: [codingStage('work', { name: 'Work' })] }];
-  expect(await serverVerdict(owner.zero.mutate(mutators.team.setPipeline({ id: teamId, pipeline })))).toBeNull();
+  pipeline.steps = [{ id: 'step-only', stages: [{ ...presets.code_runner.pipeline().steps[1]!.stages[0]!, id: 'work', type: 'coding', name: 'Work' }] }];
+  await applied('team.setPipeline', serverVerdict(owner.zero.mutate(mutators.team.setPipeline({ id: teamId, pipeline }))));
   await sql(url(), `UPDATE runner_team SET budget = budget || $2::jsonb WHERE id = $1`, [teamId, JSON.stringify(budget)]);
-  expect(await serverVerdict(owner.zero.mutate(mutators.buildSettings.setProjectRunner({ projectID: project.id, teamID: teamId, triggerOnStatus: 'auto' })))).toBeNull();
+  await applied('buildSettings.setProjectRunner', serverVerdict(owner.zero.mutate(mutators.buildSettings.setProjectRunner({ projectID: project.id, teamID: teamId, triggerOnStatus: 'auto' }))));
   const { db, close } = connectDb(url());
   const issued = await issueRunnerToken(db, runnerTokenHashKey(), { orgId: owner.orgID, name: `${name} token`, createdBy: owner.userID });
   const api = runnerApi(testStack().appUrl, issued.token);
@@ -129,22 +142,22 @@ export async function readyFor(epicId: string, ticketIds: (string | null)[], tim
 export async function heartbeat(h: EpicHarness): Promise<void> {
   const held = await sql<{ id: string }>(url(), "SELECT id FROM job WHERE runner_id = $1 AND status NOT IN ('completed', 'failed', 'error')", [h.runnerId]);
   const res = await h.api.post('heartbeat', { runnerId: h.runnerId, activeJobIds: held.map((j) => j.id) });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  ok('heartbeat', res);
 }
 
 /** Claims the job and reports it through to `outcome`, as the supervisor would. */
 export async function runJob(h: EpicHarness, jobId: string, outcome: 'completed' | 'failed', options: { reason?: string; result?: Record<string, unknown>; costly?: boolean } = {}) {
   await heartbeat(h);
   const claimed = await h.api.post('jobs/claim', { runnerId: h.runnerId, jobId });
-  expect(claimed.status, JSON.stringify(claimed.body)).toBe(200);
-  for (const status of ['preparing', 'executing', 'running']) expect((await h.api.post(`jobs/${jobId}/status`, { runnerId: h.runnerId, status })).status).toBe(200);
+  ok(`claiming ${jobId}`, claimed);
+  for (const status of ['preparing', 'executing', 'running']) ok(`${jobId} ${status}`, await h.api.post(`jobs/${jobId}/status`, { runnerId: h.runnerId, status }));
   if (options.costly) {
     // Sonnet 4.6 at list prices: $1.0605 (lib/analytics/rollups.pg.test.ts).
     const usage = { stage: 'work', model: 'claude-sonnet-4-6', inputTokens: 1000, outputTokens: 500, cacheReadTokens: 1_000_000, cacheWriteTokens: 200_000 };
-    expect((await h.api.post(`jobs/${jobId}/events`, { runnerId: h.runnerId, events: [{ seq: 1, type: 'usage', payload: usage, at: Date.now() }] })).status).toBe(200);
+    ok(`${jobId} usage`, await h.api.post(`jobs/${jobId}/events`, { runnerId: h.runnerId, events: [{ seq: 1, type: 'usage', payload: usage, at: Date.now() }] }));
   }
   const final = await h.api.post(`jobs/${jobId}/status`, { runnerId: h.runnerId, status: outcome, reason: options.reason, result: options.result });
-  expect(final.status, JSON.stringify(final.body)).toBe(200);
+  ok(`${jobId} ${outcome}`, final);
 }
 
 export type RunRow = { id: string; status: string; status_reason: string | null; budget_usd: number | null; cost_usd: number; pull_requests: unknown[]; branch: string };
