@@ -97,13 +97,17 @@ export async function addTicket(h: EpicHarness, title: string, type: TicketType,
 
 /** Waits until the owner's client has the Epic's run (the panel's query), so its checks see what the server sees. */
 export async function clientSeesRun(h: EpicHarness, epicId: string, status?: string): Promise<void> {
-  const view = h.owner.zero.materialize(queries.epics.run({ orgID: h.owner.orgID, epicTicketID: epicId }));
-  try {
-    await waitForData(view, (run) => !!run && (status === undefined || run.status === status));
-  } finally {
-    view.destroy();
+  // Kept open (as the panel keeps it) until the client closes, so the rows stay synced.
+  let view = runViews.get(epicId);
+  if (!view) {
+    view = openRunView(h, epicId);
+    runViews.set(epicId, view);
   }
+  await waitForData(view, (run) => !!run && (status === undefined || run.status === status));
 }
+
+const runViews = new Map<string, ReturnType<typeof openRunView>>();
+const openRunView = (h: EpicHarness, epicId: string) => h.owner.zero.materialize(queries.epics.run({ orgID: h.owner.orgID, epicTicketID: epicId }));
 
 export async function addBlock(h: EpicHarness, blockerId: string, blockedId: string): Promise<void> {
   await sql(url(), 'INSERT INTO ticket_block (blocker_id, blocked_id, organization_id) VALUES ($1, $2, $3)', [blockerId, blockedId, h.owner.orgID]);
