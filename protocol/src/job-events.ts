@@ -162,5 +162,12 @@ export function readJobEvent<T extends JobEventType>(type: T, payload: unknown):
   return parsed.success ? (parsed.data as JobEventPayload<T>) : null;
 }
 
-/** A Completed job's `result` as the runner reports it: the pull requests it opened. */
-export const jobResult = z.object({ pullRequests: z.array(pullRequestPayload).default([]) });
+/**
+ * Where an epic run's branch stands in a repository after a job of the run (wire.ts epicRunPart):
+ * a reset's base commit, the commit a sub-run landed, the head a closing job opened its pull request from.
+ */
+export const epicBranchHead = z.object({ repository: z.string(), branch: z.string(), commit: z.string() });
+export type EpicBranchHead = z.infer<typeof epicBranchHead>;
+
+/** A Completed job's `result` as the runner reports it: the pull requests it opened; an epic run's job, its branch's heads. */
+export const jobResult = z.object({ pullRequests: z.array(pullRequestPayload).default([]), epicBranch: z.array(epicBranchHead).optional() });

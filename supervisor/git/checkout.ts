@@ -19,6 +19,8 @@ export interface CheckoutOptions {
   repository: RepositorySnapshot;
   dir: string;
   branch: string;
+  /** The remote branch the clone starts from: the base branch unless given (an epic run's branch, which is then `branch` itself). */
+  from?: string;
   credentials?: GitCredentials;
   /** HOME for git (a folder of the job). */
   home: string;
@@ -32,7 +34,7 @@ async function existingCheckout(options: CheckoutOptions): Promise<RepositoryChe
   try {
     await fs.access(path.join(dir, '.git'));
     await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], { cwd: dir, home });
-    const base = await runGit(['rev-parse', `refs/remotes/origin/${repository.baseBranch}`], { cwd: dir, home });
+    const base = await runGit(['rev-parse', `refs/remotes/origin/${options.from ?? repository.baseBranch}`], { cwd: dir, home });
     return { repository, dir, branch, baseSha: base.stdout.trim() };
   } catch {
     return null;
@@ -40,7 +42,8 @@ async function existingCheckout(options: CheckoutOptions): Promise<RepositoryChe
 }
 
 /**
- * Clones the repository at its base branch and creates the job's branch. A checkout left
+ * Clones the repository at its base branch and creates the job's branch (an epic run's job
+ * clones the run's branch and works on it: `from` is `branch`). A checkout left
  * by an earlier attempt of this job (Stop, then Continue) is reused; a half-made one is
  * cloned again. With a checkpoint, a new clone continues from it.
  */
@@ -48,15 +51,16 @@ export async function checkoutRepository(options: CheckoutOptions): Promise<Repo
   const existing = await existingCheckout(options);
   if (existing) return existing;
   const { repository, dir, branch, home, credentials, signal } = options;
+  const from = options.from ?? repository.baseBranch;
   await fs.rm(dir, { recursive: true, force: true });
-  await runGit(['clone', '--quiet', '--branch', repository.baseBranch, '--', repository.cloneUrl, dir], {
+  await runGit(['clone', '--quiet', '--branch', from, '--', repository.cloneUrl, dir], {
     cwd: path.dirname(dir),
     home,
     credentials,
     signal,
   });
   if (options.checkpoint) return resumeFromCheckpoint(options, options.checkpoint);
-  await runGit(['switch', '--quiet', '--create', branch], { cwd: dir, home, signal });
+  if (from !== branch) await runGit(['switch', '--quiet', '--create', branch], { cwd: dir, home, signal });
   const head = await runGit(['rev-parse', 'HEAD'], { cwd: dir, home });
   return { repository, dir, branch, baseSha: head.stdout.trim() };
 }
@@ -84,9 +88,10 @@ async function resumeFromCheckpoint(options: CheckoutOptions, checkpoint: { ref:
       `The checkpoint ${checkpoint.commit.slice(0, 12)} is no longer at ${checkpoint.ref} in ${repository.fullName} (${error instanceof Error ? error.message : String(error)}).`,
     );
   }
-  await runGit(['switch', '--quiet', '--create', branch, checkpoint.commit], { cwd: dir, home, signal });
+  // --force-create: a clone of an epic run's branch has it already.
+  await runGit(['switch', '--quiet', '--force-create', branch, checkpoint.commit], { cwd: dir, home, signal });
   await runGit(['reset', '--quiet', '--mixed', `${checkpoint.commit}^`], { cwd: dir, home, signal });
   await runGit(['update-ref', '-d', 'refs/spedy/checkpoint'], { cwd: dir, home });
-  const base = await runGit(['merge-base', 'HEAD', `refs/remotes/origin/${repository.baseBranch}`], { cwd: dir, home });
+  const base = await runGit(['merge-base', 'HEAD', `refs/remotes/origin/${options.from ?? repository.baseBranch}`], { cwd: dir, home });
   return { repository, dir, branch, baseSha: base.stdout.trim() };
 }

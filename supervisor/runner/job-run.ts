@@ -133,7 +133,8 @@ export class JobRun {
     this.budget = new BudgetMeter(() => this.job.snapshot.budget, (event) => this.emit(event));
     this.status = new JobStatusTracker(ctx, (status) => this.limits.statusChanged(status));
     this.controls = new JobControls(ctx);
-    this.branch = jobBranchName(job, job.snapshot.ticket);
+    // An epic run's jobs all work on the run's one branch (epic-delivery.ts).
+    this.branch = job.snapshot.epic?.branch ?? jobBranchName(job, job.snapshot.ticket);
     const keys = stageKeys(job.snapshot.pipeline);
     this.steps = job.snapshot.pipeline.steps.map((step, stepIndex) => ({
       index: stepIndex,

@@ -11,6 +11,8 @@ import { openJobSockets } from '../egress/job-sockets.ts';
 import { anthropicApiUrl, modelPassThrough } from '../egress/model-socket.ts';
 import { ContainerLabel } from '../container/stage-container.ts';
 import { deliverPullRequests, type DeliveredPullRequest } from './delivery.ts';
+import { landOnEpicBranch, runEpicBranchJob, runsNoAgent } from './epic-delivery.ts';
+import type { EpicBranchHead } from '@spedy/protocol/job-events';
 import { deleteCheckpointRefs } from './checkpoint.ts';
 import { toError } from '@spedy/protocol/errors';
 import { failureOutcome, InfrastructureFailure, JobStopped } from './failures.ts';
@@ -32,6 +34,8 @@ export type { RunJobDeps } from './job-run.ts';
 /** The job's `result` on Completed. */
 export interface JobResult extends Record<string, unknown> {
   pullRequests: DeliveredPullRequest[];
+  /** A job of an epic run: where its branch stands after the job (epic-delivery.ts). */
+  epicBranch?: EpicBranchHead[];
 }
 
 /** Runs the job's work; undefined when the supervisor's shutdown or the platform interrupted it. */
@@ -44,6 +48,8 @@ export async function runJob(ctx: JobContext, deps: RunJobDeps): Promise<JobEnd 
   }, deps.progressIntervalMs ?? progressIntervalMs);
   try {
     run.limits.startJob();
+    // An epic run's reset or closing job: no agent, so no model access, sockets or stages.
+    if (runsNoAgent(ctx.job.snapshot)) return await runEpicBranchJob(run);
     agentApiKey(run);
     // Local mode: the login is hidden from the start, and a missing one fails before the clone.
     await run.login?.give().catch((error: unknown) => {
@@ -96,9 +102,11 @@ export async function runJob(ctx: JobContext, deps: RunJobDeps): Promise<JobEnd 
       if (!canTransition(run.status.current, 'completed')) await run.status.report('syncing');
     } else {
       await run.status.report('syncing');
-      result.pullRequests = await deliverPullRequests(run);
+      // An epic run's sub-run lands its commit on the run's branch instead of opening a pull request.
+      if (ctx.job.snapshot.epic) result.epicBranch = await landOnEpicBranch(run);
+      else result.pullRequests = await deliverPullRequests(run);
       await deleteCheckpointRefs(run, ctx.job.checkpoint);
-      if (result.pullRequests.length === 0) run.emit(jobEvent.notice('The pipeline changed no files, so there is no pull request.'));
+      if (!ctx.job.snapshot.epic && result.pullRequests.length === 0) run.emit(jobEvent.notice('The pipeline changed no files, so there is no pull request.'));
     }
     // A status report that failed in the background ends the run here, like any failure.
     await run.status.settled();

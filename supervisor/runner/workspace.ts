@@ -19,11 +19,14 @@ export async function prepareWorkspace(run: JobRun): Promise<void> {
     run.controls.throwIfStopped();
     run.limits.throwIfReached();
     const folder = run.repositoryFolders[index]!;
+    // An epic run's jobs start from the run's branch, with the work other tickets landed on it.
+    const from = run.job.snapshot.epic?.branch ?? repository.baseBranch;
     try {
       const checkout = await checkoutRepository({
         repository,
         dir: run.layout.repository(folder),
         branch: run.branch,
+        from,
         credentials: gitCredentialsFor(providerAccessFor(repository, run.deps.providers)),
         home: run.layout.home,
         // The job's wall-clock limit counts the clone too.
@@ -31,13 +34,13 @@ export async function prepareWorkspace(run: JobRun): Promise<void> {
         checkpoint: checkpointOf(run, repository.fullName),
       });
       checkouts.push(checkout);
-      run.emit(jobEvent.notice(`${repository.fullName} is checked out from ${repository.baseBranch} on ${run.branch} in /workspace/${folder}.`));
+      run.emit(jobEvent.notice(`${repository.fullName} is checked out from ${from}${from === run.branch ? '' : ` on ${run.branch}`} in /workspace/${folder}.`));
     } catch (error) {
       if (run.controls.stopSignal.aborted) throw new JobStopped(run.controls.stopSignal.reason);
       run.limits.throwIfReached();
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof CheckpointMissingError) throw new InfrastructureFailure(`${message} Retry the whole job instead.`);
-      throw new InfrastructureFailure(`Cloning ${repository.fullName} at ${repository.baseBranch} failed: ${message}`);
+      throw new InfrastructureFailure(`Cloning ${repository.fullName} at ${from} failed: ${message}`);
     }
   }
   run.checkouts = checkouts;

@@ -44,6 +44,9 @@ export type EpicHarness = {
   close(): Promise<void>;
 };
 
+/** What the ticket helpers need: an Epic's board, with this harness's runner or another (a real supervisor). */
+export type EpicBoard = Pick<EpicHarness, 'owner' | 'db' | 'project'>;
+
 const url = () => testStack().databaseUrl;
 
 export async function epicHarness(name: string, key: string, budget: { maxCostUsd: number | null } = { maxCostUsd: 10 }): Promise<EpicHarness> {
@@ -80,7 +83,7 @@ export async function epicHarness(name: string, key: string, budget: { maxCostUs
 }
 
 /** A ticket written on the server without a trigger (as a test fixture). */
-export async function addTicket(h: EpicHarness, title: string, type: TicketType, parentId: string | null, statusName = 'Todo'): Promise<string> {
+export async function addTicket(h: EpicBoard, title: string, type: TicketType, parentId: string | null, statusName = 'Todo'): Promise<string> {
   const statusId = h.project.statuses.find((s) => s.name === statusName)!.id;
   const created = await h.db.transaction((tx) =>
     createTicket(tx, { organizationId: h.owner.orgID, projectId: h.project.id, statusId, title, type, creatorId: h.owner.userID, parentId }, { trigger: false }),
@@ -109,7 +112,7 @@ export async function clientSeesRun(h: EpicHarness, epicId: string, status?: str
 const runViews = new Map<string, ReturnType<typeof openRunView>>();
 const openRunView = (h: EpicHarness, epicId: string) => h.owner.zero.materialize(queries.epics.run({ orgID: h.owner.orgID, epicTicketID: epicId }));
 
-export async function addBlock(h: EpicHarness, blockerId: string, blockedId: string): Promise<void> {
+export async function addBlock(h: EpicBoard, blockerId: string, blockedId: string): Promise<void> {
   await sql(url(), 'INSERT INTO ticket_block (blocker_id, blocked_id, organization_id) VALUES ($1, $2, $3)', [blockerId, blockedId, h.owner.orgID]);
 }
 
@@ -199,7 +202,7 @@ export async function ticketStatus(ticketId: string): Promise<string> {
 }
 
 /** Steers a run as the owner would from the panel; the server's verdict (null when it committed). */
-export function steer(h: EpicHarness, mutation: Parameters<Member['zero']['mutate']>[0]) {
+export function steer(h: EpicBoard, mutation: Parameters<Member['zero']['mutate']>[0]) {
   return serverVerdict(h.owner.zero.mutate(mutation));
 }
 

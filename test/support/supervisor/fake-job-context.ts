@@ -2,7 +2,7 @@
 // lets the test send control messages, with the job lifecycle's behaviour (Stop aborts the
 // signal with `stopped_by_user`, Continue hands out a fresh one; events, reasons and results
 // are masked by the job's secret set, with the functions the streamer and the lifecycle use).
-import { claimedJob, type ClaimedJob, type JobSnapshot, type StageSnapshot } from '@spedy/protocol/wire';
+import { claimedJob, type ClaimedJob, type EpicRunPart, type JobSnapshot, type StageSnapshot } from '@spedy/protocol/wire';
 import type { JobStatus } from '@spedy/protocol/job-status';
 import type { JobCheckpoint } from '@spedy/protocol/checkpoint';
 import { CancelReason } from '../../../supervisor/container/cancel-reason.ts';
@@ -146,6 +146,8 @@ export function claimedTestJob(input: {
   budget?: Partial<JobSnapshot['budget']>;
   /** The job's last checkpoint, as a claim carries it (a hand-back, or Retry from a stage). */
   checkpoint?: JobCheckpoint | null;
+  /** The job's part in an epic run. */
+  epic?: EpicRunPart;
 }): ClaimedJob {
   const ticket = input.ticket ?? { displayId: 'SPD-42', title: 'Add a greeting script', description: 'Print a friendly greeting from hello.js.' };
   return claimedJob.parse({
@@ -165,6 +167,7 @@ export function claimedTestJob(input: {
       budget: { maxCostUsd: null, maxTurns: 30, warningThresholdPercent: 80, maxInputTokens: null, maxOutputTokens: null, ...input.budget },
       repositories: input.repositories,
       allowedHosts: input.allowedHosts ?? [],
+      ...(input.epic ? { epic: input.epic } : {}),
     },
   });
 }

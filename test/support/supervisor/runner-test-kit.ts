@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { fromRoot } from '../../../stack/paths.ts';
-import type { JobSnapshot, JobType, StageSnapshot } from '@spedy/protocol/wire';
+import type { EpicRunPart, JobSnapshot, JobType, StageSnapshot } from '@spedy/protocol/wire';
 import { startGitRemote, type GitRemote } from '../../../test-kit/git-remote/server.ts';
 import { text, toolUse, type Scenario, type TurnRequest } from '../../../test-kit/model-server/scenario.ts';
 import { builtInScenarios } from '../../../test-kit/model-server/scenarios.ts';
@@ -112,6 +112,10 @@ export interface RunnerTestKit {
     setupCommands?: string[];
     /** Budget fields that differ from the test default (small time limits). */
     budget?: Partial<JobSnapshot['budget']>;
+    /** The ticket, when not the default SPD-42. */
+    ticket?: { displayId: string; title: string; description: string };
+    /** The job's part in an epic run. */
+    epic?: EpicRunPart;
   }): Promise<{ ctx: FakeJobContext; fullName: string; deps: RunJobDeps }>;
   /** The test's containers still present (running or exited). */
   containersOf(jobId: string): Promise<Docker.ContainerInfo[]>;
@@ -129,6 +133,8 @@ export async function startRunnerTestKit(options: {
   suite: string;
   /** The supervisor's SPEDY_ALLOWED_INTERNAL_HOSTS (a loopback test server a job's team allows). */
   allowedInternalHosts?: string;
+  /** The suite's own scenarios, besides the built-in and the runner ones. */
+  scenarios?: Record<string, Scenario>;
 }): Promise<RunnerTestKit> {
   const docker = new Docker({ socketPath: options.dockerSocket });
   const suite = `${options.suite}-${randomBytes(3).toString('hex')}`;
@@ -138,7 +144,7 @@ export async function startRunnerTestKit(options: {
   const apiKey = `sk-ant-api03-${randomBytes(24).toString('base64url')}`;
   const modelProxy = createModelProxy();
   const [model, remote, providerApi] = await Promise.all([
-    startModelServer({ scenarios: { ...builtInScenarios, ...runnerScenarios }, apiKey }),
+    startModelServer({ scenarios: { ...builtInScenarios, ...runnerScenarios, ...options.scenarios }, apiKey }),
     startGitRemote({ token }),
     startProviderApi(),
   ]);
@@ -178,6 +184,8 @@ export async function startRunnerTestKit(options: {
       const job = claimedTestJob({
         allowedHosts: input.allowedHosts,
         budget: input.budget,
+        ticket: input.ticket,
+        epic: input.epic,
         id,
         type: input.type,
         trigger: input.trigger,
