@@ -19,6 +19,7 @@ import { CommentList } from './comment-list';
 import { TicketRuns } from './ticket-runs';
 import { TicketPullRequests } from './ticket-pull-requests';
 import { EpicRunPanel } from '@/components/epics/epic-run-panel';
+import { EpicRunBadge } from '@/components/epics/epic-run-badge';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { TicketDescription } from './ticket-description';
 import { TicketSidebar } from './ticket-sidebar';
@@ -78,6 +79,7 @@ function TicketView({ ticket, project, onDelete }: TicketViewProps) {
             {displayId}
           </span>
         </nav>
+        <EpicRunBadge ticketID={ticket.id} projectKey={project.key} />
         {ticket.aiFailed && (
           <Badge variant="destructive" data-testid="ai-failed-badge">
             AI Failed

@@ -47,10 +47,10 @@ export async function advanceEpicRun(db: DbOrTx, runId: string, now = Date.now()
 
     const reset = run.resetJobId ? await jobOf(tx, run.resetJobId) : null;
     if (reset && !isFinalJobStatus(reset.status)) return { status: 'running', dispatched: [] };
-    if (reset && reset.status !== 'completed') return pause(tx, run, `The epic branch could not be reset: ${reset.statusReason ?? reset.status}. Restart to try again.`);
+    if (reset && reset.status !== 'completed') return pause(tx, run, `The epic branch could not be reset: ${(reset.statusReason ?? reset.status).replace(/\.$/, '')}. Restart to try again.`);
     if (failed.length > 0) {
       const first = failed[0]!;
-      return pause(tx, run, `${first.displayId} failed${first.jobReason ? `: ${first.jobReason}` : ''}. Retry it or skip it.`);
+      return pause(tx, run, `${first.displayId} failed${first.jobReason ? `: ${first.jobReason.replace(/\.$/, '')}` : ''}. Retry it or skip it.`);
     }
     if (run.closingJobId) return closing(tx, run);
     if (nodes.every((n) => isSettledNode(n.status))) {
@@ -153,7 +153,7 @@ async function closing(tx: DbOrTx, run: EpicRunRow): Promise<AdvanceOutcome> {
     await setRun(tx, run, { status: 'completed', statusReason: null, pullRequests: pullRequestsOf(job.result) });
     return { status: 'completed', dispatched: [] };
   }
-  await setRun(tx, run, { status: 'failed', statusReason: `The pull requests could not be opened: ${job.statusReason ?? job.status}. Continue to try again.` });
+  await setRun(tx, run, { status: 'failed', statusReason: `The pull requests could not be opened: ${(job.statusReason ?? job.status).replace(/\.$/, '')}. Continue to try again.` });
   return { status: 'failed', dispatched: [] };
 }
 

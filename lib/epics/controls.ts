@@ -90,8 +90,8 @@ async function cancelActiveJobs(tx: DbOrTx, run: EpicRunRow, actor: Actor): Prom
 }
 
 /**
- * Continue a paused, cancelled or failed run: unfinished tickets again, and subtickets added
- * since join (the graph is resolved afresh; completed tickets stay completed).
+ * Continue a paused, cancelled or failed run: failed and cancelled tickets again, and subtickets
+ * added since join (the graph is resolved afresh; completed and skipped tickets stay so).
  */
 export async function continueEpicRun(tx: DbOrTx, actor: Actor): Promise<void> {
   const run = await lockedRunOf(tx, actor);
@@ -108,7 +108,7 @@ export async function continueEpicRun(tx: DbOrTx, actor: Actor): Promise<void> {
       await tx.insert(t.epicRunNode).values({ runId: run.id, ticketId: g.ticketId, organizationId: run.organizationId, status: g.completed ? 'completed' : 'pending', wave: g.wave, dependsOn: g.dependsOn });
       continue;
     }
-    const unfinished = node.status === 'failed' || node.status === 'cancelled' || node.status === 'skipped';
+    const unfinished = node.status === 'failed' || node.status === 'cancelled';
     await setNodes(tx, run.id, [g.ticketId], { wave: g.wave, dependsOn: g.dependsOn, ...(unfinished && { status: 'pending', skipReason: null }) });
   }
   // Tickets no longer under the Epic leave the run.

@@ -3,9 +3,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../jobs/db.ts';
 
-/** Why a status change of the ticket starts no ordinary job, shown where the trigger would have acted. */
-export const partOfEpicRunNotice = 'Part of the epic run';
-
 /** The active run the ticket belongs to (a node of it, or under its Epic), or null. */
 export async function activeEpicRunOfTicket(tx: DbOrTx, ticketId: string): Promise<string | null> {
   const { rows } = await tx.execute<{ id: string }>(sql`

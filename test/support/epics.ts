@@ -2,7 +2,6 @@
 // only this harness's runner has, and that runner driven through the real runner API (claim,
 // status, events) as a supervisor would, without Docker.
 import { nanoid } from 'nanoid';
-import { expect } from 'vitest';
 import { connectDb, type Db } from '../../lib/db/client.ts';
 import { issueRunnerToken } from '../../lib/runners/tokens.ts';
 import { runnerTokenHashKey } from '../../lib/secrets/keyring.ts';
@@ -17,7 +16,21 @@ import { poll } from './poll.ts';
 import { registerRunner, runnerApi, type RunnerApi } from './runners.ts';
 import { testStack } from './stack-env.ts';
 import { waitForData } from './zero-client.ts';
-import { codingStage } from './jobs.ts';
+
+/** Shared by vitest and Playwright specs (and the bench), so it checks with plain errors. */
+function must(ok: boolean, what: string): void {
+  if (!ok) throw new Error(what);
+}
+
+async function applied(what: string, result: Promise<string | null>): Promise<void> {
+  const verdict = await result;
+  must(verdict === null, `${what} refused: ${verdict}`);
+}
+
+/** A runner API answer that must be 200. */
+function ok(what: string, res: { status: number; body: unknown }): void {
+  must(res.status === 200, `${what}: ${res.status} ${JSON.stringify(res.body)}`);
+}
 
 export type EpicJob = { id: string; ticketId: string | null; role: string | null; status: string };
 
@@ -31,6 +44,9 @@ export type EpicHarness = {
   close(): Promise<void>;
 };
 
+/** What the ticket helpers need: an Epic's board, with this harness's runner or another (a real supervisor). */
+export type EpicBoard = Pick<EpicHarness, 'owner' | 'db' | 'project'>;
+
 const url = () => testStack().databaseUrl;
 
 export async function epicHarness(name: string, key: string, budget: { maxCostUsd: number | null } = { maxCostUsd: 10 }): Promise<EpicHarness> {
@@ -39,15 +55,15 @@ export async function epicHarness(name: string, key: string, budget: { maxCostUs
   const label = `epic-${nanoid(8).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
   const teamId = nanoid();
   const fields = { description: 'Epic tests', workingStatus: 'AI Processing', completionStatus: 'In Review', failureStatus: 'Todo', requiredCapabilities: ['claude_code'], requiredLabels: [label] };
-  expect(await serverVerdict(owner.zero.mutate(mutators.team.create({ id: teamId, orgID: owner.orgID, preset: 'code_runner', name: `${key} team`, handle: `${key.toLowerCase()}-team`, ...fields })))).toBeNull();
+  await applied('team.create', serverVerdict(owner.zero.mutate(mutators.team.create({ id: teamId, orgID: owner.orgID, preset: 'code_runner', name: `${key} team`, handle: `${key.toLowerCase()}-team`, ...fields }))));
   const teams = owner.zero.materialize(queries.teams.list({ orgID: owner.orgID }));
   await waitForData(teams, (rows) => rows.some((row) => row.id === teamId));
   teams.destroy();
   const pipeline = presets.code_runner.pipeline();
-  pipeline.steps = [{ id: 'step-only', stages: [codingStage('work', { name: 'Work' })] }];
-  expect(await serverVerdict(owner.zero.mutate(mutators.team.setPipeline({ id: teamId, pipeline })))).toBeNull();
+  pipeline.steps = [{ id: 'step-only', stages: [{ ...presets.code_runner.pipeline().steps[1]!.stages[0]!, id: 'work', type: 'coding', name: 'Work' }] }];
+  await applied('team.setPipeline', serverVerdict(owner.zero.mutate(mutators.team.setPipeline({ id: teamId, pipeline }))));
   await sql(url(), `UPDATE runner_team SET budget = budget || $2::jsonb WHERE id = $1`, [teamId, JSON.stringify(budget)]);
-  expect(await serverVerdict(owner.zero.mutate(mutators.buildSettings.setProjectRunner({ projectID: project.id, teamID: teamId, triggerOnStatus: 'auto' })))).toBeNull();
+  await applied('buildSettings.setProjectRunner', serverVerdict(owner.zero.mutate(mutators.buildSettings.setProjectRunner({ projectID: project.id, teamID: teamId, triggerOnStatus: 'auto' }))));
   const { db, close } = connectDb(url());
   const issued = await issueRunnerToken(db, runnerTokenHashKey(), { orgId: owner.orgID, name: `${name} token`, createdBy: owner.userID });
   const api = runnerApi(testStack().appUrl, issued.token);
@@ -67,7 +83,7 @@ export async function epicHarness(name: string, key: string, budget: { maxCostUs
 }
 
 /** A ticket written on the server without a trigger (as a test fixture). */
-export async function addTicket(h: EpicHarness, title: string, type: TicketType, parentId: string | null, statusName = 'Todo'): Promise<string> {
+export async function addTicket(h: EpicBoard, title: string, type: TicketType, parentId: string | null, statusName = 'Todo'): Promise<string> {
   const statusId = h.project.statuses.find((s) => s.name === statusName)!.id;
   const created = await h.db.transaction((tx) =>
     createTicket(tx, { organizationId: h.owner.orgID, projectId: h.project.id, statusId, title, type, creatorId: h.owner.userID, parentId }, { trigger: false }),
@@ -84,15 +100,19 @@ export async function addTicket(h: EpicHarness, title: string, type: TicketType,
 
 /** Waits until the owner's client has the Epic's run (the panel's query), so its checks see what the server sees. */
 export async function clientSeesRun(h: EpicHarness, epicId: string, status?: string): Promise<void> {
-  const view = h.owner.zero.materialize(queries.epics.run({ orgID: h.owner.orgID, epicTicketID: epicId }));
-  try {
-    await waitForData(view, (run) => !!run && (status === undefined || run.status === status));
-  } finally {
-    view.destroy();
+  // Kept open (as the panel keeps it) until the client closes, so the rows stay synced.
+  let view = runViews.get(epicId);
+  if (!view) {
+    view = openRunView(h, epicId);
+    runViews.set(epicId, view);
   }
+  await waitForData(view, (run) => !!run && (status === undefined || run.status === status));
 }
 
-export async function addBlock(h: EpicHarness, blockerId: string, blockedId: string): Promise<void> {
+const runViews = new Map<string, ReturnType<typeof openRunView>>();
+const openRunView = (h: EpicHarness, epicId: string) => h.owner.zero.materialize(queries.epics.run({ orgID: h.owner.orgID, epicTicketID: epicId }));
+
+export async function addBlock(h: EpicBoard, blockerId: string, blockedId: string): Promise<void> {
   await sql(url(), 'INSERT INTO ticket_block (blocker_id, blocked_id, organization_id) VALUES ($1, $2, $3)', [blockerId, blockedId, h.owner.orgID]);
 }
 
@@ -125,18 +145,26 @@ export async function readyFor(epicId: string, ticketIds: (string | null)[], tim
   }
 }
 
+/** A heartbeat naming the jobs the runner holds, as the supervisor sends (a silent runner turns Offline after 90 s). */
+export async function heartbeat(h: EpicHarness): Promise<void> {
+  const held = await sql<{ id: string }>(url(), "SELECT id FROM job WHERE runner_id = $1 AND status NOT IN ('completed', 'failed', 'error')", [h.runnerId]);
+  const res = await h.api.post('heartbeat', { runnerId: h.runnerId, activeJobIds: held.map((j) => j.id) });
+  ok('heartbeat', res);
+}
+
 /** Claims the job and reports it through to `outcome`, as the supervisor would. */
 export async function runJob(h: EpicHarness, jobId: string, outcome: 'completed' | 'failed', options: { reason?: string; result?: Record<string, unknown>; costly?: boolean } = {}) {
+  await heartbeat(h);
   const claimed = await h.api.post('jobs/claim', { runnerId: h.runnerId, jobId });
-  expect(claimed.status, JSON.stringify(claimed.body)).toBe(200);
-  for (const status of ['preparing', 'executing', 'running']) expect((await h.api.post(`jobs/${jobId}/status`, { runnerId: h.runnerId, status })).status).toBe(200);
+  ok(`claiming ${jobId}`, claimed);
+  for (const status of ['preparing', 'executing', 'running']) ok(`${jobId} ${status}`, await h.api.post(`jobs/${jobId}/status`, { runnerId: h.runnerId, status }));
   if (options.costly) {
     // Sonnet 4.6 at list prices: $1.0605 (lib/analytics/rollups.pg.test.ts).
     const usage = { stage: 'work', model: 'claude-sonnet-4-6', inputTokens: 1000, outputTokens: 500, cacheReadTokens: 1_000_000, cacheWriteTokens: 200_000 };
-    expect((await h.api.post(`jobs/${jobId}/events`, { runnerId: h.runnerId, events: [{ seq: 1, type: 'usage', payload: usage, at: Date.now() }] })).status).toBe(200);
+    ok(`${jobId} usage`, await h.api.post(`jobs/${jobId}/events`, { runnerId: h.runnerId, events: [{ seq: 1, type: 'usage', payload: usage, at: Date.now() }] }));
   }
   const final = await h.api.post(`jobs/${jobId}/status`, { runnerId: h.runnerId, status: outcome, reason: options.reason, result: options.result });
-  expect(final.status, JSON.stringify(final.body)).toBe(200);
+  ok(`${jobId} ${outcome}`, final);
 }
 
 export type RunRow = { id: string; status: string; status_reason: string | null; budget_usd: number | null; cost_usd: number; pull_requests: unknown[]; branch: string };
@@ -174,7 +202,7 @@ export async function ticketStatus(ticketId: string): Promise<string> {
 }
 
 /** Steers a run as the owner would from the panel; the server's verdict (null when it committed). */
-export function steer(h: EpicHarness, mutation: Parameters<Member['zero']['mutate']>[0]) {
+export function steer(h: EpicBoard, mutation: Parameters<Member['zero']['mutate']>[0]) {
   return serverVerdict(h.owner.zero.mutate(mutation));
 }
 

@@ -14,4 +14,11 @@ export const epicQueries = {
       .related('closingJob')
       .one(),
   ),
+
+  /** The runs a ticket is part of (a ticket page says "Part of the epic run" while one is active). */
+  runsOfTicket: defineQuery(z.object({ orgID: id, ticketID: id }), ({ args, ctx }) =>
+    scopeToOrg(zql.epicRunNode, ctx, args.orgID)
+      .where('ticketId', args.ticketID)
+      .related('run', (r) => r.related('epic')),
+  ),
 };
