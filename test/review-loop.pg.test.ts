@@ -104,5 +104,16 @@ describe('the review loop through the real supervisor', () => {
     expect(await runner!.git.readFile(repository, pr!.branch, 'hello.js')).toBe(revisedGreeting);
     expect(runner!.provider.pullRequests.list()).toHaveLength(pullRequestsBefore);
     expect(await query('SELECT count(*)::int AS n FROM pull_request WHERE ticket_id = $1', [ticketId])).toEqual([{ n: 1 }]);
+
+    // What the reviewer taught is knowledge now: an entry per inline comment, each resolved by the completed revision.
+    const learned = await query<{ file_path: string; comment: string; resolved: number }>(
+      `SELECT e.file_path, e.comment, (SELECT count(*)::int FROM knowledge_evidence v WHERE v.entry_id = e.id AND v.kind = 'resolved') AS resolved
+       FROM knowledge_entry e WHERE e.organization_id = $1 AND e.pull_request_url = $2 ORDER BY e.file_path`,
+      [owner.orgID, pr!.url],
+    );
+    expect(learned).toEqual([
+      { file_path: 'README.md', comment: 'Say how to run hello.js with a name.', resolved: 1 },
+      { file_path: 'hello.js', comment: 'Take the name to greet from the command line.', resolved: 1 },
+    ]);
   }, 900_000);
 });

@@ -16,6 +16,7 @@ import { countFinishedJob } from '../analytics/rollups.ts';
 import { linkPullRequests } from '../reviews/pull-requests.ts';
 import { pullRequestsOf } from './event-feed.ts';
 import { epicJobFinished } from '../epics/job-finished.ts';
+import { reviewJobFinished } from '../reviews/review-knowledge.ts';
 
 export type StatusReport = { status: JobStatus; reason?: string; result?: Record<string, unknown> };
 
@@ -53,6 +54,8 @@ export async function transitionJob(tx: DbOrTx, job: LockedJob, change: StatusCh
   if (final) await countFinishedJob(tx, job.id, change.to, now);
   // A job of an epic run: the run's next step, committed with this end (lib/epics).
   if (final) await epicJobFinished(tx, job.id);
+  // A review's retrigger that completed: what the review taught counts as resolved (lib/knowledge).
+  if (final) await reviewJobFinished(tx, job, change.to);
   // Handed back: offered to every matching runner again (a held job: to its runner only, ./offers.ts).
   if (change.to === 'ready') await notifyJobReady(tx, { jobId: job.id, organizationId: job.organizationId });
   // A slot of its runner came free: offer it what waits.

@@ -16,6 +16,7 @@ import { hostEvent, type HostEvent } from './host-events.ts';
 import { providerReader } from './provider-reviews.ts';
 import { findLinkedPullRequest, setPullRequestState } from './pull-requests.ts';
 import { retriggerForReview } from './retrigger.ts';
+import { learnFromStoredReview } from './review-knowledge.ts';
 
 const payload = z.object({ deliveryRowId: z.string(), organizationId: z.string(), integrationId: z.string(), hostEvent }) satisfies z.ZodType<DeliveryTaskPayload>;
 
@@ -78,6 +79,7 @@ async function processDelivery(deps: ReviewDeps, task: DeliveryTaskPayload): Pro
       .select()
       .from(pullRequestReview)
       .where(and(eq(pullRequestReview.pullRequestId, pr.id), eq(pullRequestReview.reviewKey, review.key)));
+    await learnFromStoredReview(tx, pr, stored);
     if (stored.state !== 'changes_requested') return { outcome: 'processed', detail: `Stored ${stored.reviewer}'s review (${stored.state.replace('_', ' ')}).` };
     const decision = await retriggerForReview(tx, pr, { id: stored.id, reviewer: stored.reviewer, summary: stored.summary, comments: stored.comments });
     return { outcome: 'processed', detail: decision.message };
