@@ -38,16 +38,23 @@ describe('a batch’s text deltas as they are stored', () => {
     ]);
   });
 
-  it('leaves events at or before the last stored sequence number as they are: a resent or late event is stored once, as it was', () => {
+  it('never fills a hole with a resent delta; other resent or late events keep their numbers (stored once, as they were)', () => {
     seq = 0;
-    const batch = [delta('m1', 'a'), delta('m1', 'b'), delta('m1', 'c'), delta('m1', 'd'), whole('m1', 'abcd')];
-    expect(brief(coalesceTextDeltas(batch, 2))).toEqual([
+    const batch = [delta('m1', 'a'), call(), delta('m1', 'b'), delta('m1', 'c'), delta('m1', 'd')];
+    const first = coalesceTextDeltas(batch, 0);
+    expect(brief(first)).toEqual([
       [1, 'text_delta', 'a'],
-      [2, 'text_delta', 'b'],
-      [5, 'text', 'abcd'],
+      [2, 'tool_call', null],
+      [5, 'text_delta', 'bcd'],
+    ]);
+    // The acknowledgement was lost: the same batch again stores nothing new (the insert skips seqs 1, 2 and 5).
+    expect(brief(coalesceTextDeltas(batch, 5))).toEqual([[2, 'tool_call', null]]);
+    expect(brief(coalesceTextDeltas([...batch, whole('m1', 'abcd')], 5))).toEqual([
+      [2, 'tool_call', null],
+      [6, 'text', 'abcd'],
     ]);
     // Out of order in the request, in order when stored; other types pass untouched.
-    expect(coalesceTextDeltas([batch[4]!, batch[3]!, batch[2]!], 2).map((e) => e.seq)).toEqual([5]);
+    expect(coalesceTextDeltas([batch[4]!, batch[1]!, batch[3]!], 1).map((e) => e.seq)).toEqual([2, 5]);
     expect(coalesceTextDeltas([call()], 0)).toHaveLength(1);
   });
 });

@@ -12,7 +12,7 @@ let runnerId: string;
 
 beforeAll(async () => {
   org = await newRunnerOrg('Events Owner');
-  runnerId = await registerRunner(org.api);
+  runnerId = await registerRunner(org.api, { poolSize: 8 }); // each test holds a job
 });
 
 afterAll(async () => {
