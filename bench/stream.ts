@@ -194,7 +194,7 @@ async function main(): Promise<void> {
   console.log(`  ✓ both pages show event ${lastSeq.toLocaleString('en')} ${ms(performance.now() - caughtUp)} after it was sent`);
 
   const stored = (await sql<{ n: string }>(stack.databaseUrl, 'SELECT count(*) AS n FROM job_event WHERE job_id = $1', [jobId]))[0]!.n;
-  console.log(`\nResults (${Number(stored).toLocaleString('en')} events in the job; load average ${loadAverage()} at the end, ${os.cpus().length} cores)`);
+  console.log(`\nResults (${Number(stored).toLocaleString('en')} rows stored for the job's ${lastSeq.toLocaleString('en')} events; load average ${loadAverage()} at the end, ${os.cpus().length} cores)`);
   console.log(`  events endpoint, one batch: ${describe(posts)}`);
   for (const line of describeReplication(writesBefore, await replicatedWrites(stack.databaseUrl), seconds)) console.log(`  ${line}`);
   console.log(`  Node Zero client: sent → zero-cache delivered ${describe(latencies(node.marks, sentAt, lastSeq, 0))}; ${node.marks.length.toLocaleString('en')} updates`);
