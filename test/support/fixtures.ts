@@ -7,7 +7,7 @@ import type { ZeroContext } from '../../lib/auth/context.ts';
 import { signUp, type TestAccount } from './accounts.ts';
 import { sql } from './db.ts';
 import { testStack } from './stack-env.ts';
-import { connectZero, type NodeZero } from './zero-client.ts';
+import { connectZero, waitForData, type NodeZero } from './zero-client.ts';
 
 export type Member = TestAccount & { zero: NodeZero; context: ZeroContext };
 
@@ -73,4 +73,14 @@ export async function createTicket(member: Member, project: { id: string; status
   );
   if (verdict) throw new Error(`ticket.create refused: ${verdict}`);
   return id;
+}
+
+/** Waits until the member's Zero client holds the team: a mutator naming it runs on the client first. */
+export async function waitForTeam(member: Member, teamId: string): Promise<void> {
+  const teams = member.zero.materialize(queries.teams.list({ orgID: member.orgID }));
+  try {
+    await waitForData(teams, (rows) => rows.some((row) => row.id === teamId));
+  } finally {
+    teams.destroy();
+  }
 }

@@ -10,7 +10,7 @@ import { runnerTokenHashKey } from '../../lib/secrets/keyring.ts';
 import { mutators } from '../../zero/mutators.ts';
 import type { ProviderApi } from '../../test-kit/provider-api/server.ts';
 import { sql } from './db.ts';
-import { createProject, createTicket, newMember, serverVerdict, type Member } from './fixtures.ts';
+import { createProject, createTicket, newMember, serverVerdict, waitForTeam, type Member } from './fixtures.ts';
 import { orgApi } from './org-api.ts';
 import { poll } from './poll.ts';
 import { registerRunner, runnerApi, sampleSnapshot, type RunnerApi } from './runners.ts';
@@ -57,6 +57,7 @@ export async function reviewLoopOrg(provider: ProviderApi, name: string, key: st
     ),
   );
   expect(created).toBeNull();
+  await waitForTeam(owner, teamId);
   expect(await serverVerdict(owner.zero.mutate(mutators.buildSettings.setProjectRunner({ projectID: project.id, teamID: teamId, triggerOnStatus: 'off' })))).toBeNull();
 
   const repository = `acme-${key.toLowerCase()}/shop`;
