@@ -1,5 +1,5 @@
 // Reading reviews, inline comments and pull request states from the git host with the
-// integration's stored token (the platform's own calls, through the address guard).
+// integration's credentials (the platform's own calls, through the address guard).
 import { and, eq } from 'drizzle-orm';
 import { bitbucketClient } from '@spedy/protocol/git-providers/bitbucket';
 import { githubClient } from '@spedy/protocol/git-providers/github';
@@ -7,7 +7,7 @@ import type { ProviderTransport } from '@spedy/protocol/git-providers/http';
 import type { Db } from '../db/client.ts';
 import { gitIntegration } from '../db/schema.ts';
 import type { PullRequestState, ReviewComment } from '../db/review-schema.ts';
-import { openIntegrationToken } from '../secrets/entries.ts';
+import { gitAccessFor } from '../secrets/git-access.ts';
 import type { Keyring } from '../secrets/vault.ts';
 import type { HostReview } from './host-events.ts';
 
@@ -24,8 +24,11 @@ export async function providerReader(deps: { db: Db; keyring: Keyring; transport
     .select()
     .from(gitIntegration)
     .where(and(eq(gitIntegration.id, integrationId), eq(gitIntegration.organizationId, organizationId)));
-  const token = integration ? await openIntegrationToken(deps.db, deps.keyring, organizationId, integrationId) : null;
-  if (!integration || token === null) return null;
+  if (!integration) return null;
+  // The same credentials a runner gets: a GitHub App's minted installation token, a Bitbucket API token with its email.
+  const [access] = (await gitAccessFor(deps.db, deps.keyring, organizationId, [{ provider: integration.provider, fullName: '' }])).git;
+  if (!access) return null;
+  const { token } = access;
   if (integration.provider === 'github') {
     const github = githubClient({ apiUrl: integration.apiUrl, token }, deps.transport);
     const commentsOf = async (repository: string, number: number) => github.reviewComments(repository, number);
@@ -46,7 +49,7 @@ export async function providerReader(deps: { db: Db; keyring: Keyring; transport
       },
     };
   }
-  const bitbucket = bitbucketClient({ apiUrl: integration.apiUrl, token, username: integration.username }, deps.transport);
+  const bitbucket = bitbucketClient({ apiUrl: integration.apiUrl, token, username: integration.username, email: access.email }, deps.transport);
   // A Bitbucket change request has no text of its own: its inline comments are the feedback, the others its summary.
   const feedback = async (repository: string, number: number) => {
     const all = await bitbucket.pullRequestComments(repository, number);
