@@ -10,7 +10,7 @@ import { mutators } from '../zero/mutators.ts';
 import { git, repositoryPath } from '../test-kit/git-remote/repositories.ts';
 import { sql } from './support/db.ts';
 import { addBlock, addTicket, nodesOf, runOf, steer, ticketStatus, type EpicBoard } from './support/epics.ts';
-import { createProject, newMember, serverVerdict, type Member } from './support/fixtures.ts';
+import { createProject, newMember, serverVerdict, waitForTeam, type Member } from './support/fixtures.ts';
 import { codingStage, poll, startTestRunner, type TestRunner } from './support/jobs.ts';
 import { testStack } from './support/stack-env.ts';
 
@@ -32,6 +32,7 @@ beforeAll(async () => {
   // One stage per ticket (the scripted model writes the ticket's [file:…] and runs it): the run's order is what is tested here.
   const pipeline = presets.code_runner.pipeline();
   pipeline.steps = [{ id: 'step-only', stages: [codingStage('work', { name: 'Work', validationCommands: [] })] }];
+  await waitForTeam(owner, teamId);
   expect(await serverVerdict(owner.zero.mutate(mutators.team.setPipeline({ id: teamId, pipeline })))).toBeNull();
   const connection: { db: Db; close: () => Promise<void> } = connectDb(url());
   closeDb = connection.close;
