@@ -2,12 +2,15 @@ import { expect, test } from '@playwright/test';
 import { nanoid } from 'nanoid';
 import { startProviderApi, type ProviderApi } from '../test-kit/provider-api/server';
 import { db, orgIdOf } from './support/database';
-import { createProjectInBrowser, createTicketInBrowser, signUpInBrowser } from './support/people';
+import { compileRoutes, createProjectInBrowser, createTicketInBrowser, signUpInBrowser } from './support/people';
 
 let provider: ProviderApi;
 const token = 'github_pat_11E2EREVIEWLOOP0000000000';
 
-test.beforeAll(async () => {
+test.beforeAll(async ({ browser }) => {
+  // A development server compiles a route on its first visit: slower than an assertion's wait under load.
+  test.setTimeout(300_000);
+  await compileRoutes(browser, ['/{org}/settings/integrations', '/{org}/tickets/NONE-1']);
   provider = await startProviderApi();
   provider.addToken(token, { kind: 'github-fine-grained', login: 'octo', permissions: { contents: 'write', pull_requests: 'write' }, repositories: ['acme/web'] });
 });
