@@ -35,6 +35,9 @@ async function buildEpic(h: EpicHarness): Promise<{ epic: string; tickets: numbe
   return { epic, tickets: layers.flat().length };
 }
 
+/** The jobs the simulated runner holds, as its heartbeats report them (a runner without heartbeats goes offline). */
+const activeJobIds = new Set<string>();
+
 /** One runner slot: claims the oldest Ready job, reports it through, completes it after `workMs` (reset and closing at once). */
 async function slot(h: EpicHarness, done: () => boolean): Promise<void> {
   while (!done() && !interrupt.signal.aborted) {
@@ -44,16 +47,21 @@ async function slot(h: EpicHarness, done: () => boolean): Promise<void> {
       await sleep(10);
       continue;
     }
+    activeJobIds.add(job.id);
     for (const status of ['preparing', 'executing', 'running']) await h.api.post(`jobs/${job.id}/status`, { runnerId: h.runnerId, status });
     if (job.snapshot.epic?.role === 'sub-run') await sleep(workMs);
     await h.api.post(`jobs/${job.id}/status`, { runnerId: h.runnerId, status: 'completed', result: { pullRequests: [] } });
+    activeJobIds.delete(job.id);
   }
 }
 
 async function main(): Promise<void> {
   const stack = await startBenchStack({ name: 'bench-epic', dev: true, preferredPort: 3470, preferredZeroPort: 5268, teardown, interrupt, abort: abortBench });
+  Object.assign(process.env, stack.appEnv); // the runner token's hash key comes from the stack's secrets
   const h = await epicHarness('Epic Bench', 'BEN', { maxCostUsd: null });
   teardown.add('the bench clients', () => h.close());
+  const heartbeat = setInterval(() => void h.api.post('heartbeat', { runnerId: h.runnerId, activeJobIds: [...activeJobIds] }).catch(() => {}), 5_000);
+  teardown.add("the runner's heartbeat", () => clearInterval(heartbeat));
   console.log('\n▶ Writing a 100-ticket Epic (12 waves)');
   const { epic, tickets } = await buildEpic(h);
 
