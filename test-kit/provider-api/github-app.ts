@@ -7,6 +7,7 @@
 import { createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GithubPermission } from './server.ts';
+import { send } from './http.ts';
 
 type Access = 'read' | 'write';
 export type StandInInstallation = { owner: string; permissions: Partial<Record<GithubPermission, Access>>; repositories: string[] };
@@ -27,10 +28,6 @@ export type GithubAppRegistry = {
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean;
 };
 
-function send(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
 
 const fromBase64url = (part: string) => Buffer.from(part, 'base64url');
 

@@ -6,6 +6,7 @@
 // Tests read what was posted with `pullRequestComments.list()`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PullRequestStore, StandInPullRequest } from './pulls.ts';
+import { readJson, send } from './http.ts';
 
 type Provider = StandInPullRequest['provider'];
 
@@ -32,20 +33,7 @@ export type PullRequestCommentStore = {
   testRoute(req: IncomingMessage, res: ServerResponse, path: string): boolean;
 };
 
-function send(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  let text = '';
-  for await (const chunk of req) text += chunk;
-  try {
-    return text ? JSON.parse(text) : null;
-  } catch {
-    return undefined;
-  }
-}
 
 const githubComment = (comment: StandInComment) => ({
   id: comment.id,

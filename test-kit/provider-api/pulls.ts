@@ -5,6 +5,7 @@
 //   Web:       GET {url}/web/:provider/:owner/:repo/pull/:number   (the html_url: a small page for the demo)
 // Tests read what was opened with `pullRequests.list()`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readJson, send } from './http.ts';
 
 export type StandInPullRequest = {
   provider: 'github' | 'bitbucket';
@@ -37,20 +38,7 @@ export type PullRequestStore = {
   setState(provider: StandInPullRequest['provider'], repository: string, number: number, state: StandInPullRequest['state']): boolean;
 };
 
-function send(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  let text = '';
-  for await (const chunk of req) text += chunk;
-  try {
-    return text ? JSON.parse(text) : null;
-  } catch {
-    return undefined;
-  }
-}
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 const escapeHtml = (value: string) => value.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);

@@ -5,6 +5,7 @@
 //   GitLab:    GET {url}/api/v4/projects/:id-or-url-encoded-path   (public projects, no token;
 //              a project's web address is {url}/group/project, as on gitlab.com)
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { send } from './http.ts';
 
 export type StandInProvider = 'github' | 'bitbucket' | 'gitlab';
 export type StandInRepository = { defaultBranch: string | null; cloneUrl?: string };
@@ -19,10 +20,6 @@ export type RepositoryRegistry = {
   gitlab(req: IncomingMessage, res: ServerResponse, path: string): void;
 };
 
-function send(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
 
 const cloneUrlOf = (host: string, fullName: string, repository?: StandInRepository) => repository?.cloneUrl ?? `https://${host}/${fullName}.git`;
 

@@ -9,6 +9,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PullRequestStore } from './pulls.ts';
+import { send } from './http.ts';
 
 type Provider = 'github' | 'bitbucket';
 export type StandInReviewState = 'CHANGES_REQUESTED' | 'COMMENTED' | 'APPROVED';
@@ -54,10 +55,6 @@ export type ReviewStore = {
   bitbucket(req: IncomingMessage, res: ServerResponse, path: string): boolean;
 };
 
-function send(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
 
 const key = (provider: Provider, repository: string, number: number) => `${provider}:${repository.toLowerCase()}#${number}`;
 

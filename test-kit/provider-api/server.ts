@@ -14,6 +14,7 @@ import { createPullRequestStore, type PullRequestStore } from './pulls.ts';
 import { createPullRequestCommentStore, type PullRequestCommentStore } from './pull-request-comments.ts';
 import { createRepositoryRegistry, type RepositoryRegistry } from './repositories.ts';
 import { createReviewStore, type ReviewStore } from './reviews.ts';
+import { readJson, send } from './http.ts';
 
 export type GithubPermission = 'contents' | 'pull_requests' | 'metadata';
 type Access = 'read' | 'write';
@@ -49,10 +50,6 @@ export type ProviderApi = {
   close(): Promise<void>;
 };
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
-}
 
 function repoJson(fullName: string) {
   const [owner, name] = fullName.split('/');
@@ -67,15 +64,6 @@ function githubAccess(spec: StandInToken, permission: GithubPermission): Access 
   return undefined;
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  let text = '';
-  for await (const chunk of req) text += chunk;
-  try {
-    return text ? JSON.parse(text) : null;
-  } catch {
-    return undefined;
-  }
-}
 
 export async function startProviderApi(): Promise<ProviderApi> {
   const tokens = new Map<string, StandInToken>();
