@@ -120,7 +120,9 @@ describe('runner socket', () => {
     // Two free slots: the two oldest are offered.
     await socket.next('offer', (m) => m.jobId === jobIds[0]);
     await socket.next('offer', (m) => m.jobId === jobIds[1]);
-    await new Promise((r) => setTimeout(r, 300));
+    // One round trip: an offer of the third, sent with the first two, would have arrived before its answer.
+    socket.send({ type: 'heartbeat', activeJobIds: [] });
+    await socket.next('heartbeat-ok');
     expect(socket.messages.filter((m) => m.type === 'offer' && m.jobId === jobIds[2])).toEqual([]);
   });
 
@@ -132,8 +134,13 @@ describe('runner socket', () => {
     await socket.next('offer', (m) => m.jobId === first);
     socket.send({ type: 'claim', requestId: 'take', jobId: first });
     await socket.next('claimed');
+    // A second runner with a free slot: its offer shows the new job's offers were sent,
+    // and one round trip on the full runner's socket brings any offer sent to it too.
+    const witness = await connect(await registerRunner(org.api, { labels: [label], poolSize: 1 }));
     const [second] = await createReadyJobs(org.db, org.account.orgID, 1, { requiredLabels: [label] });
-    await new Promise((r) => setTimeout(r, 300));
+    await witness.next('offer', (m) => m.jobId === second);
+    socket.send({ type: 'heartbeat', activeJobIds: [first] });
+    await socket.next('heartbeat-ok');
     expect(socket.messages.filter((m) => m.type === 'offer' && m.jobId === second)).toEqual([]);
     socket.send({ type: 'status', requestId: 'fail', jobId: first, status: 'error', reason: 'Docker is not running' });
     await socket.next('status-ok');

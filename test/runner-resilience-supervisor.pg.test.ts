@@ -6,7 +6,6 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendJobControl } from '../lib/jobs/control.ts';
@@ -112,8 +111,8 @@ describe('a supervisor cut off from the platform', () => {
     await until('the supervisor to notice', async () => !supervisor.socket.isOpen());
     // The person's answer: the job becomes Ready for this runner and the answer waits for it.
     await org.db.transaction((tx) => resumeJob(tx, { organizationId: org.account.orgID, jobId: job.id, action: 'input', text: 'Use PostgreSQL 16.' }));
-    // Cut off, nothing reaches the job.
-    await sleep(1000);
+    // Cut off, nothing reaches the job: the answer waits, unacknowledged.
+    await until('the answer to be stored for the runner', async () => (await controlsOf(job.id)).length === 1);
     expect(received).toEqual([]);
 
     proxy.restore();
