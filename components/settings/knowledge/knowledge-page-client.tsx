@@ -22,6 +22,8 @@ import { queries } from '@/zero/queries';
 import { KnowledgeDialog } from './knowledge-dialog';
 import { useKnowledgeSearch } from './use-knowledge-search';
 
+const noMatches: string[] = [];
+
 /** Settings → Knowledge: what reviewers taught, how sure we are, and whether it reached agents and stopped recurring. */
 export function KnowledgePageClient() {
   const org = useCurrentOrg();
@@ -32,7 +34,7 @@ export function KnowledgePageClient() {
   // A search is answered by PostgreSQL (every entry, English stems), asked again when the live rows change.
   const version = useMemo(() => entries.map((entry) => `${entry.id}:${entry.updatedAt}`).join(','), [entries]);
   const found = useKnowledgeSearch(org.id, search.trim(), version);
-  const ids = found.state === 'found' ? found.ids : [];
+  const ids = found.state === 'found' ? found.ids : noMatches;
   const [matches] = useQuery(queries.knowledge.entriesByIds({ orgID: org.id, ids }), { enabled: ids.length > 0 });
   const shown = useMemo(() => {
     if (found.state === 'idle') return entries;
