@@ -90,6 +90,13 @@ test('Settings → Knowledge lists, searches, edits and deletes entries, with ho
   await page.getByLabel('Search knowledge').fill('grid layouts');
   await expect(page.getByTestId('knowledge-row')).toHaveCount(1);
   await expect(layout).toBeVisible();
+  // PostgreSQL's English stems: "logging" finds the lesson about the logger.
+  await page.getByLabel('Search knowledge').fill('logging refunds');
+  await expect(refund).toBeVisible();
+  await expect(page.getByTestId('knowledge-row')).toHaveCount(1);
+  await page.getByLabel('Search knowledge').fill('logging grid');
+  await expect(page.getByTestId('knowledge-search-status')).toHaveText('No entry matches “logging grid”.');
+  await expect(page.getByTestId('knowledge-row')).toHaveCount(0);
   await page.getByLabel('Search knowledge').fill('');
   await expect(page.getByTestId('knowledge-row')).toHaveCount(2);
 

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git, repositoryPath } from '../test-kit/git-remote/repositories.ts';
 import { text, toolUse, type Scenario } from '../test-kit/model-server/scenario.ts';
+import { workingScript } from '../test-kit/model-server/scenarios.ts';
 import type { PipelineSnapshot } from '@spedy/protocol/wire';
 import { sql } from './support/db.ts';
 import { createProject, newMember, type Member } from './support/fixtures.ts';
@@ -68,9 +69,12 @@ describe('the review loop through the real supervisor', () => {
     const generated = await orgApi(owner, 'POST', `${owner.orgID}/integrations/${integration!.id}/webhook-secret`);
     expect(generated.status).toBe(200);
 
+    // The stand-in cuts each comment's diff_hunk from the branch's real diff, as GitHub does.
+    const diff = await git(['diff', `main...${pr!.branch}`], repositoryPath(runner!.git.root, repository));
     const review = runner!.provider.reviews.post({
       repository,
       number: pr!.number,
+      diff,
       reviewer: 'octo-reviewer',
       body: 'Nice start, but the greeting must not be hard-coded.',
       comments: [
@@ -106,14 +110,16 @@ describe('the review loop through the real supervisor', () => {
     expect(await query('SELECT count(*)::int AS n FROM pull_request WHERE ticket_id = $1', [ticketId])).toEqual([{ n: 1 }]);
 
     // What the reviewer taught is knowledge now: an entry per inline comment, each resolved by the completed revision.
-    const learned = await query<{ file_path: string; comment: string; resolved: number }>(
-      `SELECT e.file_path, e.comment, (SELECT count(*)::int FROM knowledge_evidence v WHERE v.entry_id = e.id AND v.kind = 'resolved') AS resolved
+    // The hello.js entry keeps the diff hunk ending at the commented line (the first job's line 1);
+    // README.md's line 3 is outside the pull request's diff, so its entry has none.
+    const learned = await query<{ file_path: string; comment: string; diff_context: string; resolved: number }>(
+      `SELECT e.file_path, e.comment, e.diff_context, (SELECT count(*)::int FROM knowledge_evidence v WHERE v.entry_id = e.id AND v.kind = 'resolved') AS resolved
        FROM knowledge_entry e WHERE e.organization_id = $1 AND e.pull_request_url = $2 ORDER BY e.file_path`,
       [owner.orgID, pr!.url],
     );
     expect(learned).toEqual([
-      { file_path: 'README.md', comment: 'Say how to run hello.js with a name.', resolved: 1 },
-      { file_path: 'hello.js', comment: 'Take the name to greet from the command line.', resolved: 1 },
+      { file_path: 'README.md', comment: 'Say how to run hello.js with a name.', diff_context: '', resolved: 1 },
+      { file_path: 'hello.js', comment: 'Take the name to greet from the command line.', diff_context: `@@ -0,0 +1 @@\n+${workingScript.trimEnd()}`, resolved: 1 },
     ]);
   }, 900_000);
 });

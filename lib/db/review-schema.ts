@@ -68,7 +68,12 @@ export const webhookDelivery = pgTable(
   (t) => [uniqueIndex('webhook_delivery_unique_idx').on(t.integrationId, t.deliveryId), index('webhook_delivery_recent_idx').on(t.integrationId, t.receivedAt)],
 );
 
-export type ReviewComment = { path: string; line: number | null; body: string };
+/**
+ * An inline comment. `diffHunk`: the diff around the commented line as the host gives it
+ * (GitHub's diff_hunk, ending at that line); absent for Bitbucket, whose comments carry none,
+ * and for reviews stored before it was kept.
+ */
+export type ReviewComment = { path: string; line: number | null; body: string; diffHunk?: string };
 
 /** A review on a linked pull request with its inline comments, stored once per review (what issue 20's knowledge learns from). */
 export const pullRequestReview = pgTable(

@@ -16,12 +16,5 @@ export function entryFigures(entry: { evidence: readonly { kind: KnowledgeEviden
   };
 }
 
-/** The search box: every word must appear in the comment, the path, the reviewer or the project's name. */
-export function matchesSearch(entry: { comment: string; filePath: string; reviewer: string; projectName?: string | null }, search: string): boolean {
-  const haystack = `${entry.comment}\n${entry.filePath}\n${entry.reviewer}\n${entry.projectName ?? ''}`.toLowerCase();
-  return search
-    .toLowerCase()
-    .split(/\s+/)
-    .filter(Boolean)
-    .every((word) => haystack.includes(word));
-}
+/** Settings → Knowledge's search (entry-search.ts) shows at most this many matches, best first. */
+export const entrySearchLimit = 200;

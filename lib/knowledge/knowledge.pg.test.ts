@@ -4,11 +4,13 @@ import { createJob } from '../jobs/create.ts';
 import { createBoardWithTicket, type BoardFixture } from '../../test/support/board.ts';
 import { sql } from '../../test/support/db.ts';
 import { contextOf, serverVerdict } from '../../test/support/fixtures.ts';
+import { orgApi } from '../../test/support/org-api.ts';
 import { newRunnerOrg, registerRunner, sampleSnapshot, type RunnerOrg } from '../../test/support/runners.ts';
 import { testStack } from '../../test/support/stack-env.ts';
 import { connectZero, waitForData, type NodeZero } from '../../test/support/zero-client.ts';
 import { mutators } from '../../zero/mutators.ts';
 import { queries } from '../../zero/queries.ts';
+import { searchEntries } from './entry-search.ts';
 import { learnFromResolvedReview, learnFromReview, type ReviewLesson } from './learn.ts';
 
 const db = () => testStack().databaseUrl;
@@ -254,5 +256,58 @@ describe('pre-selection and knowledge_recall', () => {
     expect(theirs.body.entries[0].id).not.toBe(shared);
     await finish(acme, acmeRunner, jobId);
     await finish(globex, globexRunner, globexJob);
+  });
+});
+
+describe('Settings → Knowledge search', () => {
+  const refundLesson = 'Always report refund errors through the shared logger, never with console.error.';
+  const layoutLesson = 'Prefer CSS grid for page layouts.';
+  let initech: RunnerOrg;
+  let refund: string;
+  let layout: string;
+
+  beforeAll(async () => {
+    initech = await newRunnerOrg('Initech Search Owner');
+    const board = await createBoardWithTicket(db(), { orgId: initech.account.orgID, creatorId: initech.account.userID, key: 'INI', title: 'Search the lessons' });
+    refund = (await learnFromReview(initech.db, review(initech, board, [{ path: 'src/refunds.ts', body: refundLesson }]))).created[0]!;
+    layout = (await learnFromReview(initech.db, review(initech, board, [{ path: 'app/layout.css', body: layoutLesson }]))).created[0]!;
+    // 1,000 newer entries: the page's live rows (the newest 1,000) no longer hold the two lessons; the search must still find them.
+    await sql(
+      db(),
+      `INSERT INTO knowledge_entry (id, organization_id, project_id, ticket_id, file_path, line, diff_context, comment, reviewer, review_id, pull_request_url, confidence, evergreen, evergreen_set_by, created_at, updated_at)
+       SELECT 'filler-' || $2 || '-' || g, $1, NULL, NULL, 'src/filler-' || g || '.ts', NULL, '', 'Filler note ' || g, 'filler-bot', 'review-filler', 'https://github.com/initech/shop/pull/9999', 0.5, false, NULL, $3::float8 + g, $3::float8 + g
+       FROM generate_series(1, 1000) AS g`,
+      [initech.account.orgID, nanoid(6), Date.now()],
+    );
+  });
+
+  afterAll(async () => {
+    await initech?.closeDb();
+  });
+
+  it("matches every word by its English stem, or in the path, reviewer or project's name, over all of the organization's entries", async () => {
+    const search = (text: string) => searchEntries(initech.db, { organizationId: initech.account.orgID, text });
+    // "logging" is no substring of the lesson: the stem finds "logger".
+    expect(await search('logging refunds')).toEqual([refund]);
+    expect(await search('grid layouts')).toEqual([layout]);
+    // A stop word matches everything; the last word is a prefix as it is typed.
+    expect(await search('the refu')).toEqual([refund]);
+    expect(await search('layout.css')).toEqual([layout]);
+    expect((await search('project ini')).sort()).toEqual([refund, layout].sort());
+    expect(await search('octo-reviewer grid')).toEqual([layout]);
+    expect(await search('grid logger')).toEqual([]);
+    expect(await search('filler')).toHaveLength(200);
+    // Acme's lessons have the same words: each organization's search finds only its own.
+    expect(await search('log errors shared logger')).toEqual([refund]);
+    const acmes = await searchEntries(acme.db, { organizationId: acme.account.orgID, text: 'log errors shared logger' });
+    expect(acmes.length).toBeGreaterThan(0);
+    expect(acmes).not.toContain(refund);
+  });
+
+  it('answers a member over HTTP, refuses an empty search, and another organization finds nothing there', async () => {
+    const path = (q: string) => `${initech.account.orgID}/knowledge/search?q=${encodeURIComponent(q)}`;
+    expect(await orgApi(initech.account, 'GET', path('logging refunds'))).toMatchObject({ status: 200, body: { ids: [refund] } });
+    expect((await orgApi(initech.account, 'GET', path('  '))).status).toBe(400);
+    expect((await orgApi(acme.account, 'GET', path('refund'))).status).toBe(404);
   });
 });

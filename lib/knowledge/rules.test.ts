@@ -34,6 +34,22 @@ describe('the evergreen rule', () => {
   });
 });
 
+describe('the evergreen rule on a diff_hunk as GitHub sends it', () => {
+  // `git diff` output for a review comment on line 3 of the new file: header (with the enclosing function), context, a removed and an added line.
+  const hunk = '@@ -1,4 +1,4 @@ export async function chargeCard(order) {\n   const amountCents = toCents(order.total);\n-  console.log(amountCents);\n+  logger.info({ amountCents }, \'charging\');';
+
+  it('proposes a convention that names none of the code', () => {
+    expect(proposeEvergreen('Always log through the shared logger with structured fields, never with console output.', hunk)).toBe(true);
+  });
+
+  it("refuses a comment that quotes the hunk's code: an added line, a context line, a removed line, the enclosing function", () => {
+    expect(quotedFromDiff("Prefer a message that says what failed over `'charging'`.", hunk)).toEqual(["'charging'"]);
+    expect(proposeEvergreen('You should round amountCents once, in one place.', hunk)).toBe(false);
+    expect(proposeEvergreen('Never bring back `console.log(amountCents)`.', hunk)).toBe(false);
+    expect(proposeEvergreen('We should retry chargeCard on network errors.', hunk)).toBe(false);
+  });
+});
+
 describe('the same-kind rule', () => {
   it('compares lexeme sets with the Dice coefficient', () => {
     expect(lexemeSimilarity(['log', 'error'], ['log', 'error'])).toBe(1);

@@ -19,3 +19,8 @@ export async function lexemesOf(tx: DbOrTx, text: string): Promise<string[]> {
   const { rows } = await tx.execute<{ lexemes: string[] }>(sql`SELECT tsvector_to_array(to_tsvector('english', ${text})) AS lexemes`);
   return rows[0]?.lexemes ?? [];
 }
+
+/** The words of a person's search, as full-text and LIKE can take them (letters, digits, underscore). */
+export function searchWords(text: string): string[] {
+  return [...new Set(text.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean))].slice(0, 12);
+}

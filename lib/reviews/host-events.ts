@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { pullRequestStates } from '../db/review-schema.ts';
 
-export const reviewComment = z.object({ path: z.string(), line: z.number().int().nullable(), body: z.string() });
+export const reviewComment = z.object({ path: z.string(), line: z.number().int().nullable(), body: z.string(), diffHunk: z.string().max(100_000).optional() });
 
 export const hostReview = z.object({
   /** The host's id of the review: what makes a review "the same review" across webhook and poller. */

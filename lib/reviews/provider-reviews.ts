@@ -19,6 +19,8 @@ export type ProviderReader = {
   reviewComments(repository: string, number: number, key: string): Promise<{ comments: ReviewComment[]; summary?: string }>;
 };
 
+const inlineComment = ({ path, line, body, diffHunk }: ReviewComment): ReviewComment => ({ path, line, body, ...(diffHunk ? { diffHunk } : {}) });
+
 export async function providerReader(deps: { db: Db; keyring: Keyring; transport: ProviderTransport }, organizationId: string, integrationId: string): Promise<ProviderReader | null> {
   const [integration] = await deps.db
     .select()
@@ -39,18 +41,19 @@ export async function providerReader(deps: { db: Db; keyring: Keyring; transport
         return reviews.flatMap((r) => {
           const state = r.state.toLowerCase();
           if (state !== 'changes_requested' && state !== 'commented' && state !== 'approved') return [];
-          const own = comments.filter((c) => c.reviewId === r.id).map(({ path, line, body }) => ({ path, line, body }));
+          const own = comments.filter((c) => c.reviewId === r.id).map(inlineComment);
           return [{ key: String(r.id), reviewer: r.reviewer, state, summary: r.body, submittedAt: r.submittedAt ? Date.parse(r.submittedAt) : null, comments: own }];
         });
       },
       async reviewComments(repository, number, key) {
         const comments = await commentsOf(repository, number);
-        return { comments: comments.filter((c) => String(c.reviewId) === key).map(({ path, line, body }) => ({ path, line, body })) };
+        return { comments: comments.filter((c) => String(c.reviewId) === key).map(inlineComment) };
       },
     };
   }
   const bitbucket = bitbucketClient({ apiUrl: integration.apiUrl, token, username: integration.username, email: access.email }, deps.transport);
   // A Bitbucket change request has no text of its own: its inline comments are the feedback, the others its summary.
+  // Its inline comments carry no diff hunk (only inline.from/to) and we do not read the pull request's diff, so they have none.
   const feedback = async (repository: string, number: number) => {
     const all = await bitbucket.pullRequestComments(repository, number);
     return {

@@ -82,7 +82,8 @@ async function decide(tx: DbOrTx, pr: PullRequestRow, review: StoredReview, now:
     pullRequest: { repository: pr.repository, number: pr.number, url: pr.url, branch: pr.branch, state: pr.state },
     reviewer: review.reviewer,
     summary: review.summary,
-    comments: review.comments,
+    // The wire's shape: a stored comment's diff hunk stays with the knowledge entry, not in the job's snapshot.
+    comments: review.comments.map(({ path, line, body }) => ({ path, line, body })),
   };
   try {
     const job = await createJob(tx, {

@@ -17,7 +17,7 @@ export async function learnFromStoredReview(tx: DbOrTx, pr: PullRequestRow, revi
     pullRequest: { repository: pr.repository, number: pr.number, url: pr.url },
     reviewer: review.reviewer,
     reviewId: review.id,
-    comments: review.comments.map((comment) => ({ path: comment.path, line: comment.line, body: comment.body })),
+    comments: review.comments.map((comment) => ({ path: comment.path, line: comment.line, body: comment.body, diffHunk: comment.diffHunk })),
   });
 }
 

@@ -1,7 +1,7 @@
 // Reviews in the provider stand-in, per pull request, in each host's real shape:
 //   GitHub:    GET {url}/github/repos/:owner/:repo/pulls/:number            (state, merged)
 //              GET {url}/github/repos/:owner/:repo/pulls/:number/reviews
-//              GET {url}/github/repos/:owner/:repo/pulls/:number/comments   (inline comments)
+//              GET {url}/github/repos/:owner/:repo/pulls/:number/comments   (inline comments, with diff_hunk)
 //   Bitbucket: GET {url}/bitbucket/2.0/repositories/:ws/:slug/pullrequests/:id           (state, participants)
 //              GET {url}/bitbucket/2.0/repositories/:ws/:slug/pullrequests/:id/comments
 // Tests post a review with `reviews.post(…)` and deliver the host's signed webhook for it with
@@ -9,6 +9,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PullRequestStore } from './pulls.ts';
+import { diffHunkAt } from './diff-hunks.ts';
 import { send } from './http.ts';
 
 type Provider = 'github' | 'bitbucket';
@@ -23,7 +24,8 @@ export type StandInReview = {
   state: StandInReviewState;
   body: string;
   submittedAt: string;
-  comments: { id: number; path: string; line: number; body: string }[];
+  /** `diffHunk`: GitHub's diff_hunk, cut from the posted `diff` (diff-hunks.ts); empty without one. */
+  comments: { id: number; path: string; line: number; body: string; diffHunk: string }[];
 };
 
 export type ReviewPost = {
@@ -34,6 +36,8 @@ export type ReviewPost = {
   state?: StandInReviewState;
   body?: string;
   comments?: { path: string; line: number; body: string }[];
+  /** The pull request's unified diff (`git diff base...head`), for each comment's diff_hunk. */
+  diff?: string;
 };
 
 export type Delivery = { status: number; body: string; deliveryId: string };
@@ -127,7 +131,7 @@ export function createReviewStore(pulls: PullRequestStore, urls: { githubUrl: st
         state: input.state ?? 'CHANGES_REQUESTED',
         body: input.body ?? '',
         submittedAt: new Date().toISOString(),
-        comments: (input.comments ?? []).map((c) => ({ id: nextId++, ...c })),
+        comments: (input.comments ?? []).map((c) => ({ id: nextId++, ...c, diffHunk: (input.diff && diffHunkAt(input.diff, c.path, c.line)) || '' })),
       };
       reviews.push(review);
       return review;
@@ -157,7 +161,7 @@ export function createReviewStore(pulls: PullRequestStore, urls: { githubUrl: st
       }
       if (match[2] === '/comments') {
         const comments = of('github', fullName, number).flatMap((r) =>
-          r.comments.map((c) => ({ id: c.id, pull_request_review_id: r.id, path: c.path, line: c.line, original_line: c.line, body: c.body, user: { login: r.reviewer } })),
+          r.comments.map((c) => ({ id: c.id, pull_request_review_id: r.id, path: c.path, line: c.line, original_line: c.line, side: 'RIGHT', diff_hunk: c.diffHunk, body: c.body, user: { login: r.reviewer } })),
         );
         send(res, 200, comments);
         return true;

@@ -16,10 +16,13 @@ import { ListSkeleton } from '@/components/ui/list-skeleton';
 import { Switch } from '@/components/ui/switch';
 import { can, permissionDeniedMessage } from '@/lib/auth/permissions';
 import { sharedConfidence } from '@/lib/knowledge/confidence';
-import { entryFigures, matchesSearch } from '@/lib/knowledge/entry-figures';
+import { entryFigures, entrySearchLimit } from '@/lib/knowledge/entry-figures';
 import { mutators } from '@/zero/mutators';
 import { queries } from '@/zero/queries';
 import { KnowledgeDialog } from './knowledge-dialog';
+import { useKnowledgeSearch } from './use-knowledge-search';
+
+const noMatches: string[] = [];
 
 /** Settings → Knowledge: what reviewers taught, how sure we are, and whether it reached agents and stopped recurring. */
 export function KnowledgePageClient() {
@@ -28,10 +31,16 @@ export function KnowledgePageClient() {
   const [entries, { type }] = useQuery(queries.knowledge.entries({ orgID: org.id }));
   const [search, setSearch] = useState('');
   const manage = can(org.role, 'teams:manage');
-  const shown = useMemo(
-    () => entries.filter((entry) => matchesSearch({ ...entry, projectName: entry.project?.name }, search)),
-    [entries, search],
-  );
+  // A search is answered by PostgreSQL (every entry, English stems), asked again when the live rows change.
+  const version = useMemo(() => entries.map((entry) => `${entry.id}:${entry.updatedAt}`).join(','), [entries]);
+  const found = useKnowledgeSearch(org.id, search.trim(), version);
+  const ids = found.state === 'found' ? found.ids : noMatches;
+  const [matches] = useQuery(queries.knowledge.entriesByIds({ orgID: org.id, ids }), { enabled: ids.length > 0 });
+  const shown = useMemo(() => {
+    if (found.state === 'idle') return entries;
+    const byId = new Map(matches.map((entry) => [entry.id, entry]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }, [found.state, entries, matches, ids]);
 
   return (
     <SettingsPage
@@ -125,9 +134,23 @@ export function KnowledgePageClient() {
               );
             })}
           </SettingsTable>
-          {shown.length === 0 && <p className="text-sm text-muted-foreground">No entry matches “{search}”.</p>}
+          <SearchStatus found={found} shown={shown.length} search={search.trim()} />
         </div>
       )}
     </SettingsPage>
   );
+}
+
+function SearchStatus({ found, shown, search }: { found: ReturnType<typeof useKnowledgeSearch>; shown: number; search: string }) {
+  const note = (text: string) => (
+    <p className="text-sm text-muted-foreground" data-testid="knowledge-search-status">
+      {text}
+    </p>
+  );
+  if (found.state === 'searching') return note('Searching…');
+  if (found.state === 'failed') return note(found.message);
+  if (found.state !== 'found' || found.stale) return null;
+  if (found.ids.length === 0) return note(`No entry matches “${search}”.`);
+  if (found.ids.length >= entrySearchLimit && shown >= entrySearchLimit) return note(`Showing the ${entrySearchLimit} best matches; add a word to narrow the search.`);
+  return null;
 }

@@ -35,4 +35,11 @@ describe('GitHub client', () => {
     expect(unanswered).toBeInstanceOf(ProviderApiError);
     expect(unanswered).toMatchObject({ status: 0, message: 'Could not reach http://127.0.0.1:9. Check the API URL and that this server can reach it.' });
   });
+
+  it("reads a review's inline comments with their diff_hunk", async () => {
+    const diff = 'diff --git a/src/a.ts b/src/a.ts\nindex 1..2 100644\n--- a/src/a.ts\n+++ b/src/a.ts\n@@ -1,2 +1,3 @@\n const a = 1;\n+const b = 2;\n const c = 3;\n';
+    const review = api.reviews.post({ repository: 'acme/app', number: 4, reviewer: 'rita', diff, comments: [{ path: 'src/a.ts', line: 2, body: 'Name it.' }] });
+    const comments = await githubClient({ apiUrl: api.githubUrl, token: 'ghp_reader_000' }, transport).reviewComments('acme/app', 4);
+    expect(comments).toEqual([{ reviewId: review.id, path: 'src/a.ts', line: 2, body: 'Name it.', diffHunk: '@@ -1,2 +1,3 @@\n const a = 1;\n+const b = 2;' }]);
+  });
 });

@@ -127,7 +127,7 @@ export function githubClient(access: { apiUrl: string; token: string }, transpor
     // GET {apiUrl}/repos/{owner}/{repo}/pulls/{number}/comments: every inline comment, with the review it belongs to.
     async reviewComments(fullName: string, number: number): Promise<PullRequestReviewCommentRead[]> {
       const { data } = await call(() => octokit.rest.pulls.listReviewComments({ ...split(fullName), pull_number: number, per_page: 100 }));
-      return data.map((c) => ({ reviewId: c.pull_request_review_id ?? null, path: c.path, line: c.line ?? c.original_line ?? null, body: c.body }));
+      return data.map((c) => ({ reviewId: c.pull_request_review_id ?? null, path: c.path, line: c.line ?? c.original_line ?? null, body: c.body, diffHunk: c.diff_hunk }));
     },
 
     // POST {apiUrl}/repos/{owner}/{repo}/pulls (https://docs.github.com/rest/pulls/pulls#create-a-pull-request).
@@ -159,4 +159,5 @@ export type GithubClient = ReturnType<typeof githubClient>;
 
 /** A review as GitHub lists it; `state` is GitHub's (`CHANGES_REQUESTED`, `COMMENTED`, `APPROVED`, …). */
 export type PullRequestReviewRead = { id: number; reviewer: string; state: string; body: string; submittedAt: string | null };
-export type PullRequestReviewCommentRead = { reviewId: number | null; path: string; line: number | null; body: string };
+/** `diffHunk`: GitHub's diff_hunk, the hunk's header and its lines up to the commented line. */
+export type PullRequestReviewCommentRead = { reviewId: number | null; path: string; line: number | null; body: string; diffHunk: string };
