@@ -30,9 +30,8 @@ export async function retryEpicRunJob(tx: DbOrTx, input: EpicJobRetry): Promise<
     return continueEpicRun(tx, actor);
   }
   const [node] = input.ticketId ? await tx.select().from(t.epicRunNode).where(and(eq(t.epicRunNode.runId, run.id), eq(t.epicRunNode.ticketId, input.ticketId))) : [];
-  if (!node || node.jobId !== input.jobId) {
-    throw new SpedyError('invalid', `${await ticketName(tx, input.ticketId)} has a newer sub-run than this one: steer it ${inPanel}.`);
-  }
+  if (!node) throw new SpedyError('invalid', `${await ticketName(tx, input.ticketId)} is no longer part of the epic run: steer the run ${inPanel}.`);
+  if (node.jobId !== input.jobId) throw new SpedyError('invalid', `${await ticketName(tx, input.ticketId)} has a newer sub-run than this one: steer it ${inPanel}.`);
   await retryEpicTicket(tx, { ...actor, ticketId: node.ticketId });
 }
 
