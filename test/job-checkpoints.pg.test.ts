@@ -151,7 +151,7 @@ describe('checkpoints and Retry from <stage>', () => {
       await expect(runnerOrg.db.transaction((tx) => retryJob(tx, { organizationId: member.orgID, jobId: jobId!, fromCheckpoint: false, userId: null }))).rejects.toThrow('Job not found.');
       // The whole job can be retried: a follow-up under the same root, Ready, without a checkpoint.
       const retried = await runnerOrg.db.transaction((tx) => retryJob(tx, { organizationId: runnerOrg.account.orgID, jobId: jobId!, fromCheckpoint: false, userId: null }));
-      expect(await jobRow(retried.id)).toMatchObject({ status: 'ready', root_job_id: jobId, checkpoint: null });
+      expect(await jobRow(retried!.id)).toMatchObject({ status: 'ready', root_job_id: jobId, checkpoint: null });
     } finally {
       await member.zero.close();
     }

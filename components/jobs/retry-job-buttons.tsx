@@ -6,12 +6,14 @@ import { Button } from '@/components/ui/button';
 import { useCurrentOrg } from '@/components/shell/org-context';
 import { useMutate } from '@/components/shell/use-mutate';
 import { useJobSnapshot } from '@/components/jobs/use-job-snapshot';
+import { epicDisplayIdOfBranch } from '@/lib/epics/status';
 import { mutators } from '@/zero/mutators';
 
 /**
  * A Failed or Error job: Retry (the whole pipeline again) and, when its checkpoint left
  * stages to run, "Retry from <stage>" (only those stages). Each opens the new job, which
- * runs under the same root run.
+ * runs under the same root run. A job of an epic run is retried by the run (its ticket's
+ * node gets the new sub-run): Retry opens the Epic, whose panel shows it; it has no "Retry from".
  */
 export function RetryJobButtons({ job }: { job: { id: string; status: string; checkpoint?: JobCheckpoint | null } }) {
   const org = useCurrentOrg();
@@ -19,12 +21,13 @@ export function RetryJobButtons({ job }: { job: { id: string; status: string; ch
   const router = useRouter();
   const snapshot = useJobSnapshot(org.id, job.id);
   if (job.status !== 'failed' && job.status !== 'error') return null;
-  const from = snapshot?.success ? resumeStage(snapshot.data.pipeline, job.checkpoint) : null;
+  const epic = snapshot?.success ? snapshot.data.epic : undefined;
+  const from = snapshot?.success && !epic ? resumeStage(snapshot.data.pipeline, job.checkpoint) : null;
 
   const retry = async (fromCheckpoint: boolean) => {
     const newID = nanoid();
     const refused = await mutate(mutators.job.retry({ id: job.id, newID, fromCheckpoint }));
-    if (!refused) router.push(`/${org.slug}/jobs/${newID}`);
+    if (!refused) router.push(epic ? `/${org.slug}/tickets/${epicDisplayIdOfBranch(epic.branch)}` : `/${org.slug}/jobs/${newID}`);
   };
 
   return (

@@ -1,11 +1,13 @@
 // Epic runs driven through the real runner API (claim, status, events) as a supervisor would:
 // the orchestrator's durable steps run in the app server's task queue.
+import { nanoid } from 'nanoid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mutators } from '../../zero/mutators.ts';
 import { rankBetween } from '../tickets/rank.ts';
-import { addBlock, addTicket, epicHarness, epicJobs, jobsPerTicket, nodesOf, readyFor, runIn, runJob, runOf, steer, steerRun, ticketStatus, type EpicHarness } from '../../test/support/epics.ts';
+import { addBlock, addTicket, epicHarness, epicJobs, heartbeat, jobsPerTicket, nodesOf, readyFor, runIn, runJob, runOf, steer, steerRun, ticketStatus, type EpicHarness } from '../../test/support/epics.ts';
 import { poll } from '../../test/support/poll.ts';
 import { sql } from '../../test/support/db.ts';
+import { whenMemberSees } from '../../test/support/jobs.ts';
 import { testStack } from '../../test/support/stack-env.ts';
 
 let h: EpicHarness;
@@ -231,5 +233,79 @@ describe('an epic run', () => {
     await readyFor(epic, [k]);
     // Read-only while the run is active.
     expect(await steer(h, mutators.epicRun.setTeam({ ticketID: epic, teamID: null }))).toMatch(/cannot change while the Epic’s run is active/);
+  });
+  it('a subticket an agent creates under a sub-run is part of the run: no job of its own, the answer says so, and it joins on Continue', async () => {
+    const epic = await addTicket(h, 'Billing', 'epic', null);
+    const story = await addTicket(h, 'S: invoices', 'story', epic);
+    const run = await startWithTeam(epic);
+    const [job] = await readyFor(epic, [story]);
+    await heartbeat(h);
+    expect((await h.api.post('jobs/claim', { runnerId: h.runnerId, jobId: job!.id })).status).toBe(200);
+    for (const status of ['preparing', 'executing', 'running']) expect((await h.api.post(`jobs/${job!.id}/status`, { runnerId: h.runnerId, status })).status).toBe(200);
+    // The working status as the first column: a ticket created there would start a job of its own.
+    const swapFirstColumn = () =>
+      sql(
+        testStack().databaseUrl,
+        `UPDATE project_status s SET position = o.position FROM project_status o
+         WHERE s.project_id = $1 AND o.project_id = $1 AND ((s.name = 'Backlog' AND o.name = 'AI Processing') OR (s.name = 'AI Processing' AND o.name = 'Backlog'))`,
+        [h.project.id],
+      );
+    await swapFirstColumn();
+    let created: Awaited<ReturnType<EpicHarness['api']['post']>>;
+    try {
+      created = await h.api.post(`jobs/${job!.id}/board/subtickets`, { runnerId: h.runnerId, title: 'Send the invoice e-mail' });
+    } finally {
+      await swapFirstColumn();
+    }
+    expect(created.status).toBe(200);
+    expect(created.body.ticket).toMatchObject({ type: 'task', status: 'AI Processing' });
+    expect(created.body.epicRunNotice).toMatch(/^Part of the epic run of EPC-\d+: no job starts for it now; it joins the run when someone continues the run \(Continue in the Epic Run Panel\)\.$/);
+    const task = created.body.ticket.id as string;
+    expect(await jobsPerTicket([task])).toEqual({});
+    expect(Object.keys(await nodesOf(run.id))).toEqual([story]);
+
+    expect((await h.api.post(`jobs/${job!.id}/status`, { runnerId: h.runnerId, status: 'failed', reason: 'Needs the e-mail first.' })).status).toBe(200);
+    await runIn(epic, 'paused');
+    expect(await steerRun(h, epic, mutators.epicRun.continue({ runID: run.id }))).toBeNull();
+    // The story runs after its new child.
+    const [again] = await readyFor(epic, [task]);
+    expect(again!.role).toBe('sub-run');
+    expect((await nodesOf(run.id))[story]!.status).toBe('pending');
+  });
+
+  it('Retry on a sub-run’s job page is the run’s own Retry: the ticket’s node gets the new sub-run and the run goes on', async () => {
+    const epic = await addTicket(h, 'Exports', 'epic', null);
+    const a = await addTicket(h, 'A: csv', 'task', epic);
+    const b = await addTicket(h, 'B: xlsx', 'task', epic);
+    await addBlock(h, a, b);
+    const run = await startWithTeam(epic);
+    const [failed] = await readyFor(epic, [a]);
+    await runJob(h, failed!.id, 'failed', { reason: 'Tests failed.' });
+    await runIn(epic, 'paused');
+
+    await whenMemberSees(h.owner, failed!.id, 'failed');
+    expect(await steer(h, mutators.job.retry({ id: failed!.id, newID: nanoid(), fromCheckpoint: false }))).toBeNull();
+    const [again] = await readyFor(epic, [a]);
+    expect(again!.id).not.toBe(failed!.id);
+    expect((await runOf(epic))!.status).toBe('running');
+    const [node] = await sql<{ job_id: string; status: string }>(testStack().databaseUrl, 'SELECT job_id, status FROM epic_run_node WHERE run_id = $1 AND ticket_id = $2', [run.id, a]);
+    expect(node).toEqual({ job_id: again!.id, status: 'running' });
+    // The earlier sub-run is not the node's any more: retrying it again is refused, and nothing is written.
+    expect(await steer(h, mutators.job.retry({ id: failed!.id, newID: nanoid(), fromCheckpoint: false }))).toMatch(/^EPC-\d+ has a newer sub-run than this one: steer it in the Epic Run Panel\.$/);
+    expect(await jobsPerTicket([a])).toEqual({ [a]: 2 });
+
+    await runJob(h, again!.id, 'completed');
+    const [next] = await readyFor(epic, [b]);
+    await runJob(h, next!.id, 'completed');
+    const [closing] = await readyFor(epic, [epic]);
+    await runJob(h, closing!.id, 'failed', { reason: 'GitHub answered 502.' });
+    await runIn(epic, 'failed');
+    // The failed delivery's Retry is the run's Continue: a new closing job.
+    await whenMemberSees(h.owner, closing!.id, 'failed');
+    expect(await steer(h, mutators.job.retry({ id: closing!.id, newID: nanoid(), fromCheckpoint: false }))).toBeNull();
+    const [delivery] = await readyFor(epic, [epic]);
+    expect(delivery).toMatchObject({ role: 'closing' });
+    expect(delivery!.id).not.toBe(closing!.id);
+    expect((await runOf(epic))!.status).toBe('running');
   });
 });

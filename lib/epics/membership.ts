@@ -2,6 +2,7 @@
 // for a ticket of the run, nor for a new subticket under it (it joins on Continue).
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../jobs/db.ts';
+import { formatDisplayId } from '../tickets/display-id.ts';
 
 /** The active run the ticket belongs to (a node of it, or under its Epic), or null. */
 export async function activeEpicRunOfTicket(tx: DbOrTx, ticketId: string): Promise<string | null> {
@@ -22,4 +23,13 @@ export async function activeEpicRunOfTicket(tx: DbOrTx, ticketId: string): Promi
 export async function epicRunActive(tx: DbOrTx, epicTicketId: string): Promise<boolean> {
   const { rows } = await tx.execute(sql`SELECT 1 FROM epic_run WHERE epic_ticket_id = ${epicTicketId} AND status IN ('running', 'paused')`);
   return rows.length > 0;
+}
+
+/** The display id of the Epic whose active run holds the ticket, or null. */
+export async function activeEpicRunEpicOf(tx: DbOrTx, ticketId: string): Promise<string | null> {
+  const runId = await activeEpicRunOfTicket(tx, ticketId);
+  if (!runId) return null;
+  const { rows } = await tx.execute<{ key: string; number: number }>(sql`
+    SELECT p.key, t.number FROM epic_run r JOIN ticket t ON t.id = r.epic_ticket_id JOIN project p ON p.id = t.project_id WHERE r.id = ${runId}`);
+  return rows[0] ? formatDisplayId(rows[0].key, rows[0].number) : null;
 }

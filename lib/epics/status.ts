@@ -44,3 +44,8 @@ export type EpicRunPullRequest = { repository: string; url: string; number: numb
 export function epicBranch(displayId: string): string {
   return `epic/${displayId}`;
 }
+
+/** The Epic's display id from its run's branch (the inverse of epicBranch). */
+export function epicDisplayIdOfBranch(branch: string): string {
+  return branch.replace(/^epic\//, '');
+}

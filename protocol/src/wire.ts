@@ -376,7 +376,11 @@ export const boardSubticketRequest = z.object({
   description: z.string().max(50_000).optional(),
   type: z.enum(['story', 'task', 'bug']).optional(),
 });
-export const boardSubticketResponse = z.object({ ticket: z.object({ id: z.string(), displayId: z.string(), title: z.string(), type: z.string(), status: z.string() }) });
+export const boardSubticketResponse = z.object({
+  ticket: z.object({ id: z.string(), displayId: z.string(), title: z.string(), type: z.string(), status: z.string() }),
+  /** Under an Epic whose run is active: no job starts for the ticket; it joins the run on Continue. */
+  epicRunNotice: z.string().optional(),
+});
 
 // ── A job's MCP credentials: decrypted for the runner holding the job, never in the snapshot ─
 /** GET /runners/jobs/:id/mcp-credentials?runnerId=… */

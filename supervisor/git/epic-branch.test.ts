@@ -9,7 +9,7 @@ import { ensureRunnerFolder } from '../runner/job-layout.ts';
 import { checkoutRepository } from './checkout.ts';
 import { commitAll, commitJob, commitWorkingTree } from './commit.ts';
 import { runGit } from './git-command.ts';
-import { EpicBranchConflictError, landOnBranch, resetBranchToBase } from './epic-branch.ts';
+import { EpicBranchConflictError, landOnBranch, landOnBranches, resetBranchToBase } from './epic-branch.ts';
 
 // Real git against the test kit's smart-HTTP remote: clones of one epic branch landing on it.
 const token = `ghs_${randomBytes(12).toString('hex')}`;
@@ -178,5 +178,32 @@ describe('an epic run’s branch', { timeout: 60_000 }, () => {
     expect(await landOnBranch(resumed, access)).toMatchObject({ attempts: 1 });
     expect((await onRemote('resume', 'log', '--format=%s', `main..${branch}`)).split('\n')).toEqual(['SPD-8: a', 'SPD-9: other']);
     expect(await remote.readFile('acme/resume', branch, 'plan.md')).toBe('the plan\n');
+  });
+  it('lands a sub-run over several repositories in none when a later one conflicts, and in all when none does', async () => {
+    await epicRepository('api');
+    await epicRepository('web', { 'shared.txt': 'one\ntwo\n', 'README.md': '# App\n' });
+    const api = await subRun('api', 'both');
+    const web = await subRun('web', 'both');
+    await work(api, { 'api.txt': 'api\n' }, 'SPD-8: both');
+    await work(web, { 'shared.txt': 'one\nTWO from SPD-8\n' }, 'SPD-8: both');
+    const other = await subRun('web', 'other');
+    await work(other, { 'shared.txt': 'one\nTWO from SPD-9\n' }, 'SPD-9: other');
+    const landed = await landOnBranch(other, access);
+    const apiBefore = await onRemote('api', 'rev-parse', `refs/heads/${branch}`);
+
+    const landing = landOnBranches([api, web], async () => access);
+
+    await expect(landing).rejects.toMatchObject({ name: 'EpicBranchConflictError', repository: 'acme/web', files: ['shared.txt'] });
+    expect(await onRemote('api', 'rev-parse', `refs/heads/${branch}`)).toBe(apiBefore);
+    expect(await onRemote('web', 'rev-parse', `refs/heads/${branch}`)).toBe(landed.commit);
+
+    // Without the conflict, both land.
+    await work(web, { 'shared.txt': 'one\nTWO from SPD-9\n', 'web.txt': 'web\n' }, 'SPD-8: both');
+    const landings = await landOnBranches([api, web], async () => access);
+    expect(landings.map((l) => [l.checkout.repository.fullName, l.commit])).toEqual([
+      ['acme/api', await onRemote('api', 'rev-parse', `refs/heads/${branch}`)],
+      ['acme/web', await onRemote('web', 'rev-parse', `refs/heads/${branch}`)],
+    ]);
+    expect(await remote.readFile('acme/web', branch, 'web.txt')).toBe('web\n');
   });
 });

@@ -2,7 +2,9 @@
 // branch. A sub-run lands its one commit on it optimistically: fetch the branch as the remote
 // has it now, rebase onto it, push without force; a push rejected because another sub-run
 // landed first goes round again. Parallel sub-runs of one epic so land one at a time, and
-// never overwrite each other; a real conflict ends the landing naming the files.
+// never overwrite each other; a real conflict ends the landing naming the files. A sub-run
+// over several repositories checks that each rebases cleanly before it pushes any
+// (landOnBranches), so a conflict in one does not leave the others landed.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { RepositoryCheckout } from './checkout.ts';
@@ -25,6 +27,18 @@ export class EpicBranchConflictError extends Error {
     readonly files: string[],
   ) {
     super(`Landing on ${branch} in ${repository} conflicts in ${files.join(', ')}.`);
+  }
+}
+
+/** Landing in a repository failed for another reason than a conflict or a busy branch (the git error is the cause). */
+export class EpicBranchLandingError extends Error {
+  override name = 'EpicBranchLandingError';
+  constructor(
+    readonly repository: string,
+    readonly branch: string,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
   }
 }
 
@@ -83,8 +97,7 @@ export async function landOnBranch(checkout: RepositoryCheckout, access: RemoteA
   const { home, credentials, signal } = access;
   const remoteHead = `refs/remotes/origin/${branch}`;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    await runGit(['fetch', '--quiet', '--no-tags', repository.cloneUrl, `+refs/heads/${branch}:${remoteHead}`], { cwd: dir, home, credentials, signal });
-    await rebaseOnto(checkout, remoteHead, home);
+    await rebaseOntoBranch(checkout, access);
     const head = (await runGit(['rev-parse', 'HEAD'], { cwd: dir, home })).stdout.trim();
     const onRemote = (await runGit(['rev-parse', remoteHead], { cwd: dir, home })).stdout.trim();
     if (head === onRemote) return { commit: null, attempts: attempt };
@@ -96,6 +109,38 @@ export async function landOnBranch(checkout: RepositoryCheckout, access: RemoteA
     }
   }
   throw new EpicBranchBusyError(repository.fullName, branch, attempts);
+}
+
+/**
+ * Lands a sub-run's commits in every repository it changed, or in none when one of them
+ * conflicts with what landed since: each is first rebased onto its branch as the remote has it
+ * now, and only when all rebase cleanly are they pushed, one after another. Repositories share
+ * no lock, so a conflicting landing of another sub-run in a later repository between that check
+ * and this one's push still fails it there with the earlier ones landed: a narrow window
+ * instead of the whole landing.
+ */
+export async function landOnBranches(checkouts: RepositoryCheckout[], accessOf: (checkout: RepositoryCheckout) => Promise<RemoteAccess>): Promise<(Landing & { checkout: RepositoryCheckout })[]> {
+  const each = async <T>(checkout: RepositoryCheckout, step: (access: RemoteAccess) => Promise<T>): Promise<T> => {
+    try {
+      return await step(await accessOf(checkout));
+    } catch (error) {
+      if (error instanceof EpicBranchConflictError || error instanceof EpicBranchBusyError) throw error;
+      throw new EpicBranchLandingError(checkout.repository.fullName, checkout.branch, error);
+    }
+  };
+  for (const checkout of checkouts) await each(checkout, (access) => rebaseOntoBranch(checkout, access));
+  const landings: (Landing & { checkout: RepositoryCheckout })[] = [];
+  for (const checkout of checkouts) landings.push({ checkout, ...(await each(checkout, (access) => landOnBranch(checkout, access))) });
+  return landings;
+}
+
+/** The checkout's commits rebased onto its branch as the remote has it now (fetched to refs/remotes/origin/<branch>). */
+async function rebaseOntoBranch(checkout: RepositoryCheckout, access: RemoteAccess): Promise<void> {
+  const { dir, branch, repository } = checkout;
+  const { home, credentials, signal } = access;
+  const remoteHead = `refs/remotes/origin/${branch}`;
+  await runGit(['fetch', '--quiet', '--no-tags', repository.cloneUrl, `+refs/heads/${branch}:${remoteHead}`], { cwd: dir, home, credentials, signal });
+  await rebaseOnto(checkout, remoteHead, home);
 }
 
 async function rebaseOnto(checkout: RepositoryCheckout, onto: string, home: string): Promise<void> {

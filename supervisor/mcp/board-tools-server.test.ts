@@ -43,4 +43,23 @@ describe('the board tools endpoint', () => {
       await server.close();
     }
   });
+  it('tells the agent when its new subticket is part of an epic run, from the platform’s answer', async () => {
+    const notice = 'Part of the epic run of SPD-1: no job starts for it now; it joins the run when someone continues the run (Continue in the Epic Run Panel).';
+    const api = {
+      createSubticket: async (_jobId: string, input: { title: string }) => ({ ticket: { displayId: 'SPD-3', title: input.title, type: 'task', status: 'Todo' }, epicRunNotice: notice }),
+    } as unknown as BoardApi;
+    const server = await startBoardToolsServer({ api, jobsDir, log: { info: () => undefined, warn: () => undefined, debug: () => undefined } });
+    try {
+      server.openJob('job_2', (text) => text);
+      const { env } = server.mcpConfig('job_2').server;
+      const res = await fetch(`${server.url}/tools/create_subticket`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${env!.SPEDY_TOOLS_SECRET}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'Send the invoice' }),
+      });
+      expect(await res.json()).toEqual({ text: `Created SPD-3 (task, Todo): Send the invoice\n${notice}`, isError: false });
+    } finally {
+      await server.close();
+    }
+  });
 });

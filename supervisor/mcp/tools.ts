@@ -13,7 +13,7 @@ export type BoardApi = {
   getTicket(jobId: string, displayId?: string): Promise<BoardTicket>;
   addComment(jobId: string, body: string): Promise<{ comment: { id: string; ticketId: string } }>;
   setStatus(jobId: string, status: string): Promise<{ ticketId: string; status: string }>;
-  createSubticket(jobId: string, input: { title: string; description?: string; type?: 'story' | 'task' | 'bug' }): Promise<{ ticket: { displayId: string; title: string; type: string; status: string } }>;
+  createSubticket(jobId: string, input: { title: string; description?: string; type?: 'story' | 'task' | 'bug' }): Promise<{ ticket: { displayId: string; title: string; type: string; status: string }; epicRunNotice?: string }>;
   /** Entries for a stage's context before it starts (api/knowledge.ts). */
   preloadKnowledge(jobId: string, input: { stageId: string; plan: string }): Promise<KnowledgeEntryWire[]>;
   recallKnowledge(jobId: string, input: { query: string; path?: string }): Promise<KnowledgeEntryWire[]>;
@@ -71,8 +71,9 @@ export const boardTools = [
       type: z.enum(['story', 'task', 'bug']).optional(),
     }),
     run: async (args, ctx) => {
-      const { ticket } = await ctx.api.createSubticket(ctx.jobId, args);
-      return `Created ${ticket.displayId} (${ticket.type}, ${ticket.status}): ${ticket.title}`;
+      const { ticket, epicRunNotice } = await ctx.api.createSubticket(ctx.jobId, args);
+      const created = `Created ${ticket.displayId} (${ticket.type}, ${ticket.status}): ${ticket.title}`;
+      return epicRunNotice ? `${created}\n${epicRunNotice}` : created;
     },
   }),
   tool({

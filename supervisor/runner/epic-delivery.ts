@@ -12,7 +12,7 @@ import { gitCredentialsFor } from '@spedy/protocol/git-providers/access';
 import { CancelReason } from '../container/cancel-reason.ts';
 import { commitJob } from '../git/commit.ts';
 import type { RepositoryCheckout } from '../git/checkout.ts';
-import { EpicBranchBusyError, EpicBranchConflictError, landOnBranch, resetBranchToBase } from '../git/epic-branch.ts';
+import { EpicBranchBusyError, EpicBranchConflictError, EpicBranchLandingError, landOnBranches, resetBranchToBase } from '../git/epic-branch.ts';
 import { runGit } from '../git/git-command.ts';
 import { resetGitConfig, scanJobBranch, type SecretFinding } from '../git/push.ts';
 import { openPullRequest } from '../providers/pull-requests.ts';
@@ -103,28 +103,32 @@ export async function landOnEpicBranch(run: JobRun): Promise<EpicBranchHead[]> {
   }
   if (findings.size > 0) throw new WorkFailure(secretsFoundReason(findings, run.checkouts.length > 1));
 
-  const heads: EpicBranchHead[] = [];
-  for (const checkout of changed) {
-    const { fullName } = checkout.repository;
+  // Every repository it changed rebases cleanly first, so a conflict in one lands none (git/epic-branch.ts).
+  const landings = await landOnBranches(changed, (checkout) => {
     run.limits.throwIfReached();
-    const landing = await landOnBranch(checkout, await remoteAccess(run, checkout, run.limits.signal)).catch((error: unknown) => {
-      run.limits.throwIfReached();
-      if (error instanceof EpicBranchConflictError) {
-        throw new WorkFailure(
-          `This ticket's work conflicts with what other tickets of the epic landed on ${branch} in ${fullName} since it started: ${error.files.join(', ')}. ` +
-            'Retry it (it starts again from the branch as it is now), or have the tickets change separate parts of the files.',
-        );
-      }
-      if (error instanceof EpicBranchBusyError) throw new InfrastructureFailure(`${error.message} Retry the ticket.`);
-      throw new InfrastructureFailure(`Landing the work on ${branch} in ${fullName} failed: ${error instanceof Error ? error.message : String(error)}`);
-    });
-    if (!landing.commit) {
+    return remoteAccess(run, checkout, run.limits.signal);
+  }).catch((error: unknown) => {
+    run.limits.throwIfReached();
+    if (error instanceof EpicBranchConflictError) {
+      throw new WorkFailure(
+        `This ticket's work conflicts with what other tickets of the epic landed on ${branch} in ${error.repository} since it started: ${error.files.join(', ')}. ` +
+          'Retry it (it starts again from the branch as it is now), or have the tickets change separate parts of the files.',
+      );
+    }
+    if (error instanceof EpicBranchBusyError) throw new InfrastructureFailure(`${error.message} Retry the ticket.`);
+    if (error instanceof EpicBranchLandingError) throw new InfrastructureFailure(`Landing the work on ${branch} in ${error.repository} failed: ${error.message}`);
+    throw error;
+  });
+  const heads: EpicBranchHead[] = [];
+  for (const { checkout, commit, attempts } of landings) {
+    const { fullName } = checkout.repository;
+    if (!commit) {
       run.emit(jobEvent.notice(`The work is already on ${branch} in ${fullName}: nothing to land.`));
       continue;
     }
-    const after = landing.attempts > 1 ? ` (rebased onto ${landing.attempts - 1 === 1 ? 'another landing' : `${landing.attempts - 1} other landings`} that came first)` : '';
-    run.emit(jobEvent.notice(`Landed ${landing.commit.slice(0, 12)} on ${branch} in ${fullName}${after}.`));
-    heads.push({ repository: fullName, branch, commit: landing.commit });
+    const after = attempts > 1 ? ` (rebased onto ${attempts - 1 === 1 ? 'another landing' : `${attempts - 1} other landings`} that came first)` : '';
+    run.emit(jobEvent.notice(`Landed ${commit.slice(0, 12)} on ${branch} in ${fullName}${after}.`));
+    heads.push({ repository: fullName, branch, commit });
   }
   return heads;
 }

@@ -190,4 +190,20 @@ describe('an epic run’s jobs', () => {
     expect(kit.model.requests()).toHaveLength(agentTurns);
     expect(await kit.containersOf(closing.job.id)).toEqual([]);
   });
+  it('a retried closing job reuses the pull request already open from the branch (the host answers "already exists")', async () => {
+    const [opened] = kit.providerApi.pullRequests.list({ repository: reset.fullName });
+    const posts = () => kit.providerApi.requests.filter((r) => r.method === 'POST' && r.path === `/github/repos/${reset.fullName}/pulls`).length;
+    const postsBefore = posts();
+    const retried = jobOnRepository(reset, 'job_epic_closing_retry', { epic: part('closing'), ticket: epicTicket });
+
+    await runToEnd(retried, reset.deps);
+
+    expect(retried.statusList()).toEqual(['preparing', 'executing', 'syncing', 'completed']);
+    // The host was asked again and refused the duplicate; the job reports the one that is open.
+    expect(posts()).toBe(postsBefore + 1);
+    expect(kit.providerApi.pullRequests.list({ repository: reset.fullName })).toEqual([opened]);
+    const delivered = { repository: reset.fullName, url: opened!.url, number: opened!.number, branch };
+    expect(retried.eventsOf('pull_request')).toEqual([delivered]);
+    expect(retried.statuses.at(-1)?.result).toMatchObject({ pullRequests: [delivered] });
+  });
 });
