@@ -53,11 +53,20 @@ let mostBusy = 0;
 /** Where the slots' time went, in ms: sub-run work, the runner API calls around each job, and claiming with nothing Ready. */
 const slotTime = { work: 0, calls: 0, idle: 0 };
 
+/** Each runner API call's duration by kind (claim, a status), in ms. */
+const callMs = new Map<string, number[]>();
+async function timed<T>(kind: string, call: Promise<T>): Promise<T> {
+  const start = performance.now();
+  const answer = await call;
+  callMs.set(kind, [...(callMs.get(kind) ?? []), performance.now() - start]);
+  return answer;
+}
+
 /** One runner slot: claims the oldest Ready job, reports it through, completes it after `workMs` (reset and closing at once). */
 async function slot(h: EpicHarness, done: () => boolean): Promise<void> {
   while (!done() && !interrupt.signal.aborted) {
     const asked = performance.now();
-    const claimed = await h.api.post('jobs/claim', { runnerId: h.runnerId });
+    const claimed = await timed('claim', h.api.post('jobs/claim', { runnerId: h.runnerId }));
     must('claim', claimed);
     const job = claimed.body?.job as { id: string; snapshot: { epic?: { role: string } } } | null;
     if (!job) {
@@ -67,11 +76,11 @@ async function slot(h: EpicHarness, done: () => boolean): Promise<void> {
     }
     activeJobIds.add(job.id);
     mostBusy = Math.max(mostBusy, ++busy);
-    for (const status of ['preparing', 'executing', 'running']) must(`${job.id} ${status}`, await h.api.post(`jobs/${job.id}/status`, { runnerId: h.runnerId, status }));
+    for (const status of ['preparing', 'executing', 'running']) must(`${job.id} ${status}`, await timed(status, h.api.post(`jobs/${job.id}/status`, { runnerId: h.runnerId, status })));
     const working = performance.now();
     if (job.snapshot.epic?.role === 'sub-run') await sleep(workMs);
     const worked = performance.now();
-    must(`${job.id} completed`, await h.api.post(`jobs/${job.id}/status`, { runnerId: h.runnerId, status: 'completed', result: { pullRequests: [] } }));
+    must(`${job.id} completed`, await timed('completed', h.api.post(`jobs/${job.id}/status`, { runnerId: h.runnerId, status: 'completed', result: { pullRequests: [] } })));
     slotTime.work += worked - working;
     slotTime.calls += performance.now() - worked + (working - asked);
     busy--;
@@ -174,6 +183,8 @@ async function main(): Promise<void> {
   console.log(`     ${overheads.length} released tickets measured.`);
   console.log(`  2. Ideal ${seconds(idealMs)} = max(critical path ${widths.length} × ${workMs} ms = ${seconds(criticalPathMs)}, ${tickets} × ${workMs} ms ÷ ${pool} = ${seconds(perSlotMs)}); wall time also holds the reset and closing jobs.`);
   console.log(`  3. The slots' time: work ${share(slotTime.work)}, runner API calls around each job (claim, 4 status reports) ${share(slotTime.calls)}, claiming with nothing Ready (10 ms polls) ${share(slotTime.idle)}; most busy at once ${mostBusy} of ${pool}.`);
+  const calls = [...callMs].map(([kind, samples]) => `${kind} ${percentile(samples, 50).toFixed(0)}/${percentile(samples, 95).toFixed(0)}`);
+  console.log(`  4. Runner API calls, p50/p95 ms: ${calls.join(', ')}`);
   succeeded = true;
 }
 

@@ -79,7 +79,7 @@ describe('one-off tasks', () => {
       await taking;
       const added = await adding;
       const { rows } = await database.db.execute<{ id: string; key: string | null; locked: boolean; payload: unknown }>(
-        drizzleSql`SELECT id::text AS id, key, locked_at IS NOT NULL AS locked, payload FROM graphile_worker._private_jobs j
+        drizzleSql`SELECT j.id::text AS id, j.key, j.locked_at IS NOT NULL AS locked, j.payload FROM graphile_worker._private_jobs j
                    JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = ${unrun} ORDER BY j.id`,
       );
       // The taken one runs as it was; the added one is a new task under the key, waiting for a worker.
