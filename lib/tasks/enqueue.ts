@@ -14,17 +14,22 @@ export type EnqueueOptions = {
 
 /** Adds a task run by the worker whose identifier matches; returns graphile-worker's job id. */
 export async function enqueueTask(db: DbOrTx, identifier: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<string> {
-  const result = await db.execute<{ id: string }>(sql`
-    SELECT id::text AS id FROM graphile_worker.add_job(
-      ${identifier},
-      ${JSON.stringify(payload)}::json,
-      run_at => ${options.runAt?.toISOString() ?? null}::timestamptz,
-      max_attempts => ${options.maxAttempts ?? null}::int,
-      job_key => ${options.jobKey ?? null}::text
-    )`);
-  const id = result.rows[0]?.id;
-  if (!id) throw new Error(`graphile-worker did not add the task ${identifier}`);
-  return id;
+  // add_job first takes the key off a task a worker has taken, then inserts under the key, replacing
+  // only a task still waiting. A worker that takes the waiting task in between (the insert waited for
+  // its row) leaves add_job with nothing: adding again takes the key off it and inserts anew.
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const result = await db.execute<{ id: string }>(sql`
+      SELECT id::text AS id FROM graphile_worker.add_job(
+        ${identifier},
+        ${JSON.stringify(payload)}::json,
+        run_at => ${options.runAt?.toISOString() ?? null}::timestamptz,
+        max_attempts => ${options.maxAttempts ?? null}::int,
+        job_key => ${options.jobKey ?? null}::text
+      )`);
+    const id = result.rows[0]?.id;
+    if (id) return id;
+  }
+  throw new Error(`graphile-worker did not add the task ${identifier}`);
 }
 
 export type TaskState = 'waiting' | 'running' | 'failed' | 'done';
