@@ -56,6 +56,13 @@ export type ReviewStore = {
 };
 
 
+const latestOf = (reviews: StandInReview[], reviewer: string) =>
+  reviews
+    .filter((r) => r.reviewer === reviewer)
+    .map((r) => r.submittedAt)
+    .sort()
+    .at(-1) ?? null;
+
 const key = (provider: Provider, repository: string, number: number) => `${provider}:${repository.toLowerCase()}#${number}`;
 
 /** A comment posted on a pull request through the comment routes (pull-request-comments.ts): Bitbucket lists it with the reviews' comments. */
@@ -202,7 +209,8 @@ export function createReviewStore(
       const state = stateOf('bitbucket', fullName, number);
       const participants = own
         .filter((r) => r.state === 'CHANGES_REQUESTED')
-        .map((r) => ({ role: 'REVIEWER', state: 'changes_requested', participated_on: r.submittedAt, user: { display_name: r.reviewer, uuid: `{${r.reviewer}}` } }));
+        // As Bitbucket's: the time of the participant's latest activity (a later comment moves it), not of the change request.
+        .map((r) => ({ role: 'REVIEWER', state: 'changes_requested', participated_on: latestOf(own, r.reviewer), user: { display_name: r.reviewer, uuid: `{${r.reviewer}}` } }));
       const source = { branch: { name: pullOf('bitbucket', fullName, number)?.head ?? '' }, commit: { hash: sourceCommit(fullName, number) } };
       send(res, 200, { id: number, state: state === 'open' ? 'OPEN' : state === 'merged' ? 'MERGED' : 'DECLINED', source, participants });
       return true;
