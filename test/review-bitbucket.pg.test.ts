@@ -36,6 +36,11 @@ const jobsOf = (ticketId: string) =>
     'SELECT j.id, j.status, s.snapshot FROM job j JOIN secure.job_snapshot s ON s.job_id = j.id WHERE j.ticket_id = $1 ORDER BY j.created_at',
     [ticketId],
   );
+const pollerDeliveriesOf = (ticketId: string) =>
+  query<{ delivery_id: string }>(
+    "SELECT d.delivery_id FROM webhook_delivery d JOIN pull_request p ON d.delivery_id LIKE 'poll:' || p.id || ':review:%' WHERE p.ticket_id = $1",
+    [ticketId],
+  );
 const reviewsOf = (ticketId: string) => query<{ review_key: string; reviewer: string }>('SELECT review_key, reviewer FROM pull_request_review WHERE ticket_id = $1', [ticketId]);
 
 /** POSTs a Bitbucket event signed as Bitbucket signs it (`X-Hub-Signature: sha256=<hex>`). */
@@ -193,6 +198,8 @@ describe('one change request, from the webhook and the poller', () => {
     await processed(bitbucket, delivery.deliveryId);
     commentLater();
     await pollUntilRead(opened.ticketId);
+    // The poller knew the change request: it handed nothing on (its deliveries are made while it reads).
+    expect(await pollerDeliveriesOf(opened.ticketId)).toEqual([]);
     expect(await reviewsOf(opened.ticketId)).toHaveLength(1);
     expect(await decisionsOf(opened.ticketId)).toMatchObject([{ outcome: 'retriggered' }]);
     expect(await jobsOf(opened.ticketId)).toHaveLength(2);
@@ -202,8 +209,15 @@ describe('one change request, from the webhook and the poller', () => {
     const opened = await openBitbucketPullRequest(org, bitbucket, 'Poller first');
     const { review, commentLater } = requestChangesThenComment(opened.number);
     commentLater();
-    await pollUntilRead(opened.ticketId);
-    expect(await decisionsOf(opened.ticketId)).toMatchObject([{ outcome: 'retriggered' }]);
+    await poll('the poller found the change request', async () => {
+      await pollReviews(deps());
+      return (await pollerDeliveriesOf(opened.ticketId)).length > 0;
+    }, 60_000, 200);
+    const decided = await poll('the polled change request was decided', async () => {
+      const decisions = await decisionsOf(opened.ticketId);
+      return decisions.length > 0 ? decisions : undefined;
+    }, 30_000, 100);
+    expect(decided).toMatchObject([{ outcome: 'retriggered' }]);
     const delivery = await provider.reviews.deliver(bitbucket.webhookUrl, bitbucket.secret, review);
     expect(delivery.status).toBe(202);
     await processed(bitbucket, delivery.deliveryId);
