@@ -182,9 +182,10 @@ describe('Bitbucket webhooks', () => {
 });
 
 describe('one change request, from the webhook and the poller', () => {
-  /** Rita requests changes, then comments again: Bitbucket's participant time moves to the comment. */
+  /** Rita requested changes a minute ago, and comments again later: Bitbucket's participant time moves to the comment. */
   function requestChangesThenComment(number: number) {
-    const review = provider.reviews.post({ provider: 'bitbucket', repository: bitbucket.repository, number, reviewer: 'rita', comments: [{ path: 'src/a.ts', line: 1, body: 'Split this.' }] });
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    const review = provider.reviews.post({ provider: 'bitbucket', repository: bitbucket.repository, number, reviewer: 'rita', submittedAt: aMinuteAgo, comments: [{ path: 'src/a.ts', line: 1, body: 'Split this.' }] });
     return {
       review,
       commentLater: () => provider.reviews.post({ provider: 'bitbucket', repository: bitbucket.repository, number, reviewer: 'rita', state: 'COMMENTED', body: 'Any news?' }),

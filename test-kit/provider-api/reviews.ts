@@ -34,6 +34,8 @@ export type ReviewPost = {
   state?: StandInReviewState;
   body?: string;
   comments?: { path: string; line: number; body: string }[];
+  /** When the reviewer submitted it (default: now). */
+  submittedAt?: Date;
 };
 
 export type Delivery = { status: number; body: string; deliveryId: string };
@@ -145,7 +147,7 @@ export function createReviewStore(
         reviewer: input.reviewer,
         state: input.state ?? 'CHANGES_REQUESTED',
         body: input.body ?? '',
-        submittedAt: new Date().toISOString(),
+        submittedAt: (input.submittedAt ?? new Date()).toISOString(),
         comments: (input.comments ?? []).map((c) => ({ id: nextId++, ...c })),
       };
       reviews.push(review);
