@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { nanoid } from 'nanoid';
 import { webhookDelivery } from '../db/schema.ts';
 import type { DbOrTx } from '../jobs/db.ts';
-import { enqueueTask, taskState } from '../tasks/enqueue.ts';
+import { enqueueTask, taskAttempts, taskState } from '../tasks/enqueue.ts';
 import type { HostEvent } from './host-events.ts';
 
 export const processDeliveryTask = 'process-review-delivery';
@@ -72,7 +72,19 @@ async function enqueue(tx: DbOrTx, payload: DeliveryTaskPayload): Promise<void> 
   await tx.update(webhookDelivery).set({ taskId }).where(eq(webhookDelivery.id, payload.deliveryRowId));
 }
 
-/** What processing made of a delivery, for Settings → Integrations. */
+/**
+ * What processing made of a delivery, for Settings → Integrations, with the attempt of its task
+ * when that is not the first or it failed (the queue retries a failed one with backoff).
+ */
 export async function recordDeliveryOutcome(db: DbOrTx, deliveryRowId: string, outcome: 'processed' | 'ignored' | 'error', detail: string): Promise<void> {
-  await db.update(webhookDelivery).set({ outcome, detail: detail.slice(0, 500), processedAt: Date.now() }).where(eq(webhookDelivery.id, deliveryRowId));
+  const [row] = await db.select({ taskId: webhookDelivery.taskId }).from(webhookDelivery).where(eq(webhookDelivery.id, deliveryRowId));
+  const attempts = row?.taskId ? await taskAttempts(db, row.taskId) : null;
+  const text = attempts ? withAttempt(outcome, detail, attempts) : detail;
+  await db.update(webhookDelivery).set({ outcome, detail: text.slice(0, 500), processedAt: Date.now() }).where(eq(webhookDelivery.id, deliveryRowId));
+}
+
+function withAttempt(outcome: 'processed' | 'ignored' | 'error', detail: string, { attempt, maxAttempts }: { attempt: number; maxAttempts: number }): string {
+  if (outcome !== 'error') return attempt > 1 ? `${detail} (attempt ${attempt} of ${maxAttempts})` : detail;
+  const next = attempt < maxAttempts ? 'retried automatically' : 'no retries left: a redelivery processes it again';
+  return `Attempt ${attempt} of ${maxAttempts} failed (${next}): ${detail}`;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseBitbucketDelivery, parseGithubDelivery } from './host-events.ts';
+import { bitbucketChangeRequestKey, parseBitbucketDelivery, parseGithubDelivery } from './host-events.ts';
 
 const example = JSON.parse(readFileSync(new URL('../../test/fixtures/github-pull-request-review.json', import.meta.url), 'utf8'));
 
@@ -29,5 +29,21 @@ describe('host events', () => {
       hostEvent: { kind: 'state', provider: 'bitbucket', state: 'merged' },
     });
     expect(parseBitbucketDelivery('pullrequest:changes_request_created', { pullrequest: {} })).toMatchObject({ ok: false });
+  });
+
+  it("keys a Bitbucket change request by its reviewer and the pull request's source commit, as the poller does", () => {
+    const user = { display_name: 'Rita', uuid: '{d301aafa-d676-4ee0-88be-962be7417567}' };
+    const payload = {
+      actor: user,
+      pullrequest: { id: 3, source: { branch: { name: 'spedy/fix' }, commit: { hash: 'd3022fc0ca3d' } } },
+      repository: { full_name: 'ws/repo' },
+      changes_request: { date: '2026-12-06T14:00:00.123456+00:00', user },
+    };
+    const parsed = parseBitbucketDelivery('pullrequest:changes_request_created', payload);
+    expect(parsed).toMatchObject({ ok: true, hostEvent: { kind: 'review', number: 3, review: { reviewer: 'Rita', state: 'changes_requested' } } });
+    const key = parsed.ok && parsed.hostEvent.kind === 'review' ? parsed.hostEvent.review.key : '';
+    // The poller reads the full hash; the participant's time (its latest activity) is no part of the key.
+    expect(key).toBe(bitbucketChangeRequestKey(user.uuid, 'D3022FC0CA3D5B2E1A0F9C8D7E6B5A4F3E2D1C0B'));
+    expect(key).not.toBe(bitbucketChangeRequestKey(user.uuid, 'a11c0ffee000'));
   });
 });

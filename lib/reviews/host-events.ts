@@ -100,12 +100,22 @@ const bitbucketPullRequest = z.object({ id: z.number().int().positive() });
 const bitbucketActor = z.object({ display_name: z.string().optional(), nickname: z.string().optional(), uuid: z.string().optional() });
 const bitbucketChangesRequest = z.object({
   actor: bitbucketActor.optional(),
-  pullrequest: bitbucketPullRequest,
+  pullrequest: bitbucketPullRequest.extend({ source: z.object({ commit: z.object({ hash: z.string().min(7) }) }) }),
   repository,
   changes_request: z.object({ date: z.string().optional(), user: bitbucketActor }),
 });
 const bitbucketState = z.object({ pullrequest: bitbucketPullRequest, repository });
 const bitbucketComment = z.object({ pullrequest: bitbucketPullRequest, repository, comment: z.object({ id: z.number().int() }) });
+
+/**
+ * Bitbucket has no review id. A change request is its reviewer's on the pull request's source
+ * commit: the webhook's payload and the poller's read of the pull request both name that commit
+ * (short or full: cut to Bitbucket's 12 characters), while their times differ (the change
+ * request's date, the participant's latest activity). A request after a revision is a new one.
+ */
+export function bitbucketChangeRequestKey(reviewerUuid: string, sourceCommit: string | null): string {
+  return `${reviewerUuid}@${sourceCommit ? sourceCommit.slice(0, 12).toLowerCase() : 'unknown-commit'}`;
+}
 
 /** A Bitbucket Cloud delivery (`X-Event-Key` and the parsed body). */
 export function parseBitbucketDelivery(eventKey: string, body: unknown): ParsedDelivery {
@@ -123,8 +133,13 @@ export function parseBitbucketDelivery(eventKey: string, body: unknown): ParsedD
         provider: 'bitbucket',
         repository: repo.full_name,
         number: pr.id,
-        // Bitbucket has no review id: a change request is its reviewer's, at its time.
-        review: { key: `${request.user.uuid ?? reviewer}@${request.date ?? ''}`, reviewer, state: 'changes_requested', summary: '', submittedAt: time(request.date) },
+        review: {
+          key: bitbucketChangeRequestKey(request.user.uuid ?? reviewer, pr.source.commit.hash),
+          reviewer,
+          state: 'changes_requested',
+          summary: '',
+          submittedAt: time(request.date),
+        },
       },
     };
   }

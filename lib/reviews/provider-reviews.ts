@@ -9,7 +9,7 @@ import { gitIntegration } from '../db/schema.ts';
 import type { PullRequestState, ReviewComment } from '../db/review-schema.ts';
 import { gitAccessFor } from '../secrets/git-access.ts';
 import type { Keyring } from '../secrets/vault.ts';
-import type { HostReview } from './host-events.ts';
+import { bitbucketChangeRequestKey, type HostReview } from './host-events.ts';
 
 export type ProviderReader = {
   state(repository: string, number: number): Promise<PullRequestState>;
@@ -64,10 +64,10 @@ export async function providerReader(deps: { db: Db; keyring: Keyring; transport
   return {
     state: async (repository, number) => (await bitbucket.pullRequestReviewState(repository, number)).state,
     async reviews(repository, number) {
-      const { changesRequested } = await bitbucket.pullRequestReviewState(repository, number);
+      const { changesRequested, sourceCommit } = await bitbucket.pullRequestReviewState(repository, number);
       if (changesRequested.length === 0) return [];
       const { comments, summary } = await feedback(repository, number);
-      return changesRequested.map((r) => ({ key: `${r.uuid}@${r.at ?? ''}`, reviewer: r.reviewer, state: 'changes_requested' as const, summary, submittedAt: r.at ? Date.parse(r.at) : null, comments }));
+      return changesRequested.map((r) => ({ key: bitbucketChangeRequestKey(r.uuid, sourceCommit), reviewer: r.reviewer, state: 'changes_requested' as const, summary, submittedAt: r.at ? Date.parse(r.at) : null, comments }));
     },
     reviewComments: (repository, number) => feedback(repository, number),
   };

@@ -46,3 +46,11 @@ export async function taskState(db: DbOrTx, jobId: string): Promise<TaskState> {
   if (row.locked_at) return 'running';
   return row.attempts >= row.max_attempts ? 'failed' : 'waiting';
 }
+
+/** Which attempt of an enqueued task this is (graphile-worker counts it up as a worker takes the task); null once it is done. */
+export async function taskAttempts(db: DbOrTx, jobId: string): Promise<{ attempt: number; maxAttempts: number } | null> {
+  const result = await db.execute<{ attempts: number; max_attempts: number }>(sql`
+    SELECT attempts, max_attempts FROM graphile_worker.jobs WHERE id = ${jobId}::bigint`);
+  const row = result.rows[0];
+  return row ? { attempt: row.attempts, maxAttempts: row.max_attempts } : null;
+}

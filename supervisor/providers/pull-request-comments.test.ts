@@ -21,27 +21,44 @@ afterAll(() => api?.close());
 describe('commenting on a pull request', () => {
   it('comments on a GitHub pull request through its issue', async () => {
     const opened = await openPullRequest(github(), draft);
-    const posted = await commentOnPullRequest(github(), { fullName: 'acme/app', number: opened.number, body: 'Spedy pushed a revision: abc123.' });
+    const posted = await commentOnPullRequest(github(), { fullName: 'acme/app', number: opened.number, body: 'Spedy pushed a revision: abc123.', key: 'job-gh-1' });
     expect(posted.url).toBe(`${opened.url}#issuecomment-${posted.id}`);
-    expect(api.pullRequestComments.list({ provider: 'github', repository: 'acme/app', number: opened.number })).toEqual([
-      expect.objectContaining({ body: 'Spedy pushed a revision: abc123.', author: 'spedy-bot' }),
-    ]);
+    const body = 'Spedy pushed a revision: abc123.\n\n<!-- spedy:job-gh-1 -->';
+    expect(api.pullRequestComments.list({ provider: 'github', repository: 'acme/app', number: opened.number })).toEqual([expect.objectContaining({ body, author: 'spedy-bot' })]);
     const listed = await fetch(`${api.githubUrl}/repos/acme/app/issues/${opened.number}/comments`, { headers: { authorization: 'Bearer ghp_comment_token' } });
-    expect(await listed.json()).toEqual([expect.objectContaining({ id: posted.id, body: 'Spedy pushed a revision: abc123.', user: { login: 'spedy-bot' } })]);
+    expect(await listed.json()).toEqual([expect.objectContaining({ id: posted.id, body, user: { login: 'spedy-bot' } })]);
   });
 
   it('says what GitHub refused: a token that may only read, or a pull request that is not there', async () => {
-    await expect(commentOnPullRequest({ ...github(), token: 'ghp_read_only_tok' }, { fullName: 'acme/app', number: 1, body: 'x' })).rejects.toThrow('GitHub answered 403');
-    await expect(commentOnPullRequest(github(), { fullName: 'acme/app', number: 99, body: 'x' })).rejects.toThrow('GitHub answered 404');
+    await expect(commentOnPullRequest({ ...github(), token: 'ghp_read_only_tok' }, { fullName: 'acme/app', number: 1, body: 'x', key: 'k' })).rejects.toThrow('GitHub answered 403');
+    await expect(commentOnPullRequest(github(), { fullName: 'acme/app', number: 99, body: 'x', key: 'k' })).rejects.toThrow('GitHub answered 404');
   });
 
   it('comments on a Bitbucket pull request', async () => {
     const opened = await openPullRequest(bitbucket(), { ...draft, fullName: 'acme/site' });
-    const posted = await commentOnPullRequest(bitbucket(), { fullName: 'acme/site', number: opened.number, body: 'Spedy pushed a revision: def456.' });
+    const posted = await commentOnPullRequest(bitbucket(), { fullName: 'acme/site', number: opened.number, body: 'Spedy pushed a revision: def456.', key: 'job-bb-1' });
     expect(posted.url).toBe(`${opened.url}#comment-${posted.id}`);
     expect(api.pullRequestComments.list({ provider: 'bitbucket', repository: 'acme/site' })).toEqual([
-      expect.objectContaining({ number: opened.number, body: 'Spedy pushed a revision: def456.', author: 'spedy' }),
+      expect.objectContaining({ number: opened.number, body: 'Spedy pushed a revision: def456.\n\n<!-- spedy:job-bb-1 -->', author: 'spedy' }),
     ]);
+  });
+});
+
+describe('commenting once per key', () => {
+  // A retried request whose first attempt reached the host, or a job resumed after it commented: the host has the comment already.
+  it.each([
+    ['GitHub', github, 'acme/app', 'spedy/once-gh'],
+    ['Bitbucket', bitbucket, 'acme/site', 'spedy/once-bb'],
+  ] as const)('posts the comment of a key once on %s, and another key again', async (_host, access, fullName, head) => {
+    const opened = await openPullRequest(access(), { ...draft, fullName, head });
+    // Someone else's comment first: the search reads past it.
+    await commentOnPullRequest(access(), { fullName, number: opened.number, body: 'Looks good so far.', key: 'other-job' });
+    const first = await commentOnPullRequest(access(), { fullName, number: opened.number, body: 'Spedy pushed a revision: 111.', key: 'revision-of-job-7' });
+    const again = await commentOnPullRequest(access(), { fullName, number: opened.number, body: 'Spedy pushed a revision: 111.', key: 'revision-of-job-7' });
+    expect(again).toEqual(first);
+    await commentOnPullRequest(access(), { fullName, number: opened.number, body: 'Spedy pushed a revision: 222.', key: 'revision-of-job-8' });
+    const bodies = api.pullRequestComments.list({ provider: access().provider, repository: fullName, number: opened.number }).map((c) => c.body.split('\n')[0]);
+    expect(bodies).toEqual(['Looks good so far.', 'Spedy pushed a revision: 111.', 'Spedy pushed a revision: 222.']);
   });
 });
 

@@ -19,7 +19,8 @@ export async function reportRevision(run: JobRun, access: GitProviderAccess, rev
   const body = run.mask(revisionComment(run.job, { sha, review, stages: run.finishedStages() }, run.secrets.mask));
   run.limits.throwIfReached();
   try {
-    await commentOnPullRequest(access, { fullName: pullRequest.repository, number: pullRequest.number, body }, run.limits.signal);
+    // Keyed by the job: a job resumed after its comment was posted does not post it again.
+    await commentOnPullRequest(access, { fullName: pullRequest.repository, number: pullRequest.number, body, key: `revision-of-job-${run.job.id}` }, run.limits.signal);
   } catch (error) {
     run.limits.throwIfReached();
     // The revision is on the pull request already; only the note about it is missing.

@@ -6,7 +6,7 @@
 //              GET {url}/bitbucket/2.0/repositories/:ws/:slug/pullrequests/:id/comments
 // Tests post a review with `reviews.post(…)` and deliver the host's signed webhook for it with
 // `reviews.deliver(…)`, as the host would after a reviewer submits one.
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PullRequestStore } from './pulls.ts';
 import { diffHunkAt } from './diff-hunks.ts';
@@ -38,6 +38,8 @@ export type ReviewPost = {
   comments?: { path: string; line: number; body: string }[];
   /** The pull request's unified diff (`git diff base...head`), for each comment's diff_hunk. */
   diff?: string;
+  /** When the reviewer submitted it (default: now). */
+  submittedAt?: Date;
 };
 
 export type Delivery = { status: number; body: string; deliveryId: string };
@@ -60,9 +62,23 @@ export type ReviewStore = {
 };
 
 
+const latestOf = (reviews: StandInReview[], reviewer: string) =>
+  reviews
+    .filter((r) => r.reviewer === reviewer)
+    .map((r) => r.submittedAt)
+    .sort()
+    .at(-1) ?? null;
+
 const key = (provider: Provider, repository: string, number: number) => `${provider}:${repository.toLowerCase()}#${number}`;
 
-export function createReviewStore(pulls: PullRequestStore, urls: { githubUrl: string }): ReviewStore {
+/** A comment posted on a pull request through the comment routes (pull-request-comments.ts): Bitbucket lists it with the reviews' comments. */
+type PostedComment = { id: number; body: string; author: string; url: string };
+
+export function createReviewStore(
+  pulls: PullRequestStore,
+  urls: { githubUrl: string },
+  posted: (repository: string, number: number) => PostedComment[] = () => [],
+): ReviewStore {
   const reviews: StandInReview[] = [];
   const states = new Map<string, 'open' | 'merged' | 'closed'>();
   let nextId = 80_000_000;
@@ -109,12 +125,17 @@ export function createReviewStore(pulls: PullRequestStore, urls: { githubUrl: st
     };
   }
 
+  // The stand-in has no commits: a pull request's source commit is a stable hash of its branch, short as Bitbucket's.
+  const sourceCommit = (repository: string, number: number) =>
+    createHash('sha1').update(`${repository.toLowerCase()}#${number}:${pullOf('bitbucket', repository, number)?.head ?? ''}`).digest('hex').slice(0, 12);
+
   function bitbucketPayload(review: StandInReview) {
     const pr = pullOf('bitbucket', review.repository, review.number);
     const user = { display_name: review.reviewer, uuid: `{${review.reviewer}}`, nickname: review.reviewer };
+    const source = { branch: { name: pr?.head ?? '' }, commit: { hash: sourceCommit(review.repository, review.number) } };
     return {
       actor: user,
-      pullrequest: { id: review.number, title: pr?.title ?? '', state: 'OPEN', source: { branch: { name: pr?.head ?? '' } }, links: { html: { href: pr?.url ?? '' } } },
+      pullrequest: { id: review.number, title: pr?.title ?? '', state: 'OPEN', source, links: { html: { href: pr?.url ?? '' } } },
       repository: { full_name: review.repository, name: review.repository.split('/')[1] },
       changes_request: { date: review.submittedAt, user },
     };
@@ -130,7 +151,7 @@ export function createReviewStore(pulls: PullRequestStore, urls: { githubUrl: st
         reviewer: input.reviewer,
         state: input.state ?? 'CHANGES_REQUESTED',
         body: input.body ?? '',
-        submittedAt: new Date().toISOString(),
+        submittedAt: (input.submittedAt ?? new Date()).toISOString(),
         comments: (input.comments ?? []).map((c) => ({ id: nextId++, ...c, diffHunk: (input.diff && diffHunkAt(input.diff, c.path, c.line)) || '' })),
       };
       reviews.push(review);
@@ -183,18 +204,21 @@ export function createReviewStore(pulls: PullRequestStore, urls: { githubUrl: st
       const number = Number(match[3]);
       const own = of('bitbucket', fullName, number);
       if (match[4]) {
-        const values = own.flatMap((r) => [
+        const values: Record<string, unknown>[] = own.flatMap((r) => [
           ...(r.body ? [{ id: r.id, content: { raw: r.body }, user: { display_name: r.reviewer } }] : []),
           ...r.comments.map((c) => ({ id: c.id, content: { raw: c.body }, inline: { path: c.path, to: c.line }, user: { display_name: r.reviewer } })),
         ]);
+        for (const c of posted(fullName, number)) values.push({ id: c.id, content: { raw: c.body }, user: { display_name: c.author }, links: { html: { href: c.url } } });
         send(res, 200, { pagelen: 100, size: values.length, page: 1, values });
         return true;
       }
       const state = stateOf('bitbucket', fullName, number);
       const participants = own
         .filter((r) => r.state === 'CHANGES_REQUESTED')
-        .map((r) => ({ role: 'REVIEWER', state: 'changes_requested', participated_on: r.submittedAt, user: { display_name: r.reviewer, uuid: `{${r.reviewer}}` } }));
-      send(res, 200, { id: number, state: state === 'open' ? 'OPEN' : state === 'merged' ? 'MERGED' : 'DECLINED', participants });
+        // As Bitbucket's: the time of the participant's latest activity (a later comment moves it), not of the change request.
+        .map((r) => ({ role: 'REVIEWER', state: 'changes_requested', participated_on: latestOf(own, r.reviewer), user: { display_name: r.reviewer, uuid: `{${r.reviewer}}` } }));
+      const source = { branch: { name: pullOf('bitbucket', fullName, number)?.head ?? '' }, commit: { hash: sourceCommit(fullName, number) } };
+      send(res, 200, { id: number, state: state === 'open' ? 'OPEN' : state === 'merged' ? 'MERGED' : 'DECLINED', source, participants });
       return true;
     },
   };

@@ -72,8 +72,8 @@ export async function startProviderApi(): Promise<ProviderApi> {
   // Filled in once the server listens: the pull requests' links point at it.
   const urls = { url: '', githubUrl: '' };
   const pullRequests = createPullRequestStore(urls);
-  const reviewStore = createReviewStore(pullRequests, urls);
   const pullRequestComments = createPullRequestCommentStore(pullRequests);
+  const reviewStore = createReviewStore(pullRequests, urls, (repository, number) => pullRequestComments.list({ provider: 'bitbucket', repository, number }));
   const githubApps = createGithubAppRegistry((token, spec) => tokens.set(token, spec));
 
   async function github(req: IncomingMessage, res: ServerResponse, path: string) {

@@ -111,11 +111,20 @@ export async function openPullRequest(
   /** A pull request elsewhere (not opened on the stand-in), e.g. the one of GitHub's published payload. */
   elsewhere?: { repository: string; number: number; url: string; branch: string },
 ): Promise<OpenedPullRequest> {
+  return reportPullRequest(org, title, end, elsewhere ?? (() => openOnStandIn(org, title)));
+}
+
+async function reportPullRequest(
+  org: ReviewLoopOrg,
+  title: string,
+  end: 'running' | 'completed' | 'failed',
+  open: { repository: string; number: number; url: string; branch: string } | (() => Promise<{ repository: string; number: number; url: string; branch: string }>),
+): Promise<OpenedPullRequest> {
   const ticketId = await createTicket(org.owner, org.project, title);
   const job = await org.db.transaction((tx) =>
     createJob(tx, { organizationId: org.owner.orgID, type: 'streaming', title, snapshot: sampleSnapshot(), projectId: org.project.id, ticketId, teamId: org.teamId, requiredCapabilities: ['claude_code'] }),
   );
-  const pr = elsewhere ?? (await openOnStandIn(org, title));
+  const pr = typeof open === 'function' ? await open() : open;
   await runJobTo(org, job.id, 'running');
   const events = await org.api.post(`jobs/${job.id}/events`, { runnerId: org.runnerId, events: [{ seq: 1, type: 'pull_request', payload: pr, at: Date.now() }] });
   expect(events.status).toBe(200);
@@ -152,14 +161,64 @@ export function deliveryOf(org: ReviewLoopOrg, deliveryId: string): Promise<Deli
 }
 
 /** Waits until the delivery's task has processed it (processed or ignored). */
-export function processed(org: ReviewLoopOrg, deliveryId: string): Promise<DeliveryRow> {
+export function processed(org: ReviewLoopOrg | { integrationId: string }, deliveryId: string): Promise<DeliveryRow> {
   return poll(
     `delivery ${deliveryId} processed`,
     async () => {
-      const [row] = await deliveryOf(org, deliveryId);
+      const [row] = await deliveryOfIntegration(org.integrationId, deliveryId);
       return row && (row.outcome === 'processed' || row.outcome === 'ignored') ? row : undefined;
     },
     30_000,
     100,
   );
+}
+
+/** The organization's Bitbucket side: an integration with an API token and a webhook secret, and a Bitbucket repository of the project. */
+export type BitbucketSide = { integrationId: string; secret: string; repository: string; email: string; token: string; apiUrl: string; webhookUrl: string };
+
+export async function connectBitbucket(org: ReviewLoopOrg, provider: ProviderApi, key: string): Promise<BitbucketSide> {
+  const email = `reviews-${key.toLowerCase()}@example.com`;
+  const token = `ATATT3x${key}${nanoid(16).replace(/[^A-Za-z0-9]/g, 'x')}`;
+  provider.addToken(token, { kind: 'bitbucket-api-token', email, username: `bb-${key.toLowerCase()}`, scopes: ['read:user:bitbucket', 'write:repository:bitbucket', 'write:pullrequest:bitbucket'] });
+  const connected = await orgApi(org.owner, 'POST', `${org.owner.orgID}/integrations`, { provider: 'bitbucket', email, token, apiUrl: provider.bitbucketUrl });
+  expect(connected.status, JSON.stringify(connected.body)).toBe(200);
+  const integrationId = (connected.body.integration as { id: string }).id;
+  const generated = await orgApi(org.owner, 'POST', `${org.owner.orgID}/integrations/${integrationId}/webhook-secret`);
+  expect(generated.status).toBe(200);
+  const repository = `ws-${key.toLowerCase()}/web`;
+  // Linked as the project's Bitbucket repository, so the pull requests its jobs report are Bitbucket's.
+  await sql(
+    testStack().databaseUrl,
+    `INSERT INTO project_repository (id, organization_id, project_id, provider, full_name, name, clone_url, default_branch, base_branch, created_at)
+     VALUES ($1, $2, $3, 'bitbucket', $4, 'web', $5, 'main', 'main', $6)`,
+    [nanoid(), org.owner.orgID, org.project.id, repository, `https://bitbucket.org/${repository}.git`, Date.now()],
+  );
+  return {
+    integrationId,
+    secret: generated.body.secret as string,
+    repository,
+    email,
+    token,
+    apiUrl: provider.bitbucketUrl,
+    webhookUrl: `${testStack().appUrl}/api/webhooks/bitbucket/${integrationId}`,
+  };
+}
+
+/** A ticket whose job opened a Bitbucket pull request on the stand-in (with the API token) and reported it. */
+export function openBitbucketPullRequest(org: ReviewLoopOrg, bitbucket: BitbucketSide, title: string): Promise<OpenedPullRequest> {
+  return reportPullRequest(org, title, 'completed', async () => {
+    const branch = `spedy/${nanoid(8).toLowerCase()}`;
+    const res = await fetch(`${bitbucket.apiUrl}/repositories/${bitbucket.repository}/pullrequests`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${bitbucket.email}:${bitbucket.token}`).toString('base64')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title, description: 'Opened by the runner', source: { branch: { name: branch } }, destination: { branch: { name: 'main' } } }),
+    });
+    expect(res.status).toBe(201);
+    const opened = (await res.json()) as { id: number; links: { html: { href: string } } };
+    return { repository: bitbucket.repository, url: opened.links.html.href, number: opened.id, branch };
+  });
+}
+
+export function deliveryOfIntegration(integrationId: string, deliveryId: string): Promise<DeliveryRow[]> {
+  return sql<DeliveryRow>(testStack().databaseUrl, 'SELECT outcome, detail, task_id FROM webhook_delivery WHERE integration_id = $1 AND delivery_id = $2', [integrationId, deliveryId]);
 }

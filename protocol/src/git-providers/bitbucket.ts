@@ -10,10 +10,18 @@ const pullRequestComment = z.object({ id: z.number().int(), links: z.object({ ht
 
 const bitbucketPullRequestState = z.object({
   state: z.string(),
+  source: z.object({ commit: z.object({ hash: z.string() }).nullish() }).nullish(),
   participants: z
     .array(z.object({ state: z.string().nullish(), participated_on: z.string().nullish(), user: z.object({ display_name: z.string().optional(), uuid: z.string().optional() }).nullish() }))
     .optional(),
 });
+const bitbucketCommentPage = z.object({
+  values: z.array(z.object({ id: z.number().int(), content: z.object({ raw: z.string().nullish() }).nullish(), links: z.object({ html: z.object({ href: z.string() }).optional() }).nullish() })),
+  next: z.string().optional(),
+});
+/** Pages of comments read when looking for one of our own (100 each: Bitbucket's largest page). */
+const maxCommentPages = 20;
+
 const bitbucketComments = z.object({
   values: z.array(z.object({ content: z.object({ raw: z.string().nullish() }).nullish(), inline: z.object({ path: z.string(), to: z.number().int().nullish() }).nullish() })),
 });
@@ -47,20 +55,36 @@ export function bitbucketClient(access: { apiUrl: string; token: string; usernam
       };
     },
 
-    // GET {apiUrl}/repositories/{workspace}/{slug}/pullrequests/{id}: state and who requested changes (the review loop's poller).
-    async pullRequestReviewState(fullName: string, id: number): Promise<{ state: 'open' | 'merged' | 'closed'; changesRequested: { reviewer: string; uuid: string; at: string | null }[] }> {
+    // GET {apiUrl}/repositories/{workspace}/{slug}/pullrequests/{id}: state, source commit and who requested changes (the review loop's poller).
+    async pullRequestReviewState(
+      fullName: string,
+      id: number,
+    ): Promise<{ state: 'open' | 'merged' | 'closed'; sourceCommit: string | null; changesRequested: { reviewer: string; uuid: string; at: string | null }[] }> {
       const body = bitbucketPullRequestState.parse((await get(`/repositories/${encodePath(fullName)}/pullrequests/${id}`)).body);
+      const sourceCommit = body.source?.commit?.hash ?? null;
       const state = body.state === 'MERGED' ? 'merged' : body.state === 'OPEN' ? 'open' : 'closed';
       const changesRequested = (body.participants ?? [])
         .filter((p) => p.state === 'changes_requested')
         .map((p) => ({ reviewer: p.user?.display_name ?? 'unknown', uuid: p.user?.uuid ?? p.user?.display_name ?? 'unknown', at: p.participated_on ?? null }));
-      return { state, changesRequested };
+      return { state, sourceCommit, changesRequested };
     },
 
     // GET {apiUrl}/repositories/{workspace}/{slug}/pullrequests/{id}/comments: inline ones carry `inline.path` and `inline.to`.
     async pullRequestComments(fullName: string, id: number): Promise<{ path: string | null; line: number | null; body: string }[]> {
       const body = bitbucketComments.parse((await get(`/repositories/${encodePath(fullName)}/pullrequests/${id}/comments?pagelen=100`)).body);
       return body.values.map((c) => ({ path: c.inline?.path ?? null, line: c.inline?.to ?? null, body: c.content?.raw ?? '' }));
+    },
+
+    // GET …/pullrequests/{id}/comments, page after page (`next`, on the same API only): the first comment whose text holds `marker`.
+    async findComment(fullName: string, id: number, marker: string): Promise<PostedComment | null> {
+      let url: string | undefined = `${base}/repositories/${encodePath(fullName)}/pullrequests/${id}/comments?pagelen=100`;
+      for (let page = 0; url && page < maxCommentPages; page += 1) {
+        const body = bitbucketCommentPage.parse((await requestJson('Bitbucket', transport, url, { authorization })).body);
+        const found = body.values.find((c) => c.content?.raw?.includes(marker));
+        if (found) return { id: found.id, url: found.links?.html?.href ?? '' };
+        url = body.next?.startsWith(`${base}/`) ? body.next : undefined;
+      }
+      return null;
     },
 
     // POST {apiUrl}/repositories/{workspace}/{slug}/pullrequests

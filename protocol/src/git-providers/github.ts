@@ -146,6 +146,13 @@ export function githubClient(access: { apiUrl: string; token: string }, transpor
       }
     },
 
+    // GET {apiUrl}/repos/{owner}/{repo}/issues/{number}/comments, every page: the first comment whose text holds `marker`.
+    async findComment(fullName: string, number: number, marker: string): Promise<PostedComment | null> {
+      const comments = await call(() => octokit.paginate(octokit.rest.issues.listComments, { ...split(fullName), issue_number: number, per_page: 100 }));
+      const found = comments.find((c) => c.body?.includes(marker));
+      return found ? { id: found.id, url: found.html_url } : null;
+    },
+
     // POST {apiUrl}/repos/{owner}/{repo}/issues/{number}/comments: a pull request's conversation is its issue's
     // (https://docs.github.com/rest/issues/comments#create-an-issue-comment).
     async commentOnPullRequest(fullName: string, number: number, body: string): Promise<PostedComment> {
