@@ -69,8 +69,8 @@ export const webhookDelivery = pgTable(
 );
 
 /**
- * An inline comment. `diffHunk`: the diff around the commented line as the host gives it
- * (GitHub's diff_hunk, ending at that line); absent for Bitbucket, whose comments carry none,
+ * An inline comment. `diffHunk`: the diff up to the commented line (GitHub's diff_hunk; for
+ * Bitbucket, cut from the pull request's diff when read); absent for a line outside the diff,
  * and for reviews stored before it was kept.
  */
 export type ReviewComment = { path: string; line: number | null; body: string; diffHunk?: string };

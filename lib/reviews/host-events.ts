@@ -5,7 +5,10 @@
 import { z } from 'zod';
 import { pullRequestStates } from '../db/review-schema.ts';
 
-export const reviewComment = z.object({ path: z.string(), line: z.number().int().nullable(), body: z.string(), diffHunk: z.string().max(100_000).optional() });
+/** The longest diff hunk a stored review comment keeps. */
+export const maxDiffHunkLength = 100_000;
+
+export const reviewComment = z.object({ path: z.string(), line: z.number().int().nullable(), body: z.string(), diffHunk: z.string().max(maxDiffHunkLength).optional() });
 
 export const hostReview = z.object({
   /** The host's id of the review: what makes a review "the same review" across webhook and poller. */

@@ -9,7 +9,7 @@ import { gitIntegration } from '../db/schema.ts';
 import type { PullRequestState, ReviewComment } from '../db/review-schema.ts';
 import { gitAccessFor } from '../secrets/git-access.ts';
 import type { Keyring } from '../secrets/vault.ts';
-import { bitbucketChangeRequestKey, type HostReview } from './host-events.ts';
+import { bitbucketChangeRequestKey, maxDiffHunkLength, type HostReview } from './host-events.ts';
 
 export type ProviderReader = {
   state(repository: string, number: number): Promise<PullRequestState>;
@@ -19,7 +19,13 @@ export type ProviderReader = {
   reviewComments(repository: string, number: number, key: string): Promise<{ comments: ReviewComment[]; summary?: string }>;
 };
 
-const inlineComment = ({ path, line, body, diffHunk }: ReviewComment): ReviewComment => ({ path, line, body, ...(diffHunk ? { diffHunk } : {}) });
+/** A hunk past what a stored review keeps is left out: the comment still counts, without its context. */
+const inlineComment = ({ path, line, body, diffHunk }: ReviewComment): ReviewComment => ({
+  path,
+  line,
+  body,
+  ...(diffHunk && diffHunk.length <= maxDiffHunkLength ? { diffHunk } : {}),
+});
 
 export async function providerReader(deps: { db: Db; keyring: Keyring; transport: ProviderTransport }, organizationId: string, integrationId: string): Promise<ProviderReader | null> {
   const [integration] = await deps.db
@@ -53,11 +59,11 @@ export async function providerReader(deps: { db: Db; keyring: Keyring; transport
   }
   const bitbucket = bitbucketClient({ apiUrl: integration.apiUrl, token, username: integration.username, email: access.email }, deps.transport);
   // A Bitbucket change request has no text of its own: its inline comments are the feedback, the others its summary.
-  // Its inline comments carry no diff hunk (only inline.from/to) and we do not read the pull request's diff, so they have none.
+  // The client cuts each inline comment's diff hunk from the pull request's current diff.
   const feedback = async (repository: string, number: number) => {
     const all = await bitbucket.pullRequestComments(repository, number);
     return {
-      comments: all.flatMap((c) => (c.path ? [{ path: c.path, line: c.line, body: c.body }] : [])),
+      comments: all.flatMap((c) => (c.path ? [inlineComment({ path: c.path, line: c.line, body: c.body, diffHunk: c.diffHunk })] : [])),
       summary: all.filter((c) => !c.path).map((c) => c.body).join('\n\n'),
     };
   };

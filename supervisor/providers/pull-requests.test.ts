@@ -45,6 +45,12 @@ describe('opening pull requests', () => {
     expect(await page.text()).toContain('SPD-1: Fix');
   });
 
+  it('returns the open pull request when Bitbucket is asked again for the same branches (a retried request)', async () => {
+    const opened = await openPullRequest({ provider: 'bitbucket', apiUrl: api.bitbucketUrl, token: 'bb_app_password_1', username: 'spedy' }, { ...draft, fullName: 'acme/site' });
+    expect(opened).toEqual({ number: 1, url: `${api.url}/web/bitbucket/acme/site/pull/1` });
+    expect(api.pullRequests.list({ provider: 'bitbucket', repository: 'acme/site' })).toHaveLength(1);
+  });
+
   it('opens a Bitbucket pull request with an API token, as the account email (the username is refused)', async () => {
     const access = { provider: 'bitbucket' as const, apiUrl: api.bitbucketUrl, token: 'ATATT_api_token_1', username: null, email: 'spedy@example.com' };
     const opened = await openPullRequest(access, { ...draft, fullName: 'acme/docs' });

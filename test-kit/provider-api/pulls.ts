@@ -1,7 +1,8 @@
 // Pull requests in the provider stand-in, in memory, in each host's real shape:
 //   GitHub:    POST/GET {url}/github/repos/:owner/:repo/pulls     (token checks in server.ts)
 //   Bitbucket: POST/GET {url}/bitbucket/2.0/repositories/:workspace/:slug/pullrequests
-//              (app password scopes: pullrequest:write to open, pullrequest to list)
+//              (app password scopes: pullrequest:write to open, pullrequest to list; opening one from a
+//              source to a destination that has an open one updates and answers with that one, as Bitbucket Cloud does)
 //   Web:       GET {url}/web/:provider/:owner/:repo/pull/:number   (the html_url: a small page for the demo)
 // Tests read what was opened with `pullRequests.list()`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -169,6 +170,12 @@ export function createPullRequestStore(urls: { url: string; githubUrl: string })
         }
         // Without a destination, Bitbucket uses the repository's main branch.
         const base = text(fields.destination?.branch?.name) || 'main';
+        // Bitbucket Cloud opens no second pull request from a source to a destination: it updates the open one and answers with it.
+        const existing = find('bitbucket', fullName).find((pr) => pr.state === 'open' && pr.head === head && pr.base === base);
+        if (existing) {
+          Object.assign(existing, { title: text(fields.title), body: text(fields.description) });
+          return send(res, 200, bitbucketJson(existing));
+        }
         const pr = open('bitbucket', fullName, { title: text(fields.title), body: text(fields.description), head, base, author: account.username });
         send(res, 201, bitbucketJson(pr));
       });

@@ -3,13 +3,14 @@
 //              GET {url}/github/repos/:owner/:repo/pulls/:number/reviews
 //              GET {url}/github/repos/:owner/:repo/pulls/:number/comments   (inline comments, with diff_hunk)
 //   Bitbucket: GET {url}/bitbucket/2.0/repositories/:ws/:slug/pullrequests/:id           (state, participants)
-//              GET {url}/bitbucket/2.0/repositories/:ws/:slug/pullrequests/:id/comments
+//              GET {url}/bitbucket/2.0/repositories/:ws/:slug/pullrequests/:id/comments   (inline.to; its diff: pull-request-diffs.ts)
 // Tests post a review with `reviews.post(…)` and deliver the host's signed webhook for it with
 // `reviews.deliver(…)`, as the host would after a reviewer submits one.
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PullRequestDiffs } from './pull-request-diffs.ts';
 import type { PullRequestStore } from './pulls.ts';
-import { diffHunkAt } from './diff-hunks.ts';
+import { diffHunkAt, type DiffSide } from '@spedy/protocol/git-providers/diff-hunks';
 import { send } from './http.ts';
 
 type Provider = 'github' | 'bitbucket';
@@ -25,7 +26,7 @@ export type StandInReview = {
   body: string;
   submittedAt: string;
   /** `diffHunk`: GitHub's diff_hunk, cut from the posted `diff` (diff-hunks.ts); empty without one. */
-  comments: { id: number; path: string; line: number; body: string; diffHunk: string }[];
+  comments: { id: number; path: string; line: number; side?: DiffSide; body: string; diffHunk: string }[];
 };
 
 export type ReviewPost = {
@@ -35,8 +36,9 @@ export type ReviewPost = {
   reviewer: string;
   state?: StandInReviewState;
   body?: string;
-  comments?: { path: string; line: number; body: string }[];
-  /** The pull request's unified diff (`git diff base...head`), for each comment's diff_hunk. */
+  /** `side: 'old'`: a comment on a removed line, `line` being the old file's (GitHub's LEFT side; Bitbucket's inline.from). */
+  comments?: { path: string; line: number; side?: DiffSide; body: string }[];
+  /** The pull request's unified diff (`git diff base...head`): GitHub's diff_hunk of each comment; Bitbucket's pull request diff from now on. */
   diff?: string;
   /** When the reviewer submitted it (default: now). */
   submittedAt?: Date;
@@ -77,7 +79,8 @@ type PostedComment = { id: number; body: string; author: string; url: string };
 export function createReviewStore(
   pulls: PullRequestStore,
   urls: { githubUrl: string },
-  posted: (repository: string, number: number) => PostedComment[] = () => [],
+  posted: (repository: string, number: number) => PostedComment[],
+  diffs: PullRequestDiffs,
 ): ReviewStore {
   const reviews: StandInReview[] = [];
   const states = new Map<string, 'open' | 'merged' | 'closed'>();
@@ -125,9 +128,7 @@ export function createReviewStore(
     };
   }
 
-  // The stand-in has no commits: a pull request's source commit is a stable hash of its branch, short as Bitbucket's.
-  const sourceCommit = (repository: string, number: number) =>
-    createHash('sha1').update(`${repository.toLowerCase()}#${number}:${pullOf('bitbucket', repository, number)?.head ?? ''}`).digest('hex').slice(0, 12);
+  const sourceCommit = diffs.sourceCommit;
 
   function bitbucketPayload(review: StandInReview) {
     const pr = pullOf('bitbucket', review.repository, review.number);
@@ -152,9 +153,10 @@ export function createReviewStore(
         state: input.state ?? 'CHANGES_REQUESTED',
         body: input.body ?? '',
         submittedAt: (input.submittedAt ?? new Date()).toISOString(),
-        comments: (input.comments ?? []).map((c) => ({ id: nextId++, ...c, diffHunk: (input.diff && diffHunkAt(input.diff, c.path, c.line)) || '' })),
+        comments: (input.comments ?? []).map((c) => ({ id: nextId++, ...c, diffHunk: (input.diff && diffHunkAt(input.diff, c.path, c.line, c.side)) || '' })),
       };
       reviews.push(review);
+      if (review.provider === 'bitbucket' && input.diff !== undefined) diffs.setDiff(review.repository, review.number, input.diff);
       return review;
     },
 
@@ -182,7 +184,7 @@ export function createReviewStore(
       }
       if (match[2] === '/comments') {
         const comments = of('github', fullName, number).flatMap((r) =>
-          r.comments.map((c) => ({ id: c.id, pull_request_review_id: r.id, path: c.path, line: c.line, original_line: c.line, side: 'RIGHT', diff_hunk: c.diffHunk, body: c.body, user: { login: r.reviewer } })),
+          r.comments.map((c) => ({ id: c.id, pull_request_review_id: r.id, path: c.path, line: c.line, original_line: c.line, side: c.side === 'old' ? 'LEFT' : 'RIGHT', diff_hunk: c.diffHunk, body: c.body, user: { login: r.reviewer } })),
         );
         send(res, 200, comments);
         return true;
@@ -206,7 +208,12 @@ export function createReviewStore(
       if (match[4]) {
         const values: Record<string, unknown>[] = own.flatMap((r) => [
           ...(r.body ? [{ id: r.id, content: { raw: r.body }, user: { display_name: r.reviewer } }] : []),
-          ...r.comments.map((c) => ({ id: c.id, content: { raw: c.body }, inline: { path: c.path, to: c.line }, user: { display_name: r.reviewer } })),
+          ...r.comments.map((c) => ({
+            id: c.id,
+            content: { raw: c.body },
+            inline: c.side === 'old' ? { path: c.path, from: c.line, to: null } : { path: c.path, from: null, to: c.line },
+            user: { display_name: r.reviewer },
+          })),
         ]);
         for (const c of posted(fullName, number)) values.push({ id: c.id, content: { raw: c.body }, user: { display_name: c.author }, links: { html: { href: c.url } } });
         send(res, 200, { pagelen: 100, size: values.length, page: 1, values });

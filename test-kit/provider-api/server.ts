@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { bitbucketAccount, type BitbucketCredential } from './bitbucket-auth.ts';
 import { createGithubAppRegistry, type GithubAppRegistry, type StandInInstallationToken } from './github-app.ts';
+import { createPullRequestDiffs, type PullRequestDiffs } from './pull-request-diffs.ts';
 import { createPullRequestStore, type PullRequestStore } from './pulls.ts';
 import { createPullRequestCommentStore, type PullRequestCommentStore } from './pull-request-comments.ts';
 import { createRepositoryRegistry, type RepositoryRegistry } from './repositories.ts';
@@ -43,6 +44,8 @@ export type ProviderApi = {
   pullRequests: PullRequestStore;
   /** Reviews on those pull requests, their states, and the hosts' signed review webhooks (reviews.ts). */
   reviews: ReviewStore;
+  /** Bitbucket pull requests' source commits (a test's push makes a new one) and diffs (pull-request-diffs.ts). */
+  pullRequestDiffs: PullRequestDiffs;
   /** Comments posted on those pull requests, and the test-only route that merges or closes one (pull-request-comments.ts). */
   pullRequestComments: PullRequestCommentStore;
   /** Method and path of every request, oldest first. */
@@ -73,7 +76,8 @@ export async function startProviderApi(): Promise<ProviderApi> {
   const urls = { url: '', githubUrl: '' };
   const pullRequests = createPullRequestStore(urls);
   const pullRequestComments = createPullRequestCommentStore(pullRequests);
-  const reviewStore = createReviewStore(pullRequests, urls, (repository, number) => pullRequestComments.list({ provider: 'bitbucket', repository, number }));
+  const pullRequestDiffs = createPullRequestDiffs(pullRequests, urls);
+  const reviewStore = createReviewStore(pullRequests, urls, (repository, number) => pullRequestComments.list({ provider: 'bitbucket', repository, number }), pullRequestDiffs);
   const githubApps = createGithubAppRegistry((token, spec) => tokens.set(token, spec));
 
   async function github(req: IncomingMessage, res: ServerResponse, path: string) {
@@ -153,6 +157,7 @@ export async function startProviderApi(): Promise<ProviderApi> {
         { 'x-oauth-scopes': spec.scopes.join(', '), 'x-credential-type': spec.kind === 'bitbucket-api-token' ? 'api_token' : 'apppassword' },
       );
     }
+    if (pullRequestDiffs.bitbucket(req, res, path)) return;
     if (reviewStore.bitbucket(req, res, path)) return;
     if (pullRequests.bitbucket(req, res, path, account)) return;
     if (pullRequestComments.bitbucket(req, res, path, account)) return;
@@ -188,6 +193,7 @@ export async function startProviderApi(): Promise<ProviderApi> {
     repositories: repositoryRegistry,
     pullRequests,
     reviews: reviewStore,
+    pullRequestDiffs,
     pullRequestComments,
     requests,
     close: () =>

@@ -2,7 +2,9 @@
 // for the platform's connection test and repository lookups and the supervisor's pull requests.
 import { z } from 'zod';
 import { apiAuthorization } from './access.ts';
-import { apiBase, encodePath, requestJson, type ProviderTransport } from './http.ts';
+import { diffHunkAt } from './diff-hunks.ts';
+import { ProviderApiError } from './errors.ts';
+import { apiBase, encodePath, requestJson, requestText, type ProviderTransport } from './http.ts';
 import { nonEmptyString, type OpenedPullRequest, type PostedComment, type ProviderRepository, type PullRequestDraft } from './repository.ts';
 
 const pullRequest = z.object({ id: z.number().int(), links: z.object({ html: z.object({ href: z.string() }) }) });
@@ -23,13 +25,33 @@ const bitbucketCommentPage = z.object({
 const maxCommentPages = 20;
 
 const bitbucketComments = z.object({
-  values: z.array(z.object({ content: z.object({ raw: z.string().nullish() }).nullish(), inline: z.object({ path: z.string(), to: z.number().int().nullish() }).nullish() })),
+  values: z.array(
+    z.object({
+      content: z.object({ raw: z.string().nullish() }).nullish(),
+      inline: z.object({ path: z.string(), to: z.number().int().nullish(), from: z.number().int().nullish() }).nullish(),
+    }),
+  ),
 });
+
+/** A pull request comment; inline ones name a file and line, and carry the diff hunk up to that line when the diff holds it. */
+export type BitbucketComment = { path: string | null; line: number | null; body: string; diffHunk?: string };
 
 export function bitbucketClient(access: { apiUrl: string; token: string; username: string | null; email?: string | null }, transport: ProviderTransport) {
   const base = apiBase(access.apiUrl);
   const authorization = apiAuthorization({ provider: 'bitbucket', ...access });
   const get = (path: string) => requestJson('Bitbucket', transport, `${base}${path}`, { authorization });
+
+  // GET {apiUrl}/repositories/{workspace}/{slug}/pullrequests/{id}/diff: a unified diff, behind a redirect to the
+  // diff of the pull request's commits. Null when Bitbucket will not give it (a refusal, a diff too large to render):
+  // the hunks are context, not the review.
+  async function pullRequestDiff(fullName: string, id: number): Promise<string | null> {
+    try {
+      return await requestText('Bitbucket', transport, `${base}/repositories/${encodePath(fullName)}/pullrequests/${id}/diff`, { authorization });
+    } catch (error) {
+      if (error instanceof ProviderApiError && error.status >= 300 && error.status < 500) return null;
+      throw error;
+    }
+  }
 
   return {
     /** Who the credential is; Bitbucket lists a credential's scopes in `X-OAuth-Scopes` (null when it does not). */
@@ -69,11 +91,22 @@ export function bitbucketClient(access: { apiUrl: string; token: string; usernam
       return { state, sourceCommit, changesRequested };
     },
 
-    // GET {apiUrl}/repositories/{workspace}/{slug}/pullrequests/{id}/comments: inline ones carry `inline.path` and `inline.to`.
-    async pullRequestComments(fullName: string, id: number): Promise<{ path: string | null; line: number | null; body: string }[]> {
+    // GET {apiUrl}/repositories/{workspace}/{slug}/pullrequests/{id}/comments: inline ones carry `inline.path` and
+    // `inline.to` (the new file's line) or, on a removed line, only `inline.from` (the old file's). Bitbucket gives no
+    // diff hunk, so each inline comment's is cut from the pull request's diff as GitHub cuts its diff_hunk.
+    async pullRequestComments(fullName: string, id: number): Promise<BitbucketComment[]> {
       const body = bitbucketComments.parse((await get(`/repositories/${encodePath(fullName)}/pullrequests/${id}/comments?pagelen=100`)).body);
-      return body.values.map((c) => ({ path: c.inline?.path ?? null, line: c.inline?.to ?? null, body: c.content?.raw ?? '' }));
+      const diff = body.values.some((c) => c.inline) ? await pullRequestDiff(fullName, id) : null;
+      return body.values.map((c) => {
+        if (!c.inline) return { path: null, line: null, body: c.content?.raw ?? '' };
+        const { path, to, from } = c.inline;
+        const line = to ?? from ?? null;
+        const diffHunk = diff !== null && line !== null ? diffHunkAt(diff, path, line, to == null ? 'old' : 'new') : null;
+        return { path, line, body: c.content?.raw ?? '', ...(diffHunk ? { diffHunk } : {}) };
+      });
     },
+
+    pullRequestDiff,
 
     // GET …/pullrequests/{id}/comments, page after page (`next`, on the same API only): the first comment whose text holds `marker`.
     async findComment(fullName: string, id: number, marker: string): Promise<PostedComment | null> {
@@ -87,7 +120,9 @@ export function bitbucketClient(access: { apiUrl: string; token: string; usernam
       return null;
     },
 
-    // POST {apiUrl}/repositories/{workspace}/{slug}/pullrequests
+    // POST {apiUrl}/repositories/{workspace}/{slug}/pullrequests. While a pull request from the same source to the
+    // same destination is open, Bitbucket Cloud opens no second one: it updates that one (title, description) and
+    // answers with it, so a retried request gets the pull request its first attempt opened, as GitHub's 422 gives ours.
     async openPullRequest(draft: PullRequestDraft): Promise<OpenedPullRequest> {
       const res = await requestJson('Bitbucket', transport, `${base}/repositories/${encodePath(draft.fullName)}/pullrequests`, {
         method: 'POST',

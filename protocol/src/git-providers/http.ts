@@ -22,14 +22,14 @@ export const apiBase = (apiUrl: string) => apiUrl.replace(/\/+$/, '');
 /** owner/name → owner/name with each segment encoded. */
 export const encodePath = (fullName: string) => fullName.split('/').map(encodeURIComponent).join('/');
 
-/** The fetch every client uses: deadline, redirect rule and readable "did not answer" failures. */
-export function providerFetch(transport: ProviderTransport): ProviderFetch {
+/** The fetch every client uses: deadline, redirect rule (`manual`: the caller follows them) and readable "did not answer" failures. */
+export function providerFetch(transport: ProviderTransport, redirect: RequestRedirect = transport.redirect): ProviderFetch {
   const send = transport.fetch ?? ((url, init) => fetch(url, init));
   return async (url, init) => {
     const deadline = AbortSignal.timeout(transport.timeoutMs);
     const signals = [deadline, transport.signal, init.signal ?? undefined].filter((s): s is AbortSignal => s !== undefined);
     try {
-      return await send(url, { ...init, redirect: transport.redirect, signal: AbortSignal.any(signals) });
+      return await send(url, { ...init, redirect, signal: AbortSignal.any(signals) });
     } catch (error) {
       if (transport.signal?.aborted) throw error;
       const origin = new URL(url).origin;
@@ -69,4 +69,47 @@ export async function requestJson(
   }
   if (res.status < 200 || res.status >= 300) throw answeredError(host, res.status, body, text.slice(0, 200) || res.statusText);
   return { status: res.status, headers: res.headers, body };
+}
+
+/** Redirects `requestText` follows before it gives up. */
+const maxRedirects = 3;
+
+const parsedOrNull = (text: string): unknown => {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * One GET of a text resource (Bitbucket's pull request diff, which the host answers with a
+ * redirect to the diff of its commits). Redirects are followed here, whatever the transport's
+ * rule, but only within the first URL's origin (the credential goes nowhere else), each hop a
+ * request of its own through the transport (the platform's address guard checks every one).
+ */
+export async function requestText(host: string, transport: ProviderTransport, url: string, init: { authorization?: string } = {}): Promise<string> {
+  const send = providerFetch(transport, 'manual');
+  const origin = new URL(url).origin;
+  let current = url;
+  for (let hop = 0; ; hop += 1) {
+    const res = await send(current, {
+      method: 'GET',
+      headers: { accept: 'text/plain', 'user-agent': 'Spedy', ...(init.authorization ? { authorization: init.authorization } : {}) },
+    });
+    const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+    if (location) {
+      const next = new URL(location, current);
+      if (next.origin !== origin || hop >= maxRedirects) {
+        await res.body?.cancel();
+        throw new ProviderApiError(`${host} answered ${res.status}: a redirect to ${next.origin}${next.pathname} was not followed`, res.status);
+      }
+      await res.body?.cancel();
+      current = next.href;
+      continue;
+    }
+    const text = await res.text().catch(() => '');
+    if (res.status < 200 || res.status >= 300) throw answeredError(host, res.status, parsedOrNull(text), text.slice(0, 200) || res.statusText);
+    return text;
+  }
 }
