@@ -1,8 +1,10 @@
 // The review loop for Bitbucket Cloud on the platform: signed webhooks (X-Hub-Signature,
 // HMAC-SHA256) in Bitbucket's payload shapes on a pull request a Bitbucket-linked job opened;
-// a change request retriggering a job whose prompt holds every inline comment; comment, merge
-// and decline events; the webhook and the poller agreeing on which change request is which;
-// and a delivery whose processing failed showing its attempts. The git host is the test kit's
+// a change request retriggering a job whose prompt holds every inline comment; the knowledge
+// entries it teaches, with the diff hunk cut from the pull request's diff; comment, merge and
+// decline events; the webhook and the poller agreeing on which change request is which, and
+// the poller not taking a request still standing after the revision for a new one; and a
+// delivery whose processing failed showing its attempts. The git host is the test kit's
 // provider stand-in.
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +23,7 @@ import {
   openBitbucketPullRequest,
   processed,
   reviewLoopOrg,
+  runJobTo,
   type BitbucketSide,
   type ReviewLoopOrg,
 } from './support/review-loop.ts';
@@ -181,6 +184,51 @@ describe('Bitbucket webhooks', () => {
   });
 });
 
+describe('what a Bitbucket change request teaches', () => {
+  // The pull request's diff, as `git diff main...branch` prints it (Bitbucket's pull request diff is the same).
+  const cartDiff = [
+    'diff --git a/src/cart/total.ts b/src/cart/total.ts',
+    'index 5d1a0c3..e2b7f91 100644',
+    '--- a/src/cart/total.ts',
+    '+++ b/src/cart/total.ts',
+    '@@ -1,5 +1,6 @@',
+    ' export function total(items: Item[]) {',
+    '-  const sum = items.reduce((s, i) => s + i.price, 0);',
+    '+  const sum = items.reduce((s, i) => s + i.price * i.quantity, 0);',
+    '+  console.debug("cart total", sum);',
+    '   return Math.round(sum * 100) / 100;',
+    ' }',
+    '',
+  ].join('\n');
+
+  it("keeps each inline comment's diff hunk, cut from the pull request's diff, as its knowledge entry's diff context", async () => {
+    const opened = await openBitbucketPullRequest(org, bitbucket, 'Count quantities in the cart total');
+    const review = provider.reviews.post({
+      provider: 'bitbucket',
+      repository: bitbucket.repository,
+      number: opened.number,
+      reviewer: 'rita',
+      diff: cartDiff,
+      comments: [
+        { path: 'src/cart/total.ts', line: 3, body: 'Drop the debug logging before merging.' },
+        { path: 'src/cart/total.ts', line: 2, side: 'old', body: 'Why did the reduce over prices go?' },
+      ],
+    });
+    await processed(bitbucket, (await provider.reviews.deliver(bitbucket.webhookUrl, bitbucket.secret, review)).deliveryId);
+    const entries = await query<{ file_path: string; line: number | null; comment: string; diff_context: string }>(
+      'SELECT file_path, line, comment, diff_context FROM knowledge_entry WHERE organization_id = $1 AND pull_request_url = $2 ORDER BY comment',
+      [org.owner.orgID, opened.url],
+    );
+    expect(entries).toEqual([
+      // The hunk ends at the commented line: the new file's line 3, the added console.debug.
+      { file_path: 'src/cart/total.ts', line: 3, comment: 'Drop the debug logging before merging.', diff_context: cartDiff.split('\n').slice(4, 9).join('\n') },
+      // A removed line (Bitbucket's inline.from): the hunk ends at the old file's line 2.
+      { file_path: 'src/cart/total.ts', line: 2, comment: 'Why did the reduce over prices go?', diff_context: cartDiff.split('\n').slice(4, 7).join('\n') },
+    ]);
+    expect(entries[0]!.diff_context.split('\n').at(-1)).toBe('+  console.debug("cart total", sum);');
+  });
+});
+
 describe('one change request, from the webhook and the poller', () => {
   /** Rita requested changes a minute ago, and comments again later: Bitbucket's participant time moves to the comment. */
   function requestChangesThenComment(number: number) {
@@ -225,6 +273,43 @@ describe('one change request, from the webhook and the poller', () => {
     expect(await reviewsOf(opened.ticketId)).toHaveLength(1);
     expect((await decisionsOf(opened.ticketId)).filter((d) => d.outcome === 'retriggered')).toHaveLength(1);
     expect(await jobsOf(opened.ticketId)).toHaveLength(2);
+  });
+});
+
+describe('a change request still standing after the revision', () => {
+  it('is no new review at the new source commit; a change request made again after it retriggers once', async () => {
+    const opened = await openBitbucketPullRequest(org, bitbucket, 'Round the totals once');
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    const first = provider.reviews.post({ provider: 'bitbucket', repository: bitbucket.repository, number: opened.number, reviewer: 'rita', submittedAt: aMinuteAgo, comments: [{ path: 'src/cart.ts', line: 4, body: 'Round once, at the end.' }] });
+    await processed(bitbucket, (await provider.reviews.deliver(bitbucket.webhookUrl, bitbucket.secret, first)).deliveryId);
+    const [retriggered] = await decisionsOf(opened.ticketId);
+    expect(retriggered).toMatchObject({ outcome: 'retriggered' });
+
+    // The revision job pushes a commit to the branch and completes; on Bitbucket, Rita's request still stands.
+    provider.pullRequestDiffs.push(bitbucket.repository, opened.number);
+    await runJobTo(org, retriggered!.job_id!, 'completed');
+    // An hour later: the one-per-hour limit no longer holds a retrigger back.
+    await query('UPDATE review_retrigger SET created_at = created_at - 3600000 WHERE ticket_id = $1', [opened.ticketId]);
+    await pollUntilRead(opened.ticketId);
+    expect(await pollerDeliveriesOf(opened.ticketId)).toEqual([]);
+    expect(await reviewsOf(opened.ticketId)).toHaveLength(1);
+    expect(await decisionsOf(opened.ticketId)).toHaveLength(1);
+
+    // Rita requests changes again after the revision: the poller finds a new change request, which retriggers once.
+    provider.reviews.post({ provider: 'bitbucket', repository: bitbucket.repository, number: opened.number, reviewer: 'rita', comments: [{ path: 'src/cart.ts', line: 9, body: 'Still rounded twice here.' }] });
+    await poll('the poller found the new change request', async () => {
+      await pollReviews(deps());
+      return (await pollerDeliveriesOf(opened.ticketId)).length > 0;
+    }, 60_000, 200);
+    const decided = await poll('the new change request was decided', async () => {
+      const decisions = await decisionsOf(opened.ticketId);
+      return decisions.length > 1 ? decisions : undefined;
+    }, 30_000, 100);
+    expect(decided).toMatchObject([{ outcome: 'retriggered' }, { outcome: 'retriggered' }]);
+    await pollUntilRead(opened.ticketId);
+    expect(await pollerDeliveriesOf(opened.ticketId)).toHaveLength(1);
+    expect(await reviewsOf(opened.ticketId)).toHaveLength(2);
+    expect(await jobsOf(opened.ticketId)).toHaveLength(3);
   });
 });
 

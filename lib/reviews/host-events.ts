@@ -114,10 +114,17 @@ const bitbucketComment = z.object({ pullrequest: bitbucketPullRequest, repositor
  * Bitbucket has no review id. A change request is its reviewer's on the pull request's source
  * commit: the webhook's payload and the poller's read of the pull request both name that commit
  * (short or full: cut to Bitbucket's 12 characters), while their times differ (the change
- * request's date, the participant's latest activity). A request after a revision is a new one.
+ * request's date, the participant's latest activity). A request made after a revision is a new
+ * one; one that merely still stands after it is told apart by the poller (standing-change-requests.ts).
  */
 export function bitbucketChangeRequestKey(reviewerUuid: string, sourceCommit: string | null): string {
   return `${reviewerUuid}@${sourceCommit ? sourceCommit.slice(0, 12).toLowerCase() : 'unknown-commit'}`;
+}
+
+/** Whose change request a key (bitbucketChangeRequestKey) is: the reviewer part, without the commit. */
+export function bitbucketChangeRequestReviewer(key: string): string {
+  const at = key.lastIndexOf('@');
+  return at < 0 ? key : key.slice(0, at);
 }
 
 /** A Bitbucket Cloud delivery (`X-Event-Key` and the parsed body). */

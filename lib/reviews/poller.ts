@@ -9,6 +9,7 @@ import type { PeriodicTask } from '../tasks/queue.ts';
 import { receiveDelivery } from './deliveries.ts';
 import type { ReviewDeps } from './process-delivery.ts';
 import { providerReader, type ProviderReader } from './provider-reviews.ts';
+import { newBitbucketChangeRequests } from './standing-change-requests.ts';
 
 export const reviewPollPeriodMs = 60_000;
 /** Pull requests read per run, least recently read first. */
@@ -66,8 +67,11 @@ async function pollOne(deps: PollerDeps, reader: ProviderReader, pr: typeof t.pu
         .from(t.pullRequestReview)
         .where(and(eq(t.pullRequestReview.pullRequestId, pr.id), inArray(t.pullRequestReview.reviewKey, reviews.map((r) => r.key))))
     : [];
+  const unknown = reviews.filter((r) => !known.some((k) => k.key === r.key));
+  // A Bitbucket change request still standing after a revision has a new key, but is no new review.
+  const fresh = target.provider === 'bitbucket' ? await newBitbucketChangeRequests(deps.db, pr.id, unknown) : unknown;
   let made = 0;
-  for (const review of reviews.filter((r) => !known.some((k) => k.key === r.key))) {
+  for (const review of fresh) {
     const receipt = await receiveDelivery(deps.db, {
       ...base,
       deliveryId: `poll:${pr.id}:review:${review.key}`,

@@ -220,10 +220,15 @@ export function createReviewStore(
         return true;
       }
       const state = stateOf('bitbucket', fullName, number);
-      const participants = own
-        .filter((r) => r.state === 'CHANGES_REQUESTED')
-        // As Bitbucket's: the time of the participant's latest activity (a later comment moves it), not of the change request.
-        .map((r) => ({ role: 'REVIEWER', state: 'changes_requested', participated_on: latestOf(own, r.reviewer), user: { display_name: r.reviewer, uuid: `{${r.reviewer}}` } }));
+      // One participant per reviewer who requested changes (a request stands across pushes, as on Bitbucket unless the
+      // repository resets it); its time is the participant's latest activity (a later comment moves it), not the request's.
+      const requesters = [...new Set(own.filter((r) => r.state === 'CHANGES_REQUESTED').map((r) => r.reviewer))];
+      const participants = requesters.map((reviewer) => ({
+        role: 'REVIEWER',
+        state: 'changes_requested',
+        participated_on: latestOf(own, reviewer),
+        user: { display_name: reviewer, uuid: `{${reviewer}}` },
+      }));
       const source = { branch: { name: pullOf('bitbucket', fullName, number)?.head ?? '' }, commit: { hash: sourceCommit(fullName, number) } };
       send(res, 200, { id: number, state: state === 'open' ? 'OPEN' : state === 'merged' ? 'MERGED' : 'DECLINED', source, participants });
       return true;
