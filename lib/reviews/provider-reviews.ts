@@ -13,7 +13,7 @@ import { bitbucketChangeRequestKey, maxDiffHunkLength, type HostReview } from '.
 
 export type ProviderReader = {
   state(repository: string, number: number): Promise<PullRequestState>;
-  /** Every review, oldest first, with its inline comments. */
+  /** Every review, oldest first, with its inline comments (Bitbucket's without: `reviewComments` reads them when one is processed). */
   reviews(repository: string, number: number): Promise<HostReview[]>;
   /** The inline comments of one review (`key` as in HostReview). */
   reviewComments(repository: string, number: number, key: string): Promise<{ comments: ReviewComment[]; summary?: string }>;
@@ -69,11 +69,11 @@ export async function providerReader(deps: { db: Db; keyring: Keyring; transport
   };
   return {
     state: async (repository, number) => (await bitbucket.pullRequestReviewState(repository, number)).state,
+    // Without their comments: a change request the poller hands on has them read when it is processed, as a
+    // webhook's does, so a poll does not read every open pull request's comments and diff each round.
     async reviews(repository, number) {
       const { changesRequested, sourceCommit } = await bitbucket.pullRequestReviewState(repository, number);
-      if (changesRequested.length === 0) return [];
-      const { comments, summary } = await feedback(repository, number);
-      return changesRequested.map((r) => ({ key: bitbucketChangeRequestKey(r.uuid, sourceCommit), reviewer: r.reviewer, state: 'changes_requested' as const, summary, submittedAt: r.at ? Date.parse(r.at) : null, comments }));
+      return changesRequested.map((r) => ({ key: bitbucketChangeRequestKey(r.uuid, sourceCommit), reviewer: r.reviewer, state: 'changes_requested' as const, summary: '', submittedAt: r.at ? Date.parse(r.at) : null }));
     },
     reviewComments: (repository, number) => feedback(repository, number),
   };
