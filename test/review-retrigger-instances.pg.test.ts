@@ -35,8 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(instances.map((i) => i.stop()));
-  await org?.owner.zero.close();
-  await org?.closeDb();
+  await org?.close();
   await provider?.close();
 });
 

@@ -59,8 +59,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await org?.owner.zero.close();
-  await org?.closeDb();
+  await org?.close();
   await provider?.close();
 });
 

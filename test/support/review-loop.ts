@@ -24,6 +24,8 @@ export type ReviewLoopOrg = {
   secret: string;
   db: Db;
   closeDb: () => Promise<void>;
+  /** Closes the owner's Zero client and the database connection. */
+  close: () => Promise<void>;
   api: RunnerApi;
   runnerId: string;
   repository: string;
@@ -75,7 +77,11 @@ export async function reviewLoopOrg(provider: ProviderApi, name: string, key: st
   const api = runnerApi(stack.appUrl, issued.token);
   const runnerId = await registerRunner(api);
   await setRetrigger(owner.orgID, true);
-  return { owner, project, teamId, integrationId, secret, db, closeDb: close, api, runnerId, repository, token, githubUrl: provider.githubUrl };
+  const closeAll = async () => {
+    await owner.zero.close();
+    await close();
+  };
+  return { owner, project, teamId, integrationId, secret, db, closeDb: close, close: closeAll, api, runnerId, repository, token, githubUrl: provider.githubUrl };
 }
 
 export async function setRetrigger(orgID: string, on: boolean): Promise<void> {
