@@ -1,6 +1,6 @@
-// The Epic Run Panel, live through a run with a failure, a retry and completion: the runner's
-// side is driven through the real runner API (as in lib/epics/epic-run.pg.test.ts); the person
-// watches and steers in the browser.
+// The Epic Run Panel, live through a run with failures, retries (in the panel and on a sub-run's
+// job page) and completion: the runner's side is driven through the real runner API (as in
+// lib/epics/epic-run.pg.test.ts); the person watches and steers in the browser.
 import { expect, test, type Page } from '@playwright/test';
 import { addBlock, addTicket, epicHarness, readyFor, runJob, type EpicHarness } from '../test/support/epics';
 import { compileRoutes } from './support/people';
@@ -12,7 +12,7 @@ let page: Page;
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(300_000);
-  await compileRoutes(browser, ['/{org}/tickets/NONE-1']);
+  await compileRoutes(browser, ['/{org}/tickets/NONE-1', '/{org}/jobs/none']);
   h = await epicHarness('Epic Watcher', 'EPW');
   page = await (await browser.newContext()).newPage();
   await page.goto('/sign-in');
@@ -29,7 +29,7 @@ test.afterAll(async () => {
 
 const node = (displayId: string) => page.getByTestId('epic-run-node').and(page.locator(`[data-ticket="${displayId}"]`));
 
-test('the Epic Run Panel follows a run through a failure, a retry and its completion', async () => {
+test('the Epic Run Panel follows a run through a failure, a retry (in the panel and on the job page) and its completion', async () => {
   test.setTimeout(120_000);
   const epic = await addTicket(h, 'Live epic', 'epic', null);
   const a = await addTicket(h, 'A: first', 'task', epic);
@@ -64,6 +64,18 @@ test('the Epic Run Panel follows a run through a failure, a retry and its comple
   await runJob(h, job.id, 'completed');
   [job] = await readyFor(epic, [b]);
   await expect(node('EPW-2')).toHaveAttribute('data-status', 'completed');
+  await expect(node('EPW-3')).toHaveAttribute('data-status', 'running');
+
+  // Retry on the failed sub-run's own page goes through the run: it opens the Epic, running again.
+  await runJob(h, job.id, 'failed', { reason: 'Lint failed.' });
+  await expect(page.getByTestId('epic-run-status')).toHaveText('Paused');
+  await page.goto(`/${h.owner.orgSlug}/jobs/${job.id}`);
+  await page.getByTestId('retry-job').click();
+  await expect(page).toHaveURL(new RegExp(`/${h.owner.orgSlug}/tickets/EPW-1$`));
+  await expect(page.getByTestId('epic-run-status')).toHaveText('Running');
+  const failedSubRun = job.id;
+  [job] = await readyFor(epic, [b]);
+  expect(job.id).not.toBe(failedSubRun);
   await expect(node('EPW-3')).toHaveAttribute('data-status', 'running');
   await runJob(h, job.id, 'completed');
 
