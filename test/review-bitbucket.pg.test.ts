@@ -79,6 +79,18 @@ function deps() {
 }
 
 /** Runs the poller until it has read the pull request of `ticketId` (it reads every open linked pull request of the stack, in batches). */
+/** Polls until the poller has handed on a change request and the ticket has `decisions` retrigger decisions. */
+async function pollUntilDecided(ticketId: string, decisions: number) {
+  await poll('the poller found the change request', async () => {
+    await pollReviews(deps());
+    return (await pollerDeliveriesOf(ticketId)).length > 0;
+  }, 60_000, 200);
+  return poll(`${decisions} retrigger decision(s)`, async () => {
+    const decided = await decisionsOf(ticketId);
+    return decided.length >= decisions ? decided : undefined;
+  }, 30_000, 100);
+}
+
 async function pollUntilRead(ticketId: string) {
   const [before] = await query<{ last_polled_at: string | null }>('SELECT last_polled_at FROM pull_request WHERE ticket_id = $1', [ticketId]);
   await poll('the poller read the pull request', async () => {
@@ -257,14 +269,7 @@ describe('one change request, from the webhook and the poller', () => {
     const opened = await openBitbucketPullRequest(org, bitbucket, 'Poller first');
     const { review, commentLater } = requestChangesThenComment(opened.number);
     commentLater();
-    await poll('the poller found the change request', async () => {
-      await pollReviews(deps());
-      return (await pollerDeliveriesOf(opened.ticketId)).length > 0;
-    }, 60_000, 200);
-    const decided = await poll('the polled change request was decided', async () => {
-      const decisions = await decisionsOf(opened.ticketId);
-      return decisions.length > 0 ? decisions : undefined;
-    }, 30_000, 100);
+    const decided = await pollUntilDecided(opened.ticketId, 1);
     expect(decided).toMatchObject([{ outcome: 'retriggered' }]);
     const delivery = await provider.reviews.deliver(bitbucket.webhookUrl, bitbucket.secret, review);
     expect(delivery.status).toBe(202);
@@ -296,14 +301,7 @@ describe('a change request still standing after the revision', () => {
 
     // Rita requests changes again after the revision: the poller finds a new change request, which retriggers once.
     provider.reviews.post({ provider: 'bitbucket', repository: bitbucket.repository, number: opened.number, reviewer: 'rita', comments: [{ path: 'src/cart.ts', line: 9, body: 'Still rounded twice here.' }] });
-    await poll('the poller found the new change request', async () => {
-      await pollReviews(deps());
-      return (await pollerDeliveriesOf(opened.ticketId)).length > 0;
-    }, 60_000, 200);
-    const decided = await poll('the new change request was decided', async () => {
-      const decisions = await decisionsOf(opened.ticketId);
-      return decisions.length > 1 ? decisions : undefined;
-    }, 30_000, 100);
+    const decided = await pollUntilDecided(opened.ticketId, 2);
     expect(decided).toMatchObject([{ outcome: 'retriggered' }, { outcome: 'retriggered' }]);
     await pollUntilRead(opened.ticketId);
     expect(await pollerDeliveriesOf(opened.ticketId)).toHaveLength(1);
